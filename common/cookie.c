@@ -1,0 +1,34 @@
+#include "cookie.h"
+
+#include <string.h>
+
+#include "siphash.h"
+
+static uint32_t cookie_hash(uint32_t scan_id, const packet_flow *f)
+{
+    uint8_t key[16];
+    memcpy(key, "scantrace-ck", 12);
+    put_be32(key + 12, scan_id);
+    uint8_t in[13];
+    put_be32(in, f->src);
+    put_be32(in + 4, f->dst);
+    put_be16(in + 8, f->sport);
+    put_be16(in + 10, f->dport);
+    in[12] = f->proto;
+    return (uint32_t)siphash24(key, in, sizeof in);
+}
+
+uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned try_no)
+{
+    uint32_t mask = COOKIE_MAX_TRIES - 1;
+    return (cookie_hash(scan_id, probe_flow) & ~mask) | (try_no & mask);
+}
+
+bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value, unsigned *try_no)
+{
+    uint32_t mask = COOKIE_MAX_TRIES - 1;
+    if ((cookie_hash(scan_id, probe_flow) & ~mask) != (value & ~mask))
+        return false;
+    *try_no = value & mask;
+    return true;
+}

@@ -1,0 +1,103 @@
+/* A read-only view of one IPv4 packet, parsed the same way by the scanner (from
+ * libpcap frames) and by the plugin (from the bytes under the "ip" tree item), so
+ * both sides see exactly the same fields. */
+#ifndef SCANTRACE_PACKET_H
+#define SCANTRACE_PACKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { PACKET_ICMP = 1, PACKET_TCP = 6, PACKET_UDP = 17 };
+
+enum {
+    TCP_FIN = 0x01,
+    TCP_SYN = 0x02,
+    TCP_RST = 0x04,
+    TCP_PSH = 0x08,
+    TCP_ACK = 0x10,
+    TCP_URG = 0x20,
+};
+
+enum {
+    ICMP_ECHO_REPLY = 0,
+    ICMP_UNREACH = 3,
+    ICMP_ECHO = 8,
+    ICMP_TIME_EXCEEDED = 11,
+    ICMP_TIMESTAMP = 13,
+    ICMP_TIMESTAMP_REPLY = 14,
+};
+
+/* Addresses and ports in host order. For ICMP, the ports hold the echo id and 0. */
+typedef struct packet_flow {
+    uint32_t src, dst;
+    uint16_t sport, dport;
+    uint8_t proto;
+} packet_flow;
+
+typedef struct packet_view {
+    packet_flow flow;
+    uint8_t tos, ttl;
+    uint16_t ip_id;
+    /* TCP */
+    uint32_t seq, ack;
+    uint8_t tcp_flags;
+    uint16_t window;
+    const uint8_t *tcp_options;
+    size_t tcp_options_len;
+    /* ICMP */
+    uint8_t icmp_type, icmp_code;
+    uint16_t icmp_id, icmp_seq;
+    /* The packet an ICMP error quotes: its flow, and the first 32 bits after its
+     * ports (the TCP sequence number, or the UDP length and checksum). */
+    bool has_quote;
+    packet_flow quote;
+    uint32_t quote_word;
+    uint16_t quote_ip_id;
+    const uint8_t *quote_payload;
+    size_t quote_payload_len;
+    /* Transport payload (TCP, UDP, or ICMP data after the 8-byte header). */
+    const uint8_t *payload;
+    size_t payload_len;
+} packet_view;
+
+/* Parses an IPv4 packet starting at its IP header. Truncated or malformed input
+ * returns false; nothing is read past len. */
+bool packet_parse(const uint8_t *ip, size_t len, packet_view *out);
+
+/* The flow seen from the other end. */
+packet_flow packet_flow_reverse(const packet_flow *flow);
+
+bool packet_flow_equal(const packet_flow *a, const packet_flow *b);
+
+/* Internet checksum of data, folded with an initial partial sum. */
+uint16_t packet_checksum(const uint8_t *data, size_t len, uint32_t sum);
+
+/* The partial sum of the TCP/UDP pseudo-header. */
+uint32_t packet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+
+static inline uint16_t get_be16(const uint8_t *p)
+{
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t get_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+#endif

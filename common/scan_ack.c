@@ -1,0 +1,32 @@
+/* ACK scan (-sA): tells filtered from unfiltered, not open from closed. Any stack
+ * answers a stray ACK with a RST whose sequence number is the probe's ack, which
+ * is why the probe carries its cookie there too. */
+#include "scan_type.h"
+
+static uint32_t ack_reply_seq(const packet_view *reply)
+{
+    return reply->seq;
+}
+
+static bool ack_judge(const packet_view *reply, verdict *out)
+{
+    if (reply->flow.proto != PACKET_TCP)
+        return tcp_judge_unreach(reply, out);
+    if (reply->tcp_flags & TCP_RST) {
+        *out = (verdict){PORT_UNFILTERED, REASON_RESET};
+        return true;
+    }
+    return false;
+}
+
+const scan_type scan_ack = {
+    .name = "ack",
+    .option = "-sA",
+    .title = "ACK Scan",
+    .ip_proto = PACKET_TCP,
+    .tcp_flags = TCP_ACK,
+    .silent = {PORT_FILTERED, REASON_NO_RESPONSE},
+    .build = tcp_probe_build,
+    .reply_seq = ack_reply_seq,
+    .judge = ack_judge,
+};

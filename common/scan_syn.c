@@ -1,0 +1,36 @@
+/* SYN scan (-sS): half-open. SYN-ACK means open, RST closed, an ICMP unreachable
+ * or silence filtered. Our kernel answers the SYN-ACK with a RST, since no socket
+ * asked for the connection; that RST is the probe's teardown. */
+#include "scan_type.h"
+
+static uint32_t syn_reply_seq(const packet_view *reply)
+{
+    return reply->ack - 1;
+}
+
+static bool syn_judge(const packet_view *reply, verdict *out)
+{
+    if (reply->flow.proto != PACKET_TCP)
+        return tcp_judge_unreach(reply, out);
+    if ((reply->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+        *out = (verdict){PORT_OPEN, REASON_SYN_ACK};
+        return true;
+    }
+    if (reply->tcp_flags & TCP_RST) {
+        *out = (verdict){PORT_CLOSED, REASON_RESET};
+        return true;
+    }
+    return false;
+}
+
+const scan_type scan_syn = {
+    .name = "syn",
+    .option = "-sS",
+    .title = "SYN Stealth Scan",
+    .ip_proto = PACKET_TCP,
+    .tcp_flags = TCP_SYN,
+    .silent = {PORT_FILTERED, REASON_NO_RESPONSE},
+    .build = tcp_probe_build,
+    .reply_seq = syn_reply_seq,
+    .judge = syn_judge,
+};

@@ -1,0 +1,43 @@
+#include "tag.h"
+
+#include "packet.h"
+
+size_t tag_write_tcp_option(uint8_t *out, uint32_t scan_id, uint8_t try_no)
+{
+    out[0] = TAG_TCP_OPTION_KIND;
+    out[1] = TAG_TCP_OPTION_LEN;
+    put_be16(out + 2, TAG_EXID);
+    out[4] = TAG_VERSION;
+    out[5] = try_no;
+    put_be32(out + 6, scan_id);
+    return TAG_TCP_OPTION_LEN;
+}
+
+bool tag_find_in_tcp_options(const uint8_t *options, size_t len, probe_tag *out)
+{
+    enum { END = 0, NOP = 1 };
+    size_t i = 0;
+    while (i < len) {
+        uint8_t kind = options[i];
+        if (kind == END)
+            return false;
+        if (kind == NOP) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len)
+            return false;
+        uint8_t olen = options[i + 1];
+        if (olen < 2 || i + olen > len)
+            return false;
+        if (kind == TAG_TCP_OPTION_KIND && olen == TAG_TCP_OPTION_LEN &&
+            get_be16(options + i + 2) == TAG_EXID && options[i + 4] == TAG_VERSION) {
+            out->version = options[i + 4];
+            out->try_no = options[i + 5];
+            out->scan_id = get_be32(options + i + 6);
+            return true;
+        }
+        i += olen;
+    }
+    return false;
+}

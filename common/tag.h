@@ -1,0 +1,32 @@
+/* The probe tag: what marks a packet as a scantrace probe for anyone holding the
+ * capture, without any secret. On TCP it is an RFC 6994 experimental option:
+ *
+ *   kind=253 len=10 ExID=0x5354 ("ST") version try scan_id(32 bits, big endian)
+ *
+ * The try number (0 for the first transmission) makes retransmissions
+ * distinguishable on the wire. */
+#ifndef SCANTRACE_TAG_H
+#define SCANTRACE_TAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TAG_TCP_OPTION_KIND 253
+#define TAG_EXID            0x5354
+#define TAG_VERSION         1
+#define TAG_TCP_OPTION_LEN  10
+
+typedef struct probe_tag {
+    uint8_t version;
+    uint8_t try_no;
+    uint32_t scan_id;
+} probe_tag;
+
+/* Writes the option (TAG_TCP_OPTION_LEN bytes) and returns its length. */
+size_t tag_write_tcp_option(uint8_t *out, uint32_t scan_id, uint8_t try_no);
+
+/* Finds our option among TCP options; false when absent or malformed. */
+bool tag_find_in_tcp_options(const uint8_t *options, size_t len, probe_tag *out);
+
+#endif

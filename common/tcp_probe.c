@@ -1,0 +1,42 @@
+/* The TCP probe every TCP scan type sends: nmap's shape (window 1024, MSS 1460)
+ * plus our tag, with the cookie as sequence number and, for probes with ACK set,
+ * as acknowledgment number too, so a RST's sequence number carries it back. */
+#include "cookie.h"
+#include "scan_type.h"
+
+size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
+{
+    enum { BASE = 20, OPTIONS = 16, WINDOW = 1024, MSS = 1460 };
+    if (cap < BASE + OPTIONS)
+        return 0;
+    uint32_t cookie = cookie_make(spec->scan_id, &spec->flow, spec->try_no);
+    put_be16(out, spec->flow.sport);
+    put_be16(out + 2, spec->flow.dport);
+    put_be32(out + 4, cookie);
+    put_be32(out + 8, (type->tcp_flags & TCP_ACK) ? cookie : 0);
+    out[12] = (uint8_t)(((BASE + OPTIONS) / 4) << 4);
+    out[13] = type->tcp_flags;
+    put_be16(out + 14, WINDOW);
+    put_be16(out + 16, 0);
+    put_be16(out + 18, 0);
+    uint8_t *opt = out + BASE;
+    opt[0] = 2; /* MSS */
+    opt[1] = 4;
+    put_be16(opt + 2, MSS);
+    tag_write_tcp_option(opt + 4, spec->scan_id, spec->try_no);
+    opt[14] = 1; /* NOP padding to a 32-bit boundary */
+    opt[15] = 1;
+    uint16_t len = BASE + OPTIONS;
+    uint32_t pseudo = packet_pseudo_sum(spec->flow.src, spec->flow.dst, PACKET_TCP, len);
+    put_be16(out + 16, packet_checksum(out, len, pseudo));
+    return len;
+}
+
+bool tcp_judge_unreach(const packet_view *reply, verdict *out)
+{
+    if (reply->flow.proto != PACKET_ICMP || reply->icmp_type != ICMP_UNREACH)
+        return false;
+    out->state = PORT_FILTERED;
+    out->why = reason_from_unreach_code(reply->icmp_code);
+    return true;
+}

@@ -1,0 +1,65 @@
+/* The cookie attributes a reply to the exact probe and try that caused it. */
+#include <glib.h>
+
+#include "cookie.h"
+#include "siphash.h"
+
+static const packet_flow flow = {0x0ac90001, 0x0ac90002, 40000, 22, PACKET_TCP};
+
+static void test_siphash_reference(void)
+{
+    /* The reference vector of the SipHash paper: key 00..0f, message 00..0e. */
+    uint8_t key[16], msg[15];
+    for (int i = 0; i < 16; i++)
+        key[i] = (uint8_t)i;
+    for (int i = 0; i < 15; i++)
+        msg[i] = (uint8_t)i;
+    g_assert_cmphex(siphash24(key, msg, sizeof msg), ==, 0xa129ca6149be45e5ULL);
+}
+
+static void test_try_round_trip(void)
+{
+    for (unsigned try_no = 0; try_no < COOKIE_MAX_TRIES; try_no++) {
+        uint32_t c = cookie_make(0x12345678, &flow, try_no);
+        unsigned got = 99;
+        g_assert_true(cookie_check(0x12345678, &flow, c, &got));
+        g_assert_cmpuint(got, ==, try_no);
+    }
+}
+
+static void test_other_probe_rejected(void)
+{
+    uint32_t c = cookie_make(0x12345678, &flow, 0);
+    unsigned got;
+    g_assert_false(cookie_check(0x12345679, &flow, c, &got));
+    packet_flow other = flow;
+    other.dport = 23;
+    g_assert_false(cookie_check(0x12345678, &other, c, &got));
+    other = flow;
+    other.src ^= 1;
+    g_assert_false(cookie_check(0x12345678, &other, c, &got));
+    g_assert_false(cookie_check(0x12345678, &flow, c + COOKIE_MAX_TRIES, &got));
+}
+
+static void test_spread(void)
+{
+    /* Different ports give different cookies: the sequence numbers look random. */
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    packet_flow f = flow;
+    for (unsigned port = 1; port <= 1000; port++) {
+        f.dport = (uint16_t)port;
+        g_hash_table_add(seen, GUINT_TO_POINTER(cookie_make(7, &f, 0) | 1));
+    }
+    g_assert_cmpuint(g_hash_table_size(seen), >=, 998);
+    g_hash_table_destroy(seen);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/cookie/siphash-reference", test_siphash_reference);
+    g_test_add_func("/cookie/try-round-trip", test_try_round_trip);
+    g_test_add_func("/cookie/other-probe-rejected", test_other_probe_rejected);
+    g_test_add_func("/cookie/spread", test_spread);
+    return g_test_run();
+}
