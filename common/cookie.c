@@ -18,16 +18,26 @@ static uint32_t cookie_hash(uint32_t scan_id, const packet_flow *f)
     return (uint32_t)siphash24(key, in, sizeof in);
 }
 
+/* A UDP probe's cookie travels in its 16-bit IP ID (and, for DNS, the query id). */
+static uint32_t cookie_width_mask(const packet_flow *f)
+{
+    return f->proto == PACKET_UDP ? 0xffffu : 0xffffffffu;
+}
+
 uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned try_no)
 {
     uint32_t mask = COOKIE_MAX_TRIES - 1;
-    return (cookie_hash(scan_id, probe_flow) & ~mask) | (try_no & mask);
+    uint32_t hash = cookie_hash(scan_id, probe_flow) & cookie_width_mask(probe_flow);
+    return (hash & ~mask) | (try_no & mask);
 }
 
 bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value, unsigned *try_no)
 {
     uint32_t mask = COOKIE_MAX_TRIES - 1;
-    if ((cookie_hash(scan_id, probe_flow) & ~mask) != (value & ~mask))
+    uint32_t width = cookie_width_mask(probe_flow);
+    if (value & ~width)
+        return false;
+    if ((cookie_hash(scan_id, probe_flow) & width & ~mask) != (value & ~mask))
         return false;
     *try_no = value & mask;
     return true;

@@ -2,7 +2,8 @@
  * so that the reply (its ack - 1, or the sequence number an ICMP error quotes)
  * proves which probe, and which try of it, caused the reply. The key is derived
  * from the scan id, which every probe carries in the clear: the cookie attributes
- * replies, it is not a secret. The low COOKIE_TRY_BITS hold the try number. */
+ * replies, it is not a secret. The low COOKIE_TRY_BITS hold the try number.
+ * TCP and ICMP cookies are 32 bits; UDP cookies 16 (they ride in the IP ID). */
 #ifndef SCANTRACE_COOKIE_H
 #define SCANTRACE_COOKIE_H
 

@@ -3,15 +3,16 @@
  * is why the probe carries its cookie there too. */
 #include "scan_type.h"
 
-static uint32_t ack_reply_seq(const packet_view *reply)
+static bool ack_reply_cookie(const packet_view *reply, uint32_t *cookie)
 {
-    return reply->seq;
+    *cookie = reply->seq;
+    return true;
 }
 
 static bool ack_judge(const packet_view *reply, verdict *out)
 {
     if (reply->flow.proto != PACKET_TCP)
-        return tcp_judge_unreach(reply, out);
+        return judge_unreach(reply, out);
     if (reply->tcp_flags & TCP_RST) {
         *out = (verdict){PORT_UNFILTERED, REASON_RESET};
         return true;
@@ -27,6 +28,7 @@ const scan_type scan_ack = {
     .tcp_flags = TCP_ACK,
     .silent = {PORT_FILTERED, REASON_NO_RESPONSE},
     .build = tcp_probe_build,
-    .reply_seq = ack_reply_seq,
+    .recognise = tcp_probe_recognise,
+    .reply_cookie = ack_reply_cookie,
     .judge = ack_judge,
 };

@@ -5,20 +5,22 @@
  * the probe's cookie back. */
 #include "scan_type.h"
 
-static uint32_t stealth_reply_seq_fin(const packet_view *reply)
+static bool stealth_reply_cookie_fin(const packet_view *reply, uint32_t *cookie)
 {
-    return reply->ack - 1;
+    *cookie = reply->ack - 1;
+    return true;
 }
 
-static uint32_t stealth_reply_seq_null(const packet_view *reply)
+static bool stealth_reply_cookie_null(const packet_view *reply, uint32_t *cookie)
 {
-    return reply->ack;
+    *cookie = reply->ack;
+    return true;
 }
 
 static bool stealth_judge(const packet_view *reply, verdict *out)
 {
     if (reply->flow.proto != PACKET_TCP)
-        return tcp_judge_unreach(reply, out);
+        return judge_unreach(reply, out);
     if (reply->tcp_flags & TCP_RST) {
         *out = (verdict){PORT_CLOSED, REASON_RESET};
         return true;
@@ -26,7 +28,7 @@ static bool stealth_judge(const packet_view *reply, verdict *out)
     return false;
 }
 
-#define STEALTH_SCAN(ident, nm, opt, ttl, flags, seqfn)                                            \
+#define STEALTH_SCAN(ident, nm, opt, ttl, flags, cookiefn)                                         \
     const scan_type ident = {                                                                      \
         .name = nm,                                                                                \
         .option = opt,                                                                             \
@@ -35,11 +37,12 @@ static bool stealth_judge(const packet_view *reply, verdict *out)
         .tcp_flags = flags,                                                                        \
         .silent = {PORT_OPEN_FILTERED, REASON_NO_RESPONSE},                                        \
         .build = tcp_probe_build,                                                                  \
-        .reply_seq = seqfn,                                                                        \
+        .recognise = tcp_probe_recognise,                                                          \
+        .reply_cookie = cookiefn,                                                                  \
         .judge = stealth_judge,                                                                    \
     }
 
-STEALTH_SCAN(scan_fin, "fin", "-sF", "FIN Scan", TCP_FIN, stealth_reply_seq_fin);
-STEALTH_SCAN(scan_null, "null", "-sN", "NULL Scan", 0, stealth_reply_seq_null);
+STEALTH_SCAN(scan_fin, "fin", "-sF", "FIN Scan", TCP_FIN, stealth_reply_cookie_fin);
+STEALTH_SCAN(scan_null, "null", "-sN", "NULL Scan", 0, stealth_reply_cookie_null);
 STEALTH_SCAN(scan_xmas, "xmas", "-sX", "XMAS Scan", TCP_FIN | TCP_PSH | TCP_URG,
-             stealth_reply_seq_fin);
+             stealth_reply_cookie_fin);

@@ -3,15 +3,16 @@
  * asked for the connection; that RST is the probe's teardown. */
 #include "scan_type.h"
 
-static uint32_t syn_reply_seq(const packet_view *reply)
+static bool syn_reply_cookie(const packet_view *reply, uint32_t *cookie)
 {
-    return reply->ack - 1;
+    *cookie = reply->ack - 1;
+    return true;
 }
 
 static bool syn_judge(const packet_view *reply, verdict *out)
 {
     if (reply->flow.proto != PACKET_TCP)
-        return tcp_judge_unreach(reply, out);
+        return judge_unreach(reply, out);
     if ((reply->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
         *out = (verdict){PORT_OPEN, REASON_SYN_ACK};
         return true;
@@ -31,6 +32,7 @@ const scan_type scan_syn = {
     .tcp_flags = TCP_SYN,
     .silent = {PORT_FILTERED, REASON_NO_RESPONSE},
     .build = tcp_probe_build,
-    .reply_seq = syn_reply_seq,
+    .recognise = tcp_probe_recognise,
+    .reply_cookie = syn_reply_cookie,
     .judge = syn_judge,
 };

@@ -16,12 +16,20 @@
 /* Enough for any probe we send: IPv4 + TCP with options, or a UDP request. */
 #define PROBE_MAX_LEN 512
 
+/* What the scanner decides about a probe; everything else in the packet follows
+ * from it (the IP ID and sequence numbers carry the cookie). */
 typedef struct probe_spec {
     packet_flow flow; /* scanner -> target */
     uint32_t scan_id;
     uint8_t try_no;
-    uint16_t ip_id;
 } probe_spec;
+
+/* How surely a reply is tied to one try of one probe. */
+typedef enum reply_match {
+    REPLY_NONE = 0, /* not a reply to this type's probes */
+    REPLY_COOKIE,   /* it carries or quotes the probe's cookie, which names the try */
+    REPLY_FLOW,     /* only its flow ties it to the probe: the latest try is meant */
+} reply_match;
 
 typedef struct scan_type scan_type;
 
@@ -34,11 +42,16 @@ struct scan_type {
     verdict silent;    /* what a probe nobody answers means */
 
     /* Writes the transport header and payload after the IP header; returns its
-     * length, or 0 if cap is too small. */
+     * length, or 0 if cap is too small. NULL when the kernel builds the probes
+     * (the connect scan). */
     size_t (*build)(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 
-    /* The probe sequence value a direct reply carries (its ack - 1, say). */
-    uint32_t (*reply_seq)(const packet_view *reply);
+    /* Whether pkt is one of this type's probes, and its tag. */
+    bool (*recognise)(const scan_type *type, const packet_view *pkt, probe_tag *tag);
+
+    /* The cookie a direct reply carries (a SYN-ACK's ack - 1, say); false when
+     * the reply carries none and only its flow ties it to the probe. */
+    bool (*reply_cookie)(const packet_view *reply, uint32_t *cookie);
 
     /* Judges a reply known to answer one of this type's probes. false: the packet
      * says nothing about the port (an ICMP type nmap ignores, say). */
@@ -50,6 +63,13 @@ extern const scan_type scan_ack;
 extern const scan_type scan_fin;
 extern const scan_type scan_null;
 extern const scan_type scan_xmas;
+extern const scan_type scan_udp;
+extern const scan_type scan_connect;
+
+/* The connect scan's tag: TOS byte (DSCP 23) and source ports from 61440 up,
+ * above Linux's ephemeral range (32768-60999). */
+#define CONNECT_TAG_TOS    0x5c
+#define CONNECT_PORT_FIRST 61440
 
 /* Every scan type, NULL-terminated. */
 extern const scan_type *const scan_types[];
@@ -63,16 +83,18 @@ const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag);
 /* Builds the whole IPv4 probe into out; returns its length or 0. */
 size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 
-/* If pkt answers a probe of this type, gives that probe's flow and the sequence
- * value (cookie) the reply carries or quotes. */
-bool scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
-                    uint32_t *probe_seq);
+/* If pkt answers a probe of this type: that probe's flow and, with REPLY_COOKIE,
+ * the cookie the reply carries or quotes (check it with cookie_check()). */
+reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
+                           uint32_t *cookie);
 
-/* Our own side closing what a probe opened: the kernel's RST after a SYN-ACK. */
-bool scan_is_teardown(const packet_view *pkt);
+/* Our own side closing what a probe opened (the kernel's RST after a SYN-ACK, a
+ * connect scan's ACK and RST), given that pkt travels on a probe's flow. */
+bool scan_is_teardown(const scan_type *type, const packet_view *pkt);
 
-/* Shared by the TCP scan types. */
+/* Shared by the TCP scan types that send tagged probes. */
 size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
-bool tcp_judge_unreach(const packet_view *reply, verdict *out);
+bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag);
+bool judge_unreach(const packet_view *reply, verdict *out);
 
 #endif

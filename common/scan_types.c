@@ -3,8 +3,8 @@
 #include "cookie.h"
 #include "scan_type.h"
 
-const scan_type *const scan_types[] = {&scan_syn,  &scan_ack,  &scan_fin,
-                                       &scan_null, &scan_xmas, NULL};
+const scan_type *const scan_types[] = {&scan_syn,  &scan_ack, &scan_fin,     &scan_null,
+                                       &scan_xmas, &scan_udp, &scan_connect, NULL};
 
 const scan_type *scan_type_by_name(const char *name)
 {
@@ -24,11 +24,8 @@ const scan_type *scan_type_by_option(const char *option)
 
 const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag)
 {
-    if (pkt->flow.proto != PACKET_TCP ||
-        !tag_find_in_tcp_options(pkt->tcp_options, pkt->tcp_options_len, tag))
-        return NULL;
     for (size_t i = 0; scan_types[i]; i++)
-        if (scan_types[i]->ip_proto == PACKET_TCP && scan_types[i]->tcp_flags == pkt->tcp_flags)
+        if (scan_types[i]->recognise(scan_types[i], pkt, tag))
             return scan_types[i];
     return NULL;
 }
@@ -45,7 +42,9 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
     out[0] = 0x45;
     out[1] = 0;
     put_be16(out + 2, total);
-    put_be16(out + 4, spec->ip_id);
+    /* The IP ID carries the cookie's low bits: an ICMP error always quotes the
+     * IP header, even when it quotes nothing of a UDP probe's payload. */
+    put_be16(out + 4, (uint16_t)cookie_make(spec->scan_id, &spec->flow, spec->try_no));
     put_be16(out + 6, 0);
     out[8] = DEFAULT_TTL;
     out[9] = type->ip_proto;
@@ -56,25 +55,25 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
     return total;
 }
 
-bool scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
-                    uint32_t *probe_seq)
+reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
+                           uint32_t *cookie)
 {
     if (pkt->flow.proto == type->ip_proto) {
         *probe_flow = packet_flow_reverse(&pkt->flow);
-        *probe_seq = type->reply_seq(pkt);
-        return true;
+        return type->reply_cookie(pkt, cookie) ? REPLY_COOKIE : REPLY_FLOW;
     }
     if (pkt->flow.proto == PACKET_ICMP && pkt->has_quote && pkt->quote.proto == type->ip_proto) {
         *probe_flow = pkt->quote;
-        *probe_seq = pkt->quote_word;
-        return true;
+        /* A TCP probe's cookie is its sequence number; a UDP probe's, its IP ID. */
+        *cookie = type->ip_proto == PACKET_TCP ? pkt->quote_word : pkt->quote_ip_id;
+        return type->build ? REPLY_COOKIE : REPLY_FLOW;
     }
-    return false;
+    return REPLY_NONE;
 }
 
-bool scan_is_teardown(const packet_view *pkt)
+bool scan_is_teardown(const scan_type *type, const packet_view *pkt)
 {
     probe_tag tag;
-    return pkt->flow.proto == PACKET_TCP && (pkt->tcp_flags & TCP_RST) &&
-           !tag_find_in_tcp_options(pkt->tcp_options, pkt->tcp_options_len, &tag);
+    return pkt->flow.proto == PACKET_TCP && !(pkt->tcp_flags & TCP_SYN) &&
+           !type->recognise(type, pkt, &tag);
 }

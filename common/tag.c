@@ -13,6 +13,25 @@ size_t tag_write_tcp_option(uint8_t *out, uint32_t scan_id, uint8_t try_no)
     return TAG_TCP_OPTION_LEN;
 }
 
+static bool tag_read(const uint8_t *p, probe_tag *out)
+{
+    if (p[0] != TAG_TCP_OPTION_KIND || p[1] != TAG_TCP_OPTION_LEN || get_be16(p + 2) != TAG_EXID ||
+        p[4] != TAG_VERSION)
+        return false;
+    out->version = p[4];
+    out->try_no = p[5];
+    out->scan_id = get_be32(p + 6);
+    return true;
+}
+
+bool tag_find_in_payload(const uint8_t *payload, size_t len, probe_tag *out)
+{
+    for (size_t i = 0; i + TAG_TCP_OPTION_LEN <= len; i++)
+        if (tag_read(payload + i, out))
+            return true;
+    return false;
+}
+
 bool tag_find_in_tcp_options(const uint8_t *options, size_t len, probe_tag *out)
 {
     enum { END = 0, NOP = 1 };
@@ -30,13 +49,8 @@ bool tag_find_in_tcp_options(const uint8_t *options, size_t len, probe_tag *out)
         uint8_t olen = options[i + 1];
         if (olen < 2 || i + olen > len)
             return false;
-        if (kind == TAG_TCP_OPTION_KIND && olen == TAG_TCP_OPTION_LEN &&
-            get_be16(options + i + 2) == TAG_EXID && options[i + 4] == TAG_VERSION) {
-            out->version = options[i + 4];
-            out->try_no = options[i + 5];
-            out->scan_id = get_be32(options + i + 6);
+        if (olen == TAG_TCP_OPTION_LEN && tag_read(options + i, out))
             return true;
-        }
         i += olen;
     }
     return false;

@@ -4,7 +4,8 @@
  *   kind=253 len=10 ExID=0x5354 ("ST") version try scan_id(32 bits, big endian)
  *
  * The try number (0 for the first transmission) makes retransmissions
- * distinguishable on the wire. */
+ * distinguishable on the wire. UDP and ICMP probes carry the same ten bytes in
+ * their payload (inside a valid request where a service needs one). */
 #ifndef SCANTRACE_TAG_H
 #define SCANTRACE_TAG_H
 
@@ -28,5 +29,8 @@ size_t tag_write_tcp_option(uint8_t *out, uint32_t scan_id, uint8_t try_no);
 
 /* Finds our option among TCP options; false when absent or malformed. */
 bool tag_find_in_tcp_options(const uint8_t *options, size_t len, probe_tag *out);
+
+/* Finds the tag's ten bytes anywhere in a payload. */
+bool tag_find_in_payload(const uint8_t *payload, size_t len, probe_tag *out);
 
 #endif

@@ -32,11 +32,16 @@ size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
     return len;
 }
 
-bool tcp_judge_unreach(const packet_view *reply, verdict *out)
+bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
+{
+    return pkt->flow.proto == PACKET_TCP && pkt->tcp_flags == type->tcp_flags &&
+           tag_find_in_tcp_options(pkt->tcp_options, pkt->tcp_options_len, tag);
+}
+
+bool judge_unreach(const packet_view *reply, verdict *out)
 {
     if (reply->flow.proto != PACKET_ICMP || reply->icmp_type != ICMP_UNREACH)
         return false;
-    out->state = PORT_FILTERED;
-    out->why = reason_from_unreach_code(reply->icmp_code);
+    *out = (verdict){PORT_FILTERED, reason_from_unreach_code(reply->icmp_code)};
     return true;
 }

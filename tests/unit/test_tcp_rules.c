@@ -11,7 +11,6 @@ static const probe_spec spec = {
     .flow = {0x0ac90001, 0x0ac90002, 41000, 3389, PACKET_TCP},
     .scan_id = 0xcafef00d,
     .try_no = 1,
-    .ip_id = 77,
 };
 
 static size_t ip_header(uint8_t *p, uint32_t src, uint32_t dst, uint8_t proto, size_t l4)
@@ -70,7 +69,7 @@ static verdict judge_bytes(const scan_type *type, const uint8_t *bytes, size_t l
     g_assert_true(packet_parse(bytes, len, &reply));
     packet_flow probe_flow;
     uint32_t seq;
-    g_assert_true(scan_reply_key(type, &reply, &probe_flow, &seq));
+    g_assert_cmpint(scan_reply_key(type, &reply, &probe_flow, &seq), ==, REPLY_COOKIE);
     g_assert_true(packet_flow_equal(&probe_flow, &spec.flow));
     g_assert_true(cookie_check(spec.scan_id, &probe_flow, seq, try_no));
     verdict v = {0};
@@ -106,7 +105,8 @@ static void test_probe_recognised(void)
         g_assert_cmpuint(tag.scan_id, ==, spec.scan_id);
         g_assert_cmpuint(tag.try_no, ==, spec.try_no);
         g_assert_cmpuint(v.seq, ==, cookie_make(spec.scan_id, &spec.flow, spec.try_no));
-        g_assert_false(scan_is_teardown(&v));
+        g_assert_false(scan_is_teardown(type, &v));
+        g_assert_cmpuint(get_be16(probe + 4), ==, v.seq & 0xffff); /* IP ID */
         g_assert_true(scan_type_by_option(type->option) == type);
         g_assert_true(scan_type_by_name(type->name) == type);
     }
@@ -157,6 +157,23 @@ static void test_replies_judged(void)
     }
 }
 
+static void test_teardown(void)
+{
+    /* Our kernel's RST after a SYN-ACK: on the probe's flow, no tag, no SYN. */
+    uint8_t pkt[64];
+    size_t n = ip_header(pkt, spec.flow.src, spec.flow.dst, PACKET_TCP, 20);
+    memset(pkt + n, 0, 20);
+    put_be16(pkt + n, spec.flow.sport);
+    put_be16(pkt + n + 2, spec.flow.dport);
+    pkt[n + 12] = 5 << 4;
+    pkt[n + 13] = TCP_RST;
+    packet_view v;
+    g_assert_true(packet_parse(pkt, n + 20, &v));
+    g_assert_true(scan_is_teardown(&scan_syn, &v));
+    probe_tag tag;
+    g_assert_null(scan_type_of_probe(&v, &tag));
+}
+
 static void test_stray_reply_rejected(void)
 {
     uint8_t reply[128];
@@ -166,7 +183,7 @@ static void test_stray_reply_rejected(void)
     unsigned try_no;
     size_t len = tcp_reply(reply, TCP_SYN | TCP_ACK, 1, 12345);
     g_assert_true(packet_parse(reply, len, &v));
-    g_assert_true(scan_reply_key(&scan_syn, &v, &probe_flow, &seq));
+    g_assert_cmpint(scan_reply_key(&scan_syn, &v, &probe_flow, &seq), ==, REPLY_COOKIE);
     g_assert_false(cookie_check(spec.scan_id, &probe_flow, seq, &try_no));
 }
 
@@ -189,6 +206,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcp/probe-recognised", test_probe_recognised);
     g_test_add_func("/tcp/syn-ack-open", test_syn_ack_open);
     g_test_add_func("/tcp/replies-judged", test_replies_judged);
+    g_test_add_func("/tcp/teardown", test_teardown);
     g_test_add_func("/tcp/stray-reply-rejected", test_stray_reply_rejected);
     g_test_add_func("/tcp/malformed-never-parsed", test_malformed_never_parsed);
     return g_test_run();

@@ -1,0 +1,72 @@
+/* UDP scan (-sU): any UDP reply means open, ICMP port unreachable closed, other
+ * unreachables filtered, and silence open|filtered, since most UDP services
+ * ignore a datagram they don't understand. The cookie rides in the IP ID (which
+ * ICMP errors quote) and in the request id of services that echo one. */
+#include "cookie.h"
+#include "scan_type.h"
+#include "udp_payload.h"
+
+static size_t udp_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
+{
+    (void)type;
+    enum { HEADER = 8 };
+    if (cap < HEADER)
+        return 0;
+    uint8_t tag[TAG_TCP_OPTION_LEN];
+    tag_write_tcp_option(tag, spec->scan_id, spec->try_no);
+    uint16_t cookie = (uint16_t)cookie_make(spec->scan_id, &spec->flow, spec->try_no);
+    size_t payload = udp_payload_write(spec->flow.dport, cookie, tag, out + HEADER, cap - HEADER);
+    if (payload == 0)
+        return 0;
+    uint16_t len = (uint16_t)(HEADER + payload);
+    put_be16(out, spec->flow.sport);
+    put_be16(out + 2, spec->flow.dport);
+    put_be16(out + 4, len);
+    put_be16(out + 6, 0);
+    uint32_t pseudo = packet_pseudo_sum(spec->flow.src, spec->flow.dst, PACKET_UDP, len);
+    uint16_t sum = packet_checksum(out, len, pseudo);
+    put_be16(out + 6, sum ? sum : 0xffff); /* 0 would mean "no checksum" */
+    return len;
+}
+
+static bool udp_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
+{
+    (void)type;
+    return pkt->flow.proto == PACKET_UDP &&
+           tag_find_in_payload(pkt->payload, pkt->payload_len, tag);
+}
+
+static bool udp_reply_cookie(const packet_view *reply, uint32_t *cookie)
+{
+    uint16_t echoed;
+    if (!udp_payload_echoed_cookie(reply->flow.sport, reply->payload, reply->payload_len, &echoed))
+        return false;
+    *cookie = echoed;
+    return true;
+}
+
+static bool udp_judge(const packet_view *reply, verdict *out)
+{
+    if (reply->flow.proto == PACKET_UDP) {
+        *out = (verdict){PORT_OPEN, REASON_UDP_RESPONSE};
+        return true;
+    }
+    if (reply->flow.proto == PACKET_ICMP && reply->icmp_type == ICMP_UNREACH &&
+        reply->icmp_code == 3) {
+        *out = (verdict){PORT_CLOSED, REASON_PORT_UNREACH};
+        return true;
+    }
+    return judge_unreach(reply, out);
+}
+
+const scan_type scan_udp = {
+    .name = "udp",
+    .option = "-sU",
+    .title = "UDP Scan",
+    .ip_proto = PACKET_UDP,
+    .silent = {PORT_OPEN_FILTERED, REASON_NO_RESPONSE},
+    .build = udp_build,
+    .recognise = udp_recognise,
+    .reply_cookie = udp_reply_cookie,
+    .judge = udp_judge,
+};

@@ -1,0 +1,168 @@
+/* The UDP scan's rules on bytes: tagged requests for DNS/NTP/SNMP and bare tags
+ * elsewhere; replies and ICMP errors attributed by the cookie in the IP ID or in
+ * the echoed request id; nmap's verdicts. And the connect scan's socket-level tag. */
+#include <glib.h>
+#include <string.h>
+
+#include "cookie.h"
+#include "scan_type.h"
+
+static probe_spec spec_for(uint16_t port)
+{
+    return (probe_spec){.flow = {0x0ac90001, 0x0ac90002, 41001, port, PACKET_UDP},
+                        .scan_id = 0x0badcafe,
+                        .try_no = 2};
+}
+
+static size_t ip_header(uint8_t *p, uint32_t src, uint32_t dst, uint8_t proto, size_t l4)
+{
+    memset(p, 0, 20);
+    p[0] = 0x45;
+    put_be16(p + 2, (uint16_t)(20 + l4));
+    p[8] = 64;
+    p[9] = proto;
+    put_be32(p + 12, src);
+    put_be32(p + 16, dst);
+    return 20;
+}
+
+static size_t udp_reply(uint8_t *p, const probe_spec *s, const uint8_t *data, size_t len)
+{
+    size_t n = ip_header(p, s->flow.dst, s->flow.src, PACKET_UDP, 8 + len);
+    put_be16(p + n, s->flow.dport);
+    put_be16(p + n + 2, s->flow.sport);
+    put_be16(p + n + 4, (uint16_t)(8 + len));
+    put_be16(p + n + 6, 0);
+    memcpy(p + n + 8, data, len);
+    return n + 8 + len;
+}
+
+/* Quotes the IP header and the first 8 octets after it, as RFC 792 allows. */
+static size_t icmp_unreach(uint8_t *p, const probe_spec *s, uint8_t code, const uint8_t *probe)
+{
+    size_t n = ip_header(p, s->flow.dst, s->flow.src, PACKET_ICMP, 8 + 28);
+    memset(p + n, 0, 8);
+    p[n] = ICMP_UNREACH;
+    p[n + 1] = code;
+    memcpy(p + n + 8, probe, 28);
+    return n + 8 + 28;
+}
+
+static void test_probes_recognised(void)
+{
+    static const uint16_t ports[] = {53, 123, 161, 7, 1900};
+    for (size_t i = 0; i < G_N_ELEMENTS(ports); i++) {
+        probe_spec s = spec_for(ports[i]);
+        uint8_t probe[PROBE_MAX_LEN];
+        size_t len = scan_probe_build(&scan_udp, &s, probe, sizeof probe);
+        g_assert_cmpuint(len, >, 28);
+        packet_view v;
+        g_assert_true(packet_parse(probe, len, &v));
+        uint32_t pseudo =
+            packet_pseudo_sum(v.flow.src, v.flow.dst, PACKET_UDP, (uint16_t)(len - 20));
+        g_assert_cmpuint(packet_checksum(probe + 20, len - 20, pseudo), ==, 0);
+        probe_tag tag;
+        g_assert_true(scan_type_of_probe(&v, &tag) == &scan_udp);
+        g_assert_cmpuint(tag.scan_id, ==, s.scan_id);
+        g_assert_cmpuint(tag.try_no, ==, s.try_no);
+        unsigned try_no;
+        g_assert_true(cookie_check(s.scan_id, &s.flow, v.ip_id, &try_no));
+        g_assert_cmpuint(try_no, ==, s.try_no);
+    }
+}
+
+static void test_dns_reply_names_the_try(void)
+{
+    probe_spec s = spec_for(53);
+    uint8_t probe[PROBE_MAX_LEN], reply[128];
+    scan_probe_build(&scan_udp, &s, probe, sizeof probe);
+    uint8_t answer[12] = {probe[28], probe[29], 0x81, 0x80}; /* id echoed, QR set */
+    packet_view v;
+    g_assert_true(packet_parse(reply, udp_reply(reply, &s, answer, sizeof answer), &v));
+    packet_flow flow;
+    uint32_t cookie;
+    unsigned try_no;
+    g_assert_cmpint(scan_reply_key(&scan_udp, &v, &flow, &cookie), ==, REPLY_COOKIE);
+    g_assert_true(cookie_check(s.scan_id, &flow, cookie, &try_no));
+    g_assert_cmpuint(try_no, ==, s.try_no);
+    verdict out;
+    g_assert_true(scan_udp.judge(&v, &out));
+    g_assert_cmpstr(port_state_name(out.state), ==, "open");
+    g_assert_cmpstr(reason_name(out.why), ==, "udp-response");
+}
+
+static void test_plain_reply_ties_by_flow(void)
+{
+    probe_spec s = spec_for(7);
+    uint8_t reply[64];
+    packet_view v;
+    g_assert_true(packet_parse(reply, udp_reply(reply, &s, (const uint8_t *)"hi", 2), &v));
+    packet_flow flow;
+    uint32_t cookie;
+    g_assert_cmpint(scan_reply_key(&scan_udp, &v, &flow, &cookie), ==, REPLY_FLOW);
+    g_assert_true(packet_flow_equal(&flow, &s.flow));
+}
+
+static void test_icmp_errors_judged(void)
+{
+    static const struct {
+        uint8_t code;
+        const char *state, *reason;
+    } cases[] = {{3, "closed", "port-unreach"},
+                 {13, "filtered", "admin-prohibited"},
+                 {1, "filtered", "host-unreach"},
+                 {10, "filtered", "host-prohibited"}};
+    probe_spec s = spec_for(69);
+    uint8_t probe[PROBE_MAX_LEN], reply[128];
+    scan_probe_build(&scan_udp, &s, probe, sizeof probe);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        packet_view v;
+        g_assert_true(packet_parse(reply, icmp_unreach(reply, &s, cases[i].code, probe), &v));
+        packet_flow flow;
+        uint32_t cookie;
+        unsigned try_no;
+        g_assert_cmpint(scan_reply_key(&scan_udp, &v, &flow, &cookie), ==, REPLY_COOKIE);
+        g_assert_true(packet_flow_equal(&flow, &s.flow));
+        g_assert_true(cookie_check(s.scan_id, &flow, cookie, &try_no));
+        g_assert_cmpuint(try_no, ==, s.try_no);
+        verdict out;
+        g_assert_true(scan_udp.judge(&v, &out));
+        g_assert_cmpstr(port_state_name(out.state), ==, cases[i].state);
+        g_assert_cmpstr(reason_name(out.why), ==, cases[i].reason);
+    }
+    g_assert_cmpstr(port_state_name(scan_udp.silent.state), ==, "open|filtered");
+}
+
+static void test_connect_tag(void)
+{
+    uint8_t syn[40];
+    size_t n = ip_header(syn, 0x0ac90001, 0x0ac90002, PACKET_TCP, 20);
+    syn[1] = CONNECT_TAG_TOS;
+    memset(syn + n, 0, 20);
+    put_be16(syn + n, CONNECT_PORT_FIRST + 5);
+    put_be16(syn + n + 2, 80);
+    syn[n + 12] = 5 << 4;
+    syn[n + 13] = TCP_SYN;
+    packet_view v;
+    probe_tag tag;
+    g_assert_true(packet_parse(syn, n + 20, &v));
+    g_assert_true(scan_type_of_probe(&v, &tag) == &scan_connect);
+    syn[1] = 0; /* an ordinary client's SYN */
+    g_assert_true(packet_parse(syn, n + 20, &v));
+    g_assert_null(scan_type_of_probe(&v, &tag));
+    syn[1] = CONNECT_TAG_TOS;
+    put_be16(syn + n, 50000); /* a port the kernel picks itself */
+    g_assert_true(packet_parse(syn, n + 20, &v));
+    g_assert_null(scan_type_of_probe(&v, &tag));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/udp/probes-recognised", test_probes_recognised);
+    g_test_add_func("/udp/dns-reply-names-the-try", test_dns_reply_names_the_try);
+    g_test_add_func("/udp/plain-reply-ties-by-flow", test_plain_reply_ties_by_flow);
+    g_test_add_func("/udp/icmp-errors-judged", test_icmp_errors_judged);
+    g_test_add_func("/connect/tag", test_connect_tag);
+    return g_test_run();
+}
