@@ -4,16 +4,19 @@
 
 #include "siphash.h"
 
+/* An ICMP probe's id comes from its cookie, so an ICMP flow's cookie hashes only
+ * the addresses. */
 static uint32_t cookie_hash(uint32_t scan_id, const packet_flow *f)
 {
+    bool ports = f->proto != PACKET_ICMP;
     uint8_t key[16];
     memcpy(key, "scantrace-ck", 12);
     put_be32(key + 12, scan_id);
     uint8_t in[13];
     put_be32(in, f->src);
     put_be32(in + 4, f->dst);
-    put_be16(in + 8, f->sport);
-    put_be16(in + 10, f->dport);
+    put_be16(in + 8, ports ? f->sport : 0);
+    put_be16(in + 10, ports ? f->dport : 0);
     in[12] = f->proto;
     return (uint32_t)siphash24(key, in, sizeof in);
 }

@@ -37,7 +37,7 @@ static void parse_quote(const uint8_t *q, size_t len, packet_view *out)
         out->quote.sport = get_be16(l4);
         out->quote.dport = get_be16(l4 + 2);
     } else if (out->quote.proto == PACKET_ICMP) {
-        out->quote.sport = get_be16(l4 + 4);
+        out->quote.sport = out->quote.dport = get_be16(l4 + 4);
     }
     out->quote_word = get_be32(l4 + 4);
     out->quote_ip_id = get_be16(q + 4);
@@ -103,7 +103,7 @@ static bool parse_icmp(const uint8_t *l4, size_t len, packet_view *out)
     default:
         out->icmp_id = get_be16(l4 + 4);
         out->icmp_seq = get_be16(l4 + 6);
-        out->flow.sport = out->icmp_id;
+        out->flow.sport = out->flow.dport = out->icmp_id;
         break;
     }
     return true;

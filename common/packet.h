@@ -28,7 +28,8 @@ enum {
     ICMP_TIMESTAMP_REPLY = 14,
 };
 
-/* Addresses and ports in host order. For ICMP, the ports hold the echo id and 0. */
+/* Addresses and ports in host order. For ICMP queries (echo, timestamp) both
+ * ports hold the id, so a reply's flow reversed is its request's flow. */
 typedef struct packet_flow {
     uint32_t src, dst;
     uint16_t sport, dport;

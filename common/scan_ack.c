@@ -1,13 +1,7 @@
 /* ACK scan (-sA): tells filtered from unfiltered, not open from closed. Any stack
  * answers a stray ACK with a RST whose sequence number is the probe's ack, which
- * is why the probe carries its cookie there too. */
+ * is why the probe carries its cookie there too (tcp_probe_build). */
 #include "scan_type.h"
-
-static bool ack_reply_cookie(const packet_view *reply, uint32_t *cookie)
-{
-    *cookie = reply->seq;
-    return true;
-}
 
 static bool ack_judge(const packet_view *reply, verdict *out)
 {
@@ -29,6 +23,6 @@ const scan_type scan_ack = {
     .silent = {PORT_FILTERED, REASON_NO_RESPONSE},
     .build = tcp_probe_build,
     .recognise = tcp_probe_recognise,
-    .reply_cookie = ack_reply_cookie,
+    .reply_cookie = tcp_reply_cookie,
     .judge = ack_judge,
 };

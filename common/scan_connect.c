@@ -15,8 +15,9 @@ static bool connect_recognise(const scan_type *type, const packet_view *pkt, pro
     return true;
 }
 
-static bool connect_reply_cookie(const packet_view *reply, uint32_t *cookie)
+static bool connect_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
 {
+    (void)type;
     (void)reply;
     (void)cookie;
     return false;

@@ -1,21 +1,7 @@
 /* FIN (-sF), NULL (-sN) and Xmas (-sX) scans: RFC 793 says a closed port answers a
  * segment without SYN, RST or ACK with a RST and an open one stays silent, so
- * silence only means open|filtered. The three differ in nothing but their flags.
- * The RST acknowledges seq + the FIN's one octet, so its ack minus the FIN gives
- * the probe's cookie back. */
+ * silence only means open|filtered. The three differ in nothing but their flags. */
 #include "scan_type.h"
-
-static bool stealth_reply_cookie_fin(const packet_view *reply, uint32_t *cookie)
-{
-    *cookie = reply->ack - 1;
-    return true;
-}
-
-static bool stealth_reply_cookie_null(const packet_view *reply, uint32_t *cookie)
-{
-    *cookie = reply->ack;
-    return true;
-}
 
 static bool stealth_judge(const packet_view *reply, verdict *out)
 {
@@ -28,7 +14,7 @@ static bool stealth_judge(const packet_view *reply, verdict *out)
     return false;
 }
 
-#define STEALTH_SCAN(ident, nm, opt, ttl, flags, cookiefn)                                         \
+#define STEALTH_SCAN(ident, nm, opt, ttl, flags)                                                   \
     const scan_type ident = {                                                                      \
         .name = nm,                                                                                \
         .option = opt,                                                                             \
@@ -38,11 +24,10 @@ static bool stealth_judge(const packet_view *reply, verdict *out)
         .silent = {PORT_OPEN_FILTERED, REASON_NO_RESPONSE},                                        \
         .build = tcp_probe_build,                                                                  \
         .recognise = tcp_probe_recognise,                                                          \
-        .reply_cookie = cookiefn,                                                                  \
+        .reply_cookie = tcp_reply_cookie,                                                          \
         .judge = stealth_judge,                                                                    \
     }
 
-STEALTH_SCAN(scan_fin, "fin", "-sF", "FIN Scan", TCP_FIN, stealth_reply_cookie_fin);
-STEALTH_SCAN(scan_null, "null", "-sN", "NULL Scan", 0, stealth_reply_cookie_null);
-STEALTH_SCAN(scan_xmas, "xmas", "-sX", "XMAS Scan", TCP_FIN | TCP_PSH | TCP_URG,
-             stealth_reply_cookie_fin);
+STEALTH_SCAN(scan_fin, "fin", "-sF", "FIN Scan", TCP_FIN);
+STEALTH_SCAN(scan_null, "null", "-sN", "NULL Scan", 0);
+STEALTH_SCAN(scan_xmas, "xmas", "-sX", "XMAS Scan", TCP_FIN | TCP_PSH | TCP_URG);

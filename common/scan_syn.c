@@ -3,12 +3,6 @@
  * asked for the connection; that RST is the probe's teardown. */
 #include "scan_type.h"
 
-static bool syn_reply_cookie(const packet_view *reply, uint32_t *cookie)
-{
-    *cookie = reply->ack - 1;
-    return true;
-}
-
 static bool syn_judge(const packet_view *reply, verdict *out)
 {
     if (reply->flow.proto != PACKET_TCP)
@@ -33,6 +27,6 @@ const scan_type scan_syn = {
     .silent = {PORT_FILTERED, REASON_NO_RESPONSE},
     .build = tcp_probe_build,
     .recognise = tcp_probe_recognise,
-    .reply_cookie = syn_reply_cookie,
+    .reply_cookie = tcp_reply_cookie,
     .judge = syn_judge,
 };

@@ -39,6 +39,7 @@ struct scan_type {
     const char *title;  /* nmap's report wording: "SYN Stealth Scan" */
     uint8_t ip_proto;
     uint8_t tcp_flags; /* TCP scans: the flags a probe carries */
+    bool discovery;    /* a host discovery probe: it judges the host, not the port */
     verdict silent;    /* what a probe nobody answers means */
 
     /* Writes the transport header and payload after the IP header; returns its
@@ -51,7 +52,7 @@ struct scan_type {
 
     /* The cookie a direct reply carries (a SYN-ACK's ack - 1, say); false when
      * the reply carries none and only its flow ties it to the probe. */
-    bool (*reply_cookie)(const packet_view *reply, uint32_t *cookie);
+    bool (*reply_cookie)(const scan_type *type, const packet_view *reply, uint32_t *cookie);
 
     /* Judges a reply known to answer one of this type's probes. false: the packet
      * says nothing about the port (an ICMP type nmap ignores, say). */
@@ -71,13 +72,20 @@ extern const scan_type scan_connect;
 #define CONNECT_TAG_TOS    0x5c
 #define CONNECT_PORT_FIRST 61440
 
-/* Every scan type, NULL-terminated. */
+/* Host discovery (nmap's -PE, -PP, -PS, -PA). */
+extern const scan_type ping_echo;
+extern const scan_type ping_timestamp;
+extern const scan_type ping_syn;
+extern const scan_type ping_ack;
+
+/* Every port scan type, and every discovery probe type, NULL-terminated. */
 extern const scan_type *const scan_types[];
+extern const scan_type *const ping_types[];
 
 const scan_type *scan_type_by_name(const char *name);
 const scan_type *scan_type_by_option(const char *option);
 
-/* The scan type whose probe this packet is, with its tag; NULL if it is none. */
+/* The scan or ping type whose probe this packet is, with its tag; NULL if none. */
 const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag);
 
 /* Builds the whole IPv4 probe into out; returns its length or 0. */
@@ -95,6 +103,7 @@ bool scan_is_teardown(const scan_type *type, const packet_view *pkt);
 /* Shared by the TCP scan types that send tagged probes. */
 size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag);
+bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie);
 bool judge_unreach(const packet_view *reply, verdict *out);
 
 #endif

@@ -6,6 +6,8 @@
 const scan_type *const scan_types[] = {&scan_syn,  &scan_ack, &scan_fin,     &scan_null,
                                        &scan_xmas, &scan_udp, &scan_connect, NULL};
 
+const scan_type *const ping_types[] = {&ping_echo, &ping_timestamp, &ping_syn, &ping_ack, NULL};
+
 const scan_type *scan_type_by_name(const char *name)
 {
     for (size_t i = 0; scan_types[i]; i++)
@@ -27,6 +29,9 @@ const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag)
     for (size_t i = 0; scan_types[i]; i++)
         if (scan_types[i]->recognise(scan_types[i], pkt, tag))
             return scan_types[i];
+    for (size_t i = 0; ping_types[i]; i++)
+        if (ping_types[i]->recognise(ping_types[i], pkt, tag))
+            return ping_types[i];
     return NULL;
 }
 
@@ -58,14 +63,15 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
 reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
                            uint32_t *cookie)
 {
-    if (pkt->flow.proto == type->ip_proto) {
+    if (pkt->flow.proto == type->ip_proto && !pkt->has_quote) {
         *probe_flow = packet_flow_reverse(&pkt->flow);
-        return type->reply_cookie(pkt, cookie) ? REPLY_COOKIE : REPLY_FLOW;
+        return type->reply_cookie(type, pkt, cookie) ? REPLY_COOKIE : REPLY_FLOW;
     }
     if (pkt->flow.proto == PACKET_ICMP && pkt->has_quote && pkt->quote.proto == type->ip_proto) {
         *probe_flow = pkt->quote;
-        /* A TCP probe's cookie is its sequence number; a UDP probe's, its IP ID. */
-        *cookie = type->ip_proto == PACKET_TCP ? pkt->quote_word : pkt->quote_ip_id;
+        /* A TCP probe's cookie is its sequence number, an ICMP probe's its id and
+         * sequence, a UDP probe's its IP ID. */
+        *cookie = type->ip_proto == PACKET_UDP ? pkt->quote_ip_id : pkt->quote_word;
         return type->build ? REPLY_COOKIE : REPLY_FLOW;
     }
     return REPLY_NONE;

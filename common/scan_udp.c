@@ -8,12 +8,11 @@
 
 static size_t udp_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
 {
-    (void)type;
     enum { HEADER = 8 };
     if (cap < HEADER)
         return 0;
     uint8_t tag[TAG_TCP_OPTION_LEN];
-    tag_write_tcp_option(tag, spec->scan_id, spec->try_no);
+    tag_write_tcp_option(tag, spec->scan_id, spec->try_no, type->discovery);
     uint16_t cookie = (uint16_t)cookie_make(spec->scan_id, &spec->flow, spec->try_no);
     size_t payload = udp_payload_write(spec->flow.dport, cookie, tag, out + HEADER, cap - HEADER);
     if (payload == 0)
@@ -36,8 +35,9 @@ static bool udp_recognise(const scan_type *type, const packet_view *pkt, probe_t
            tag_find_in_payload(pkt->payload, pkt->payload_len, tag);
 }
 
-static bool udp_reply_cookie(const packet_view *reply, uint32_t *cookie)
+static bool udp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
 {
+    (void)type;
     uint16_t echoed;
     if (!udp_payload_echoed_cookie(reply->flow.sport, reply->payload, reply->payload_len, &echoed))
         return false;

@@ -2,13 +2,13 @@
 
 #include "packet.h"
 
-size_t tag_write_tcp_option(uint8_t *out, uint32_t scan_id, uint8_t try_no)
+size_t tag_write_tcp_option(uint8_t *out, uint32_t scan_id, uint8_t try_no, bool discovery)
 {
     out[0] = TAG_TCP_OPTION_KIND;
     out[1] = TAG_TCP_OPTION_LEN;
     put_be16(out + 2, TAG_EXID);
     out[4] = TAG_VERSION;
-    out[5] = try_no;
+    out[5] = (uint8_t)((try_no & TAG_TRY_MASK) | (discovery ? TAG_DISCOVERY : 0));
     put_be32(out + 6, scan_id);
     return TAG_TCP_OPTION_LEN;
 }
@@ -19,7 +19,8 @@ static bool tag_read(const uint8_t *p, probe_tag *out)
         p[4] != TAG_VERSION)
         return false;
     out->version = p[4];
-    out->try_no = p[5];
+    out->try_no = p[5] & TAG_TRY_MASK;
+    out->discovery = (p[5] & TAG_DISCOVERY) != 0;
     out->scan_id = get_be32(p + 6);
     return true;
 }

@@ -23,7 +23,7 @@ size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
     opt[0] = 2; /* MSS */
     opt[1] = 4;
     put_be16(opt + 2, MSS);
-    tag_write_tcp_option(opt + 4, spec->scan_id, spec->try_no);
+    tag_write_tcp_option(opt + 4, spec->scan_id, spec->try_no, type->discovery);
     opt[14] = 1; /* NOP padding to a 32-bit boundary */
     opt[15] = 1;
     uint16_t len = BASE + OPTIONS;
@@ -35,7 +35,20 @@ size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
 bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
     return pkt->flow.proto == PACKET_TCP && pkt->tcp_flags == type->tcp_flags &&
-           tag_find_in_tcp_options(pkt->tcp_options, pkt->tcp_options_len, tag);
+           tag_find_in_tcp_options(pkt->tcp_options, pkt->tcp_options_len, tag) &&
+           tag->discovery == type->discovery;
+}
+
+/* RFC 793's reset rule, which every stack follows: a reply to a segment with ACK
+ * takes its sequence number from that ack (our cookie); a reply to one without
+ * acknowledges its sequence number plus the octets its SYN and FIN occupy. */
+bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
+{
+    if (type->tcp_flags & TCP_ACK)
+        *cookie = reply->seq;
+    else
+        *cookie = reply->ack - !!(type->tcp_flags & TCP_SYN) - !!(type->tcp_flags & TCP_FIN);
+    return true;
 }
 
 bool judge_unreach(const packet_view *reply, verdict *out)

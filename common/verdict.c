@@ -8,6 +8,8 @@ static const char *const state_names[PORT_STATE_COUNT] = {
     [PORT_UNFILTERED] = "unfiltered",
     [PORT_OPEN_FILTERED] = "open|filtered",
     [PORT_CLOSED_FILTERED] = "closed|filtered",
+    [HOST_UP] = "up",
+    [HOST_DOWN] = "down",
 };
 
 /* nmap's reason.cc words. */

@@ -12,6 +12,9 @@ typedef enum port_state {
     PORT_UNFILTERED,
     PORT_OPEN_FILTERED,
     PORT_CLOSED_FILTERED,
+    /* What host discovery probes judge: the host, not a port. */
+    HOST_UP,
+    HOST_DOWN,
     PORT_STATE_COUNT
 } port_state;
 

@@ -7,7 +7,7 @@
 static void test_round_trip(void)
 {
     uint8_t opts[20] = {2, 4, 0x05, 0xb4}; /* MSS first, as a probe carries it */
-    size_t n = tag_write_tcp_option(opts + 4, 0xdeadbeef, 3);
+    size_t n = tag_write_tcp_option(opts + 4, 0xdeadbeef, 3, false);
     g_assert_cmpuint(n, ==, TAG_TCP_OPTION_LEN);
     opts[14] = 1;
     opts[15] = 1;
@@ -16,6 +16,13 @@ static void test_round_trip(void)
     g_assert_cmpuint(tag.scan_id, ==, 0xdeadbeef);
     g_assert_cmpuint(tag.try_no, ==, 3);
     g_assert_cmpuint(tag.version, ==, TAG_VERSION);
+    g_assert_false(tag.discovery);
+
+    tag_write_tcp_option(opts + 4, 42, 15, true);
+    g_assert_true(tag_find_in_tcp_options(opts, 16, &tag));
+    g_assert_true(tag.discovery);
+    g_assert_cmpuint(tag.try_no, ==, 15);
+    g_assert_cmpuint(tag.scan_id, ==, 42);
 }
 
 static void test_absent_and_damaged(void)
@@ -25,7 +32,7 @@ static void test_absent_and_damaged(void)
     g_assert_false(tag_find_in_tcp_options(plain, sizeof plain, &tag));
 
     uint8_t opts[TAG_TCP_OPTION_LEN];
-    tag_write_tcp_option(opts, 1, 0);
+    tag_write_tcp_option(opts, 1, 0, false);
     g_assert_false(tag_find_in_tcp_options(opts, sizeof opts - 1, &tag)); /* truncated */
     opts[3] ^= 0xff;                                                      /* another ExID */
     g_assert_false(tag_find_in_tcp_options(opts, sizeof opts, &tag));

@@ -1,0 +1,90 @@
+/* ICMP host discovery (nmap's -PE echo and -PP timestamp). The cookie is the
+ * query's id and sequence number, which the reply echoes and an ICMP error
+ * quotes; the tag follows the message in the payload. */
+#include "cookie.h"
+#include "scan_type.h"
+
+static size_t icmp_query_build(const scan_type *type, const probe_spec *spec, uint8_t *out,
+                               size_t cap)
+{
+    enum { HEADER = 8, TIMESTAMPS = 12 };
+    size_t body = type == &ping_timestamp ? TIMESTAMPS : 0;
+    size_t len = HEADER + body + TAG_TCP_OPTION_LEN;
+    if (cap < len)
+        return 0;
+    uint32_t cookie = cookie_make(spec->scan_id, &spec->flow, spec->try_no);
+    out[0] = type == &ping_timestamp ? ICMP_TIMESTAMP : ICMP_ECHO;
+    out[1] = 0;
+    put_be16(out + 2, 0);
+    put_be32(out + 4, cookie);
+    for (size_t i = 0; i < body; i++)
+        out[HEADER + i] = 0;
+    tag_write_tcp_option(out + HEADER + body, spec->scan_id, spec->try_no, true);
+    put_be16(out + 2, packet_checksum(out, len, 0));
+    return len;
+}
+
+static uint8_t request_type(const scan_type *type)
+{
+    return type == &ping_timestamp ? ICMP_TIMESTAMP : ICMP_ECHO;
+}
+
+static uint8_t reply_type(const scan_type *type)
+{
+    return type == &ping_timestamp ? ICMP_TIMESTAMP_REPLY : ICMP_ECHO_REPLY;
+}
+
+static bool icmp_query_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
+{
+    return pkt->flow.proto == PACKET_ICMP && pkt->icmp_type == request_type(type) &&
+           tag_find_in_payload(pkt->payload, pkt->payload_len, tag) && tag->discovery;
+}
+
+static bool icmp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
+{
+    if (reply->icmp_type != reply_type(type))
+        return false;
+    *cookie = (uint32_t)reply->icmp_id << 16 | reply->icmp_seq;
+    return true;
+}
+
+static bool icmp_query_judge(const packet_view *reply, verdict *out)
+{
+    if (reply->flow.proto != PACKET_ICMP)
+        return false;
+    if (reply->icmp_type == ICMP_ECHO_REPLY) {
+        *out = (verdict){HOST_UP, REASON_ECHO_REPLY};
+        return true;
+    }
+    if (reply->icmp_type == ICMP_TIMESTAMP_REPLY) {
+        *out = (verdict){HOST_UP, REASON_TIMESTAMP_REPLY};
+        return true;
+    }
+    return false;
+}
+
+const scan_type ping_echo = {
+    .name = "echo",
+    .option = "-PE",
+    .title = "ICMP Echo Ping",
+    .ip_proto = PACKET_ICMP,
+    .discovery = true,
+    .silent = {HOST_DOWN, REASON_NO_RESPONSE},
+    .build = icmp_query_build,
+    .recognise = icmp_query_recognise,
+    .reply_cookie = icmp_reply_cookie,
+    .judge = icmp_query_judge,
+};
+
+const scan_type ping_timestamp = {
+    .name = "timestamp",
+    .option = "-PP",
+    .title = "ICMP Timestamp Ping",
+    .ip_proto = PACKET_ICMP,
+    .discovery = true,
+    .silent = {HOST_DOWN, REASON_NO_RESPONSE},
+    .build = icmp_query_build,
+    .recognise = icmp_query_recognise,
+    .reply_cookie = icmp_reply_cookie,
+    .judge = icmp_query_judge,
+};

@@ -1,0 +1,164 @@
+/* Host discovery probes on bytes: built, recognised apart from port probes, and
+ * their replies attributed and judged as nmap judges a host. */
+#include <glib.h>
+#include <string.h>
+
+#include "arp.h"
+#include "cookie.h"
+#include "scan_type.h"
+
+static const uint32_t scanner = 0x0ac90001, target = 0x0ac90002;
+
+static packet_view built(const scan_type *type, uint16_t dport, uint8_t try_no, uint8_t *buf)
+{
+    probe_spec spec = {.flow = {scanner, target, 45000, dport, type->ip_proto},
+                       .scan_id = 0x1234,
+                       .try_no = try_no};
+    if (type->ip_proto == PACKET_ICMP)
+        spec.flow.sport = spec.flow.dport = 0;
+    size_t len = scan_probe_build(type, &spec, buf, PROBE_MAX_LEN);
+    g_assert_cmpuint(len, >, 20);
+    packet_view v;
+    g_assert_true(packet_parse(buf, len, &v));
+    return v;
+}
+
+/* Turns an ICMP query into the reply a stack makes: addresses swapped, id and
+ * sequence echoed. */
+static size_t icmp_reply(uint8_t *p, size_t len, uint8_t type)
+{
+    uint32_t src = get_be32(p + 12);
+    put_be32(p + 12, get_be32(p + 16));
+    put_be32(p + 16, src);
+    p[20] = type;
+    return len;
+}
+
+static void test_echo(void)
+{
+    uint8_t buf[PROBE_MAX_LEN];
+    packet_view probe = built(&ping_echo, 0, 1, buf);
+    probe_tag tag;
+    g_assert_true(scan_type_of_probe(&probe, &tag) == &ping_echo);
+    g_assert_true(tag.discovery);
+    g_assert_cmpuint(tag.try_no, ==, 1);
+    g_assert_cmpuint(packet_checksum(buf + 20, get_be16(buf + 2) - 20u, 0), ==, 0);
+
+    packet_view reply;
+    g_assert_true(packet_parse(buf, icmp_reply(buf, get_be16(buf + 2), ICMP_ECHO_REPLY), &reply));
+    packet_flow flow;
+    uint32_t cookie;
+    unsigned try_no;
+    g_assert_cmpint(scan_reply_key(&ping_echo, &reply, &flow, &cookie), ==, REPLY_COOKIE);
+    g_assert_true(packet_flow_equal(&flow, &probe.flow));
+    g_assert_true(cookie_check(0x1234, &flow, cookie, &try_no));
+    g_assert_cmpuint(try_no, ==, 1);
+    verdict v;
+    g_assert_true(ping_echo.judge(&reply, &v));
+    g_assert_cmpstr(port_state_name(v.state), ==, "up");
+    g_assert_cmpstr(reason_name(v.why), ==, "echo-reply");
+    g_assert_cmpstr(port_state_name(ping_echo.silent.state), ==, "down");
+}
+
+static void test_timestamp(void)
+{
+    uint8_t buf[PROBE_MAX_LEN];
+    packet_view probe = built(&ping_timestamp, 0, 0, buf);
+    probe_tag tag;
+    g_assert_true(scan_type_of_probe(&probe, &tag) == &ping_timestamp);
+    packet_view reply;
+    g_assert_true(
+        packet_parse(buf, icmp_reply(buf, get_be16(buf + 2), ICMP_TIMESTAMP_REPLY), &reply));
+    packet_flow flow;
+    uint32_t cookie;
+    g_assert_cmpint(scan_reply_key(&ping_timestamp, &reply, &flow, &cookie), ==, REPLY_COOKIE);
+    verdict v;
+    g_assert_true(ping_timestamp.judge(&reply, &v));
+    g_assert_cmpstr(reason_name(v.why), ==, "timestamp-reply");
+    /* An echo reply is no answer to a timestamp request. */
+    g_assert_true(packet_parse(buf, icmp_reply(buf, get_be16(buf + 2), ICMP_ECHO_REPLY), &reply));
+    g_assert_cmpint(scan_reply_key(&ping_timestamp, &reply, &flow, &cookie), ==, REPLY_FLOW);
+}
+
+static void test_tcp_pings_are_not_port_probes(void)
+{
+    uint8_t buf[PROBE_MAX_LEN];
+    probe_tag tag;
+    packet_view syn = built(&ping_syn, 443, 0, buf);
+    g_assert_true(scan_type_of_probe(&syn, &tag) == &ping_syn);
+    packet_view ack = built(&ping_ack, 80, 0, buf);
+    g_assert_true(scan_type_of_probe(&ack, &tag) == &ping_ack);
+    packet_view port_syn = built(&scan_syn, 443, 0, buf);
+    g_assert_true(scan_type_of_probe(&port_syn, &tag) == &scan_syn);
+    g_assert_false(tag.discovery);
+}
+
+static void test_tcp_ping_replies(void)
+{
+    /* A RST to the ACK ping: seq = the probe's ack, as RFC 793 says. */
+    uint8_t buf[PROBE_MAX_LEN];
+    packet_view probe = built(&ping_ack, 80, 2, buf);
+    uint8_t rst[40] = {0x45, 0, 0, 40};
+    rst[9] = PACKET_TCP;
+    put_be32(rst + 12, target);
+    put_be32(rst + 16, scanner);
+    put_be16(rst + 20, 80);
+    put_be16(rst + 22, probe.flow.sport);
+    put_be32(rst + 24, probe.ack);
+    rst[32] = 5 << 4;
+    rst[33] = TCP_RST;
+    packet_view reply;
+    g_assert_true(packet_parse(rst, sizeof rst, &reply));
+    packet_flow flow;
+    uint32_t cookie;
+    unsigned try_no;
+    g_assert_cmpint(scan_reply_key(&ping_ack, &reply, &flow, &cookie), ==, REPLY_COOKIE);
+    g_assert_true(cookie_check(0x1234, &flow, cookie, &try_no));
+    g_assert_cmpuint(try_no, ==, 2);
+    verdict v;
+    g_assert_true(ping_ack.judge(&reply, &v));
+    g_assert_cmpstr(port_state_name(v.state), ==, "up");
+    g_assert_cmpstr(reason_name(v.why), ==, "reset");
+}
+
+static void test_arp(void)
+{
+    static const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 1};
+    uint8_t frame[ARP_FRAME_LEN];
+    g_assert_cmpuint(arp_request_build(mac, scanner, target, 0x1234, 1, frame, sizeof frame), ==,
+                     ARP_FRAME_LEN);
+    arp_view request;
+    g_assert_true(arp_parse(frame + 14, sizeof frame - 14, &request));
+    g_assert_true(request.tagged);
+    g_assert_cmpuint(request.tag.scan_id, ==, 0x1234);
+    g_assert_cmpuint(request.tag.try_no, ==, 1);
+
+    /* The target's kernel answers: is-at, sender = the address asked for. */
+    uint8_t reply[28];
+    memcpy(reply, frame + 14, 28);
+    put_be16(reply + 6, ARP_REPLY);
+    put_be32(reply + 14, target);
+    put_be32(reply + 24, scanner);
+    arp_view answer;
+    g_assert_true(arp_parse(reply, sizeof reply, &answer));
+    g_assert_false(answer.tagged);
+    verdict v;
+    g_assert_true(arp_answers(&request, &answer, &v));
+    g_assert_cmpstr(port_state_name(v.state), ==, "up");
+    g_assert_cmpstr(reason_name(v.why), ==, "arp-response");
+    put_be32(reply + 14, target + 1); /* someone else's address */
+    g_assert_true(arp_parse(reply, sizeof reply, &answer));
+    g_assert_false(arp_answers(&request, &answer, &v));
+    g_assert_false(arp_parse(reply, 27, &answer));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/ping/echo", test_echo);
+    g_test_add_func("/ping/timestamp", test_timestamp);
+    g_test_add_func("/ping/tcp-pings-are-not-port-probes", test_tcp_pings_are_not_port_probes);
+    g_test_add_func("/ping/tcp-ping-replies", test_tcp_ping_replies);
+    g_test_add_func("/ping/arp", test_arp);
+    return g_test_run();
+}
