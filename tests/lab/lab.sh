@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# scantrace test lab: a scanner and a target network namespace joined by a
+# veth pair, with a fixed port plan on the target and a ground-truth file
+# describing what a correct scanner reports. See tests/lab/README.md.
+#
+#   lab.sh run [--] CMD [ARGS...]   run CMD in the scanner namespace
+#   lab.sh shell                    interactive shell in the scanner namespace
+#   lab.sh clean                    remove what a SIGKILLed lab left behind
+#
+# Root uses named namespaces (st-scan-PID, st-tgt-PID) so labs can run side
+# by side; anyone else gets the same lab inside a private user+net+mount
+# namespace, so nothing outside is touched.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+SCANNER_IP=10.201.0.1
+TARGET_IP=10.201.0.2
+TARGET2_IP=10.201.0.3
+DOWN_IP=10.201.0.5 # never assigned: ARP fails, the scanner's kernel reports host-unreachable
+SCAN_IFACE=st0
+TARGET_IFACE=st1
+
+# The port plan for TARGET_IP, the one source of nft rules, listener
+# sockets and ground truth. Actions: open, closed (no listener, kernel
+# answers), drop, admin (ICMP admin-prohibited), hostunr (ICMP host-unreach).
+PLAN=(
+    "tcp 22 open" "tcp 80 open" "tcp 443 open"
+    "tcp 23 closed" "tcp 25 closed" "tcp 113 closed"
+    "tcp 8080 drop" "tcp 8443 drop"
+    "tcp 3389 admin"
+    "tcp 5900 hostunr"
+    "udp 53 open" "udp 123 open" "udp 161 open"
+    "udp 69 closed" "udp 514 closed"
+    "udp 500 drop"
+    "udp 1900 admin"
+)
+# TARGET2_IP has no firewall rules: these (a subset of PLAN) are open, every
+# other plan port is closed.
+PLAN2=("tcp 80 open")
+
+# What nmap reports (state and --reason) for each proto/action.
+verdict() {
+    case $1/$2 in
+    tcp/open) echo "open syn-ack" ;;
+    tcp/closed) echo "closed reset" ;;
+    tcp/drop) echo "filtered no-response" ;;
+    udp/open) echo "open udp-response" ;;
+    udp/closed) echo "closed port-unreach" ;;
+    udp/drop) echo "open|filtered no-response" ;;
+    */admin) echo "filtered admin-prohibited" ;;
+    */hostunr) echo "filtered host-unreach" ;;
+    *) die "no verdict for $1/$2" ;;
+    esac
+}
+nft_action() {
+    case $1 in
+    drop) echo drop ;;
+    admin) echo "reject with icmp type admin-prohibited" ;;
+    hostunr) echo "reject with icmp type host-unreachable" ;;
+    esac
+}
+
+die() { echo "lab.sh: $*" >&2; exit 1; }
+usage() { sed -n '6,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+
+# Install what is missing when we are real root; say what is missing otherwise.
+need() {
+    local cmd pkg missing=()
+    for cmd in "$@"; do
+        case $cmd in
+        ip) pkg=iproute2 ;; nft) pkg=nftables ;; cc) pkg=gcc ;;
+        unshare | setpriv) pkg=util-linux ;; *) pkg=$cmd ;;
+        esac
+        command -v "$cmd" >/dev/null || missing+=("$pkg")
+    done
+    ((${#missing[@]})) || return 0
+    [[ $EUID -eq 0 && -z ${LAB_USERNS:-} ]] || die "missing packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q "${missing[@]}" >&2 ||
+        { apt-get update -q >&2 && apt-get install -y -q "${missing[@]}" >&2; }
+}
+
+# Unprivileged: become root of a private user/net/mount namespace and start
+# over. No --fork, so signals still reach this script directly.
+if [[ $EUID -ne 0 ]]; then
+    need unshare
+    export LAB_USERNS=1
+    exec unshare --user --map-root-user --net --mount -- "$BASH" "${BASH_SOURCE[0]}" "$@"
+fi
+if [[ -n ${LAB_USERNS:-} ]]; then
+    # ip netns keeps its mounts in /run/netns, which we may not create in the
+    # real /run; a private tmpfs (visible only to this lab) stands in. When
+    # /run/netns does not exist yet this hides the rest of /run from CMD too.
+    if [[ -d /run/netns ]]; then mount -t tmpfs lab-netns /run/netns; else mount -t tmpfs lab-run /run; fi
+fi
+
+cmd=${1:-}
+shift || true
+case $cmd in
+run) [[ ${1:-} == -- ]] && shift; (($#)) || usage ;;
+shell) set -- "${SHELL:-/bin/bash}" -i ;;
+clean)
+    # Namespaces named after a lab whose process is gone; its listener is ours.
+    for ns in $(ip netns list | grep -oE '^st-(scan|tgt)-[0-9]+'); do
+        kill -0 "${ns##*-}" 2>/dev/null && continue
+        for pid in $(ip netns pids "$ns"); do kill "$pid" || true; done
+        ip netns del "$ns" && echo "removed $ns"
+    done
+    for dir in "${TMPDIR:-/tmp}"/st-lab-*; do
+        pid=${dir##*/st-lab-}
+        [[ -d $dir ]] && ! kill -0 "${pid%%.*}" 2>/dev/null && rm -rf "$dir" && echo "removed $dir"
+    done
+    exit 0 ;;
+*) usage ;;
+esac
+
+need ip nft setpriv
+[[ -n ${LAB_LISTENER:-} ]] || need cc
+
+SCAN_NS=st-scan-$$
+TGT_NS=st-tgt-$$
+LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/st-lab-$$.XXXXXX")
+listener_pid=
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+teardown() {
+    local rc=$?
+    set +e
+    trap - EXIT INT TERM
+    # Whatever still runs in a lab namespace (the listener, anything CMD left
+    # behind) was started by this lab and would keep the namespace alive.
+    for ns in "$SCAN_NS" "$TGT_NS"; do
+        ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+        ip netns del "$ns" 2>/dev/null
+    done
+    [[ -n $listener_pid ]] && wait "$listener_pid" 2>/dev/null
+    if [[ ${LAB_KEEP:-0} == 1 ]]; then echo "lab.sh: kept $LAB_DIR" >&2; else rm -rf "$LAB_DIR"; fi
+    exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Write sysctls through /proc so procps is not needed; each netns has its own.
+# shellcheck disable=SC2016 # the inner script expands its own arguments
+set_sysctl() { # NS KEY=VALUE...
+    ip netns exec "$1" bash -c 'for kv in "$@"; do k=${kv%%=*}; echo "${kv#*=}" >"/proc/sys/${k//.//}"; done' _ "${@:2}"
+}
+
+ip netns add "$SCAN_NS"
+ip netns add "$TGT_NS"
+ip -n "$SCAN_NS" link add "$SCAN_IFACE" type veth peer name "$TARGET_IFACE" netns "$TGT_NS"
+ip -n "$SCAN_NS" addr add "$SCANNER_IP/24" dev "$SCAN_IFACE"
+ip -n "$TGT_NS" addr add "$TARGET_IP/24" dev "$TARGET_IFACE"
+ip -n "$TGT_NS" addr add "$TARGET2_IP/24" dev "$TARGET_IFACE"
+for ns in "$SCAN_NS" "$TGT_NS"; do
+    ip -n "$ns" link set lo up
+    # IPv6 only adds router solicitations and DAD noise to captures.
+    set_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
+done
+ip -n "$SCAN_NS" link set "$SCAN_IFACE" up
+ip -n "$TGT_NS" link set "$TARGET_IFACE" up
+
+# Fast scans must get every ICMP error: an empty ratemask exempts all types
+# from both the per-peer and the global limiter; the rest is belt and braces.
+set_sysctl "$TGT_NS" net.ipv4.icmp_ratemask=0 net.ipv4.icmp_ratelimit=0
+set_sysctl "$TGT_NS" net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=100000 2>/dev/null ||
+    echo "lab.sh: note: icmp_msgs_* not settable in a netns on this kernel" >&2
+
+# Only filtered ports of TARGET_IP get rules; no conntrack, so listener replies
+# and kernel RSTs/port-unreachables pass untouched.
+rules=() listen=() tcp_ports=() udp_ports=()
+for entry in "${PLAN[@]}"; do
+    read -r proto port action <<<"$entry"
+    if [[ $proto == tcp ]]; then tcp_ports+=("$port"); else udp_ports+=("$port"); fi
+    case $action in
+    open) listen+=("$proto:$TARGET_IP:$port") ;;
+    drop | admin | hostunr) rules+=("ip daddr $TARGET_IP $proto dport $port $(nft_action "$action")") ;;
+    esac
+done
+for entry in "${PLAN2[@]}"; do
+    read -r proto port action <<<"$entry"
+    listen+=("$proto:$TARGET2_IP:$port")
+done
+printf 'table inet lab {\n chain input {\n  type filter hook input priority 0; policy accept;\n%s\n }\n}\n' \
+    "$(printf '  %s\n' "${rules[@]}")" >"$LAB_DIR/lab.nft"
+ip netns exec "$TGT_NS" nft -f "$LAB_DIR/lab.nft"
+
+{
+    for entry in "${PLAN[@]}"; do
+        read -r proto port action <<<"$entry"
+        echo "$TARGET_IP $proto $port $(verdict "$proto" "$action")"
+    done
+    for entry in "${PLAN[@]}"; do
+        read -r proto port _ <<<"$entry"
+        action=closed
+        for e2 in "${PLAN2[@]}"; do [[ $e2 == "$proto $port "* ]] && action=${e2##* }; done
+        echo "$TARGET2_IP $proto $port $(verdict "$proto" "$action")"
+    done
+} | sort -k1,1V -k2,2 -k3,3n >"$LAB_DIR/truth.txt"
+
+listener=${LAB_LISTENER:-}
+if [[ -z $listener ]]; then
+    listener=$LAB_DIR/lab_listener
+    cc -std=c11 -O2 -Wall -Wextra -o "$listener" "$HERE/lab_listener.c"
+fi
+# ip and setpriv exec in place, so $! is the listener itself; pdeathsig
+# takes it down even if lab.sh is SIGKILLed.
+mkfifo "$LAB_DIR/ready"
+ip netns exec "$TGT_NS" setpriv --pdeathsig TERM -- "$listener" "${listen[@]}" \
+    >"$LAB_DIR/ready" 2>"$LAB_DIR/listener.log" &
+listener_pid=$!
+read -r -t 10 ready <"$LAB_DIR/ready" || true
+[[ ${ready:-} == READY ]] || die "listener did not come up: $(cat "$LAB_DIR/listener.log")"
+
+export LAB_SCANNER_NS=$SCAN_NS LAB_TARGET_NS=$TGT_NS LAB_DIR
+export LAB_SCANNER_IP=$SCANNER_IP LAB_TARGET_IP=$TARGET_IP LAB_TARGET2_IP=$TARGET2_IP LAB_DOWN_IP=$DOWN_IP
+export LAB_IFACE=$SCAN_IFACE LAB_TARGET_IFACE=$TARGET_IFACE LAB_TRUTH=$LAB_DIR/truth.txt
+LAB_TCP_PORTS=$(printf '%s\n' "${tcp_ports[@]}" | sort -n | paste -sd,)
+LAB_UDP_PORTS=$(printf '%s\n' "${udp_ports[@]}" | sort -n | paste -sd,)
+export LAB_TCP_PORTS LAB_UDP_PORTS
+
+# CMD runs as a child we wait for, so a TERM sent to lab.sh (e.g. by a
+# timeout) reaches CMD at once and teardown still happens. Ctrl-C reaches CMD
+# from the terminal by itself; lab.sh just outlives it. env restores the
+# SIGINT/SIGQUIT that bash ignores in background children, <&0 keeps stdin.
+trap 'kill -TERM "$cmd_pid" 2>/dev/null' TERM
+trap ':' INT
+env --default-signal=INT,QUIT ip netns exec "$SCAN_NS" "$@" <&0 &
+cmd_pid=$!
+while kill -0 "$cmd_pid" 2>/dev/null; do wait "$cmd_pid" || true; done
+rc=0
+wait "$cmd_pid" || rc=$?
+exit "$rc"
