@@ -1,0 +1,303 @@
+/* Registration (protocol, fields, subtrees, expert infos, preferences, tap) and
+ * the postdissector itself. The first pass records what each frame is in
+ * scan_state; every pass then shows what is known about the frame's port. */
+#include "packet-scantrace.h"
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/tap.h>
+#include <wsutil/utf8_entities.h>
+
+#include "compat.h"
+#include "ip_bytes.h"
+#include "port_table.h"
+#include "scan_state.h"
+
+static int proto_scantrace = SCANTRACE_ID_INIT;
+static int scantrace_tap = SCANTRACE_ID_INIT;
+static dissector_handle_t scantrace_handle;
+
+static int hf_role = SCANTRACE_ID_INIT;
+static int hf_target = SCANTRACE_ID_INIT;
+static int hf_port = SCANTRACE_ID_INIT;
+static int hf_proto = SCANTRACE_ID_INIT;
+static int hf_scan = SCANTRACE_ID_INIT;
+static int hf_verdict = SCANTRACE_ID_INIT;
+static int hf_reason = SCANTRACE_ID_INIT;
+static int hf_scan_id = SCANTRACE_ID_INIT;
+static int hf_try = SCANTRACE_ID_INIT;
+static int hf_response_in = SCANTRACE_ID_INIT;
+static int hf_probe_in = SCANTRACE_ID_INIT;
+static int hf_rtt = SCANTRACE_ID_INIT;
+static int hf_tool = SCANTRACE_ID_INIT;
+
+static int ett_scantrace = SCANTRACE_ID_INIT;
+
+static expert_field ei_probe = EI_INIT;
+static expert_field ei_response = EI_INIT;
+static expert_field ei_teardown = EI_INIT;
+static expert_field ei_retransmission = EI_INIT;
+static expert_field ei_duplicate = EI_INIT;
+static expert_field ei_no_response = EI_INIT;
+static expert_field ei_overruled = EI_INIT;
+static expert_field ei_stray = EI_INIT;
+
+static gboolean pref_info_column = TRUE;
+
+static const char *const role_names[] = {
+    [ROLE_PROBE] = "probe",
+    [ROLE_RESPONSE] = "response",
+    [ROLE_TEARDOWN] = "teardown",
+    [ROLE_STRAY] = "stray",
+};
+
+/* "probe 22/tcp try 1 → closed (reset)": what the frame is and, once known, what
+ * its port turned out to be. Host discovery: "probe echo ping try 0 → up
+ * (echo-reply)", "probe syn ping 443/tcp try 0 → ...". */
+static char *describe(wmem_allocator_t *pool, const frame_result *res, verdict v)
+{
+    const port_record *port = res->flow->port;
+    wmem_strbuf_t *s = wmem_strbuf_new(pool, role_names[res->role]);
+    if (port->type->discovery)
+        wmem_strbuf_append_printf(s, " %s ping", port->type->name);
+    if (port->proto != PACKET_ICMP)
+        wmem_strbuf_append_printf(s, " %u/%s", port->port, scan_state_proto_name(port->proto));
+    if (res->role == ROLE_PROBE)
+        wmem_strbuf_append_printf(s, " try %u", res->try_no);
+    if ((res->role == ROLE_PROBE || res->role == ROLE_RESPONSE) && v.state != PORT_STATE_UNKNOWN)
+        wmem_strbuf_append_printf(s, " " UTF8_RIGHTWARDS_ARROW " %s (%s)", port_state_name(v.state),
+                                  reason_name(v.why));
+    return wmem_strbuf_finalize(s);
+}
+
+static void add_generated_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t value)
+{
+    proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, value));
+}
+
+static void add_generated_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
+{
+    proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0, value));
+}
+
+static void add_fields(proto_tree *tree, tvbuff_t *tvb, const frame_result *res, verdict v)
+{
+    const port_record *port = res->flow->port;
+    if (res->role != ROLE_STRAY)
+        add_generated_string(tree, hf_role, tvb, role_names[res->role]);
+    proto_item_set_generated(
+        proto_tree_add_ipv4(tree, hf_target, tvb, 0, 0, g_htonl(port->target)));
+    if (port->proto != PACKET_ICMP)
+        add_generated_uint(tree, hf_port, tvb, port->port);
+    add_generated_string(tree, hf_proto, tvb, scan_state_proto_name(port->proto));
+    add_generated_string(tree, hf_scan, tvb, port->type->name);
+    add_generated_uint(tree, hf_scan_id, tvb, port->scan_id);
+    if (res->role == ROLE_STRAY)
+        return;
+    if (v.state != PORT_STATE_UNKNOWN) {
+        add_generated_string(tree, hf_verdict, tvb, port_state_name(v.state));
+        add_generated_string(tree, hf_reason, tvb, reason_name(v.why));
+    }
+    add_generated_uint(tree, hf_try, tvb, res->try_no);
+    if (res->role == ROLE_PROBE) {
+        uint32_t reply = scan_state_response_in(res);
+        if (reply)
+            add_generated_uint(tree, hf_response_in, tvb, reply);
+        if (res->tool)
+            add_generated_string(tree, hf_tool, tvb, res->tool);
+    } else if (res->probe_in) {
+        add_generated_uint(tree, hf_probe_in, tvb, res->probe_in);
+    }
+    if (res->has_rtt)
+        proto_item_set_generated(proto_tree_add_time(tree, hf_rtt, tvb, 0, 0, &res->rtt));
+}
+
+/* text is describe()'s, capitalised as expert messages are. */
+static void add_expert(packet_info *pinfo, proto_item *item, const frame_result *res,
+                       const char *text, bool whole_capture_seen)
+{
+    const port_record *port = res->flow->port;
+    switch (res->role) {
+    case ROLE_PROBE:
+        expert_add_info_format(pinfo, item, &ei_probe, "%s", text);
+        if (res->duplicate_of)
+            expert_add_info_format(pinfo, item, &ei_duplicate,
+                                   "Try %u was already sent in frame %u", res->try_no,
+                                   res->duplicate_of);
+        else if (res->try_no > 0)
+            expert_add_info_format(pinfo, item, &ei_retransmission,
+                                   "Retransmission: try %u of this probe", res->try_no);
+        if (whole_capture_seen && !scan_state_response_in(res))
+            expert_add_info(pinfo, item, &ei_no_response);
+        break;
+    case ROLE_RESPONSE:
+        expert_add_info_format(pinfo, item, &ei_response, "%s", text);
+        if (res->duplicate_of)
+            expert_add_info_format(pinfo, item, &ei_duplicate,
+                                   "Try %u was already answered in frame %u", res->try_no,
+                                   res->duplicate_of);
+        if (res->says && port->judged_in &&
+            (res->own.state != port->judged.state || res->own.why != port->judged.why))
+            expert_add_info_format(pinfo, item, &ei_overruled,
+                                   "This reply says %s (%s); the verdict came from frame %u",
+                                   port_state_name(res->own.state), reason_name(res->own.why),
+                                   port->judged_in);
+        break;
+    case ROLE_TEARDOWN:
+        expert_add_info_format(pinfo, item, &ei_teardown, "%s", text);
+        break;
+    case ROLE_STRAY:
+        expert_add_info_format(pinfo, item, &ei_stray,
+                               "On the flow of a probe to %u/%s, but its cookie matches no try",
+                               port->port, scan_state_proto_name(port->proto));
+        break;
+    }
+}
+
+static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    bool whole_capture_seen = PINFO_FD_VISITED(pinfo);
+    const frame_result *res;
+    if (!whole_capture_seen) {
+        const uint8_t *ip;
+        size_t len;
+        packet_view pkt;
+        if (!ip_bytes_outermost(tree, &ip, &len) || !packet_parse(ip, len, &pkt))
+            return 0;
+        res = scan_state_add(pinfo->num, &pinfo->abs_ts, &pkt);
+    } else {
+        res = scan_state_lookup(pinfo->num);
+    }
+    if (!res)
+        return 0;
+
+    verdict v = scan_state_verdict(res->flow->port, whole_capture_seen);
+    const char *text = describe(pinfo->pool, res, v);
+    if (pref_info_column && res->role != ROLE_STRAY)
+        col_prepend_fstr(pinfo->cinfo, COL_INFO, "[%s] ", text);
+
+    proto_item *item = proto_tree_add_item(tree, proto_scantrace, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(item);
+    proto_item_append_text(item, ": %s", text);
+    proto_tree *subtree = proto_item_add_subtree(item, ett_scantrace);
+    add_fields(subtree, tvb, res, v);
+    char *message = wmem_strdup(pinfo->pool, text);
+    message[0] = g_ascii_toupper(message[0]);
+    add_expert(pinfo, item, res, message, whole_capture_seen);
+
+    if (res->role == ROLE_PROBE) {
+        port_table_tap *tap = wmem_new(pinfo->pool, port_table_tap);
+        tap->frame = res;
+        tap->final = v;
+        tap->whole_capture_seen = whole_capture_seen;
+        tap_queue_packet(scantrace_tap, pinfo, tap);
+    }
+    return tvb_captured_length(tvb);
+}
+
+/* Per capture file: keep the "ip" item in the trees we are handed, unless the
+ * user disabled us (then nobody should pay for it). */
+static void scantrace_init(void)
+{
+    ip_bytes_want(scantrace_handle,
+                  proto_is_protocol_enabled(find_protocol_by_id(proto_scantrace)));
+}
+
+static void scantrace_cleanup(void)
+{
+    ip_bytes_want(scantrace_handle, false);
+}
+
+void proto_register_scantrace(void)
+{
+    static hf_register_info hf[] = {
+        {&hf_role,
+         {"Role", "scantrace.role", FT_STRING, BASE_NONE, NULL, 0x0,
+          "probe, response, or teardown (our own side closing what a probe opened)", HFILL}},
+        {&hf_target,
+         {"Target", "scantrace.target", FT_IPv4, BASE_NONE, NULL, 0x0, "The probed host", HFILL}},
+        {&hf_port,
+         {"Port", "scantrace.port", FT_UINT16, BASE_DEC, NULL, 0x0, "The probed port", HFILL}},
+        {&hf_proto,
+         {"Protocol", "scantrace.proto", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The probed port's protocol", HFILL}},
+        {&hf_scan,
+         {"Scan type", "scantrace.scan", FT_STRING, BASE_NONE, NULL, 0x0,
+          "nmap's name of the scan type (syn, ack, fin, null, xmas, udp, connect) or host "
+          "discovery probe (echo, timestamp, ...)",
+          HFILL}},
+        {&hf_verdict,
+         {"Verdict", "scantrace.verdict", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The port's final state (the host's, for host discovery probes), in nmap's words",
+          HFILL}},
+        {&hf_reason,
+         {"Reason", "scantrace.reason", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Why the port has that state, in nmap's words", HFILL}},
+        {&hf_scan_id,
+         {"Scan ID", "scantrace.scan_id", FT_UINT32, BASE_HEX, NULL, 0x0,
+          "The scan the probe belongs to, from its tag", HFILL}},
+        {&hf_try,
+         {"Try", "scantrace.try", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "The transmission of the probe (0 for the first), or the one a reply answers", HFILL}},
+        {&hf_response_in,
+         {"Response in", "scantrace.response_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The first reply to this try of the probe",
+          HFILL}},
+        {&hf_probe_in,
+         {"Probe in", "scantrace.probe_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The probe this packet answers or ends", HFILL}},
+        {&hf_rtt,
+         {"Round trip time", "scantrace.rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time between the probe and this reply", HFILL}},
+        {&hf_tool,
+         {"Tool", "scantrace.tool", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The scanner that sent the probe", HFILL}},
+    };
+    static int *ett[] = {&ett_scantrace};
+    static ei_register_info ei[] = {
+        {&ei_probe, {"scantrace.probe", PI_SEQUENCE, PI_CHAT, "Probe of a port scan", EXPFILL}},
+        {&ei_response,
+         {"scantrace.response", PI_SEQUENCE, PI_CHAT, "Reply to a port scan probe", EXPFILL}},
+        {&ei_teardown,
+         {"scantrace.teardown", PI_SEQUENCE, PI_CHAT,
+          "The scanner's own side closing what a probe opened", EXPFILL}},
+        {&ei_retransmission,
+         {"scantrace.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted probe", EXPFILL}},
+        {&ei_duplicate,
+         {"scantrace.duplicate", PI_SEQUENCE, PI_NOTE, "Same try seen before", EXPFILL}},
+        {&ei_no_response,
+         {"scantrace.no_response", PI_SEQUENCE, PI_NOTE, "No reply to this try of the probe",
+          EXPFILL}},
+        {&ei_overruled,
+         {"scantrace.overruled", PI_SEQUENCE, PI_NOTE,
+          "A reply that disagrees with the port's verdict", EXPFILL}},
+        {&ei_stray,
+         {"scantrace.stray", PI_SEQUENCE, PI_NOTE,
+          "A packet on a probe's flow whose cookie matches no try", EXPFILL}},
+    };
+
+    proto_scantrace =
+        proto_register_protocol("Scantrace port scan analysis", "Scantrace", "scantrace");
+    proto_register_field_array(proto_scantrace, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto_scantrace), ei, array_length(ei));
+
+    module_t *prefs = prefs_register_protocol(proto_scantrace, NULL);
+    prefs_register_bool_preference(prefs, "info_column", "Describe scan packets in the Info column",
+                                   "Prefix the Info column of probes, replies and teardowns "
+                                   "with what they are and their port's verdict",
+                                   &pref_info_column);
+
+    scantrace_handle = register_dissector("scantrace", dissect_scantrace, proto_scantrace);
+    scantrace_tap = register_tap(PORT_TABLE_TAP);
+    scan_state_register();
+    register_init_routine(scantrace_init);
+    register_cleanup_routine(scantrace_cleanup);
+}
+
+void proto_reg_handoff_scantrace(void)
+{
+    ip_bytes_init();
+    register_postdissector(scantrace_handle);
+}

@@ -1,0 +1,92 @@
+/* What the first pass learns about a scan, kept for the whole capture file: every
+ * probe, reply and teardown found, the port each belongs to, and the verdict the
+ * scan type's own rules give that port. Later passes only look frames up. */
+#ifndef SCANTRACE_SCAN_STATE_H
+#define SCANTRACE_SCAN_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <wsutil/nstime.h>
+
+#include "cookie.h"
+#include "packet.h"
+#include "scan_type.h"
+#include "verdict.h"
+
+typedef enum frame_role {
+    ROLE_PROBE,
+    ROLE_RESPONSE,
+    ROLE_TEARDOWN,
+    ROLE_STRAY, /* on a probe's flow, but its cookie names no try of that probe */
+} frame_role;
+
+/* One port of one scan: the unit a verdict is about. For a host discovery type
+ * (type->discovery) the verdict is about the host, and the port is the probe's
+ * destination port (0 for ICMP). */
+typedef struct port_record {
+    const scan_type *type;
+    uint32_t scan_id;
+    uint32_t target; /* host order */
+    uint8_t proto;
+    uint16_t port;
+    unsigned probes;    /* probe frames, retransmissions included */
+    unsigned responses; /* reply frames */
+    verdict judged;     /* what the first reply that says something says */
+    uint32_t judged_in; /* that reply's frame; 0 while no reply said anything */
+    nstime_t rtt_total; /* round trip times of the first reply to each try */
+    unsigned rtt_samples;
+} port_record;
+
+/* One probe flow of one scan, with the frames of each try. */
+typedef struct probe_flow_record {
+    packet_flow flow;
+    port_record *port;
+    uint32_t probe_frame[COOKIE_MAX_TRIES]; /* a try's first probe frame, 0 if unseen */
+    nstime_t probe_time[COOKIE_MAX_TRIES];
+    uint32_t reply_frame[COOKIE_MAX_TRIES]; /* a try's first reply frame, 0 if none */
+    unsigned latest_try;                    /* the try sent last */
+    unsigned replied_try;                   /* the try answered last */
+    uint32_t last_frame;                    /* the latest frame on this flow */
+    struct probe_flow_record *next;         /* other scans that used the same flow */
+} probe_flow_record;
+
+typedef struct frame_result {
+    frame_role role;
+    probe_flow_record *flow;
+    unsigned try_no;
+    const char *tool;      /* probes: who sent it */
+    uint32_t duplicate_of; /* a probe or reply seen before for the same try */
+    uint32_t probe_in;     /* replies and teardowns: the probe they answer or end */
+    bool has_rtt;          /* replies: the time since that probe */
+    nstime_t rtt;
+    bool says;   /* replies: whether the scan type's judge said something */
+    verdict own; /* replies: what it said */
+} frame_result;
+
+/* "tcp", "udp", ...: how ports of that IP protocol are written (22/tcp). */
+const char *scan_state_proto_name(uint8_t proto);
+
+/* Creates the tables; they empty themselves whenever a capture file is closed. */
+void scan_state_register(void);
+
+/* First pass: records the frame and returns what it is to the scan, or NULL. */
+const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const packet_view *pkt);
+
+/* What the first pass found about that frame, or NULL. */
+const frame_result *scan_state_lookup(uint32_t frame);
+
+/* The port's verdict: the first telling reply's, else, once the whole capture has
+ * been seen, what the scan type says silence means. PORT_STATE_UNKNOWN before. */
+verdict scan_state_verdict(const port_record *port, bool whole_capture_seen);
+
+/* The first reply to a probe frame's try, or 0. */
+uint32_t scan_state_response_in(const frame_result *probe);
+
+/* The round trip time of the first reply to a probe frame's try. */
+bool scan_state_probe_rtt(const frame_result *probe, nstime_t *rtt);
+
+/* The mean round trip time of the replies to a port's probes. */
+bool scan_state_mean_rtt(const port_record *port, nstime_t *rtt);
+
+#endif
