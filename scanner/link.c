@@ -1,0 +1,79 @@
+#include "link.h"
+
+#include <pcap/pcap.h>
+#include <sys/socket.h>
+
+#include "packet.h"
+
+enum { ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_VLAN = 0x8100, ETHERTYPE_QINQ = 0x88a8 };
+
+bool link_supported(int dlt)
+{
+    switch (dlt) {
+    case DLT_EN10MB:
+    case DLT_LINUX_SLL:
+    case DLT_LINUX_SLL2:
+    case DLT_RAW:
+    case DLT_IPV4:
+    case DLT_NULL:
+    case DLT_LOOP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const uint8_t *at(const uint8_t *frame, size_t caplen, size_t off, size_t *len)
+{
+    if (off >= caplen)
+        return NULL;
+    *len = caplen - off;
+    return frame + off;
+}
+
+static const uint8_t *ethernet(const uint8_t *frame, size_t caplen, size_t *len)
+{
+    size_t off = 12;
+    /* Bounded: a frame cannot hold more tags than it has bytes. */
+    while (off + 2 <= caplen) {
+        uint16_t type = get_be16(frame + off);
+        if (type == ETHERTYPE_IPV4)
+            return at(frame, caplen, off + 2, len);
+        if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ)
+            return NULL;
+        off += 4;
+    }
+    return NULL;
+}
+
+const uint8_t *link_ipv4(int dlt, const uint8_t *frame, size_t caplen, size_t *len)
+{
+    switch (dlt) {
+    case DLT_EN10MB:
+        return ethernet(frame, caplen, len);
+    case DLT_LINUX_SLL: /* 16-byte header, protocol in its last two bytes */
+        if (caplen < 16 || get_be16(frame + 14) != ETHERTYPE_IPV4)
+            return NULL;
+        return at(frame, caplen, 16, len);
+    case DLT_LINUX_SLL2: /* 20-byte header, protocol first */
+        if (caplen < 20 || get_be16(frame) != ETHERTYPE_IPV4)
+            return NULL;
+        return at(frame, caplen, 20, len);
+    case DLT_RAW:
+    case DLT_IPV4:
+        if (caplen < 1 || (frame[0] >> 4) != 4)
+            return NULL;
+        return at(frame, caplen, 0, len);
+    case DLT_NULL:
+    case DLT_LOOP: { /* 4-byte address family, in either byte order */
+        if (caplen < 4)
+            return NULL;
+        uint32_t family = get_be32(frame);
+        if (family != AF_INET && __builtin_bswap32(family) != AF_INET)
+            return NULL;
+        return at(frame, caplen, 4, len);
+    }
+    default:
+        return NULL;
+    }
+}

@@ -1,0 +1,16 @@
+/* Finding the IPv4 header inside a captured frame, for the link types a scan
+ * can capture on: Ethernet (with 802.1Q tags), Linux cooked v1/v2, raw IP and
+ * BSD loopback. */
+#ifndef SCANTRACE_LINK_H
+#define SCANTRACE_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+bool link_supported(int dlt);
+
+/* The IPv4 packet in the frame, or NULL when the frame carries something else. */
+const uint8_t *link_ipv4(int dlt, const uint8_t *frame, size_t caplen, size_t *len);
+
+#endif

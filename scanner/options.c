@@ -1,0 +1,185 @@
+#include "options.h"
+
+#include <string.h>
+
+#include "cookie.h"
+#include "error.h"
+
+static gboolean add_type(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    scan_options *o = data;
+    const scan_type *type = scan_type_by_option(value);
+    if (type == NULL) {
+        GString *known = g_string_new(NULL);
+        for (size_t i = 0; scan_types[i]; i++)
+            if (scan_types[i]->build)
+                g_string_append_printf(known, "%s%s", known->len ? ", " : "",
+                                       scan_types[i]->option);
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "scan type %s is not supported (known: %s)",
+                    value, known->str);
+        g_string_free(known, TRUE);
+        return FALSE;
+    }
+    if (type->build == NULL) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "scan type %s is not supported by the scanner yet", value);
+        return FALSE;
+    }
+    for (guint i = 0; i < o->types->len; i++)
+        if (g_ptr_array_index(o->types, i) == type)
+            return TRUE;
+    g_ptr_array_add(o->types, (gpointer)type);
+    return TRUE;
+}
+
+/* nmap spelling -> what GOption parses. NULL: leave the argument alone. */
+static char *rewrite(const char *arg, GError **error)
+{
+    if (g_str_has_prefix(arg, "-s") && strlen(arg) > 2)
+        return g_strdup_printf("--scan-type=%s", arg);
+    if (strcmp(arg, "-Pn") == 0)
+        return g_strdup("--skip-discovery");
+    if (strcmp(arg, "-oN") == 0)
+        return g_strdup("--output-normal");
+    if (strcmp(arg, "-oX") == 0)
+        return g_strdup("--output-xml");
+    if (strcmp(arg, "-p") == 0)
+        return g_strdup("--ports");
+    if (g_str_has_prefix(arg, "-p"))
+        return g_strdup_printf("--ports=%s", arg + 2);
+    if ((g_str_has_prefix(arg, "-P") || g_str_has_prefix(arg, "-o")) && strlen(arg) > 2) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "option %s is not supported", arg);
+        return NULL;
+    }
+    return NULL;
+}
+
+static char **rewrite_argv(int argc, char **argv, GError **error)
+{
+    char **out = g_new0(char *, argc + 1);
+    gboolean literal = FALSE;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        char *r = NULL;
+        if (i > 0 && !literal && arg[0] == '-' && arg[1] != '-') {
+            r = rewrite(arg, error);
+            if (error && *error) {
+                g_strfreev(out);
+                return NULL;
+            }
+        }
+        if (strcmp(arg, "--") == 0)
+            literal = TRUE;
+        out[i] = r ? r : g_strdup(arg);
+    }
+    return out;
+}
+
+static gboolean check(scan_options *o, GError **error)
+{
+    if (o->max_retries < 0) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "--max-retries must be 0 or more");
+        return FALSE;
+    }
+    if (o->max_retries > (int)COOKIE_MAX_TRIES - 1) {
+        g_printerr("WARNING: --max-retries capped at %u: the probe tag carries 4 bits of try "
+                   "number\n",
+                   COOKIE_MAX_TRIES - 1);
+        o->max_retries = COOKIE_MAX_TRIES - 1;
+    }
+    if (o->max_rate < 0 || o->min_rate < 0) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "rates must be positive");
+        return FALSE;
+    }
+    if (o->max_rate > 0 && o->min_rate > o->max_rate) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "--min-rate must be less than or equal to --max-rate");
+        return FALSE;
+    }
+    if (o->targets == NULL || o->targets[0] == NULL) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "no targets given (see --help)");
+        return FALSE;
+    }
+    if (o->types->len == 0)
+        g_ptr_array_add(o->types, (gpointer)&scan_syn);
+    return TRUE;
+}
+
+gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, GError **error)
+{
+    memset(o, 0, sizeof *o);
+    *help = FALSE;
+    o->types = g_ptr_array_new();
+    o->max_retries = OPTIONS_DEFAULT_RETRIES;
+    o->command_line = g_strjoinv(" ", argv);
+    GOptionEntry entries[] = {
+        {"scan-type", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_type,
+         "Scan type, as nmap spells it: -sS (SYN, the default), -sA, -sF, -sN, -sX, -sU", "-sX"},
+        {"ports", 'p', 0, G_OPTION_ARG_STRING, &o->ports,
+         "Ports: 22,80,1000-1010, -p- for all (default: nmap's top 1000)", "PORTS"},
+        {"skip-discovery", 0, 0, G_OPTION_ARG_NONE, &o->skip_discovery,
+         "-Pn: treat every target as up (host discovery is not there yet: always so)", NULL},
+        {"reason", 0, 0, G_OPTION_ARG_NONE, &o->reason, "Show why each port is in its state", NULL},
+        {"packet-trace", 0, 0, G_OPTION_ARG_NONE, &o->packet_trace,
+         "Print every packet sent and received", NULL},
+        {"output-normal", 0, 0, G_OPTION_ARG_FILENAME, &o->normal_file,
+         "-oN: write the normal output to FILE too", "FILE"},
+        {"output-xml", 0, 0, G_OPTION_ARG_FILENAME, &o->xml_file,
+         "-oX: write nmap's XML output to FILE", "FILE"},
+        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &o->capture_file,
+         "Capture probes and replies to FILE (pcapng if it ends in .pcapng, else pcap)", "FILE"},
+        {"max-retries", 0, 0, G_OPTION_ARG_INT, &o->max_retries,
+         "Retransmissions of an unanswered probe (default 2, at most 15)", "N"},
+        {"max-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_rate, "Send at most R packets a second",
+         "R"},
+        {"min-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_rate, "Send at least R packets a second",
+         "R"},
+        {"no-dns", 'n', 0, G_OPTION_ARG_NONE, &o->no_dns, "Never do reverse DNS resolution", NULL},
+        {"interface", 'e', 0, G_OPTION_ARG_STRING, &o->device, "Send and capture on this interface",
+         "IFACE"},
+        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->targets, NULL, "TARGET..."},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    g_set_prgname("scantrace");
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_option_context_set_summary(
+        ctx, "A port scanner with nmap's options and reports whose probes carry a tag and a "
+             "cookie.\nTARGET: an address, a host name, a CIDR block (10.0.0.0/24) or octet "
+             "ranges (10.0.0.1-20, 10.0.1-2.1-5).");
+    g_option_context_set_help_enabled(ctx, TRUE);
+    GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, o, NULL);
+    g_option_group_add_entries(main_group, entries);
+    g_option_context_set_main_group(ctx, main_group);
+
+    g_auto(GStrv) args = rewrite_argv(argc, argv, error);
+    if (args == NULL)
+        return FALSE;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(args[i], "--help") == 0 || strcmp(args[i], "-h") == 0) {
+            *help = TRUE;
+            g_autofree char *text = g_option_context_get_help(ctx, TRUE, NULL);
+            g_set_error_literal(error, ST_ERROR, ST_ERROR_INPUT, text);
+            return FALSE;
+        }
+    /* GOption removes what it parses; parse a shallow copy so args frees all. */
+    int n = argc;
+    g_autofree char **view = g_memdup2(args, sizeof(char *) * (gsize)(argc + 1));
+    if (!g_option_context_parse(ctx, &n, &view, error))
+        return FALSE;
+    return check(o, error);
+}
+
+void options_clear(scan_options *o)
+{
+    if (o->types)
+        g_ptr_array_unref(o->types);
+    g_free(o->ports);
+    g_free(o->normal_file);
+    g_free(o->xml_file);
+    g_free(o->capture_file);
+    g_free(o->device);
+    g_strfreev(o->targets);
+    g_free(o->command_line);
+    memset(o, 0, sizeof *o);
+}

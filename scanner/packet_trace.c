@@ -1,0 +1,190 @@
+#include "packet_trace.h"
+
+#include "tag.h"
+
+static void addr(GString *out, uint32_t a)
+{
+    g_string_append_printf(out, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
+                           a & 0xff);
+}
+
+static void tcp_flags(GString *out, uint8_t flags)
+{
+    static const struct {
+        uint8_t bit;
+        char c;
+    } order[] = {{TCP_FIN, 'F'}, {TCP_SYN, 'S'}, {TCP_RST, 'R'}, {TCP_PSH, 'P'},
+                 {TCP_ACK, 'A'}, {TCP_URG, 'U'}, {0x40, 'E'},    {0x80, 'C'}};
+    for (size_t i = 0; i < G_N_ELEMENTS(order); i++)
+        if (flags & order[i].bit)
+            g_string_append_c(out, order[i].c);
+}
+
+static void tcp_option(GString *out, const uint8_t *o, size_t len)
+{
+    probe_tag tag;
+    switch (o[0]) {
+    case 2:
+        if (len == 4) {
+            g_string_append_printf(out, "mss %u", get_be16(o + 2));
+            return;
+        }
+        break;
+    case 3:
+        if (len == 3) {
+            g_string_append_printf(out, "wscale %u", o[2]);
+            return;
+        }
+        break;
+    case 4:
+        g_string_append(out, "sackOK");
+        return;
+    case 8:
+        if (len == 10) {
+            g_string_append_printf(out, "timestamp %u %u", get_be32(o + 2), get_be32(o + 6));
+            return;
+        }
+        break;
+    case TAG_TCP_OPTION_KIND:
+        if (tag_find_in_tcp_options(o, len, &tag)) {
+            g_string_append_printf(out, "st try=%u id=0x%08x", tag.try_no, tag.scan_id);
+            return;
+        }
+        break;
+    }
+    g_string_append_printf(out, "opt-%u", o[0]);
+}
+
+static void tcp_options(GString *out, const uint8_t *opt, size_t len)
+{
+    if (len == 0)
+        return;
+    g_string_append_c(out, '<');
+    size_t i = 0;
+    gboolean first = TRUE;
+    while (i < len) {
+        if (!first)
+            g_string_append_c(out, ',');
+        first = FALSE;
+        if (opt[i] == 0) {
+            g_string_append(out, "eol");
+            break;
+        }
+        if (opt[i] == 1) {
+            g_string_append(out, "nop");
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len) {
+            g_string_append(out, "malformed");
+            break;
+        }
+        tcp_option(out, opt + i, opt[i + 1]);
+        i += opt[i + 1];
+    }
+    g_string_append_c(out, '>');
+}
+
+static void unreach_text(GString *out, const packet_view *p)
+{
+    const packet_flow *q = &p->quote;
+    switch (p->icmp_code) {
+    case 0:
+        g_string_append(out, "Network ");
+        addr(out, q->dst);
+        g_string_append(out, " unreachable");
+        break;
+    case 1:
+        g_string_append(out, "Host ");
+        addr(out, q->dst);
+        g_string_append(out, " unreachable");
+        break;
+    case 2:
+        g_string_append_printf(out, "Protocol %u unreachable", q->proto);
+        break;
+    case 3:
+        g_string_append_printf(out, "Port %u unreachable", q->dport);
+        break;
+    case 9:
+        g_string_append(out, "Destination network administratively prohibited");
+        break;
+    case 10:
+        g_string_append(out, "Destination host administratively prohibited");
+        break;
+    case 13:
+        g_string_append(out, "Communication administratively prohibited by filtering");
+        break;
+    default:
+        g_string_append(out, "Destination unreachable");
+        break;
+    }
+}
+
+static void icmp_text(GString *out, const packet_view *p)
+{
+    switch (p->icmp_type) {
+    case ICMP_UNREACH:
+        unreach_text(out, p);
+        break;
+    case ICMP_TIME_EXCEEDED:
+        g_string_append(out,
+                        p->icmp_code == 0 ? "TTL=0 during transit" : "TTL=0 during reassembly");
+        break;
+    case ICMP_ECHO_REPLY:
+        g_string_append_printf(out, "Echo reply id=%u seq=%u", p->icmp_id, p->icmp_seq);
+        break;
+    case ICMP_ECHO:
+        g_string_append_printf(out, "Echo request id=%u seq=%u", p->icmp_id, p->icmp_seq);
+        break;
+    default:
+        g_string_append(out, "ICMP");
+        break;
+    }
+}
+
+void packet_trace_format(GString *out, const char *direction, double elapsed, const uint8_t *ip,
+                         const packet_view *pkt)
+{
+    const packet_flow *f = &pkt->flow;
+    unsigned iplen = get_be16(ip + 2);
+    g_string_append_printf(out, "%s (%.4fs) ", direction, elapsed);
+    switch (f->proto) {
+    case PACKET_TCP:
+        g_string_append(out, "TCP ");
+        addr(out, f->src);
+        g_string_append_printf(out, ":%u > ", f->sport);
+        addr(out, f->dst);
+        g_string_append_printf(out, ":%u ", f->dport);
+        tcp_flags(out, pkt->tcp_flags);
+        g_string_append_printf(out, " ttl=%u id=%u iplen=%u  seq=%u win=%u ", pkt->ttl, pkt->ip_id,
+                               iplen, pkt->seq, pkt->window);
+        tcp_options(out, pkt->tcp_options, pkt->tcp_options_len);
+        break;
+    case PACKET_ICMP:
+        g_string_append(out, "ICMP [");
+        addr(out, f->src);
+        g_string_append(out, " > ");
+        addr(out, f->dst);
+        g_string_append_c(out, ' ');
+        icmp_text(out, pkt);
+        g_string_append_printf(out, " (type=%u/code=%u) ] IP [ttl=%u id=%u iplen=%u ]",
+                               pkt->icmp_type, pkt->icmp_code, pkt->ttl, pkt->ip_id, iplen);
+        break;
+    case PACKET_UDP:
+        g_string_append(out, "UDP ");
+        addr(out, f->src);
+        g_string_append_printf(out, ":%u > ", f->sport);
+        addr(out, f->dst);
+        g_string_append_printf(out, ":%u ttl=%u id=%u iplen=%u ", f->dport, pkt->ttl, pkt->ip_id,
+                               iplen);
+        break;
+    default:
+        g_string_append_printf(out, "Unknown protocol (%u) ", f->proto);
+        addr(out, f->src);
+        g_string_append(out, " > ");
+        addr(out, f->dst);
+        g_string_append_printf(out, ": ttl=%u id=%u iplen=%u", pkt->ttl, pkt->ip_id, iplen);
+        break;
+    }
+    g_string_append_c(out, '\n');
+}

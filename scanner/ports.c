@@ -1,0 +1,111 @@
+#include "ports.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+enum { PORT_MAX = 65535 };
+
+/* Reads one bound of a range. An empty bound is allowed (open range) and gives
+ * dflt; anything but decimal digits is an error. */
+static gboolean parse_bound(const char *text, const char *item, long dflt, long *out,
+                            GError **error)
+{
+    if (*text == '\0') {
+        *out = dflt;
+        return TRUE;
+    }
+    for (const char *c = text; *c; c++) {
+        if (!g_ascii_isdigit(*c)) {
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad port specification \"%s\"", item);
+            return FALSE;
+        }
+    }
+    errno = 0;
+    long v = strtol(text, NULL, 10);
+    if (errno != 0 || v < 1 || v > PORT_MAX) {
+        if (strcmp(text, item) == 0)
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                        "port %s is out of range (ports are 1-65535)", text);
+        else
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                        "port %s in \"%s\" is out of range (ports are 1-65535)", text, item);
+        return FALSE;
+    }
+    *out = v;
+    return TRUE;
+}
+
+static gboolean parse_item(const char *item, guint8 *seen, GError **error)
+{
+    if (*item == '\0') {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "empty item in port list");
+        return FALSE;
+    }
+    g_autofree char *copy = g_strdup(item);
+    char *dash = strchr(copy, '-');
+    long lo, hi;
+    if (dash == NULL) {
+        if (!parse_bound(copy, item, 0, &lo, error))
+            return FALSE;
+        hi = lo;
+    } else {
+        *dash = '\0';
+        if (strchr(dash + 1, '-') != NULL) {
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad port range \"%s\"", item);
+            return FALSE;
+        }
+        if (!parse_bound(copy, item, 1, &lo, error) ||
+            !parse_bound(dash + 1, item, PORT_MAX, &hi, error))
+            return FALSE;
+        if (lo > hi) {
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                        "reversed port range \"%s\" (write %ld-%ld)", item, hi, lo);
+            return FALSE;
+        }
+    }
+    for (long p = lo; p <= hi; p++)
+        seen[p] = 1;
+    return TRUE;
+}
+
+GArray *ports_parse(const char *spec, GError **error)
+{
+    if (spec == NULL || *spec == '\0') {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "empty port list");
+        return NULL;
+    }
+    g_autofree guint8 *seen = g_malloc0(PORT_MAX + 1);
+    g_auto(GStrv) items = g_strsplit(spec, ",", -1);
+    for (char **item = items; *item; item++)
+        if (!parse_item(*item, seen, error))
+            return NULL;
+    GArray *ports = g_array_new(FALSE, FALSE, sizeof(guint16));
+    for (guint p = 1; p <= PORT_MAX; p++) {
+        if (seen[p]) {
+            guint16 v = (guint16)p;
+            g_array_append_val(ports, v);
+        }
+    }
+    return ports;
+}
+
+char *ports_format(const uint16_t *ports, guint count)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < count;) {
+        guint j = i;
+        while (j + 1 < count && ports[j + 1] == ports[j] + 1)
+            j++;
+        if (s->len)
+            g_string_append_c(s, ',');
+        if (j == i)
+            g_string_append_printf(s, "%u", ports[i]);
+        else
+            g_string_append_printf(s, "%u-%u", ports[i], ports[j]);
+        i = j + 1;
+    }
+    return g_string_free(s, FALSE);
+}

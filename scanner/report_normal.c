@@ -1,0 +1,161 @@
+#include "report_normal.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "port_summary.h"
+
+char *report_ctime(gint64 wall_us)
+{
+    time_t t = (time_t)(wall_us / G_USEC_PER_SEC);
+    struct tm tm;
+    char buf[64];
+    localtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y", &tm);
+    return g_strdup(buf);
+}
+
+void report_normal_start(GString *out, const report_context *ctx)
+{
+    time_t t = (time_t)(ctx->start / G_USEC_PER_SEC);
+    struct tm tm;
+    char when[64];
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm);
+    g_string_append_printf(out, "Starting scantrace %s at %s (scan id 0x%08x)\n", SCANTRACE_VERSION,
+                           when, ctx->scan_id);
+}
+
+void report_normal_file_start(GString *out, const report_context *ctx)
+{
+    g_autofree char *when = report_ctime(ctx->start);
+    g_string_append_printf(out, "# scantrace %s scan initiated %s (scan id 0x%08x) as: %s\n",
+                           SCANTRACE_VERSION, when, ctx->scan_id, ctx->args);
+}
+
+/* nmap prints latencies with two significant digits: 0.00012s, 0.0000090s, 1.3s. */
+static void append_latency(GString *out, double seconds)
+{
+    int decimals = 1;
+    if (seconds > 0)
+        decimals = MAX(0, 1 - (int)floor(log10(seconds)));
+    g_string_append_printf(out, "%.*f", decimals, seconds);
+}
+
+static void host_name(GString *out, const host_result *h)
+{
+    char ip[16];
+    g_snprintf(ip, sizeof ip, "%u.%u.%u.%u", h->addr >> 24, (h->addr >> 16) & 0xff,
+               (h->addr >> 8) & 0xff, h->addr & 0xff);
+    if (h->name)
+        g_string_append_printf(out, "%s (%s)", h->name, ip);
+    else
+        g_string_append(out, ip);
+}
+
+static const char *proto_name(uint8_t proto)
+{
+    return proto == PACKET_UDP ? "udp" : "tcp";
+}
+
+static void not_shown(GString *out, const report_context *ctx, const port_summary *sum)
+{
+    g_string_append(out, "Not shown: ");
+    for (guint i = 0; i < sum->groups->len; i++) {
+        const ignored_group *g = &g_array_index(sum->groups, ignored_group, i);
+        /* nmap chooses "port" or "ports" by the whole state's count. */
+        g_string_append_printf(out, "%s%u %s %s %s (%s)", i ? ", " : "", g->count,
+                               port_state_name(g->state), proto_name(ctx->type->ip_proto),
+                               g->state_count == 1 ? "port" : "ports", reason_name(g->why));
+    }
+    g_string_append_c(out, '\n');
+}
+
+/* The table, columns as wide as their widest cell plus one space; the last
+ * column is not padded. */
+static void port_table(GString *out, const report_context *ctx, const host_result *h,
+                       const port_summary *sum)
+{
+    guint ncols = ctx->reason ? 4 : 3;
+    g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func(g_free);
+    const char *head[4] = {"PORT", "STATE", "SERVICE", "REASON"};
+    for (guint c = 0; c < ncols; c++)
+        g_ptr_array_add(cells, g_strdup(head[c]));
+    for (guint i = 0; i < ctx->nports; i++) {
+        const port_result *r = &h->ports[i];
+        if (sum->ignored[r->state])
+            continue;
+        uint8_t proto = ctx->type->ip_proto;
+        g_ptr_array_add(cells, g_strdup_printf("%u/%s", ctx->ports[i], proto_name(proto)));
+        g_ptr_array_add(cells, g_strdup(port_state_name(r->state)));
+        g_ptr_array_add(cells, g_strdup(services_name(ctx->svc, proto, ctx->ports[i])));
+        if (ctx->reason)
+            g_ptr_array_add(cells, r->ttl
+                                       ? g_strdup_printf("%s ttl %u", reason_name(r->why), r->ttl)
+                                       : g_strdup(reason_name(r->why)));
+    }
+    gsize width[4] = {0};
+    for (guint i = 0; i < cells->len; i++)
+        width[i % ncols] = MAX(width[i % ncols], strlen(g_ptr_array_index(cells, i)));
+    for (guint i = 0; i < cells->len; i++) {
+        const char *cell = g_ptr_array_index(cells, i);
+        guint col = i % ncols;
+        if (col + 1 == ncols)
+            g_string_append_printf(out, "%s\n", cell);
+        else
+            g_string_append_printf(out, "%-*s ", (int)width[col], cell);
+    }
+}
+
+void report_normal_host(GString *out, const report_context *ctx, const host_result *h)
+{
+    g_string_append(out, "Scan report for ");
+    host_name(out, h);
+    g_string_append(out, "\nHost is up");
+    /* Host discovery is not there yet: every target counts as up, as under
+     * nmap -Pn, and nmap words that reason "user-set". */
+    if (ctx->reason)
+        g_string_append(out, ", received user-set");
+    if (h->rtt.srtt >= 0) {
+        g_string_append(out, " (");
+        append_latency(out, (double)h->rtt.srtt / 1e6);
+        g_string_append(out, "s latency)");
+    }
+    g_string_append(out, ".\n");
+
+    port_summary sum;
+    port_summary_init(&sum, h->ports, ctx->nports);
+    if (sum.ignored_ports == ctx->nports) {
+        g_string_append_printf(out, "All %u scanned ports on ", ctx->nports);
+        host_name(out, h);
+        g_string_append(out, " are in ignored states.\n");
+        not_shown(out, ctx, &sum);
+    } else {
+        if (sum.groups->len)
+            not_shown(out, ctx, &sum);
+        else
+            g_string_append_c(out, '\n');
+        port_table(out, ctx, h, &sum);
+    }
+    g_string_append_c(out, '\n');
+    port_summary_clear(&sum);
+}
+
+char *report_done_summary(guint hosts, guint up, double seconds)
+{
+    return g_strdup_printf("%u IP %s (%u %s up) scanned in %.2f seconds", hosts,
+                           hosts == 1 ? "address" : "addresses", up, up == 1 ? "host" : "hosts",
+                           seconds);
+}
+
+void report_normal_done(GString *out, const char *summary)
+{
+    g_string_append_printf(out, "scantrace done: %s\n", summary);
+}
+
+void report_normal_file_done(GString *out, gint64 end, const char *summary)
+{
+    g_autofree char *when = report_ctime(end);
+    g_string_append_printf(out, "# scantrace done at %s -- %s\n", when, summary);
+}

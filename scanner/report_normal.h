@@ -1,0 +1,19 @@
+/* nmap's normal output (7.93 wording), on stdout and in the -oN file. */
+#ifndef SCANTRACE_REPORT_NORMAL_H
+#define SCANTRACE_REPORT_NORMAL_H
+
+#include "report.h"
+
+/* stdout: "Starting scantrace 0.1.0 at 2026-11-26 05:57 UTC (scan id 0x...)" */
+void report_normal_start(GString *out, const report_context *ctx);
+/* -oN: "# scantrace 0.1.0 scan initiated <ctime> (scan id 0x...) as: <args>" */
+void report_normal_file_start(GString *out, const report_context *ctx);
+
+void report_normal_host(GString *out, const report_context *ctx, const host_result *h);
+
+/* "1 IP address (1 host up) scanned in 1.23 seconds" */
+char *report_done_summary(guint hosts, guint up, double seconds);
+void report_normal_done(GString *out, const char *summary);
+void report_normal_file_done(GString *out, gint64 end, const char *summary);
+
+#endif

@@ -1,0 +1,14 @@
+/* -oX: nmap's XML, valid against nmap.dtd (xmloutputversion 1.05). The DTD only
+ * allows scanner="nmap", so scantrace names itself in the opening comment and in
+ * args, with its version and the scan id. */
+#ifndef SCANTRACE_REPORT_XML_H
+#define SCANTRACE_REPORT_XML_H
+
+#include "report.h"
+
+void report_xml_start(GString *out, const report_context *ctx);
+void report_xml_host(GString *out, const report_context *ctx, const host_result *h);
+void report_xml_done(GString *out, gint64 end, double seconds, guint hosts, guint up,
+                     const char *summary);
+
+#endif

@@ -1,0 +1,111 @@
+#include "route.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "error.h"
+
+static gboolean is_loopback(uint32_t addr)
+{
+    return (addr >> 24) == 127;
+}
+
+static char *addr_str(uint32_t addr, char *buf)
+{
+    struct in_addr a = {.s_addr = g_htonl(addr)};
+    inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+    return buf;
+}
+
+static gboolean source_for(uint32_t dst, uint32_t *src, GError **error)
+{
+    char text[INET_ADDRSTRLEN];
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "socket: %s", g_strerror(errno));
+        return FALSE;
+    }
+    struct sockaddr_in sa = {
+        .sin_family = AF_INET, .sin_port = g_htons(9), .sin_addr.s_addr = g_htonl(dst)};
+    socklen_t len = sizeof sa;
+    gboolean ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+                  getsockname(fd, (struct sockaddr *)&sa, &len) == 0;
+    int saved = errno;
+    close(fd);
+    if (!ok) {
+        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "no route to %s: %s", addr_str(dst, text),
+                    g_strerror(saved));
+        return FALSE;
+    }
+    *src = g_ntohl(sa.sin_addr.s_addr);
+    return TRUE;
+}
+
+/* Walks pcap's device list: by name when name is set (storing its first IPv4
+ * address in *addr), else by address (storing the name). */
+static gboolean find_device(const char *name, uint32_t *addr, char *out, size_t out_len,
+                            GError **error)
+{
+    char err[PCAP_ERRBUF_SIZE] = "";
+    pcap_if_t *devs = NULL;
+    if (pcap_findalldevs(&devs, err) != 0) {
+        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot list interfaces: %s", err);
+        return FALSE;
+    }
+    gboolean found = FALSE;
+    for (pcap_if_t *d = devs; d && !found; d = d->next) {
+        if (name && strcmp(d->name, name) != 0)
+            continue;
+        for (pcap_addr_t *a = d->addresses; a && !found; a = a->next) {
+            if (a->addr == NULL || a->addr->sa_family != AF_INET)
+                continue;
+            uint32_t v = g_ntohl(((struct sockaddr_in *)a->addr)->sin_addr.s_addr);
+            if (name) {
+                *addr = v;
+                found = TRUE;
+            } else if (v == *addr) {
+                g_strlcpy(out, d->name, out_len);
+                found = TRUE;
+            }
+        }
+    }
+    pcap_freealldevs(devs);
+    return found;
+}
+
+gboolean route_find(uint32_t dst, const char *device, route *out, GError **error)
+{
+    char src_text[INET_ADDRSTRLEN], dst_text[INET_ADDRSTRLEN];
+    memset(out, 0, sizeof *out);
+    if (device) {
+        if (!find_device(device, &out->src, NULL, 0, error)) {
+            if (error && *error == NULL)
+                g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM,
+                            "interface %s does not exist or has no IPv4 address", device);
+            return FALSE;
+        }
+        g_strlcpy(out->device, device, sizeof out->device);
+        return TRUE;
+    }
+    if (!source_for(dst, &out->src, error))
+        return FALSE;
+    /* The kernel loops packets to its own addresses through lo, whatever
+     * interface holds them. */
+    if (is_loopback(dst) || dst == out->src) {
+        g_strlcpy(out->device, "lo", sizeof out->device);
+        return TRUE;
+    }
+    if (!find_device(NULL, &out->src, out->device, sizeof out->device, error)) {
+        if (error && *error == NULL)
+            g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM,
+                        "no capture interface holds %s, the source address for %s (use -e)",
+                        addr_str(out->src, src_text), addr_str(dst, dst_text));
+        return FALSE;
+    }
+    return TRUE;
+}

@@ -1,0 +1,19 @@
+/* Which source address and capture device reach a target: the kernel's own
+ * routing decides (a connected UDP socket sends nothing but reveals the source
+ * address), and the capture device is the one holding that address; loopback
+ * and our own addresses are reached through "lo". */
+#ifndef SCANTRACE_ROUTE_H
+#define SCANTRACE_ROUTE_H
+
+#include <glib.h>
+#include <stdint.h>
+
+typedef struct route {
+    uint32_t src; /* host order */
+    char device[64];
+} route;
+
+/* device: the -e override, or NULL. */
+gboolean route_find(uint32_t dst, const char *device, route *out, GError **error);
+
+#endif

@@ -1,0 +1,26 @@
+/* Service names and how often each port is found open, from nmap's own table
+ * (nmap-services) when it is installed, else from a built-in copy of its top
+ * TCP ports. They name ports in reports and choose the default port list. */
+#ifndef SCANTRACE_SERVICES_H
+#define SCANTRACE_SERVICES_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#define SERVICES_NMAP_PATH "/usr/share/nmap/nmap-services"
+
+typedef struct services services;
+
+/* NULL and error when the file cannot be read or holds no entry. */
+services *services_load(const char *path, GError **error);
+services *services_builtin(void);
+void services_free(services *s);
+
+/* "unknown" for ports the table does not name, as nmap prints them. */
+const char *services_name(const services *s, uint8_t ip_proto, uint16_t port);
+
+/* The n ports of that protocol most often open, sorted by port (a GArray of
+ * guint16); ties in frequency go to the lower port, as in nmap --top-ports. */
+GArray *services_top_ports(const services *s, uint8_t ip_proto, guint n);
+
+#endif

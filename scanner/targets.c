@@ -1,0 +1,241 @@
+#include "targets.h"
+
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include "error.h"
+
+typedef struct target_spec {
+    uint8_t values[4][256]; /* the values each octet takes, ascending */
+    guint16 count[4];
+    char *name;         /* host name given, or NULL */
+    uint32_t name_addr; /* what it resolved to */
+} target_spec;
+
+struct targets {
+    GPtrArray *specs;
+};
+
+static void spec_free(gpointer p)
+{
+    target_spec *s = p;
+    g_free(s->name);
+    g_free(s);
+}
+
+static gboolean bad(GError **error, const char *fmt, const char *spec)
+{
+    g_set_error(error, ST_ERROR, ST_ERROR_INPUT, fmt, spec);
+    return FALSE;
+}
+
+static gboolean parse_octet_value(const char *text, long *out)
+{
+    if (*text == '\0' || strlen(text) > 3)
+        return FALSE;
+    for (const char *c = text; *c; c++)
+        if (!g_ascii_isdigit(*c))
+            return FALSE;
+    *out = strtol(text, NULL, 10);
+    return *out <= 255;
+}
+
+/* One octet: "*", or a comma list of N and N-M. */
+static gboolean parse_octet(const char *text, gboolean *set)
+{
+    if (strcmp(text, "*") == 0) {
+        for (int v = 0; v < 256; v++)
+            set[v] = TRUE;
+        return TRUE;
+    }
+    g_auto(GStrv) items = g_strsplit(text, ",", -1);
+    if (items[0] == NULL)
+        return FALSE;
+    for (char **item = items; *item; item++) {
+        char *dash = strchr(*item, '-');
+        long lo, hi;
+        if (dash) {
+            *dash = '\0';
+            if (!parse_octet_value(*item, &lo) || !parse_octet_value(dash + 1, &hi) || lo > hi)
+                return FALSE;
+        } else {
+            if (!parse_octet_value(*item, &lo))
+                return FALSE;
+            hi = lo;
+        }
+        for (long v = lo; v <= hi; v++)
+            set[v] = TRUE;
+    }
+    return TRUE;
+}
+
+static void spec_set_octet(target_spec *s, int i, const gboolean *set)
+{
+    s->count[i] = 0;
+    for (int v = 0; v < 256; v++)
+        if (set[v])
+            s->values[i][s->count[i]++] = (uint8_t)v;
+}
+
+static void spec_set_block(target_spec *s, uint32_t addr, int prefix)
+{
+    uint32_t mask = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+    uint32_t lo = addr & mask, hi = addr | ~mask;
+    /* A prefix mask makes every octet one contiguous run of values. */
+    for (int i = 0; i < 4; i++) {
+        int shift = 24 - 8 * i;
+        gboolean set[256] = {FALSE};
+        for (guint v = (lo >> shift) & 0xff; v <= ((hi >> shift) & 0xff); v++)
+            set[v] = TRUE;
+        spec_set_octet(s, i, set);
+    }
+}
+
+static gboolean looks_numeric(const char *host)
+{
+    return host[strspn(host, "0123456789.,-*")] == '\0';
+}
+
+static gboolean parse_numeric(const char *host, const char *spec, target_spec *s, gboolean single,
+                              uint32_t *addr, GError **error)
+{
+    g_auto(GStrv) octets = g_strsplit(host, ".", -1);
+    if (g_strv_length(octets) != 4)
+        return bad(error, "bad IPv4 address or range \"%s\" (want a.b.c.d)", spec);
+    *addr = 0;
+    for (int i = 0; i < 4; i++) {
+        gboolean set[256] = {FALSE};
+        if (!parse_octet(octets[i], set))
+            return bad(error, "bad IPv4 address or range \"%s\"", spec);
+        spec_set_octet(s, i, set);
+        if (single && s->count[i] != 1)
+            return bad(error, "\"%s\": a CIDR block cannot also hold octet ranges", spec);
+        *addr = (*addr << 8) | s->values[i][0];
+    }
+    return TRUE;
+}
+
+static gboolean resolve(const char *host, const char *spec, uint32_t *addr, GError **error)
+{
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_RAW};
+    struct addrinfo *res = NULL;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL)
+        return bad(error, "failed to resolve \"%s\"", spec);
+    *addr = g_ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr);
+    freeaddrinfo(res);
+    return TRUE;
+}
+
+static target_spec *spec_parse(const char *text, GError **error)
+{
+    g_autofree char *host = g_strdup(text);
+    char *slash = strchr(host, '/');
+    int prefix = -1;
+    if (slash) {
+        *slash = '\0';
+        const char *p = slash + 1;
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (*p == '\0' || !g_ascii_isdigit(*p) || *end != '\0' || v < 0 || v > 32) {
+            bad(error, "bad CIDR mask in \"%s\" (want /0 to /32)", text);
+            return NULL;
+        }
+        prefix = (int)v;
+    }
+    if (*host == '\0') {
+        bad(error, "bad target \"%s\"", text);
+        return NULL;
+    }
+    target_spec *s = g_new0(target_spec, 1);
+    uint32_t addr;
+    gboolean ok;
+    if (looks_numeric(host)) {
+        ok = parse_numeric(host, text, s, prefix >= 0, &addr, error);
+    } else {
+        ok = resolve(host, text, &addr, error);
+        if (ok) {
+            s->name = g_strdup(host);
+            s->name_addr = addr;
+            spec_set_block(s, addr, 32);
+        }
+    }
+    if (ok && prefix >= 0)
+        spec_set_block(s, addr, prefix);
+    if (!ok) {
+        spec_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+targets *targets_parse(const char *const *specs, GError **error)
+{
+    targets *t = g_new0(targets, 1);
+    t->specs = g_ptr_array_new_with_free_func(spec_free);
+    for (const char *const *p = specs; p && *p; p++) {
+        target_spec *s = spec_parse(*p, error);
+        if (s == NULL) {
+            targets_free(t);
+            return NULL;
+        }
+        g_ptr_array_add(t->specs, s);
+    }
+    return t;
+}
+
+void targets_free(targets *t)
+{
+    if (t == NULL)
+        return;
+    g_ptr_array_unref(t->specs);
+    g_free(t);
+}
+
+guint64 targets_count(const targets *t)
+{
+    guint64 total = 0;
+    for (guint i = 0; i < t->specs->len; i++) {
+        const target_spec *s = g_ptr_array_index(t->specs, i);
+        total += (guint64)s->count[0] * s->count[1] * s->count[2] * s->count[3];
+    }
+    return total;
+}
+
+void target_iter_init(target_iter *it, const targets *t)
+{
+    memset(it, 0, sizeof *it);
+    it->t = t;
+}
+
+/* Advances the last octet first, like an odometer; false past the last address. */
+static gboolean odometer_step(target_iter *it, const target_spec *s)
+{
+    for (int i = 3; i >= 0; i--) {
+        if (++it->idx[i] < s->count[i])
+            return TRUE;
+        it->idx[i] = 0;
+    }
+    return FALSE;
+}
+
+gboolean target_iter_next(target_iter *it, uint32_t *addr, const char **name)
+{
+    while (it->spec < it->t->specs->len) {
+        const target_spec *s = g_ptr_array_index(it->t->specs, it->spec);
+        if (it->started && !odometer_step(it, s)) {
+            it->spec++;
+            it->started = FALSE;
+            continue;
+        }
+        it->started = TRUE;
+        *addr = 0;
+        for (int i = 0; i < 4; i++)
+            *addr = (*addr << 8) | s->values[i][it->idx[i]];
+        *name = (s->name && *addr == s->name_addr) ? s->name : NULL;
+        return TRUE;
+    }
+    return FALSE;
+}

@@ -1,0 +1,103 @@
+/* nmap's -p syntax: what it accepts, and the one-line errors for what it does not. */
+#include <glib.h>
+
+#include "ports.h"
+
+static GArray *parse_ok(const char *spec)
+{
+    GError *error = NULL;
+    GArray *ports = ports_parse(spec, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(ports);
+    return ports;
+}
+
+static void assert_bad(const char *spec, const char *fragment)
+{
+    GError *error = NULL;
+    GArray *ports = ports_parse(spec, &error);
+    g_assert_null(ports);
+    g_assert_nonnull(error);
+    g_assert_nonnull(strstr(error->message, fragment));
+    g_assert_null(strchr(error->message, '\n'));
+    g_error_free(error);
+}
+
+static guint16 at(GArray *a, guint i)
+{
+    return g_array_index(a, guint16, i);
+}
+
+static void test_list_and_ranges(void)
+{
+    g_autoptr(GArray) p = parse_ok("80,22,1000-1003,22");
+    g_assert_cmpuint(p->len, ==, 6);
+    g_assert_cmpuint(at(p, 0), ==, 22);
+    g_assert_cmpuint(at(p, 1), ==, 80);
+    g_assert_cmpuint(at(p, 2), ==, 1000);
+    g_assert_cmpuint(at(p, 5), ==, 1003);
+}
+
+static void test_all_ports(void)
+{
+    g_autoptr(GArray) p = parse_ok("-");
+    g_assert_cmpuint(p->len, ==, 65535);
+    g_assert_cmpuint(at(p, 0), ==, 1);
+    g_assert_cmpuint(at(p, 65534), ==, 65535);
+}
+
+static void test_open_ranges(void)
+{
+    g_autoptr(GArray) low = parse_ok("-10");
+    g_assert_cmpuint(low->len, ==, 10);
+    g_assert_cmpuint(at(low, 0), ==, 1);
+    g_autoptr(GArray) high = parse_ok("65530-");
+    g_assert_cmpuint(high->len, ==, 6);
+    g_assert_cmpuint(at(high, 5), ==, 65535);
+}
+
+static void test_bounds(void)
+{
+    g_autoptr(GArray) one = parse_ok("1");
+    g_assert_cmpuint(at(one, 0), ==, 1);
+    g_autoptr(GArray) top = parse_ok("65535");
+    g_assert_cmpuint(at(top, 0), ==, 65535);
+    assert_bad("0", "port 0 is out of range");
+    assert_bad("0-10", "out of range");
+    assert_bad("65536", "port 65536 is out of range");
+    assert_bad("65000-70000", "out of range");
+    assert_bad("99999999999999999999", "out of range");
+}
+
+static void test_garbage(void)
+{
+    assert_bad("100-20", "reversed port range \"100-20\"");
+    assert_bad("abc", "bad port specification");
+    assert_bad("22,", "empty item");
+    assert_bad("", "empty port list");
+    assert_bad("1-2-3", "bad port range");
+    assert_bad("22,x80", "bad port specification \"x80\"");
+    assert_bad(" 22", "bad port specification");
+    assert_bad("+22", "bad port specification");
+}
+
+static void test_format(void)
+{
+    g_autoptr(GArray) p = parse_ok("1,3-5,7,80-81");
+    g_autofree char *s = ports_format((const uint16_t *)p->data, p->len);
+    g_assert_cmpstr(s, ==, "1,3-5,7,80-81");
+    g_autofree char *empty = ports_format(NULL, 0);
+    g_assert_cmpstr(empty, ==, "");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/ports/list-and-ranges", test_list_and_ranges);
+    g_test_add_func("/ports/all", test_all_ports);
+    g_test_add_func("/ports/open-ranges", test_open_ranges);
+    g_test_add_func("/ports/bounds", test_bounds);
+    g_test_add_func("/ports/garbage", test_garbage);
+    g_test_add_func("/ports/format", test_format);
+    return g_test_run();
+}

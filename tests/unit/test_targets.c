@@ -1,0 +1,172 @@
+/* Target specs: addresses, CIDR blocks, nmap octet ranges and host names, and the
+ * one-line errors for bad ones. */
+#include <glib.h>
+
+#include "targets.h"
+
+static targets *parse_ok(const char *spec)
+{
+    const char *specs[] = {spec, NULL};
+    GError *error = NULL;
+    targets *t = targets_parse(specs, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(t);
+    return t;
+}
+
+static void assert_bad(const char *spec, const char *fragment)
+{
+    const char *specs[] = {spec, NULL};
+    GError *error = NULL;
+    g_assert_null(targets_parse(specs, &error));
+    g_assert_nonnull(error);
+    if (!strstr(error->message, fragment))
+        g_error("\"%s\": message \"%s\" lacks \"%s\"", spec, error->message, fragment);
+    g_assert_null(strchr(error->message, '\n'));
+    g_error_free(error);
+}
+
+static uint32_t ip(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+    return (a << 24) | (b << 16) | (c << 8) | d;
+}
+
+/* The first and last address a spec yields, and how many. */
+static void assert_span(const char *spec, guint64 count, uint32_t first, uint32_t last)
+{
+    targets *t = parse_ok(spec);
+    g_assert_cmpuint(targets_count(t), ==, count);
+    if (count <= 70000) {
+        target_iter it;
+        target_iter_init(&it, t);
+        uint32_t addr, prev = 0, got_first = 0;
+        const char *name;
+        guint64 n = 0;
+        while (target_iter_next(&it, &addr, &name)) {
+            if (n == 0)
+                got_first = addr;
+            else
+                g_assert_cmpuint(addr, >, prev);
+            prev = addr;
+            n++;
+        }
+        g_assert_cmpuint(n, ==, count);
+        g_assert_cmpuint(got_first, ==, first);
+        g_assert_cmpuint(prev, ==, last);
+    }
+    targets_free(t);
+}
+
+static void test_single(void)
+{
+    assert_span("10.0.0.1", 1, ip(10, 0, 0, 1), ip(10, 0, 0, 1));
+    assert_span("255.255.255.255", 1, ip(255, 255, 255, 255), ip(255, 255, 255, 255));
+}
+
+static void test_cidr(void)
+{
+    assert_span("10.0.0.77/24", 256, ip(10, 0, 0, 0), ip(10, 0, 0, 255));
+    assert_span("10.0.0.77/32", 1, ip(10, 0, 0, 77), ip(10, 0, 0, 77));
+    assert_span("10.0.0.77/31", 2, ip(10, 0, 0, 76), ip(10, 0, 0, 77));
+    assert_span("192.168.17.5/20", 4096, ip(192, 168, 16, 0), ip(192, 168, 31, 255));
+    assert_span("172.16.200.1/12", 1u << 20, 0, 0);
+    assert_span("1.2.3.4/0", G_GUINT64_CONSTANT(1) << 32, 0, 0);
+}
+
+static void test_cidr_bad(void)
+{
+    assert_bad("10.0.0.0/33", "bad CIDR mask");
+    assert_bad("10.0.0.0/-1", "bad CIDR mask");
+    assert_bad("10.0.0.0/", "bad CIDR mask");
+    assert_bad("10.0.0.0/2x", "bad CIDR mask");
+    assert_bad("10.0.0.0/255.255.255.0", "bad CIDR mask");
+    assert_bad("10.0.0.1-5/24", "cannot also hold octet ranges");
+    assert_bad("/24", "bad target");
+}
+
+static void test_ranges(void)
+{
+    assert_span("10.0.0.1-20", 20, ip(10, 0, 0, 1), ip(10, 0, 0, 20));
+    assert_span("10.0.1-2.1-5", 10, ip(10, 0, 1, 1), ip(10, 0, 2, 5));
+    assert_span("10.0.0.*", 256, ip(10, 0, 0, 0), ip(10, 0, 0, 255));
+    assert_span("10.0.0.1,3,5-6", 4, ip(10, 0, 0, 1), ip(10, 0, 0, 6));
+    assert_span("10.0.0.5-5", 1, ip(10, 0, 0, 5), ip(10, 0, 0, 5));
+}
+
+static void test_ranges_bad(void)
+{
+    assert_bad("10.0.0.20-1", "bad IPv4 address or range");
+    assert_bad("10.0.0.1-256", "bad IPv4 address or range");
+    assert_bad("10.0.0.256", "bad IPv4 address or range");
+    assert_bad("10.0.0", "want a.b.c.d");
+    assert_bad("10.0.0.1.2", "want a.b.c.d");
+    assert_bad("10.0..1", "bad IPv4 address or range");
+    assert_bad("10.0.0.1,", "bad IPv4 address or range");
+    assert_bad("10.0.0.-", "bad IPv4 address or range");
+}
+
+static void test_host_names(void)
+{
+    targets *t = parse_ok("localhost");
+    target_iter it;
+    target_iter_init(&it, t);
+    uint32_t addr;
+    const char *name;
+    g_assert_true(target_iter_next(&it, &addr, &name));
+    g_assert_cmpuint(addr >> 24, ==, 127);
+    g_assert_cmpstr(name, ==, "localhost");
+    g_assert_false(target_iter_next(&it, &addr, &name));
+    targets_free(t);
+
+    /* The name belongs to the address it resolved to, not to its whole block. */
+    t = parse_ok("localhost/30");
+    g_assert_cmpuint(targets_count(t), ==, 4);
+    target_iter_init(&it, t);
+    guint named = 0;
+    while (target_iter_next(&it, &addr, &name))
+        named += name != NULL;
+    g_assert_cmpuint(named, ==, 1);
+    targets_free(t);
+
+    /* A 64-octet label is refused by the resolver itself, so this test never
+     * sends a query to a name server. */
+    g_autofree char *label = g_strnfill(64, 'a');
+    g_autofree char *unknown = g_strconcat(label, ".invalid", NULL);
+    g_autofree char *message = g_strdup_printf("failed to resolve \"%s\"", unknown);
+    assert_bad(unknown, message);
+}
+
+static void test_several(void)
+{
+    const char *specs[] = {"10.0.0.1", "10.0.0.8/30", "10.0.1.1-2", NULL};
+    GError *error = NULL;
+    targets *t = targets_parse(specs, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(targets_count(t), ==, 7);
+    target_iter it;
+    target_iter_init(&it, t);
+    uint32_t want[] = {ip(10, 0, 0, 1),  ip(10, 0, 0, 8), ip(10, 0, 0, 9), ip(10, 0, 0, 10),
+                       ip(10, 0, 0, 11), ip(10, 0, 1, 1), ip(10, 0, 1, 2)};
+    uint32_t addr;
+    const char *name;
+    for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+        g_assert_true(target_iter_next(&it, &addr, &name));
+        g_assert_cmpuint(addr, ==, want[i]);
+        g_assert_null(name);
+    }
+    g_assert_false(target_iter_next(&it, &addr, &name));
+    targets_free(t);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/targets/single", test_single);
+    g_test_add_func("/targets/cidr", test_cidr);
+    g_test_add_func("/targets/cidr-bad", test_cidr_bad);
+    g_test_add_func("/targets/ranges", test_ranges);
+    g_test_add_func("/targets/ranges-bad", test_ranges_bad);
+    g_test_add_func("/targets/host-names", test_host_names);
+    g_test_add_func("/targets/several", test_several);
+    return g_test_run();
+}
