@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The test command: installs what a fresh Debian 12 machine lacks, builds with gcc
+# and clang (warnings are errors), runs the unit and integration tests, runs them
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, then runs the
+# plugin's tests against Wireshark 4.4 and 4.6 in Debian chroots.
+# Needs root, or packages already installed and user namespaces.
+set -euo pipefail
+# shellcheck source=scripts/setup.sh
+source "$(dirname "$0")/setup.sh"
+cd "$SCANTRACE_ROOT"
+
+passed=0
+failed=0
+stage_start=0
+stage() {
+    stage_start=$SECONDS
+    printf '\n== %s\n' "$*"
+}
+stage_done() {
+    printf '== %s: %ds\n' "$1" $((SECONDS - stage_start))
+}
+
+# Runs ctest in a build dir and adds its counts to the totals.
+run_ctest() {
+    local dir=$1 log
+    shift
+    log=$(mktemp)
+    local status=0
+    (cd "$dir" && ctest --output-on-failure "$@") | tee "$log" || status=$?
+    local summary
+    summary=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" || true)
+    rm -f "$log"
+    if [[ $summary =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+        failed=$((failed + BASH_REMATCH[1]))
+        passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+    elif [ "$status" -ne 0 ]; then
+        failed=$((failed + 1))
+    fi
+}
+
+stage "packages"
+setup_packages "${SCANTRACE_PACKAGES[@]}"
+stage_done packages
+
+stage "gcc build, -Werror"
+SCANTRACE_BUILD=$SCANTRACE_ROOT/build setup_build -DCMAKE_C_COMPILER=gcc -DSCANTRACE_WERROR=ON
+stage_done "gcc build"
+
+stage "tests (gcc build)"
+run_ctest build
+stage_done "tests (gcc build)"
+
+stage "clang build, -Werror"
+SCANTRACE_BUILD=$SCANTRACE_ROOT/build-clang setup_build -DCMAKE_C_COMPILER=clang \
+    -DSCANTRACE_WERROR=ON
+stage_done "clang build"
+
+stage "tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+SCANTRACE_BUILD=$SCANTRACE_ROOT/build-asan setup_build -DCMAKE_C_COMPILER=gcc \
+    -DSCANTRACE_WERROR=ON -DSCANTRACE_SANITIZE=ON
+SCANTRACE_SANITIZED=1 run_ctest build-asan
+stage_done "sanitizer tests"
+
+printf '\nscantrace tests: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,39 @@
+# Sourced by the top-level commands: installs what a fresh Debian 12 machine lacks
+# and builds the project into $SCANTRACE_BUILD (default build/).
+# shellcheck shell=bash
+
+SCANTRACE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCANTRACE_BUILD=${SCANTRACE_BUILD:-$SCANTRACE_ROOT/build}
+
+# Debian packages the build, the lab and the tests use.
+SCANTRACE_PACKAGES=(
+    cmake gcc clang make pkg-config
+    libglib2.0-dev libpcap-dev libwireshark-dev wireshark-dev tshark
+    iproute2 nftables util-linux libxml2-utils nmap
+)
+
+setup_packages() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || {
+            echo "scantrace: missing packages (${missing[*]}); install them as root" >&2
+            return 1
+        }
+        sudo=(sudo)
+    fi
+    echo "scantrace: installing ${missing[*]}" >&2
+    "${sudo[@]}" apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends \
+        "${missing[@]}" >&2
+}
+
+setup_build() {
+    cmake -S "$SCANTRACE_ROOT" -B "$SCANTRACE_BUILD" "$@" >/dev/null &&
+        cmake --build "$SCANTRACE_BUILD" -j "$(nproc)" >&2
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The scanner, the plugin and the truth agree on every port: a SYN scan of the
+# lab, written by the scanner (-w) and captured independently by dumpcap on the
+# target (Ethernet) and on the scanner with -i any (Linux cooked). The plugin,
+# run by tshark as an unprivileged user, must give every port the verdict and
+# reason the scanner's XML gives, on all three captures; and the scanner's must
+# be the lab's truth. The -z table must list every port with its verdict.
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
+command -v dumpcap >/dev/null || die "no dumpcap (apt-get install wireshark-common)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lab-agreement.XXXXXX")
+chmod 755 "$WORK"
+tshark_setup
+trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
+export SCANTRACE_BIN WORK
+
+# Inside the scanner namespace: dumpcap on both ends, then the scan.
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+grep "^$LAB_TARGET_IP tcp " "$LAB_TRUTH" | sort >"$WORK/truth.txt"
+start_dumpcap() { # NAME NETNS-EXEC... -- DUMPCAP-ARGS
+    local name=$1; shift
+    "$@" -q -w "$WORK/$name.pcapng" 2>"$WORK/$name.log" &
+    echo $! >"$WORK/$name.pid"
+    for _ in $(seq 100); do
+        grep -q "Capturing on" "$WORK/$name.log" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    cat "$WORK/$name.log"; return 1
+}
+start_dumpcap target ip netns exec "$LAB_TARGET_NS" dumpcap -i "$LAB_TARGET_IFACE"
+start_dumpcap scanner-any dumpcap -i any -f "host $LAB_TARGET_IP"
+"$SCANTRACE_BIN" -sS -Pn -n --reason -p "$LAB_TCP_PORTS" -oX "$WORK/scan.xml" \
+    -w "$WORK/scan.pcapng" "$LAB_TARGET_IP"
+sleep 0.3 # the kernel RSTs after the last SYN-ACKs
+for name in target scanner-any; do kill -INT "$(cat "$WORK/$name.pid")"; done
+wait
+'
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+    { cat "$WORK/lab.log"; die "lab scan failed"; }
+cat "$WORK/lab.log"
+fail=0
+check() { # NAME WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
+}
+
+verdicts_from_xml "$WORK/scan.xml" >"$WORK/scanner.txt"
+[[ -s $WORK/scanner.txt ]] || die "the scanner's XML lists no port"
+check "scanner agrees with the lab's truth" "$WORK/truth.txt" "$WORK/scanner.txt"
+for capture in scan target scanner-any; do
+    verdicts_from_capture "$WORK/$capture.pcapng" >"$WORK/plugin-$capture.txt"
+    check "plugin on $capture.pcapng agrees with the scanner" "$WORK/scanner.txt" "$WORK/plugin-$capture.txt"
+done
+
+table=$(tshark_unpriv -r "$(tshark_file "$WORK/scan.pcapng")" -2 -q -z scantrace,ports)
+echo "$table"
+while read -r _ proto port state reason; do
+    grep -Eq "^ *$port/$proto +$state +$reason( |$)" <<<"$table" ||
+        { echo "FAIL -z table lacks $port/$proto $state $reason"; fail=1; }
+done <"$WORK/scanner.txt"
+((fail == 0)) && echo "PASS"
+exit $fail

@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# Verdicts as comparable lines, whoever gave them: an nmap-format XML report
+# (scantrace's or nmap's) or the plugin reading a capture. Source it;
+# verdicts_from_capture needs tests/lib/tshark.sh set up.
+
+# Walks the XML's tags; prints "HOST PROTO PORT STATE REASON" per port (what=ports)
+# or "HOST STATE REASON" per host (what=hosts).
+_xml_walk() {
+    awk -v what="$1" 'BEGIN { RS = "<" }
+        function attr(name,   m) {
+            if (!match($0, "[[:space:]]" name "=\"[^\"]*\""))
+                return ""
+            m = substr($0, RSTART, RLENGTH)
+            sub(/^[^"]*"/, "", m)
+            sub(/"$/, "", m)
+            return m
+        }
+        /^status / { hstate = attr("state"); hreason = attr("reason") }
+        /^address / && attr("addrtype") == "ipv4" {
+            host = attr("addr")
+            if (what == "hosts") print host, hstate, hreason
+        }
+        /^port / { proto = attr("protocol"); port = attr("portid") }
+        /^state / && what == "ports" { print host, proto, port, attr("state"), attr("reason") }' "$2" |
+        sort -u
+}
+
+# verdicts_from_xml FILE: "HOST PROTO PORT STATE REASON" per port, sorted.
+verdicts_from_xml() { _xml_walk ports "$1"; }
+
+# hosts_from_xml FILE: "HOST STATE REASON" per host, sorted.
+hosts_from_xml() { _xml_walk hosts "$1"; }
+
+# verdicts_from_capture CAPTURE [TSHARK-ARGS...]: the plugin's final verdict for
+# every port a probe in the capture touched, "HOST PROTO PORT STATE REASON", sorted.
+verdicts_from_capture() {
+    local capture=$1
+    shift
+    tshark_unpriv -r "$(tshark_file "$capture")" -2 "$@" \
+        -Y 'scantrace.role == "probe" && scantrace.port' -T fields -E separator=' ' \
+        -e scantrace.target -e scantrace.proto -e scantrace.port \
+        -e scantrace.verdict -e scantrace.reason | sort -u
+}
