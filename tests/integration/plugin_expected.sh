@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Golden captures: every capture in captures/ with a NAME.expected beside it is
 # read with tshark -2, and the scantrace fields of every frame must be those of
-# the file. The file's first line names the fields (tshark's -E header=y), so a
+# the file; where a NAME.table is there too, the -z scantrace,ports table must be
+# that file. The file's first line names the fields (tshark's -E header=y), so a
 # new capture needs no change here:
 #
 #   tests/integration/plugin_expected.sh --update CAPTURE...   # then review the diff
+#
+# SCANTRACE_CAPTURES names a folder of more such pairs, for example captures made
+# on a host with another Wireshark version, whose .expected that version's build of
+# the plugin wrote (tests/chroot/plugin-tests.sh).
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
@@ -20,18 +25,25 @@ fields_of() { # CAPTURE FIELD...
     tshark_unpriv -r "$(tshark_file "$capture")" -2 -T fields -E header=y "${args[@]}"
 }
 
+table_of() { # CAPTURE
+    tshark_unpriv -r "$(tshark_file "$1")" -2 -q -z scantrace,ports
+}
+
 tshark_setup
 if [[ ${1:-} == --update ]]; then
     shift
     for capture in "$@"; do
         fields_of "$capture" "${FIELDS[@]}" >"${capture%.*}.expected"
-        echo "wrote ${capture%.*}.expected"
+        table_of "$capture" >"${capture%.*}.table"
+        echo "wrote ${capture%.*}.expected and .table"
     done
     exit 0
 fi
 
 checked=0 failed=0
-for expected in "$SCANTRACE_SOURCE_DIR"/captures/*.expected; do
+extra=()
+[[ -n ${SCANTRACE_CAPTURES:-} ]] && extra=("$SCANTRACE_CAPTURES"/*.expected)
+for expected in "$SCANTRACE_SOURCE_DIR"/captures/*.expected "${extra[@]}"; do
     [[ -e $expected ]] || continue
     capture=
     for c in "${expected%.expected}".pcapng "${expected%.expected}".pcap; do
@@ -44,6 +56,11 @@ for expected in "$SCANTRACE_SOURCE_DIR"/captures/*.expected; do
     else
         echo "FAIL $(basename "$capture"): the fields differ from $(basename "$expected")"
         cat "$TSHARK_HOME/diff"
+        failed=$((failed + 1))
+    fi
+    table=${expected%.expected}.table
+    if [[ -e $table ]] && ! diff -u "$table" <(table_of "$capture"); then
+        echo "FAIL $(basename "$capture"): the -z table differs from $(basename "$table")"
         failed=$((failed + 1))
     fi
     checked=$((checked + 1))
