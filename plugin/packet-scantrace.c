@@ -43,7 +43,7 @@ static expert_field ei_no_response = EI_INIT;
 static expert_field ei_overruled = EI_INIT;
 static expert_field ei_stray = EI_INIT;
 
-static gboolean pref_info_column = TRUE;
+static scantrace_pref_bool pref_info_column = true;
 
 static const char *const role_names[] = {
     [ROLE_PROBE] = "probe",

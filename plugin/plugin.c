@@ -13,21 +13,18 @@
 #error "SCANTRACE_VERSION must be defined by the build"
 #endif
 
-WS_DLL_PUBLIC_DEF const char plugin_version[] = SCANTRACE_VERSION;
+/* The plugin lists (`tshark -G plugins`, the GUI's About box) show only this
+ * string, and a bug report needs the Wireshark headers we were built with too. */
+#define BUILT_FOR                                                                                  \
+    G_STRINGIFY(WIRESHARK_VERSION_MAJOR)                                                           \
+    "." G_STRINGIFY(WIRESHARK_VERSION_MINOR) "." G_STRINGIFY(WIRESHARK_VERSION_MICRO)
+
+WS_DLL_PUBLIC_DEF const char plugin_version[] = SCANTRACE_VERSION " (Wireshark " BUILT_FOR ")";
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
-#if SCANTRACE_HAS_PLUGIN_DESCRIBE
-#include <wsutil/plugins.h>
-
-WS_DLL_PUBLIC uint32_t plugin_describe(void);
-
-uint32_t plugin_describe(void)
-{
-    return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
-}
-#endif
+SCANTRACE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER)
 
 void plugin_register(void)
 {

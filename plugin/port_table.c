@@ -12,7 +12,7 @@
 
 #define TREE_ABBR  "scantrace"
 #define PORTS_ARG  "scantrace,ports"
-#define TREE_NAME  "Scantrace/Ports, RTT in " UTF8_MICRO_SIGN "s"
+#define TREE_NAME  "Scantrace" SCANTRACE_STATS_TREE_SUBMENU "Ports, RTT in " UTF8_MICRO_SIGN "s"
 #define ONE_PASS   "(verdicts need the whole capture: run tshark with -2)"
 #define NAME_CHARS 64
 
@@ -82,11 +82,11 @@ static void ports_print(void *data)
     g_string_free(text, TRUE);
 }
 
-static void ports_cli_init(const char *arg, void *userdata _U_)
+static bool ports_start(const char *arg)
 {
     stats_tree_cfg *cfg = stats_tree_get_cfg_by_abbr(TREE_ABBR);
     if (!cfg)
-        return;
+        return false;
     const char *filter = NULL;
     if (strncmp(arg, PORTS_ARG ",", sizeof PORTS_ARG) == 0)
         filter = arg + sizeof PORTS_ARG;
@@ -97,11 +97,13 @@ static void ports_cli_init(const char *arg, void *userdata _U_)
         fprintf(stderr, "scantrace: %s\n", err->str);
         g_string_free(err, TRUE);
         stats_tree_free(st);
-        return;
+        return false;
     }
     if (cfg->init)
         cfg->init(st);
+    return true;
 }
+SCANTRACE_TAP_INIT_CB(ports_cli_init, ports_start)
 
 void port_table_register(void)
 {

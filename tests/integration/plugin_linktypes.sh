@@ -5,8 +5,8 @@
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-ETHERNET=$SCANTRACE_SOURCE_DIR/captures/dev-syn.pcapng
-COOKED=$SCANTRACE_SOURCE_DIR/captures/dev-syn-sll.pcapng
+ETHERNET=$SCANTRACE_SOURCE_DIR/captures/syn-retries.pcapng
+COOKED=$SCANTRACE_SOURCE_DIR/captures/syn-retries-sll.pcapng
 
 fail() {
     echo "FAIL: $*"
@@ -26,7 +26,7 @@ tshark_setup
 [[ $(tshark_unpriv -r "$(tshark_file "$COOKED")" -T fields -e frame.protocols | cut -d: -f1 | sort -u) == sll ]] ||
     fail "$COOKED is not a Linux cooked capture"
 
-raw=$TSHARK_HOME/captures/dev-syn-rawip.pcap
+raw=$TSHARK_HOME/captures/syn-retries-rawip.pcap
 editcap -F pcap -C 14 -T rawip4 "$ETHERNET" "$raw"
 chmod a+r "$raw"
 diff <(fields "$ETHERNET") <(fields "$raw") || fail "raw IP differs from Ethernet"

@@ -6,7 +6,7 @@
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-CAPTURE=$SCANTRACE_SOURCE_DIR/captures/dev-syn.pcapng
+CAPTURE=$SCANTRACE_SOURCE_DIR/captures/syn-retries.pcapng
 
 fail() {
     echo "FAIL: $*"
@@ -21,9 +21,13 @@ fields() { tshark_unpriv -r "$cap" "$@" -T fields -e frame.number -e scantrace.r
 two=$(fields -2)
 one=$(fields)
 
-# The plugin reports its own version.
-tshark_unpriv -G plugins | grep -qE '^scantrace\.so[[:space:]]+0\.1\.0[[:space:]]' ||
-    fail "tshark -G plugins does not list scantrace.so 0.1.0"
+# The plugin reports its own version and the Wireshark it was built for (the
+# running one's major.minor), and what kind of plugin it is.
+ws=$(tshark --version | sed -n '1s/.* \([0-9]*\.[0-9]*\)\.[0-9].*/\1/p')
+listed=$(tshark_unpriv -G plugins | grep '^scantrace\.so') || fail "tshark -G plugins: no scantrace.so"
+IFS=$'\t' read -r _ version type _ <<<"$listed"
+[[ $version == "0.1.0 (Wireshark $ws."* && $type == dissector ]] ||
+    fail "tshark -G plugins: want 0.1.0 (Wireshark $ws.x), dissector; got: $listed"
 
 # Silent ports: filtered/no-response on every probe with -2, no verdict on one pass.
 silent=$(awk -F'\t' '$2 == "probe" && $4 == "no-response" {print $1}' <<<"$two")
