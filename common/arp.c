@@ -44,6 +44,13 @@ bool arp_parse(const uint8_t *arp, size_t len, arp_view *out)
     return true;
 }
 
+packet_flow arp_probe_flow(const arp_view *arp)
+{
+    if (arp->op == ARP_REPLY)
+        return (packet_flow){.src = arp->target_ip, .dst = arp->sender_ip};
+    return (packet_flow){.src = arp->sender_ip, .dst = arp->target_ip};
+}
+
 bool arp_answers(const arp_view *request, const arp_view *reply, verdict *out)
 {
     if (reply->op != ARP_REPLY || reply->sender_ip != request->target_ip ||
@@ -52,3 +59,38 @@ bool arp_answers(const arp_view *request, const arp_view *reply, verdict *out)
     *out = (verdict){HOST_UP, REASON_ARP_RESPONSE};
     return true;
 }
+
+/* No IP packet is an ARP probe or a reply to one. */
+static bool arp_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
+{
+    (void)type;
+    (void)pkt;
+    (void)tag;
+    return false;
+}
+
+static bool arp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
+{
+    (void)type;
+    (void)reply;
+    (void)cookie;
+    return false;
+}
+
+static bool arp_judge(const packet_view *reply, verdict *out)
+{
+    (void)reply;
+    (void)out;
+    return false;
+}
+
+const scan_type ping_arp = {
+    .name = "arp",
+    .option = "-PR",
+    .title = "ARP Ping",
+    .discovery = true,
+    .silent = {HOST_DOWN, REASON_NO_RESPONSE},
+    .recognise = arp_recognise,
+    .reply_cookie = arp_reply_cookie,
+    .judge = arp_judge,
+};

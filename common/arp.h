@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scan_type.h"
 #include "tag.h"
 #include "verdict.h"
 
@@ -24,6 +25,12 @@ typedef struct arp_view {
     probe_tag tag;
 } arp_view;
 
+/* The ARP ping (nmap's -PR) as a scan type, for what labels and tables need: its
+ * name, that it judges hosts, what silence means. Its packets are not IP, so the
+ * functions below, not the type's, build, recognise and judge them; an ARP
+ * flow's protocol is 0 and its ports are 0. */
+extern const scan_type ping_arp;
+
 /* Writes a whole Ethernet frame (ARP_FRAME_LEN octets) and returns its length. */
 size_t arp_request_build(const uint8_t src_mac[6], uint32_t src_ip, uint32_t target_ip,
                          uint32_t scan_id, uint8_t try_no, uint8_t *frame, size_t cap);
@@ -34,5 +41,9 @@ bool arp_parse(const uint8_t *arp, size_t len, arp_view *out);
 
 /* Whether reply answers request, and what it says of the host. */
 bool arp_answers(const arp_view *request, const arp_view *reply, verdict *out);
+
+/* The flow of the request an ARP message is (a tagged request) or answers (a
+ * reply): from the asker to the address asked for. */
+packet_flow arp_probe_flow(const arp_view *arp);
 
 #endif

@@ -3,18 +3,23 @@
 #include "compat.h"
 
 static int proto_ip = SCANTRACE_ID_INIT;
+static int proto_arp = SCANTRACE_ID_INIT;
 
 void ip_bytes_init(void)
 {
     proto_ip = proto_get_id_by_filter_name("ip");
+    proto_arp = proto_get_id_by_filter_name("arp");
 }
 
 void ip_bytes_want(dissector_handle_t handle, bool want)
 {
     GArray *wanted = NULL;
-    if (want && proto_ip >= 0) {
+    if (want) {
         wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-        g_array_append_val(wanted, proto_ip);
+        if (proto_ip >= 0)
+            g_array_append_val(wanted, proto_ip);
+        if (proto_arp >= 0)
+            g_array_append_val(wanted, proto_arp);
     }
     /* Wireshark takes the array over. */
     set_postdissector_wanted_hfids(handle, wanted);
@@ -33,11 +38,12 @@ static const field_info *outermost(GPtrArray *items)
     return best;
 }
 
-bool ip_bytes_outermost(proto_tree *tree, const uint8_t **bytes, size_t *len)
+/* The bytes of the outermost layer of protocol proto, to the end of its data. */
+static bool layer_bytes(proto_tree *tree, int proto, const uint8_t **bytes, size_t *len)
 {
-    if (!tree || proto_ip < 0)
+    if (!tree || proto < 0)
         return false;
-    GPtrArray *items = proto_get_finfo_ptr_array(tree, proto_ip);
+    GPtrArray *items = proto_get_finfo_ptr_array(tree, proto);
     if (!items || items->len == 0)
         return false;
     const field_info *fi = outermost(items);
@@ -53,4 +59,14 @@ bool ip_bytes_outermost(proto_tree *tree, const uint8_t **bytes, size_t *len)
     *bytes = tvb_get_ptr(fi->ds_tvb, fi->start, (gint)n);
     *len = n;
     return *bytes != NULL;
+}
+
+bool ip_bytes_outermost(proto_tree *tree, const uint8_t **bytes, size_t *len)
+{
+    return layer_bytes(tree, proto_ip, bytes, len);
+}
+
+bool ip_bytes_arp(proto_tree *tree, const uint8_t **bytes, size_t *len)
+{
+    return layer_bytes(tree, proto_arp, bytes, len);
 }

@@ -31,6 +31,7 @@ static int hf_response_in = SCANTRACE_ID_INIT;
 static int hf_probe_in = SCANTRACE_ID_INIT;
 static int hf_rtt = SCANTRACE_ID_INIT;
 static int hf_tool = SCANTRACE_ID_INIT;
+static int hf_host = SCANTRACE_ID_INIT;
 
 static int ett_scantrace = SCANTRACE_ID_INIT;
 
@@ -61,7 +62,7 @@ static char *describe(wmem_allocator_t *pool, const frame_result *res, verdict v
     wmem_strbuf_t *s = wmem_strbuf_new(pool, role_names[res->role]);
     if (port->type->discovery)
         wmem_strbuf_append_printf(s, " %s ping", port->type->name);
-    if (port->proto != PACKET_ICMP)
+    if (port->proto == PACKET_TCP || port->proto == PACKET_UDP)
         wmem_strbuf_append_printf(s, " %u/%s", port->port, scan_state_proto_name(port->proto));
     if (res->role == ROLE_PROBE)
         wmem_strbuf_append_printf(s, " try %u", res->try_no);
@@ -88,7 +89,7 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, const frame_result *res,
         add_generated_string(tree, hf_role, tvb, role_names[res->role]);
     proto_item_set_generated(
         proto_tree_add_ipv4(tree, hf_target, tvb, 0, 0, g_htonl(port->target)));
-    if (port->proto != PACKET_ICMP)
+    if (port->proto == PACKET_TCP || port->proto == PACKET_UDP)
         add_generated_uint(tree, hf_port, tvb, port->port);
     add_generated_string(tree, hf_proto, tvb, scan_state_proto_name(port->proto));
     add_generated_string(tree, hf_scan, tvb, port->type->name);
@@ -97,6 +98,8 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, const frame_result *res,
         return;
     if (v.state != PORT_STATE_UNKNOWN) {
         add_generated_string(tree, hf_verdict, tvb, port_state_name(v.state));
+        if (port->type->discovery)
+            add_generated_string(tree, hf_host, tvb, port_state_name(v.state));
         add_generated_string(tree, hf_reason, tvb, reason_name(v.why));
     }
     add_generated_uint(tree, hf_try, tvb, res->try_no);
@@ -160,12 +163,16 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     bool whole_capture_seen = PINFO_FD_VISITED(pinfo);
     const frame_result *res;
     if (!whole_capture_seen) {
-        const uint8_t *ip;
+        const uint8_t *bytes;
         size_t len;
         packet_view pkt;
-        if (!ip_bytes_outermost(tree, &ip, &len) || !packet_parse(ip, len, &pkt))
+        arp_view arp;
+        if (ip_bytes_outermost(tree, &bytes, &len) && packet_parse(bytes, len, &pkt))
+            res = scan_state_add(pinfo->num, &pinfo->abs_ts, &pkt);
+        else if (ip_bytes_arp(tree, &bytes, &len) && arp_parse(bytes, len, &arp))
+            res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp);
+        else
             return 0;
-        res = scan_state_add(pinfo->num, &pinfo->abs_ts, &pkt);
     } else {
         res = scan_state_lookup(pinfo->num);
     }
@@ -253,6 +260,11 @@ void proto_register_scantrace(void)
         {&hf_tool,
          {"Tool", "scantrace.tool", FT_STRING, BASE_NONE, NULL, 0x0,
           "The scanner that sent the probe", HFILL}},
+        {&hf_host,
+         {"Host", "scantrace.host", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Host discovery: whether the probed host is up or down (the reason is "
+          "scantrace.reason)",
+          HFILL}},
     };
     static int *ett[] = {&ett_scantrace};
     static ei_register_info ei[] = {

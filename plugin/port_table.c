@@ -19,8 +19,17 @@
 static void host_name(char *out, size_t cap, const port_record *port)
 {
     uint32_t a = port->target;
-    snprintf(out, cap, "%u.%u.%u.%u %s", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff,
-             port->type->title);
+    snprintf(out, cap, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+}
+
+/* The host's branches: one per protocol and scan type ("tcp SYN Stealth Scan"),
+ * and one for host discovery. */
+static void group_name(char *out, size_t cap, const port_record *port)
+{
+    if (port->type->discovery)
+        snprintf(out, cap, "host discovery");
+    else
+        snprintf(out, cap, "%s %s", scan_state_proto_name(port->proto), port->type->title);
 }
 
 /* nmap's columns: PORT STATE REASON. The port is right-aligned so that sorting by
@@ -57,15 +66,17 @@ static tap_packet_status port_table_packet(stats_tree *st, packet_info *pinfo _U
     }
     const frame_result *res = tap->frame;
     const port_record *port = res->flow->port;
-    char host[NAME_CHARS], line[NAME_CHARS];
+    char host[NAME_CHARS], group[NAME_CHARS], line[NAME_CHARS];
     host_name(host, sizeof host, port);
+    group_name(group, sizeof group, port);
     port_name(line, sizeof line, port, tap->final);
     int host_id = tick_stat_node(st, host, 0, TRUE);
+    int group_id = tick_stat_node(st, group, host_id, TRUE);
     nstime_t rtt;
     if (scan_state_probe_rtt(res, &rtt) || scan_state_mean_rtt(port, &rtt))
-        avg_stat_node_add_value_int(st, line, host_id, FALSE, microseconds(&rtt));
+        avg_stat_node_add_value_int(st, line, group_id, FALSE, microseconds(&rtt));
     else
-        tick_stat_node(st, line, host_id, FALSE);
+        tick_stat_node(st, line, group_id, FALSE);
     return TAP_PACKET_REDRAW;
 }
 

@@ -1,6 +1,7 @@
-/* The nmap-like port table: one branch per target host and scan type, one line per
- * port with its final verdict, the probes sent to it and the replies' round trip
- * times. It is a stats_tree, so tshark (-z) and the GUI (Statistics menu) show it. */
+/* The nmap-like port table: one branch per target host, under it one per protocol
+ * and scan type, one line per port with its final verdict, the probes sent to it
+ * and the replies' round trip times. It is a stats_tree, so tshark (-z) and the GUI (Statistics
+ * menu) show it. */
 #ifndef SCANTRACE_PORT_TABLE_H
 #define SCANTRACE_PORT_TABLE_H
 

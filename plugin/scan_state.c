@@ -2,6 +2,7 @@
 
 #include <epan/wmem_scopes.h>
 
+#include "arp.h"
 #include "tool.h"
 
 /* How many scans may share one probe flow (a rescan from the same source port,
@@ -65,6 +66,8 @@ const char *scan_state_proto_name(uint8_t proto)
         return "udp";
     case PACKET_ICMP:
         return "icmp";
+    case 0:
+        return "arp";
     default:
         return "ip";
     }
@@ -124,16 +127,22 @@ static frame_result *result_new(uint32_t frame, frame_role role, probe_flow_reco
     return res;
 }
 
-static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const packet_view *pkt,
-                                     const scan_type *type, const probe_tag *tag)
+/* tool: who sent the probe, as tool_name() tells. */
+static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const packet_flow *flow,
+                                     const scan_type *type, const probe_tag *tag, const char *tool)
 {
-    port_record *port = port_get(type, tag->scan_id, &pkt->flow);
-    probe_flow_record *rec = flow_get(&pkt->flow, port);
+    port_record *port = port_get(type, tag->scan_id, flow);
+    probe_flow_record *rec = flow_get(flow, port);
     if (!rec)
         return NULL;
-    unsigned slot = tag->try_no % COOKIE_MAX_TRIES;
-    frame_result *res = result_new(frame, ROLE_PROBE, rec, tag->try_no);
-    res->tool = tool_name(pkt, tag);
+    /* The kernel makes a connect scan's probes and cannot number its tries, but
+     * its retransmissions share the flow: count them. */
+    unsigned try_no = tag->try_no;
+    if (type == &scan_connect && rec->probe_frame[0])
+        try_no = rec->latest_try + 1;
+    unsigned slot = try_no % COOKIE_MAX_TRIES;
+    frame_result *res = result_new(frame, ROLE_PROBE, rec, slot);
+    res->tool = tool;
     if (rec->probe_frame[slot]) {
         res->duplicate_of = rec->probe_frame[slot];
     } else {
@@ -163,8 +172,9 @@ static const frame_result *add_teardown(uint32_t frame, const packet_view *pkt)
     return res;
 }
 
+/* said: what the reply says about the port, NULL when it says nothing. */
 static const frame_result *attribute_reply(uint32_t frame, const nstime_t *when,
-                                           const packet_view *pkt, probe_flow_record *rec,
+                                           const verdict *said, probe_flow_record *rec,
                                            unsigned slot)
 {
     port_record *port = rec->port;
@@ -184,7 +194,9 @@ static const frame_result *attribute_reply(uint32_t frame, const nstime_t *when,
         }
     }
     rec->replied_try = slot;
-    res->says = port->type->judge(pkt, &res->own);
+    res->says = said != NULL;
+    if (said)
+        res->own = *said;
     port->responses++;
     if (res->says && !port->judged_in) {
         port->judged = res->own;
@@ -217,7 +229,10 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                 if (match == REPLY_COOKIE &&
                     !cookie_check(rec->port->scan_id, &probe_flow, cookie, &slot))
                     continue;
-                return attribute_reply(frame, when, pkt, rec, slot % COOKIE_MAX_TRIES);
+                verdict said;
+                bool says = type->judge(pkt, &said);
+                return attribute_reply(frame, when, says ? &said : NULL, rec,
+                                       slot % COOKIE_MAX_TRIES);
             }
         }
     }
@@ -233,12 +248,32 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
         return done;
     probe_tag tag;
     const scan_type *type = scan_type_of_probe(pkt, &tag);
-    if (type)
-        return add_probe(frame, when, pkt, type, &tag);
+    /* A service that echoes its request (UDP echo, say) sends our tag back: a
+     * tagged packet travelling against a known probe flow is a reply. */
+    packet_flow back = packet_flow_reverse(&pkt->flow);
+    if (type && !wmem_map_lookup(flows, &back))
+        return add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag));
     const frame_result *res = add_teardown(frame, pkt);
     if (res)
         return res;
     return add_reply(frame, when, pkt);
+}
+
+const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp)
+{
+    const frame_result *done = scan_state_lookup(frame);
+    if (done)
+        return done;
+    packet_flow flow = arp_probe_flow(arp);
+    if (arp->tagged)
+        return add_probe(frame, when, &flow, &ping_arp, &arp->tag, tool_name(NULL, &arp->tag));
+    if (arp->op != ARP_REPLY)
+        return NULL;
+    probe_flow_record *rec = wmem_map_lookup(flows, &flow);
+    if (!rec || rec->port->type != &ping_arp)
+        return NULL;
+    verdict said = {HOST_UP, REASON_ARP_RESPONSE};
+    return attribute_reply(frame, when, &said, rec, rec->latest_try);
 }
 
 const frame_result *scan_state_lookup(uint32_t frame)

@@ -9,6 +9,7 @@
 
 #include <wsutil/nstime.h>
 
+#include "arp.h"
 #include "cookie.h"
 #include "packet.h"
 #include "scan_type.h"
@@ -72,6 +73,9 @@ void scan_state_register(void);
 
 /* First pass: records the frame and returns what it is to the scan, or NULL. */
 const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const packet_view *pkt);
+
+/* First pass, for ARP frames: an ARP ping's request (tagged) or the reply to one. */
+const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp);
 
 /* What the first pass found about that frame, or NULL. */
 const frame_result *scan_state_lookup(uint32_t frame);

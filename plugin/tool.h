@@ -7,7 +7,7 @@
 #include "tag.h"
 
 /* A static string, or NULL when the sender is unknown. tag is NULL for untagged
- * packets. */
+ * packets; pkt is NULL for packets that are not IP (ARP). */
 const char *tool_name(const packet_view *pkt, const probe_tag *tag);
 
 #endif

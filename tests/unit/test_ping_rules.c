@@ -144,6 +144,8 @@ static void test_arp(void)
     g_assert_false(answer.tagged);
     verdict v;
     g_assert_true(arp_answers(&request, &answer, &v));
+    packet_flow asked = arp_probe_flow(&request), answered = arp_probe_flow(&answer);
+    g_assert_true(packet_flow_equal(&asked, &answered));
     g_assert_cmpstr(port_state_name(v.state), ==, "up");
     g_assert_cmpstr(reason_name(v.why), ==, "arp-response");
     put_be32(reply + 14, target + 1); /* someone else's address */
