@@ -25,8 +25,10 @@ fields_of() { # CAPTURE FIELD...
     tshark_unpriv -r "$(tshark_file "$capture")" -2 -T fields -E header=y "${args[@]}"
 }
 
+# From 4.4 on, tshark titles the table with its menu path, "Scantrace / Ports".
 table_of() { # CAPTURE
-    tshark_unpriv -r "$(tshark_file "$1")" -2 -q -z scantrace,ports
+    tshark_unpriv -r "$(tshark_file "$1")" -2 -q -z scantrace,ports |
+        sed 's|^Scantrace / Ports|Scantrace/Ports|'
 }
 
 tshark_setup

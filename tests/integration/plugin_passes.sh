@@ -23,7 +23,7 @@ one=$(fields)
 
 # The plugin reports its own version and the Wireshark it was built for (the
 # running one's major.minor), and what kind of plugin it is.
-ws=$(tshark --version | sed -n '1s/.* \([0-9]*\.[0-9]*\)\.[0-9].*/\1/p')
+ws=$(tshark --version 2>/dev/null | sed -n '1s/.* \([0-9]*\.[0-9]*\)\.[0-9].*/\1/p')
 listed=$(tshark_unpriv -G plugins | grep '^scantrace\.so') || fail "tshark -G plugins: no scantrace.so"
 IFS=$'\t' read -r _ version type _ <<<"$listed"
 [[ $version == "0.1.0 (Wireshark $ws."* && $type == dissector ]] ||
@@ -55,8 +55,11 @@ want=$(awk -F'\t' '$3 == "filtered" {print $1}' <<<"$one")
 got=$(tshark_unpriv -r "$cap" -Y 'scantrace.verdict == "filtered"' -T fields -e frame.number)
 [[ $want == "$got" ]] || fail "one-pass filter: want ${want//$'\n'/ }, got ${got//$'\n'/ }"
 
-# The Info column says what each scan packet is.
-info=$(tshark_unpriv -r "$cap" -2 -T fields -e frame.number -e _ws.col.Info)
+# The Info column says what each scan packet is: the packet list's column, as
+# the GUI and tshark's summary lines show it. (From 4.4 on, the _ws.col.info
+# field is filled in before postdissectors run, so it never shows our part.)
+info=$(tshark_unpriv -r "$cap" -2 -o 'gui.column.format:"No.","%m","Info","%i"' |
+    sed -E 's/^ *([0-9]+) /\1\t/')
 grep -qP '^\d+\t\[probe 22/tcp try 0 → open \(syn-ack\)\] ' <<<"$info" ||
     fail "Info column of a probe"
 grep -qP '^\d+\t\[response 3389/tcp → filtered \(admin-prohibited\)\] ' <<<"$info" ||
