@@ -4,7 +4,9 @@
 # target (Ethernet) and on the scanner with -i any (Linux cooked). The plugin,
 # run by tshark as an unprivileged user, must give every port the verdict and
 # reason the scanner's XML gives, on all three captures; and the scanner's must
-# be the lab's truth. The -z table must list every port with its verdict.
+# be the lab's truth. The -z table must list every port with its verdict. Then
+# every other scan type: the plugin on the scanner's capture must agree with the
+# scanner's XML on every port.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -21,7 +23,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/lab-agreement.XXXXXX")
 chmod 755 "$WORK"
 tshark_setup
 trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
-export SCANTRACE_BIN WORK
+OTHER_SCANS="-sA -sF -sN -sX -sU"
+export SCANTRACE_BIN WORK OTHER_SCANS
 
 # Inside the scanner namespace: dumpcap on both ends, then the scan.
 # shellcheck disable=SC2016 # expanded by the inner shell
@@ -45,6 +48,12 @@ start_dumpcap scanner-any dumpcap -i any -f "host $LAB_TARGET_IP"
 sleep 0.3 # the kernel RSTs after the last SYN-ACKs
 for name in target scanner-any; do kill -INT "$(cat "$WORK/$name.pid")"; done
 wait
+for scan in $OTHER_SCANS; do
+    ports=$LAB_TCP_PORTS
+    [[ $scan == -sU ]] && ports=$LAB_UDP_PORTS
+    "$SCANTRACE_BIN" "$scan" -Pn -n --reason -p "$ports" -oX "$WORK/scan$scan.xml" \
+        -w "$WORK/scan$scan.pcapng" "$LAB_TARGET_IP" >/dev/null
+done
 '
 bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
     { cat "$WORK/lab.log"; die "lab scan failed"; }
@@ -68,5 +77,11 @@ while read -r _ proto port state reason; do
     grep -Eq "^ *$port/$proto +$state +$reason( |$)" <<<"$table" ||
         { echo "FAIL -z table lacks $port/$proto $state $reason"; fail=1; }
 done <"$WORK/scanner.txt"
+for scan in $OTHER_SCANS; do
+    verdicts_from_xml "$WORK/scan$scan.xml" >"$WORK/scanner$scan.txt"
+    [[ -s $WORK/scanner$scan.txt ]] || die "the scanner's $scan XML lists no port"
+    verdicts_from_capture "$WORK/scan$scan.pcapng" >"$WORK/plugin$scan.txt"
+    check "plugin agrees with the scanner on $scan" "$WORK/scanner$scan.txt" "$WORK/plugin$scan.txt"
+done
 ((fail == 0)) && echo "PASS"
 exit $fail
