@@ -6,6 +6,7 @@
 
 #include "cookie.h"
 #include "scan_type.h"
+#include "support/replies.h"
 
 static const probe_spec spec = {
     .flow = {0x0ac90001, 0x0ac90002, 41000, 3389, PACKET_TCP},
@@ -13,22 +14,10 @@ static const probe_spec spec = {
     .try_no = 1,
 };
 
-static size_t ip_header(uint8_t *p, uint32_t src, uint32_t dst, uint8_t proto, size_t l4)
-{
-    memset(p, 0, 20);
-    p[0] = 0x45;
-    put_be16(p + 2, (uint16_t)(20 + l4));
-    p[8] = 64;
-    p[9] = proto;
-    put_be32(p + 12, src);
-    put_be32(p + 16, dst);
-    return 20;
-}
-
 /* A reply from the target's TCP stack to the probe. */
 static size_t tcp_reply(uint8_t *p, uint8_t flags, uint32_t seq, uint32_t ack)
 {
-    size_t n = ip_header(p, spec.flow.dst, spec.flow.src, PACKET_TCP, 20);
+    size_t n = reply_ip_header(p, spec.flow.dst, spec.flow.src, PACKET_TCP, 20);
     uint8_t *t = p + n;
     memset(t, 0, 20);
     put_be16(t, spec.flow.dport);
@@ -38,18 +27,6 @@ static size_t tcp_reply(uint8_t *p, uint8_t flags, uint32_t seq, uint32_t ack)
     t[12] = 5 << 4;
     t[13] = flags;
     return n + 20;
-}
-
-static size_t icmp_unreach(uint8_t *p, uint8_t code, const uint8_t *probe, size_t probe_len)
-{
-    size_t quoted = probe_len < 28 ? probe_len : 28; /* RFC 792's minimum quote */
-    size_t n = ip_header(p, spec.flow.dst, spec.flow.src, PACKET_ICMP, 8 + quoted);
-    uint8_t *i = p + n;
-    memset(i, 0, 8);
-    i[0] = ICMP_UNREACH;
-    i[1] = code;
-    memcpy(i + 8, probe, quoted);
-    return n + 8 + quoted;
 }
 
 /* RFC 793's reset: to a segment with ACK, seq = its ack; else ack = its seq + the
@@ -146,8 +123,9 @@ static void test_replies_judged(void)
         g_assert_cmpuint(try_no, ==, spec.try_no);
 
         for (size_t i = 0; i < G_N_ELEMENTS(unreach); i++) {
-            v = judge_bytes(type, reply, icmp_unreach(reply, unreach[i].code, probe, probe_len),
-                            &try_no);
+            v = judge_bytes(
+                type, reply,
+                reply_icmp_unreach(reply, &spec.flow, unreach[i].code, probe, probe_len), &try_no);
             g_assert_cmpstr(port_state_name(v.state), ==, "filtered");
             g_assert_cmpstr(reason_name(v.why), ==, unreach[i].reason);
             g_assert_cmpuint(try_no, ==, spec.try_no);
@@ -161,7 +139,7 @@ static void test_teardown(void)
 {
     /* Our kernel's RST after a SYN-ACK: on the probe's flow, no tag, no SYN. */
     uint8_t pkt[64];
-    size_t n = ip_header(pkt, spec.flow.src, spec.flow.dst, PACKET_TCP, 20);
+    size_t n = reply_ip_header(pkt, spec.flow.src, spec.flow.dst, PACKET_TCP, 20);
     memset(pkt + n, 0, 20);
     put_be16(pkt + n, spec.flow.sport);
     put_be16(pkt + n + 2, spec.flow.dport);

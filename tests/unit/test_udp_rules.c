@@ -6,6 +6,7 @@
 
 #include "cookie.h"
 #include "scan_type.h"
+#include "support/replies.h"
 
 static probe_spec spec_for(uint16_t port)
 {
@@ -14,38 +15,15 @@ static probe_spec spec_for(uint16_t port)
                         .try_no = 2};
 }
 
-static size_t ip_header(uint8_t *p, uint32_t src, uint32_t dst, uint8_t proto, size_t l4)
-{
-    memset(p, 0, 20);
-    p[0] = 0x45;
-    put_be16(p + 2, (uint16_t)(20 + l4));
-    p[8] = 64;
-    p[9] = proto;
-    put_be32(p + 12, src);
-    put_be32(p + 16, dst);
-    return 20;
-}
-
 static size_t udp_reply(uint8_t *p, const probe_spec *s, const uint8_t *data, size_t len)
 {
-    size_t n = ip_header(p, s->flow.dst, s->flow.src, PACKET_UDP, 8 + len);
+    size_t n = reply_ip_header(p, s->flow.dst, s->flow.src, PACKET_UDP, 8 + len);
     put_be16(p + n, s->flow.dport);
     put_be16(p + n + 2, s->flow.sport);
     put_be16(p + n + 4, (uint16_t)(8 + len));
     put_be16(p + n + 6, 0);
     memcpy(p + n + 8, data, len);
     return n + 8 + len;
-}
-
-/* Quotes the IP header and the first 8 octets after it, as RFC 792 allows. */
-static size_t icmp_unreach(uint8_t *p, const probe_spec *s, uint8_t code, const uint8_t *probe)
-{
-    size_t n = ip_header(p, s->flow.dst, s->flow.src, PACKET_ICMP, 8 + 28);
-    memset(p + n, 0, 8);
-    p[n] = ICMP_UNREACH;
-    p[n + 1] = code;
-    memcpy(p + n + 8, probe, 28);
-    return n + 8 + 28;
 }
 
 static void test_probes_recognised(void)
@@ -117,7 +95,8 @@ static void test_icmp_errors_judged(void)
     scan_probe_build(&scan_udp, &s, probe, sizeof probe);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         packet_view v;
-        g_assert_true(packet_parse(reply, icmp_unreach(reply, &s, cases[i].code, probe), &v));
+        g_assert_true(packet_parse(
+            reply, reply_icmp_unreach(reply, &s.flow, cases[i].code, probe, sizeof probe), &v));
         packet_flow flow;
         uint32_t cookie;
         unsigned try_no;
@@ -136,7 +115,7 @@ static void test_icmp_errors_judged(void)
 static void test_connect_tag(void)
 {
     uint8_t syn[40];
-    size_t n = ip_header(syn, 0x0ac90001, 0x0ac90002, PACKET_TCP, 20);
+    size_t n = reply_ip_header(syn, 0x0ac90001, 0x0ac90002, PACKET_TCP, 20);
     syn[1] = CONNECT_TAG_TOS;
     memset(syn + n, 0, 20);
     put_be16(syn + n, CONNECT_PORT_FIRST + 5);
