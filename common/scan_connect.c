@@ -3,13 +3,14 @@
  * is the tag instead: the IP TOS byte (DSCP 23, which no standard assigns) and a
  * source port bound in a range the kernel never picks for itself. Each connection
  * gets its own source port, so its flow alone ties replies to it. */
+#include <errno.h>
+
 #include "scan_type.h"
 
 static bool connect_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
-    (void)type;
     if (pkt->flow.proto != PACKET_TCP || (pkt->tcp_flags & (TCP_SYN | TCP_ACK)) != TCP_SYN ||
-        (pkt->tos & 0xfc) != CONNECT_TAG_TOS || pkt->flow.sport < CONNECT_PORT_FIRST)
+        (pkt->tos & 0xfc) != type->socket_tos || pkt->flow.sport < CONNECT_PORT_FIRST)
         return false;
     *tag = (probe_tag){.version = TAG_VERSION, .try_no = 0, .scan_id = 0};
     return true;
@@ -23,18 +24,91 @@ static bool connect_reply_cookie(const scan_type *type, const packet_view *reply
     return false;
 }
 
-static bool connect_judge(const packet_view *reply, verdict *out)
+/* nmap's reading of connect()'s outcome (its scan_engine_connect.cc): it only
+ * sees the errno, so every ICMP error the kernel folds into EHOSTUNREACH, admin
+ * prohibited included, is host-unreach to it. */
+static bool connect_judge_errno(int err, verdict *out)
 {
-    if (reply->flow.proto != PACKET_TCP)
-        return judge_unreach(reply, out);
-    if ((reply->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+    switch (err) {
+    case 0:
         *out = (verdict){PORT_OPEN, REASON_SYN_ACK};
         return true;
-    }
-    if (reply->tcp_flags & TCP_RST) {
+    case ECONNREFUSED:
         *out = (verdict){PORT_CLOSED, REASON_CONN_REFUSED};
         return true;
+    case EACCES:
+        *out = (verdict){PORT_FILTERED, REASON_ADMIN_PROHIBITED};
+        return true;
+    case EHOSTUNREACH:
+        *out = (verdict){PORT_FILTERED, REASON_HOST_UNREACH};
+        return true;
+    case ENETUNREACH:
+        *out = (verdict){PORT_FILTERED, REASON_NET_UNREACH};
+        return true;
+    case ENOPROTOOPT:
+        *out = (verdict){PORT_FILTERED, REASON_PROTO_UNREACH};
+        return true;
+#ifdef ENONET /* Linux's word for "source host isolated" */
+    case ENONET:
+        *out = (verdict){PORT_FILTERED, REASON_DEST_UNREACH};
+        return true;
+#endif
+    case ETIMEDOUT:
+    case EHOSTDOWN:
+        *out = (verdict){PORT_FILTERED, REASON_NO_RESPONSE};
+        return true;
+    default:
+        return false;
     }
+}
+
+/* The errno Linux's TCP gives a connecting socket for an ICMP error
+ * (icmp_err_convert and tcp_v4_err); 0 when the error does not end the
+ * connection attempt. */
+static int icmp_errno(const packet_view *reply)
+{
+    enum { LAST_UNREACH_CODE = 15 };
+    if (reply->icmp_type == ICMP_TIME_EXCEEDED)
+        return EHOSTUNREACH;
+    if (reply->icmp_type != ICMP_UNREACH || reply->icmp_code > LAST_UNREACH_CODE)
+        return 0;
+    switch (reply->icmp_code) {
+    case 0:
+    case 6:
+    case 9:
+    case 11:
+        return ENETUNREACH;
+    case 2:
+        return ENOPROTOOPT;
+    case 3:
+        return ECONNREFUSED;
+    case 4: /* fragmentation needed: the path MTU shrinks, the attempt goes on */
+        return 0;
+    case 5:
+        return EOPNOTSUPP;
+    case 7:
+        return EHOSTDOWN;
+#ifdef ENONET
+    case 8:
+        return ENONET;
+#endif
+    default: /* host unreachable, and the prohibited and precedence codes */
+        return EHOSTUNREACH;
+    }
+}
+
+static bool connect_judge(const packet_view *reply, verdict *out)
+{
+    if (reply->flow.proto == PACKET_ICMP) {
+        int err = icmp_errno(reply);
+        return err != 0 && connect_judge_errno(err, out);
+    }
+    if (reply->flow.proto != PACKET_TCP)
+        return false;
+    if ((reply->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+        return connect_judge_errno(0, out);
+    if (reply->tcp_flags & TCP_RST)
+        return connect_judge_errno(ECONNREFUSED, out);
     return false;
 }
 
@@ -49,4 +123,6 @@ const scan_type scan_connect = {
     .recognise = connect_recognise,
     .reply_cookie = connect_reply_cookie,
     .judge = connect_judge,
+    .socket_tos = CONNECT_TAG_TOS,
+    .judge_errno = connect_judge_errno,
 };

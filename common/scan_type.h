@@ -57,6 +57,12 @@ struct scan_type {
     /* Judges a reply known to answer one of this type's probes. false: the packet
      * says nothing about the port (an ICMP type nmap ignores, say). */
     bool (*judge)(const packet_view *reply, verdict *out);
+
+    /* Probes the kernel makes (build == NULL): the TOS byte that tags them, and
+     * the verdict on what connect() reported (0 or an errno), false when that
+     * says nothing. judge() reaches the same verdicts from the packets. */
+    uint8_t socket_tos;
+    bool (*judge_errno)(int err, verdict *out);
 };
 
 extern const scan_type scan_syn;
@@ -77,6 +83,12 @@ extern const scan_type ping_echo;
 extern const scan_type ping_timestamp;
 extern const scan_type ping_syn;
 extern const scan_type ping_ack;
+
+/* Host discovery without privileges, as nmap does it then: connect() to 80 and
+ * 443. Tagged like the connect scan but with DSCP 19 (also unassigned), so that
+ * a capture tells these host probes from port probes. */
+extern const scan_type ping_connect;
+#define CONNECT_PING_TAG_TOS 0x4c
 
 /* Every port scan type, and every discovery probe type, NULL-terminated. */
 extern const scan_type *const scan_types[];

@@ -6,7 +6,8 @@
 const scan_type *const scan_types[] = {&scan_syn,  &scan_ack, &scan_fin,     &scan_null,
                                        &scan_xmas, &scan_udp, &scan_connect, NULL};
 
-const scan_type *const ping_types[] = {&ping_echo, &ping_timestamp, &ping_syn, &ping_ack, NULL};
+const scan_type *const ping_types[] = {&ping_echo, &ping_timestamp, &ping_syn,
+                                       &ping_ack,  &ping_connect,   NULL};
 
 const scan_type *scan_type_by_name(const char *name)
 {

@@ -32,6 +32,8 @@ static const char *const reason_names[REASON_COUNT] = {
     [REASON_ECHO_REPLY] = "echo-reply",
     [REASON_TIMESTAMP_REPLY] = "timestamp-reply",
     [REASON_ARP_RESPONSE] = "arp-response",
+    [REASON_USER_SET] = "user-set",
+    [REASON_LOCALHOST_RESPONSE] = "localhost-response",
 };
 
 const char *port_state_name(port_state state)

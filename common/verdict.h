@@ -37,6 +37,9 @@ typedef enum reason {
     REASON_ECHO_REPLY,
     REASON_TIMESTAMP_REPLY,
     REASON_ARP_RESPONSE,
+    /* Host reasons that no packet gives: -Pn, and our own addresses. */
+    REASON_USER_SET,
+    REASON_LOCALHOST_RESPONSE,
     REASON_COUNT
 } reason;
 

@@ -5,7 +5,12 @@
 
 #include "packet.h"
 
-enum { ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_VLAN = 0x8100, ETHERTYPE_QINQ = 0x88a8 };
+enum {
+    ETHERTYPE_IPV4 = 0x0800,
+    ETHERTYPE_ARP = 0x0806,
+    ETHERTYPE_VLAN = 0x8100,
+    ETHERTYPE_QINQ = 0x88a8
+};
 
 bool link_supported(int dlt)
 {
@@ -31,13 +36,13 @@ static const uint8_t *at(const uint8_t *frame, size_t caplen, size_t off, size_t
     return frame + off;
 }
 
-static const uint8_t *ethernet(const uint8_t *frame, size_t caplen, size_t *len)
+static const uint8_t *ethernet(const uint8_t *frame, size_t caplen, uint16_t want, size_t *len)
 {
     size_t off = 12;
     /* Bounded: a frame cannot hold more tags than it has bytes. */
     while (off + 2 <= caplen) {
         uint16_t type = get_be16(frame + off);
-        if (type == ETHERTYPE_IPV4)
+        if (type == want)
             return at(frame, caplen, off + 2, len);
         if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ)
             return NULL;
@@ -46,19 +51,29 @@ static const uint8_t *ethernet(const uint8_t *frame, size_t caplen, size_t *len)
     return NULL;
 }
 
-const uint8_t *link_ipv4(int dlt, const uint8_t *frame, size_t caplen, size_t *len)
+/* The payload of a frame whose link header names its protocol by ethertype. */
+static const uint8_t *typed(int dlt, const uint8_t *frame, size_t caplen, uint16_t want,
+                            size_t *len)
 {
     switch (dlt) {
     case DLT_EN10MB:
-        return ethernet(frame, caplen, len);
+        return ethernet(frame, caplen, want, len);
     case DLT_LINUX_SLL: /* 16-byte header, protocol in its last two bytes */
-        if (caplen < 16 || get_be16(frame + 14) != ETHERTYPE_IPV4)
+        if (caplen < 16 || get_be16(frame + 14) != want)
             return NULL;
         return at(frame, caplen, 16, len);
     case DLT_LINUX_SLL2: /* 20-byte header, protocol first */
-        if (caplen < 20 || get_be16(frame) != ETHERTYPE_IPV4)
+        if (caplen < 20 || get_be16(frame) != want)
             return NULL;
         return at(frame, caplen, 20, len);
+    default:
+        return NULL;
+    }
+}
+
+const uint8_t *link_ipv4(int dlt, const uint8_t *frame, size_t caplen, size_t *len)
+{
+    switch (dlt) {
     case DLT_RAW:
     case DLT_IPV4:
         if (caplen < 1 || (frame[0] >> 4) != 4)
@@ -74,6 +89,11 @@ const uint8_t *link_ipv4(int dlt, const uint8_t *frame, size_t caplen, size_t *l
         return at(frame, caplen, 4, len);
     }
     default:
-        return NULL;
+        return typed(dlt, frame, caplen, ETHERTYPE_IPV4, len);
     }
+}
+
+const uint8_t *link_arp(int dlt, const uint8_t *frame, size_t caplen, size_t *len)
+{
+    return typed(dlt, frame, caplen, ETHERTYPE_ARP, len);
 }

@@ -4,32 +4,51 @@
 
 #include "cookie.h"
 #include "error.h"
+#include "targets.h"
+
+/* What the callbacks see while GOption parses. */
+typedef struct parse_state {
+    scan_options *o;
+    const scan_type *tcp_type; /* the TCP scan type given, if any */
+    gboolean udp;
+    gboolean tcp_twice; /* two different TCP types: nmap refuses that */
+} parse_state;
 
 static gboolean add_type(const char *name, const char *value, gpointer data, GError **error)
 {
     (void)name;
-    scan_options *o = data;
+    parse_state *st = data;
+    if (strcmp(value, "-sn") == 0) {
+        st->o->ping_only = TRUE;
+        return TRUE;
+    }
     const scan_type *type = scan_type_by_option(value);
     if (type == NULL) {
         GString *known = g_string_new(NULL);
         for (size_t i = 0; scan_types[i]; i++)
-            if (scan_types[i]->build)
-                g_string_append_printf(known, "%s%s", known->len ? ", " : "",
-                                       scan_types[i]->option);
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "scan type %s is not supported (known: %s)",
+            g_string_append_printf(known, "%s, ", scan_types[i]->option);
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "scan type %s is not supported (known: %s-sn)",
                     value, known->str);
         g_string_free(known, TRUE);
         return FALSE;
     }
-    if (type->build == NULL) {
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                    "scan type %s is not supported by the scanner yet", value);
-        return FALSE;
+    if (type->ip_proto == PACKET_UDP) {
+        st->udp = TRUE;
+        return TRUE;
     }
-    for (guint i = 0; i < o->types->len; i++)
-        if (g_ptr_array_index(o->types, i) == type)
-            return TRUE;
-    g_ptr_array_add(o->types, (gpointer)type);
+    if (st->tcp_type && st->tcp_type != type)
+        st->tcp_twice = TRUE;
+    st->tcp_type = type;
+    return TRUE;
+}
+
+static gboolean add_verbose(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    (void)value;
+    (void)error;
+    parse_state *st = data;
+    st->o->verbose++;
     return TRUE;
 }
 
@@ -44,11 +63,15 @@ static char *rewrite(const char *arg, GError **error)
         return g_strdup("--output-normal");
     if (strcmp(arg, "-oX") == 0)
         return g_strdup("--output-xml");
+    if (strcmp(arg, "-iL") == 0)
+        return g_strdup("--input-file");
     if (strcmp(arg, "-p") == 0)
         return g_strdup("--ports");
     if (g_str_has_prefix(arg, "-p"))
         return g_strdup_printf("--ports=%s", arg + 2);
-    if ((g_str_has_prefix(arg, "-P") || g_str_has_prefix(arg, "-o")) && strlen(arg) > 2) {
+    if ((g_str_has_prefix(arg, "-P") || g_str_has_prefix(arg, "-o") ||
+         g_str_has_prefix(arg, "-i")) &&
+        strlen(arg) > 2) {
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "option %s is not supported", arg);
         return NULL;
     }
@@ -76,33 +99,62 @@ static char **rewrite_argv(int argc, char **argv, GError **error)
     return out;
 }
 
-static gboolean check(scan_options *o, GError **error)
+static gboolean bad(GError **error, const char *message)
 {
-    if (o->max_retries < 0) {
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "--max-retries must be 0 or more");
+    g_set_error_literal(error, ST_ERROR, ST_ERROR_INPUT, message);
+    return FALSE;
+}
+
+/* Targets from -iL come after those on the command line, as nmap takes them. */
+static gboolean add_input_file(scan_options *o, GError **error)
+{
+    if (o->input_file == NULL)
+        return TRUE;
+    g_auto(GStrv) listed = targets_read_file(o->input_file, error);
+    if (listed == NULL)
         return FALSE;
-    }
+    GStrvBuilder *all = g_strv_builder_new();
+    if (o->targets)
+        g_strv_builder_addv(all, (const char **)o->targets);
+    g_strv_builder_addv(all, (const char **)listed);
+    g_strfreev(o->targets);
+    o->targets = g_strv_builder_end(all);
+    g_strv_builder_unref(all);
+    return TRUE;
+}
+
+static gboolean check(parse_state *st, GError **error)
+{
+    scan_options *o = st->o;
+    if (st->tcp_twice)
+        return bad(error, "You specified more than one type of TCP scan. Please choose only one "
+                          "of -sA, -sT, -sF, -sN, -sS and -sX");
+    if (o->ping_only && (st->tcp_type || st->udp))
+        return bad(error, "-sn (skip port scan) is not valid with any other scan type");
+    if (o->ping_only && o->ports)
+        return bad(error, "You cannot use -p (explicit port selection) when not doing a port scan");
+    if (o->max_retries < 0)
+        return bad(error, "--max-retries must be 0 or more");
     if (o->max_retries > (int)COOKIE_MAX_TRIES - 1) {
         g_printerr("WARNING: --max-retries capped at %u: the probe tag carries 4 bits of try "
                    "number\n",
                    COOKIE_MAX_TRIES - 1);
         o->max_retries = COOKIE_MAX_TRIES - 1;
     }
-    if (o->max_rate < 0 || o->min_rate < 0) {
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "rates must be positive");
+    if (o->max_rate < 0 || o->min_rate < 0)
+        return bad(error, "rates must be positive");
+    if (o->max_rate > 0 && o->min_rate > o->max_rate)
+        return bad(error, "--min-rate must be less than or equal to --max-rate");
+    if (!add_input_file(o, error))
         return FALSE;
-    }
-    if (o->max_rate > 0 && o->min_rate > o->max_rate) {
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                    "--min-rate must be less than or equal to --max-rate");
-        return FALSE;
-    }
-    if (o->targets == NULL || o->targets[0] == NULL) {
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "no targets given (see --help)");
-        return FALSE;
-    }
-    if (o->types->len == 0)
-        g_ptr_array_add(o->types, (gpointer)&scan_syn);
+    if (o->targets == NULL || o->targets[0] == NULL)
+        return bad(error, "no targets given (see --help)");
+    if (!o->ping_only && st->tcp_type == NULL && !st->udp)
+        st->tcp_type = &scan_syn;
+    if (st->tcp_type)
+        g_ptr_array_add(o->types, (gpointer)st->tcp_type);
+    if (st->udp)
+        g_ptr_array_add(o->types, (gpointer)&scan_udp);
     return TRUE;
 }
 
@@ -113,24 +165,36 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     o->types = g_ptr_array_new();
     o->max_retries = OPTIONS_DEFAULT_RETRIES;
     o->command_line = g_strjoinv(" ", argv);
+    parse_state st = {.o = o};
     GOptionEntry entries[] = {
         {"scan-type", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_type,
-         "Scan type, as nmap spells it: -sS (SYN, the default), -sA, -sF, -sN, -sX, -sU", "-sX"},
+         "Scan type, as nmap spells it: -sS (SYN, the default), -sT (connect, needs no "
+         "privilege), -sA, -sF, -sN, -sX; -sU (UDP) besides one of them; -sn (host discovery "
+         "only)",
+         "-sX"},
         {"ports", 'p', 0, G_OPTION_ARG_STRING, &o->ports,
-         "Ports: 22,80,1000-1010, -p- for all (default: nmap's top 1000)", "PORTS"},
+         "Ports: 22,80,1000-1010, -p- for all, T:22,U:53 per protocol (default: nmap's top 1000)",
+         "PORTS"},
         {"skip-discovery", 0, 0, G_OPTION_ARG_NONE, &o->skip_discovery,
-         "-Pn: treat every target as up (host discovery is not there yet: always so)", NULL},
+         "-Pn: treat every target as up (on an Ethernet, raw scans still ask ARP, as nmap does)",
+         NULL},
+        {"send-ip", 0, 0, G_OPTION_ARG_NONE, &o->send_ip,
+         "Discover hosts on an Ethernet with the IP pings, not ARP", NULL},
         {"reason", 0, 0, G_OPTION_ARG_NONE, &o->reason, "Show why each port is in its state", NULL},
+        {"verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)add_verbose,
+         "Also report hosts found down", NULL},
         {"packet-trace", 0, 0, G_OPTION_ARG_NONE, &o->packet_trace,
-         "Print every packet sent and received", NULL},
+         "Print every packet sent and received (every connection, with -sT)", NULL},
         {"output-normal", 0, 0, G_OPTION_ARG_FILENAME, &o->normal_file,
          "-oN: write the normal output to FILE too", "FILE"},
         {"output-xml", 0, 0, G_OPTION_ARG_FILENAME, &o->xml_file,
          "-oX: write nmap's XML output to FILE", "FILE"},
+        {"input-file", 0, 0, G_OPTION_ARG_FILENAME, &o->input_file,
+         "-iL: read targets from FILE (whitespace-separated, # comments), - for stdin", "FILE"},
         {"write", 'w', 0, G_OPTION_ARG_FILENAME, &o->capture_file,
          "Capture probes and replies to FILE (pcapng if it ends in .pcapng, else pcap)", "FILE"},
         {"max-retries", 0, 0, G_OPTION_ARG_INT, &o->max_retries,
-         "Retransmissions of an unanswered probe (default 2, at most 15)", "N"},
+         "Retransmissions of an unanswered probe at most (default 10, at most 15)", "N"},
         {"max-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_rate, "Send at most R packets a second",
          "R"},
         {"min-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_rate, "Send at least R packets a second",
@@ -148,7 +212,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
              "cookie.\nTARGET: an address, a host name, a CIDR block (10.0.0.0/24) or octet "
              "ranges (10.0.0.1-20, 10.0.1-2.1-5).");
     g_option_context_set_help_enabled(ctx, TRUE);
-    GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, o, NULL);
+    GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, &st, NULL);
     g_option_group_add_entries(main_group, entries);
     g_option_context_set_main_group(ctx, main_group);
 
@@ -167,7 +231,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     g_autofree char **view = g_memdup2(args, sizeof(char *) * (gsize)(argc + 1));
     if (!g_option_context_parse(ctx, &n, &view, error))
         return FALSE;
-    return check(o, error);
+    return check(&st, error);
 }
 
 void options_clear(scan_options *o)
@@ -179,6 +243,7 @@ void options_clear(scan_options *o)
     g_free(o->xml_file);
     g_free(o->capture_file);
     g_free(o->device);
+    g_free(o->input_file);
     g_strfreev(o->targets);
     g_free(o->command_line);
     memset(o, 0, sizeof *o);

@@ -1,6 +1,7 @@
-/* The command line, nmap's way: nmap spellings (-sS, -Pn, -oN, -oX, -p-, -p22)
- * are rewritten into long options first, since GOption knows neither
- * multi-letter short options nor attached values. */
+/* The command line, nmap's way: nmap spellings (-sS, -Pn, -oN, -oX, -p-, -p22,
+ * -iL) are rewritten into long options first, since GOption knows neither
+ * multi-letter short options nor attached values. Nmap's rules on combining
+ * them hold: one TCP scan type, plus -sU; -sn alone, and without -p. */
 #ifndef SCANTRACE_OPTIONS_H
 #define SCANTRACE_OPTIONS_H
 
@@ -8,16 +9,21 @@
 
 #include "scan_type.h"
 
-#define OPTIONS_DEFAULT_RETRIES 2
+/* nmap's: a cap; hosts retransmit only as often as it proves useful. */
+#define OPTIONS_DEFAULT_RETRIES 10
 
 typedef struct scan_options {
-    GPtrArray *types; /* const scan_type *, as given; -sS when none is */
-    char *ports;      /* -p, or NULL for the top 1000 */
-    gboolean skip_discovery, reason, packet_trace, no_dns;
-    char *normal_file, *xml_file, *capture_file, *device;
+    /* The scan types, TCP type first, then -sU; -sS when none is given; empty
+     * with -sn. */
+    GPtrArray *types;
+    gboolean ping_only; /* -sn: host discovery only */
+    char *ports;        /* -p, or NULL for the top 1000 of each protocol */
+    gboolean skip_discovery, send_ip, reason, packet_trace, no_dns;
+    int verbose; /* -v, -vv: also report hosts found down */
+    char *normal_file, *xml_file, *capture_file, *device, *input_file;
     int max_retries;
     double max_rate, min_rate;
-    char **targets;
+    char **targets;     /* from the command line, then -iL's */
     char *command_line; /* as typed, for the report headers */
 } scan_options;
 

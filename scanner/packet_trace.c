@@ -120,8 +120,11 @@ static void unreach_text(GString *out, const packet_view *p)
     }
 }
 
+/* nmap words a query as "Echo request (type=8/code=0) id=1 seq=0]" and an
+ * error as "Port 53 unreachable (type=3/code=3) ]". */
 static void icmp_text(GString *out, const packet_view *p)
 {
+    const char *query = NULL;
     switch (p->icmp_type) {
     case ICMP_UNREACH:
         unreach_text(out, p);
@@ -131,15 +134,32 @@ static void icmp_text(GString *out, const packet_view *p)
                         p->icmp_code == 0 ? "TTL=0 during transit" : "TTL=0 during reassembly");
         break;
     case ICMP_ECHO_REPLY:
-        g_string_append_printf(out, "Echo reply id=%u seq=%u", p->icmp_id, p->icmp_seq);
+        query = "Echo reply";
         break;
     case ICMP_ECHO:
-        g_string_append_printf(out, "Echo request id=%u seq=%u", p->icmp_id, p->icmp_seq);
+        query = "Echo request";
+        break;
+    case ICMP_TIMESTAMP:
+        query = "Timestamp request";
+        break;
+    case ICMP_TIMESTAMP_REPLY:
+        query = "Timestamp reply";
         break;
     default:
         g_string_append(out, "ICMP");
         break;
     }
+    if (query == NULL) {
+        g_string_append_printf(out, " (type=%u/code=%u) ]", p->icmp_type, p->icmp_code);
+        return;
+    }
+    g_string_append_printf(out, "%s (type=%u/code=%u) id=%u seq=%u", query, p->icmp_type,
+                           p->icmp_code, p->icmp_id, p->icmp_seq);
+    gboolean timestamps = p->icmp_type == ICMP_TIMESTAMP || p->icmp_type == ICMP_TIMESTAMP_REPLY;
+    if (timestamps && p->payload_len >= 12)
+        g_string_append_printf(out, " orig=%u recv=%u trans=%u", get_be32(p->payload),
+                               get_be32(p->payload + 4), get_be32(p->payload + 8));
+    g_string_append_c(out, ']');
 }
 
 void packet_trace_format(GString *out, const char *direction, double elapsed, const uint8_t *ip,
@@ -167,8 +187,7 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
         addr(out, f->dst);
         g_string_append_c(out, ' ');
         icmp_text(out, pkt);
-        g_string_append_printf(out, " (type=%u/code=%u) ] IP [ttl=%u id=%u iplen=%u ]",
-                               pkt->icmp_type, pkt->icmp_code, pkt->ttl, pkt->ip_id, iplen);
+        g_string_append_printf(out, " IP [ttl=%u id=%u iplen=%u ]", pkt->ttl, pkt->ip_id, iplen);
         break;
     case PACKET_UDP:
         g_string_append(out, "UDP ");
@@ -186,5 +205,23 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
         g_string_append_printf(out, ": ttl=%u id=%u iplen=%u", pkt->ttl, pkt->ip_id, iplen);
         break;
     }
+    g_string_append_c(out, '\n');
+}
+
+void packet_trace_arp(GString *out, const char *direction, double elapsed, const arp_view *arp)
+{
+    g_string_append_printf(out, "%s (%.4fs) ARP ", direction, elapsed);
+    if (arp->op == ARP_REPLY) {
+        g_string_append(out, "reply ");
+        addr(out, arp->sender_ip);
+        const uint8_t *m = arp->sender_mac;
+        g_string_append_printf(out, " is-at %02X:%02X:%02X:%02X:%02X:%02X\n", m[0], m[1], m[2],
+                               m[3], m[4], m[5]);
+        return;
+    }
+    g_string_append(out, "who-has ");
+    addr(out, arp->target_ip);
+    g_string_append(out, " tell ");
+    addr(out, arp->sender_ip);
     g_string_append_c(out, '\n');
 }

@@ -8,10 +8,15 @@
 
 #include <glib.h>
 
+#include "arp.h"
 #include "packet.h"
 
 /* ip: the packet pkt was parsed from (its header says the IP length). */
 void packet_trace_format(GString *out, const char *direction, double elapsed, const uint8_t *ip,
                          const packet_view *pkt);
+
+/* "SENT (0.0303s) ARP who-has 10.201.0.2 tell 10.201.0.1", and for a reply
+ * "RCVD (0.0304s) ARP reply 10.201.0.2 is-at 86:C6:AB:6B:E6:E1". */
+void packet_trace_arp(GString *out, const char *direction, double elapsed, const arp_view *arp);
 
 #endif

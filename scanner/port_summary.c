@@ -11,6 +11,9 @@ static int nmap_rank(port_state s)
     return rank[s];
 }
 
+/* Within a state, nmap sorts its reasons by count with a merge sort that puts
+ * the later of two equal counts first: equal groups come out in the reverse of
+ * the order their first ports came up in (TCP before UDP, ascending ports). */
 static gint group_order(gconstpointer a, gconstpointer b)
 {
     const ignored_group *x = a, *y = b;
@@ -21,34 +24,45 @@ static gint group_order(gconstpointer a, gconstpointer b)
     }
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
-    return (int)x->why - (int)y->why;
+    return x->seen > y->seen ? -1 : 1;
 }
 
-void port_summary_init(port_summary *s, const port_result *ports, guint nports)
+static guint state_of(const port_result *r)
+{
+    return r->state < PORT_STATE_COUNT ? r->state : PORT_STATE_UNKNOWN;
+}
+
+void port_summary_init(port_summary *s, const probe_plan *plan, const port_result *ports)
 {
     guint by_state[PORT_STATE_COUNT] = {0};
-    guint by_reason[PORT_STATE_COUNT][REASON_COUNT] = {{0}};
-    for (guint i = 0; i < nports; i++) {
-        guint st = ports[i].state < PORT_STATE_COUNT ? ports[i].state : PORT_STATE_UNKNOWN;
-        guint why = ports[i].why < REASON_COUNT ? ports[i].why : REASON_NONE;
-        by_state[st]++;
-        by_reason[st][why]++;
-    }
+    for (guint i = 0; i < plan->nprobes; i++)
+        by_state[state_of(&ports[i])]++;
     s->groups = g_array_new(FALSE, FALSE, sizeof(ignored_group));
-    s->ignored_ports = s->ignored_states = 0;
+    s->ignored_ports = 0;
     for (guint st = 0; st < PORT_STATE_COUNT; st++) {
         s->ignored[st] =
             st != PORT_OPEN && st != PORT_STATE_UNKNOWN && by_state[st] > PORT_SUMMARY_MAX_SHOWN;
+        if (s->ignored[st])
+            s->ignored_ports += by_state[st];
+    }
+    for (guint i = 0; i < plan->nprobes; i++) {
+        guint st = state_of(&ports[i]);
         if (!s->ignored[st])
             continue;
-        s->ignored_ports += by_state[st];
-        s->ignored_states++;
-        for (guint why = 0; why < REASON_COUNT; why++) {
-            if (by_reason[st][why] == 0)
-                continue;
-            ignored_group g = {(port_state)st, (reason)why, by_reason[st][why], by_state[st]};
-            g_array_append_val(s->groups, g);
+        reason why = ports[i].why < REASON_COUNT ? (reason)ports[i].why : REASON_NONE;
+        uint8_t proto = plan->probes[i].type->ip_proto;
+        ignored_group *g = NULL;
+        for (guint k = 0; k < s->groups->len && !g; k++) {
+            ignored_group *c = &g_array_index(s->groups, ignored_group, k);
+            if (c->state == (port_state)st && c->why == why && c->proto == proto)
+                g = c;
         }
+        if (g == NULL) {
+            ignored_group fresh = {(port_state)st, why, proto, 0, by_state[st], s->groups->len};
+            g_array_append_val(s->groups, fresh);
+            g = &g_array_index(s->groups, ignored_group, s->groups->len - 1);
+        }
+        g->count++;
     }
     g_array_sort(s->groups, group_order);
 }

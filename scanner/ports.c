@@ -71,6 +71,18 @@ static gboolean parse_item(const char *item, guint8 *seen, GError **error)
     return TRUE;
 }
 
+static GArray *ports_of(const guint8 *seen)
+{
+    GArray *ports = g_array_new(FALSE, FALSE, sizeof(guint16));
+    for (guint p = 1; p <= PORT_MAX; p++) {
+        if (seen[p]) {
+            guint16 v = (guint16)p;
+            g_array_append_val(ports, v);
+        }
+    }
+    return ports;
+}
+
 GArray *ports_parse(const char *spec, GError **error)
 {
     if (spec == NULL || *spec == '\0') {
@@ -82,14 +94,43 @@ GArray *ports_parse(const char *spec, GError **error)
     for (char **item = items; *item; item++)
         if (!parse_item(*item, seen, error))
             return NULL;
-    GArray *ports = g_array_new(FALSE, FALSE, sizeof(guint16));
-    for (guint p = 1; p <= PORT_MAX; p++) {
-        if (seen[p]) {
-            guint16 v = (guint16)p;
-            g_array_append_val(ports, v);
-        }
+    return ports_of(seen);
+}
+
+gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GError **error)
+{
+    *tcp = *udp = NULL;
+    if (spec == NULL || *spec == '\0') {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "empty port list");
+        return FALSE;
     }
-    return ports;
+    g_autofree guint8 *seen_tcp = g_malloc0(PORT_MAX + 1);
+    g_autofree guint8 *seen_udp = g_malloc0(PORT_MAX + 1);
+    gboolean to_tcp = TRUE, to_udp = TRUE;
+    g_auto(GStrv) items = g_strsplit(spec, ",", -1);
+    gboolean ok = TRUE;
+    for (char **item = items; *item && ok; item++) {
+        const char *text = *item;
+        if (g_ascii_isalpha(text[0]) && text[1] == ':') {
+            char proto = g_ascii_toupper(text[0]);
+            if (proto != 'T' && proto != 'U') {
+                g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                            "bad port specification \"%s\" (only T: and U: are supported)", text);
+                ok = FALSE;
+                break;
+            }
+            to_tcp = proto == 'T';
+            to_udp = proto == 'U';
+            text += 2;
+        }
+        ok = (!to_tcp || parse_item(text, seen_tcp, error)) &&
+             (!to_udp || parse_item(text, seen_udp, error));
+    }
+    if (!ok)
+        return FALSE;
+    *tcp = ports_of(seen_tcp);
+    *udp = ports_of(seen_udp);
+    return TRUE;
 }
 
 char *ports_format(const uint16_t *ports, guint count)

@@ -149,6 +149,9 @@ void receiver_start(receiver *r, receiver_fn fn, void *ctx)
 {
     r->fn = fn;
     r->ctx = ctx;
+    /* A receiver serves one engine run after another (discovery, then the
+     * port scan, group after group): each starts afresh. */
+    g_atomic_int_set(&r->stop, 0);
     r->thread = g_thread_new("receiver", run, r);
 }
 

@@ -4,15 +4,17 @@
 
 #include <glib.h>
 
-#include "engine.h"
+#include "mac_vendor.h"
+#include "probe_plan.h"
+#include "scan_result.h"
 #include "services.h"
 
 typedef struct report_context {
-    const scan_type *type;
-    const uint16_t *ports;
-    guint nports;
+    const probe_plan *plan; /* the port scan's; NULL with -sn */
     const services *svc;
-    gboolean reason; /* --reason */
+    mac_vendors *vendors; /* or NULL: every vendor unknown */
+    gboolean reason;      /* --reason */
+    int verbose;          /* -v: hosts found down are reported too */
     uint32_t scan_id;
     const char *args; /* the command line, for the file headers */
     gint64 start;     /* wall-clock microseconds */
@@ -20,5 +22,11 @@ typedef struct report_context {
 
 /* "Thu Nov 26 05:57:17 2026", the ctime() form nmap's files use. */
 char *report_ctime(gint64 wall_us);
+
+/* "tcp" or "udp". */
+const char *report_proto_name(uint8_t ip_proto);
+
+/* The MAC address as nmap writes it: "86:C6:AB:6B:E6:E1". */
+void report_append_mac(GString *out, const uint8_t mac[6]);
 
 #endif

@@ -6,16 +6,6 @@
 
 #include "port_summary.h"
 
-char *report_ctime(gint64 wall_us)
-{
-    time_t t = (time_t)(wall_us / G_USEC_PER_SEC);
-    struct tm tm;
-    char buf[64];
-    localtime_r(&t, &tm);
-    strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y", &tm);
-    return g_strdup(buf);
-}
-
 void report_normal_start(GString *out, const report_context *ctx)
 {
     time_t t = (time_t)(ctx->start / G_USEC_PER_SEC);
@@ -54,19 +44,14 @@ static void host_name(GString *out, const host_result *h)
         g_string_append(out, ip);
 }
 
-static const char *proto_name(uint8_t proto)
-{
-    return proto == PACKET_UDP ? "udp" : "tcp";
-}
-
-static void not_shown(GString *out, const report_context *ctx, const port_summary *sum)
+static void not_shown(GString *out, const port_summary *sum)
 {
     g_string_append(out, "Not shown: ");
     for (guint i = 0; i < sum->groups->len; i++) {
         const ignored_group *g = &g_array_index(sum->groups, ignored_group, i);
         /* nmap chooses "port" or "ports" by the whole state's count. */
         g_string_append_printf(out, "%s%u %s %s %s (%s)", i ? ", " : "", g->count,
-                               port_state_name(g->state), proto_name(ctx->type->ip_proto),
+                               port_state_name(g->state), report_proto_name(g->proto),
                                g->state_count == 1 ? "port" : "ports", reason_name(g->why));
     }
     g_string_append_c(out, '\n');
@@ -77,19 +62,21 @@ static void not_shown(GString *out, const report_context *ctx, const port_summar
 static void port_table(GString *out, const report_context *ctx, const host_result *h,
                        const port_summary *sum)
 {
+    const probe_plan *plan = ctx->plan;
     guint ncols = ctx->reason ? 4 : 3;
     g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func(g_free);
     const char *head[4] = {"PORT", "STATE", "SERVICE", "REASON"};
     for (guint c = 0; c < ncols; c++)
         g_ptr_array_add(cells, g_strdup(head[c]));
-    for (guint i = 0; i < ctx->nports; i++) {
+    for (guint i = 0; i < plan->nprobes; i++) {
         const port_result *r = &h->ports[i];
         if (sum->ignored[r->state])
             continue;
-        uint8_t proto = ctx->type->ip_proto;
-        g_ptr_array_add(cells, g_strdup_printf("%u/%s", ctx->ports[i], proto_name(proto)));
+        uint8_t proto = plan->probes[i].type->ip_proto;
+        uint16_t port = plan->probes[i].port;
+        g_ptr_array_add(cells, g_strdup_printf("%u/%s", port, report_proto_name(proto)));
         g_ptr_array_add(cells, g_strdup(port_state_name(r->state)));
-        g_ptr_array_add(cells, g_strdup(services_name(ctx->svc, proto, ctx->ports[i])));
+        g_ptr_array_add(cells, g_strdup(services_name(ctx->svc, proto, port)));
         if (ctx->reason)
             g_ptr_array_add(cells, r->ttl
                                        ? g_strdup_printf("%s ttl %u", reason_name(r->why), r->ttl)
@@ -108,38 +95,75 @@ static void port_table(GString *out, const report_context *ctx, const host_resul
     }
 }
 
+static void ports(GString *out, const report_context *ctx, const host_result *h)
+{
+    port_summary sum;
+    port_summary_init(&sum, ctx->plan, h->ports);
+    if (sum.ignored_ports == ctx->plan->nprobes) {
+        g_string_append_printf(out, "All %u scanned ports on ", ctx->plan->nprobes);
+        host_name(out, h);
+        g_string_append(out, " are in ignored states.\n");
+        not_shown(out, &sum);
+    } else {
+        if (sum.groups->len)
+            not_shown(out, &sum);
+        else
+            g_string_append_c(out, '\n');
+        port_table(out, ctx, h, &sum);
+    }
+    port_summary_clear(&sum);
+}
+
+static void mac_line(GString *out, const report_context *ctx, const host_result *h)
+{
+    if (!h->has_mac)
+        return;
+    const char *vendor = ctx->vendors ? mac_vendor(ctx->vendors, h->mac) : NULL;
+    g_string_append(out, "MAC Address: ");
+    report_append_mac(out, h->mac);
+    g_string_append_printf(out, " (%s)\n", vendor ? vendor : "Unknown");
+}
+
 void report_normal_host(GString *out, const report_context *ctx, const host_result *h)
 {
+    if (h->status.state != HOST_UP) {
+        /* nmap names hosts found down only when asked to be verbose. */
+        if (ctx->verbose == 0)
+            return;
+        g_string_append(out, "Scan report for ");
+        host_name(out, h);
+        if (ctx->reason)
+            g_string_append_printf(out, " [host down, received %s]\n", reason_name(h->status.why));
+        else
+            g_string_append(out, " [host down]\n");
+        return;
+    }
     g_string_append(out, "Scan report for ");
     host_name(out, h);
     g_string_append(out, "\nHost is up");
-    /* Host discovery is not there yet: every target counts as up, as under
-     * nmap -Pn, and nmap words that reason "user-set". */
-    if (ctx->reason)
-        g_string_append(out, ", received user-set");
+    if (ctx->reason) {
+        g_string_append_printf(out, ", received %s", reason_name(h->status.why));
+        if (h->status.ttl)
+            g_string_append_printf(out, " ttl %u", h->status.ttl);
+    }
     if (h->rtt.srtt >= 0) {
         g_string_append(out, " (");
         append_latency(out, (double)h->rtt.srtt / 1e6);
         g_string_append(out, "s latency)");
     }
     g_string_append(out, ".\n");
+    if (ctx->plan && h->ports)
+        ports(out, ctx, h);
+    mac_line(out, ctx, h);
+    /* -sn lists hosts without a blank line between them, as nmap does. */
+    if (ctx->plan)
+        g_string_append_c(out, '\n');
+}
 
-    port_summary sum;
-    port_summary_init(&sum, h->ports, ctx->nports);
-    if (sum.ignored_ports == ctx->nports) {
-        g_string_append_printf(out, "All %u scanned ports on ", ctx->nports);
-        host_name(out, h);
-        g_string_append(out, " are in ignored states.\n");
-        not_shown(out, ctx, &sum);
-    } else {
-        if (sum.groups->len)
-            not_shown(out, ctx, &sum);
-        else
-            g_string_append_c(out, '\n');
-        port_table(out, ctx, h, &sum);
-    }
-    g_string_append_c(out, '\n');
-    port_summary_clear(&sum);
+void report_normal_seems_down(GString *out)
+{
+    g_string_append(out, "Note: Host seems down. If it is really up, but blocking our ping probes, "
+                         "try -Pn\n");
 }
 
 char *report_done_summary(guint hosts, guint up, double seconds)

@@ -9,7 +9,11 @@ void report_normal_start(GString *out, const report_context *ctx);
 /* -oN: "# scantrace 0.1.0 scan initiated <ctime> (scan id 0x...) as: <args>" */
 void report_normal_file_start(GString *out, const report_context *ctx);
 
+/* A host's report; nothing for a host found down unless ctx->verbose. */
 void report_normal_host(GString *out, const report_context *ctx, const host_result *h);
+
+/* nmap's note when the only target did not answer discovery. */
+void report_normal_seems_down(GString *out);
 
 /* "1 IP address (1 host up) scanned in 1.23 seconds" */
 char *report_done_summary(guint hosts, guint up, double seconds);

@@ -17,12 +17,25 @@ static char *comment_text(const char *text)
     return g_string_free(s, FALSE);
 }
 
+static void scaninfo(GString *out, const probe_plan *plan)
+{
+    g_autofree uint16_t *ports = g_new(uint16_t, MAX(plan->nprobes, 1));
+    for (guint t = 0; t < plan->ntypes; t++) {
+        const plan_type *pt = &plan->types[t];
+        for (guint i = 0; i < pt->count; i++)
+            ports[i] = plan->probes[pt->first + i].port;
+        g_autofree char *services = ports_format(ports, pt->count);
+        g_string_append_printf(
+            out, "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%u\" services=\"%s\"/>\n",
+            pt->type->name, report_proto_name(pt->type->ip_proto), pt->count, services);
+    }
+}
+
 void report_xml_start(GString *out, const report_context *ctx)
 {
     g_autofree char *when = report_ctime(ctx->start);
     g_autofree char *comment = comment_text(ctx->args);
     g_autofree char *args = g_markup_escape_text(ctx->args, -1);
-    g_autofree char *services = ports_format(ctx->ports, ctx->nports);
     g_string_append(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                          "<!DOCTYPE nmaprun>\n"
                          "<?xml-stylesheet href=\"file:///usr/share/nmap/nmap.xsl\" "
@@ -33,17 +46,17 @@ void report_xml_start(GString *out, const report_context *ctx)
                            "<nmaprun scanner=\"nmap\" args=\"%s\" start=\"%" G_GINT64_FORMAT
                            "\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n",
                            args, ctx->start / G_USEC_PER_SEC, when, SCANTRACE_VERSION);
-    g_string_append_printf(
-        out, "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%u\" services=\"%s\"/>\n",
-        ctx->type->name, ctx->type->ip_proto == PACKET_UDP ? "udp" : "tcp", ctx->nports, services);
-    g_string_append(out, "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n");
+    if (ctx->plan)
+        scaninfo(out, ctx->plan);
+    g_string_append_printf(out, "<verbose level=\"%d\"/>\n<debugging level=\"0\"/>\n",
+                           ctx->verbose);
 }
 
 static void extraports(GString *out, const report_context *ctx, const host_result *h,
                        const port_summary *sum)
 {
-    const char *proto = ctx->type->ip_proto == PACKET_UDP ? "udp" : "tcp";
-    g_autofree uint16_t *ports = g_new(uint16_t, ctx->nports);
+    const probe_plan *plan = ctx->plan;
+    g_autofree uint16_t *ports = g_new(uint16_t, MAX(plan->nprobes, 1));
     for (guint i = 0; i < sum->groups->len; i++) {
         const ignored_group *g = &g_array_index(sum->groups, ignored_group, i);
         if (i == 0 || g_array_index(sum->groups, ignored_group, i - 1).state != g->state) {
@@ -53,54 +66,91 @@ static void extraports(GString *out, const report_context *ctx, const host_resul
                                    port_state_name(g->state), g->state_count);
         }
         guint n = 0;
-        for (guint p = 0; p < ctx->nports; p++)
-            if (h->ports[p].state == g->state && h->ports[p].why == g->why)
-                ports[n++] = ctx->ports[p];
+        for (guint p = 0; p < plan->nprobes; p++)
+            if (h->ports[p].state == g->state && h->ports[p].why == g->why &&
+                plan->probes[p].type->ip_proto == g->proto)
+                ports[n++] = plan->probes[p].port;
         g_autofree char *list = ports_format(ports, n);
         g_string_append_printf(out,
                                "<extrareasons reason=\"%s\" count=\"%u\" proto=\"%s\" "
                                "ports=\"%s\"/>\n",
-                               reason_name(g->why), g->count, proto, list);
+                               reason_name(g->why), g->count, report_proto_name(g->proto), list);
     }
     if (sum->groups->len)
         g_string_append(out, "</extraports>\n");
 }
 
-void report_xml_host(GString *out, const report_context *ctx, const host_result *h)
+static void port_list(GString *out, const report_context *ctx, const host_result *h)
 {
-    const char *proto = ctx->type->ip_proto == PACKET_UDP ? "udp" : "tcp";
-    g_string_append_printf(out,
-                           "<host starttime=\"%" G_GINT64_FORMAT "\" endtime=\"%" G_GINT64_FORMAT
-                           "\"><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>\n",
-                           h->start / G_USEC_PER_SEC, h->end / G_USEC_PER_SEC);
+    const probe_plan *plan = ctx->plan;
+    g_string_append(out, "<ports>");
+    port_summary sum;
+    port_summary_init(&sum, plan, h->ports);
+    extraports(out, ctx, h, &sum);
+    for (guint i = 0; i < plan->nprobes; i++) {
+        const port_result *r = &h->ports[i];
+        if (sum.ignored[r->state])
+            continue;
+        uint8_t proto = plan->probes[i].type->ip_proto;
+        uint16_t port = plan->probes[i].port;
+        g_autofree char *service = g_markup_escape_text(services_name(ctx->svc, proto, port), -1);
+        g_string_append_printf(out,
+                               "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
+                               "reason=\"%s\" reason_ttl=\"%u\"/><service name=\"%s\" "
+                               "method=\"table\" conf=\"3\"/></port>\n",
+                               report_proto_name(proto), port, port_state_name(r->state),
+                               reason_name(r->why), r->ttl, service);
+    }
+    port_summary_clear(&sum);
+    g_string_append(out, "</ports>\n");
+}
+
+static void addresses(GString *out, const report_context *ctx, const host_result *h)
+{
     g_string_append_printf(out, "<address addr=\"%u.%u.%u.%u\" addrtype=\"ipv4\"/>\n",
                            h->addr >> 24, (h->addr >> 16) & 0xff, (h->addr >> 8) & 0xff,
                            h->addr & 0xff);
+    if (!h->has_mac)
+        return;
+    g_string_append(out, "<address addr=\"");
+    report_append_mac(out, h->mac);
+    g_string_append(out, "\" addrtype=\"mac\"");
+    const char *vendor = ctx->vendors ? mac_vendor(ctx->vendors, h->mac) : NULL;
+    if (vendor) {
+        g_autofree char *v = g_markup_escape_text(vendor, -1);
+        g_string_append_printf(out, " vendor=\"%s\"", v);
+    }
+    g_string_append(out, "/>\n");
+}
+
+void report_xml_host(GString *out, const report_context *ctx, const host_result *h)
+{
+    gboolean up = h->status.state == HOST_UP;
+    /* Like nmap, hosts found down only when asked to be verbose. */
+    if (!up && ctx->verbose == 0)
+        return;
+    g_string_append(out, "<host");
+    if (up && ctx->plan)
+        g_string_append_printf(
+            out, " starttime=\"%" G_GINT64_FORMAT "\" endtime=\"%" G_GINT64_FORMAT "\"",
+            h->start / G_USEC_PER_SEC, h->end / G_USEC_PER_SEC);
+    g_string_append_printf(out, "><status state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
+                           port_state_name(h->status.state), reason_name(h->status.why),
+                           h->status.ttl);
+    addresses(out, ctx, h);
+    if (!up) {
+        g_string_append(out, "</host>\n");
+        return;
+    }
     g_string_append(out, "<hostnames>\n");
     if (h->name) {
         g_autofree char *name = g_markup_escape_text(h->name, -1);
         g_string_append_printf(out, "<hostname name=\"%s\" type=\"%s\"/>\n", name,
                                h->name_from_dns ? "PTR" : "user");
     }
-    g_string_append(out, "</hostnames>\n<ports>");
-    port_summary sum;
-    port_summary_init(&sum, h->ports, ctx->nports);
-    extraports(out, ctx, h, &sum);
-    for (guint i = 0; i < ctx->nports; i++) {
-        const port_result *r = &h->ports[i];
-        if (sum.ignored[r->state])
-            continue;
-        g_autofree char *service =
-            g_markup_escape_text(services_name(ctx->svc, ctx->type->ip_proto, ctx->ports[i]), -1);
-        g_string_append_printf(out,
-                               "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
-                               "reason=\"%s\" reason_ttl=\"%u\"/><service name=\"%s\" "
-                               "method=\"table\" conf=\"3\"/></port>\n",
-                               proto, ctx->ports[i], port_state_name(r->state), reason_name(r->why),
-                               r->ttl, service);
-    }
-    port_summary_clear(&sum);
-    g_string_append(out, "</ports>\n");
+    g_string_append(out, "</hostnames>\n");
+    if (ctx->plan && h->ports)
+        port_list(out, ctx, h);
     if (h->rtt.srtt >= 0)
         g_string_append_printf(out,
                                "<times srtt=\"%" G_GINT64_FORMAT "\" rttvar=\"%" G_GINT64_FORMAT

@@ -30,6 +30,10 @@ static gboolean source_for(uint32_t dst, uint32_t *src, GError **error)
         g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "socket: %s", g_strerror(errno));
         return FALSE;
     }
+    /* A subnet's broadcast address is a target like any other (nmap counts it
+     * and asks it by ARP); without this the kernel refuses to route to it. */
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
     struct sockaddr_in sa = {
         .sin_family = AF_INET, .sin_port = g_htons(9), .sin_addr.s_addr = g_htonl(dst)};
     socklen_t len = sizeof sa;
@@ -47,9 +51,10 @@ static gboolean source_for(uint32_t dst, uint32_t *src, GError **error)
 }
 
 /* Walks pcap's device list: by name when name is set (storing its first IPv4
- * address in *addr), else by address (storing the name). */
-static gboolean find_device(const char *name, uint32_t *addr, char *out, size_t out_len,
-                            GError **error)
+ * address in *addr), else by address (storing the name). Either way *mask gets
+ * that address's netmask. */
+static gboolean find_device(const char *name, uint32_t *addr, uint32_t *mask, char *out,
+                            size_t out_len, GError **error)
 {
     char err[PCAP_ERRBUF_SIZE] = "";
     pcap_if_t *devs = NULL;
@@ -65,13 +70,15 @@ static gboolean find_device(const char *name, uint32_t *addr, char *out, size_t 
             if (a->addr == NULL || a->addr->sa_family != AF_INET)
                 continue;
             uint32_t v = g_ntohl(((struct sockaddr_in *)a->addr)->sin_addr.s_addr);
-            if (name) {
-                *addr = v;
-                found = TRUE;
-            } else if (v == *addr) {
+            if (name == NULL && v != *addr)
+                continue;
+            *addr = v;
+            *mask = a->netmask && a->netmask->sa_family == AF_INET
+                        ? g_ntohl(((struct sockaddr_in *)a->netmask)->sin_addr.s_addr)
+                        : 0xffffffffu;
+            if (out)
                 g_strlcpy(out, d->name, out_len);
-                found = TRUE;
-            }
+            found = TRUE;
         }
     }
     pcap_freealldevs(devs);
@@ -82,14 +89,17 @@ gboolean route_find(uint32_t dst, const char *device, route *out, GError **error
 {
     char src_text[INET_ADDRSTRLEN], dst_text[INET_ADDRSTRLEN];
     memset(out, 0, sizeof *out);
+    uint32_t mask = 0xffffffffu;
     if (device) {
-        if (!find_device(device, &out->src, NULL, 0, error)) {
+        if (!find_device(device, &out->src, &mask, NULL, 0, error)) {
             if (error && *error == NULL)
                 g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM,
                             "interface %s does not exist or has no IPv4 address", device);
             return FALSE;
         }
         g_strlcpy(out->device, device, sizeof out->device);
+        out->local = is_loopback(dst) || dst == out->src;
+        out->on_link = !out->local && (dst & mask) == (out->src & mask);
         return TRUE;
     }
     if (!source_for(dst, &out->src, error))
@@ -98,14 +108,16 @@ gboolean route_find(uint32_t dst, const char *device, route *out, GError **error
      * interface holds them. */
     if (is_loopback(dst) || dst == out->src) {
         g_strlcpy(out->device, "lo", sizeof out->device);
+        out->local = TRUE;
         return TRUE;
     }
-    if (!find_device(NULL, &out->src, out->device, sizeof out->device, error)) {
+    if (!find_device(NULL, &out->src, &mask, out->device, sizeof out->device, error)) {
         if (error && *error == NULL)
             g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM,
                         "no capture interface holds %s, the source address for %s (use -e)",
                         addr_str(out->src, src_text), addr_str(dst, dst_text));
         return FALSE;
     }
+    out->on_link = (dst & mask) == (out->src & mask);
     return TRUE;
 }

@@ -1,7 +1,8 @@
 /* Which source address and capture device reach a target: the kernel's own
  * routing decides (a connected UDP socket sends nothing but reveals the source
  * address), and the capture device is the one holding that address; loopback
- * and our own addresses are reached through "lo". */
+ * and our own addresses are reached through "lo". Whether the target is on the
+ * device's subnet comes from the address's netmask. */
 #ifndef SCANTRACE_ROUTE_H
 #define SCANTRACE_ROUTE_H
 
@@ -11,6 +12,11 @@
 typedef struct route {
     uint32_t src; /* host order */
     char device[64];
+    /* The target shares a subnet with src: it is reached without a gateway, so
+     * ARP can ask for it (nmap's "directly connected"). */
+    gboolean on_link;
+    /* The target is one of our own addresses, or loopback. */
+    gboolean local;
 } route;
 
 /* device: the -e override, or NULL. */

@@ -1,6 +1,8 @@
-/* One run: the targets are scanned group by group (hosts in a row that share a
- * route, as many as fit in a bounded number of probe slots), and each group is
- * reported as it finishes, as nmap reports each host group. */
+/* One run: the targets go in groups of hosts in a row that share a route (as
+ * many as fit in a bounded number of probe slots). Each group is asked which of
+ * its hosts are up (host discovery), those are port-scanned, and the group is
+ * reported host by host in target order as it finishes, as nmap reports each
+ * host group. */
 #include "run.h"
 
 #include <errno.h>
@@ -8,8 +10,9 @@
 #include <string.h>
 
 #include "capture.h"
-#include "engine.h"
+#include "discovery.h"
 #include "error.h"
+#include "portscan.h"
 #include "ports.h"
 #include "rdns.h"
 #include "receiver.h"
@@ -25,12 +28,17 @@ enum { TOP_PORTS = 1000, GROUP_MAX_HOSTS = 256, GROUP_MAX_SLOTS = 1 << 20 };
 typedef struct run {
     scan_options *opt;
     services *svc;
-    GArray *ports;
+    mac_vendors *vendors;
+    probe_plan *plan;  /* the port scan's; NULL with -sn */
+    probe_plan *pings; /* host discovery's */
+    discovery_options disc;
     targets *targets;
-    sender *tx;
+    sender *tx; /* NULL without privileges */
     receiver *rx;
     route rx_route;
+    arp_sender *arp; /* for rx_route's device, when it is an Ethernet */
     capture *cap;
+    int cap_dlt;
     gboolean cap_mismatch_told;
     guint dropped_told;
     FILE *normal, *xml;
@@ -67,30 +75,56 @@ static void close_output(FILE *f)
 
 static void emit(FILE *f, const GString *s)
 {
-    if (f) {
+    if (f && s->len) {
         fputs(s->str, f);
         fflush(f);
     }
 }
 
-/* A source port per scan type, if possible not one of the ports scanned: when we
- * scan our own address, a probe to our source port would look like its reply.
- * With -p- there is no such port; attribution by cookie still holds then. */
-static uint16_t pick_source_port(const GArray *ports)
+static gboolean port_taken(GPtrArray *lists, uint16_t port)
+{
+    for (guint l = 0; l < lists->len; l++) {
+        const GArray *ports = g_ptr_array_index(lists, l);
+        for (guint i = 0; i < ports->len; i++)
+            if (g_array_index(ports, guint16, i) == port)
+                return TRUE;
+    }
+    return FALSE;
+}
+
+/* A source port per probe type, not one of the ports scanned (when we scan our
+ * own address, a probe to our source port would look like its reply), and not
+ * another type's (a reply's destination port tells the types apart). With -p-
+ * there is no such port; attribution by cookie still holds then. lists: the
+ * port lists scanned, and the source ports taken (the last list). */
+static uint16_t pick_source_port(GPtrArray *lists)
 {
     uint16_t sport = 0;
     for (int attempt = 0; attempt < 64; attempt++) {
         sport = (uint16_t)g_random_int_range(32768, 61000);
-        gboolean clash = FALSE;
-        for (guint i = 0; i < ports->len && !clash; i++)
-            clash = g_array_index(ports, guint16, i) == sport;
-        if (!clash)
+        if (!port_taken(lists, sport))
             break;
     }
+    g_array_append_val(g_ptr_array_index(lists, lists->len - 1), sport);
     return sport;
 }
 
-static gboolean choose_ports(run *r, GError **error)
+static GArray *default_ports(run *r, const scan_type *type, GError **error)
+{
+    GArray *ports = services_top_ports(r->svc, type->ip_proto, TOP_PORTS);
+    if (ports->len == 0) {
+        /* The built-in table only knows TCP. */
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "no default ports for %s without %s: give them with -p", type->option,
+                    SERVICES_NMAP_PATH);
+        g_array_unref(ports);
+        return NULL;
+    }
+    return ports;
+}
+
+/* The port scan's plan, and discovery's, with a source port for each type. */
+static gboolean make_plans(run *r, GError **error)
 {
     GError *local = NULL;
     r->svc = services_load(SERVICES_NMAP_PATH, &local);
@@ -98,18 +132,69 @@ static gboolean choose_ports(run *r, GError **error)
         g_clear_error(&local);
         r->svc = services_builtin();
     }
-    if (r->opt->ports)
-        r->ports = ports_parse(r->opt->ports, error);
-    else
-        r->ports = services_top_ports(r->svc, r->cfg.type->ip_proto, TOP_PORTS);
-    if (r->ports && r->ports->len == 0) {
-        /* The built-in table only knows TCP. */
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                    "no default ports for %s without %s: give them with -p", r->cfg.type->option,
-                    SERVICES_NMAP_PATH);
+    g_autoptr(GArray) tcp = NULL;
+    g_autoptr(GArray) udp = NULL;
+    if (r->opt->ports && !ports_parse_split(r->opt->ports, &tcp, &udp, error))
+        return FALSE;
+    /* Every type's ports, then the source ports taken. */
+    g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+    guint ntypes = r->opt->ping_only ? 0 : r->opt->types->len;
+    for (guint i = 0; i < ntypes; i++) {
+        const scan_type *type = g_ptr_array_index(r->opt->types, i);
+        GArray *given = type->ip_proto == PACKET_UDP ? udp : tcp;
+        GArray *ports = given ? g_array_ref(given) : default_ports(r, type, error);
+        if (ports == NULL)
+            return FALSE;
+        g_ptr_array_add(lists, ports);
+        if (ports->len == 0) {
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "-p gives no %s port to scan with %s",
+                        report_proto_name(type->ip_proto), type->option);
+            return FALSE;
+        }
+    }
+    g_ptr_array_add(lists, g_array_new(FALSE, FALSE, sizeof(guint16)));
+    if (!r->opt->ping_only) {
+        r->plan = probe_plan_new();
+        for (guint i = 0; i < ntypes; i++) {
+            const scan_type *type = g_ptr_array_index(r->opt->types, i);
+            const GArray *ports = g_ptr_array_index(lists, i);
+            uint16_t sport = type->build ? pick_source_port(lists) : 0;
+            probe_plan_add(r->plan, type, sport, (const uint16_t *)ports->data, ports->len);
+        }
+    }
+    uint16_t syn_sport = pick_source_port(lists);
+    r->pings = discovery_plan_new(syn_sport, pick_source_port(lists));
+    return TRUE;
+}
+
+/* Without raw sockets only the connect scan and discovery by connect() work,
+ * as with nmap. */
+static gboolean open_sender(run *r, GError **error)
+{
+    GError *local = NULL;
+    r->tx = sender_open(r->opt->device, &local);
+    if (r->tx) {
+        r->disc.privileged = TRUE;
+        return TRUE;
+    }
+    if (local->code != ST_ERROR_PERMISSION) {
+        g_propagate_error(error, local);
         return FALSE;
     }
-    return r->ports != NULL;
+    g_error_free(local);
+    gboolean raw_types = r->plan && probe_plan_has_raw(r->plan);
+    if (raw_types || r->opt->send_ip) {
+        g_set_error(error, ST_ERROR, ST_ERROR_PERMISSION,
+                    "You requested a scan type which requires root privileges (raw sockets need "
+                    "root or CAP_NET_RAW; -sT does not)");
+        return FALSE;
+    }
+    if (r->opt->capture_file) {
+        g_set_error(error, ST_ERROR, ST_ERROR_PERMISSION,
+                    "-w needs root or CAP_NET_RAW to capture");
+        return FALSE;
+    }
+    return TRUE;
 }
 
 static gboolean use_receiver(run *r, const route *rt, GError **error)
@@ -117,27 +202,32 @@ static gboolean use_receiver(run *r, const route *rt, GError **error)
     if (r->rx && strcmp(r->rx_route.device, rt->device) == 0 && r->rx_route.src == rt->src)
         return TRUE;
     receiver_close(r->rx);
+    arp_sender_close(r->arp);
+    r->arp = NULL;
     r->dropped_told = 0;
     r->rx = receiver_open(rt->device, error);
     if (r->rx == NULL)
         return FALSE;
     r->rx_route = *rt;
-    g_autofree char *filter = engine_filter(&r->cfg, rt->src);
-    if (!receiver_set_filter(r->rx, filter, error))
-        return FALSE;
+    if (!r->opt->send_ip && arp_device_is_ethernet(rt->device)) {
+        r->arp = arp_sender_open(rt->device, error);
+        if (r->arp == NULL)
+            return FALSE;
+    }
     if (r->opt->capture_file && r->cap == NULL) {
         r->cap = capture_open(r->opt->capture_file, receiver_handle(r->rx), rt->device, error);
         if (r->cap == NULL)
             return FALSE;
+        r->cap_dlt = pcap_datalink(receiver_handle(r->rx));
     }
     return TRUE;
 }
 
-static capture *capture_for(run *r, int dlt_of_capture)
+static capture *capture_for(run *r)
 {
     if (r->cap == NULL)
         return NULL;
-    if (pcap_datalink(receiver_handle(r->rx)) == dlt_of_capture)
+    if (pcap_datalink(receiver_handle(r->rx)) == r->cap_dlt)
         return r->cap;
     if (!r->cap_mismatch_told)
         g_printerr("WARNING: %s is not captured: its link type differs from the first "
@@ -147,38 +237,94 @@ static capture *capture_for(run *r, int dlt_of_capture)
     return NULL;
 }
 
-static gboolean scan_group(run *r, const route *rt, host_result *hosts, guint n, int *cap_dlt,
-                           GError **error)
+static void warn_dropped(run *r)
 {
-    if (!use_receiver(r, rt, error))
-        return FALSE;
-    if (*cap_dlt < 0 && r->cap)
-        *cap_dlt = pcap_datalink(receiver_handle(r->rx));
-    engine_scan(&r->cfg, rt, r->tx, r->rx, capture_for(r, *cap_dlt), hosts, n);
     guint dropped = receiver_dropped(r->rx);
     if (dropped > r->dropped_told) {
         g_printerr("WARNING: the capture on %s dropped %u packets: replies may have been "
                    "missed (try --max-rate)\n",
-                   rt->device, dropped - r->dropped_told);
+                   r->rx_route.device, dropped - r->dropped_told);
         r->dropped_told = dropped;
+    }
+}
+
+static void report_host(run *r, host_result *h)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    report_normal_host(text, &r->rc, h);
+    emit(r->screen, text);
+    emit(r->normal, text);
+    if (r->xml) {
+        g_string_truncate(text, 0);
+        report_xml_host(text, &r->rc, h);
+        emit(r->xml, text);
+    }
+}
+
+/* The hosts of a group that share a route's device and source address: what
+ * one receiver and one raw socket serve. */
+static gboolean scan_partition(run *r, host_result **hosts, const route *const *routes, guint n,
+                               GError **error)
+{
+    scan_io io = {.rt = routes[0], .tx = r->tx};
+    if (r->tx) {
+        if (!use_receiver(r, routes[0], error))
+            return FALSE;
+        io.rx = r->rx;
+        io.arp = r->arp;
+        io.cap = capture_for(r);
+    }
+    discovery_run(&r->disc, r->pings, &r->cfg, &io, hosts, routes, n);
+    if (r->plan) {
+        g_autofree host_result **up = g_new(host_result *, n);
+        guint nup = 0;
+        for (guint i = 0; i < n; i++)
+            if (hosts[i]->status.state == HOST_UP) {
+                hosts[i]->ports = g_new0(port_result, r->plan->nprobes);
+                up[nup++] = hosts[i];
+            }
+        portscan_run(r->plan, &r->cfg, &io, up, nup);
+    }
+    if (r->rx)
+        warn_dropped(r);
+    return TRUE;
+}
+
+static gboolean same_link(const route *a, const route *b)
+{
+    return a->src == b->src && strcmp(a->device, b->device) == 0;
+}
+
+/* A group is scanned link by link (our own addresses go through lo), and
+ * reported host by host in target order. */
+static gboolean scan_group(run *r, host_result *hosts, const route *routes, guint n, GError **error)
+{
+    g_autofree gboolean *done = g_new0(gboolean, n);
+    g_autofree host_result **part = g_new(host_result *, n);
+    g_autofree const route **part_routes = g_new(const route *, n);
+    for (guint first = 0; first < n; first++) {
+        if (done[first])
+            continue;
+        guint m = 0;
+        for (guint i = first; i < n; i++)
+            if (!done[i] && same_link(&routes[i], &routes[first])) {
+                done[i] = TRUE;
+                part[m] = &hosts[i];
+                part_routes[m++] = &routes[i];
+            }
+        if (!scan_partition(r, part, part_routes, m, error))
+            return FALSE;
     }
     for (guint i = 0; i < n; i++) {
         host_result *h = &hosts[i];
-        if (h->name == NULL && !r->opt->no_dns) {
+        gboolean is_up = h->status.state == HOST_UP;
+        if (is_up && h->name == NULL && !r->opt->no_dns) {
             h->name = rdns_lookup(h->addr);
             h->name_from_dns = h->name != NULL;
         }
-        g_autoptr(GString) text = g_string_new(NULL);
-        report_normal_host(text, &r->rc, h);
-        emit(r->screen, text);
-        emit(r->normal, text);
-        if (r->xml) {
-            g_string_truncate(text, 0);
-            report_xml_host(text, &r->rc, h);
-            emit(r->xml, text);
-        }
+        report_host(r, h);
         r->hosts++;
-        r->up++;
+        r->up += is_up;
     }
     return TRUE;
 }
@@ -202,11 +348,11 @@ static gboolean in_group(const host_result *hosts, guint n, uint32_t addr)
 
 static gboolean scan_all(run *r, GError **error)
 {
-    guint group_max = CLAMP(GROUP_MAX_SLOTS / r->ports->len, 1, GROUP_MAX_HOSTS);
+    guint probes = MAX(r->plan ? r->plan->nprobes : 0, r->pings->nprobes);
+    guint group_max = CLAMP(GROUP_MAX_SLOTS / probes, 1, GROUP_MAX_HOSTS);
     host_result *hosts = g_new0(host_result, group_max);
+    route *routes = g_new0(route, group_max);
     guint n = 0;
-    route group_rt = {0};
-    int cap_dlt = -1;
     target_iter it;
     target_iter_init(&it, r->targets);
     uint32_t addr;
@@ -232,70 +378,27 @@ static gboolean scan_all(run *r, GError **error)
         }
         /* A target listed twice goes into the next group: replies are
          * attributed by address, so one group cannot hold it twice. */
-        gboolean same = n > 0 && routed && rt.src == group_rt.src &&
-                        strcmp(rt.device, group_rt.device) == 0 && !in_group(hosts, n, addr);
-        if (n > 0 && (!same || n == group_max || !more)) {
-            ok = scan_group(r, &group_rt, hosts, n, &cap_dlt, error);
+        if (n > 0 && (n == group_max || !more || in_group(hosts, n, addr))) {
+            ok = scan_group(r, hosts, routes, n, error);
             free_group(hosts, n);
             n = 0;
         }
         if (!routed)
             continue;
-        group_rt = rt;
+        routes[n] = rt;
         hosts[n].addr = addr;
         hosts[n].name = g_strdup(name);
-        hosts[n].ports = g_new0(port_result, r->ports->len);
+        rtt_init(&hosts[n].rtt);
         n++;
     }
     free_group(hosts, n);
     g_free(hosts);
+    g_free(routes);
     return ok;
 }
 
-static int scan(run *r)
+static void start_outputs(run *r)
 {
-    GError *error = NULL;
-    r->cfg.type = g_ptr_array_index(r->opt->types, 0);
-    if (r->opt->types->len > 1) {
-        g_set_error(&error, ST_ERROR, ST_ERROR_INPUT, "one scan type per run for now");
-        return fail(error);
-    }
-    if (!choose_ports(r, &error))
-        return fail(error);
-    r->targets = targets_parse((const char *const *)r->opt->targets, &error);
-    if (r->targets == NULL)
-        return fail(error);
-    r->tx = sender_open(r->opt->device, &error);
-    if (r->tx == NULL)
-        return fail(error);
-    if (r->opt->normal_file && (r->normal = open_output(r->opt->normal_file, &error)) == NULL)
-        return fail(error);
-    if (r->opt->xml_file && (r->xml = open_output(r->opt->xml_file, &error)) == NULL)
-        return fail(error);
-
-    gint64 start = g_get_real_time();
-    engine_config *cfg = &r->cfg;
-    cfg->ports = (const uint16_t *)r->ports->data;
-    cfg->nports = r->ports->len;
-    cfg->scan_id = g_random_int();
-    cfg->sport = pick_source_port(r->ports);
-    cfg->max_retries = (guint)r->opt->max_retries;
-    cfg->max_rate = r->opt->max_rate;
-    cfg->min_rate = r->opt->min_rate;
-    cfg->window = ENGINE_DEFAULT_WINDOW;
-    rtt_init(&r->run_rtt);
-    cfg->run_rtt = &r->run_rtt;
-    cfg->trace = r->opt->packet_trace ? stdout : NULL;
-    cfg->trace_zero = start;
-    r->rc = (report_context){.type = cfg->type,
-                             .ports = cfg->ports,
-                             .nports = cfg->nports,
-                             .svc = r->svc,
-                             .reason = r->opt->reason,
-                             .scan_id = cfg->scan_id,
-                             .args = r->opt->command_line,
-                             .start = start};
-
     g_autoptr(GString) text = g_string_new(NULL);
     r->screen = r->normal == stdout || r->xml == stdout ? NULL : stdout;
     report_normal_start(text, &r->rc);
@@ -310,18 +413,22 @@ static int scan(run *r)
         report_xml_start(text, &r->rc);
         emit(r->xml, text);
     }
+}
 
-    if (!scan_all(r, &error))
-        return fail(error);
-
+static void finish_outputs(run *r, gint64 start)
+{
     gint64 end = g_get_real_time();
     double seconds = (double)(end - start) / 1e6;
     g_autofree char *summary = report_done_summary(r->hosts, r->up, seconds);
-    g_string_truncate(text, 0);
+    g_autoptr(GString) text = g_string_new(NULL);
+    if (r->hosts == 1 && r->up == 0)
+        report_normal_seems_down(text);
     report_normal_done(text, summary);
     emit(r->screen, text);
     if (r->normal) {
         g_string_truncate(text, 0);
+        if (r->hosts == 1 && r->up == 0)
+            report_normal_seems_down(text);
         report_normal_file_done(text, end, summary);
         emit(r->normal, text);
     }
@@ -330,6 +437,50 @@ static int scan(run *r)
         report_xml_done(text, end, seconds, r->hosts, r->up, summary);
         emit(r->xml, text);
     }
+}
+
+static int scan(run *r)
+{
+    GError *error = NULL;
+    if (!make_plans(r, &error))
+        return fail(error);
+    r->targets = targets_parse((const char *const *)r->opt->targets, &error);
+    if (r->targets == NULL)
+        return fail(error);
+    if (!open_sender(r, &error))
+        return fail(error);
+    if (r->opt->normal_file && (r->normal = open_output(r->opt->normal_file, &error)) == NULL)
+        return fail(error);
+    if (r->opt->xml_file && (r->xml = open_output(r->opt->xml_file, &error)) == NULL)
+        return fail(error);
+    r->vendors = mac_vendors_new(MAC_PREFIXES_NMAP_PATH);
+
+    gint64 start = g_get_real_time();
+    r->disc.skip = r->opt->skip_discovery;
+    r->disc.send_ip = r->opt->send_ip;
+    r->disc.raw_scan = r->plan && probe_plan_has_raw(r->plan);
+    rtt_init(&r->run_rtt);
+    r->cfg = (engine_config){.scan_id = g_random_int(),
+                             .max_retries = (guint)r->opt->max_retries,
+                             .max_rate = r->opt->max_rate,
+                             .min_rate = r->opt->min_rate,
+                             .window = ENGINE_DEFAULT_WINDOW,
+                             .run_rtt = &r->run_rtt,
+                             .device = r->opt->device,
+                             .trace = r->opt->packet_trace ? stdout : NULL,
+                             .trace_zero = start};
+    r->rc = (report_context){.plan = r->plan,
+                             .svc = r->svc,
+                             .vendors = r->vendors,
+                             .reason = r->opt->reason,
+                             .verbose = r->opt->verbose,
+                             .scan_id = r->cfg.scan_id,
+                             .args = r->opt->command_line,
+                             .start = start};
+    start_outputs(r);
+    if (!scan_all(r, &error))
+        return fail(error);
+    finish_outputs(r, start);
     if (!capture_close(r->cap, &error)) {
         r->cap = NULL;
         return fail(error);
@@ -341,14 +492,16 @@ static int scan(run *r)
 static void run_clear(run *r)
 {
     receiver_close(r->rx);
+    arp_sender_close(r->arp);
     capture_close(r->cap, NULL);
     sender_close(r->tx);
     close_output(r->normal);
     close_output(r->xml);
     targets_free(r->targets);
-    if (r->ports)
-        g_array_unref(r->ports);
+    probe_plan_free(r->plan);
+    probe_plan_free(r->pings);
     services_free(r->svc);
+    mac_vendors_free(r->vendors);
 }
 
 int run_scan(scan_options *opt)

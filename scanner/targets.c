@@ -1,6 +1,8 @@
 #include "targets.h"
 
+#include <errno.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -192,6 +194,41 @@ void targets_free(targets *t)
         return;
     g_ptr_array_unref(t->specs);
     g_free(t);
+}
+
+char **targets_read_file(const char *path, GError **error)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    GError *local = NULL;
+    gboolean ok;
+    if (strcmp(path, "-") == 0) {
+        g_autoptr(GIOChannel) in = g_io_channel_unix_new(0);
+        g_io_channel_set_encoding(in, NULL, NULL);
+        ok = g_io_channel_read_to_end(in, &text, &len, &local) == G_IO_STATUS_NORMAL;
+    } else {
+        ok = g_file_get_contents(path, &text, &len, &local);
+    }
+    if (!ok) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "cannot read the target list %s: %s", path,
+                    local ? local->message : g_strerror(errno));
+        g_clear_error(&local);
+        return NULL;
+    }
+    GStrvBuilder *specs = g_strv_builder_new();
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **line = lines; *line; line++) {
+        char *hash = strchr(*line, '#');
+        if (hash)
+            *hash = '\0';
+        g_auto(GStrv) words = g_strsplit_set(*line, " \t\r\v\f", -1);
+        for (char **w = words; *w; w++)
+            if (**w)
+                g_strv_builder_add(specs, *w);
+    }
+    char **out = g_strv_builder_end(specs);
+    g_strv_builder_unref(specs);
+    return out;
 }
 
 guint64 targets_count(const targets *t)

@@ -15,6 +15,11 @@ typedef struct targets targets;
 targets *targets_parse(const char *const *specs, GError **error);
 void targets_free(targets *t);
 
+/* -iL: the target specs in a file (or stdin for "-"), separated by whitespace;
+ * "#" starts a comment to the end of its line. NULL and error when the file
+ * cannot be read. */
+char **targets_read_file(const char *path, GError **error);
+
 /* How many addresses all specs expand to (up to 2^32 per spec). */
 guint64 targets_count(const targets *t);
 

@@ -63,12 +63,26 @@ bad() {
     [[ $rc -eq 1 && $(wc -l <"$WORK/bad.err") -eq 1 && ! -s $WORK/bad.out ]] ||
         { echo "  rc=$rc: $(cat "$WORK/bad.err" "$WORK/bad.out")"; return 1; }
 }
+bad_nobody() {
+    setpriv --reuid=nobody --regid=nogroup --clear-groups -- true 2>/dev/null || return 0
+    local rc=0
+    setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$SCANTRACE_BIN" -n "$@" \
+        >"$WORK/bad.out" 2>"$WORK/bad.err" || rc=$?
+    [[ $rc -eq 1 && $(wc -l <"$WORK/bad.err") -eq 1 && ! -s $WORK/bad.out ]] ||
+        { echo "  rc=$rc: $(cat "$WORK/bad.err" "$WORK/bad.out")"; return 1; }
+}
 check "port 0 rejected" "bad -p 0 $LAB_TARGET_IP"
 check "port 65536 rejected" "bad -p 65536 $LAB_TARGET_IP"
 check "reversed range rejected" "bad -p 30-20 $LAB_TARGET_IP"
 check "bad CIDR rejected" "bad -p 22 10.201.0.0/33"
 check "bad range rejected" "bad -p 22 10.201.0.1-300"
 check "missing interface rejected" "bad -p 22 -e no-such-if0 $LAB_TARGET_IP"
+check "two TCP scan types rejected" "bad -sS -sT -p 22 $LAB_TARGET_IP"
+check "-sn with a port scan rejected" "bad -sn -sS $LAB_TARGET_IP"
+check "-sn with -p rejected" "bad -sn -p 22 $LAB_TARGET_IP"
+check "SCTP ports rejected" "bad -p S:22 $LAB_TARGET_IP"
+check "missing target list rejected" "bad -iL /nonexistent/targets"
+check "raw scan without privileges rejected" "bad_nobody -sS -p 22 $LAB_TARGET_IP"
 exit $fail
 '
 # lab.sh's output goes to a file: nothing the lab starts can then hold the

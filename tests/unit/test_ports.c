@@ -90,6 +90,37 @@ static void test_format(void)
     g_assert_cmpstr(empty, ==, "");
 }
 
+static void test_protocol_prefixes(void)
+{
+    GError *error = NULL;
+    GArray *tcp, *udp;
+    g_assert_true(ports_parse_split("22,T:80,443,U:53,u:1-2", &tcp, &udp, &error));
+    g_assert_no_error(error);
+    g_autofree char *t = ports_format((const uint16_t *)tcp->data, tcp->len);
+    g_autofree char *u = ports_format((const uint16_t *)udp->data, udp->len);
+    g_assert_cmpstr(t, ==, "22,80,443");
+    g_assert_cmpstr(u, ==, "1-2,22,53");
+    g_array_unref(tcp);
+    g_array_unref(udp);
+
+    g_assert_true(ports_parse_split("U:53", &tcp, &udp, &error));
+    g_assert_cmpuint(tcp->len, ==, 0);
+    g_assert_cmpuint(udp->len, ==, 1);
+    g_array_unref(tcp);
+    g_array_unref(udp);
+
+    g_assert_false(ports_parse_split("S:80", &tcp, &udp, &error));
+    g_assert_nonnull(strstr(error->message, "only T: and U:"));
+    g_clear_error(&error);
+    g_assert_false(ports_parse_split("T:,U:53", &tcp, &udp, &error));
+    g_assert_null(strchr(error->message, '\n'));
+    g_clear_error(&error);
+    g_assert_false(ports_parse_split("T:0", &tcp, &udp, &error));
+    g_clear_error(&error);
+    g_assert_null(tcp);
+    g_assert_null(udp);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -99,5 +130,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ports/bounds", test_bounds);
     g_test_add_func("/ports/garbage", test_garbage);
     g_test_add_func("/ports/format", test_format);
+    g_test_add_func("/ports/protocol-prefixes", test_protocol_prefixes);
     return g_test_run();
 }

@@ -2,9 +2,11 @@
  * pieces that feed it (RTT estimation, link-layer offsets). */
 #include <glib.h>
 #include <pcap/pcap.h>
+#include <string.h>
 
 #include "link.h"
 #include "report_normal.h"
+#include "report_xml.h"
 #include "rtt.h"
 
 /* 87 ports as nmap 7.93 found them in a lab: 20-30 closed but 22, 80 and 443
@@ -63,17 +65,18 @@ static void test_normal_matches_nmap(void)
         g_test_skip("nmap-services not installed");
         return;
     }
-    report_context ctx = {.type = &scan_syn,
-                          .ports = (const uint16_t *)ports->data,
-                          .nports = ports->len,
-                          .svc = svc,
-                          .reason = TRUE};
-    host_result h = {.addr = 0x0aca0002, .ports = (port_result *)results->data};
+    probe_plan *plan = probe_plan_new();
+    probe_plan_add(plan, &scan_syn, 40000, (const uint16_t *)ports->data, ports->len);
+    report_context ctx = {.plan = plan, .svc = svc, .reason = TRUE};
+    host_result h = {.addr = 0x0aca0002,
+                     .status = {HOST_UP, REASON_USER_SET, 0},
+                     .ports = (port_result *)results->data};
     rtt_init(&h.rtt);
     h.rtt.srtt = 7;
     g_autoptr(GString) out = g_string_new(NULL);
     report_normal_host(out, &ctx, &h);
     g_assert_cmpstr(out->str, ==, nmap_text);
+    probe_plan_free(plan);
     services_free(svc);
 }
 
@@ -86,8 +89,13 @@ static void test_all_ignored(void)
         results[i] = (port_result){PORT_CLOSED, REASON_RESET, 64};
     }
     services *svc = services_builtin();
-    report_context ctx = {.type = &scan_syn, .ports = ports, .nports = 30, .svc = svc};
-    host_result h = {.addr = 0x7f000001, .name = (char *)"localhost", .ports = results};
+    probe_plan *plan = probe_plan_new();
+    probe_plan_add(plan, &scan_syn, 40000, ports, 30);
+    report_context ctx = {.plan = plan, .svc = svc};
+    host_result h = {.addr = 0x7f000001,
+                     .name = (char *)"localhost",
+                     .status = {HOST_UP, REASON_LOCALHOST_RESPONSE, 0},
+                     .ports = results};
     rtt_init(&h.rtt);
     g_autoptr(GString) out = g_string_new(NULL);
     report_normal_host(out, &ctx, &h);
@@ -97,7 +105,102 @@ static void test_all_ignored(void)
                     "All 30 scanned ports on localhost (127.0.0.1) are in ignored states.\n"
                     "Not shown: 30 closed tcp ports (reset)\n"
                     "\n");
+    probe_plan_free(plan);
     services_free(svc);
+}
+
+/* nmap 7.93, -sS -sU -p 1-40 in the lab, every port closed: equal counts of
+ * two protocols come out UDP first. */
+static void test_two_protocols_folded(void)
+{
+    guint16 ports[40];
+    port_result tcp[40], udp[40], all[80];
+    for (guint i = 0; i < 40; i++) {
+        ports[i] = (guint16)(i + 1);
+        tcp[i] = (port_result){PORT_CLOSED, REASON_RESET, 64};
+        udp[i] = (port_result){PORT_CLOSED, REASON_PORT_UNREACH, 64};
+    }
+    memcpy(all, tcp, sizeof tcp);
+    memcpy(all + 40, udp, sizeof udp);
+    services *svc = services_builtin();
+    probe_plan *plan = probe_plan_new();
+    probe_plan_add(plan, &scan_syn, 40000, ports, 40);
+    probe_plan_add(plan, &scan_udp, 40001, ports, 40);
+    report_context ctx = {.plan = plan, .svc = svc, .reason = TRUE};
+    host_result h = {.addr = 0x0ac90003,
+                     .status = {HOST_UP, REASON_ARP_RESPONSE, 0},
+                     .has_mac = TRUE,
+                     .mac = {0xda, 0x4b, 0xb6, 0xfc, 0x95, 0xad},
+                     .ports = all};
+    rtt_init(&h.rtt);
+    h.rtt.srtt = 6;
+    g_autoptr(GString) out = g_string_new(NULL);
+    report_normal_host(out, &ctx, &h);
+    g_assert_cmpstr(out->str, ==,
+                    "Scan report for 10.201.0.3\n"
+                    "Host is up, received arp-response (0.0000060s latency).\n"
+                    "All 80 scanned ports on 10.201.0.3 are in ignored states.\n"
+                    "Not shown: 40 closed udp ports (port-unreach), 40 closed tcp ports (reset)\n"
+                    "MAC Address: DA:4B:B6:FC:95:AD (Unknown)\n"
+                    "\n");
+    g_string_truncate(out, 0);
+    report_xml_host(out, &ctx, &h);
+    g_assert_nonnull(strstr(out->str, "<extraports state=\"closed\" count=\"80\">\n"
+                                      "<extrareasons reason=\"port-unreach\" count=\"40\" "
+                                      "proto=\"udp\" ports=\"1-40\"/>\n"
+                                      "<extrareasons reason=\"reset\" count=\"40\" proto=\"tcp\" "
+                                      "ports=\"1-40\"/>\n</extraports>"));
+    g_assert_nonnull(strstr(out->str, "<address addr=\"DA:4B:B6:FC:95:AD\" addrtype=\"mac\"/>"));
+    probe_plan_free(plan);
+    services_free(svc);
+}
+
+/* nmap 7.93's -sn report of a host found by ARP, and of one found down (only
+ * with -v; the reason only with --reason). */
+static void test_host_lines(void)
+{
+    report_context ctx = {.reason = TRUE};
+    host_result up = {.addr = 0x0ac90002,
+                      .status = {HOST_UP, REASON_ARP_RESPONSE, 0},
+                      .has_mac = TRUE,
+                      .mac = {0x86, 0xc6, 0xab, 0x6b, 0xe6, 0xe1}};
+    rtt_init(&up.rtt);
+    up.rtt.srtt = 4;
+    g_autoptr(GString) out = g_string_new(NULL);
+    report_normal_host(out, &ctx, &up);
+    g_assert_cmpstr(out->str, ==,
+                    "Scan report for 10.201.0.2\n"
+                    "Host is up, received arp-response (0.0000040s latency).\n"
+                    "MAC Address: 86:C6:AB:6B:E6:E1 (Unknown)\n");
+
+    host_result down = {.addr = 0x0ac90005, .status = {HOST_DOWN, REASON_NO_RESPONSE, 0}};
+    rtt_init(&down.rtt);
+    g_string_truncate(out, 0);
+    report_normal_host(out, &ctx, &down);
+    g_assert_cmpstr(out->str, ==, "");
+    report_xml_host(out, &ctx, &down);
+    g_assert_cmpstr(out->str, ==, "");
+    ctx.verbose = 1;
+    report_normal_host(out, &ctx, &down);
+    g_assert_cmpstr(out->str, ==, "Scan report for 10.201.0.5 [host down, received no-response]\n");
+    g_string_truncate(out, 0);
+    report_xml_host(out, &ctx, &down);
+    g_assert_cmpstr(out->str, ==,
+                    "<host><status state=\"down\" reason=\"no-response\" reason_ttl=\"0\"/>\n"
+                    "<address addr=\"10.201.0.5\" addrtype=\"ipv4\"/>\n"
+                    "</host>\n");
+    ctx.reason = FALSE;
+    g_string_truncate(out, 0);
+    report_normal_host(out, &ctx, &down);
+    g_assert_cmpstr(out->str, ==, "Scan report for 10.201.0.5 [host down]\n");
+
+    host_result pinged = {.addr = 0x0ac90003, .status = {HOST_UP, REASON_ECHO_REPLY, 64}};
+    rtt_init(&pinged.rtt);
+    ctx.reason = TRUE;
+    g_string_truncate(out, 0);
+    report_normal_host(out, &ctx, &pinged);
+    g_assert_cmpstr(out->str, ==,
+                    "Scan report for 10.201.0.3\nHost is up, received echo-reply ttl 64.\n");
 }
 
 static void test_done_line(void)
@@ -154,6 +257,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/report/normal-matches-nmap", test_normal_matches_nmap);
     g_test_add_func("/report/all-ignored", test_all_ignored);
+    g_test_add_func("/report/two-protocols-folded", test_two_protocols_folded);
+    g_test_add_func("/report/host-lines", test_host_lines);
     g_test_add_func("/report/done-line", test_done_line);
     g_test_add_func("/report/rtt", test_rtt);
     g_test_add_func("/report/link", test_link);

@@ -1,6 +1,8 @@
 /* Target specs: addresses, CIDR blocks, nmap octet ranges and host names, and the
  * one-line errors for bad ones. */
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "targets.h"
 
@@ -158,6 +160,30 @@ static void test_several(void)
     targets_free(t);
 }
 
+/* -iL: words separated by any white space, # comments, in file order. */
+static void test_input_file(void)
+{
+    g_autofree char *path = NULL;
+    GError *error = NULL;
+    int fd = g_file_open_tmp("targets-XXXXXX", &path, &error);
+    g_assert_no_error(error);
+    const char text[] = "10.0.0.3 # the first\n\t10.0.0.1,2  10.0.1.0/30\r\n# nothing\n\n";
+    g_assert_true(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+    close(fd);
+    g_auto(GStrv) specs = targets_read_file(path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(g_strv_length(specs), ==, 3);
+    g_assert_cmpstr(specs[0], ==, "10.0.0.3");
+    g_assert_cmpstr(specs[1], ==, "10.0.0.1,2");
+    g_assert_cmpstr(specs[2], ==, "10.0.1.0/30");
+    g_unlink(path);
+
+    g_assert_null(targets_read_file("/nonexistent/targets", &error));
+    g_assert_nonnull(strstr(error->message, "/nonexistent/targets"));
+    g_assert_null(strchr(error->message, '\n'));
+    g_error_free(error);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -168,5 +194,6 @@ int main(int argc, char **argv)
     g_test_add_func("/targets/ranges-bad", test_ranges_bad);
     g_test_add_func("/targets/host-names", test_host_names);
     g_test_add_func("/targets/several", test_several);
+    g_test_add_func("/targets/input-file", test_input_file);
     return g_test_run();
 }

@@ -1,0 +1,84 @@
+#include "discovery.h"
+
+#include "arp.h"
+#include "connect_engine.h"
+#include "raw_engine.h"
+
+enum { SYN_PING_PORT = 443, ACK_PING_PORT = 80 };
+
+discovery_method discovery_method_for(const discovery_options *o, const route *rt,
+                                      gboolean ethernet)
+{
+    if (rt->local)
+        return DISCOVER_LOCAL;
+    if (o->privileged && ethernet && rt->on_link && !o->send_ip && (!o->skip || o->raw_scan))
+        return DISCOVER_ARP;
+    if (o->skip)
+        return DISCOVER_USER_SET;
+    return o->privileged ? DISCOVER_IP_PINGS : DISCOVER_CONNECT;
+}
+
+probe_plan *discovery_plan_new(uint16_t syn_sport, uint16_t ack_sport)
+{
+    static const uint16_t none = 0, syn = SYN_PING_PORT, ack = ACK_PING_PORT;
+    static const uint16_t connect_ports[] = {ACK_PING_PORT, SYN_PING_PORT};
+    probe_plan *p = probe_plan_new();
+    probe_plan_add(p, &ping_arp, 0, &none, 1);
+    /* nmap's order: echo, SYN, ACK, timestamp. */
+    probe_plan_add(p, &ping_echo, 0, &none, 1);
+    probe_plan_add(p, &ping_syn, syn_sport, &syn, 1);
+    probe_plan_add(p, &ping_ack, ack_sport, &ack, 1);
+    probe_plan_add(p, &ping_timestamp, 0, &none, 1);
+    probe_plan_add(p, &ping_connect, 0, connect_ports, G_N_ELEMENTS(connect_ports));
+    return p;
+}
+
+/* The plan's probes for a method: [first, first + count). */
+static void probes_of(const probe_plan *plan, discovery_method m, guint *first, guint *count)
+{
+    const plan_type *arp = probe_plan_type(plan, &ping_arp);
+    const plan_type *echo = probe_plan_type(plan, &ping_echo);
+    const plan_type *timestamp = probe_plan_type(plan, &ping_timestamp);
+    const plan_type *connect = probe_plan_type(plan, &ping_connect);
+    switch (m) {
+    case DISCOVER_ARP:
+        *first = arp->first;
+        *count = arp->count;
+        break;
+    case DISCOVER_IP_PINGS:
+        *first = echo->first;
+        *count = timestamp->first + timestamp->count - echo->first;
+        break;
+    default:
+        *first = connect->first;
+        *count = connect->count;
+        break;
+    }
+}
+
+void discovery_run(const discovery_options *o, const probe_plan *plan, const engine_config *base,
+                   const scan_io *io, host_result **hosts, const route *const *routes, guint n)
+{
+    g_autofree engine_job *raw = g_new(engine_job, n);
+    g_autofree engine_job *sockets = g_new(engine_job, n);
+    guint nraw = 0, nsockets = 0;
+    for (guint i = 0; i < n; i++) {
+        host_result *h = hosts[i];
+        discovery_method m = discovery_method_for(o, routes[i], io->arp != NULL);
+        if (m == DISCOVER_LOCAL || m == DISCOVER_USER_SET) {
+            reason why = o->skip ? REASON_USER_SET : REASON_LOCALHOST_RESPONSE;
+            h->status = (port_result){HOST_UP, (uint8_t)why, 0};
+            continue;
+        }
+        engine_job *job = m == DISCOVER_CONNECT ? &sockets[nsockets++] : &raw[nraw++];
+        job->host = h;
+        probes_of(plan, m, &job->first, &job->count);
+    }
+    engine_config cfg = *base;
+    cfg.plan = plan;
+    cfg.discovery = TRUE;
+    if (nraw)
+        raw_engine_run(&cfg, io, raw, nraw);
+    if (nsockets)
+        connect_engine_run(&cfg, sockets, nsockets);
+}

@@ -1,0 +1,53 @@
+/* What a scan sends each host: a list of probes, each a scan type and a port,
+ * grouped by type (TCP types before UDP, ports ascending within a type, which is
+ * the order nmap reports them in). Every type has its own source port, so a
+ * reply's destination port tells which type's probe it answers. Host discovery
+ * uses the same list with the ping types, whose "port" is the one they probe
+ * (443 for the SYN ping, 0 for ICMP and ARP). */
+#ifndef SCANTRACE_PROBE_PLAN_H
+#define SCANTRACE_PROBE_PLAN_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "scan_type.h"
+
+#define PLAN_MAX_TYPES 8
+
+typedef struct probe_def {
+    const scan_type *type;
+    uint16_t port;
+} probe_def;
+
+typedef struct plan_type {
+    const scan_type *type;
+    uint16_t sport;     /* 0 for the connect scan, whose sockets each get their own */
+    guint first, count; /* its probes in the plan */
+} plan_type;
+
+typedef struct probe_plan {
+    probe_def *probes;
+    guint nprobes;
+    plan_type types[PLAN_MAX_TYPES];
+    guint ntypes;
+    gint32 *index; /* ntypes x 65536: port -> probe, or -1 */
+} probe_plan;
+
+probe_plan *probe_plan_new(void);
+void probe_plan_free(probe_plan *p);
+
+/* Appends a type with its ports (ascending); the plan keeps its own copy. */
+void probe_plan_add(probe_plan *p, const scan_type *type, uint16_t sport, const uint16_t *ports,
+                    guint nports);
+
+/* The probe of that type to that port, or -1. */
+gint32 probe_plan_find(const probe_plan *p, const scan_type *type, uint16_t port);
+
+/* The plan's entry for type, or NULL. */
+const plan_type *probe_plan_type(const probe_plan *p, const scan_type *type);
+
+/* Whether any of the plan's probes is a packet we build (not one the kernel
+ * makes for a socket). */
+gboolean probe_plan_has_raw(const probe_plan *p);
+
+#endif

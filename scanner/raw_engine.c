@@ -1,0 +1,390 @@
+#include "raw_engine.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "arp.h"
+#include "cookie.h"
+#include "link.h"
+#include "packet_trace.h"
+#include "scheduler.h"
+
+typedef struct engine {
+    const engine_config *cfg;
+    const scan_io *io;
+    engine_job *jobs;
+    guint njobs;
+    int dlt;
+    GHashTable *job_by_addr; /* address -> index + 1 */
+
+    GMutex lock; /* guards everything below: the receiver thread judges replies */
+    GCond changed;
+    sched *sched;
+    gint64 mono_to_real; /* add to a monotonic time to get wall-clock time */
+    GString *line;
+    gboolean send_error_told;
+} engine;
+
+static gboolean is_arp(const scan_type *type)
+{
+    return type == &ping_arp;
+}
+
+/* Whether a job asks by ARP. */
+static gboolean asks_arp(const probe_plan *plan, const engine_job *jobs, guint njobs)
+{
+    for (guint i = 0; i < njobs; i++)
+        for (guint p = jobs[i].first; p < jobs[i].first + jobs[i].count; p++)
+            if (is_arp(plan->probes[p].type))
+                return TRUE;
+    return FALSE;
+}
+
+char *raw_engine_filter(const probe_plan *plan, uint32_t src, gboolean arp)
+{
+    char ip[INET_ADDRSTRLEN];
+    struct in_addr a = {.s_addr = g_htonl(src)};
+    inet_ntop(AF_INET, &a, ip, sizeof ip);
+    g_autoptr(GString) in = g_string_new("icmp");
+    g_autoptr(GString) out = g_string_new(NULL);
+    for (guint t = 0; t < plan->ntypes; t++) {
+        const plan_type *pt = &plan->types[t];
+        const scan_type *type = pt->type;
+        if (type->build == NULL)
+            continue;
+        const char *proto = type->ip_proto == PACKET_TCP   ? "tcp"
+                            : type->ip_proto == PACKET_UDP ? "udp"
+                                                           : "icmp";
+        if (type->ip_proto == PACKET_ICMP) {
+            g_string_append_printf(out, "%sicmp", out->len ? " or " : "");
+            continue;
+        }
+        g_string_append_printf(in, " or (%s dst port %u)", proto, pt->sport);
+        g_string_append_printf(out, "%s(%s src port %u)", out->len ? " or " : "", proto, pt->sport);
+    }
+    GString *f = g_string_new(NULL);
+    g_string_append_printf(f, "(dst host %s and (%s))", ip, in->str);
+    if (out->len)
+        g_string_append_printf(f, " or (src host %s and (%s))", ip, out->str);
+    if (arp)
+        g_string_append(f, " or arp");
+    return g_string_free(f, FALSE);
+}
+
+static const plan_type *plan_entry(const engine *e, const scan_type *type)
+{
+    return probe_plan_type(e->cfg->plan, type);
+}
+
+static void trace_packet(engine *e, const char *dir, gint64 wall, const uint8_t *ip,
+                         const packet_view *pkt)
+{
+    g_string_truncate(e->line, 0);
+    packet_trace_format(e->line, dir, (double)(wall - e->cfg->trace_zero) / 1e6, ip, pkt);
+    fputs(e->line->str, e->cfg->trace);
+}
+
+static void trace_arp(engine *e, const char *dir, gint64 wall, const arp_view *arp)
+{
+    g_string_truncate(e->line, 0);
+    packet_trace_arp(e->line, dir, (double)(wall - e->cfg->trace_zero) / 1e6, arp);
+    fputs(e->line->str, e->cfg->trace);
+}
+
+static void record(engine *e, guint hi, guint pi, verdict v, uint8_t ttl, gint64 wall)
+{
+    host_result *h = e->jobs[hi].host;
+    port_result r = {(uint8_t)v.state, (uint8_t)v.why, ttl};
+    if (e->cfg->discovery)
+        h->status = r;
+    else
+        h->ports[pi] = r;
+    if (sched_host_done(e->sched, hi))
+        h->end = wall;
+}
+
+static void decide(engine *e, guint hi, guint pi, unsigned try_no, verdict v, uint8_t ttl,
+                   gint64 wall)
+{
+    sched_decide(e->sched, hi, pi, try_no, wall - e->mono_to_real);
+    record(e, hi, pi, v, ttl, wall);
+    g_cond_signal(&e->changed);
+}
+
+static void on_silent(void *ctx, guint hi, guint pi)
+{
+    engine *e = ctx;
+    record(e, hi, pi, e->cfg->plan->probes[pi].type->silent, 0, g_get_real_time());
+}
+
+static guint job_of(const engine *e, uint32_t addr)
+{
+    return GPOINTER_TO_UINT(g_hash_table_lookup(e->job_by_addr, GUINT_TO_POINTER(addr)));
+}
+
+/* Our own probes and our kernel's resets come through the filter too (for the
+ * capture); they are not replies. Direction decides first: a service that
+ * echoes its request (SNMP, say) sends our tag back inside its reply, but from
+ * the port we probed, not from our source port. */
+static gboolean is_ours(const engine *e, const packet_view *pkt)
+{
+    if (pkt->flow.src != e->io->rt->src)
+        return FALSE;
+    probe_tag tag;
+    const scan_type *type = scan_type_of_probe(pkt, &tag);
+    if (type && tag.scan_id == e->cfg->scan_id) {
+        const plan_type *pt = plan_entry(e, type);
+        return pt && (type->ip_proto == PACKET_ICMP || pkt->flow.sport == pt->sport);
+    }
+    for (guint t = 0; t < e->cfg->plan->ntypes; t++) {
+        const plan_type *pt = &e->cfg->plan->types[t];
+        if (pt->type->build && pt->type->ip_proto == pkt->flow.proto &&
+            pkt->flow.sport == pt->sport && scan_is_teardown(pt->type, pkt))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+typedef struct attribution {
+    guint hi, pi;
+    unsigned try_no;
+} attribution;
+
+/* Which probe, and which try of it, pkt answers. A reply that names its try
+ * with a cookie beats one that only matches a probe's flow: an echo reply's
+ * flow also matches the timestamp request to the same host. */
+static gboolean attribute(const engine *e, const packet_view *pkt, attribution *out)
+{
+    const engine_config *cfg = e->cfg;
+    gboolean found = FALSE;
+    for (guint t = 0; t < cfg->plan->ntypes; t++) {
+        const plan_type *pt = &cfg->plan->types[t];
+        const scan_type *type = pt->type;
+        if (type->build == NULL)
+            continue;
+        packet_flow probe;
+        uint32_t cookie = 0;
+        reply_match match = scan_reply_key(type, pkt, &probe, &cookie);
+        if (match == REPLY_NONE || (found && match == REPLY_FLOW))
+            continue;
+        gboolean icmp = type->ip_proto == PACKET_ICMP;
+        if (probe.src != e->io->rt->src || probe.proto != type->ip_proto ||
+            (!icmp && probe.sport != pt->sport))
+            continue;
+        guint job = job_of(e, probe.dst);
+        gint32 pi = probe_plan_find(cfg->plan, type, icmp ? 0 : probe.dport);
+        if (job == 0 || pi < 0)
+            continue;
+        unsigned try_no = SCHED_TRY_UNKNOWN;
+        if (match == REPLY_COOKIE && !cookie_check(cfg->scan_id, &probe, cookie, &try_no))
+            continue;
+        if (!sched_wants(e->sched, job - 1, (guint)pi, try_no))
+            continue;
+        *out = (attribution){job - 1, (guint)pi, try_no};
+        found = TRUE;
+        if (match == REPLY_COOKIE)
+            break;
+    }
+    return found;
+}
+
+static void judge_ip(engine *e, const packet_view *pkt, gint64 wall)
+{
+    attribution a;
+    verdict v;
+    if (attribute(e, pkt, &a) && e->cfg->plan->probes[a.pi].type->judge(pkt, &v))
+        decide(e, a.hi, a.pi, a.try_no, v, pkt->ttl, wall);
+}
+
+static void judge_arp(engine *e, const arp_view *reply, gint64 wall)
+{
+    guint job = job_of(e, reply->sender_ip);
+    gint32 pi = probe_plan_find(e->cfg->plan, &ping_arp, 0);
+    if (job == 0 || pi < 0 || !sched_wants(e->sched, job - 1, (guint)pi, SCHED_TRY_UNKNOWN))
+        return;
+    arp_view asked = {
+        .op = ARP_REQUEST, .sender_ip = e->io->rt->src, .target_ip = reply->sender_ip};
+    verdict v;
+    if (!arp_answers(&asked, reply, &v))
+        return;
+    host_result *h = e->jobs[job - 1].host;
+    h->has_mac = TRUE;
+    memcpy(h->mac, reply->sender_mac, 6);
+    decide(e, job - 1, (guint)pi, SCHED_TRY_UNKNOWN, v, 0, wall);
+}
+
+static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *frame)
+{
+    engine *e = ctx;
+    gint64 wall = (gint64)hdr->ts.tv_sec * G_USEC_PER_SEC + hdr->ts.tv_usec;
+    g_mutex_lock(&e->lock);
+    if (e->io->cap)
+        capture_write(e->io->cap, hdr, frame);
+    size_t len;
+    const uint8_t *ip = link_ipv4(e->dlt, frame, hdr->caplen, &len);
+    const uint8_t *arp = ip ? NULL : link_arp(e->dlt, frame, hdr->caplen, &len);
+    packet_view pkt;
+    arp_view av;
+    if (ip && packet_parse(ip, len, &pkt) && !is_ours(e, &pkt)) {
+        if (e->cfg->trace)
+            trace_packet(e, "RCVD", wall, ip, &pkt);
+        judge_ip(e, &pkt, wall);
+    } else if (arp && arp_parse(arp, len, &av) && av.op == ARP_REPLY &&
+               av.target_ip == e->io->rt->src) {
+        if (e->cfg->trace)
+            trace_arp(e, "RCVD", wall, &av);
+        judge_arp(e, &av, wall);
+    }
+    g_mutex_unlock(&e->lock);
+}
+
+static void told_send_error(engine *e, uint32_t dst)
+{
+    if (e->send_error_told)
+        return;
+    /* The probe counts as sent and unanswered; say why once. */
+    g_printerr("WARNING: sending to %u.%u.%u.%u failed: %s\n", dst >> 24, (dst >> 16) & 0xff,
+               (dst >> 8) & 0xff, dst & 0xff, g_strerror(errno));
+    e->send_error_told = TRUE;
+}
+
+static send_result send_arp(engine *e, guint hi, uint8_t try_no, gint64 now)
+{
+    const scan_io *l = e->io;
+    uint8_t frame[ARP_FRAME_LEN];
+    uint32_t dst = e->jobs[hi].host->addr;
+    size_t len = arp_request_build(arp_sender_mac(l->arp), l->rt->src, dst, e->cfg->scan_id, try_no,
+                                   frame, sizeof frame);
+    send_result r = arp_sender_send(l->arp, frame, len);
+    enum { ETHER_HEADER = 14 };
+    arp_view av;
+    if (r != SEND_AGAIN && e->cfg->trace &&
+        arp_parse(frame + ETHER_HEADER, len - ETHER_HEADER, &av))
+        trace_arp(e, "SENT", now + e->mono_to_real, &av);
+    return r;
+}
+
+static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64 now)
+{
+    const engine_config *cfg = e->cfg;
+    const probe_def *p = &cfg->plan->probes[pi];
+    const plan_type *pt = plan_entry(e, p->type);
+    gboolean icmp = p->type->ip_proto == PACKET_ICMP;
+    probe_spec spec = {.flow = {.src = e->io->rt->src,
+                                .dst = e->jobs[hi].host->addr,
+                                .sport = icmp ? 0 : pt->sport,
+                                .dport = p->port,
+                                .proto = p->type->ip_proto},
+                       .scan_id = cfg->scan_id,
+                       .try_no = try_no};
+    uint8_t buf[PROBE_MAX_LEN];
+    size_t len = scan_probe_build(p->type, &spec, buf, sizeof buf);
+    g_assert(len > 0);
+    send_result r = sender_send(e->io->tx, buf, len, spec.flow.dst);
+    packet_view pkt;
+    if (r != SEND_AGAIN && cfg->trace && packet_parse(buf, len, &pkt))
+        trace_packet(e, "SENT", now + e->mono_to_real, buf, &pkt);
+    return r;
+}
+
+/* Sends what the sched allows. FALSE: a socket was full, back off briefly. */
+static gboolean send_some(engine *e, gint64 now)
+{
+    guint hi, pi;
+    uint8_t try_no;
+    while (sched_next(e->sched, now, &hi, &pi, &try_no)) {
+        /* Timed per probe, not per batch: a batch can take longer than a LAN
+         * round trip. */
+        now = g_get_monotonic_time();
+        const scan_type *type = e->cfg->plan->probes[pi].type;
+        send_result r =
+            is_arp(type) ? send_arp(e, hi, try_no, now) : send_ip(e, hi, pi, try_no, now);
+        if (r == SEND_AGAIN) {
+            sched_unsent(e->sched, hi, pi);
+            return FALSE;
+        }
+        if (r == SEND_FAILED)
+            told_send_error(e, e->jobs[hi].host->addr);
+        sched_sent(e->sched, hi, pi, now);
+    }
+    return TRUE;
+}
+
+static void engine_init(engine *e, const engine_config *cfg, const scan_io *io, engine_job *jobs,
+                        guint njobs)
+{
+    memset(e, 0, sizeof *e);
+    e->cfg = cfg;
+    e->io = io;
+    e->jobs = jobs;
+    e->njobs = njobs;
+    e->dlt = pcap_datalink(receiver_handle(io->rx));
+    g_mutex_init(&e->lock);
+    g_cond_init(&e->changed);
+    gint64 now = g_get_monotonic_time();
+    e->mono_to_real = g_get_real_time() - now;
+    sched_config sc = {.nhosts = njobs,
+                       .nprobes = cfg->plan->nprobes,
+                       .max_retries = cfg->max_retries,
+                       .max_rate = cfg->max_rate,
+                       .min_rate = cfg->min_rate,
+                       .window = cfg->window,
+                       .shuffle = !cfg->discovery,
+                       .per_host = cfg->discovery,
+                       .run_rtt = cfg->run_rtt};
+    e->sched = sched_new(&sc, now);
+    e->job_by_addr = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < njobs; i++) {
+        host_result *h = jobs[i].host;
+        sched_set_host(e->sched, i, &h->rtt, jobs[i].first, jobs[i].count);
+        g_hash_table_insert(e->job_by_addr, GUINT_TO_POINTER(h->addr), GUINT_TO_POINTER(i + 1));
+        if (!cfg->discovery && h->start == 0) /* -sU -sT: the raw part went first */
+            h->start = h->end = now + e->mono_to_real;
+    }
+    e->line = g_string_sized_new(256);
+}
+
+static void engine_clear(engine *e)
+{
+    sched_free(e->sched);
+    g_hash_table_unref(e->job_by_addr);
+    g_string_free(e->line, TRUE);
+    g_mutex_clear(&e->lock);
+    g_cond_clear(&e->changed);
+}
+
+void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *jobs, guint njobs)
+{
+    if (njobs == 0 || cfg->plan->nprobes == 0)
+        return;
+    g_autofree char *filter =
+        raw_engine_filter(cfg->plan, io->rt->src, asks_arp(cfg->plan, jobs, njobs));
+    GError *error = NULL;
+    if (!receiver_set_filter(io->rx, filter, &error)) {
+        /* Our own filter: failing to compile it is a bug, not bad input. */
+        g_error("%s", error->message);
+    }
+    engine e;
+    engine_init(&e, cfg, io, jobs, njobs);
+    receiver_start(io->rx, on_frame, &e);
+    g_mutex_lock(&e.lock);
+    while (!sched_done(e.sched)) {
+        gint64 now = g_get_monotonic_time();
+        sched_expire(e.sched, now, on_silent, &e);
+        gboolean backoff = !send_some(&e, now);
+        if (sched_done(e.sched))
+            break;
+        /* A full socket buffer drains within a millisecond or so. */
+        gint64 deadline = backoff ? MIN(sched_deadline(e.sched, now, FALSE), now + 1000)
+                                  : sched_deadline(e.sched, now, TRUE);
+        if (deadline > now)
+            g_cond_wait_until(&e.changed, &e.lock, deadline);
+    }
+    if (cfg->trace)
+        fflush(cfg->trace);
+    g_mutex_unlock(&e.lock);
+    /* Let our kernel's resets to the last SYN-ACKs reach the capture. */
+    receiver_stop(io->rx, io->cap ? 20 * 1000 : 0);
+    engine_clear(&e);
+}

@@ -1,0 +1,24 @@
+#include "report.h"
+
+#include <time.h>
+
+const char *report_proto_name(uint8_t ip_proto)
+{
+    return ip_proto == PACKET_UDP ? "udp" : "tcp";
+}
+
+void report_append_mac(GString *out, const uint8_t mac[6])
+{
+    g_string_append_printf(out, "%02X:%02X:%02X:%02X:%02X:%02X", mac[0], mac[1], mac[2], mac[3],
+                           mac[4], mac[5]);
+}
+
+char *report_ctime(gint64 wall_us)
+{
+    time_t t = (time_t)(wall_us / G_USEC_PER_SEC);
+    struct tm tm;
+    char buf[64];
+    localtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y", &tm);
+    return g_strdup(buf);
+}

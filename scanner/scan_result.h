@@ -1,0 +1,28 @@
+/* What a scan found out about each host: whether it is up and why, its link
+ * address when ARP told it, and every probed port's verdict. */
+#ifndef SCANTRACE_SCAN_RESULT_H
+#define SCANTRACE_SCAN_RESULT_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "rtt.h"
+
+typedef struct port_result {
+    uint8_t state, why; /* port_state, reason */
+    uint8_t ttl;        /* of the reply that decided it; 0 for silence */
+} port_result;
+
+typedef struct host_result {
+    uint32_t addr;
+    char *name; /* what the user typed or reverse DNS found, or NULL */
+    gboolean name_from_dns;
+    port_result status; /* HOST_UP or HOST_DOWN and why; PORT_STATE_UNKNOWN until known */
+    gboolean has_mac;
+    uint8_t mac[6];
+    gint64 start, end;  /* wall-clock microseconds of its port scan */
+    rtt_state rtt;      /* srtt < 0: no reply ever timed */
+    port_result *ports; /* one per probe of the plan, or NULL when not port scanned */
+} host_result;
+
+#endif

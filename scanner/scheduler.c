@@ -1,0 +1,307 @@
+#include "scheduler.h"
+
+#include "rate.h"
+
+enum slot_status { SLOT_FRESH, SLOT_IN_FLIGHT, SLOT_WAITING, SLOT_DONE };
+
+typedef struct slot {
+    gint64 sent_at; /* of the latest try */
+    uint8_t tries;  /* transmissions so far */
+    uint8_t status;
+} slot;
+
+/* A FIFO of probe indices; a probe is in a given ring at most once. */
+typedef struct ring {
+    guint32 *items;
+    guint head, count, cap;
+} ring;
+
+typedef struct host {
+    rtt_state *rtt;
+    guint first, count; /* its probes in the plan */
+    ring in_flight, waiting;
+    guint fresh;    /* cursor into sched.order */
+    guint pending;  /* probes without a verdict */
+    guint good_try; /* the latest try known to have drawn an answer */
+} host;
+
+struct sched {
+    sched_config cfg;
+    slot *slots; /* host-major: slots[hi * nprobes + pi] */
+    host *hosts;
+    guint32 *order; /* the order fresh probes go out in */
+    guint64 remaining;
+    guint in_flight;
+    guint64 sent;
+    guint rr; /* round-robin position over hosts */
+    rate_limit rate;
+    gint64 start;
+};
+
+static void ring_init(ring *r, guint cap)
+{
+    r->items = g_new(guint32, MAX(cap, 1));
+    r->head = r->count = 0;
+    r->cap = MAX(cap, 1);
+}
+
+static void ring_push(ring *r, guint32 v)
+{
+    g_assert(r->count < r->cap);
+    r->items[(r->head + r->count++) % r->cap] = v;
+}
+
+static guint32 ring_peek(const ring *r)
+{
+    return r->items[r->head];
+}
+
+static guint32 ring_pop(ring *r)
+{
+    guint32 v = r->items[r->head];
+    r->head = (r->head + 1) % r->cap;
+    r->count--;
+    return v;
+}
+
+static slot *slot_at(const sched *s, guint hi, guint pi)
+{
+    return &s->slots[(gsize)hi * s->cfg.nprobes + pi];
+}
+
+sched *sched_new(const sched_config *cfg, gint64 now)
+{
+    sched *s = g_new0(sched, 1);
+    s->cfg = *cfg;
+    s->slots = g_new0(slot, (gsize)cfg->nhosts * cfg->nprobes);
+    s->hosts = g_new0(host, cfg->nhosts);
+    s->order = g_new(guint32, MAX(cfg->nprobes, 1));
+    for (guint i = 0; i < cfg->nprobes; i++)
+        s->order[i] = i;
+    /* Shuffled, as nmap does, so a firewall's rate limit on a run of adjacent
+     * ports does not hit one block of them. */
+    if (cfg->shuffle) {
+        for (guint i = cfg->nprobes; i > 1; i--) {
+            guint j = (guint)g_random_int_range(0, (gint32)i);
+            guint32 t = s->order[i - 1];
+            s->order[i - 1] = s->order[j];
+            s->order[j] = t;
+        }
+    }
+    s->start = now;
+    rate_init(&s->rate, cfg->max_rate, now);
+    return s;
+}
+
+void sched_free(sched *s)
+{
+    if (s == NULL)
+        return;
+    for (guint hi = 0; hi < s->cfg.nhosts; hi++) {
+        g_free(s->hosts[hi].in_flight.items);
+        g_free(s->hosts[hi].waiting.items);
+    }
+    g_free(s->hosts);
+    g_free(s->slots);
+    g_free(s->order);
+    g_free(s);
+}
+
+void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count)
+{
+    g_assert(hi < s->cfg.nhosts && first + count <= s->cfg.nprobes);
+    host *h = &s->hosts[hi];
+    h->rtt = rtt;
+    h->first = first;
+    h->count = count;
+    h->pending = count;
+    ring_init(&h->in_flight, count);
+    ring_init(&h->waiting, count);
+    s->remaining += count;
+}
+
+static gboolean in_range(const host *h, guint pi)
+{
+    return pi >= h->first && pi < h->first + h->count;
+}
+
+/* Whether host hi has a probe to send; drops what has been decided meanwhile
+ * from the front of its queues, so that the answer is exact. */
+static gboolean has_probe(sched *s, guint hi)
+{
+    host *h = &s->hosts[hi];
+    while (h->waiting.count && slot_at(s, hi, ring_peek(&h->waiting))->status != SLOT_WAITING)
+        ring_pop(&h->waiting);
+    if (h->waiting.count)
+        return TRUE;
+    while (h->fresh < s->cfg.nprobes && !in_range(h, s->order[h->fresh]))
+        h->fresh++;
+    return h->fresh < s->cfg.nprobes && h->pending > 0;
+}
+
+static gboolean window_open(const sched *s, gint64 now)
+{
+    if (s->in_flight < s->cfg.window)
+        return TRUE;
+    /* --min-rate overrides the window: fall behind it and we send regardless. */
+    double elapsed = (double)(now - s->start) / 1e6;
+    return s->cfg.min_rate > 0 && (double)s->sent < s->cfg.min_rate * elapsed;
+}
+
+gboolean sched_next(sched *s, gint64 now, guint *hi_out, guint *pi_out, uint8_t *try_no)
+{
+    if (!window_open(s, now))
+        return FALSE;
+    for (guint idle = 0; idle < s->cfg.nhosts;) {
+        guint hi = s->rr;
+        s->rr = (s->rr + 1) % s->cfg.nhosts;
+        if (!has_probe(s, hi)) {
+            idle++;
+            continue;
+        }
+        if (!rate_take(&s->rate, now)) {
+            s->rr = hi; /* its turn is kept for the next token */
+            return FALSE;
+        }
+        /* Retransmissions first, so that old probes finish. */
+        host *h = &s->hosts[hi];
+        guint pi = h->waiting.count ? ring_pop(&h->waiting) : s->order[h->fresh++];
+        *hi_out = hi;
+        *pi_out = pi;
+        *try_no = slot_at(s, hi, pi)->tries;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+void sched_sent(sched *s, guint hi, guint pi, gint64 now)
+{
+    slot *sl = slot_at(s, hi, pi);
+    sl->tries++;
+    sl->sent_at = now;
+    sl->status = SLOT_IN_FLIGHT;
+    s->in_flight++;
+    s->sent++;
+    ring_push(&s->hosts[hi].in_flight, pi);
+}
+
+void sched_unsent(sched *s, guint hi, guint pi)
+{
+    slot *sl = slot_at(s, hi, pi);
+    sl->status = SLOT_WAITING;
+    ring_push(&s->hosts[hi].waiting, pi);
+}
+
+gboolean sched_wants(const sched *s, guint hi, guint pi, unsigned try_no)
+{
+    if (hi >= s->cfg.nhosts || !in_range(&s->hosts[hi], pi))
+        return FALSE;
+    const slot *sl = slot_at(s, hi, pi);
+    return sl->status != SLOT_DONE && sl->tries > 0 &&
+           (try_no == SCHED_TRY_UNKNOWN || try_no < sl->tries);
+}
+
+static void finish(sched *s, guint hi, guint pi)
+{
+    slot *sl = slot_at(s, hi, pi);
+    if (sl->status == SLOT_DONE)
+        return;
+    if (sl->status == SLOT_IN_FLIGHT)
+        s->in_flight--;
+    sl->status = SLOT_DONE;
+    s->remaining--;
+    s->hosts[hi].pending--;
+}
+
+void sched_decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when)
+{
+    host *h = &s->hosts[hi];
+    slot *sl = slot_at(s, hi, pi);
+    if (try_no == SCHED_TRY_UNKNOWN && sl->tries == 1)
+        try_no = 0;
+    if (try_no != SCHED_TRY_UNKNOWN && try_no + 1u == sl->tries && sl->status == SLOT_IN_FLIGHT) {
+        rtt_sample(h->rtt, when - sl->sent_at);
+        rtt_sample(s->cfg.run_rtt, when - sl->sent_at);
+    }
+    if (try_no != SCHED_TRY_UNKNOWN)
+        h->good_try = MAX(h->good_try, try_no);
+    if (!s->cfg.per_host) {
+        finish(s, hi, pi);
+        return;
+    }
+    for (guint p = h->first; p < h->first + h->count; p++)
+        finish(s, hi, p);
+    h->fresh = s->cfg.nprobes;
+}
+
+/* Like nmap, a host that has never answered waits as long as the other hosts
+ * take to answer, not the initial second: on a LAN, the addresses where nobody
+ * lives would otherwise take seconds each. */
+static gint64 host_timeout(const sched *s, const host *h)
+{
+    return h->rtt->srtt >= 0 ? h->rtt->timeout : s->cfg.run_rtt->timeout;
+}
+
+/* nmap's allowedTryno(): retransmit one more time than ever proved useful. */
+static guint retries_allowed(const sched *s, const host *h)
+{
+    return MIN(s->cfg.max_retries, MAX(1u, h->good_try + 1));
+}
+
+void sched_expire(sched *s, gint64 now, sched_silent_fn silent, void *ctx)
+{
+    for (guint hi = 0; hi < s->cfg.nhosts; hi++) {
+        host *h = &s->hosts[hi];
+        gint64 timeout = host_timeout(s, h);
+        while (h->in_flight.count) {
+            guint pi = ring_peek(&h->in_flight);
+            slot *sl = slot_at(s, hi, pi);
+            if (sl->status == SLOT_IN_FLIGHT && now - sl->sent_at < timeout)
+                break;
+            ring_pop(&h->in_flight);
+            if (sl->status != SLOT_IN_FLIGHT)
+                continue;
+            if (sl->tries <= retries_allowed(s, h)) {
+                s->in_flight--;
+                sl->status = SLOT_WAITING;
+                ring_push(&h->waiting, pi);
+                continue;
+            }
+            finish(s, hi, pi);
+            if (!s->cfg.per_host || h->pending == 0)
+                silent(ctx, hi, pi);
+        }
+    }
+}
+
+gint64 sched_deadline(sched *s, gint64 now, gboolean can_send)
+{
+    gint64 when = now + 100 * 1000;
+    gboolean work = FALSE;
+    for (guint hi = 0; hi < s->cfg.nhosts; hi++) {
+        const host *h = &s->hosts[hi];
+        if (h->in_flight.count) {
+            const slot *sl = slot_at(s, hi, ring_peek(&h->in_flight));
+            when = MIN(when, sl->sent_at + host_timeout(s, h));
+        }
+        work = work || (can_send && has_probe(s, hi));
+    }
+    if (work && window_open(s, now))
+        when = MIN(when, rate_next(&s->rate, now));
+    return when;
+}
+
+gboolean sched_done(const sched *s)
+{
+    return s->remaining == 0;
+}
+
+gboolean sched_host_done(const sched *s, guint hi)
+{
+    return s->hosts[hi].pending == 0;
+}
+
+guint64 sched_probes_sent(const sched *s)
+{
+    return s->sent;
+}

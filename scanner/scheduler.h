@@ -1,0 +1,79 @@
+/* The probe scheduler: which probe goes out next, which are overdue, and how long
+ * to wait, for a group of hosts and a probe plan. It keeps nmap's timing (per-host
+ * RTT timeouts, a window of probes in flight, retransmissions first so old probes
+ * finish, hosts served in turn) and knows nothing of packets or sockets: the raw
+ * engine and the connect engine both drive it, each with its own way to send and
+ * to wait for answers. Not thread-safe: callers hold their own lock.
+ *
+ * Memory is allocated once per group: one slot per (host, probe) and two rings of
+ * probe indices per host (in flight, in send order, so the oldest probe is the
+ * first to time out; and waiting for retransmission). Times are monotonic
+ * microseconds. */
+#ifndef SCANTRACE_SCHEDULER_H
+#define SCANTRACE_SCHEDULER_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "rtt.h"
+
+/* A reply whose try is unknown: only its flow ties it to the probe. */
+#define SCHED_TRY_UNKNOWN 0xffu
+
+typedef struct sched_config {
+    guint nhosts, nprobes;
+    /* Retransmissions after the first try at most; at most COOKIE_MAX_TRIES - 1
+     * so the tag and the cookie can carry every try number. Like nmap, a host
+     * gets one more retransmission than the latest try that was ever answered
+     * (so one, on a network that loses nothing), up to this. */
+    guint max_retries;
+    double max_rate, min_rate; /* packets per second, 0 = none */
+    guint window;              /* probes in flight at once */
+    gboolean shuffle;          /* fresh probes in random order (ports), else plan order */
+    /* Host discovery: the first verdict on any of a host's probes decides the
+     * host, and its other probes are not sent or waited for any more. */
+    gboolean per_host;
+    rtt_state *run_rtt; /* every sample of the run, across groups */
+} sched_config;
+
+typedef struct sched sched;
+
+sched *sched_new(const sched_config *cfg, gint64 now);
+void sched_free(sched *s);
+
+/* Host hi sends probes [first, first + count) of the plan and keeps its timing in
+ * rtt (which survives the group: discovery and the port scan share it). */
+void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count);
+
+/* The probe to send now, if the window, the rate and the hosts allow one; try_no
+ * is the transmission it will be (0 for the first). Follow with sched_sent() or,
+ * when it could not go out, sched_unsent(). */
+gboolean sched_next(sched *s, gint64 now, guint *hi, guint *pi, uint8_t *try_no);
+void sched_sent(sched *s, guint hi, guint pi, gint64 now);
+void sched_unsent(sched *s, guint hi, guint pi);
+
+/* Whether a reply to that try of that probe can still decide it: the probe was
+ * sent that many times and has no verdict yet. */
+gboolean sched_wants(const sched *s, guint hi, guint pi, unsigned try_no);
+
+/* The probe has its verdict, from a reply received at when. Only a reply to the
+ * latest try is timed: an earlier try's send time is gone, and a reply whose try
+ * is unknown is timed only when there was a single try (Karn). */
+void sched_decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when);
+
+/* Called for a probe that had all its tries unanswered (per_host: for the last
+ * probe of a host none of whose probes was answered). */
+typedef void (*sched_silent_fn)(void *ctx, guint hi, guint pi);
+
+/* Moves overdue probes to retransmission, or gives them up. */
+void sched_expire(sched *s, gint64 now, sched_silent_fn silent, void *ctx);
+
+/* When something next needs doing: the oldest probe's timeout, or, when the
+ * caller can send and there is something to send, the next rate token. */
+gint64 sched_deadline(sched *s, gint64 now, gboolean can_send);
+
+gboolean sched_done(const sched *s);
+gboolean sched_host_done(const sched *s, guint hi);
+guint64 sched_probes_sent(const sched *s);
+
+#endif

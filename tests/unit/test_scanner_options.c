@@ -1,0 +1,123 @@
+/* The command line: nmap's rules on combining scan types, and the one-line
+ * errors for what nmap refuses too. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+
+/* argv from the NULL-terminated arguments after the program's name. */
+static GPtrArray *argv_of(va_list ap)
+{
+    GPtrArray *args = g_ptr_array_new();
+    g_ptr_array_add(args, (gpointer) "scantrace");
+    for (const char *a = va_arg(ap, const char *); a; a = va_arg(ap, const char *))
+        g_ptr_array_add(args, (gpointer)a);
+    g_ptr_array_add(args, NULL);
+    return args;
+}
+
+static gboolean parse(scan_options *o, GError **error, ...)
+{
+    va_list ap;
+    va_start(ap, error);
+    GPtrArray *args = argv_of(ap);
+    va_end(ap);
+    gboolean help;
+    gboolean ok = options_parse((int)args->len - 1, (char **)args->pdata, o, &help, error);
+    g_ptr_array_unref(args);
+    return ok;
+}
+
+static void assert_types(const scan_options *o, const scan_type *first, const scan_type *second)
+{
+    g_assert_cmpuint(o->types->len, ==, second ? 2 : first ? 1 : 0);
+    if (first)
+        g_assert_true(g_ptr_array_index(o->types, 0) == first);
+    if (second)
+        g_assert_true(g_ptr_array_index(o->types, 1) == second);
+}
+
+static void assert_refused(const char *fragment, ...)
+{
+    va_list ap;
+    va_start(ap, fragment);
+    GPtrArray *args = argv_of(ap);
+    va_end(ap);
+    scan_options o;
+    GError *error = NULL;
+    gboolean help;
+    g_assert_false(options_parse((int)args->len - 1, (char **)args->pdata, &o, &help, &error));
+    g_assert_nonnull(error);
+    if (!strstr(error->message, fragment))
+        g_error("message \"%s\" lacks \"%s\"", error->message, fragment);
+    g_assert_null(strchr(error->message, '\n'));
+    g_error_free(error);
+    options_clear(&o);
+    g_ptr_array_unref(args);
+}
+
+static void test_types(void)
+{
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "10.0.0.1", NULL));
+    assert_types(&o, &scan_syn, NULL);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sU", "-sT", "10.0.0.1", NULL));
+    assert_types(&o, &scan_connect, &scan_udp);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sS", "-sS", "-sU", "10.0.0.1", NULL));
+    assert_types(&o, &scan_syn, &scan_udp);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sU", "10.0.0.1", NULL));
+    assert_types(&o, &scan_udp, NULL);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sn", "-vv", "-Pn", "10.0.0.1", NULL));
+    assert_types(&o, NULL, NULL);
+    g_assert_true(o.ping_only);
+    g_assert_true(o.skip_discovery);
+    g_assert_cmpint(o.verbose, ==, 2);
+    options_clear(&o);
+    g_assert_no_error(error);
+}
+
+static void test_refused(void)
+{
+    assert_refused("more than one type of TCP scan", "-sS", "-sT", "10.0.0.1", NULL);
+    assert_refused("more than one type of TCP scan", "-sA", "-sX", "10.0.0.1", NULL);
+    assert_refused("not valid with any other scan type", "-sn", "-sS", "10.0.0.1", NULL);
+    assert_refused("when not doing a port scan", "-sn", "-p", "22", "10.0.0.1", NULL);
+    assert_refused("-sY is not supported", "-sY", "10.0.0.1", NULL);
+    assert_refused("option -PE is not supported", "-PE", "10.0.0.1", NULL);
+    assert_refused("no targets given", "-sS", NULL);
+    assert_refused("cannot read the target list", "-iL", "/nonexistent/list", NULL);
+}
+
+static void test_input_file(void)
+{
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("list-XXXXXX", &path, NULL);
+    const char text[] = "10.0.0.2 10.0.0.3\n";
+    g_assert_true(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+    close(fd);
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "-iL", path, "10.0.0.1", NULL));
+    g_assert_cmpuint(g_strv_length(o.targets), ==, 3);
+    g_assert_cmpstr(o.targets[0], ==, "10.0.0.1");
+    g_assert_cmpstr(o.targets[2], ==, "10.0.0.3");
+    options_clear(&o);
+    g_unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/options/types", test_types);
+    g_test_add_func("/options/refused", test_refused);
+    g_test_add_func("/options/input-file", test_input_file);
+    return g_test_run();
+}

@@ -1,0 +1,196 @@
+/* The probe scheduler on a clock of its own: the window, retransmissions before
+ * fresh probes, silence after the last try, per-host verdicts for discovery, and
+ * which replies time the round trip. */
+#include <glib.h>
+
+#include "scheduler.h"
+
+enum { SECOND = 1000000 };
+
+typedef struct silence {
+    guint count;
+    guint last_host, last_probe;
+} silence;
+
+static void on_silent(void *ctx, guint hi, guint pi)
+{
+    silence *s = ctx;
+    s->count++;
+    s->last_host = hi;
+    s->last_probe = pi;
+}
+
+typedef struct fixture {
+    rtt_state run_rtt;
+    rtt_state host_rtt[4];
+} fixture;
+
+static sched *make(fixture *f, guint nhosts, guint nprobes, guint retries, guint window,
+                   gboolean per_host)
+{
+    rtt_init(&f->run_rtt);
+    sched_config cfg = {.nhosts = nhosts,
+                        .nprobes = nprobes,
+                        .max_retries = retries,
+                        .window = window,
+                        .per_host = per_host,
+                        .run_rtt = &f->run_rtt};
+    sched *s = sched_new(&cfg, 0);
+    for (guint h = 0; h < nhosts; h++) {
+        rtt_init(&f->host_rtt[h]);
+        sched_set_host(s, h, &f->host_rtt[h], 0, nprobes);
+    }
+    return s;
+}
+
+/* Sends whatever the sched hands out at now; returns how many. */
+static guint send_all(sched *s, gint64 now, guint *last_host, guint *last_probe, uint8_t *try_no)
+{
+    guint n = 0, hi, pi;
+    uint8_t t;
+    while (sched_next(s, now, &hi, &pi, &t)) {
+        sched_sent(s, hi, pi, now);
+        if (last_host)
+            *last_host = hi;
+        if (last_probe)
+            *last_probe = pi;
+        if (try_no)
+            *try_no = t;
+        n++;
+    }
+    return n;
+}
+
+static void test_window(void)
+{
+    fixture f;
+    sched *s = make(&f, 1, 5, 0, 2, FALSE);
+    g_assert_cmpuint(send_all(s, 0, NULL, NULL, NULL), ==, 2);
+    guint hi, pi;
+    uint8_t t;
+    g_assert_false(sched_next(s, 0, &hi, &pi, &t));
+    /* An answer frees a place in the window. */
+    g_assert_true(sched_wants(s, 0, 0, 0) || sched_wants(s, 0, 1, 0));
+    for (guint p = 0; p < 5; p++)
+        if (sched_wants(s, 0, p, 0)) {
+            sched_decide(s, 0, p, 0, 100);
+            break;
+        }
+    g_assert_cmpuint(send_all(s, 200, NULL, NULL, NULL), ==, 1);
+    sched_free(s);
+}
+
+static void test_retransmit_then_silence(void)
+{
+    fixture f;
+    silence quiet = {0};
+    sched *s = make(&f, 1, 3, 1, 16, FALSE);
+    g_assert_cmpuint(send_all(s, 0, NULL, NULL, NULL), ==, 3);
+    /* Nothing overdue before the first second (no round trip timed yet). */
+    sched_expire(s, SECOND - 1, on_silent, &quiet);
+    g_assert_cmpint(sched_deadline(s, SECOND - 1, TRUE), ==, SECOND);
+    sched_expire(s, SECOND, on_silent, &quiet);
+    g_assert_cmpuint(quiet.count, ==, 0);
+    uint8_t try_no = 0;
+    g_assert_cmpuint(send_all(s, SECOND, NULL, NULL, &try_no), ==, 3);
+    g_assert_cmpuint(try_no, ==, 1);
+    /* A late answer to the first try still counts, but is not timed. */
+    g_assert_true(sched_wants(s, 0, 2, 0));
+    sched_decide(s, 0, 2, 0, SECOND + 10);
+    g_assert_cmpint(f.host_rtt[0].srtt, <, 0);
+    g_assert_false(sched_wants(s, 0, 2, 1));
+    sched_expire(s, 2 * SECOND, on_silent, &quiet);
+    g_assert_cmpuint(quiet.count, ==, 2);
+    g_assert_true(sched_done(s));
+    g_assert_cmpuint(sched_probes_sent(s), ==, 6);
+    sched_free(s);
+}
+
+static void test_replies_and_timing(void)
+{
+    fixture f;
+    sched *s = make(&f, 2, 2, 2, 16, FALSE);
+    /* Nothing sent yet: nothing can be answered. */
+    g_assert_false(sched_wants(s, 0, 0, SCHED_TRY_UNKNOWN));
+    g_assert_cmpuint(send_all(s, 0, NULL, NULL, NULL), ==, 4);
+    g_assert_false(sched_wants(s, 0, 0, 1)); /* a try never sent */
+    g_assert_false(sched_wants(s, 5, 0, 0)); /* no such host */
+    /* One try only: a reply that names none is still timed. */
+    sched_decide(s, 0, 0, SCHED_TRY_UNKNOWN, 300);
+    g_assert_cmpint(f.host_rtt[0].srtt, ==, 300);
+    g_assert_cmpint(f.run_rtt.srtt, ==, 300);
+    sched_decide(s, 0, 1, 0, 500);
+    g_assert_true(sched_host_done(s, 0));
+    g_assert_false(sched_host_done(s, 1));
+    /* Host 1 never answered: it waits as long as the run's timeout says. */
+    g_assert_cmpint(sched_deadline(s, 600, TRUE), ==, f.run_rtt.timeout);
+    sched_free(s);
+}
+
+static void test_per_host(void)
+{
+    fixture f;
+    silence quiet = {0};
+    sched *s = make(&f, 2, 3, 0, 16, TRUE);
+    g_assert_cmpuint(send_all(s, 0, NULL, NULL, NULL), ==, 6);
+    /* The first answer decides the host: its other probes are over. */
+    sched_decide(s, 1, 2, 0, 50);
+    g_assert_true(sched_host_done(s, 1));
+    g_assert_false(sched_wants(s, 1, 0, 0));
+    sched_expire(s, 10 * SECOND, on_silent, &quiet);
+    /* Host 0's silence is told once, for its last probe. */
+    g_assert_cmpuint(quiet.count, ==, 1);
+    g_assert_cmpuint(quiet.last_host, ==, 0);
+    g_assert_true(sched_done(s));
+    sched_free(s);
+}
+
+static void test_host_ranges(void)
+{
+    fixture f;
+    rtt_init(&f.run_rtt);
+    sched_config cfg = {.nhosts = 2, .nprobes = 5, .window = 16, .run_rtt = &f.run_rtt};
+    sched *s = sched_new(&cfg, 0);
+    rtt_init(&f.host_rtt[0]);
+    rtt_init(&f.host_rtt[1]);
+    sched_set_host(s, 0, &f.host_rtt[0], 0, 1);
+    sched_set_host(s, 1, &f.host_rtt[1], 1, 4);
+    guint hi, pi, seen[2] = {0};
+    uint8_t t;
+    while (sched_next(s, 0, &hi, &pi, &t)) {
+        g_assert_true(hi == 0 ? pi == 0 : pi >= 1);
+        seen[hi]++;
+        sched_sent(s, hi, pi, 0);
+    }
+    g_assert_cmpuint(seen[0], ==, 1);
+    g_assert_cmpuint(seen[1], ==, 4);
+    g_assert_false(sched_wants(s, 0, 1, 0));
+    sched_free(s);
+}
+
+/* A probe that could not go out goes again before any fresh one. */
+static void test_unsent(void)
+{
+    fixture f;
+    sched *s = make(&f, 1, 3, 0, 16, FALSE);
+    guint hi, pi, again;
+    uint8_t t;
+    g_assert_true(sched_next(s, 0, &hi, &pi, &t));
+    sched_unsent(s, hi, pi);
+    g_assert_true(sched_next(s, 0, &hi, &again, &t));
+    g_assert_cmpuint(again, ==, pi);
+    g_assert_cmpuint(t, ==, 0);
+    sched_free(s);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/scheduler/window", test_window);
+    g_test_add_func("/scheduler/retransmit-then-silence", test_retransmit_then_silence);
+    g_test_add_func("/scheduler/replies-and-timing", test_replies_and_timing);
+    g_test_add_func("/scheduler/per-host", test_per_host);
+    g_test_add_func("/scheduler/host-ranges", test_host_ranges);
+    g_test_add_func("/scheduler/unsent", test_unsent);
+    return g_test_run();
+}
