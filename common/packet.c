@@ -119,6 +119,7 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
     out->tos = ip[1];
     out->ip_id = get_be16(ip + 4);
     out->ttl = ip[8];
+    out->df = (ip[6] & 0x40) != 0;
     const uint8_t *l4 = ip + ihl;
     size_t l4_len = total - ihl;
     switch (out->flow.proto) {

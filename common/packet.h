@@ -40,6 +40,7 @@ typedef struct packet_view {
     packet_flow flow;
     uint8_t tos, ttl;
     uint16_t ip_id;
+    bool df; /* Don't Fragment: kernels set it, most raw-packet scanners do not */
     /* TCP */
     uint32_t seq, ack;
     uint8_t tcp_flags;

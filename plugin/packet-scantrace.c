@@ -32,6 +32,7 @@ static int hf_probe_in = SCANTRACE_ID_INIT;
 static int hf_rtt = SCANTRACE_ID_INIT;
 static int hf_tool = SCANTRACE_ID_INIT;
 static int hf_host = SCANTRACE_ID_INIT;
+static int hf_evidence = SCANTRACE_ID_INIT;
 
 static int ett_scantrace = SCANTRACE_ID_INIT;
 
@@ -45,6 +46,11 @@ static expert_field ei_overruled = EI_INIT;
 static expert_field ei_stray = EI_INIT;
 
 static scantrace_pref_bool pref_info_column = true;
+static scantrace_pref_bool pref_fingerprint = true;
+static scantrace_pref_bool pref_behaviour = true;
+static guint pref_behaviour_ports = BEHAVIOUR_PORT_THRESHOLD;
+static guint pref_behaviour_hosts = BEHAVIOUR_HOST_THRESHOLD;
+static guint pref_behaviour_window = BEHAVIOUR_WINDOW_SECONDS;
 
 static const char *const role_names[] = {
     [ROLE_PROBE] = "probe",
@@ -82,7 +88,8 @@ static void add_generated_string(proto_tree *tree, int hf, tvbuff_t *tvb, const 
     proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0, value));
 }
 
-static void add_fields(proto_tree *tree, tvbuff_t *tvb, const frame_result *res, verdict v)
+static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
+                       const frame_result *res, verdict v)
 {
     const port_record *port = res->flow->port;
     if (res->role != ROLE_STRAY)
@@ -93,7 +100,8 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, const frame_result *res,
         add_generated_uint(tree, hf_port, tvb, port->port);
     add_generated_string(tree, hf_proto, tvb, scan_state_proto_name(port->proto));
     add_generated_string(tree, hf_scan, tvb, port->type->name);
-    add_generated_uint(tree, hf_scan_id, tvb, port->scan_id);
+    if (!port->untagged)
+        add_generated_uint(tree, hf_scan_id, tvb, port->scan_id);
     if (res->role == ROLE_STRAY)
         return;
     if (v.state != PORT_STATE_UNKNOWN) {
@@ -107,8 +115,12 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, const frame_result *res,
         uint32_t reply = scan_state_response_in(res);
         if (reply)
             add_generated_uint(tree, hf_response_in, tvb, reply);
-        if (res->tool)
-            add_generated_string(tree, hf_tool, tvb, res->tool);
+        const char *evidence = NULL;
+        const char *tool = scan_state_tool(res, pool, &evidence);
+        if (tool)
+            add_generated_string(tree, hf_tool, tvb, tool);
+        if (evidence)
+            add_generated_string(tree, hf_evidence, tvb, evidence);
     } else if (res->probe_in) {
         add_generated_uint(tree, hf_probe_in, tvb, res->probe_in);
     }
@@ -176,7 +188,7 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     } else {
         res = scan_state_lookup(pinfo->num);
     }
-    if (!res)
+    if (!res || !scan_state_shown(res))
         return 0;
 
     verdict v = scan_state_verdict(res->flow->port, whole_capture_seen);
@@ -188,7 +200,7 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     proto_item_set_generated(item);
     proto_item_append_text(item, ": %s", text);
     proto_tree *subtree = proto_item_add_subtree(item, ett_scantrace);
-    add_fields(subtree, tvb, res, v);
+    add_fields(subtree, tvb, pinfo->pool, res, v);
     char *message = wmem_strdup(pinfo->pool, text);
     message[0] = g_ascii_toupper(message[0]);
     add_expert(pinfo, item, res, message, whole_capture_seen);
@@ -209,11 +221,18 @@ static void scantrace_init(void)
 {
     ip_bytes_want(scantrace_handle,
                   proto_is_protocol_enabled(find_protocol_by_id(proto_scantrace)));
+    scan_state_options options = {
+        .fingerprint = pref_fingerprint,
+        .behaviour = pref_behaviour,
+        .thresholds = {pref_behaviour_ports, pref_behaviour_hosts, pref_behaviour_window},
+    };
+    scan_state_init(&options);
 }
 
 static void scantrace_cleanup(void)
 {
     ip_bytes_want(scantrace_handle, false);
+    scan_state_cleanup();
 }
 
 void proto_register_scantrace(void)
@@ -259,7 +278,12 @@ void proto_register_scantrace(void)
           "Time between the probe and this reply", HFILL}},
         {&hf_tool,
          {"Tool", "scantrace.tool", FT_STRING, BASE_NONE, NULL, 0x0,
-          "The scanner that sent the probe", HFILL}},
+          "The scanner that sent the probe: scantrace (its tag), nmap, masscan, zmap (their "
+          "fingerprints), or unknown (a scan found by behaviour alone)",
+          HFILL}},
+        {&hf_evidence,
+         {"Evidence", "scantrace.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Why an untagged packet is taken for a probe, and of that tool", HFILL}},
         {&hf_host,
          {"Host", "scantrace.host", FT_STRING, BASE_NONE, NULL, 0x0,
           "Host discovery: whether the probed host is up or down (the reason is "
@@ -300,6 +324,30 @@ void proto_register_scantrace(void)
                                    "Prefix the Info column of probes, replies and teardowns "
                                    "with what they are and their port's verdict",
                                    &pref_info_column);
+    prefs_register_bool_preference(
+        prefs, "fingerprint", "Recognise nmap, masscan and zmap",
+        "Take untagged packets shaped as nmap's, masscan's or zmap's probes (window, options, "
+        "IP ID, TTL, payload) for probes, named by scantrace.tool with scantrace.evidence",
+        &pref_fingerprint);
+    prefs_register_bool_preference(
+        prefs, "behaviour", "Recognise unknown scanners by behaviour",
+        "Call a source a scanner once its connection attempts or datagrams fail (refused, "
+        "unreachable, unanswered, or ended right after the handshake without data) on many ports "
+        "of one host or on one port of many hosts, and label all its attempts as probes. On a "
+        "single pass (tshark without -2) the attempts before the threshold stay unlabelled.",
+        &pref_behaviour);
+    prefs_register_uint_preference(prefs, "behaviour_ports", "Port scan threshold",
+                                   "Ports of one host with failed attempts that make a source "
+                                   "a scanner (Zeek's Scan::port_scan_threshold is 15; 0: never)",
+                                   10, &pref_behaviour_ports);
+    prefs_register_uint_preference(prefs, "behaviour_hosts", "Address sweep threshold",
+                                   "Hosts with failed attempts on one port that make a source a "
+                                   "scanner (Zeek's Scan::addr_scan_threshold is 25; 0: never)",
+                                   10, &pref_behaviour_hosts);
+    prefs_register_uint_preference(prefs, "behaviour_window", "Scan detection window (s)",
+                                   "Failed attempts count towards a threshold within this many "
+                                   "seconds from a source's first (Zeek: 300)",
+                                   10, &pref_behaviour_window);
 
     scantrace_handle = register_dissector("scantrace", dissect_scantrace, proto_scantrace);
     scantrace_tap = register_tap(PORT_TABLE_TAP);

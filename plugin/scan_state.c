@@ -3,6 +3,7 @@
 #include <epan/wmem_scopes.h>
 
 #include "arp.h"
+#include "fingerprint.h"
 #include "tool.h"
 
 /* How many scans may share one probe flow (a rescan from the same source port,
@@ -12,6 +13,8 @@
 typedef struct port_key {
     const scan_type *type;
     uint32_t scan_id;
+    uint32_t scanner;
+    bool suspected;
     uint32_t target;
     uint8_t proto;
     uint16_t port;
@@ -20,6 +23,12 @@ typedef struct port_key {
 static wmem_map_t *flows;  /* packet_flow -> probe_flow_record chain */
 static wmem_map_t *ports;  /* port_key -> port_record */
 static wmem_map_t *frames; /* frame number -> frame_result */
+/* nmap's host discovery: (scanner, target) -> the ICMP query and TCP probes it
+ * sent the target (nmap_ping). */
+static wmem_map_t *nmap_pings;
+
+static scan_state_options options;
+static behaviour *suspects; /* the behaviour of every source of suspected probes */
 
 static guint mix(guint h, guint32 v)
 {
@@ -46,6 +55,7 @@ static guint port_hash(gconstpointer key)
     const port_key *k = key;
     guint h = g_direct_hash(k->type);
     h = mix(h, k->scan_id);
+    h = mix(h, k->scanner);
     h = mix(h, k->target);
     return mix(h, ((guint32)k->proto << 16) | k->port);
 }
@@ -53,8 +63,9 @@ static guint port_hash(gconstpointer key)
 static gboolean port_equal(gconstpointer a, gconstpointer b)
 {
     const port_key *x = a, *y = b;
-    return x->type == y->type && x->scan_id == y->scan_id && x->target == y->target &&
-           x->proto == y->proto && x->port == y->port;
+    return x->type == y->type && x->scan_id == y->scan_id && x->scanner == y->scanner &&
+           x->suspected == y->suspected && x->target == y->target && x->proto == y->proto &&
+           x->port == y->port;
 }
 
 const char *scan_state_proto_name(uint8_t proto)
@@ -79,17 +90,36 @@ void scan_state_register(void)
     ports = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
     frames =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    nmap_pings =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
 }
 
-static port_record *port_get(const scan_type *type, uint32_t scan_id, const packet_flow *flow)
+void scan_state_init(const scan_state_options *opt)
 {
-    port_key key = {type, scan_id, flow->dst, flow->proto, flow->dport};
+    options = *opt;
+    behaviour_free(suspects);
+    suspects = options.behaviour ? behaviour_new() : NULL;
+}
+
+void scan_state_cleanup(void)
+{
+    behaviour_free(suspects);
+    suspects = NULL;
+}
+
+/* scanner: 0 for our own probes, whose scan id tells scans apart. suspected: a
+ * suspected scan is kept apart from a fingerprinted one of the same source. */
+static port_record *port_get(const scan_type *type, uint32_t scan_id, uint32_t scanner,
+                             bool suspected, const packet_flow *flow)
+{
+    port_key key = {type, scan_id, scanner, suspected, flow->dst, flow->proto, flow->dport};
     port_record *port = wmem_map_lookup(ports, &key);
     if (port)
         return port;
     port = wmem_new0(wmem_file_scope(), port_record);
     port->type = type;
     port->scan_id = scan_id;
+    port->scanner = scanner;
     port->target = flow->dst;
     port->proto = flow->proto;
     port->port = flow->dport;
@@ -131,7 +161,7 @@ static frame_result *result_new(uint32_t frame, frame_role role, probe_flow_reco
 static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const packet_flow *flow,
                                      const scan_type *type, const probe_tag *tag, const char *tool)
 {
-    port_record *port = port_get(type, tag->scan_id, flow);
+    port_record *port = port_get(type, tag->scan_id, 0, false, flow);
     probe_flow_record *rec = flow_get(flow, port);
     if (!rec)
         return NULL;
@@ -154,9 +184,217 @@ static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const
     return res;
 }
 
+static double seconds(const nstime_t *t)
+{
+    return (double)t->secs + t->nsecs / 1e9;
+}
+
+static bool unicast(uint32_t addr)
+{
+    return addr != 0 && addr < 0xe0000000u; /* not 0.0.0.0, multicast or broadcast */
+}
+
+/* A probe without our tag names none of its tries: each transmission to the
+ * port is the next try, whatever flow it takes (nmap retries from the next
+ * source port, a kernel on the same flow), and its own sequence number, IP ID or
+ * ICMP id stand in for the cookie its replies bring back. */
+static frame_result *add_untagged_probe(uint32_t frame, const nstime_t *when,
+                                        const packet_view *pkt, const scan_type *type,
+                                        behaviour_source *suspect)
+{
+    port_record *port = port_get(type, 0, pkt->flow.src, suspect != NULL, &pkt->flow);
+    port->untagged = true;
+    port->suspect = suspect;
+    probe_flow_record *rec = flow_get(&pkt->flow, port);
+    if (!rec)
+        return NULL;
+    unsigned slot = MIN(port->tries, COOKIE_MAX_TRIES - 1);
+    port->tries++;
+    frame_result *res = result_new(frame, ROLE_PROBE, rec, slot);
+    if (rec->probe_frame[slot]) {
+        res->duplicate_of = rec->probe_frame[slot];
+    } else {
+        rec->probe_frame[slot] = frame;
+        rec->probe_time[slot] = *when;
+    }
+    rec->reply_cookie[slot] = fingerprint_reply_cookie(type, pkt);
+    rec->quote_cookie[slot] = fingerprint_quote_cookie(pkt);
+    rec->latest_try = slot;
+    port->probes++;
+    return res;
+}
+
+/* nmap's host discovery sends each target an ICMP echo, a SYN to 443, an ACK to
+ * 80 and an ICMP timestamp request back to back, the two TCP probes from one
+ * source port (retries from the next ones); its port scan later uses source
+ * ports 256 further on. A SYN or ACK shaped by nmap is a discovery probe when it
+ * follows nmap's ICMP query to the same host so, or uses those source ports. */
+#define NMAP_PING_SECONDS 2.0
+
+typedef struct nmap_ping {
+    packet_flow hosts; /* scanner and target, ports 0 */
+    nstime_t when;     /* the latest ICMP query */
+    uint16_t sport;    /* the TCP discovery probes' first source port; 0 before */
+} nmap_ping;
+
+static packet_flow host_pair(const packet_flow *flow)
+{
+    return (packet_flow){.src = flow->src, .dst = flow->dst};
+}
+
+static void nmap_ping_seen(const packet_view *pkt, const nstime_t *when)
+{
+    packet_flow hosts = host_pair(&pkt->flow);
+    nmap_ping *ping = wmem_map_lookup(nmap_pings, &hosts);
+    if (!ping) {
+        ping = wmem_new0(wmem_file_scope(), nmap_ping);
+        ping->hosts = hosts;
+        wmem_map_insert(nmap_pings, &ping->hosts, ping);
+    } else if (seconds(when) - seconds(&ping->when) > NMAP_PING_SECONDS) {
+        ping->sport = 0; /* a new round of discovery */
+    }
+    ping->when = *when;
+}
+
+static bool nmap_discovery(const packet_view *pkt, const nstime_t *when)
+{
+    packet_flow hosts = host_pair(&pkt->flow);
+    nmap_ping *ping = wmem_map_lookup(nmap_pings, &hosts);
+    if (!ping)
+        return false;
+    if (ping->sport)
+        return (uint16_t)(pkt->flow.sport - ping->sport) < COOKIE_MAX_TRIES;
+    bool default_probe = (pkt->tcp_flags == TCP_SYN && pkt->flow.dport == 443) ||
+                         (pkt->tcp_flags == TCP_ACK && pkt->flow.dport == 80);
+    if (!default_probe || seconds(when) - seconds(&ping->when) > NMAP_PING_SECONDS)
+        return false;
+    ping->sport = pkt->flow.sport;
+    return true;
+}
+
+static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *when,
+                                             const packet_view *pkt, fingerprint *fp)
+{
+    if (fp->may_be_discovery && nmap_discovery(pkt, when))
+        fingerprint_as_discovery(fp);
+    if (fp->type == &ping_echo || fp->type == &ping_timestamp)
+        nmap_ping_seen(pkt, when);
+    frame_result *res = add_untagged_probe(frame, when, pkt, fp->type, NULL);
+    if (res) {
+        res->tool = fp->tool;
+        res->evidence = wmem_strdup(wmem_file_scope(), fp->evidence);
+    }
+    return res;
+}
+
+/* nmap sends a UDP port each of its requests for it in one try, from one source
+ * port: a datagram on the flow of a fingerprinted probe is one of its probes
+ * too, whatever its payload. */
+static const frame_result *add_follow_up(uint32_t frame, const nstime_t *when,
+                                         const packet_view *pkt)
+{
+    if (pkt->flow.proto != PACKET_UDP)
+        return NULL;
+    unsigned n = 0;
+    for (probe_flow_record *rec = wmem_map_lookup(flows, &pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
+         rec = rec->next, n++) {
+        if (!rec->port->untagged || rec->port->suspect || rec->port->type != &scan_udp)
+            continue;
+        const frame_result *first = scan_state_lookup(rec->probe_frame[rec->latest_try]);
+        frame_result *res = add_untagged_probe(frame, when, pkt, rec->port->type, NULL);
+        if (res && first) {
+            res->tool = first->tool;
+            res->evidence = first->evidence;
+        }
+        return res;
+    }
+    return NULL;
+}
+
+/* Counts a suspected attempt as failed, once. */
+static void suspect_failed(probe_flow_record *rec, const nstime_t *when, behaviour_failure why)
+{
+    const port_record *port = rec->port;
+    if (rec->failed)
+        return;
+    rec->failed = true;
+    behaviour_failed(suspects, port->suspect, port->target, port->proto, port->port, seconds(when),
+                     why, &options.thresholds);
+}
+
+/* Any other attempt (a SYN, a UDP datagram) is a suspected probe: kept, and
+ * shown once its source turns out to scan. A kernel's SYN (DF, a full option
+ * list) is judged as a connect scan's, a raw one as a SYN scan's. */
+static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, const packet_view *pkt)
+{
+    const scan_type *type;
+    if (!suspects || !unicast(pkt->flow.dst) || !unicast(pkt->flow.src))
+        return NULL;
+    if (pkt->flow.proto == PACKET_TCP &&
+        (pkt->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN)
+        type = pkt->df || pkt->tcp_options_len > 4 ? &scan_connect : &scan_syn;
+    else if (pkt->flow.proto == PACKET_UDP)
+        type = &scan_udp;
+    else
+        return NULL;
+    unsigned n = 0;
+    for (probe_flow_record *rec = wmem_map_lookup(flows, &pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
+         rec = rec->next, n++) {
+        if (!rec->port->suspect || rec->port->type != type)
+            continue;
+        /* The same flow again: after an answer, the client talking on (UDP); else
+         * the attempt retried, unanswered. */
+        if (rec->conversation)
+            return NULL;
+        if (rec->accepted) {
+            rec->conversation = true;
+            return NULL;
+        }
+        suspect_failed(rec, when, FAILURE_UNANSWERED);
+        break;
+    }
+    behaviour_source *src = behaviour_source_get(suspects, pkt->flow.src);
+    return src ? add_untagged_probe(frame, when, pkt, type, src) : NULL;
+}
+
+/* The client's side of a suspected attempt after its SYN: a byte of data makes it
+ * a conversation; an end without one, after the target accepted, a failure.
+ * false: the packet is no part of a scan. */
+static bool suspect_client(probe_flow_record *rec, const packet_view *pkt, const nstime_t *when)
+{
+    if (rec->conversation)
+        return false;
+    if (pkt->payload_len > 0) {
+        rec->conversation = true;
+        return false;
+    }
+    if ((pkt->tcp_flags & (TCP_RST | TCP_FIN)) && rec->accepted)
+        suspect_failed(rec, when,
+                       (pkt->tcp_flags & TCP_RST) ? FAILURE_ABORTED_RESET : FAILURE_ABORTED);
+    return true;
+}
+
+/* The target's answer to a suspected attempt. false: no part of a scan. */
+static bool suspect_reply(probe_flow_record *rec, const packet_view *pkt, const nstime_t *when)
+{
+    if (rec->conversation)
+        return false;
+    if (pkt->has_quote) {
+        bool refused = pkt->icmp_type == ICMP_UNREACH && pkt->icmp_code == 3;
+        suspect_failed(rec, when, refused ? FAILURE_REFUSED : FAILURE_UNREACHABLE);
+    } else if (pkt->flow.proto == PACKET_TCP && (pkt->tcp_flags & TCP_RST)) {
+        suspect_failed(rec, when, FAILURE_REFUSED);
+    } else if (pkt->flow.proto == PACKET_UDP ||
+               (pkt->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+        rec->accepted = true;
+    }
+    return true;
+}
+
 /* A packet on a probe's own flow that ends what the probe opened. When several
  * scans used the flow, the one active last is meant. */
-static const frame_result *add_teardown(uint32_t frame, const packet_view *pkt)
+static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
+                                        const packet_view *pkt)
 {
     probe_flow_record *best = NULL;
     unsigned n = 0;
@@ -165,6 +403,8 @@ static const frame_result *add_teardown(uint32_t frame, const packet_view *pkt)
         if (scan_is_teardown(rec->port->type, pkt) && (!best || rec->last_frame > best->last_frame))
             best = rec;
     if (!best)
+        return NULL;
+    if (best->port->suspect && !suspect_client(best, pkt, when))
         return NULL;
     unsigned slot = best->reply_frame[best->replied_try] ? best->replied_try : best->latest_try;
     frame_result *res = result_new(frame, ROLE_TEARDOWN, best, slot);
@@ -205,6 +445,25 @@ static const frame_result *attribute_reply(uint32_t frame, const nstime_t *when,
     return res;
 }
 
+/* The try of an untagged probe that a reply answers: the one whose own numbers
+ * it brings back, or, when only its flow ties it, the latest. */
+static bool untagged_try(const probe_flow_record *rec, const packet_view *pkt, reply_match match,
+                         uint32_t cookie, unsigned *slot)
+{
+    *slot = rec->latest_try;
+    /* A UDP reply's echoed request id is our own payloads' cookie, not theirs. */
+    if (match != REPLY_COOKIE || (pkt->flow.proto == PACKET_UDP && !pkt->has_quote))
+        return true;
+    const uint32_t *want = pkt->has_quote ? rec->quote_cookie : rec->reply_cookie;
+    for (unsigned i = rec->latest_try + 1; i-- > 0;) {
+        if (rec->probe_frame[i] && want[i] == cookie) {
+            *slot = i;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Asks each scan and ping type whether pkt answers one of its probes, then checks
  * the cookie against each scan seen probing that flow. */
 static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const packet_view *pkt)
@@ -226,9 +485,15 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                     continue;
                 seen = rec;
                 unsigned slot = rec->latest_try;
-                if (match == REPLY_COOKIE &&
-                    !cookie_check(rec->port->scan_id, &probe_flow, cookie, &slot))
+                if (rec->port->untagged) {
+                    if (!untagged_try(rec, pkt, match, cookie, &slot))
+                        continue;
+                    if (rec->port->suspect && !suspect_reply(rec, pkt, when))
+                        return NULL;
+                } else if (match == REPLY_COOKIE &&
+                           !cookie_check(rec->port->scan_id, &probe_flow, cookie, &slot)) {
                     continue;
+                }
                 verdict said;
                 bool says = type->judge(pkt, &said);
                 return attribute_reply(frame, when, says ? &said : NULL, rec,
@@ -251,12 +516,36 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
     /* A service that echoes its request (UDP echo, say) sends our tag back: a
      * tagged packet travelling against a known probe flow is a reply. */
     packet_flow back = packet_flow_reverse(&pkt->flow);
-    if (type && !wmem_map_lookup(flows, &back))
+    bool against_probe = wmem_map_lookup(flows, &back) != NULL;
+    if (type && !against_probe)
         return add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag));
-    const frame_result *res = add_teardown(frame, pkt);
+    fingerprint fp;
+    if (!type && options.fingerprint && !against_probe && fingerprint_probe(pkt, &fp))
+        return add_fingerprinted(frame, when, pkt, &fp);
+    const frame_result *res = add_teardown(frame, when, pkt);
     if (res)
         return res;
-    return add_reply(frame, when, pkt);
+    res = add_reply(frame, when, pkt);
+    if (res || type || against_probe)
+        return res;
+    res = add_follow_up(frame, when, pkt);
+    return res ? res : add_suspect(frame, when, pkt);
+}
+
+bool scan_state_shown(const frame_result *res)
+{
+    const probe_flow_record *rec = res->flow;
+    return !rec->port->suspect || (behaviour_is_scanner(rec->port->suspect) && !rec->conversation);
+}
+
+const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
+                            const char **evidence)
+{
+    const port_record *port = probe->flow->port;
+    if (port->suspect)
+        return tool_of_suspect(port->type, port->suspect, pool, evidence);
+    *evidence = probe->evidence;
+    return probe->tool;
 }
 
 const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp)

@@ -7,9 +7,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <epan/wmem_scopes.h>
 #include <wsutil/nstime.h>
 
 #include "arp.h"
+#include "behaviour.h"
 #include "cookie.h"
 #include "packet.h"
 #include "scan_type.h"
@@ -24,11 +26,22 @@ typedef enum frame_role {
 
 /* One port of one scan: the unit a verdict is about. For a host discovery type
  * (type->discovery) the verdict is about the host, and the port is the probe's
- * destination port (0 for ICMP). */
+ * destination port (0 for ICMP).
+ *
+ * Probes without our tag (another tool's) have no scan id: their source tells
+ * their scans apart, and they come in two kinds. A fingerprinted probe is one
+ * from the moment it is seen. A suspected one is any other attempt (a kernel's
+ * SYN, a UDP datagram) by a source not yet known to scan: it is recorded like a
+ * probe, but shown only once behaviour.c calls its source a scanner, and never
+ * when it turns out to be an ordinary conversation. */
 typedef struct port_record {
     const scan_type *type;
     uint32_t scan_id;
-    uint32_t target; /* host order */
+    uint32_t scanner;          /* untagged probes: their source (host order); 0 for ours */
+    bool untagged;             /* nothing names the tries: they are numbered as seen */
+    behaviour_source *suspect; /* suspected probes: their source's behaviour */
+    unsigned tries;            /* untagged probes: transmissions seen */
+    uint32_t target;           /* host order */
     uint8_t proto;
     uint16_t port;
     unsigned probes;    /* probe frames, retransmissions included */
@@ -49,14 +62,23 @@ typedef struct probe_flow_record {
     unsigned latest_try;                    /* the try sent last */
     unsigned replied_try;                   /* the try answered last */
     uint32_t last_frame;                    /* the latest frame on this flow */
-    struct probe_flow_record *next;         /* other scans that used the same flow */
+    /* Untagged probes: what a direct reply to each try brings back in place of
+     * a cookie, and what an ICMP error quoting it does (fingerprint.h). */
+    uint32_t reply_cookie[COOKIE_MAX_TRIES];
+    uint32_t quote_cookie[COOKIE_MAX_TRIES];
+    /* Suspected probes: what became of the attempt. */
+    bool accepted;                  /* the target accepted the connection (SYN-ACK), or answered */
+    bool conversation;              /* the client went on talking: ordinary traffic, never shown */
+    bool failed;                    /* counted as a failed attempt of its source */
+    struct probe_flow_record *next; /* other scans that used the same flow */
 } probe_flow_record;
 
 typedef struct frame_result {
     frame_role role;
     probe_flow_record *flow;
     unsigned try_no;
-    const char *tool;      /* probes: who sent it */
+    const char *tool;      /* probes: who sent it; NULL for suspected ones (scan_state_tool()) */
+    const char *evidence;  /* fingerprinted probes: why tool names that tool */
     uint32_t duplicate_of; /* a probe or reply seen before for the same try */
     uint32_t probe_in;     /* replies and teardowns: the probe they answer or end */
     bool has_rtt;          /* replies: the time since that probe */
@@ -70,6 +92,29 @@ const char *scan_state_proto_name(uint8_t proto);
 
 /* Creates the tables; they empty themselves whenever a capture file is closed. */
 void scan_state_register(void);
+
+/* How untagged probes are found: the preferences of that name. */
+typedef struct scan_state_options {
+    bool fingerprint; /* nmap's, masscan's and zmap's probes, by fingerprint.c */
+    bool behaviour;   /* any other scanner, by behaviour.c */
+    behaviour_config thresholds;
+} scan_state_options;
+
+/* Per capture file, before its first frame (an init routine), and after its
+ * last (a cleanup routine); options take effect from the next file or
+ * redissection. */
+void scan_state_init(const scan_state_options *options);
+void scan_state_cleanup(void);
+
+/* Whether what the first pass found about the frame is to be shown: a suspected
+ * probe's frames only once its source is known to scan, and never those of a
+ * conversation. */
+bool scan_state_shown(const frame_result *res);
+
+/* Who sent a probe, and why we think so (NULL when nothing tells: our tag, or
+ * no tool at all). Suspected probes: the source's behaviour, in pool. */
+const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
+                            const char **evidence);
 
 /* First pass: records the frame and returns what it is to the scan, or NULL. */
 const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const packet_view *pkt);

@@ -4,8 +4,26 @@
 
 const char *tool_name(const packet_view *pkt, const probe_tag *tag)
 {
-    (void)pkt; /* the fingerprints of untagged scanners will read it */
+    (void)pkt; /* untagged probes are named by their fingerprint */
     if (tag)
         return "scantrace";
     return NULL;
+}
+
+const char *tool_of_suspect(const scan_type *type, const behaviour_source *src,
+                            wmem_allocator_t *pool, const char **evidence)
+{
+    /* nmap's connect scan sets SO_LINGER to 0 and closes each connection as soon
+     * as it is made, so the kernel resets it without a byte sent; a client that
+     * wants the connection talks, and one that gives up closes with a FIN. */
+    if (type == &scan_connect && behaviour_resets_after_handshake(src)) {
+        *evidence = wmem_strdup_printf(pool,
+                                       "%s; connections reset right after the handshake, no "
+                                       "byte sent: nmap -sT",
+                                       behaviour_evidence(src));
+        return "nmap";
+    }
+    *evidence =
+        wmem_strdup_printf(pool, "%s; no fingerprint matches: unknown", behaviour_evidence(src));
+    return "unknown";
 }

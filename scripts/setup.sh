@@ -10,6 +10,8 @@ SCANTRACE_PACKAGES=(
     cmake gcc clang make pkg-config
     libglib2.0-dev libpcap-dev libwireshark-dev wireshark-dev tshark
     iproute2 nftables util-linux libxml2-utils nmap
+    # Other tools' scans, and ordinary traffic, for the plugin_foreign_* tests.
+    masscan zmap curl openssl openssh-client openssh-server bind9-dnsutils python3
 )
 
 setup_packages() {

@@ -16,7 +16,7 @@ SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}"
 
 FIELDS=(frame.number scantrace.role scantrace.target scantrace.port scantrace.proto
     scantrace.scan scantrace.verdict scantrace.reason scantrace.scan_id scantrace.try
-    scantrace.response_in scantrace.probe_in scantrace.rtt scantrace.tool)
+    scantrace.response_in scantrace.probe_in scantrace.rtt scantrace.tool scantrace.evidence)
 
 fields_of() { # CAPTURE FIELD...
     local capture=$1 args=() f

@@ -1,0 +1,149 @@
+#include "behaviour.h"
+
+#include <stdio.h>
+
+#include <glib.h>
+
+/* Bounds on what a hostile or huge capture can make us keep: sources, and failed
+ * (host, port) pairs over all of them. Past either, new ones are not counted. */
+#define MAX_SOURCES  (1u << 20)
+#define MAX_FAILURES (1u << 22)
+
+#define EVIDENCE_LEN 128
+
+struct behaviour {
+    GHashTable *sources; /* source address -> behaviour_source */
+    unsigned failures;   /* entries in every source's failed set */
+};
+
+struct behaviour_source {
+    uint32_t addr;
+    bool scanner;
+    bool resets_after_handshake;
+    double window_start;
+    /* Created at the first failure: most sources never fail. */
+    GHashTable *failed;          /* target << 24 | proto << 16 | port, deduplicated */
+    GHashTable *ports_of_target; /* target -> distinct failed ports */
+    GHashTable *hosts_of_port;   /* proto << 16 | port -> distinct failed targets */
+    char evidence[EVIDENCE_LEN];
+};
+
+static void source_clear(behaviour *b, behaviour_source *s)
+{
+    if (!s->failed)
+        return;
+    unsigned n = g_hash_table_size(s->failed);
+    b->failures = b->failures > n ? b->failures - n : 0;
+    g_hash_table_remove_all(s->failed);
+    g_hash_table_remove_all(s->ports_of_target);
+    g_hash_table_remove_all(s->hosts_of_port);
+}
+
+static void source_free(gpointer data)
+{
+    behaviour_source *s = data;
+    if (s->failed) {
+        g_hash_table_destroy(s->failed);
+        g_hash_table_destroy(s->ports_of_target);
+        g_hash_table_destroy(s->hosts_of_port);
+    }
+    g_free(s);
+}
+
+behaviour *behaviour_new(void)
+{
+    behaviour *b = g_new0(behaviour, 1);
+    b->sources = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, source_free);
+    return b;
+}
+
+void behaviour_free(behaviour *b)
+{
+    if (!b)
+        return;
+    g_hash_table_destroy(b->sources);
+    g_free(b);
+}
+
+behaviour_source *behaviour_source_get(behaviour *b, uint32_t src)
+{
+    behaviour_source *s = g_hash_table_lookup(b->sources, GUINT_TO_POINTER(src));
+    if (s || g_hash_table_size(b->sources) >= MAX_SOURCES)
+        return s;
+    s = g_new0(behaviour_source, 1);
+    s->addr = src;
+    g_hash_table_insert(b->sources, GUINT_TO_POINTER(src), s);
+    return s;
+}
+
+/* Adds one to the count under key; returns the new count. */
+static unsigned count_up(GHashTable *counts, guint key)
+{
+    unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(counts, GUINT_TO_POINTER(key))) + 1;
+    g_hash_table_insert(counts, GUINT_TO_POINTER(key), GUINT_TO_POINTER(n));
+    return n;
+}
+
+static const char *proto_name(uint8_t proto)
+{
+    return proto == 17 ? "udp" : "tcp";
+}
+
+void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_t proto,
+                      uint16_t port, double when, behaviour_failure why,
+                      const behaviour_config *cfg)
+{
+    if (!s)
+        return;
+    if (why == FAILURE_ABORTED_RESET)
+        s->resets_after_handshake = true;
+    if (s->scanner)
+        return;
+    if (!s->failed) {
+        s->failed = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+        s->ports_of_target = g_hash_table_new(g_direct_hash, g_direct_equal);
+        s->hosts_of_port = g_hash_table_new(g_direct_hash, g_direct_equal);
+        s->window_start = when;
+    }
+    if (when - s->window_start > cfg->window || when < s->window_start) {
+        source_clear(b, s);
+        s->window_start = when;
+    }
+    gint64 key = (gint64)target << 24 | (gint64)proto << 16 | port;
+    if (g_hash_table_contains(s->failed, &key) || b->failures >= MAX_FAILURES)
+        return;
+    g_hash_table_add(s->failed, g_memdup2(&key, sizeof key));
+    b->failures++;
+    unsigned ports = count_up(s->ports_of_target, target);
+    unsigned hosts = count_up(s->hosts_of_port, (guint)proto << 16 | port);
+    if (cfg->port_threshold && ports >= cfg->port_threshold) {
+        s->scanner = true;
+        snprintf(s->evidence, sizeof s->evidence,
+                 "port scan: failed attempts on %u ports of %u.%u.%u.%u within %u s "
+                 "(threshold %u)",
+                 ports, target >> 24, (target >> 16) & 0xff, (target >> 8) & 0xff, target & 0xff,
+                 cfg->window, cfg->port_threshold);
+    } else if (cfg->host_threshold && hosts >= cfg->host_threshold) {
+        s->scanner = true;
+        snprintf(s->evidence, sizeof s->evidence,
+                 "address sweep: failed attempts on %u hosts at %u/%s within %u s (threshold %u)",
+                 hosts, port, proto_name(proto), cfg->window, cfg->host_threshold);
+    }
+    if (s->scanner)
+        source_clear(b, s); /* what made it a scanner is in the evidence */
+}
+
+bool behaviour_is_scanner(const behaviour_source *s)
+{
+    return s && s->scanner;
+}
+
+const char *behaviour_evidence(const behaviour_source *s)
+{
+    return s && s->scanner ? s->evidence : "";
+}
+
+bool behaviour_resets_after_handshake(const behaviour_source *s)
+{
+    return s && s->resets_after_handshake;
+}

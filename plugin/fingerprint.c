@@ -1,0 +1,365 @@
+#include "fingerprint.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* nmap sends raw probes with a TTL drawn from 37-59 unless --ttl is given; a
+ * kernel starts at 64, 128 or 255. */
+#define NMAP_TTL_MAX 59
+/* masscan and zmap send with TTL 255 (their templates' MAXTTL); anything above
+ * 128 left a sender that starts at 255. */
+#define TTL_255_MIN 129
+/* zmap's IP ID, fixed in its packet templates. */
+#define ZMAP_IP_ID 54321
+/* zmap's SYN template has the largest window. */
+#define ZMAP_WINDOW 65535
+
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef struct tcp_options {
+    unsigned count; /* options other than NOP and end-of-list */
+    bool mss, timestamp, malformed;
+    uint16_t mss_value;
+} tcp_options;
+
+static tcp_options read_options(const uint8_t *p, size_t len)
+{
+    enum { END = 0, NOP = 1, MSS = 2, TIMESTAMP = 8 };
+    tcp_options o = {0};
+    size_t i = 0;
+    while (i < len) {
+        uint8_t kind = p[i];
+        if (kind == END)
+            break;
+        if (kind == NOP) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || p[i + 1] < 2 || p[i + 1] > len - i) {
+            o.malformed = true;
+            break;
+        }
+        uint8_t olen = p[i + 1];
+        o.count++;
+        if (kind == MSS && olen == 4) {
+            o.mss = true;
+            o.mss_value = get_be16(p + i + 2);
+        }
+        if (kind == TIMESTAMP)
+            o.timestamp = true;
+        i += olen;
+    }
+    return o;
+}
+
+static bool set(fingerprint *out, const char *tool, const scan_type *type, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static bool set(fingerprint *out, const char *tool, const scan_type *type, const char *format, ...)
+{
+    out->tool = tool;
+    out->type = type;
+    out->may_be_discovery = false;
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(out->evidence, sizeof out->evidence, format, ap);
+    va_end(ap);
+    return true;
+}
+
+static bool unicast(uint32_t addr)
+{
+    return addr != 0 && addr < 0xe0000000u; /* not 0.0.0.0, multicast or broadcast */
+}
+
+/* nmap's probe windows: 1024 today, a random one of these in older releases. */
+static bool nmap_window(uint16_t window)
+{
+    return window == 1024 || window == 2048 || window == 3072 || window == 4096;
+}
+
+static const scan_type *nmap_tcp_type(uint8_t flags, const char **option)
+{
+    switch (flags) {
+    case TCP_SYN:
+        *option = "-sS";
+        return &scan_syn;
+    case TCP_ACK:
+        *option = "-sA";
+        return &scan_ack;
+    case TCP_FIN:
+        *option = "-sF";
+        return &scan_fin;
+    case 0:
+        *option = "-sN";
+        return &scan_null;
+    case TCP_FIN | TCP_PSH | TCP_URG:
+        *option = "-sX";
+        return &scan_xmas;
+    default:
+        return NULL;
+    }
+}
+
+static bool fingerprint_tcp(const packet_view *pkt, fingerprint *out)
+{
+    if (pkt->payload_len != 0 || pkt->df)
+        return false;
+    tcp_options opt = read_options(pkt->tcp_options, pkt->tcp_options_len);
+    if (opt.malformed || opt.timestamp)
+        return false;
+    uint32_t dst = pkt->flow.dst;
+    uint16_t dport = pkt->flow.dport;
+    if (pkt->tcp_flags == TCP_SYN && pkt->ack == 0) {
+        /* masscan's tcp template: ip_id = ip_them ^ port_them ^ seqno. */
+        if ((uint16_t)(dst ^ dport ^ pkt->seq) == pkt->ip_id)
+            return set(out, "masscan", &scan_syn,
+                       "IP ID 0x%04x = low 16 bits of target ^ port ^ seq, TTL %u, window %u: "
+                       "masscan",
+                       pkt->ip_id, pkt->ttl, pkt->window);
+        if (pkt->window == ZMAP_WINDOW && (pkt->ip_id == ZMAP_IP_ID || pkt->ttl >= TTL_255_MIN)) {
+            if (pkt->ip_id == ZMAP_IP_ID)
+                return set(out, "zmap", &scan_syn, "IP ID 54321, TTL %u, window 65535: zmap",
+                           pkt->ttl);
+            return set(out, "zmap", &scan_syn, "TTL %u (sent as 255), window 65535: zmap",
+                       pkt->ttl);
+        }
+    }
+    const char *option = NULL;
+    const scan_type *type = nmap_tcp_type(pkt->tcp_flags, &option);
+    if (!type || !nmap_window(pkt->window) || pkt->ttl > NMAP_TTL_MAX)
+        return false;
+    if (type == &scan_syn) {
+        /* nmap's SYN probe has one option, MSS, and nothing else. */
+        if (pkt->ack != 0 || opt.count != 1 || !opt.mss || pkt->tcp_options_len != 4)
+            return false;
+        set(out, "nmap", type,
+            "window %u, sole option MSS %u, no DF, TTL %u (nmap: 37-59): nmap %s", pkt->window,
+            opt.mss_value, pkt->ttl, option);
+        out->may_be_discovery = true;
+        return true;
+    }
+    if (opt.count != 0 || pkt->tcp_options_len != 0)
+        return false;
+    if (type == &scan_ack) {
+        set(out, "nmap", type, "ACK, window %u, seq %u, no options, no DF, TTL %u: nmap %s",
+            pkt->window, pkt->seq, pkt->ttl, option);
+        out->may_be_discovery = true;
+        return true;
+    }
+    if (pkt->ack != 0)
+        return false;
+    return set(out, "nmap", type, "window %u, no options, no DF, TTL %u: nmap %s", pkt->window,
+               pkt->ttl, option);
+}
+
+typedef struct payload_sig {
+    const char *name;
+    const char *bytes;
+    size_t len;
+    bool whole; /* the payload is exactly these bytes, not just starts with them */
+} payload_sig;
+
+#define SIG(name, bytes, whole)                                                                    \
+    {                                                                                              \
+        name, bytes, sizeof bytes - 1, whole                                                       \
+    }
+
+/* The requests nmap-payloads holds for the ports a UDP scan finds most often. */
+static const payload_sig nmap_payloads[] = {
+    SIG("DNS status request", "\0\0\x10\0\0\0\0\0\0\0\0\0", true),
+    SIG("DNS version.bind query",
+        "\x77\x77\x01\0\0\x01\0\0\0\0\0\0\x07version\x04"
+        "bind",
+        false),
+    SIG("TFTP read of r7tftp.txt", "\0\x01r7tftp.txt\0", false),
+    SIG("NTP request", "\xe3\0\x04\xfa\0\x01\0\0\0\x01\0\0", false),
+    SIG("NTP request", "\xd9\0\x0a\xfa\0\0\0\0\0\x01\x04\0", false),
+    SIG("SNMPv3 GetRequest", "\x30\x3a\x02\x01\x03\x30\x0f\x02\x02\x4a\x69", false),
+    SIG("SNMPv1 GetNextRequest",
+        "\x30\x1f\x02\x01\0\x04\x06public\xa1\x12\x02\x01\0\x02\x01\0\x02\x01\0\x30\x07\x30\x05"
+        "\x06\x01\0\x05\0",
+        true),
+    SIG("IKE main mode, initiator cookie 0011223344556677",
+        "\0\x11\x22\x33\x44\x55\x66\x77\0\0\0\0\0\0\0\0\x01\x10\x02\0", false),
+    SIG("SSDP M-SEARCH", "M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\n", false),
+};
+
+/* masscan's built-in UDP requests (templ-payloads.c). */
+static const payload_sig masscan_payloads[] = {
+    SIG("NTP MON_GETLIST_1 request", "\x17\0\x03\x2a\0\0\0\0", false),
+    SIG("SNMPv1 GetRequest", "\x30\x39\x02\x01\0\x04\x06public\xa0", false),
+    SIG("SSDP M-SEARCH", "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n", false),
+};
+
+static const payload_sig *find_payload(const payload_sig *sigs, size_t n, const uint8_t *payload,
+                                       size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        const payload_sig *s = &sigs[i];
+        if (len >= s->len && (!s->whole || len == s->len) && memcmp(payload, s->bytes, s->len) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* masscan's DNS request asks for version.bind (TXT, CHAOS) with its cookie in
+ * the id, and the IP ID is target ^ port ^ cookie: so id ^ IP ID gives away
+ * the target and port. */
+static bool masscan_dns(const packet_view *pkt)
+{
+    static const char question[] = "\x07version\x04"
+                                   "bind\0\0\x10\0\x03";
+    enum { HEADER = 12 };
+    const uint8_t *p = pkt->payload;
+    size_t len = pkt->payload_len;
+    return len >= HEADER + sizeof question - 1 &&
+           memcmp(p + HEADER, question, sizeof question - 1) == 0 &&
+           (uint16_t)(get_be16(p) ^ pkt->ip_id) == (uint16_t)(pkt->flow.dst ^ pkt->flow.dport);
+}
+
+static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
+{
+    if (pkt->df)
+        return false;
+    const uint8_t *p = pkt->payload;
+    size_t len = pkt->payload_len;
+    if (pkt->ttl >= TTL_255_MIN) {
+        if (pkt->ip_id == ZMAP_IP_ID)
+            return set(out, "zmap", &scan_udp, "IP ID 54321, TTL %u, no DF: zmap -M udp", pkt->ttl);
+        if (masscan_dns(pkt))
+            return set(out, "masscan", &scan_udp,
+                       "version.bind query whose id ^ IP ID = target ^ port, TTL %u: masscan",
+                       pkt->ttl);
+        if (len == 0)
+            return set(out, "masscan", &scan_udp, "empty datagram, TTL %u, no DF: masscan",
+                       pkt->ttl);
+        const payload_sig *sig =
+            find_payload(masscan_payloads, N_ELEMENTS(masscan_payloads), p, len);
+        if (sig)
+            return set(out, "masscan", &scan_udp, "%s, TTL %u, no DF: masscan", sig->name,
+                       pkt->ttl);
+        return false;
+    }
+    if (pkt->ttl > NMAP_TTL_MAX)
+        return false;
+    if (len == 0)
+        return set(out, "nmap", &scan_udp, "empty datagram, no DF, TTL %u (nmap: 37-59): nmap -sU",
+                   pkt->ttl);
+    const payload_sig *sig = find_payload(nmap_payloads, N_ELEMENTS(nmap_payloads), p, len);
+    if (sig)
+        return set(out, "nmap", &scan_udp, "%s (nmap-payloads), no DF, TTL %u: nmap -sU", sig->name,
+                   pkt->ttl);
+    return false;
+}
+
+static bool masscan_ping_data(const uint8_t *p, size_t len)
+{
+    /* The bytes 0x08-0x37 that follow the 8-byte timestamp of a Linux ping, but
+     * with no timestamp before them. */
+    enum { FIRST = 0x08, LAST = 0x37 };
+    if (len != LAST - FIRST + 1)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != FIRST + i)
+            return false;
+    return true;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != 0)
+            return false;
+    return true;
+}
+
+static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
+{
+    enum { TIMESTAMPS = 12 };
+    if (pkt->icmp_code != 0 || pkt->df)
+        return false;
+    const uint8_t *p = pkt->payload;
+    size_t len = pkt->payload_len;
+    if (pkt->icmp_type == ICMP_ECHO) {
+        if (masscan_ping_data(p, len))
+            return set(out, "masscan", &ping_echo,
+                       "echo data 08 09 .. 37 with no timestamp before it, TTL %u: masscan --ping",
+                       pkt->ttl);
+        if (pkt->ip_id == ZMAP_IP_ID && pkt->ttl >= TTL_255_MIN)
+            return set(out, "zmap", &ping_echo, "IP ID 54321, TTL %u: zmap -M icmp_echoscan",
+                       pkt->ttl);
+        if (len == 0 && pkt->ttl <= NMAP_TTL_MAX)
+            return set(out, "nmap", &ping_echo,
+                       "echo request without data, no DF, TTL %u (nmap: 37-59): nmap -PE",
+                       pkt->ttl);
+        return false;
+    }
+    if (pkt->icmp_type == ICMP_TIMESTAMP && len == TIMESTAMPS && all_zero(p, len) &&
+        pkt->ttl <= NMAP_TTL_MAX)
+        return set(out, "nmap", &ping_timestamp,
+                   "timestamp request with all timestamps zero, no DF, TTL %u: nmap -PP", pkt->ttl);
+    return false;
+}
+
+bool fingerprint_probe(const packet_view *pkt, fingerprint *out)
+{
+    if (!unicast(pkt->flow.dst) || !unicast(pkt->flow.src) || pkt->flow.src == pkt->flow.dst)
+        return false;
+    switch (pkt->flow.proto) {
+    case PACKET_TCP:
+        return fingerprint_tcp(pkt, out);
+    case PACKET_UDP:
+        return fingerprint_udp(pkt, out);
+    case PACKET_ICMP:
+        return fingerprint_icmp(pkt, out);
+    default:
+        return false;
+    }
+}
+
+const scan_type *fingerprint_discovery_type(const scan_type *type)
+{
+    if (type == &scan_syn)
+        return &ping_syn;
+    if (type == &scan_ack)
+        return &ping_ack;
+    return type;
+}
+
+void fingerprint_as_discovery(fingerprint *fp)
+{
+    if (!fp->may_be_discovery)
+        return;
+    fp->type = fingerprint_discovery_type(fp->type);
+    fp->may_be_discovery = false;
+    /* The evidence ends with the port scan's option, "-sS" or "-sA". */
+    size_t len = strlen(fp->evidence);
+    if (len >= 2 && fp->evidence[len - 2] == 's')
+        fp->evidence[len - 2] = 'P';
+}
+
+uint32_t fingerprint_reply_cookie(const scan_type *type, const packet_view *probe)
+{
+    switch (probe->flow.proto) {
+    case PACKET_TCP:
+        return (type->tcp_flags & TCP_ACK) ? probe->ack : probe->seq;
+    case PACKET_ICMP:
+        return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
+    default:
+        return probe->ip_id;
+    }
+}
+
+uint32_t fingerprint_quote_cookie(const packet_view *probe)
+{
+    switch (probe->flow.proto) {
+    case PACKET_TCP:
+        return probe->seq;
+    case PACKET_ICMP:
+        return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
+    default:
+        return probe->ip_id;
+    }
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Scans of other tools in captures/, no lab needed: on nmap's default SYN scan
+# (1000 ports) and its connect scan the plugin gives every port the verdict
+# nmap's own report gives it; the preferences switch fingerprinting and
+# behaviour off and move the threshold; and a scan found by behaviour is labelled
+# from its first probe with -2, but on a single pass only from the probe that
+# made its source a scanner on.
+# ok and bad always succeed, so "A && ok || bad" is an if-then-else.
+# shellcheck disable=SC2015
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/foreign.sh"
+CAPTURES=$SCANTRACE_SOURCE_DIR/captures
+
+fail=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fail=1; }
+check() { # WHAT WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then ok "$1"; else bad "$1"; fi
+}
+probes() { # CAPTURE TSHARK-ARGS...: the frames labelled probes
+    local capture=$1
+    shift
+    tshark_unpriv -r "$(tshark_file "$capture")" "$@" -Y 'scantrace.role == "probe"' \
+        -T fields -e frame.number
+}
+
+tshark_setup
+
+for name in nmap-default-syn nmap-connect; do
+    check "$name: the plugin gives every port nmap's verdict" \
+        <(nmap_verdicts "$CAPTURES/$name.xml") <(verdicts_from_capture "$CAPTURES/$name.pcapng")
+done
+
+# Preferences: each kind of recognition can be switched off on its own.
+for case in "masscan-syn fingerprint" "zmap-syn fingerprint" "nmap-connect behaviour"; do
+    read -r name pref <<<"$case"
+    on=$(probes "$CAPTURES/$name.pcapng" -2 | wc -l)
+    off=$(probes "$CAPTURES/$name.pcapng" -2 -o "scantrace.$pref:FALSE" | wc -l)
+    ((on > 0 && off == 0)) && ok "$name: $on probes, none with scantrace.$pref off" ||
+        bad "$name: $on probes, $off with scantrace.$pref off"
+done
+# Without fingerprints, nmap's 1000-port scan is still a port scan by behaviour:
+# the same verdicts, by the same rules, from an unknown tool.
+nofp=(-o scantrace.fingerprint:FALSE)
+check "nmap-default-syn without fingerprints: still nmap's verdicts" \
+    <(nmap_verdicts "$CAPTURES/nmap-default-syn.xml") \
+    <(verdicts_from_capture "$CAPTURES/nmap-default-syn.pcapng" "${nofp[@]}")
+tools=$(tshark_unpriv -r "$(tshark_file "$CAPTURES/nmap-default-syn.pcapng")" -2 "${nofp[@]}" \
+    -Y 'scantrace.role == "probe"' -T fields -e scantrace.tool -e scantrace.scan | sort -u)
+[[ $tools == "unknown"$'\t'"syn" ]] && ok "nmap-default-syn without fingerprints: tool unknown" ||
+    bad "nmap-default-syn without fingerprints: $tools"
+n=$(probes "$CAPTURES/nmap-default-syn.pcapng" -2 "${nofp[@]}" -o scantrace.behaviour:FALSE | wc -l)
+((n == 0)) && ok "nmap-default-syn: no probe with both off" || bad "nmap-default-syn: $n with both off"
+# The connect scan fails on 47 ports: a threshold above that finds nothing.
+n=$(probes "$CAPTURES/nmap-connect.pcapng" -2 -o scantrace.behaviour_ports:48 | wc -l)
+((n == 0)) && ok "nmap-connect: no probe with a port threshold of 48" ||
+    bad "nmap-connect: $n probes with a port threshold of 48"
+evidence=$(tshark_unpriv -r "$(tshark_file "$CAPTURES/nmap-connect.pcapng")" -2 \
+    -o scantrace.behaviour_ports:30 -Y 'scantrace.role == "probe"' -T fields -e scantrace.evidence |
+    head -1)
+[[ $evidence == "port scan: failed attempts on 30 ports of 10.201.0.2 within 300 s (threshold 30);"* ]] &&
+    ok "the threshold is the preference's: $evidence" || bad "evidence with threshold 30: $evidence"
+
+# One pass: a source is a scanner from its 15th failed port on; the probes
+# before that were dissected already, and stay unlabelled. -2 labels them all.
+two=$(probes "$CAPTURES/nmap-connect.pcapng" -2)
+one=$(probes "$CAPTURES/nmap-connect.pcapng")
+first=$(head -1 <<<"$one")
+if [[ -n $one && $(awk -v f="$first" '$1 >= f' <<<"$two") == "$one" ]] &&
+    (($(wc -l <<<"$one") < $(wc -l <<<"$two"))); then
+    ok "one pass labels $(wc -l <<<"$one") of $(wc -l <<<"$two") probes: all from frame $first on"
+else
+    bad "one pass: probes ${one//$'\n'/ }; with -2: ${two//$'\n'/ }"
+fi
+# Fingerprinted probes need no second pass.
+[[ $(probes "$CAPTURES/nmap-default-syn.pcapng") == $(probes "$CAPTURES/nmap-default-syn.pcapng" -2) ]] &&
+    ok "nmap-default-syn: one pass labels every probe" ||
+    bad "nmap-default-syn: one pass and -2 label different probes"
+
+((fail == 0)) && echo PASS
+exit $fail

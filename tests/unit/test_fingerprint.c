@@ -1,0 +1,278 @@
+/* The plugin's rules for probes that carry no tag: fingerprints of nmap, masscan
+ * and zmap on the bytes of real probes (IP header on, copied from captures made in
+ * the lab with nmap 7.93, masscan 1.3.2 and zmap 2.1.1), ordinary packets that
+ * must not match, and the behaviour rules that name unknown scanners. */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "behaviour.h"
+#include "fingerprint.h"
+#include "scan_type.h"
+
+static size_t unhex(const char *hex, uint8_t *out, size_t cap)
+{
+    size_t n = strlen(hex) / 2;
+    g_assert_cmpuint(n, <=, cap);
+    for (size_t i = 0; i < n; i++) {
+        unsigned byte;
+        g_assert_cmpint(sscanf(hex + 2 * i, "%2x", &byte), ==, 1);
+        out[i] = (uint8_t)byte;
+    }
+    return n;
+}
+
+static packet_view parse_hex(const char *hex, uint8_t *buf, size_t cap)
+{
+    packet_view v;
+    g_assert_true(packet_parse(buf, unhex(hex, buf, cap), &v));
+    return v;
+}
+
+static const struct {
+    const char *what;
+    const char *hex;
+    const char *tool;
+    const scan_type *type;
+    bool may_be_discovery;
+    const char *evidence; /* a part of the evidence string */
+} probes[] = {
+    {"nmap -sS",
+     "4500002cecb300002a068e840ac900010ac90002b0c100162753992800000000600204000d3f0000020405b4",
+     "nmap", &scan_syn, true, "sole option MSS 1460"},
+    {"nmap -sA", "450000282c63000029064fd90ac900010ac90002f2c8007100000000af4bcde45010040025d60000",
+     "nmap", &scan_ack, true, "seq 0"},
+    {"nmap -sF", "450000288cd400002c06ec670ac900010ac900029c57170cc39169c70000000050010400b5920000",
+     "nmap", &scan_fin, false, "nmap -sF"},
+    {"nmap -sN", "450000284c8f000039061fad0ac900010ac90002a7850d3d6bdededc000000005000040096d20000",
+     "nmap", &scan_null, false, "nmap -sN"},
+    {"nmap -sX", "450000289f9500002c06d9a60ac900010ac90002c8750017b0a38dcb00000000502904008f2b0000",
+     "nmap", &scan_xmas, false, "nmap -sX"},
+    {"nmap -sU, DNS status request to 69",
+     "45000028bec000003211b4700ac900010ac90002969e00450014434e000010000000000000000000", "nmap",
+     &scan_udp, false, "DNS status request"},
+    {"nmap -sU, version.bind to 53",
+     "4500003ac1d400003b11a84a0ac900010ac90002969e00350026b91d7777010000010000000000000776657273"
+     "696f6e0462696e640000100003",
+     "nmap", &scan_udp, false, "version.bind"},
+    {"nmap -sU, SNMPv1 to 161",
+     "4500003d79c800003a11f1530ac900010ac90002969e00a1002958af301f02010004067075626c6963a11202010"
+     "0020100020100300730050601000500",
+     "nmap", &scan_udp, false, "SNMPv1"},
+    {"nmap -PE", "4500001c539100002b0126bc0ac900010ac9000208004663b19c0000", "nmap", &ping_echo,
+     false, "without data"},
+    {"nmap -PP", "45000028812700003001f4190ac900010ac900020d00024bf0b40000000000000000000000000000",
+     "nmap", &ping_timestamp, false, "timestamps zero"},
+    {"masscan SYN",
+     "4500002868440000ff063df70ac900010ac90002d5c500175b8168510000000050020400fc9e0000", "masscan",
+     &scan_syn, false, "IP ID 0x6844"},
+    {"masscan DNS",
+     "4500003bccff0000ff11d91d0ac900010ac90002d87e0035002721caccc8012000010000000000000776657273"
+     "696f6e0462696e64000010000300",
+     "masscan", &scan_udp, false, "id ^ IP ID"},
+    {"masscan empty UDP", "4500001ccfc10000ff11d67a0ac900010ac90002d87e020200080fc9", "masscan",
+     &scan_udp, false, "empty datagram"},
+    {"masscan --ping",
+     "4500004c5cf60000ff0149260ac900010ac90002080080a74ab6419f08090a0b0c0d0e0f1011121314151617181"
+     "91a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637",
+     "masscan", &ping_echo, false, "08 09 .. 37"},
+    {"zmap SYN", "45000028d4310000ff06d2090ac900010ac9000288e4001629d28526000000005002ffff625b0000",
+     "zmap", &scan_syn, false, "IP ID 54321"},
+    {"zmap UDP", "45000021d4310000ff11d2050ac900010ac9000286690035000d000068656c6c6f", "zmap",
+     &scan_udp, false, "IP ID 54321"},
+    {"zmap echo",
+     "45000028d4310000ff01d20e0ac900010ac900020800f13b06c400000000000000000000000000000000", "zmap",
+     &ping_echo, false, "icmp_echoscan"},
+};
+
+static void test_probes(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(probes); i++) {
+        uint8_t buf[256];
+        packet_view v = parse_hex(probes[i].hex, buf, sizeof buf);
+        fingerprint fp;
+        g_test_message("%s", probes[i].what);
+        g_assert_true(fingerprint_probe(&v, &fp));
+        g_assert_cmpstr(fp.tool, ==, probes[i].tool);
+        g_assert_true(fp.type == probes[i].type);
+        g_assert_cmpint(fp.may_be_discovery, ==, probes[i].may_be_discovery);
+        g_assert_nonnull(strstr(fp.evidence, probes[i].evidence));
+    }
+}
+
+static const struct {
+    const char *what;
+    const char *hex;
+} ordinary[] = {
+    {"a kernel's SYN (nmap -sT)",
+     "4500003c4d7440004006d7b30ac900010ac900029a58170cf25036ec00000000a002faf015c30000020405b4040"
+     "2080ac0a33e6d000000000103030a"},
+    {"a kernel's ACK with timestamps",
+     "45000034a3fa4000400681350ac900010ac90002996e0016bc18d746242786f18010003f15bb00000101080a95"
+     "5000e9a3e61fb7"},
+    {"a kernel's RST",
+     "45000028000040004006253c0ac900010ac90002b0c1001627539929000000005004000028f80000"},
+    {"masscan's RST after a reply",
+     "4500002868470000ff063df40ac900010ac90002d5c500175b81685200000000500404b0fbeb0000"},
+    {"an SNMP reply from the target",
+     "45000058f2084000401132f80ac900020ac9000100a1969e004415ea303a020103300f02024a69020300ffe3040"
+     "1040201030410300e0400020100020100040004000400301204000400a00c020237f00201000201003000"},
+    /* A Linux ping: DF, 56 bytes of data starting with a timestamp. */
+    {"ping from Linux",
+     "4500005412344000400100000ac900010ac90002080000000001000167a2b3c40000000000010203101112131415"
+     "161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637"},
+    /* A DNS query from a resolver library: DF set, TTL 64. */
+    {"DNS query",
+     "4500003a56784000401100000ac900010ac90002c0010035002600001234010000010000000000000776657273"
+     "696f6e0462696e640000100003"},
+    /* nmap's SYN shape sent to a broadcast address is not a probe of a port. */
+    {"SYN to broadcast",
+     "4500002cecb300002a0600000ac90001ffffffffb0c100162753992800000000600204000d3f0000020405b4"},
+    /* An option list whose length runs past the header: no fingerprint, no crash. */
+    {"malformed options",
+     "4500002cecb300002a0600000ac900010ac90002b0c100162753992800000000600204000000000002ff05b4"},
+};
+
+static void test_ordinary(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(ordinary); i++) {
+        uint8_t buf[256];
+        packet_view v = parse_hex(ordinary[i].hex, buf, sizeof buf);
+        fingerprint fp;
+        g_test_message("%s", ordinary[i].what);
+        g_assert_false(fingerprint_probe(&v, &fp));
+    }
+}
+
+/* Whatever packet_parse() accepts, fingerprint_probe() reads within it. */
+static void test_random_bytes(void)
+{
+    GRand *rand = g_rand_new_with_seed(7);
+    for (unsigned round = 0; round < 200000; round++) {
+        uint8_t buf[80];
+        size_t len = (size_t)g_rand_int_range(rand, 20, sizeof buf);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (uint8_t)g_rand_int(rand);
+        buf[0] = 0x45;
+        buf[9] = (uint8_t[]){PACKET_TCP, PACKET_UDP, PACKET_ICMP}[round % 3];
+        uint8_t *copy = g_memdup2(buf, len); /* ASan sees reads past len */
+        packet_view v;
+        fingerprint fp;
+        if (packet_parse(copy, len, &v))
+            (void)fingerprint_probe(&v, &fp);
+        g_free(copy);
+    }
+    g_rand_free(rand);
+}
+
+/* The values a reply brings back in place of a cookie: for TCP what the module's
+ * reply_cookie() reads from the reply, so a SYN-ACK's ack - 1 and a RST's seq to
+ * an ACK probe come out equal to them. */
+static void test_reply_cookies(void)
+{
+    uint8_t buf[256];
+    packet_view syn = parse_hex(probes[0].hex, buf, sizeof buf);
+    g_assert_cmpuint(fingerprint_reply_cookie(&scan_syn, &syn), ==, syn.seq);
+    g_assert_cmpuint(fingerprint_quote_cookie(&syn), ==, syn.seq);
+
+    /* The SYN-ACK to it (22 → 45249, ack = seq + 1). */
+    packet_view synack =
+        parse_hex("4500002c000040004006253c0ac900020ac900010016b0c18330a44227539929"
+                  "6012faf0a0220000020405b4",
+                  buf, sizeof buf);
+    uint32_t cookie;
+    g_assert_true(scan_syn.reply_cookie(&scan_syn, &synack, &cookie));
+    g_assert_cmpuint(cookie, ==, syn.seq);
+
+    packet_view ack = parse_hex(probes[1].hex, buf, sizeof buf);
+    g_assert_cmpuint(fingerprint_reply_cookie(&scan_ack, &ack), ==, ack.ack);
+    g_assert_cmpuint(fingerprint_quote_cookie(&ack), ==, ack.seq);
+
+    packet_view udp = parse_hex(probes[5].hex, buf, sizeof buf);
+    g_assert_cmpuint(fingerprint_quote_cookie(&udp), ==, udp.ip_id);
+
+    packet_view echo = parse_hex(probes[8].hex, buf, sizeof buf);
+    g_assert_cmpuint(fingerprint_reply_cookie(&ping_echo, &echo), ==,
+                     (uint32_t)echo.icmp_id << 16 | echo.icmp_seq);
+
+    g_assert_true(fingerprint_discovery_type(&scan_syn) == &ping_syn);
+    g_assert_true(fingerprint_discovery_type(&scan_ack) == &ping_ack);
+    g_assert_true(fingerprint_discovery_type(&scan_fin) == &scan_fin);
+}
+
+static const behaviour_config zeek = {BEHAVIOUR_PORT_THRESHOLD, BEHAVIOUR_HOST_THRESHOLD,
+                                      BEHAVIOUR_WINDOW_SECONDS};
+
+#define SCANNER 0x0ac90001u
+#define TARGET  0x0ac90002u
+
+static void test_port_scan(void)
+{
+    behaviour *b = behaviour_new();
+    behaviour_source *s = behaviour_source_get(b, SCANNER);
+    for (uint16_t port = 1; port < BEHAVIOUR_PORT_THRESHOLD; port++) {
+        behaviour_failed(b, s, TARGET, PACKET_TCP, port, port, FAILURE_REFUSED, &zeek);
+        /* Failing again on a port already counted counts nothing. */
+        behaviour_failed(b, s, TARGET, PACKET_TCP, port, port, FAILURE_UNANSWERED, &zeek);
+    }
+    g_assert_false(behaviour_is_scanner(s));
+    g_assert_cmpstr(behaviour_evidence(s), ==, "");
+    behaviour_failed(b, s, TARGET, PACKET_TCP, 999, 20, FAILURE_UNREACHABLE, &zeek);
+    g_assert_true(behaviour_is_scanner(s));
+    g_assert_cmpstr(behaviour_evidence(s), ==,
+                    "port scan: failed attempts on 15 ports of 10.201.0.2 within 300 s "
+                    "(threshold 15)");
+    g_assert_false(behaviour_resets_after_handshake(s));
+    behaviour_failed(b, s, TARGET, PACKET_TCP, 1000, 21, FAILURE_ABORTED_RESET, &zeek);
+    g_assert_true(behaviour_resets_after_handshake(s));
+    /* Another source is not touched. */
+    g_assert_false(behaviour_is_scanner(behaviour_source_get(b, TARGET)));
+    behaviour_free(b);
+}
+
+static void test_sweep(void)
+{
+    behaviour *b = behaviour_new();
+    behaviour_source *s = behaviour_source_get(b, SCANNER);
+    for (uint32_t host = 1; host <= BEHAVIOUR_HOST_THRESHOLD; host++) {
+        g_assert_false(behaviour_is_scanner(s));
+        behaviour_failed(b, s, 0x0a000000u + host, PACKET_TCP, 445, host, FAILURE_UNANSWERED,
+                         &zeek);
+    }
+    g_assert_true(behaviour_is_scanner(s));
+    g_assert_cmpstr(behaviour_evidence(s), ==,
+                    "address sweep: failed attempts on 25 hosts at 445/tcp within 300 s "
+                    "(threshold 25)");
+    behaviour_free(b);
+}
+
+/* Failures spread wider than the window never add up; a threshold of 0 never
+ * fires. */
+static void test_window_and_off(void)
+{
+    behaviour *b = behaviour_new();
+    behaviour_source *s = behaviour_source_get(b, SCANNER);
+    for (uint16_t port = 1; port <= 100; port++)
+        behaviour_failed(b, s, TARGET, PACKET_UDP, port, port * 60.0, FAILURE_REFUSED, &zeek);
+    g_assert_false(behaviour_is_scanner(s));
+
+    const behaviour_config off = {0, 0, BEHAVIOUR_WINDOW_SECONDS};
+    behaviour_source *t = behaviour_source_get(b, SCANNER + 1);
+    for (uint16_t port = 1; port <= 100; port++)
+        behaviour_failed(b, t, TARGET, PACKET_TCP, port, 1, FAILURE_REFUSED, &off);
+    g_assert_false(behaviour_is_scanner(t));
+    behaviour_free(b);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/fingerprint/probes", test_probes);
+    g_test_add_func("/fingerprint/ordinary", test_ordinary);
+    g_test_add_func("/fingerprint/random_bytes", test_random_bytes);
+    g_test_add_func("/fingerprint/reply_cookies", test_reply_cookies);
+    g_test_add_func("/behaviour/port_scan", test_port_scan);
+    g_test_add_func("/behaviour/sweep", test_sweep);
+    g_test_add_func("/behaviour/window_and_off", test_window_and_off);
+    return g_test_run();
+}
