@@ -165,10 +165,10 @@ static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const
     probe_flow_record *rec = flow_get(flow, port);
     if (!rec)
         return NULL;
-    /* The kernel makes a connect scan's probes and cannot number its tries, but
-     * its retransmissions share the flow: count them. */
+    /* The kernel makes the probes of a connect scan or ping and cannot number
+     * their tries, but its retransmissions share the flow: count them. */
     unsigned try_no = tag->try_no;
-    if (type == &scan_connect && rec->probe_frame[0])
+    if (type->socket_tos && rec->probe_frame[0])
         try_no = rec->latest_try + 1;
     unsigned slot = try_no % COOKIE_MAX_TRIES;
     frame_result *res = result_new(frame, ROLE_PROBE, rec, slot);
