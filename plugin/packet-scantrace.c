@@ -100,7 +100,9 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
         add_generated_uint(tree, hf_port, tvb, port->port);
     add_generated_string(tree, hf_proto, tvb, scan_state_proto_name(port->proto));
     add_generated_string(tree, hf_scan, tvb, port->type->name);
-    if (!port->untagged)
+    /* Kernel-made probes (connect scan and ping) are tagged by TOS and source
+     * port only: they carry no scan id. */
+    if (!port->untagged && !port->type->socket_tos)
         add_generated_uint(tree, hf_scan_id, tvb, port->scan_id);
     if (res->role == ROLE_STRAY)
         return;
