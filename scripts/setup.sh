@@ -35,7 +35,11 @@ setup_packages() {
         "${missing[@]}" >&2
 }
 
+# The build's chatter goes to $SCANTRACE_BUILD/build.log, shown only on failure.
 setup_build() {
-    cmake -S "$SCANTRACE_ROOT" -B "$SCANTRACE_BUILD" "$@" >/dev/null &&
-        cmake --build "$SCANTRACE_BUILD" -j "$(nproc)" >&2
+    mkdir -p "$SCANTRACE_BUILD"
+    local log=$SCANTRACE_BUILD/build.log
+    { cmake -S "$SCANTRACE_ROOT" -B "$SCANTRACE_BUILD" "$@" &&
+        cmake --build "$SCANTRACE_BUILD" -j "$(nproc)"; } >"$log" 2>&1 ||
+        { cat "$log" >&2; echo "scantrace: the build failed (log: $log)" >&2; return 1; }
 }
