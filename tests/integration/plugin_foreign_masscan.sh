@@ -12,17 +12,7 @@ SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}"
 . "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
 . "$SCANTRACE_SOURCE_DIR/tests/lib/foreign.sh"
 
-die() { echo "FAIL: $*" >&2; exit 1; }
-# Where masscan cannot be had (a Wireshark chroot), there is nothing to test: skip.
-skip() { echo "SKIP: $*"; exit 77; }
-command -v masscan >/dev/null || skip "no masscan (scripts/setup.sh installs it)"
-command -v dumpcap >/dev/null || skip "no dumpcap (apt-get install wireshark-common)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/plugin-masscan.XXXXXX")
-chmod 755 "$WORK"
-tshark_setup
-trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
-export WORK SCANTRACE_SOURCE_DIR
+foreign_start masscan masscan
 
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='

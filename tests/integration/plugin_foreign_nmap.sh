@@ -12,17 +12,7 @@ SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}"
 . "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
 . "$SCANTRACE_SOURCE_DIR/tests/lib/foreign.sh"
 
-die() { echo "FAIL: $*" >&2; exit 1; }
-# Where nmap cannot be had (a Wireshark chroot), there is nothing to test: skip.
-skip() { echo "SKIP: $*"; exit 77; }
-command -v nmap >/dev/null || skip "no nmap (scripts/setup.sh installs it)"
-command -v dumpcap >/dev/null || skip "no dumpcap (apt-get install wireshark-common)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/plugin-nmap.XXXXXX")
-chmod 755 "$WORK"
-tshark_setup
-trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
-export WORK SCANTRACE_SOURCE_DIR
+foreign_start nmap nmap
 
 # The connect scan is found by behaviour: it needs more failed ports than the
 # port scan threshold (15), so it scans 1-40 besides the plan's ports.
@@ -58,7 +48,7 @@ check() { # WHAT WANT-FILE GOT-FILE
 for scan in "${SCANS[@]}"; do
     read -r name _ <<<"$scan"
     capture=$WORK/$name.pcapng
-    nmap_verdicts "$WORK/$name.xml" >"$WORK/$name.want"
+    verdicts_from_xml "$WORK/$name.xml" >"$WORK/$name.want"
     [[ -s $WORK/$name.want ]] || die "nmap's $name report lists no port"
     verdicts_from_capture "$capture" >"$WORK/$name.got"
     check "nmap $name scan: the plugin gives all $(wc -l <"$WORK/$name.want") ports nmap's verdict" \

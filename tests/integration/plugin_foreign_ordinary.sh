@@ -13,19 +13,8 @@ SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}"
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
 . "$SCANTRACE_SOURCE_DIR/tests/lib/foreign.sh"
 
-die() { echo "FAIL: $*" >&2; exit 1; }
-# Where the clients and servers cannot be had (a Wireshark chroot): skip.
-skip() { echo "SKIP: $*"; exit 77; }
-for cmd in dumpcap curl openssl ssh ssh-keygen dig python3; do
-    command -v "$cmd" >/dev/null || skip "no $cmd (scripts/setup.sh installs it)"
-done
-[[ -x /usr/sbin/sshd ]] || skip "no sshd (scripts/setup.sh installs openssh-server)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/plugin-ordinary.XXXXXX")
-chmod 755 "$WORK"
-tshark_setup
-trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
-export WORK SCANTRACE_SOURCE_DIR
+[[ -x /usr/sbin/sshd ]] || { echo "SKIP: no sshd (scripts/setup.sh installs openssh-server)"; exit 77; }
+foreign_start ordinary curl openssl ssh ssh-keygen dig python3
 
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='

@@ -31,7 +31,7 @@ tshark_setup
 
 for name in nmap-default-syn nmap-connect; do
     check "$name: the plugin gives every port nmap's verdict" \
-        <(nmap_verdicts "$CAPTURES/$name.xml") <(verdicts_from_capture "$CAPTURES/$name.pcapng")
+        <(verdicts_from_xml "$CAPTURES/$name.xml") <(verdicts_from_capture "$CAPTURES/$name.pcapng")
 done
 
 # Preferences: each kind of recognition can be switched off on its own.
@@ -46,7 +46,7 @@ done
 # the same verdicts, by the same rules, from an unknown tool.
 nofp=(-o scantrace.fingerprint:FALSE)
 check "nmap-default-syn without fingerprints: still nmap's verdicts" \
-    <(nmap_verdicts "$CAPTURES/nmap-default-syn.xml") \
+    <(verdicts_from_xml "$CAPTURES/nmap-default-syn.xml") \
     <(verdicts_from_capture "$CAPTURES/nmap-default-syn.pcapng" "${nofp[@]}")
 tools=$(tshark_unpriv -r "$(tshark_file "$CAPTURES/nmap-default-syn.pcapng")" -2 "${nofp[@]}" \
     -Y 'scantrace.role == "probe"' -T fields -e scantrace.tool -e scantrace.scan | sort -u)

@@ -14,17 +14,7 @@ SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}"
 . "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
 . "$SCANTRACE_SOURCE_DIR/tests/lib/foreign.sh"
 
-die() { echo "FAIL: $*" >&2; exit 1; }
-# Where zmap cannot be had (a Wireshark chroot), there is nothing to test: skip.
-skip() { echo "SKIP: $*"; exit 77; }
-command -v zmap >/dev/null || skip "no zmap (scripts/setup.sh installs it)"
-command -v dumpcap >/dev/null || skip "no dumpcap (apt-get install wireshark-common)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/plugin-zmap.XXXXXX")
-chmod 755 "$WORK"
-tshark_setup
-trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
-export WORK SCANTRACE_SOURCE_DIR
+foreign_start zmap zmap
 
 # One open, closed, dropped and rejected port of each protocol.
 TCP_PORTS="22 23 8080 3389"

@@ -3,30 +3,22 @@
 # "HOST PROTO PORT STATE REASON" lines, the plugin's view of who scanned, and
 # captures made in the lab. Source after tests/lib/tshark.sh and verdicts.sh.
 
-# nmap_verdicts FILE: every port of an nmap XML report, the ports nmap folds into
-# <extraports> ("Not shown: 993 closed tcp ports (reset)") included, sorted.
-nmap_verdicts() {
-    awk 'BEGIN { RS = "<" }
-        function attr(name,   m) {
-            if (!match($0, "[[:space:]]" name "=\"[^\"]*\""))
-                return ""
-            m = substr($0, RSTART, RLENGTH)
-            sub(/^[^"]*"/, "", m)
-            sub(/"$/, "", m)
-            return m
-        }
-        /^address / && attr("addrtype") == "ipv4" { host = attr("addr") }
-        /^extraports / { state = attr("state") }
-        /^extrareasons / {
-            n = split(attr("ports"), ranges, ",")
-            for (i = 1; i <= n; i++) {
-                lo = ranges[i]; hi = ranges[i]
-                if (index(ranges[i], "-")) { split(ranges[i], r, "-"); lo = r[1]; hi = r[2] }
-                for (p = lo + 0; p <= hi + 0; p++) print host, attr("proto"), p, state, attr("reason")
-            }
-        }
-        /^port / { proto = attr("protocol"); port = attr("portid") }
-        /^state / { print host, proto, port, attr("state"), attr("reason") }' "$1" | sort -u
+die() { echo "FAIL: $*" >&2; exit 1; }
+
+# foreign_start NAME COMMAND...: skips the test (77) where a command it needs is
+# missing (a Wireshark chroot has no nmap, say); else makes $WORK, readable by
+# the unprivileged tshark, sets tshark up and cleans both up at exit.
+foreign_start() {
+    local name=$1 cmd
+    shift
+    for cmd in dumpcap "$@"; do
+        command -v "$cmd" >/dev/null || { echo "SKIP: no $cmd (scripts/setup.sh installs it)"; exit 77; }
+    done
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/plugin-$name.XXXXXX")
+    chmod 755 "$WORK"
+    tshark_setup
+    trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
+    export WORK SCANTRACE_SOURCE_DIR
 }
 
 # plugin_tools CAPTURE: "TOOL SCAN" for every probe the plugin labels, counted

@@ -3,8 +3,9 @@
 # (scantrace's or nmap's) or the plugin reading a capture. Source it;
 # verdicts_from_capture needs tests/lib/tshark.sh set up.
 
-# Walks the XML's tags; prints "HOST PROTO PORT STATE REASON" per port (what=ports)
-# or "HOST STATE REASON" per host (what=hosts).
+# Walks the XML's tags; prints "HOST PROTO PORT STATE REASON" per port (what=ports),
+# the ports folded into <extraports> ("Not shown: 993 closed tcp ports (reset)")
+# included, or "HOST STATE REASON" per host (what=hosts).
 _xml_walk() {
     awk -v what="$1" 'BEGIN { RS = "<" }
         function attr(name,   m) {
@@ -19,6 +20,15 @@ _xml_walk() {
         /^address / && attr("addrtype") == "ipv4" {
             host = attr("addr")
             if (what == "hosts") print host, hstate, hreason
+        }
+        /^extraports / { folded = attr("state") }
+        /^extrareasons / && what == "ports" {
+            n = split(attr("ports"), ranges, ",")
+            for (i = 1; i <= n; i++) {
+                lo = hi = ranges[i]
+                if (index(ranges[i], "-")) { split(ranges[i], r, "-"); lo = r[1]; hi = r[2] }
+                for (p = lo + 0; p <= hi + 0; p++) print host, attr("proto"), p, folded, attr("reason")
+            }
         }
         /^port / { proto = attr("protocol"); port = attr("portid") }
         /^state / && what == "ports" { print host, proto, port, attr("state"), attr("reason") }' "$2" |
