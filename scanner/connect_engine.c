@@ -364,15 +364,7 @@ void connect_engine_run(const engine_config *cfg, engine_job *jobs, guint njobs)
     e->mono_to_real = g_get_real_time() - now;
     /* A probe holds two sockets at most (close_older_attempts), and the
      * probes under way never outnumber the window. */
-    sched_config sc = {.nhosts = njobs,
-                       .nprobes = cfg->plan->nprobes,
-                       .max_retries = cfg->max_retries,
-                       .max_rate = cfg->max_rate,
-                       .min_rate = cfg->min_rate,
-                       .window = MIN(cfg->window, e->capacity / 2),
-                       .shuffle = !cfg->discovery,
-                       .per_host = cfg->discovery,
-                       .run_rtt = cfg->run_rtt};
+    sched_config sc = engine_sched_config(cfg, njobs, MIN(cfg->window, e->capacity / 2));
     e->sched = sched_new(&sc, now);
     for (guint i = 0; i < njobs; i++) {
         host_result *h = jobs[i].host;

@@ -11,6 +11,7 @@
 #include "probe_plan.h"
 #include "rtt.h"
 #include "scan_result.h"
+#include "scheduler.h"
 
 /* Probes in flight at once across a group when nothing else limits them: enough
  * to keep a LAN busy, few enough not to flood a slow link before the first
@@ -37,5 +38,19 @@ typedef struct engine_job {
     host_result *host;
     guint first, count;
 } engine_job;
+
+/* The sched a group of nhosts gets, with at most window probes in flight. */
+static inline sched_config engine_sched_config(const engine_config *cfg, guint nhosts, guint window)
+{
+    return (sched_config){.nhosts = nhosts,
+                          .nprobes = cfg->plan->nprobes,
+                          .max_retries = cfg->max_retries,
+                          .max_rate = cfg->max_rate,
+                          .min_rate = cfg->min_rate,
+                          .window = window,
+                          .shuffle = !cfg->discovery,
+                          .per_host = cfg->discovery,
+                          .run_rtt = cfg->run_rtt};
+}
 
 #endif

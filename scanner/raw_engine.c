@@ -324,15 +324,7 @@ static void engine_init(engine *e, const engine_config *cfg, const scan_io *io, 
     g_cond_init(&e->changed);
     gint64 now = g_get_monotonic_time();
     e->mono_to_real = g_get_real_time() - now;
-    sched_config sc = {.nhosts = njobs,
-                       .nprobes = cfg->plan->nprobes,
-                       .max_retries = cfg->max_retries,
-                       .max_rate = cfg->max_rate,
-                       .min_rate = cfg->min_rate,
-                       .window = cfg->window,
-                       .shuffle = !cfg->discovery,
-                       .per_host = cfg->discovery,
-                       .run_rtt = cfg->run_rtt};
+    sched_config sc = engine_sched_config(cfg, njobs, cfg->window);
     e->sched = sched_new(&sc, now);
     e->job_by_addr = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (guint i = 0; i < njobs; i++) {
