@@ -61,5 +61,41 @@ SCANTRACE_BUILD=$SCANTRACE_ROOT/build-asan setup_build -DCMAKE_C_COMPILER=gcc \
 SCANTRACE_SANITIZED=1 run_ctest build-asan
 stage_done "sanitizer tests"
 
+# The plugin built and tested against Wireshark 4.4 (trixie) and 4.6 (sid) in
+# cached Debian chroots, on captures/ and on fresh scans of the lab that the 4.0
+# plugin labelled here: each must label them the same way.
+stage "plugin on Wireshark 4.4 and 4.6 (Debian chroots)"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "skipped: the chroots need root"
+else
+    host_captures=$SCANTRACE_ROOT/build/host-captures
+    part_start=$SECONDS
+    if tests/chroot/host-captures.sh build "$host_captures"; then
+        passed=$((passed + 1))
+        echo "== host captures: ok in $((SECONDS - part_start))s"
+    else
+        failed=$((failed + 1))
+        host_captures=
+        echo "== host captures: FAILED after $((SECONDS - part_start))s; captures/ only"
+    fi
+    for suite in trixie sid; do
+        part_start=$SECONDS
+        log=$(mktemp)
+        tests/chroot/plugin-tests.sh "$suite" ${host_captures:+"$host_captures"} 2>&1 |
+            tee "$log" || true
+        summary=$(grep -E "^chroot $suite .*: [0-9]+ passed, [0-9]+ failed$" "$log" | tail -n1 || true)
+        rm -f "$log"
+        if [[ $summary =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+            passed=$((passed + BASH_REMATCH[1]))
+            failed=$((failed + BASH_REMATCH[2]))
+        else
+            failed=$((failed + 1))
+            summary="chroot $suite: no result"
+        fi
+        echo "== $summary, $((SECONDS - part_start))s"
+    done
+fi
+stage_done "chroot tests"
+
 printf '\nscantrace tests: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

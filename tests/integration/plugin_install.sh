@@ -6,14 +6,16 @@ set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 PLUGIN=${SCANTRACE_PLUGIN:-$SCANTRACE_SOURCE_DIR/build/plugin/scantrace.so}
 BUILD=$(cd "$(dirname "$PLUGIN")/.." && pwd)
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
 
 fail() {
     echo "FAIL: $*"
     exit 1
 }
 
+tshark_setup
 work=$(mktemp -d /tmp/scantrace-install.XXXXXX)
-trap 'rm -rf -- "$work"' EXIT
+trap 'rm -rf -- "$work"; _tshark_cleanup' EXIT
 version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 global=$(pkg-config --variable=plugindir wireshark)/epan
 prefix=$(pkg-config --variable=prefix wireshark)
@@ -28,12 +30,7 @@ DESTDIR=$work/dest cmake --install "$BUILD" --component plugin --prefix "$prefix
 [[ -f $work/dest$global/scantrace.so ]] || fail "prefix $prefix: not in $global"
 
 # tshark finds the personal install (as nobody: root ignores personal folders).
-if [[ $EUID -eq 0 ]]; then
-    chmod -R a+rX "$work"
-    listed=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
-        env -i PATH=/usr/bin:/bin HOME="$work/home" tshark -G plugins)
-else
-    listed=$(HOME=$work/home tshark -G plugins)
-fi
+chmod -R a+rX "$work"
+listed=$(tshark_unpriv_home "$work/home" -G plugins)
 grep -qF "$personal" <<<"$listed" || fail "tshark does not load $personal"
 echo ok

@@ -12,18 +12,87 @@
 #
 # SCANTRACE_PLUGIN: the built plugin (CTest sets it; by hand the default is
 # build/plugin/scantrace.so under SCANTRACE_SOURCE_DIR, or the current folder).
+#
+# SCANTRACE_SANITIZED=1: the plugin is a -DSCANTRACE_SANITIZE=ON (gcc) build.
+# Debian's tshark has no sanitizer runtime, and ASan must be the first library
+# of the process, so tshark runs with the plugin's libasan preloaded, and:
+#  - WIRESHARK_EXTCAP_DIR names an empty folder. tshark starts its extcap helpers
+#    (androiddump, ...), which inherit LD_PRELOAD; under it androiddump hangs at
+#    exit, in p11-kit's destructor (freelocale() waits on glibc's locale lock),
+#    and tshark waits for it forever. tshark honours the variable only when run
+#    unprivileged, which it is here.
+#  - WIRESHARK_DEBUG_WMEM_OVERRIDE=simple and G_SLICE=always-malloc make every
+#    wmem and GSlice allocation a malloc of its own, so that ASan sees an overrun
+#    that would otherwise stay inside a pool block.
+#  - Reports go to files, judged when the test exits (the EXIT trap): any ASan or
+#    UBSan report fails the test, and so does a leak whose memory our own code
+#    allocated (the first frame past malloc, GLib and wmem is ours); tshark has
+#    leaks of its own at exit. Finding that frame needs the slow unwinder (GLib
+#    has no frame pointers), which makes tshark ~3 times slower: a test running
+#    tshark hundreds of times sets TSHARK_LEAKS=0 before tshark_setup.
 
 TSHARK_HOME=
 TSHARK_USER=nobody
 TSHARK_GROUP=nogroup
+TSHARK_SANITIZER_ENV=()
 
 _tshark_die() {
     echo "tshark.sh: $*" >&2
     exit 1
 }
 
+# Prints the sanitizer reports that fail the test (see above).
+_tshark_sanitizer_reports() {
+    local f
+    for f in "$TSHARK_HOME"/sanitizer/*; do
+        [[ -e $f ]] || continue
+        if grep -q 'ERROR: LeakSanitizer: detected memory leaks' "$f" &&
+            ! grep -qE 'ERROR: AddressSanitizer|runtime error' "$f"; then
+            awk -v src="${SCANTRACE_SOURCE_DIR:-/nonexistent}/" '
+                function flush() { if (mine) print block "\n"; block = ""; mine = judged = 0 }
+                /^(Direct|Indirect) leak of / { flush(); block = $0; next }
+                block != "" && /^ *#[0-9]+ / {
+                    block = block "\n" $0
+                    if (!judged && $0 !~ /libsanitizer|libasan|libglib-2\.0|libwsutil/) {
+                        judged = 1
+                        mine = index($0, src) || index($0, "scantrace.so")
+                    }
+                    next
+                }
+                { flush() }
+                END { flush() }' "$f"
+        else
+            cat "$f"
+        fi
+    done
+}
+
 _tshark_cleanup() {
-    [[ -n $TSHARK_HOME && -d $TSHARK_HOME ]] && rm -rf -- "$TSHARK_HOME"
+    [[ -n $TSHARK_HOME && -d $TSHARK_HOME ]] || return 0
+    local reports=
+    [[ -d $TSHARK_HOME/sanitizer ]] && reports=$(_tshark_sanitizer_reports || true)
+    rm -rf -- "$TSHARK_HOME"
+    TSHARK_HOME=
+    if [[ -n $reports ]]; then
+        printf 'FAIL: sanitizer reports from tshark with the plugin:\n%s\n' "$reports"
+        exit 1
+    fi
+}
+
+# Fills TSHARK_SANITIZER_ENV for a sanitized PLUGIN (see above).
+_tshark_sanitizer_setup() {
+    local plugin=$1 asan leaks=detect_leaks=0
+    asan=$(ldd "$plugin" | awk '$1 ~ /^libasan\.so/ { print $3 }')
+    [[ -r $asan ]] || _tshark_die "SCANTRACE_SANITIZED=1, but $plugin is not linked with libasan"
+    mkdir -p "$TSHARK_HOME/sanitizer" "$TSHARK_HOME/extcap"
+    [[ ${TSHARK_LEAKS:-1} == 1 ]] &&
+        leaks=detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=8
+    # exitcode=0: tshark's own leaks must not change its exit status; errors abort.
+    TSHARK_SANITIZER_ENV=(LD_PRELOAD="$asan"
+        ASAN_OPTIONS="log_path=$TSHARK_HOME/sanitizer/asan:abort_on_error=1:exitcode=0:$leaks"
+        UBSAN_OPTIONS="log_path=$TSHARK_HOME/sanitizer/ubsan:print_stacktrace=1:abort_on_error=1"
+        WIRESHARK_EXTCAP_DIR="$TSHARK_HOME/extcap"
+        WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc)
 }
 
 # Makes the HOME, checks that tshark loads the plugin from it, and removes the
@@ -44,6 +113,7 @@ tshark_setup() {
     local dir=$TSHARK_HOME/.local/lib/wireshark/plugins/$version/epan
     mkdir -p "$dir" "$TSHARK_HOME/captures"
     cp -- "$plugin" "$dir/scantrace.so"
+    [[ ${SCANTRACE_SANITIZED:-0} == 1 ]] && _tshark_sanitizer_setup "$plugin"
     chmod -R a+rX "$TSHARK_HOME"
     if [[ $EUID -eq 0 ]]; then
         chown -R "$TSHARK_USER:$TSHARK_GROUP" "$TSHARK_HOME"
@@ -59,13 +129,30 @@ tshark_setup() {
 
 # tshark_unpriv ARGS...: tshark as nobody, with the plugin.
 tshark_unpriv() {
+    tshark_unpriv_home "$TSHARK_HOME" "$@"
+}
+
+# tshark_unpriv_home HOME ARGS...: the same with another HOME, readable by nobody.
+tshark_unpriv_home() {
     [[ -n $TSHARK_HOME ]] || _tshark_die "call tshark_setup first"
+    local home=$1
+    shift
+    local status=0
     if [[ -n $TSHARK_USER ]]; then
         setpriv --reuid="$TSHARK_USER" --regid="$TSHARK_GROUP" --clear-groups \
-            env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$TSHARK_HOME" LC_ALL=C.UTF-8 tshark "$@"
+            env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LC_ALL=C.UTF-8 \
+            "${TSHARK_SANITIZER_ENV[@]}" tshark "$@" || status=$?
     else
-        env HOME="$TSHARK_HOME" tshark "$@"
+        env HOME="$home" "${TSHARK_SANITIZER_ENV[@]}" tshark "$@" || status=$?
     fi
+    # A sanitizer error aborts tshark. UBSan, loaded with the plugin, ignores
+    # log_path and reports on stderr only; record the abort for the EXIT trap,
+    # even when the caller looks at tshark's output only.
+    if ((status >= 128)) && [[ -d $TSHARK_HOME/sanitizer ]]; then
+        echo "tshark $* died of signal $((status - 128)) (the report is on its stderr)" \
+            >>"$TSHARK_HOME/sanitizer/signals"
+    fi
+    return "$status"
 }
 
 # tshark_file PATH: a copy of the capture that tshark_unpriv can read.
