@@ -60,11 +60,10 @@ arp_sender *arp_sender_open(const char *device, GError **error)
         return NULL;
     }
     /* It only writes: the smallest ring, and a filter that takes nothing. */
-    pcap_set_snaplen(p, 64);
-    pcap_set_buffer_size(p, 64 * 1024);
     struct bpf_insn none = BPF_STMT(BPF_RET | BPF_K, 0);
     struct bpf_program reject = {.bf_len = 1, .bf_insns = &none};
-    if (pcap_activate(p) < 0 || pcap_setfilter(p, &reject) != 0) {
+    if (pcap_set_snaplen(p, 64) != 0 || pcap_set_buffer_size(p, 64 * 1024) != 0 ||
+        pcap_activate(p) < 0 || pcap_setfilter(p, &reject) != 0) {
         g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot send ARP on %s: %s", device,
                     pcap_geterr(p));
         pcap_close(p);

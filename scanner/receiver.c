@@ -48,10 +48,15 @@ receiver *receiver_open(const char *device, GError **error)
         g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot open interface %s: %s", device, err);
         return NULL;
     }
-    pcap_set_snaplen(p, SNAPLEN);
-    pcap_set_promisc(p, 0);
-    pcap_set_immediate_mode(p, 1);
-    pcap_set_buffer_size(p, BUFFER_BYTES);
+    /* These only fail on a handle already activated; libpcap 1.11 insists that
+     * the results be read all the same. */
+    if (pcap_set_snaplen(p, SNAPLEN) != 0 || pcap_set_promisc(p, 0) != 0 ||
+        pcap_set_immediate_mode(p, 1) != 0 || pcap_set_buffer_size(p, BUFFER_BYTES) != 0) {
+        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot set up capture on %s: %s", device,
+                    pcap_geterr(p));
+        pcap_close(p);
+        return NULL;
+    }
     int status = pcap_activate(p);
     if (status < 0) {
         set_open_error(device, status, p, error);

@@ -26,8 +26,8 @@ OUT=$(cd "$OUT" && pwd)
 rm -f -- "$OUT"/*
 export OUT
 
-# One scan per scan type (the SYN scan covers both targets). Inside the lab's
-# scanner namespace.
+# One scan per scan type (the SYN scan covers both targets) and host discovery.
+# Inside the lab's scanner namespace.
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
@@ -44,6 +44,8 @@ scan fin -sF "${tcp[@]}"
 scan null -sN "${tcp[@]}"
 scan xmas -sX "${tcp[@]}"
 scan udp -sU -Pn -p "$LAB_UDP_PORTS" "$LAB_TARGET_IP"
+scan connect -sT "${tcp[@]}"
+scan discovery -sn "$LAB_TARGET_IP" "$LAB_TARGET2_IP" "$LAB_DOWN_IP"
 '
 bash "$SRC/tests/lab/lab.sh" run -- bash -c "$inner"
 rm -f -- "$OUT"/*.log
