@@ -22,7 +22,7 @@ command -v dumpcap >/dev/null || die "no dumpcap (apt-get install wireshark-comm
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lab-agreement.XXXXXX")
 chmod 755 "$WORK"
 tshark_setup
-trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
 OTHER_SCANS="-sA -sF -sN -sX -sU"
 export SCANTRACE_BIN WORK OTHER_SCANS
 

@@ -17,7 +17,7 @@ foreign_start() {
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/plugin-$name.XXXXXX")
     chmod 755 "$WORK"
     tshark_setup
-    trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
+    trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
     export WORK SCANTRACE_SOURCE_DIR
 }
 
