@@ -1,9 +1,20 @@
 /* scantrace: nmap's command line and reports around a scanner whose probes carry
  * a tag and a cookie (see common/). */
+#include <pcap/pcap.h>
 #include <stdio.h>
 
 #include "options.h"
 #include "run.h"
+#include "tag.h"
+
+/* What a bug report needs: the tag format the probes carry and the libraries. */
+static void print_version(void)
+{
+    printf("scantrace %s (probe tag version %u: TCP option %u, ExID 0x%04x)\n", SCANTRACE_VERSION,
+           TAG_VERSION, TAG_TCP_OPTION_KIND, TAG_EXID);
+    printf("%s, GLib %u.%u.%u\n", pcap_lib_version(), glib_major_version, glib_minor_version,
+           glib_micro_version);
+}
 
 int main(int argc, char **argv)
 {
@@ -12,7 +23,10 @@ int main(int argc, char **argv)
     gboolean help;
     int rc = 0;
     if (options_parse(argc, argv, &opt, &help, &error)) {
-        rc = run_scan(&opt);
+        if (opt.show_version)
+            print_version();
+        else
+            rc = run_scan(&opt);
     } else if (help) {
         fputs(error->message, stdout);
         g_error_free(error);

@@ -200,6 +200,8 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
         {"min-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_rate, "Send at least R packets a second",
          "R"},
         {"no-dns", 'n', 0, G_OPTION_ARG_NONE, &o->no_dns, "Never do reverse DNS resolution", NULL},
+        {"version", 'V', 0, G_OPTION_ARG_NONE, &o->show_version,
+         "Print the version, the probe tag's format and the libraries', and scan nothing", NULL},
         {"interface", 'e', 0, G_OPTION_ARG_STRING, &o->device, "Send and capture on this interface",
          "IFACE"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->targets, NULL, "TARGET..."},
@@ -231,7 +233,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     g_autofree char **view = g_memdup2(args, sizeof(char *) * (gsize)(argc + 1));
     if (!g_option_context_parse(ctx, &n, &view, error))
         return FALSE;
-    return check(&st, error);
+    return o->show_version || check(&st, error);
 }
 
 void options_clear(scan_options *o)

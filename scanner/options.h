@@ -19,7 +19,8 @@ typedef struct scan_options {
     gboolean ping_only; /* -sn: host discovery only */
     char *ports;        /* -p, or NULL for the top 1000 of each protocol */
     gboolean skip_discovery, send_ip, reason, packet_trace, no_dns;
-    int verbose; /* -v, -vv: also report hosts found down */
+    gboolean show_version; /* -V: print the versions and scan nothing */
+    int verbose;           /* -v, -vv: also report hosts found down */
     char *normal_file, *xml_file, *capture_file, *device, *input_file;
     int max_retries;
     double max_rate, min_rate;

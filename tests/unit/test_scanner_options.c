@@ -113,11 +113,29 @@ static void test_input_file(void)
     g_unlink(path);
 }
 
+/* -V needs no target, as with nmap. */
+static void test_version(void)
+{
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "-V", NULL));
+    g_assert_true(o.show_version);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "--version", "-sS", NULL));
+    g_assert_true(o.show_version);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "10.0.0.1", NULL));
+    g_assert_false(o.show_version);
+    options_clear(&o);
+    g_assert_no_error(error);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/options/types", test_types);
     g_test_add_func("/options/refused", test_refused);
     g_test_add_func("/options/input-file", test_input_file);
+    g_test_add_func("/options/version", test_version);
     return g_test_run();
 }
