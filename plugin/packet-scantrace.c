@@ -242,7 +242,9 @@ void proto_register_scantrace(void)
     static hf_register_info hf[] = {
         {&hf_role,
          {"Role", "scantrace.role", FT_STRING, BASE_NONE, NULL, 0x0,
-          "probe, response, or teardown (our own side closing what a probe opened)", HFILL}},
+          "probe, response, or teardown (the rest of a connection a probe opened, after the answer "
+          "that decided the port: either side's ACKs, data and closing)",
+          HFILL}},
         {&hf_target,
          {"Target", "scantrace.target", FT_IPv4, BASE_NONE, NULL, 0x0, "The probed host", HFILL}},
         {&hf_port,
@@ -299,7 +301,8 @@ void proto_register_scantrace(void)
          {"scantrace.response", PI_SEQUENCE, PI_CHAT, "Reply to a port scan probe", EXPFILL}},
         {&ei_teardown,
          {"scantrace.teardown", PI_SEQUENCE, PI_CHAT,
-          "The scanner's own side closing what a probe opened", EXPFILL}},
+          "The rest of a connection a probe opened, after the answer that decided the port",
+          EXPFILL}},
         {&ei_retransmission,
          {"scantrace.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted probe", EXPFILL}},
         {&ei_duplicate,

@@ -445,6 +445,17 @@ static const frame_result *attribute_reply(uint32_t frame, const nstime_t *when,
     return res;
 }
 
+/* The target's side of a connection a probe opened, after the answer that
+ * decided the port: its ACKs, data (a banner) and FIN say nothing more, and
+ * timing them from the probe would be no round trip. */
+static const frame_result *add_target_teardown(uint32_t frame, probe_flow_record *rec,
+                                               unsigned slot)
+{
+    frame_result *res = result_new(frame, ROLE_TEARDOWN, rec, slot);
+    res->probe_in = rec->probe_frame[slot];
+    return res;
+}
+
 /* The try of an untagged probe that a reply answers: the one whose own numbers
  * it brings back, or, when only its flow ties it, the latest. */
 static bool untagged_try(const probe_flow_record *rec, const packet_view *pkt, reply_match match,
@@ -496,8 +507,11 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                 }
                 verdict said;
                 bool says = type->judge(pkt, &said);
-                return attribute_reply(frame, when, says ? &said : NULL, rec,
-                                       slot % COOKIE_MAX_TRIES);
+                slot %= COOKIE_MAX_TRIES;
+                if (!says && rec->reply_frame[slot] && pkt->flow.proto == PACKET_TCP &&
+                    !(pkt->tcp_flags & TCP_SYN))
+                    return add_target_teardown(frame, rec, slot);
+                return attribute_reply(frame, when, says ? &said : NULL, rec, slot);
             }
         }
     }
