@@ -80,6 +80,13 @@ static tap_packet_status port_table_packet(stats_tree *st, packet_info *pinfo _U
     return TAP_PACKET_REDRAW;
 }
 
+/* The nodes are made as packets come, so a fresh tree needs nothing. Wireshark's
+ * table dialog calls this on every retap without checking for NULL (tshark
+ * checks), so a NULL init crashed the GUI when the table was opened. */
+static void port_table_init(stats_tree *st _U_)
+{
+}
+
 /* "-z scantrace,ports[,filter]": the same tree as "-z scantrace,tree", under the
  * name the documentation uses. tshark only knows stats trees as "ABBR,tree", so
  * this does what its own glue does: make the tree, tap it, print it at the end. */
@@ -120,8 +127,8 @@ void port_table_register(void)
 {
     /* Sorted by name, ascending: hosts, then ports in numeric order. */
     guint flags = ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT;
-    stats_tree_register_plugin(PORT_TABLE_TAP, TREE_ABBR, TREE_NAME, flags, port_table_packet, NULL,
-                               NULL);
+    stats_tree_register_plugin(PORT_TABLE_TAP, TREE_ABBR, TREE_NAME, flags, port_table_packet,
+                               port_table_init, NULL);
     static stat_tap_ui ports_ui = {
         .group = REGISTER_STAT_GROUP_GENERIC,
         .title = "Scantrace ports",

@@ -35,6 +35,9 @@ TSHARK_HOME=
 TSHARK_USER=nobody
 TSHARK_GROUP=nogroup
 TSHARK_SANITIZER_ENV=()
+# The command run: scripts/benchmark.sh puts GNU time in front of tshark, and
+# wireshark_unpriv runs the GUI the same way.
+TSHARK_PROGRAM=(tshark)
 
 _tshark_die() {
     echo "tshark.sh: $*" >&2
@@ -141,9 +144,9 @@ tshark_unpriv_home() {
     if [[ -n $TSHARK_USER ]]; then
         setpriv --reuid="$TSHARK_USER" --regid="$TSHARK_GROUP" --clear-groups \
             env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LC_ALL=C.UTF-8 \
-            "${TSHARK_SANITIZER_ENV[@]}" tshark "$@" || status=$?
+            "${TSHARK_SANITIZER_ENV[@]}" "${TSHARK_PROGRAM[@]}" "$@" || status=$?
     else
-        env HOME="$home" "${TSHARK_SANITIZER_ENV[@]}" tshark "$@" || status=$?
+        env HOME="$home" "${TSHARK_SANITIZER_ENV[@]}" "${TSHARK_PROGRAM[@]}" "$@" || status=$?
     fi
     # A sanitizer error aborts tshark. UBSan, loaded with the plugin, ignores
     # log_path and reports on stderr only; record the abort for the EXIT trap,
@@ -153,6 +156,16 @@ tshark_unpriv_home() {
             >>"$TSHARK_HOME/sanitizer/signals"
     fi
     return "$status"
+}
+
+# wireshark_unpriv DISPLAY ARGS...: Wireshark's GUI the same way, on an X display.
+wireshark_unpriv() {
+    local display=$1 runtime=$TSHARK_HOME/runtime
+    shift
+    mkdir -p -m 700 "$runtime"
+    [[ -n $TSHARK_USER ]] && chown "$TSHARK_USER:$TSHARK_GROUP" "$runtime"
+    local TSHARK_PROGRAM=(env DISPLAY="$display" XDG_RUNTIME_DIR="$runtime" wireshark)
+    tshark_unpriv "$@"
 }
 
 # tshark_file PATH: a copy of the capture that tshark_unpriv can read.

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The plugin in Wireshark's GUI (Qt, on an Xvfb display), driven by xdotool as a
+# user would: Wireshark loads the plugin from the personal plugin folder, opens a
+# capture, Statistics › Scantrace › Ports opens the port table, and the table the
+# dialog copies to the clipboard holds the same lines as tshark's
+# -z scantrace,ports for that capture. (The GUI's table once crashed Wireshark
+# where tshark's worked: the dialog calls the tree's init unchecked.)
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+for cmd in wireshark Xvfb xdotool xclip; do
+    command -v "$cmd" >/dev/null || { echo "SKIP: no $cmd (scripts/setup.sh installs it)"; exit 77; }
+done
+
+tshark_setup
+XVFB_PID="" WIRESHARK_PID=""
+cleanup() {
+    # WIRESHARK_PID is the shell that runs wireshark: end its child, then it.
+    # Without its display Wireshark ends too.
+    if [[ -n $WIRESHARK_PID ]]; then
+        pkill -P "$WIRESHARK_PID" 2>/dev/null || true
+        kill "$WIRESHARK_PID" 2>/dev/null || true
+    fi
+    if [[ -n $XVFB_PID ]]; then
+        kill "$XVFB_PID" 2>/dev/null || true
+        wait "$XVFB_PID" 2>/dev/null || true
+    fi
+    for _ in $(seq 50); do
+        [[ -n $WIRESHARK_PID ]] && kill -0 "$WIRESHARK_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    _tshark_cleanup
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+name=syn-scan
+capture=$(tshark_file "$SCANTRACE_SOURCE_DIR/captures/$name.pcapng")
+want=$(tshark_unpriv -r "$capture" -2 -q -z scantrace,ports)
+
+# A display of our own: Xvfb picks a free number and writes it to fd 3.
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$TSHARK_HOME/display" >/dev/null 2>&1 &
+XVFB_PID=$!
+for _ in $(seq 200); do
+    [[ -s $TSHARK_HOME/display ]] && break
+    sleep 0.1
+done
+number=$(head -1 "$TSHARK_HOME/display")
+[[ $number =~ ^[0-9]+$ ]] || die "Xvfb gave no display number"
+export DISPLAY=:$number
+
+wireshark_unpriv "$DISPLAY" -r "$capture" >"$TSHARK_HOME/wireshark.log" 2>&1 &
+WIRESHARK_PID=$!
+gui_failed() {
+    echo "windows:" >&2
+    { timeout 5 xdotool search --name . getwindowname %@ 2>/dev/null || true; } | sort -u |
+        sed 's/^/  /' >&2
+    sed 's/^/wireshark: /' "$TSHARK_HOME/wireshark.log" >&2
+    die "$*"
+}
+# The main window takes the capture's name once the file is read.
+main=$(timeout 90 xdotool search --sync --name "^$name\.pcapng\$" | head -1) ||
+    gui_failed "Wireshark showed no window for $name.pcapng"
+echo "ok   Wireshark opened $name.pcapng with the plugin in its personal folder"
+
+# Statistics (Alt+S); the plugins' trees come last, so Up wraps to Scantrace.
+xdotool windowfocus --sync "$main"
+xdotool key alt+s
+sleep 0.5
+xdotool key Up
+sleep 0.3
+xdotool key Right
+sleep 0.3
+xdotool key Return
+dialog=$(timeout 30 xdotool search --sync --name "Ports, RTT in" | head -1) ||
+    gui_failed "Statistics › Scantrace › Ports opened no table"
+kill -0 "$WIRESHARK_PID" 2>/dev/null || gui_failed "Wireshark died opening the table"
+echo "ok   Statistics › Scantrace › Ports: $(xdotool getwindowname "$dialog")"
+
+# The tree's context menu (the Menu key): its first action copies the table.
+xdotool windowfocus --sync "$dialog"
+got=
+for _ in 1 2 3; do
+    xdotool key Menu
+    sleep 0.5
+    xdotool key Down Return
+    sleep 0.5
+    got=$(xclip -o -selection clipboard 2>/dev/null || true)
+    [[ $got == *Scantrace* ]] && break
+done
+[[ $got == *Scantrace* ]] || gui_failed "nothing copied from the table: '$got'"
+
+# The dialog sorts on its own (its header), so compare the lines as sets, with
+# the columns' padding squeezed (its width follows the longest name).
+lines() { sed -e 's/[[:space:]]\+/ /g' -e 's/ $//' -e '/^[=-]*$/d' | sort; }
+if diff -u <(lines <<<"$want") <(lines <<<"$got"); then
+    echo "ok   the GUI's table has tshark's $(grep -c '/tcp' <<<"$want") port lines and its host and scan lines"
+else
+    die "the GUI's table differs from tshark -z scantrace,ports (above: - tshark, + GUI)"
+fi
+kill -0 "$WIRESHARK_PID" 2>/dev/null || die "Wireshark died"
+echo PASS
