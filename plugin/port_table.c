@@ -15,6 +15,12 @@
 #define TREE_NAME  "Scantrace" SCANTRACE_STATS_TREE_SUBMENU "Ports, RTT in " UTF8_MICRO_SIGN "s"
 #define ONE_PASS   "(verdicts need the whole capture: run tshark with -2)"
 #define NAME_CHARS 64
+/* stats_tree appends a node by walking its siblings, so a node with n children
+ * costs n²/2 steps, each a cache miss: the table of a scan of all 65536 ports
+ * took seconds. Above PORT_RANGE_ABOVE ports, a host's scan lists them in
+ * ranges of PORT_RANGE. */
+#define PORT_RANGE_ABOVE 1024
+#define PORT_RANGE       64
 
 static void host_name(char *out, size_t cap, const port_record *port)
 {
@@ -32,8 +38,9 @@ static void group_name(char *out, size_t cap, const port_record *port)
         snprintf(out, cap, "%s %s", scan_state_proto_name(port->proto), port->type->title);
 }
 
-/* nmap's columns: PORT STATE REASON. The port is right-aligned so that sorting by
- * name sorts ports by number. Host discovery lines say what the host is. */
+/* nmap's columns: PORT STATE REASON. The port (and a range's first port) is
+ * right-aligned so that sorting by name sorts ports by number. Host discovery lines say what the
+ * host is. */
 static void port_name(char *out, size_t cap, const port_record *port, verdict v)
 {
     if (port->type->discovery)
@@ -72,6 +79,12 @@ static tap_packet_status port_table_packet(stats_tree *st, packet_info *pinfo _U
     port_name(line, sizeof line, port, tap->final);
     int host_id = tick_stat_node(st, host, 0, TRUE);
     int group_id = tick_stat_node(st, group, host_id, TRUE);
+    if (scan_state_group_size(port) > PORT_RANGE_ABOVE && !port->type->discovery) {
+        char range[NAME_CHARS];
+        unsigned first = port->port / PORT_RANGE * PORT_RANGE;
+        snprintf(range, sizeof range, "%5u-%u", first, first + PORT_RANGE - 1);
+        group_id = tick_stat_node(st, range, group_id, TRUE);
+    }
     nstime_t rtt;
     if (scan_state_probe_rtt(res, &rtt) || scan_state_mean_rtt(port, &rtt))
         avg_stat_node_add_value_int(st, line, group_id, FALSE, microseconds(&rtt));

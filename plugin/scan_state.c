@@ -22,6 +22,7 @@ typedef struct port_key {
 
 static wmem_map_t *flows;  /* packet_flow -> probe_flow_record chain */
 static wmem_map_t *ports;  /* port_key -> port_record */
+static wmem_map_t *groups; /* port_key without scan, source or port -> unsigned count */
 static wmem_map_t *frames; /* frame number -> frame_result */
 /* nmap's host discovery: (scanner, target) -> the ICMP query and TCP probes it
  * sent the target (nmap_ping). */
@@ -88,6 +89,7 @@ void scan_state_register(void)
 {
     flows = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
     ports = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
+    groups = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
     frames =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     nmap_pings =
@@ -124,7 +126,21 @@ static port_record *port_get(const scan_type *type, uint32_t scan_id, uint32_t s
     port->proto = flow->proto;
     port->port = flow->dport;
     wmem_map_insert(ports, wmem_memdup(wmem_file_scope(), &key, sizeof key), port);
+    port_key group = {.type = type, .target = flow->dst, .proto = flow->proto};
+    unsigned *size = wmem_map_lookup(groups, &group);
+    if (!size) {
+        size = wmem_new0(wmem_file_scope(), unsigned);
+        wmem_map_insert(groups, wmem_memdup(wmem_file_scope(), &group, sizeof group), size);
+    }
+    ++*size;
     return port;
+}
+
+unsigned scan_state_group_size(const port_record *port)
+{
+    port_key group = {.type = port->type, .target = port->target, .proto = port->proto};
+    const unsigned *size = wmem_map_lookup(groups, &group);
+    return size ? *size : 0;
 }
 
 /* The record of that flow for that port, created if the chain has room. */

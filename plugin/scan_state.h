@@ -138,4 +138,8 @@ bool scan_state_probe_rtt(const frame_result *probe, nstime_t *rtt);
 /* The mean round trip time of the replies to a port's probes. */
 bool scan_state_mean_rtt(const port_record *port, nstime_t *rtt);
 
+/* The ports of the port's host probed by its scan type, counted once per scan:
+ * the port table splits a long list of them into ranges. */
+unsigned scan_state_group_size(const port_record *port);
+
 #endif

@@ -4,7 +4,8 @@
 # target (Ethernet) and on the scanner with -i any (Linux cooked). The plugin,
 # run by tshark as an unprivileged user, must give every port the verdict and
 # reason the scanner's XML gives, on all three captures; and the scanner's must
-# be the lab's truth. The -z table must list every port with its verdict. Then
+# be the lab's truth. The -z table must list every port with its verdict, in
+# ranges when there are more than 1024 (a scan of 3000 ports). Then
 # every other scan type: the plugin on the scanner's capture must agree with the
 # scanner's XML on every port.
 #
@@ -48,6 +49,7 @@ start_dumpcap scanner-any dumpcap -i any -f "host $LAB_TARGET_IP"
 sleep 0.3 # the kernel RSTs after the last SYN-ACKs
 for name in target scanner-any; do kill -INT "$(cat "$WORK/$name.pid")"; done
 wait
+"$SCANTRACE_BIN" -sS -Pn -n -p 1-3000 -w "$WORK/scan-3000.pcapng" "$LAB_TARGET_IP" >/dev/null
 for scan in $OTHER_SCANS; do
     ports=$LAB_TCP_PORTS
     [[ $scan == -sU ]] && ports=$LAB_UDP_PORTS
@@ -77,6 +79,18 @@ while read -r _ proto port state reason; do
     grep -Eq "^ *$port/$proto +$state +$reason( |$)" <<<"$table" ||
         { echo "FAIL -z table lacks $port/$proto $state $reason"; fail=1; }
 done <"$WORK/scanner.txt"
+# 3000 ports: the table lists them in ranges of 64 (port_table.c), each port in
+# its own range, every port with the verdict the fields give it.
+table=$(tshark_unpriv -r "$(tshark_file "$WORK/scan-3000.pcapng")" -2 -q -z scantrace,ports)
+verdicts_from_capture "$WORK/scan-3000.pcapng" >"$WORK/plugin-3000.txt"
+awk '/^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ / {host = $1}
+     /^ +[0-9]+-[0-9]+ / {split($1, r, "-"); lo = r[1]; hi = r[2]; ranges++}
+     $1 ~ /^[0-9]+\/tcp$/ {split($1, p, "/")
+         if (p[1] + 0 < lo + 0 || p[1] + 0 > hi + 0) print "outside its range:", $0
+         print host, p[2], p[1], $2, $3}
+     END {print "ranges:", ranges}' <<<"$table" | sort >"$WORK/table-3000.txt"
+check "-z table of 3000 ports: 47 ranges, every port in its own, as the fields say" \
+    <(cat "$WORK/plugin-3000.txt"; echo "ranges: 47") "$WORK/table-3000.txt"
 for scan in $OTHER_SCANS; do
     verdicts_from_xml "$WORK/scan$scan.xml" >"$WORK/scanner$scan.txt"
     [[ -s $WORK/scanner$scan.txt ]] || die "the scanner's $scan XML lists no port"
