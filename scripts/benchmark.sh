@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Speed and memory figures, each against its peer measured in the same run on the
+# same machine, so the ratios mean something where absolute times do not:
+#  - the scanner against nmap: the same SYN scans of the built-in lab's target
+#    (1000 ports and all 65535), wall-clock time and peak memory (max RSS);
+#  - the plugin against tshark's own dissectors: the capture of the 65535-port
+#    scan read by tshark -2 making the -z table, filtering on a verdict and
+#    printing every verdict, each beside tshark doing the like with a built-in
+#    tree, filter or field while the scantrace dissector is disabled.
+# Each figure is the median of RUNS runs (default 3). Nothing here passes or fails.
+#
+#   scripts/benchmark.sh          (as root: the lab needs raw sockets)
+set -euo pipefail
+# shellcheck source=scripts/setup.sh
+source "$(dirname "$0")/setup.sh"
+cd "$SCANTRACE_ROOT"
+
+setup_packages "${SCANTRACE_PACKAGES[@]}" time
+setup_build
+export SCANTRACE_BIN=$SCANTRACE_BUILD/scanner/scantrace
+export SCANTRACE_PLUGIN=$SCANTRACE_BUILD/plugin/scantrace.so
+export LAB_LISTENER=$SCANTRACE_BUILD/tests/lab/lab_listener
+export SCANTRACE_SOURCE_DIR=$SCANTRACE_ROOT
+export RUNS=${RUNS:-3}
+# shellcheck source=tests/lib/tshark.sh
+. tests/lib/tshark.sh
+
+BENCH=$(mktemp -d "${TMPDIR:-/tmp}/scantrace-bench.XXXXXX")
+chmod 755 "$BENCH"
+trap 'rm -rf "$BENCH"' EXIT
+export BENCH
+
+# measure NAME CMD...: one run of CMD, its "seconds max-rss-KiB" appended to
+# $BENCH/NAME.runs (GNU time). Exported for the lab's inner shell.
+measure() {
+    local name=$1
+    shift
+    /usr/bin/time -f "%e %M" -o "$BENCH/$name.one" "$@" >/dev/null 2>"$BENCH/$name.err" ||
+        { echo "benchmark: $name failed:"; cat "$BENCH/$name.err"; return 1; } >&2
+    cat "$BENCH/$name.one" >>"$BENCH/$name.runs"
+}
+export -f measure
+# median NAME: the median run's "seconds KiB" (each column on its own).
+median() {
+    local col
+    for col in 1 2; do
+        awk -v c="$col" '{print $c}' "$BENCH/$1.runs" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+    done | paste -sd' '
+}
+
+# Inside the lab's scanner namespace; -n and the default host discovery (ARP)
+# for both, as a user would type them.
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+for run in $(seq "$RUNS"); do
+    measure scantrace-1000 "$SCANTRACE_BIN" -sS -n -p 1-1000 "$LAB_TARGET_IP"
+    measure nmap-1000 nmap -sS -n -p 1-1000 "$LAB_TARGET_IP"
+    measure scantrace-all "$SCANTRACE_BIN" -sS -n -p- -w "$BENCH/all.pcapng" "$LAB_TARGET_IP"
+    measure nmap-all nmap -sS -n -p- "$LAB_TARGET_IP"
+done
+'
+echo "benchmark: scanning the lab, $RUNS runs of each scan" >&2
+bash tests/lab/lab.sh run -- bash -c "$inner" >"$BENCH/lab.log" 2>&1 ||
+    { cat "$BENCH/lab.log" >&2; exit 1; }
+
+echo "benchmark: reading the 65535-port capture with tshark, $RUNS runs of each" >&2
+tshark_setup
+capture=$(tshark_file "$BENCH/all.pcapng")
+packets=$(capinfos -M -c "$BENCH/all.pcapng" | awk '/Number of packets/ {print $NF}')
+tshark_timed() { # NAME TSHARK-ARGS...
+    local name=$1
+    shift
+    : >"$TSHARK_HOME/time.one"
+    chmod 666 "$TSHARK_HOME/time.one"
+    local TSHARK_PROGRAM=(/usr/bin/time -f "%e %M" -o "$TSHARK_HOME/time.one" tshark)
+    tshark_unpriv "$@" >/dev/null 2>"$BENCH/$name.err" ||
+        { echo "benchmark: $name failed:"; cat "$BENCH/$name.err"; exit 1; } >&2
+    cat "$TSHARK_HOME/time.one" >>"$BENCH/$name.runs"
+}
+# Each peer is tshark doing the like with a built-in dissector or tree, the
+# scantrace dissector disabled.
+for _ in $(seq "$RUNS"); do
+    tshark_timed table -r "$capture" -2 -q -z scantrace,ports
+    tshark_timed table-peer -r "$capture" -2 -q -z ip_hosts,tree --disable-protocol scantrace
+    tshark_timed filter -r "$capture" -2 -q -Y 'scantrace.verdict == "filtered"'
+    tshark_timed filter-peer -r "$capture" -2 -q -Y 'tcp.flags.syn == 1' \
+        --disable-protocol scantrace
+    tshark_timed fields -r "$capture" -2 -T fields -e scantrace.verdict
+    tshark_timed fields-peer -r "$capture" -2 -T fields -e tcp.flags.str \
+        --disable-protocol scantrace
+done
+
+row() { # LABEL NAME PEER-NAME
+    local t m pt pm
+    read -r t m <<<"$(median "$2")"
+    read -r pt pm <<<"$(median "$3")"
+    awk -v l="$1" -v t="$t" -v m="$m" -v pt="$pt" -v pm="$pm" 'BEGIN {
+        printf "%-44s %7.2f s %8.1f MiB   %7.2f s %8.1f MiB   %6.2f  %6.2f\n",
+            l, t, m / 1024, pt, pm / 1024, (pt > 0 ? t / pt : 0), (pm > 0 ? m / pm : 0) }'
+}
+printf '\nscantrace %s, nmap %s, tshark %s; %s cores; median of %s runs\n\n' \
+    "$("$SCANTRACE_BIN" --version | awk 'NR == 1 {print $2}')" \
+    "$(nmap --version | awk 'NR == 1 {print $3}')" \
+    "$(tshark --version | sed -n '1s/^TShark (Wireshark) \([0-9.]*\).*/\1/p')" "$(nproc)" "$RUNS"
+printf '%-44s %-22s %-22s %s\n' "" "THIS" "PEER" "RATIO (time, memory)"
+row "scantrace -sS -p 1-1000   vs nmap" scantrace-1000 nmap-1000
+row "scantrace -sS -p-         vs nmap" scantrace-all nmap-all
+row "tshark -2 -z scantrace,ports vs -z ip_hosts,tree" table table-peer
+row "tshark -2 -Y scantrace.verdict vs -Y tcp.flags" filter filter-peer
+row "tshark -2 -e scantrace.verdict vs -e tcp.flags" fields fields-peer
+printf '\nThe 65535-port capture holds %s packets. A ratio below 1 means faster or smaller than the peer.\n' \
+    "${packets:-?}"
