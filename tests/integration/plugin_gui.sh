@@ -66,16 +66,22 @@ main=$(timeout 90 xdotool search --sync --name "^$name\.pcapng\$" | head -1) ||
 echo "ok   Wireshark opened $name.pcapng with the plugin in its personal folder"
 
 # Statistics (Alt+S); the plugins' trees come last, so Up wraps to Scantrace.
-xdotool windowfocus --sync "$main"
-xdotool key alt+s
-sleep 0.5
-xdotool key Up
-sleep 0.3
-xdotool key Right
-sleep 0.3
-xdotool key Return
-dialog=$(timeout 30 xdotool search --sync --name "Ports, RTT in" | head -1) ||
-    gui_failed "Statistics › Scantrace › Ports opened no table"
+# On a loaded machine a key can beat the menu it was meant for: try again, slower.
+dialog=
+for pause in 0.5 1 2; do
+    xdotool key Escape Escape
+    xdotool windowfocus --sync "$main"
+    xdotool key alt+s
+    sleep "$pause"
+    xdotool key Up
+    sleep "$pause"
+    xdotool key Right
+    sleep "$pause"
+    xdotool key Return
+    dialog=$(timeout 20 xdotool search --sync --name "Ports, RTT in" | head -1) && break
+    kill -0 "$WIRESHARK_PID" 2>/dev/null || break
+done
+[[ -n $dialog ]] || gui_failed "Statistics › Scantrace › Ports opened no table"
 kill -0 "$WIRESHARK_PID" 2>/dev/null || gui_failed "Wireshark died opening the table"
 echo "ok   Statistics › Scantrace › Ports: $(xdotool getwindowname "$dialog")"
 
