@@ -39,8 +39,8 @@ static void group_name(char *out, size_t cap, const port_record *port)
 }
 
 /* nmap's columns: PORT STATE REASON. The port (and a range's first port) is
- * right-aligned so that sorting by name sorts ports by number. Host discovery lines say what the
- * host is. */
+ * right-aligned so that sorting by name sorts ports by number. Host discovery
+ * lines say what the host is. */
 static void port_name(char *out, size_t cap, const port_record *port, verdict v)
 {
     if (port->type->discovery)

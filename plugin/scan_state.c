@@ -407,6 +407,16 @@ static bool suspect_reply(probe_flow_record *rec, const packet_view *pkt, const 
     return true;
 }
 
+/* A frame of the rest of what the probe of that try opened: either side's ACKs,
+ * data (a banner) and closing, after the answer that decided the port. They
+ * say nothing more, and timing them from the probe would be no round trip. */
+static const frame_result *teardown_result(uint32_t frame, probe_flow_record *rec, unsigned slot)
+{
+    frame_result *res = result_new(frame, ROLE_TEARDOWN, rec, slot);
+    res->probe_in = rec->probe_frame[slot];
+    return res;
+}
+
 /* A packet on a probe's own flow that ends what the probe opened. When several
  * scans used the flow, the one active last is meant. */
 static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
@@ -423,9 +433,7 @@ static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
     if (best->port->suspect && !suspect_client(best, pkt, when))
         return NULL;
     unsigned slot = best->reply_frame[best->replied_try] ? best->replied_try : best->latest_try;
-    frame_result *res = result_new(frame, ROLE_TEARDOWN, best, slot);
-    res->probe_in = best->probe_frame[slot];
-    return res;
+    return teardown_result(frame, best, slot);
 }
 
 /* said: what the reply says about the port, NULL when it says nothing. */
@@ -458,17 +466,6 @@ static const frame_result *attribute_reply(uint32_t frame, const nstime_t *when,
         port->judged = res->own;
         port->judged_in = frame;
     }
-    return res;
-}
-
-/* The target's side of a connection a probe opened, after the answer that
- * decided the port: its ACKs, data (a banner) and FIN say nothing more, and
- * timing them from the probe would be no round trip. */
-static const frame_result *add_target_teardown(uint32_t frame, probe_flow_record *rec,
-                                               unsigned slot)
-{
-    frame_result *res = result_new(frame, ROLE_TEARDOWN, rec, slot);
-    res->probe_in = rec->probe_frame[slot];
     return res;
 }
 
@@ -524,9 +521,10 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                 verdict said;
                 bool says = type->judge(pkt, &said);
                 slot %= COOKIE_MAX_TRIES;
+                /* The target's side of a connection, once answered. */
                 if (!says && rec->reply_frame[slot] && pkt->flow.proto == PACKET_TCP &&
                     !(pkt->tcp_flags & TCP_SYN))
-                    return add_target_teardown(frame, rec, slot);
+                    return teardown_result(frame, rec, slot);
                 return attribute_reply(frame, when, says ? &said : NULL, rec, slot);
             }
         }
