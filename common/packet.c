@@ -30,17 +30,24 @@ static void parse_quote(const uint8_t *q, size_t len, packet_view *out)
 {
     size_t total;
     size_t ihl = ip_header(q, len, &out->quote, &total);
-    if (ihl == 0 || total < ihl + 8)
+    /* RFC 792 quotes the header and 64 bits of data; a capture's snapshot
+     * length may keep less. The ports are what tie the quote to a probe. */
+    bool ports_first = out->quote.proto == PACKET_TCP || out->quote.proto == PACKET_UDP;
+    if (ihl == 0 || total < ihl + (ports_first ? 4 : 8))
         return;
     const uint8_t *l4 = q + ihl;
-    if (out->quote.proto == PACKET_TCP || out->quote.proto == PACKET_UDP) {
+    if (ports_first) {
         out->quote.sport = get_be16(l4);
         out->quote.dport = get_be16(l4 + 2);
     } else if (out->quote.proto == PACKET_ICMP) {
         out->quote.sport = out->quote.dport = get_be16(l4 + 4);
     }
-    out->quote_word = get_be32(l4 + 4);
     out->quote_ip_id = get_be16(q + 4);
+    out->has_quote = true;
+    if (total < ihl + 8)
+        return;
+    out->quote_has_word = true;
+    out->quote_word = get_be32(l4 + 4);
     size_t l4_header = 8;
     if (out->quote.proto == PACKET_TCP && total >= ihl + 13) {
         size_t off = (size_t)(l4[12] >> 4) * 4;
@@ -50,15 +57,16 @@ static void parse_quote(const uint8_t *q, size_t len, packet_view *out)
         out->quote_payload = l4 + l4_header;
         out->quote_payload_len = total - ihl - l4_header;
     }
-    out->has_quote = true;
 }
 
-static bool parse_tcp(const uint8_t *l4, size_t len, packet_view *out)
+/* claimed: the transport length the IP header states, which is more than len
+ * when the capture kept only part of the datagram. */
+static bool parse_tcp(const uint8_t *l4, size_t len, size_t claimed, packet_view *out)
 {
     if (len < 20)
         return false;
     size_t off = (size_t)(l4[12] >> 4) * 4;
-    if (off < 20 || off > len)
+    if (off < 20)
         return false;
     out->flow.sport = get_be16(l4);
     out->flow.dport = get_be16(l4 + 2);
@@ -67,6 +75,15 @@ static bool parse_tcp(const uint8_t *l4, size_t len, packet_view *out)
     out->tcp_flags = l4[13];
     out->window = get_be16(l4 + 14);
     out->tcp_options = l4 + 20;
+    if (off > len) {
+        /* Options cut by the snapshot length: keep what is there. A header
+         * longer than the datagram itself is malformed. */
+        if (off > claimed)
+            return false;
+        out->tcp_options_len = len - 20;
+        out->payload = l4 + len;
+        return true;
+    }
     out->tcp_options_len = off - 20;
     out->payload = l4 + off;
     out->payload_len = len - off;
@@ -97,7 +114,9 @@ static bool parse_icmp(const uint8_t *l4, size_t len, packet_view *out)
     out->payload_len = len - 8;
     switch (out->icmp_type) {
     case ICMP_UNREACH:
+    case ICMP_SOURCE_QUENCH:
     case ICMP_TIME_EXCEEDED:
+    case ICMP_PARAM_PROBLEM:
         parse_quote(l4 + 8, len - 8, out);
         break;
     default:
@@ -120,11 +139,14 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
     out->ip_id = get_be16(ip + 4);
     out->ttl = ip[8];
     out->df = (ip[6] & 0x40) != 0;
+    out->more_fragments = (ip[6] & 0x20) != 0;
     const uint8_t *l4 = ip + ihl;
     size_t l4_len = total - ihl;
+    size_t stated = get_be16(ip + 2);
+    size_t claimed = stated > ihl ? stated - ihl : 0;
     switch (out->flow.proto) {
     case PACKET_TCP:
-        return parse_tcp(l4, l4_len, out);
+        return parse_tcp(l4, l4_len, claimed, out);
     case PACKET_UDP:
         return parse_udp(l4, l4_len, out);
     case PACKET_ICMP:

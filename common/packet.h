@@ -22,8 +22,10 @@ enum {
 enum {
     ICMP_ECHO_REPLY = 0,
     ICMP_UNREACH = 3,
+    ICMP_SOURCE_QUENCH = 4,
     ICMP_ECHO = 8,
     ICMP_TIME_EXCEEDED = 11,
+    ICMP_PARAM_PROBLEM = 12,
     ICMP_TIMESTAMP = 13,
     ICMP_TIMESTAMP_REPLY = 14,
 };
@@ -41,19 +43,23 @@ typedef struct packet_view {
     uint8_t tos, ttl;
     uint16_t ip_id;
     bool df; /* Don't Fragment: kernels set it, most raw-packet scanners do not */
+    bool more_fragments;
     /* TCP */
     uint32_t seq, ack;
     uint8_t tcp_flags;
     uint16_t window;
+    /* The options present, which a capture cut short may hold only part of. */
     const uint8_t *tcp_options;
     size_t tcp_options_len;
     /* ICMP */
     uint8_t icmp_type, icmp_code;
     uint16_t icmp_id, icmp_seq;
     /* The packet an ICMP error quotes: its flow, and the first 32 bits after its
-     * ports (the TCP sequence number, or the UDP length and checksum). */
+     * ports (the TCP sequence number, or the UDP length and checksum), which a
+     * capture cut short (snaplen 68) may lack: quote_has_word says. */
     bool has_quote;
     packet_flow quote;
+    bool quote_has_word;
     uint32_t quote_word;
     uint16_t quote_ip_id;
     const uint8_t *quote_payload;
@@ -63,8 +69,12 @@ typedef struct packet_view {
     size_t payload_len;
 } packet_view;
 
-/* Parses an IPv4 packet starting at its IP header. Truncated or malformed input
- * returns false; nothing is read past len. */
+/* Parses an IPv4 packet starting at its IP header. Input without a whole
+ * transport header, a fragment other than the first, and malformed input return
+ * false; nothing is read past len. A capture cut short (snapshot length) still
+ * parses when the headers a verdict needs are there: TCP options and an ICMP
+ * error's quote may be partial. A first fragment (MF set) parses too: the
+ * caller decides whether to wait for the reassembled datagram. */
 bool packet_parse(const uint8_t *ip, size_t len, packet_view *out);
 
 /* The flow seen from the other end. */

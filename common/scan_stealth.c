@@ -6,7 +6,7 @@
 static bool stealth_judge(const packet_view *reply, verdict *out)
 {
     if (reply->flow.proto != PACKET_TCP)
-        return judge_unreach(reply, out);
+        return judge_icmp_error(reply, false, out);
     if (reply->tcp_flags & TCP_RST) {
         *out = (verdict){PORT_CLOSED, REASON_RESET};
         return true;

@@ -116,6 +116,9 @@ bool scan_is_teardown(const scan_type *type, const packet_view *pkt);
 size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag);
 bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie);
-bool judge_unreach(const packet_view *reply, verdict *out);
+
+/* What an ICMP error quoting a port probe says (icmp_error.c, nmap's rule);
+ * udp: the probe was a UDP scan's. false: nmap ignores that error. */
+bool judge_icmp_error(const packet_view *reply, bool udp, verdict *out);
 
 #endif

@@ -73,7 +73,8 @@ reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet
         /* A TCP probe's cookie is its sequence number, an ICMP probe's its id and
          * sequence, a UDP probe's its IP ID. */
         *cookie = type->ip_proto == PACKET_UDP ? pkt->quote_ip_id : pkt->quote_word;
-        return type->build ? REPLY_COOKIE : REPLY_FLOW;
+        bool has_cookie = type->ip_proto == PACKET_UDP || pkt->quote_has_word;
+        return type->build && has_cookie ? REPLY_COOKIE : REPLY_FLOW;
     }
     return REPLY_NONE;
 }

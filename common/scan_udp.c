@@ -1,5 +1,5 @@
-/* UDP scan (-sU): any UDP reply means open, ICMP port unreachable closed, other
- * unreachables filtered, and silence open|filtered, since most UDP services
+/* UDP scan (-sU): any UDP reply means open, ICMP port unreachable from the
+ * target closed, other ICMP errors filtered (icmp_error.c), and silence open|filtered, since most UDP services
  * ignore a datagram they don't understand. The cookie rides in the IP ID (which
  * ICMP errors quote) and in the request id of services that echo one. */
 #include "cookie.h"
@@ -51,12 +51,7 @@ static bool udp_judge(const packet_view *reply, verdict *out)
         *out = (verdict){PORT_OPEN, REASON_UDP_RESPONSE};
         return true;
     }
-    if (reply->flow.proto == PACKET_ICMP && reply->icmp_type == ICMP_UNREACH &&
-        reply->icmp_code == 3) {
-        *out = (verdict){PORT_CLOSED, REASON_PORT_UNREACH};
-        return true;
-    }
-    return judge_unreach(reply, out);
+    return judge_icmp_error(reply, true, out);
 }
 
 const scan_type scan_udp = {

@@ -50,11 +50,3 @@ bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t 
         *cookie = reply->ack - !!(type->tcp_flags & TCP_SYN) - !!(type->tcp_flags & TCP_FIN);
     return true;
 }
-
-bool judge_unreach(const packet_view *reply, verdict *out)
-{
-    if (reply->flow.proto != PACKET_ICMP || reply->icmp_type != ICMP_UNREACH)
-        return false;
-    *out = (verdict){PORT_FILTERED, reason_from_unreach_code(reply->icmp_code)};
-    return true;
-}

@@ -16,6 +16,7 @@ static const char *const state_names[PORT_STATE_COUNT] = {
 static const char *const reason_names[REASON_COUNT] = {
     [REASON_NONE] = "unknown",
     [REASON_SYN_ACK] = "syn-ack",
+    [REASON_SPLIT_HANDSHAKE_SYN] = "split-handshake-syn",
     [REASON_RESET] = "reset",
     [REASON_CONN_REFUSED] = "conn-refused",
     [REASON_NO_RESPONSE] = "no-response",

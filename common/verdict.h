@@ -21,6 +21,7 @@ typedef enum port_state {
 typedef enum reason {
     REASON_NONE,
     REASON_SYN_ACK,
+    REASON_SPLIT_HANDSHAKE_SYN,
     REASON_RESET,
     REASON_CONN_REFUSED,
     REASON_NO_RESPONSE,
