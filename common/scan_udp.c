@@ -1,7 +1,7 @@
 /* UDP scan (-sU): any UDP reply means open, ICMP port unreachable from the
- * target closed, other ICMP errors filtered (icmp_error.c), and silence open|filtered, since most UDP services
- * ignore a datagram they don't understand. The cookie rides in the IP ID (which
- * ICMP errors quote) and in the request id of services that echo one. */
+ * target closed, other ICMP errors filtered (icmp_error.c), and silence open|filtered, since most
+ * UDP services ignore a datagram they don't understand. The cookie rides in the IP ID (which ICMP
+ * errors quote) and in the request id of services that echo one. */
 #include "cookie.h"
 #include "scan_type.h"
 #include "udp_payload.h"

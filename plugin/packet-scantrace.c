@@ -44,6 +44,8 @@ static expert_field ei_duplicate = EI_INIT;
 static expert_field ei_no_response = EI_INIT;
 static expert_field ei_overruled = EI_INIT;
 static expert_field ei_stray = EI_INIT;
+static expert_field ei_ignored = EI_INIT;
+static expert_field ei_tied_by_flow = EI_INIT;
 
 static scantrace_pref_bool pref_info_column = true;
 static scantrace_pref_bool pref_fingerprint = true;
@@ -53,10 +55,8 @@ static guint pref_behaviour_hosts = BEHAVIOUR_HOST_THRESHOLD;
 static guint pref_behaviour_window = BEHAVIOUR_WINDOW_SECONDS;
 
 static const char *const role_names[] = {
-    [ROLE_PROBE] = "probe",
-    [ROLE_RESPONSE] = "response",
-    [ROLE_TEARDOWN] = "teardown",
-    [ROLE_STRAY] = "stray",
+    [ROLE_PROBE] = "probe",     [ROLE_RESPONSE] = "response", [ROLE_TEARDOWN] = "teardown",
+    [ROLE_IGNORED] = "ignored", [ROLE_STRAY] = "stray",
 };
 
 /* "probe 22/tcp try 1 → closed (reset)": what the frame is and, once known, what
@@ -135,6 +135,8 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
                        const char *text, bool whole_capture_seen)
 {
     const port_record *port = res->flow->port;
+    if (res->numbers_differ)
+        expert_add_info(pinfo, item, &ei_tied_by_flow);
     switch (res->role) {
     case ROLE_PROBE:
         expert_add_info_format(pinfo, item, &ei_probe, "%s", text);
@@ -160,6 +162,9 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
                                    "This reply says %s (%s); the verdict came from frame %u",
                                    port_state_name(res->own.state), reason_name(res->own.why),
                                    port->judged_in);
+        break;
+    case ROLE_IGNORED:
+        expert_add_info(pinfo, item, &ei_ignored);
         break;
     case ROLE_TEARDOWN:
         expert_add_info_format(pinfo, item, &ei_teardown, "%s", text);
@@ -313,6 +318,18 @@ void proto_register_scantrace(void)
         {&ei_overruled,
          {"scantrace.overruled", PI_SEQUENCE, PI_NOTE,
           "A reply that disagrees with the port's verdict", EXPFILL}},
+        {&ei_ignored,
+         {"scantrace.ignored", PI_SEQUENCE, PI_NOTE,
+          "A reply nmap does not judge (an ICMP error other than unreachable codes 0-3, 9, 10 "
+          "and 13 or time exceeded, or unexpected TCP flags): the port's verdict does not come "
+          "from it",
+          EXPFILL}},
+        {&ei_tied_by_flow,
+         {"scantrace.tied_by_flow", PI_SEQUENCE, PI_NOTE,
+          "Its acknowledgment or quoted numbers name no try of the probe (a stack or middlebox "
+          "that acknowledges differently): tied to the latest try by addresses and ports, as "
+          "nmap ties replies",
+          EXPFILL}},
         {&ei_stray,
          {"scantrace.stray", PI_SEQUENCE, PI_NOTE,
           "A packet on a probe's flow whose cookie matches no try", EXPFILL}},

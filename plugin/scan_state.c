@@ -437,9 +437,8 @@ static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
 }
 
 /* said: what the reply says about the port, NULL when it says nothing. */
-static const frame_result *attribute_reply(uint32_t frame, const nstime_t *when,
-                                           const verdict *said, probe_flow_record *rec,
-                                           unsigned slot)
+static frame_result *attribute_reply(uint32_t frame, const nstime_t *when, const verdict *said,
+                                     probe_flow_record *rec, unsigned slot)
 {
     port_record *port = rec->port;
     frame_result *res = result_new(frame, ROLE_RESPONSE, rec, slot);
@@ -470,7 +469,8 @@ static const frame_result *attribute_reply(uint32_t frame, const nstime_t *when,
 }
 
 /* The try of an untagged probe that a reply answers: the one whose own numbers
- * it brings back, or, when only its flow ties it, the latest. */
+ * it brings back, or, when only its flow ties it, the latest. false: it brings
+ * back numbers, but none of a try. */
 static bool untagged_try(const probe_flow_record *rec, const packet_view *pkt, reply_match match,
                          uint32_t cookie, unsigned *slot)
 {
@@ -488,12 +488,50 @@ static bool untagged_try(const probe_flow_record *rec, const packet_view *pkt, r
     return false;
 }
 
+/* Whether a reply whose numbers name no try still answers the probe, as nmap
+ * takes it (scan_engine_raw.cc, get_pcap_result): a TCP or UDP reply by its
+ * addresses and ports alone (stacks and middleboxes acknowledge differently:
+ * a BSD RST to a FIN, a SYN proxy's SYN-ACK), an ICMP error quoting a UDP probe
+ * by the quoted ports. An ICMP error that quotes a TCP probe's whole sequence
+ * number must quote the probe's, and ICMP queries their id and sequence. */
+static bool tied_by_flow(const scan_type *type, const packet_view *pkt)
+{
+    if (!pkt->has_quote)
+        return type->ip_proto == PACKET_TCP || type->ip_proto == PACKET_UDP;
+    return pkt->quote.proto == PACKET_UDP;
+}
+
+/* The reply now tied to rec's try slot: judged by its scan type. */
+static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
+                                          const packet_view *pkt, probe_flow_record *rec,
+                                          unsigned slot, bool numbers_differ)
+{
+    const scan_type *type = rec->port->type;
+    if (rec->port->suspect && !suspect_reply(rec, pkt, when))
+        return NULL;
+    verdict said;
+    bool says = type->judge(pkt, &said);
+    slot %= COOKIE_MAX_TRIES;
+    /* The target's side of a connection, once answered. */
+    if (!says && rec->reply_frame[slot] && pkt->flow.proto == PACKET_TCP &&
+        !(pkt->tcp_flags & TCP_SYN))
+        return teardown_result(frame, rec, slot);
+    frame_result *res = attribute_reply(frame, when, says ? &said : NULL, rec, slot);
+    if (!says)
+        res->role = ROLE_IGNORED;
+    res->numbers_differ = numbers_differ;
+    return res;
+}
+
 /* Asks each scan and ping type whether pkt answers one of its probes, then checks
- * the cookie against each scan seen probing that flow. */
+ * the cookie against each scan seen probing that flow. A reply whose cookie names
+ * no try, where nmap would take it all the same, answers the latest try of the
+ * scan active last on the flow. */
 static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
     const scan_type *const *const lists[] = {scan_types, ping_types};
     probe_flow_record *seen = NULL;
+    probe_flow_record *by_flow = NULL;
     for (size_t l = 0; l < G_N_ELEMENTS(lists); l++) {
         for (size_t i = 0; lists[l][i]; i++) {
             const scan_type *type = lists[l][i];
@@ -509,26 +547,21 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                     continue;
                 seen = rec;
                 unsigned slot = rec->latest_try;
-                if (rec->port->untagged) {
-                    if (!untagged_try(rec, pkt, match, cookie, &slot))
-                        continue;
-                    if (rec->port->suspect && !suspect_reply(rec, pkt, when))
-                        return NULL;
-                } else if (match == REPLY_COOKIE &&
-                           !cookie_check(rec->port->scan_id, &probe_flow, cookie, &slot)) {
-                    continue;
-                }
-                verdict said;
-                bool says = type->judge(pkt, &said);
-                slot %= COOKIE_MAX_TRIES;
-                /* The target's side of a connection, once answered. */
-                if (!says && rec->reply_frame[slot] && pkt->flow.proto == PACKET_TCP &&
-                    !(pkt->tcp_flags & TCP_SYN))
-                    return teardown_result(frame, rec, slot);
-                return attribute_reply(frame, when, says ? &said : NULL, rec, slot);
+                bool named;
+                if (rec->port->untagged)
+                    named = untagged_try(rec, pkt, match, cookie, &slot);
+                else
+                    named = match != REPLY_COOKIE ||
+                            cookie_check(rec->port->scan_id, &probe_flow, cookie, &slot);
+                if (named)
+                    return add_tied_reply(frame, when, pkt, rec, slot, false);
+                if (tied_by_flow(type, pkt) && (!by_flow || rec->last_frame > by_flow->last_frame))
+                    by_flow = rec;
             }
         }
     }
+    if (by_flow)
+        return add_tied_reply(frame, when, pkt, by_flow, by_flow->latest_try, true);
     if (seen)
         return result_new(frame, ROLE_STRAY, seen, 0);
     return NULL;

@@ -21,7 +21,8 @@ typedef enum frame_role {
     ROLE_PROBE,
     ROLE_RESPONSE,
     ROLE_TEARDOWN,
-    ROLE_STRAY, /* on a probe's flow, but its cookie names no try of that probe */
+    ROLE_IGNORED, /* a reply nmap does not judge (an ICMP code it ignores, say) */
+    ROLE_STRAY,   /* on a probe's flow, but its cookie names no try of that probe */
 } frame_role;
 
 /* One port of one scan: the unit a verdict is about. For a host discovery type
@@ -83,8 +84,9 @@ typedef struct frame_result {
     uint32_t probe_in;     /* replies and teardowns: the probe they answer or end */
     bool has_rtt;          /* replies: the time since that probe */
     nstime_t rtt;
-    bool says;   /* replies: whether the scan type's judge said something */
-    verdict own; /* replies: what it said */
+    bool numbers_differ; /* replies: its cookie names no try; tied by addresses and ports */
+    bool says;           /* replies: whether the scan type's judge said something */
+    verdict own;         /* replies: what it said */
 } frame_result;
 
 /* "tcp", "udp", ...: how ports of that IP protocol are written (22/tcp). */
