@@ -1,13 +1,22 @@
 #include "ip_bytes.h"
 
+#include <limits.h>
+#include <string.h>
+
 #include "compat.h"
 
 static int proto_ip = SCANTRACE_ID_INIT;
+static int proto_icmp = SCANTRACE_ID_INIT;
+static int proto_tcp = SCANTRACE_ID_INIT;
+static int proto_udp = SCANTRACE_ID_INIT;
 static int proto_arp = SCANTRACE_ID_INIT;
 
 void ip_bytes_init(void)
 {
     proto_ip = proto_get_id_by_filter_name("ip");
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    proto_udp = proto_get_id_by_filter_name("udp");
     proto_arp = proto_get_id_by_filter_name("arp");
 }
 
@@ -16,38 +25,24 @@ void ip_bytes_want(dissector_handle_t handle, bool want)
     GArray *wanted = NULL;
     if (want) {
         wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-        if (proto_ip >= 0)
-            g_array_append_val(wanted, proto_ip);
-        if (proto_arp >= 0)
-            g_array_append_val(wanted, proto_arp);
+        const int protos[] = {proto_ip, proto_icmp, proto_tcp, proto_udp, proto_arp};
+        for (size_t i = 0; i < G_N_ELEMENTS(protos); i++)
+            if (protos[i] >= 0)
+                g_array_append_val(wanted, protos[i]);
     }
     /* Wireshark takes the array over. */
     set_postdissector_wanted_hfids(handle, wanted);
 }
 
-/* The IP layer with the lowest layer number: an ICMP error's quoted packet and a
- * tunnel's inner packet are later layers of the same protocol. */
-static const field_info *outermost(GPtrArray *items)
+static GPtrArray *items_of(proto_tree *tree, int proto)
 {
-    const field_info *best = NULL;
-    for (guint i = 0; i < items->len; i++) {
-        const field_info *fi = g_ptr_array_index(items, i);
-        if (fi && fi->ds_tvb && (!best || fi->proto_layer_num < best->proto_layer_num))
-            best = fi;
-    }
-    return best;
+    return proto >= 0 ? proto_get_finfo_ptr_array(tree, proto) : NULL;
 }
 
-/* The bytes of the outermost layer of protocol proto, to the end of its data. */
-static bool layer_bytes(proto_tree *tree, int proto, const uint8_t **bytes, size_t *len)
+/* The bytes of fi's data source from fi's start to its end. */
+static bool item_bytes(const field_info *fi, const uint8_t **bytes, size_t *len)
 {
-    if (!tree || proto < 0)
-        return false;
-    GPtrArray *items = proto_get_finfo_ptr_array(tree, proto);
-    if (!items || items->len == 0)
-        return false;
-    const field_info *fi = outermost(items);
-    if (!fi)
+    if (!fi || !fi->ds_tvb)
         return false;
     /* The item's start is an offset into its data source, which holds the link
      * layer before it and perhaps a trailer after the datagram; packet_parse()
@@ -61,12 +56,93 @@ static bool layer_bytes(proto_tree *tree, int proto, const uint8_t **bytes, size
     return *bytes != NULL;
 }
 
-bool ip_bytes_outermost(proto_tree *tree, const uint8_t **bytes, size_t *len)
+/* The first ICMP layer: every IP layer after it is quoted by an ICMP error. */
+static int first_icmp_layer(proto_tree *tree)
 {
-    return layer_bytes(tree, proto_ip, bytes, len);
+    GPtrArray *items = items_of(tree, proto_icmp);
+    int first = INT_MAX;
+    for (guint i = 0; items && i < items->len; i++) {
+        const field_info *fi = g_ptr_array_index(items, i);
+        if (fi && fi->total_layer_num < first)
+            first = fi->total_layer_num;
+    }
+    return first;
+}
+
+/* The transport layer right above the IP layer at that depth, if Wireshark
+ * dissected it from another data source than the IP header's: the reassembled
+ * datagram. */
+static const field_info *reassembled_transport(proto_tree *tree, const field_info *ip)
+{
+    const int protos[] = {proto_tcp, proto_udp, proto_icmp};
+    const field_info *best = NULL;
+    for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
+        GPtrArray *items = items_of(tree, protos[p]);
+        for (guint i = 0; items && i < items->len; i++) {
+            const field_info *fi = g_ptr_array_index(items, i);
+            if (fi && fi->total_layer_num > ip->total_layer_num &&
+                (!best || fi->total_layer_num < best->total_layer_num))
+                best = fi;
+        }
+    }
+    return best && best->ds_tvb != ip->ds_tvb ? best : NULL;
+}
+
+/* One buffer holding the fragment's header, made whole, and the reassembled
+ * transport data. */
+static bool join_fragments(const uint8_t *ip, size_t ip_len, const field_info *l4,
+                           wmem_allocator_t *pool, const uint8_t **bytes, size_t *len)
+{
+    size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
+    const uint8_t *data;
+    size_t data_len;
+    if (ihl < 20 || ihl > ip_len || !item_bytes(l4, &data, &data_len) || ihl + data_len > 0xffff)
+        return false;
+    uint8_t *whole = wmem_alloc(pool, ihl + data_len);
+    memcpy(whole, ip, ihl);
+    memcpy(whole + ihl, data, data_len);
+    whole[2] = (uint8_t)((ihl + data_len) >> 8);
+    whole[3] = (uint8_t)(ihl + data_len);
+    whole[6] &= 0x40; /* keep DF; clear MF and the offset */
+    whole[7] = 0;
+    *bytes = whole;
+    *len = ihl + data_len;
+    return true;
+}
+
+bool ip_bytes_scan_packet(proto_tree *tree, wmem_allocator_t *pool, const uint8_t **bytes,
+                          size_t *len)
+{
+    GPtrArray *items = tree ? items_of(tree, proto_ip) : NULL;
+    if (!items || items->len == 0)
+        return false;
+    int quoted_from = first_icmp_layer(tree);
+    const field_info *scan_ip = NULL;
+    for (guint i = 0; i < items->len; i++) {
+        const field_info *fi = g_ptr_array_index(items, i);
+        if (fi && fi->ds_tvb && fi->total_layer_num < quoted_from &&
+            (!scan_ip || fi->total_layer_num > scan_ip->total_layer_num))
+            scan_ip = fi;
+    }
+    if (!item_bytes(scan_ip, bytes, len) || *len < 20)
+        return false;
+    bool fragment = ((*bytes)[6] & 0x20) || ((*bytes)[6] & 0x1f) || (*bytes)[7];
+    if (!fragment)
+        return true;
+    const field_info *l4 = reassembled_transport(tree, scan_ip);
+    return l4 && join_fragments(*bytes, *len, l4, pool, bytes, len);
 }
 
 bool ip_bytes_arp(proto_tree *tree, const uint8_t **bytes, size_t *len)
 {
-    return layer_bytes(tree, proto_arp, bytes, len);
+    GPtrArray *items = tree ? items_of(tree, proto_arp) : NULL;
+    if (!items || items->len == 0)
+        return false;
+    const field_info *first = NULL;
+    for (guint i = 0; i < items->len; i++) {
+        const field_info *fi = g_ptr_array_index(items, i);
+        if (fi && fi->ds_tvb && (!first || fi->total_layer_num < first->total_layer_num))
+            first = fi;
+    }
+    return item_bytes(first, bytes, len);
 }

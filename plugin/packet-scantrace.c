@@ -186,7 +186,7 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         size_t len;
         packet_view pkt;
         arp_view arp;
-        if (ip_bytes_outermost(tree, &bytes, &len) && packet_parse(bytes, len, &pkt))
+        if (ip_bytes_scan_packet(tree, pinfo->pool, &bytes, &len) && packet_parse(bytes, len, &pkt))
             res = scan_state_add(pinfo->num, &pinfo->abs_ts, &pkt);
         else if (ip_bytes_arp(tree, &bytes, &len) && arp_parse(bytes, len, &arp))
             res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp);
