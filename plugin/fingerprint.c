@@ -166,25 +166,34 @@ typedef struct payload_sig {
         name, bytes, sizeof bytes - 1, whole                                                       \
     }
 
-/* The requests nmap-payloads holds for the ports a UDP scan finds most often. */
-static const payload_sig nmap_payloads[] = {
-    SIG("DNS status request", "\0\0\x10\0\0\0\0\0\0\0\0\0", true),
-    SIG("DNS version.bind query",
-        "\x77\x77\x01\0\0\x01\0\0\0\0\0\0\x07version\x04"
-        "bind",
-        false),
-    SIG("TFTP read of r7tftp.txt", "\0\x01r7tftp.txt\0", false),
-    SIG("NTP request", "\xe3\0\x04\xfa\0\x01\0\0\0\x01\0\0", false),
-    SIG("NTP request", "\xd9\0\x0a\xfa\0\0\0\0\0\x01\x04\0", false),
-    SIG("SNMPv3 GetRequest", "\x30\x3a\x02\x01\x03\x30\x0f\x02\x02\x4a\x69", false),
-    SIG("SNMPv1 GetNextRequest",
-        "\x30\x1f\x02\x01\0\x04\x06public\xa1\x12\x02\x01\0\x02\x01\0\x02\x01\0\x30\x07\x30\x05"
-        "\x06\x01\0\x05\0",
-        true),
-    SIG("IKE main mode, initiator cookie 0011223344556677",
-        "\0\x11\x22\x33\x44\x55\x66\x77\0\0\0\0\0\0\0\0\x01\x10\x02\0", false),
-    SIG("SSDP M-SEARCH", "M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\n", false),
-};
+typedef struct nmap_port_range {
+    uint16_t first, last;
+} nmap_port_range;
+
+typedef struct nmap_payload {
+    size_t nranges;
+    const nmap_port_range *ranges;
+    size_t len;       /* the whole request's */
+    const char *head; /* its first bytes */
+    size_t head_len;
+} nmap_payload;
+
+#include "nmap_payloads.h"
+
+/* The request nmap's UDP scan sends to that port, if the payload is one: nmap
+ * sends a port only the requests nmap-payloads lists for it, whole. */
+static bool nmap_payload_for(uint16_t port, const uint8_t *payload, size_t len)
+{
+    for (size_t i = 0; i < N_ELEMENTS(nmap_payloads); i++) {
+        const nmap_payload *np = &nmap_payloads[i];
+        if (np->len != len || memcmp(payload, np->head, np->head_len) != 0)
+            continue;
+        for (size_t r = 0; r < np->nranges; r++)
+            if (port >= np->ranges[r].first && port <= np->ranges[r].last)
+                return true;
+    }
+    return false;
+}
 
 /* masscan's built-in UDP requests (templ-payloads.c). */
 static const payload_sig masscan_payloads[] = {
@@ -247,10 +256,10 @@ static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
     if (len == 0)
         return set(out, "nmap", &scan_udp, "empty datagram, no DF, TTL %u (nmap: 37-59): nmap -sU",
                    pkt->ttl);
-    const payload_sig *sig = find_payload(nmap_payloads, N_ELEMENTS(nmap_payloads), p, len);
-    if (sig)
-        return set(out, "nmap", &scan_udp, "%s (nmap-payloads), no DF, TTL %u: nmap -sU", sig->name,
-                   pkt->ttl);
+    if (nmap_payload_for(pkt->flow.dport, p, len))
+        return set(out, "nmap", &scan_udp,
+                   "nmap-payloads' request for %u/udp, no DF, TTL %u (nmap: 37-59): nmap -sU",
+                   pkt->flow.dport, pkt->ttl);
     return false;
 }
 

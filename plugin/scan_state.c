@@ -227,6 +227,8 @@ static frame_result *add_untagged_probe(uint32_t frame, const nstime_t *when,
     unsigned slot = MIN(port->tries, COOKIE_MAX_TRIES - 1);
     port->tries++;
     frame_result *res = result_new(frame, ROLE_PROBE, rec, slot);
+    if (!port->first_probe)
+        port->first_probe = frame;
     if (rec->probe_frame[slot]) {
         res->duplicate_of = rec->probe_frame[slot];
     } else {
@@ -303,28 +305,26 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
     return res;
 }
 
-/* nmap sends a UDP port each of its requests for it in one try, from one source
- * port: a datagram on the flow of a fingerprinted probe is one of its probes
- * too, whatever its payload. */
+/* nmap sends a UDP port every request nmap-payloads has for it, each from a
+ * source port of its own, and retries: any further raw datagram (no DF) from the
+ * same source to a port of its fingerprinted UDP scan is one of its probes too,
+ * whatever its payload, so that the port has one record and one verdict. */
 static const frame_result *add_follow_up(uint32_t frame, const nstime_t *when,
                                          const packet_view *pkt)
 {
-    if (pkt->flow.proto != PACKET_UDP)
+    if (pkt->flow.proto != PACKET_UDP || pkt->df)
         return NULL;
-    unsigned n = 0;
-    for (probe_flow_record *rec = wmem_map_lookup(flows, &pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
-         rec = rec->next, n++) {
-        if (!rec->port->untagged || rec->port->suspect || rec->port->type != &scan_udp)
-            continue;
-        const frame_result *first = scan_state_lookup(rec->probe_frame[rec->latest_try]);
-        frame_result *res = add_untagged_probe(frame, when, pkt, rec->port->type, NULL);
-        if (res && first) {
-            res->tool = first->tool;
-            res->evidence = first->evidence;
-        }
-        return res;
+    port_key key = {&scan_udp, 0, pkt->flow.src, false, pkt->flow.dst, PACKET_UDP, pkt->flow.dport};
+    const port_record *port = wmem_map_lookup(ports, &key);
+    if (!port || !port->first_probe)
+        return NULL;
+    const frame_result *first = scan_state_lookup(port->first_probe);
+    frame_result *res = add_untagged_probe(frame, when, pkt, &scan_udp, NULL);
+    if (res && first) {
+        res->tool = first->tool;
+        res->evidence = first->evidence;
     }
-    return NULL;
+    return res;
 }
 
 /* Counts a suspected attempt as failed, once. */

@@ -42,6 +42,7 @@ typedef struct port_record {
     bool untagged;             /* nothing names the tries: they are numbered as seen */
     behaviour_source *suspect; /* suspected probes: their source's behaviour */
     unsigned tries;            /* untagged probes: transmissions seen */
+    uint32_t first_probe;      /* untagged probes: the frame of the first */
     uint32_t target;           /* host order */
     uint8_t proto;
     uint16_t port;
