@@ -45,6 +45,7 @@ static expert_field ei_no_response = EI_INIT;
 static expert_field ei_overruled = EI_INIT;
 static expert_field ei_stray = EI_INIT;
 static expert_field ei_ignored = EI_INIT;
+static expert_field ei_implied = EI_INIT;
 static expert_field ei_tied_by_flow = EI_INIT;
 
 static scantrace_pref_bool pref_info_column = true;
@@ -168,6 +169,8 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
         break;
     case ROLE_TEARDOWN:
         expert_add_info_format(pinfo, item, &ei_teardown, "%s", text);
+        if (port->implied && port->judged_in == pinfo->num)
+            expert_add_info(pinfo, item, &ei_implied);
         break;
     case ROLE_STRAY:
         expert_add_info_format(pinfo, item, &ei_stray,
@@ -323,6 +326,12 @@ void proto_register_scantrace(void)
           "A reply nmap does not judge (an ICMP error other than unreachable codes 0-3, 9, 10 "
           "and 13 or time exceeded, or unexpected TCP flags): the port's verdict does not come "
           "from it",
+          EXPFILL}},
+        {&ei_implied,
+         {"scantrace.implied", PI_SEQUENCE, PI_NOTE,
+          "The target's answer is not in the capture, but this packet shows it came: the "
+          "scanner's kernel resets or completes only a connection the target accepted "
+          "(a SYN-ACK), so the port is judged as that SYN-ACK would judge it",
           EXPFILL}},
         {&ei_tied_by_flow,
          {"scantrace.tied_by_flow", PI_SEQUENCE, PI_NOTE,

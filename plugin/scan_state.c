@@ -410,11 +410,31 @@ static bool suspect_reply(probe_flow_record *rec, const packet_view *pkt, const 
 /* A frame of the rest of what the probe of that try opened: either side's ACKs,
  * data (a banner) and closing, after the answer that decided the port. They
  * say nothing more, and timing them from the probe would be no round trip. */
-static const frame_result *teardown_result(uint32_t frame, probe_flow_record *rec, unsigned slot)
+static frame_result *teardown_result(uint32_t frame, probe_flow_record *rec, unsigned slot)
 {
     frame_result *res = result_new(frame, ROLE_TEARDOWN, rec, slot);
     res->probe_in = rec->probe_frame[slot];
     return res;
+}
+
+/* A capture of one side only (the scanner's, say) may miss the target's answer
+ * to a SYN: but the scanner's kernel resets, or completes, only a connection
+ * the target accepted, so its packet on a probe's flow that no captured reply
+ * answered shows a SYN-ACK came. The port is judged as that SYN-ACK would
+ * judge it, by its scan type's own rule; the packet stays a teardown. */
+static void answer_implied(probe_flow_record *rec, const packet_view *pkt, uint32_t frame)
+{
+    port_record *port = rec->port;
+    if (port->judged_in || port->suspect || !(port->type->tcp_flags & TCP_SYN) ||
+        rec->reply_frame[rec->latest_try] || pkt->flow.proto != PACKET_TCP)
+        return;
+    packet_view syn_ack = {.flow = packet_flow_reverse(&rec->flow), .tcp_flags = TCP_SYN | TCP_ACK};
+    verdict v;
+    if (!port->type->judge(&syn_ack, &v))
+        return;
+    port->judged = v;
+    port->judged_in = frame;
+    port->implied = true;
 }
 
 /* A packet on a probe's own flow that ends what the probe opened. When several
@@ -433,7 +453,9 @@ static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
     if (best->port->suspect && !suspect_client(best, pkt, when))
         return NULL;
     unsigned slot = best->reply_frame[best->replied_try] ? best->replied_try : best->latest_try;
-    return teardown_result(frame, best, slot);
+    frame_result *res = teardown_result(frame, best, slot);
+    answer_implied(best, pkt, frame);
+    return res;
 }
 
 /* said: what the reply says about the port, NULL when it says nothing. */

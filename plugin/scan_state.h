@@ -50,6 +50,7 @@ typedef struct port_record {
     unsigned responses; /* reply frames */
     verdict judged;     /* what the first reply that says something says */
     uint32_t judged_in; /* that reply's frame; 0 while no reply said anything */
+    bool implied;       /* judged_in is our teardown of an answer the capture lacks */
     nstime_t rtt_total; /* round trip times of the first reply to each try */
     unsigned rtt_samples;
 } port_record;
