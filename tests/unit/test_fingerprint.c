@@ -50,15 +50,15 @@ static const struct {
      "nmap", &scan_xmas, false, "nmap -sX"},
     {"nmap -sU, DNS status request to 69",
      "45000028bec000003211b4700ac900010ac90002969e00450014434e000010000000000000000000", "nmap",
-     &scan_udp, false, "DNS status request"},
+     &scan_udp, false, "request for 69/udp"},
     {"nmap -sU, version.bind to 53",
      "4500003ac1d400003b11a84a0ac900010ac90002969e00350026b91d7777010000010000000000000776657273"
      "696f6e0462696e640000100003",
-     "nmap", &scan_udp, false, "version.bind"},
+     "nmap", &scan_udp, false, "request for 53/udp"},
     {"nmap -sU, SNMPv1 to 161",
      "4500003d79c800003a11f1530ac900010ac90002969e00a1002958af301f02010004067075626c6963a11202010"
      "0020100020100300730050601000500",
-     "nmap", &scan_udp, false, "SNMPv1"},
+     "nmap", &scan_udp, false, "request for 161/udp"},
     {"nmap -PE", "4500001c539100002b0126bc0ac900010ac9000208004663b19c0000", "nmap", &ping_echo,
      false, "without data"},
     {"nmap -PP", "45000028812700003001f4190ac900010ac900020d00024bf0b40000000000000000000000000000",
