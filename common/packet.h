@@ -77,6 +77,14 @@ typedef struct packet_view {
  * caller decides whether to wait for the reassembled datagram. */
 bool packet_parse(const uint8_t *ip, size_t len, packet_view *out);
 
+/* Whether addr (host order) can be one host's address: not 0.0.0.0, multicast
+ * (224.0.0.0/4) or the limited broadcast. 240.0.0.0/4 is reserved (RFC 1112,
+ * section 4), not multicast: a scan of it is a scan. */
+static inline bool packet_ipv4_unicast(uint32_t addr)
+{
+    return addr != 0 && addr != 0xffffffffu && (addr >> 28) != 0xe;
+}
+
 /* The flow seen from the other end. */
 packet_flow packet_flow_reverse(const packet_flow *flow);
 

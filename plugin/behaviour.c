@@ -20,7 +20,12 @@ struct behaviour_source {
     uint32_t addr;
     bool scanner;
     bool resets_after_handshake;
+    bool closes_after_handshake; /* ended a connection with a FIN, without a byte */
     double window_start;
+    /* What a scanner scans, kept past the threshold: the targets it failed on,
+     * and the port it swept, if a sweep made it one. */
+    GHashTable *scanned_targets;
+    uint32_t swept; /* proto << 16 | port; 0: none */
     /* Created at the first failure: most sources never fail. */
     GHashTable *failed;          /* target << 24 | proto << 16 | port, deduplicated */
     GHashTable *ports_of_target; /* target -> distinct failed ports */
@@ -42,6 +47,8 @@ static void source_clear(behaviour *b, behaviour_source *s)
 static void source_free(gpointer data)
 {
     behaviour_source *s = data;
+    if (s->scanned_targets)
+        g_hash_table_destroy(s->scanned_targets);
     if (s->failed) {
         g_hash_table_destroy(s->failed);
         g_hash_table_destroy(s->ports_of_target);
@@ -97,6 +104,12 @@ void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_
         return;
     if (why == FAILURE_ABORTED_RESET)
         s->resets_after_handshake = true;
+    if (why == FAILURE_ABORTED)
+        s->closes_after_handshake = true;
+    if (!s->scanned_targets)
+        s->scanned_targets = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if (g_hash_table_size(s->scanned_targets) < MAX_FAILURES)
+        g_hash_table_add(s->scanned_targets, GUINT_TO_POINTER(target));
     if (s->scanner)
         return;
     if (!s->failed) {
@@ -125,6 +138,7 @@ void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_
                  cfg->window, cfg->port_threshold);
     } else if (cfg->host_threshold && hosts >= cfg->host_threshold) {
         s->scanner = true;
+        s->swept = (uint32_t)proto << 16 | port;
         snprintf(s->evidence, sizeof s->evidence,
                  "address sweep: failed attempts on %u hosts at %u/%s within %u s (threshold %u)",
                  hosts, port, proto_name(proto), cfg->window, cfg->host_threshold);
@@ -146,4 +160,19 @@ const char *behaviour_evidence(const behaviour_source *s)
 bool behaviour_resets_after_handshake(const behaviour_source *s)
 {
     return s && s->resets_after_handshake;
+}
+
+bool behaviour_closes_after_handshake(const behaviour_source *s)
+{
+    return s && s->closes_after_handshake;
+}
+
+bool behaviour_scans(const behaviour_source *s, uint32_t target, uint8_t proto, uint16_t port)
+{
+    if (!s || !s->scanner)
+        return false;
+    if (s->swept && s->swept == ((uint32_t)proto << 16 | port))
+        return true;
+    return s->scanned_targets &&
+           g_hash_table_contains(s->scanned_targets, GUINT_TO_POINTER(target));
 }

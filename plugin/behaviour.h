@@ -62,4 +62,13 @@ const char *behaviour_evidence(const behaviour_source *src);
  * byte sent, which is how nmap's connect scan (-sT) ends each one. */
 bool behaviour_resets_after_handshake(const behaviour_source *src);
 
+/* Whether it ended any connection with a FIN right after the handshake, without
+ * a byte sent: the ordinary close, which nmap's connect scan never makes. */
+bool behaviour_closes_after_handshake(const behaviour_source *src);
+
+/* Whether an attempt on target's port is part of what made the source a
+ * scanner: a target it failed on, or the port it swept. A scanner's other
+ * traffic (its own DNS lookups to its resolver, say) is not. */
+bool behaviour_scans(const behaviour_source *src, uint32_t target, uint8_t proto, uint16_t port);
+
 #endif

@@ -68,11 +68,6 @@ static bool set(fingerprint *out, const char *tool, const scan_type *type, const
     return true;
 }
 
-static bool unicast(uint32_t addr)
-{
-    return addr != 0 && addr < 0xe0000000u; /* not 0.0.0.0, multicast or broadcast */
-}
-
 /* nmap's probe windows: 1024 today, a random one of these in older releases. */
 static bool nmap_window(uint16_t window)
 {
@@ -112,8 +107,10 @@ static bool fingerprint_tcp(const packet_view *pkt, fingerprint *out)
     uint32_t dst = pkt->flow.dst;
     uint16_t dport = pkt->flow.dport;
     if (pkt->tcp_flags == TCP_SYN && pkt->ack == 0) {
-        /* masscan's tcp template: ip_id = ip_them ^ port_them ^ seqno. */
-        if ((uint16_t)(dst ^ dport ^ pkt->seq) == pkt->ip_id)
+        /* masscan's tcp template: ip_id = ip_them ^ port_them ^ seqno, TTL 255.
+         * One in 65536 SYNs of anyone meets the IP ID rule by chance: the TTL
+         * rules those out. */
+        if ((uint16_t)(dst ^ dport ^ pkt->seq) == pkt->ip_id && pkt->ttl >= TTL_255_MIN)
             return set(out, "masscan", &scan_syn,
                        "IP ID 0x%04x = low 16 bits of target ^ port ^ seq, TTL %u, window %u: "
                        "masscan",
@@ -314,7 +311,8 @@ static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
 
 bool fingerprint_probe(const packet_view *pkt, fingerprint *out)
 {
-    if (!unicast(pkt->flow.dst) || !unicast(pkt->flow.src) || pkt->flow.src == pkt->flow.dst)
+    if (!packet_ipv4_unicast(pkt->flow.dst) || !packet_ipv4_unicast(pkt->flow.src) ||
+        pkt->flow.src == pkt->flow.dst)
         return false;
     switch (pkt->flow.proto) {
     case PACKET_TCP:

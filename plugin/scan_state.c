@@ -205,11 +205,6 @@ static double seconds(const nstime_t *t)
     return (double)t->secs + t->nsecs / 1e9;
 }
 
-static bool unicast(uint32_t addr)
-{
-    return addr != 0 && addr < 0xe0000000u; /* not 0.0.0.0, multicast or broadcast */
-}
-
 /* A probe without our tag names none of its tries: each transmission to the
  * port is the next try, whatever flow it takes (nmap retries from the next
  * source port, a kernel on the same flow), and its own sequence number, IP ID or
@@ -344,7 +339,7 @@ static void suspect_failed(probe_flow_record *rec, const nstime_t *when, behavio
 static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
     const scan_type *type;
-    if (!suspects || !unicast(pkt->flow.dst) || !unicast(pkt->flow.src))
+    if (!suspects || !packet_ipv4_unicast(pkt->flow.dst) || !packet_ipv4_unicast(pkt->flow.src))
         return NULL;
     if (pkt->flow.proto == PACKET_TCP &&
         (pkt->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN)
@@ -618,7 +613,9 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
 bool scan_state_shown(const frame_result *res)
 {
     const probe_flow_record *rec = res->flow;
-    return !rec->port->suspect || (behaviour_is_scanner(rec->port->suspect) && !rec->conversation);
+    const port_record *port = rec->port;
+    return !port->suspect || (!rec->conversation && behaviour_scans(port->suspect, port->target,
+                                                                    port->proto, port->port));
 }
 
 const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
