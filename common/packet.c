@@ -97,6 +97,7 @@ static bool parse_udp(const uint8_t *l4, size_t len, packet_view *out)
     out->flow.sport = get_be16(l4);
     out->flow.dport = get_be16(l4 + 2);
     size_t ulen = get_be16(l4 + 4);
+    out->udp_stated_len = ulen >= 8 ? ulen - 8 : 0;
     if (ulen >= 8 && ulen < len)
         len = ulen;
     out->payload = l4 + 8;

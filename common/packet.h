@@ -64,9 +64,12 @@ typedef struct packet_view {
     uint16_t quote_ip_id;
     const uint8_t *quote_payload;
     size_t quote_payload_len;
-    /* Transport payload (TCP, UDP, or ICMP data after the 8-byte header). */
+    /* Transport payload (TCP, UDP, or ICMP data after the 8-byte header), as
+     * captured; UDP: the length its header states, which a snapshot length may
+     * have cut the captured payload short of. */
     const uint8_t *payload;
     size_t payload_len;
+    size_t udp_stated_len;
 } packet_view;
 
 /* Parses an IPv4 packet starting at its IP header. Input without a whole

@@ -99,14 +99,14 @@ static const scan_type *nmap_tcp_type(uint8_t flags, const char **option)
 
 static bool fingerprint_tcp(const packet_view *pkt, fingerprint *out)
 {
-    if (pkt->payload_len != 0 || pkt->df)
+    if (pkt->df)
         return false;
     tcp_options opt = read_options(pkt->tcp_options, pkt->tcp_options_len);
     if (opt.malformed || opt.timestamp)
         return false;
     uint32_t dst = pkt->flow.dst;
     uint16_t dport = pkt->flow.dport;
-    if (pkt->tcp_flags == TCP_SYN && pkt->ack == 0) {
+    if (pkt->tcp_flags == TCP_SYN && pkt->ack == 0 && pkt->payload_len == 0) {
         /* masscan's tcp template: ip_id = ip_them ^ port_them ^ seqno, TTL 255.
          * One in 65536 SYNs of anyone meets the IP ID rule by chance: the TTL
          * rules those out. */
@@ -127,28 +127,32 @@ static bool fingerprint_tcp(const packet_view *pkt, fingerprint *out)
     const scan_type *type = nmap_tcp_type(pkt->tcp_flags, &option);
     if (!type || !nmap_window(pkt->window) || pkt->ttl > NMAP_TTL_MAX)
         return false;
+    /* nmap's --data-length appends random bytes to every probe. */
+    char data[64] = "";
+    if (pkt->payload_len)
+        snprintf(data, sizeof data, ", %zu bytes of data (--data-length)", pkt->payload_len);
     if (type == &scan_syn) {
         /* nmap's SYN probe has one option, MSS, and nothing else. */
         if (pkt->ack != 0 || opt.count != 1 || !opt.mss || pkt->tcp_options_len != 4)
             return false;
         set(out, "nmap", type,
-            "window %u, sole option MSS %u, no DF, TTL %u (nmap: 37-59): nmap %s", pkt->window,
-            opt.mss_value, pkt->ttl, option);
+            "window %u, sole option MSS %u, no DF, TTL %u (nmap: 37-59)%s: nmap %s", pkt->window,
+            opt.mss_value, pkt->ttl, data, option);
         out->may_be_discovery = true;
         return true;
     }
     if (opt.count != 0 || pkt->tcp_options_len != 0)
         return false;
     if (type == &scan_ack) {
-        set(out, "nmap", type, "ACK, window %u, seq %u, no options, no DF, TTL %u: nmap %s",
-            pkt->window, pkt->seq, pkt->ttl, option);
+        set(out, "nmap", type, "ACK, window %u, seq %u, no options, no DF, TTL %u%s: nmap %s",
+            pkt->window, pkt->seq, pkt->ttl, data, option);
         out->may_be_discovery = true;
         return true;
     }
     if (pkt->ack != 0)
         return false;
-    return set(out, "nmap", type, "window %u, no options, no DF, TTL %u: nmap %s", pkt->window,
-               pkt->ttl, option);
+    return set(out, "nmap", type, "window %u, no options, no DF, TTL %u%s: nmap %s", pkt->window,
+               pkt->ttl, data, option);
 }
 
 typedef struct payload_sig {
@@ -177,13 +181,17 @@ typedef struct nmap_payload {
 
 #include "nmap_payloads.h"
 
-/* The request nmap's UDP scan sends to that port, if the payload is one: nmap
- * sends a port only the requests nmap-payloads lists for it, whole. */
-static bool nmap_payload_for(uint16_t port, const uint8_t *payload, size_t len)
+/* Whether the payload is a request nmap's UDP scan sends to that port: nmap
+ * sends a port only the requests nmap-payloads lists for it, whole. stated: the
+ * length the UDP header gives; captured: the bytes the capture kept of it. */
+static bool nmap_payload_for(uint16_t port, const uint8_t *payload, size_t captured, size_t stated)
 {
+    enum { ENOUGH = 4 }; /* fewer bytes than this tell no request from another */
     for (size_t i = 0; i < N_ELEMENTS(nmap_payloads); i++) {
         const nmap_payload *np = &nmap_payloads[i];
-        if (np->len != len || memcmp(payload, np->head, np->head_len) != 0)
+        size_t head = np->head_len < captured ? np->head_len : captured;
+        size_t needed = np->head_len < ENOUGH ? np->head_len : ENOUGH;
+        if (np->len != stated || head < needed || memcmp(payload, np->head, head) != 0)
             continue;
         for (size_t r = 0; r < np->nranges; r++)
             if (port >= np->ranges[r].first && port <= np->ranges[r].last)
@@ -238,7 +246,7 @@ static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
             return set(out, "masscan", &scan_udp,
                        "version.bind query whose id ^ IP ID = target ^ port, TTL %u: masscan",
                        pkt->ttl);
-        if (len == 0)
+        if (pkt->udp_stated_len == 0)
             return set(out, "masscan", &scan_udp, "empty datagram, TTL %u, no DF: masscan",
                        pkt->ttl);
         const payload_sig *sig =
@@ -250,10 +258,10 @@ static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
     }
     if (pkt->ttl > NMAP_TTL_MAX)
         return false;
-    if (len == 0)
+    if (pkt->udp_stated_len == 0)
         return set(out, "nmap", &scan_udp, "empty datagram, no DF, TTL %u (nmap: 37-59): nmap -sU",
                    pkt->ttl);
-    if (nmap_payload_for(pkt->flow.dport, p, len))
+    if (nmap_payload_for(pkt->flow.dport, p, len, pkt->udp_stated_len))
         return set(out, "nmap", &scan_udp,
                    "nmap-payloads' request for %u/udp, no DF, TTL %u (nmap: 37-59): nmap -sU",
                    pkt->flow.dport, pkt->ttl);
@@ -351,7 +359,8 @@ uint32_t fingerprint_reply_cookie(const scan_type *type, const packet_view *prob
 {
     switch (probe->flow.proto) {
     case PACKET_TCP:
-        return (type->tcp_flags & TCP_ACK) ? probe->ack : probe->seq;
+        /* A reply acknowledges the probe's data too (RFC 793, 3.3). */
+        return (type->tcp_flags & TCP_ACK) ? probe->ack : probe->seq + (uint32_t)probe->payload_len;
     case PACKET_ICMP:
         return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
     default:
