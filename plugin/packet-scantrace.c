@@ -46,6 +46,7 @@ static expert_field ei_overruled = EI_INIT;
 static expert_field ei_stray = EI_INIT;
 static expert_field ei_ignored = EI_INIT;
 static expert_field ei_implied = EI_INIT;
+static expert_field ei_early = EI_INIT;
 static expert_field ei_tied_by_flow = EI_INIT;
 
 static scantrace_pref_bool pref_info_column = true;
@@ -138,6 +139,8 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
     const port_record *port = res->flow->port;
     if (res->numbers_differ)
         expert_add_info(pinfo, item, &ei_tied_by_flow);
+    if (res->early)
+        expert_add_info(pinfo, item, &ei_early);
     switch (res->role) {
     case ROLE_PROBE:
         expert_add_info_format(pinfo, item, &ei_probe, "%s", text);
@@ -332,6 +335,11 @@ void proto_register_scantrace(void)
           "The target's answer is not in the capture, but this packet shows it came: the "
           "scanner's kernel resets or completes only a connection the target accepted "
           "(a SYN-ACK), so the port is judged as that SYN-ACK would judge it",
+          EXPFILL}},
+        {&ei_early,
+         {"scantrace.early", PI_SEQUENCE, PI_NOTE,
+          "Timestamped before its probe (a capture of several queues, merged by time): still "
+          "its reply, with no round trip time",
           EXPFILL}},
         {&ei_tied_by_flow,
          {"scantrace.tied_by_flow", PI_SEQUENCE, PI_NOTE,

@@ -1,5 +1,7 @@
 #include "scan_state.h"
 
+#include <string.h>
+
 #include <epan/wmem_scopes.h>
 
 #include "arp.h"
@@ -27,6 +29,21 @@ static wmem_map_t *frames; /* frame number -> frame_result */
 /* nmap's host discovery: (scanner, target) -> the ICMP query and TCP probes it
  * sent the target (nmap_ping). */
 static wmem_map_t *nmap_pings;
+
+/* Replies seen before any probe they could answer: a capture of several
+ * queues, merged by time, may put a reply a little before its probe. The last
+ * PENDING_MAX are kept, by the flow of the probe they would answer, for
+ * PENDING_SECONDS. */
+#define PENDING_MAX     64
+#define PENDING_SECONDS 0.01
+typedef struct pending_reply {
+    packet_flow probe_flow;
+    uint32_t frame; /* 0: free */
+    nstime_t when;
+    packet_view pkt; /* without its pointers into the frame's bytes */
+} pending_reply;
+static pending_reply pending[PENDING_MAX];
+static unsigned pending_next;
 
 static scan_state_options options;
 static behaviour *suspects; /* the behaviour of every source of suspected probes */
@@ -99,6 +116,8 @@ void scan_state_register(void)
 void scan_state_init(const scan_state_options *opt)
 {
     options = *opt;
+    memset(pending, 0, sizeof pending);
+    pending_next = 0;
     behaviour_free(suspects);
     suspects = options.behaviour ? behaviour_new() : NULL;
 }
@@ -168,7 +187,8 @@ static frame_result *result_new(uint32_t frame, frame_role role, probe_flow_reco
     res->role = role;
     res->flow = rec;
     res->try_no = try_no;
-    rec->last_frame = frame;
+    if (frame > rec->last_frame)
+        rec->last_frame = frame;
     wmem_map_insert(frames, GUINT_TO_POINTER(frame), res);
     return res;
 }
@@ -461,8 +481,10 @@ static frame_result *attribute_reply(uint32_t frame, const nstime_t *when, const
     frame_result *res = result_new(frame, ROLE_RESPONSE, rec, slot);
     if (rec->probe_frame[slot]) {
         res->probe_in = rec->probe_frame[slot];
-        res->has_rtt = true;
         nstime_delta(&res->rtt, when, &rec->probe_time[slot]);
+        /* Timestamped before its probe (queues captured apart): no round trip. */
+        res->early = res->rtt.secs < 0 || res->rtt.nsecs < 0;
+        res->has_rtt = !res->early;
     }
     if (rec->reply_frame[slot]) {
         res->duplicate_of = rec->reply_frame[slot];
@@ -584,11 +606,56 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
     return NULL;
 }
 
+/* Keeps a packet that may be a reply to a probe not seen yet: a SYN-ACK, a RST,
+ * an ICMP error. Only its headers are kept, which is all judging it needs. */
+static void remember_early_reply(uint32_t frame, const nstime_t *when, const packet_view *pkt)
+{
+    bool tcp_answer =
+        pkt->flow.proto == PACKET_TCP && ((pkt->tcp_flags & TCP_RST) || (pkt->tcp_flags & TCP_SYN));
+    if (!tcp_answer && !pkt->has_quote)
+        return;
+    pending_reply *p = &pending[pending_next++ % PENDING_MAX];
+    p->probe_flow = pkt->has_quote ? pkt->quote : packet_flow_reverse(&pkt->flow);
+    p->frame = frame;
+    p->when = *when;
+    p->pkt = *pkt;
+    p->pkt.tcp_options = p->pkt.payload = p->pkt.quote_payload = NULL;
+    p->pkt.tcp_options_len = p->pkt.payload_len = p->pkt.quote_payload_len = 0;
+}
+
+/* A probe just recorded on flow: a reply kept from a little before it answers it. */
+static void settle_early_replies(const packet_flow *flow, const nstime_t *when)
+{
+    for (unsigned i = 0; i < PENDING_MAX; i++) {
+        pending_reply *p = &pending[i];
+        if (!p->frame || !packet_flow_equal(&p->probe_flow, flow))
+            continue;
+        double ahead = seconds(when) - seconds(&p->when);
+        uint32_t frame = p->frame;
+        p->frame = 0;
+        if (ahead >= 0 && ahead <= PENDING_SECONDS && !scan_state_lookup(frame))
+            add_reply(frame, &p->when, &p->pkt);
+    }
+}
+
+static const frame_result *classify(uint32_t frame, const nstime_t *when, const packet_view *pkt);
+
 const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
     const frame_result *done = scan_state_lookup(frame);
     if (done)
         return done;
+    const frame_result *res = classify(frame, when, pkt);
+    if (!res)
+        remember_early_reply(frame, when, pkt);
+    else if (res->role == ROLE_PROBE)
+        settle_early_replies(&pkt->flow, when);
+    return res;
+}
+
+/* What pkt is to a scan, recorded. */
+static const frame_result *classify(uint32_t frame, const nstime_t *when, const packet_view *pkt)
+{
     probe_tag tag;
     const scan_type *type = scan_type_of_probe(pkt, &tag);
     /* A service that echoes its request (UDP echo, say) sends our tag back: a

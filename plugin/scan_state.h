@@ -85,6 +85,7 @@ typedef struct frame_result {
     uint32_t duplicate_of; /* a probe or reply seen before for the same try */
     uint32_t probe_in;     /* replies and teardowns: the probe they answer or end */
     bool has_rtt;          /* replies: the time since that probe */
+    bool early;            /* replies: timestamped before that probe */
     nstime_t rtt;
     bool numbers_differ; /* replies: its cookie names no try; tied by addresses and ports */
     bool says;           /* replies: whether the scan type's judge said something */
