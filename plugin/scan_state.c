@@ -29,6 +29,7 @@ static wmem_map_t *frames; /* frame number -> frame_result */
 /* nmap's host discovery: (scanner, target) -> the ICMP query and TCP probes it
  * sent the target (nmap_ping). */
 static wmem_map_t *nmap_pings;
+static wmem_map_t *nmap_udp_scans; /* nmap_udp_scan, by its hosts */
 
 /* Replies seen before any probe they could answer: a capture of several
  * queues, merged by time, may put a reply a little before its probe. The last
@@ -110,6 +111,8 @@ void scan_state_register(void)
     frames =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     nmap_pings =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
+    nmap_udp_scans =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
 }
 
@@ -305,6 +308,42 @@ static bool nmap_discovery(const packet_view *pkt, const nstime_t *when)
     return true;
 }
 
+/* nmap's UDP scan sends every probe of a host from one source port, and each
+ * further request for a port, and each retry, from one a little above it (nmap
+ * 7.94 sends requests that 7.93's nmap-payloads lacks): (scanner, target) -> the
+ * first fingerprinted probe's source port and frame. */
+typedef struct nmap_udp_scan {
+    packet_flow hosts; /* addresses only */
+    uint16_t sport;
+    uint32_t first;
+} nmap_udp_scan;
+#define NMAP_UDP_PORT_SPREAD 64
+
+static void nmap_udp_seen(const packet_view *pkt, uint32_t frame)
+{
+    packet_flow hosts = host_pair(&pkt->flow);
+    if (wmem_map_lookup(nmap_udp_scans, &hosts))
+        return;
+    nmap_udp_scan *scan = wmem_new0(wmem_file_scope(), nmap_udp_scan);
+    scan->hosts = hosts;
+    scan->sport = pkt->flow.sport;
+    scan->first = frame;
+    wmem_map_insert(nmap_udp_scans, &scan->hosts, scan);
+}
+
+/* The first probe of nmap's UDP scan that pkt, a raw datagram (no DF, nmap's
+ * TTL), belongs to by its source port; 0 if none. */
+static uint32_t nmap_udp_scan_of(const packet_view *pkt)
+{
+    enum { NMAP_TTL_MAX = 59 };
+    packet_flow hosts = host_pair(&pkt->flow);
+    const nmap_udp_scan *scan = wmem_map_lookup(nmap_udp_scans, &hosts);
+    if (!scan || pkt->df || pkt->ttl > NMAP_TTL_MAX ||
+        (uint16_t)(pkt->flow.sport - scan->sport) >= NMAP_UDP_PORT_SPREAD)
+        return 0;
+    return scan->first;
+}
+
 static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *when,
                                              const packet_view *pkt, fingerprint *fp)
 {
@@ -316,14 +355,17 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
     if (res) {
         res->tool = fp->tool;
         res->evidence = wmem_strdup(wmem_file_scope(), fp->evidence);
+        if (fp->type == &scan_udp)
+            nmap_udp_seen(pkt, frame);
     }
     return res;
 }
 
 /* nmap sends a UDP port every request nmap-payloads has for it, each from a
  * source port of its own, and retries: any further raw datagram (no DF) from the
- * same source to a port of its fingerprinted UDP scan is one of its probes too,
- * whatever its payload, so that the port has one record and one verdict. */
+ * same source to a port of its fingerprinted UDP scan, or from a source port of
+ * that scan to its target, is one of its probes too, whatever its payload, so
+ * that the port has one record and one verdict. */
 static const frame_result *add_follow_up(uint32_t frame, const nstime_t *when,
                                          const packet_view *pkt)
 {
@@ -331,9 +373,10 @@ static const frame_result *add_follow_up(uint32_t frame, const nstime_t *when,
         return NULL;
     port_key key = {&scan_udp, 0, pkt->flow.src, false, pkt->flow.dst, PACKET_UDP, pkt->flow.dport};
     const port_record *port = wmem_map_lookup(ports, &key);
-    if (!port || !port->first_probe)
+    uint32_t first_frame = port && port->first_probe ? port->first_probe : nmap_udp_scan_of(pkt);
+    if (!first_frame)
         return NULL;
-    const frame_result *first = scan_state_lookup(port->first_probe);
+    const frame_result *first = scan_state_lookup(first_frame);
     frame_result *res = add_untagged_probe(frame, when, pkt, &scan_udp, NULL);
     if (res && first) {
         res->tool = first->tool;

@@ -12,6 +12,8 @@ SCANTRACE_PACKAGES=(
     iproute2 nftables util-linux libxml2-utils nmap
     # Other tools' scans, and ordinary traffic, for the plugin_foreign_* tests.
     masscan zmap curl openssl openssh-client openssh-server bind9-dnsutils python3
+    # Captures of real-world kinds, built offline (tests/real-world/make_captures.py).
+    python3-scapy
     # Wireshark's GUI on a virtual display, driven as a user would (plugin_gui).
     wireshark-qt xvfb xdotool xclip
 )

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Real-world right values: the plugin's verdicts on captures of real scans and of
+# real-world oddities must be what nmap concludes (tests/real-world/check.py).
+#
+#  - tests/real-world/generated.txt: captures that tests/real-world/make_captures.py
+#    makes, into a temporary folder (@GEN);
+#  - tests/real-world/shared.txt: the small cases and the public captures of other
+#    people's nmap scans, with nmap's own reports, in $SCANTRACE_SHARED (default
+#    ../shared beside the source tree; never committed). Where that folder is
+#    absent, those cases skip.
+#
+# tshark runs once per capture, as nobody with the plugin, the way tests/lib/tshark.sh
+# runs it (sanitizer builds included). Exit status: 0 when nothing failed, 77 when
+# every case skipped, 1 otherwise.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+export SCANTRACE_SOURCE_DIR
+export SCANTRACE_SHARED=${SCANTRACE_SHARED:-$SCANTRACE_SOURCE_DIR/../shared}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+RW=$SCANTRACE_SOURCE_DIR/tests/real-world
+
+command -v python3 >/dev/null || { echo "FAIL: python3 is not installed"; exit 1; }
+# tshark runs once per capture (some 50 times), so the leak check stays on.
+tshark_setup
+
+WORK=$(mktemp -d /tmp/scantrace-real-world.XXXXXX)
+# tshark_setup's EXIT trap judges the sanitizer reports: keep it, after ours.
+trap 'rm -rf -- "$WORK"; _tshark_cleanup' EXIT
+
+# check.py's tshark: `tshark ARGS...` as tshark_unpriv runs it, with the capture of
+# -r copied where nobody can read it (tshark_file), and the copy removed after.
+{
+    echo '#!/usr/bin/env bash'
+    printf '. %q\n' "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+    declare -p TSHARK_HOME TSHARK_USER TSHARK_GROUP TSHARK_SANITIZER_ENV TSHARK_PROGRAM
+    cat <<'EOF'
+args=() copies=()
+while (($#)); do
+    if [[ $1 == -r && $# -ge 2 ]]; then
+        copy=$(tshark_file "$2")
+        args+=(-r "$copy") copies+=("$copy")
+        shift 2
+    else
+        args+=("$1")
+        shift
+    fi
+done
+status=0
+tshark_unpriv "${args[@]}" || status=$?
+rm -f -- "${copies[@]}"
+exit "$status"
+EOF
+} >"$WORK/tshark"
+chmod +x "$WORK/tshark"
+
+expect=()
+if [[ -f $RW/generated.txt ]]; then
+    if [[ -f $RW/make_captures.py ]]; then
+        mkdir "$WORK/gen"
+        if ! python3 "$RW/make_captures.py" "$WORK/gen" >"$WORK/make_captures.log" 2>&1; then
+            # Where scapy cannot be had (a Wireshark chroot), the generated cases
+            # skip; any other failure of the generator fails the test.
+            if grep -q "No module named 'scapy'" "$WORK/make_captures.log"; then
+                echo "note: python3-scapy is not installed: the generated cases skip"
+                rm -rf -- "$WORK/gen"
+            else
+                echo "FAIL: make_captures.py failed:"
+                cat "$WORK/make_captures.log"
+                exit 1
+            fi
+        fi
+    fi
+    expect+=("$RW/generated.txt")
+fi
+expect+=("$RW/shared.txt")
+gen=()
+[[ -d $WORK/gen ]] && gen=(--gen "$WORK/gen")
+
+[[ -d $SCANTRACE_SHARED ]] || echo "note: no $SCANTRACE_SHARED: its cases skip"
+start=$SECONDS
+status=0
+python3 "$RW/check.py" --tshark-cmd "$WORK/tshark" "${gen[@]}" "${expect[@]}" | tee "$WORK/results" ||
+    status=$?
+echo "real-world checks took $((SECONDS - start))s"
+summary=$(tail -n 1 "$WORK/results")
+[[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]] || {
+    echo "FAIL: check.py ended without its summary (exit status $status)"
+    exit 1
+}
+((status == 0)) || exit 1
+if ((BASH_REMATCH[1] == 0 && BASH_REMATCH[2] == 0)); then
+    echo "every case skipped"
+    exit 77
+fi
+exit 0

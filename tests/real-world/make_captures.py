@@ -1,0 +1,725 @@
+#!/usr/bin/python3
+"""make_captures.py OUTDIR: writes one small pcap per real-world kind of scan traffic.
+
+Every capture is built offline with scapy (nothing is sent), from documentation
+addresses: 192.0.2.0/24 targets, 198.51.100.0/24 scanners, 203.0.113.0/24 routers
+and tunnel endpoints (and 240.0.0.10 where the kind is about that block), with
+RFC 7042 documentation MAC addresses. Values that a real scanner draws at random
+(IP IDs, TTLs, sequence numbers) come from a generator seeded per case, so every
+run writes the same bytes. generated.txt beside this file holds the right values
+(what nmap 7.9x concludes from the same packets) for each file written here.
+
+The probes are shaped the way nmap 7.9x's sendIPScanProbe() sends them: no DF,
+a TTL drawn from 37-59, a random IP ID, window 1024, MSS 1460 as a SYN's sole
+option; the sequence number of every first try of one scan is the same value
+(seq32_encode(): the try number mirrored and XORed with a per-scan mask), and a
+retry goes out from the next source port (sport_encode(): base port + try).
+"""
+import os
+import random
+import struct
+import subprocess
+import sys
+from decimal import Decimal
+
+try:
+    from scapy.layers.dns import DNS, DNSQR, DNSRR
+except ImportError:  # a pyenv/virtualenv python3 ahead of Debian's on PATH
+    sys.path.append('/usr/lib/python3/dist-packages')
+    from scapy.layers.dns import DNS, DNSQR, DNSRR
+from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.l2 import GRE, Ether
+from scapy.layers.vxlan import VXLAN
+from scapy.packet import Raw
+from scapy.utils import wrpcap
+
+T0 = 1700000000.0  # 2023-11-14 22:13:20 UTC, the start of every capture
+
+SCANNER = '198.51.100.7'
+TARGET = '192.0.2.10'
+ROUTER = '203.0.113.1'
+RESOLVER = '192.0.2.53'
+
+MAC_HOST = '00:00:5e:00:53:01'  # the capturing host (scanner side unless said otherwise)
+MAC_GW = '00:00:5e:00:53:fe'    # its default gateway
+MAC_TUN_A = '00:00:5e:00:53:a5'
+MAC_TUN_B = '00:00:5e:00:53:a6'
+
+NMAP_BASE_PORT = 40123
+
+def ip2int(addr):
+    return struct.unpack('!I', bytes(int(x) for x in addr.split('.')))[0]
+
+
+def masscan_ip_id(dst, dport, seq):
+    """masscan's templ-pkt.c tcp_create_packet(): ip_id = ip_them ^ port_them ^ seqno."""
+    return (ip2int(dst) ^ dport ^ seq) & 0xffff
+
+
+class Capture:
+    """Frames in file order, each with its own timestamp. The capturing host's
+    frames go out to its gateway; everything else comes in from it. Times are
+    kept in whole microseconds so that every run writes the same bytes."""
+
+    def __init__(self, start=T0, mac_host=MAC_HOST, mac_peer=MAC_GW):
+        self.frames = []
+        self.now_us = round(start * 1000000)
+        self.mac_host, self.mac_peer = mac_host, mac_peer
+        self.snaplen = None
+
+    @property
+    def now(self):
+        return self.now_us / 1000000
+
+    @now.setter
+    def now(self, seconds):
+        self.now_us = round(seconds * 1000000)
+
+    def _add(self, frame, gap, at):
+        if at is not None:
+            self.now = at
+        else:
+            self.now_us += round(gap * 1000000)
+        frame.time = Decimal(self.now_us) / 1000000
+        self.frames.append(frame)
+        return frame
+
+    def out(self, ip, gap=0.0005, at=None):
+        self._add(Ether(src=self.mac_host, dst=self.mac_peer) / ip, gap, at)
+        return ip
+
+    def inc(self, ip, gap=0.0005, at=None):
+        self._add(Ether(src=self.mac_peer, dst=self.mac_host) / ip, gap, at)
+        return ip
+
+
+class Nmap:
+    """One nmap 7.9x raw scan of one target, from one source (scan_engine_raw.cc)."""
+
+    def __init__(self, rng, src=SCANNER, dst=TARGET, base_port=NMAP_BASE_PORT):
+        self.rng, self.src, self.dst, self.base = rng, src, dst, base_port
+        self.seqmask = rng.getrandbits(32)
+
+    def seq(self, tryno):
+        nfo = tryno & 0xff
+        return ((nfo << 16) | nfo) ^ self.seqmask
+
+    def _ip(self, dport, seq):
+        ip_id = self.rng.getrandbits(16)
+        # A draw that happened to satisfy masscan's equation would make this probe
+        # masscan's; nmap's odds of that are 1 in 65536, so step around it.
+        if ip_id == masscan_ip_id(self.dst, dport, seq):
+            ip_id ^= 1
+        return IP(src=self.src, dst=self.dst, ttl=self.rng.randint(37, 59), id=ip_id, flags=0)
+
+    def tcp(self, dport, flags, tryno=0, payload=b''):
+        syn = 'S' in flags
+        ackflag = 'A' in flags
+        seq = 0 if ackflag else self.seq(tryno)
+        ack = self.seq(tryno) if ackflag else 0
+        opts = [('MSS', 1460)] if syn else []
+        pkt = self._ip(dport, seq) / TCP(sport=self.base + tryno, dport=dport, seq=seq, ack=ack,
+                                          flags=flags, window=1024, options=opts)
+        if payload:
+            pkt = pkt / Raw(payload)
+        return pkt
+
+    def syn(self, dport, tryno=0, payload=b''):
+        return self.tcp(dport, 'S', tryno, payload)
+
+    def udp(self, dport, tryno=0, payload=b''):
+        pkt = self._ip(dport, 0) / UDP(sport=self.base + tryno, dport=dport)
+        return pkt / Raw(payload) if payload else pkt
+
+
+def reply_ip(probe, ttl=56, ip_id=0, df=True, src=None):
+    return IP(src=src or probe[IP].dst, dst=probe[IP].src, ttl=ttl, id=ip_id,
+              flags='DF' if df else 0)
+
+
+def syn_ack(probe, rng, ack=None, options=(('MSS', 1460),), window=64240, ttl=56):
+    """A Linux target's SYN-ACK: it mirrors only the options the SYN offered."""
+    t = probe[TCP]
+    return reply_ip(probe, ttl) / TCP(sport=t.dport, dport=t.sport, flags='SA', seq=rng.getrandbits(32),
+                                      ack=(t.seq + 1) & 0xffffffff if ack is None else ack,
+                                      window=window, options=list(options))
+
+
+def rst_ack(probe, ack=None, ttl=56):
+    """A closed port's RST/ACK (RFC 793: seq 0, ack = the segment's seq + its length)."""
+    t = probe[TCP]
+    return reply_ip(probe, ttl) / TCP(sport=t.dport, dport=t.sport, flags='RA', seq=0,
+                                      ack=(t.seq + 1) & 0xffffffff if ack is None else ack, window=0)
+
+
+def kernel_rst(reply):
+    """The scanner host's kernel resetting a SYN-ACK it has no socket for: RST
+    only, seq = the SYN-ACK's ack, DF, IP ID 0, TTL 64."""
+    t = reply[TCP]
+    return IP(src=reply[IP].dst, dst=reply[IP].src, ttl=64, id=0, flags='DF') / \
+        TCP(sport=t.dport, dport=t.sport, flags='R', seq=t.ack, ack=0, window=0)
+
+
+def icmp_error(probe, itype, code, src, quote=None, ttl=56, ip_id=0, quoted_ttl=None, mtu=0):
+    """An ICMP error about probe from src. quote=None quotes the whole datagram
+    (Linux), an int quotes that many bytes (RFC 792's header + 8 octets is 28)."""
+    inner = probe[IP].copy()
+    if quoted_ttl is not None:
+        inner.ttl = quoted_ttl
+        del inner.chksum
+    qb = bytes(inner)
+    if quote is not None:
+        qb = qb[:quote]
+    icmp = ICMP(type=itype, code=code, nexthopmtu=mtu) if itype == 3 else ICMP(type=itype, code=code)
+    return IP(src=src, dst=probe[IP].src, ttl=ttl, id=ip_id) / icmp / Raw(qb)
+
+
+def siphash24(key, data):
+    """SipHash-2-4, as common/siphash.c computes it."""
+    M = 0xffffffffffffffff
+
+    def rotl(x, b):
+        return ((x << b) | (x >> (64 - b))) & M
+
+    def rnd(v):
+        v[0] = (v[0] + v[1]) & M; v[1] = rotl(v[1], 13); v[1] ^= v[0]; v[0] = rotl(v[0], 32)
+        v[2] = (v[2] + v[3]) & M; v[3] = rotl(v[3], 16); v[3] ^= v[2]
+        v[0] = (v[0] + v[3]) & M; v[3] = rotl(v[3], 21); v[3] ^= v[0]
+        v[2] = (v[2] + v[1]) & M; v[1] = rotl(v[1], 17); v[1] ^= v[2]; v[2] = rotl(v[2], 32)
+
+    k0, k1 = struct.unpack('<QQ', key)
+    v = [k0 ^ 0x736f6d6570736575, k1 ^ 0x646f72616e646f6d, k0 ^ 0x6c7967656e657261,
+         k1 ^ 0x7465646279746573]
+    whole = len(data) - len(data) % 8
+    for i in range(0, whole, 8):
+        m = struct.unpack('<Q', data[i:i + 8])[0]
+        v[3] ^= m; rnd(v); rnd(v); v[0] ^= m
+    last = (len(data) & 0xff) << 56
+    for i, b in enumerate(data[whole:]):
+        last |= b << (8 * i)
+    v[3] ^= last; rnd(v); rnd(v); v[0] ^= last
+    v[2] ^= 0xff
+    for _ in range(4):
+        rnd(v)
+    return (v[0] ^ v[1] ^ v[2] ^ v[3]) & M
+
+
+assert siphash24(bytes(range(16)), b'') == 0x726fdb47dd0e0e31  # the paper's test vector
+
+
+def scantrace_cookie(scan_id, src, dst, sport, dport, proto, tryno):
+    """common/cookie.c cookie_make() for a TCP flow."""
+    key = b'scantrace-ck' + struct.pack('!I', scan_id)
+    data = struct.pack('!IIHHB', ip2int(src), ip2int(dst), sport, dport, proto)
+    return (siphash24(key, data) & 0xffffffff & ~0xf) | (tryno & 0xf)
+
+
+# ---------------------------------------------------------------------------
+# A. Tying a reply to its probe
+
+
+def g01_rst_ack_equals_seq():
+    """A closed port whose RST/ACK acknowledges the SYN's sequence number itself,
+    not +1: some embedded stacks and RST-injecting middleboxes do this. nmap ties
+    the reply by addresses and ports, so the port is closed all the same."""
+    rng = random.Random(101)
+    c, n = Capture(), Nmap(rng)
+    p = c.out(n.syn(81))
+    c.inc(rst_ack(p, ack=p[TCP].seq))
+    return c
+
+
+def g02_fin_scan_bsd_rst():
+    """A FIN scan (-sF) of a BSD/macOS-style stack: its RST/ACK acknowledges the
+    FIN's sequence number without the +1 the FIN occupies; another stack (or a
+    firewall) answers with a bare RST, no ACK flag, seq 0, ack 0; a third port
+    stays silent through nmap's retry."""
+    rng = random.Random(102)
+    c, n = Capture(), Nmap(rng)
+    p80 = c.out(n.tcp(80, 'F'))
+    p81 = c.out(n.tcp(81, 'F'))
+    c.out(n.tcp(82, 'F'))
+    c.inc(rst_ack(p80, ack=p80[TCP].seq))
+    c.inc(reply_ip(p81) / TCP(sport=81, dport=p81[TCP].sport, flags='R', seq=0, ack=0, window=0))
+    c.out(n.tcp(82, 'F', tryno=1), gap=1.0)
+    return c
+
+
+def g03x_xmas_rst_ack_equals_seq():
+    """An Xmas scan (-sX) whose closed port answers RST/ACK with ack == seq (the
+    FIN's octet not counted), as BSD-derived stacks do."""
+    rng = random.Random(1031)
+    c, n = Capture(), Nmap(rng)
+    p = c.out(n.tcp(22, 'FPU'))
+    c.inc(rst_ack(p, ack=p[TCP].seq))
+    return c
+
+
+def g03n_null_rst_ack_equals_seq():
+    """A NULL scan (-sN) whose closed port answers RST/ACK with ack == seq, which
+    is RFC 793's own rule for a segment without SYN or FIN."""
+    rng = random.Random(1032)
+    c, n = Capture(), Nmap(rng)
+    p = c.out(n.tcp(23, ''))
+    c.inc(rst_ack(p, ack=p[TCP].seq))
+    return c
+
+
+def g04_syn_with_data_length():
+    """nmap --data-length 20: the SYN carries 20 random bytes (window 1024, MSS
+    only still); a stack that queues SYN data acknowledges seq + 21 in its
+    SYN-ACK, and a closed port's RST/ACK acknowledges seq + 21 (RFC 793: SYN plus
+    the data)."""
+    rng = random.Random(104)
+    c, n = Capture(), Nmap(rng)
+    p80 = c.out(n.syn(80, payload=bytes(rng.getrandbits(8) for _ in range(20))))
+    p81 = c.out(n.syn(81, payload=bytes(rng.getrandbits(8) for _ in range(20))))
+    sa = c.inc(syn_ack(p80, rng, ack=(p80[TCP].seq + 21) & 0xffffffff))
+    c.out(kernel_rst(sa))
+    c.inc(rst_ack(p81, ack=(p81[TCP].seq + 21) & 0xffffffff))
+    return c
+
+
+def g05_syn_proxy_rewritten_ack():
+    """A SYN proxy / SYN-cookie appliance in front of the target answers with a
+    SYN-ACK whose ack has nothing to do with the probe's sequence number; the
+    scanner's kernel resets it (seq = that ack)."""
+    rng = random.Random(105)
+    c, n = Capture(), Nmap(rng)
+    p = c.out(n.syn(443))
+    sa = c.inc(syn_ack(p, rng, ack=rng.getrandbits(32)))
+    c.out(kernel_rst(sa))
+    return c
+
+
+def g06_scantrace_tag_ack_shifted():
+    """Our own scanner's tagged SYN (MSS, RFC 6994 option 253 ExID 0x5354, two
+    NOPs; sequence number and IP ID from common/cookie.c) answered by a SYN-ACK
+    whose ack is seq + 1000, as a sequence-shifting middlebox leaves it: the reply
+    no longer proves the cookie, but it is still the port's answer."""
+    rng = random.Random(106)
+    c = Capture()
+    scan_id, sport, dport = 0x11223344, 40123, 80
+    cookie = scantrace_cookie(scan_id, SCANNER, TARGET, sport, dport, 6, 0)
+    tag = struct.pack('!HBB', 0x5354, 1, 0) + struct.pack('!I', scan_id)
+    p = c.out(IP(src=SCANNER, dst=TARGET, ttl=64, id=cookie & 0xffff, flags=0) /
+              TCP(sport=sport, dport=dport, seq=cookie, ack=0, flags='S', window=1024,
+                  options=[('MSS', 1460), (253, tag), ('NOP', None), ('NOP', None)]))
+    sa = c.inc(syn_ack(p, rng, ack=(cookie + 1000) & 0xffffffff))
+    c.out(kernel_rst(sa))
+    return c
+
+
+# ---------------------------------------------------------------------------
+# B. Every reply nmap judges
+
+
+def g07_split_handshake_syn():
+    """A target (or IPS) answering a SYN with a bare SYN of its own: the TCP split
+    handshake (nmap.org/misc/split-handshake.pdf). The scanner's kernel refuses it
+    with a RST/ACK."""
+    rng = random.Random(107)
+    c, n = Capture(), Nmap(rng)
+    p = c.out(n.syn(80))
+    s = c.inc(reply_ip(p) / TCP(sport=80, dport=p[TCP].sport, flags='S', seq=rng.getrandbits(32),
+                                ack=0, window=64240, options=[('MSS', 1460)]))
+    c.out(IP(src=SCANNER, dst=TARGET, ttl=64, id=0, flags='DF') /
+          TCP(sport=p[TCP].sport, dport=80, flags='RA', seq=0, ack=(s[TCP].seq + 1) & 0xffffffff,
+              window=0))
+    return c
+
+
+def g08_icmp_time_exceeded():
+    """A routing loop (or a TTL-limited path) in front of the target: a router
+    answers the SYN with ICMP time exceeded in transit, quoting the probe's IP
+    header (as it arrived, TTL 1) and the first 8 bytes of TCP (RFC 792)."""
+    rng = random.Random(108)
+    c, n = Capture(), Nmap(rng)
+    p = c.out(n.syn(80))
+    c.inc(icmp_error(p, 11, 0, ROUTER, quote=28, ttl=254, ip_id=rng.getrandbits(16), quoted_ttl=1))
+    return c
+
+
+def g09_udp_port_unreach_router_vs_target():
+    """A UDP scan where a filtering router rejects port 53 with ICMP port
+    unreachable in the target's name (quoting only header + 8 bytes, RFC 792
+    style), while port 54 is refused by the target itself (Linux quotes the whole
+    datagram). 53's probe is nmap-payloads' DNS status request, 54's is empty."""
+    rng = random.Random(109)
+    c, n = Capture(), Nmap(rng)
+    p53 = c.out(n.udp(53, payload=b'\x00\x00\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00'))
+    p54 = c.out(n.udp(54))
+    c.inc(icmp_error(p53, 3, 3, ROUTER, quote=28, ttl=254, ip_id=rng.getrandbits(16)))
+    c.inc(icmp_error(p54, 3, 3, TARGET, ttl=56, ip_id=rng.getrandbits(16)))
+    return c
+
+
+def g10_syn_scan_icmp_unreach_codes():
+    """One SYN scan of a target whose packet filter rejects each port with a
+    different ICMP destination-unreachable code (port = 1000 + code). Codes 4
+    (fragmentation needed), 5 (source route failed) and 6 (destination network
+    unknown) are ones nmap does not judge; those probes are retried, draw the same
+    ICMP again, and nothing else."""
+    rng = random.Random(110)
+    c, n = Capture(), Nmap(rng)
+    codes = [0, 1, 2, 3, 4, 5, 6, 9, 10, 13]
+    probes = {code: c.out(n.syn(1000 + code)) for code in codes}
+    for code in codes:
+        c.inc(icmp_error(probes[code], 3, code, TARGET, ttl=56, ip_id=rng.getrandbits(16),
+                         mtu=1400 if code == 4 else 0))
+    c.now += 1.0
+    for code in (4, 5, 6):
+        r = c.out(n.syn(1000 + code, tryno=1))
+        c.inc(icmp_error(r, 3, code, TARGET, ttl=56, ip_id=rng.getrandbits(16),
+                         mtu=1400 if code == 4 else 0))
+    return c
+
+
+def g11_udp_scan_icmp_unreach_codes():
+    """The same kind for a UDP scan: port unreachable from the target itself
+    (closed), host unreachable and communication administratively prohibited
+    (filtered), and fragmentation needed, which nmap ignores (so, unanswered
+    after its retry, open|filtered)."""
+    rng = random.Random(111)
+    c, n = Capture(), Nmap(rng)
+    codes = [1, 3, 4, 13]
+    probes = {code: c.out(n.udp(1000 + code)) for code in codes}
+    for code in codes:
+        c.inc(icmp_error(probes[code], 3, code, TARGET, ttl=56, ip_id=rng.getrandbits(16),
+                         mtu=1400 if code == 4 else 0))
+    r = c.out(n.udp(1004, tryno=1), gap=1.0)
+    c.inc(icmp_error(r, 3, 4, TARGET, ttl=56, ip_id=rng.getrandbits(16), mtu=1400))
+    return c
+
+
+# ---------------------------------------------------------------------------
+# C. The shape of a capture
+
+
+def _open_closed_exchange(rng, n, syn_ack_options=(('MSS', 1460),)):
+    """The inner conversation of the tunnel and snaplen cases: 22 open, 23 closed."""
+    p22 = n.syn(22)
+    p23 = n.syn(23)
+    sa = syn_ack(p22, rng, options=syn_ack_options)
+    return [('out', p22), ('out', p23), ('inc', sa), ('out', kernel_rst(sa)), ('inc', rst_ack(p23))]
+
+
+def g12g_gre_tunnel():
+    """A SYN scan captured on a GRE tunnel's underlay (outer IPv4 203.0.113.5 <->
+    203.0.113.6, protocol 47): the scan is the inner packets."""
+    rng = random.Random(1121)
+    c = Capture(mac_host=MAC_TUN_A, mac_peer=MAC_TUN_B)
+    for way, ip in _open_closed_exchange(rng, Nmap(rng)):
+        a, b = ('203.0.113.5', '203.0.113.6') if way == 'out' else ('203.0.113.6', '203.0.113.5')
+        outer = IP(src=a, dst=b, ttl=64, id=0, flags='DF', proto=47) / GRE(proto=0x0800) / ip
+        getattr(c, way)(outer)
+    return c
+
+
+def g12i_ipip_tunnel():
+    """The same scan through an IP-in-IP tunnel (outer protocol 4)."""
+    rng = random.Random(1122)
+    c = Capture(mac_host=MAC_TUN_A, mac_peer=MAC_TUN_B)
+    for way, ip in _open_closed_exchange(rng, Nmap(rng)):
+        a, b = ('203.0.113.5', '203.0.113.6') if way == 'out' else ('203.0.113.6', '203.0.113.5')
+        getattr(c, way)(IP(src=a, dst=b, ttl=64, id=0, flags='DF', proto=4) / ip)
+    return c
+
+
+def g12v_vxlan_overlay():
+    """The same scan across a VXLAN overlay (UDP 4789, VNI 4242, inner Ethernet),
+    captured on the underlay: the outer UDP source port is the endpoints' flow
+    hash, the outer checksum zero (RFC 7348)."""
+    rng = random.Random(1123)
+    c = Capture(mac_host=MAC_TUN_A, mac_peer=MAC_TUN_B)
+    inner_a, inner_b = '00:00:5e:00:53:71', '00:00:5e:00:53:72'
+    for way, ip in _open_closed_exchange(rng, Nmap(rng)):
+        t = ip[TCP]
+        flow_hash = 49152 + ((t.sport * 31 + t.dport) % 16384)
+        if way == 'out':
+            a, b, ma, mb = '203.0.113.5', '203.0.113.6', inner_a, inner_b
+        else:
+            a, b, ma, mb = '203.0.113.6', '203.0.113.5', inner_b, inner_a
+        outer = (IP(src=a, dst=b, ttl=64, id=0, flags='DF') /
+                 UDP(sport=flow_hash, dport=4789, chksum=0) / VXLAN(flags=0x08, vni=4242) /
+                 Ether(src=ma, dst=mb) / ip)
+        getattr(c, way)(outer)
+    return c
+
+
+# nmap-payloads' request for udp/161 (payload.cc payload_SNMPv3GetRequest), 60 bytes.
+SNMPV3_GET = bytes.fromhex('303a020103300f02024a69020300ffe3' '0401040201030410300e040002010002'
+                           '010004000400040030120400 0400a00c' '020237f00201000201003000')
+
+
+def _snaplen_capture(seed, snaplen):
+    rng = random.Random(seed)
+    c, n = Capture(), Nmap(rng)
+    c.snaplen = snaplen
+    p22 = c.out(n.syn(22))
+    p23 = c.out(n.syn(23))
+    p24 = c.out(n.syn(24))
+    u161 = c.out(n.udp(161, payload=SNMPV3_GET))
+    sa = c.inc(syn_ack(p22, rng, options=[('MSS', 1460), ('SAckOK', b''),
+                                            ('Timestamp', (rng.getrandbits(32), 0)), ('NOP', None),
+                                            ('WScale', 7)]))
+    c.out(kernel_rst(sa))
+    c.inc(rst_ack(p23))
+    c.inc(icmp_error(p24, 3, 13, TARGET, ttl=56, ip_id=rng.getrandbits(16)))
+    c.inc(icmp_error(u161, 3, 3, TARGET, ttl=56, ip_id=rng.getrandbits(16)))
+    return c
+
+
+def g13a_snaplen96():
+    """A capture made with a 96-byte snapshot length (tcpdump's old IPv6 default;
+    monitoring taps that keep headers only): frames longer than 96 bytes are cut.
+    The SYN-ACK carries a full option list (MSS, SACK-permitted, timestamps, NOP,
+    window scale), the ICMP admin-prohibited quotes the whole probe, and an
+    nmap -sSU run adds a UDP probe carrying nmap-payloads' 60-byte SNMPv3 request
+    to 161, refused by the target with a port unreachable that quotes it whole:
+    those two (102 and 130 bytes) are the frames longer than 96 bytes, so the
+    probe keeps only 54 bytes of its request and the ICMP error its quoted UDP
+    header and the first 26 bytes of the request."""
+    return _snaplen_capture(1131, 96)
+
+
+def g13b_snaplen68():
+    """The same with tcpdump's old IPv4 default of 68 bytes: the SYN-ACK's options
+    are cut, the admin-prohibited error keeps only the quoted TCP ports and half the
+    sequence number, the SNMP probe only the first 26 bytes of its request, and its
+    port unreachable only the quoted UDP ports and length."""
+    return _snaplen_capture(1132, 68)
+
+
+def g14_one_sided_scanner_side():
+    """A capture that saw only what the scanner host sent (a mirror port or an
+    egress-only filter): the SYN-ACK to 22 is missing, but the scanner kernel's
+    RST (R only, seq = probe seq + 1, window 0, DF, TTL 64) shows it arrived. 23
+    got nothing, not even for nmap's retry."""
+    rng = random.Random(114)
+    c, n = Capture(), Nmap(rng)
+    p22 = c.out(n.syn(22))
+    c.out(n.syn(23))
+    c.out(IP(src=SCANNER, dst=TARGET, ttl=64, id=0, flags='DF') /
+          TCP(sport=p22[TCP].sport, dport=22, flags='R', seq=(p22[TCP].seq + 1) & 0xffffffff, ack=0,
+              window=0), gap=0.0012)
+    c.out(n.syn(23, tryno=1), gap=1.0)
+    return c
+
+
+def g15_one_sided_target_side():
+    """A capture made at the target that lost a frame (ring overflow, a busy
+    tap): 22 and 23 are ordinary exchanges, but of port 25 only the target's
+    RST/ACK toward the scanner is there, its probe never captured."""
+    rng = random.Random(115)
+    n = Nmap(rng)
+    c = Capture(mac_host='00:00:5e:00:53:10', mac_peer=MAC_GW)  # the target's NIC
+    p22 = c.inc(n.syn(22))
+    p23 = c.inc(n.syn(23))
+    p25 = n.syn(25)  # sent, but missing from the capture
+    sa = c.out(syn_ack(p22, rng, ttl=64))
+    c.out(rst_ack(p23, ttl=64))
+    c.out(rst_ack(p25, ttl=64))
+    c.inc(kernel_rst(sa))
+    return c
+
+
+def g16a_reply_stamped_before_probe():
+    """A multi-queue NIC (or a capture merged from two interfaces) stamped each
+    reply 0.5 ms before its probe, though the frames are in send order."""
+    rng = random.Random(1161)
+    c, n = Capture(), Nmap(rng)
+    p22 = c.out(n.syn(22))
+    sa = c.inc(syn_ack(p22, rng), at=c.now - 0.0005)
+    c.out(kernel_rst(sa), at=c.now + 0.0010)
+    p23 = c.out(n.syn(23), gap=0.0010)
+    c.inc(rst_ack(p23), at=c.now - 0.0005)
+    return c
+
+
+def g16b_reply_sorted_before_probe():
+    """The same timestamps after the file was sorted by time (reordercap, mergecap):
+    each reply now comes before its probe in the file."""
+    rng = random.Random(1162)
+    c, n = Capture(), Nmap(rng)
+    p22, p23 = n.syn(22), n.syn(23)
+    sa = syn_ack(p22, rng)
+    t = T0 + 0.0005
+    c.inc(sa, at=t)
+    c.out(p22, at=t + 0.0005)
+    c.out(kernel_rst(sa), at=t + 0.0010)
+    c.inc(rst_ack(p23), at=t + 0.0020)
+    c.out(p23, at=t + 0.0025)
+    return c
+
+
+# ---------------------------------------------------------------------------
+# D. Naming the tool
+
+
+def g17_masscan_vs_nmap_ip_id():
+    """masscan's SYN (TTL 255, window 1024, no options, IP ID = low 16 bits of
+    target ^ port ^ seq) beside an nmap-shaped SYN (TTL 50, MSS only) whose random
+    IP ID happens to satisfy the same equation: only TTL and options tell them
+    apart."""
+    rng = random.Random(117)
+    c = Capture()
+    seq_m = rng.getrandbits(32)
+    pm = c.out(IP(src=SCANNER, dst=TARGET, ttl=255, id=masscan_ip_id(TARGET, 80, seq_m), flags=0) /
+               TCP(sport=61234, dport=80, seq=seq_m, ack=0, flags='S', window=1024))
+    seq_n = rng.getrandbits(32)
+    pn = c.out(IP(src=SCANNER, dst=TARGET, ttl=50, id=masscan_ip_id(TARGET, 81, seq_n), flags=0) /
+               TCP(sport=NMAP_BASE_PORT, dport=81, seq=seq_n, ack=0, flags='S', window=1024,
+                   options=[('MSS', 1460)]))
+    sa = c.inc(syn_ack(pm, rng))
+    c.out(kernel_rst(sa))
+    c.inc(rst_ack(pn))
+    return c
+
+
+def _linux_syn(rng, src, dst, sport, dport):
+    return IP(src=src, dst=dst, ttl=64, id=rng.getrandbits(16), flags='DF') / \
+        TCP(sport=sport, dport=dport, flags='S', seq=rng.getrandbits(32), window=64240,
+            options=[('MSS', 1460), ('SAckOK', b''), ('Timestamp', (rng.getrandbits(32), 0)),
+                     ('NOP', None), ('WScale', 7)])
+
+
+CONNECT_PORTS = [21, 22, 23, 25, 53, 80, 110, 111, 135, 139, 143, 443, 445, 993, 995, 1723, 3306,
+                 3389, 5900, 8080, 8443, 20, 26, 81, 113, 179, 199, 514, 554, 587]
+
+
+def g18_connect_scan_other_tool():
+    """A connect scan by another program (Angry IP Scanner-like): kernel SYNs
+    (DF, TTL 64, window 64240, Linux's option list) to 30 ports of one host; two
+    ports accept, and the client closes those politely (ACK, then FIN/ACK), no
+    RST: not nmap's -sT, which sets SO_LINGER 0 and resets at once."""
+    rng = random.Random(118)
+    c = Capture()
+    src = '198.51.100.20'
+    open_ports = {22, 80}
+    sport = 46000
+    for dport in CONNECT_PORTS:
+        sport += 2  # Linux hands out connect() ports two apart
+        syn = c.out(_linux_syn(rng, src, TARGET, sport, dport), gap=0.002)
+        if dport not in open_ports:
+            c.inc(rst_ack(syn))
+            continue
+        tsv = syn[TCP].options[2][1][0]
+        srv_ts = rng.getrandbits(32)
+        sa = c.inc(syn_ack(syn, rng, window=65160,
+                           options=[('MSS', 1460), ('SAckOK', b''), ('Timestamp', (srv_ts, tsv)),
+                                    ('NOP', None), ('WScale', 7)]))
+        M = 0xffffffff
+        cs, ss = (syn[TCP].seq + 1) & M, (sa[TCP].seq + 1) & M
+        ts = [('NOP', None), ('NOP', None)]
+
+        def cl(flags, s, a, tv, te):
+            return IP(src=src, dst=TARGET, ttl=64, id=rng.getrandbits(16), flags='DF') / \
+                TCP(sport=sport, dport=dport, flags=flags, seq=s & M, ack=a & M, window=502,
+                    options=ts + [('Timestamp', (tv & M, te & M))])
+
+        c.out(cl('A', cs, ss, tsv + 1, srv_ts))
+        c.out(cl('FA', cs, ss, tsv + 2, srv_ts), gap=0.001)
+        c.inc(reply_ip(syn) / TCP(sport=dport, dport=sport, flags='FA', seq=ss, ack=(cs + 1) & M,
+                                  window=509, options=ts + [('Timestamp', ((srv_ts + 2) & M, (tsv + 2) & M))]))
+        c.out(cl('A', cs + 1, ss + 1, tsv + 3, srv_ts + 2))
+    return c
+
+
+def g19_reserved_240_target():
+    """A target in 240.0.0.0/4 (reserved "class E", unicast-routable on some
+    networks and used as private space by some operators), not multicast."""
+    rng = random.Random(119)
+    c, n = Capture(), Nmap(rng, dst='240.0.0.10')
+    p22 = c.out(n.syn(22))
+    p80 = c.out(n.syn(80))
+    c.inc(rst_ack(p22))
+    sa = c.inc(syn_ack(p80, rng))
+    c.out(kernel_rst(sa))
+    return c
+
+
+def _dns_exchange(c, rng, src, qname, qtype, rdata):
+    """One kernel-made lookup (DF, TTL 64, random source port) and its answer."""
+    sport, qid = rng.randint(32768, 60999), rng.getrandbits(16)
+    q = c.out(IP(src=src, dst=RESOLVER, ttl=64, id=rng.getrandbits(16), flags='DF') /
+              UDP(sport=sport, dport=53) / DNS(id=qid, rd=1, qd=DNSQR(qname=qname, qtype=qtype)),
+              gap=0.001)
+    c.inc(IP(src=RESOLVER, dst=src, ttl=63, id=rng.getrandbits(16), flags='DF') /
+          UDP(sport=53, dport=sport) /
+          DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=qname, qtype=qtype),
+              an=DNSRR(rrname=qname, type=qtype, ttl=3600, rdata=rdata)), gap=0.004)
+    return q
+
+
+def g20a_scanner_dns_nmap_syn():
+    """The scanning host's own ordinary traffic: while it SYN-scans 30 ports of
+    192.0.2.10 (nmap-shaped; 22 and 443 open, the rest closed) it looks up the
+    target's name before and its reverse name midway, through its resolver."""
+    rng = random.Random(1201)
+    c, n = Capture(), Nmap(rng)
+    _dns_exchange(c, rng, SCANNER, 'www.example.com.', 'A', TARGET)
+    for i, dport in enumerate(CONNECT_PORTS):
+        p = c.out(n.syn(dport), gap=0.001)
+        if dport in (22, 443):
+            sa = c.inc(syn_ack(p, rng))
+            c.out(kernel_rst(sa))
+        else:
+            c.inc(rst_ack(p))
+        if i == 19:
+            _dns_exchange(c, rng, SCANNER, '10.2.0.192.in-addr.arpa.', 'PTR', 'www.example.com.')
+    return c
+
+
+def g20b_scanner_dns_connect():
+    """The same for a kernel-made connect scan (DF, window 64240, Linux's options)
+    found by behaviour: 30 ports, all refused, and two lookups answered by the
+    resolver, one before the scan and one after it crossed any port-count
+    threshold."""
+    rng = random.Random(1202)
+    c = Capture()
+    src = '198.51.100.30'
+    _dns_exchange(c, rng, src, 'www.example.com.', 'A', TARGET)
+    sport = 51000
+    for i, dport in enumerate(CONNECT_PORTS):
+        sport += 2
+        syn = c.out(_linux_syn(rng, src, TARGET, sport, dport), gap=0.001)
+        c.inc(rst_ack(syn))
+        if i == 19:
+            _dns_exchange(c, rng, src, '10.2.0.192.in-addr.arpa.', 'PTR', 'www.example.com.')
+    return c
+
+
+CASES = [
+    g01_rst_ack_equals_seq, g02_fin_scan_bsd_rst, g03x_xmas_rst_ack_equals_seq,
+    g03n_null_rst_ack_equals_seq, g04_syn_with_data_length, g05_syn_proxy_rewritten_ack,
+    g06_scantrace_tag_ack_shifted, g07_split_handshake_syn, g08_icmp_time_exceeded,
+    g09_udp_port_unreach_router_vs_target, g10_syn_scan_icmp_unreach_codes,
+    g11_udp_scan_icmp_unreach_codes, g12g_gre_tunnel, g12i_ipip_tunnel, g12v_vxlan_overlay,
+    g13a_snaplen96, g13b_snaplen68, g14_one_sided_scanner_side, g15_one_sided_target_side,
+    g16a_reply_stamped_before_probe, g16b_reply_sorted_before_probe, g17_masscan_vs_nmap_ip_id,
+    g18_connect_scan_other_tool, g19_reserved_240_target, g20a_scanner_dns_nmap_syn,
+    g20b_scanner_dns_connect,
+]
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit('usage: make_captures.py OUTDIR')
+    outdir = sys.argv[1]
+    os.makedirs(outdir, exist_ok=True)
+    for case in CASES:
+        cap = case()
+        path = os.path.join(outdir, case.__name__ + '.pcap')
+        if cap.snaplen is None:
+            wrpcap(path, cap.frames, linktype=1)
+        else:
+            full = path + '.full'
+            wrpcap(full, cap.frames, linktype=1)
+            subprocess.run(['editcap', '-F', 'pcap', '-s', str(cap.snaplen), full, path], check=True)
+            os.unlink(full)
+        print(path)
+
+
+if __name__ == '__main__':
+    main()
