@@ -148,10 +148,26 @@ static void on_silent(void *ctx, guint hi, guint pi)
     record(e, hi, pi, e->cfg->plan->probes[pi].type->silent, g_get_real_time());
 }
 
-/* An attempt ended with err (0: connected). FALSE when that says nothing. */
-static gboolean conclude(cengine *e, guint hi, guint pi, uint8_t try_no, int err, gint64 when)
+/* Whether the socket is connected to itself (same address and port at both
+ * ends). bind_tag_port() avoids it; should it happen all the same, it says
+ * nothing about the port. */
+static gboolean self_connected(int fd)
+{
+    struct sockaddr_in local = {0}, peer = {0};
+    socklen_t llen = sizeof local, plen = sizeof peer;
+    return getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
+           getpeername(fd, (struct sockaddr *)&peer, &plen) == 0 &&
+           local.sin_addr.s_addr == peer.sin_addr.s_addr && local.sin_port == peer.sin_port;
+}
+
+/* An attempt on fd ended with err (0: connected). FALSE when that says
+ * nothing. */
+static gboolean conclude(cengine *e, int fd, guint hi, guint pi, uint8_t try_no, int err,
+                         gint64 when)
 {
     verdict v;
+    if (err == 0 && self_connected(fd))
+        return FALSE;
     if (!e->cfg->plan->probes[pi].type->judge_errno(err, &v))
         return FALSE;
     if (sched_wants(e->sched, hi, pi, try_no)) {
@@ -161,12 +177,18 @@ static gboolean conclude(cengine *e, guint hi, guint pi, uint8_t try_no, int err
     return TRUE;
 }
 
-static gboolean bind_tag_port(int fd)
+/* Binds the next free port of the tag's range, never dport: a connection from
+ * a port to the same port of our own address connects to itself (TCP's
+ * simultaneous open, RFC 9293 3.5) and would call a port with nothing behind it
+ * open. */
+static gboolean bind_tag_port(int fd, uint16_t dport)
 {
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-        struct sockaddr_in sa = {.sin_family = AF_INET,
-                                 .sin_port = g_htons((uint16_t)(CONNECT_PORT_FIRST + next_port))};
+        uint16_t port = (uint16_t)(CONNECT_PORT_FIRST + next_port);
         next_port = (next_port + 1) % TAG_PORTS;
+        if (port == dport)
+            continue;
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = g_htons(port)};
         if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
             return TRUE;
         if (errno != EADDRINUSE)
@@ -176,7 +198,7 @@ static gboolean bind_tag_port(int fd)
     return FALSE;
 }
 
-static int tagged_socket(const scan_type *type, const char *device)
+static int tagged_socket(const scan_type *type, const char *device, uint16_t dport)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
     if (fd < 0)
@@ -189,7 +211,8 @@ static int tagged_socket(const scan_type *type, const char *device)
     int tos = type->socket_tos, one = 1;
     if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger) != 0 ||
         setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) != 0 ||
-        setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one) != 0 || !bind_tag_port(fd)) {
+        setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one) != 0 ||
+        !bind_tag_port(fd, dport)) {
         int saved = errno;
         close(fd);
         errno = saved;
@@ -223,7 +246,7 @@ static gboolean start(cengine *e, guint hi, guint pi, uint8_t try_no)
 {
     const probe_def *p = &e->cfg->plan->probes[pi];
     close_older_attempts(e, hi, pi);
-    int fd = e->nfree ? tagged_socket(p->type, e->cfg->device) : -1;
+    int fd = e->nfree ? tagged_socket(p->type, e->cfg->device, p->port) : -1;
     if (fd < 0) {
         if (e->nfree && errno != EMFILE && errno != ENFILE && errno != EADDRINUSE &&
             errno != ENOBUFS && !e->error_told) {
@@ -247,7 +270,7 @@ static gboolean start(cengine *e, guint hi, guint pi, uint8_t try_no)
     g_hash_table_insert(e->attempts, key, GINT_TO_POINTER(ci + 1));
     trace_conn(e, fd, hi, pi, err);
     /* To ourselves the kernel may answer at once. */
-    if (err != EINPROGRESS && !conclude(e, hi, pi, try_no, err, g_get_monotonic_time()))
+    if (err != EINPROGRESS && !conclude(e, fd, hi, pi, try_no, err, g_get_monotonic_time()))
         close_attempt(e, ci);
     return TRUE;
 }
@@ -329,7 +352,8 @@ static void poll_once(cengine *e, gint64 deadline)
         trace_conn(e, c.fd, c.hi, c.pi, err);
         /* A decided probe has all its attempts closed; one whose outcome said
          * nothing is closed if it is over, else left to go on. */
-        if ((conclude(e, c.hi, c.pi, c.try_no, err, when) || ended) && e->conns[ci].fd == c.fd)
+        if ((conclude(e, c.fd, c.hi, c.pi, c.try_no, err, when) || ended) &&
+            e->conns[ci].fd == c.fd)
             close_attempt(e, ci);
     }
 }

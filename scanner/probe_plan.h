@@ -10,9 +10,17 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "cookie.h"
 #include "scan_type.h"
 
 #define PLAN_MAX_TYPES 8
+
+/* Each try of a probe leaves from its own source port, the type's sport + the
+ * try number, as nmap's retries do (scan_engine_raw.cc, sport_encode). A retry
+ * on the first try's flow would meet the state the target keeps for it: a
+ * half-open connection answers a new SYN with a RST, and an open port would
+ * come out closed. A type takes this many ports from its sport up. */
+#define PLAN_SPORT_SPAN COOKIE_MAX_TRIES
 
 typedef struct probe_def {
     const scan_type *type;
@@ -21,7 +29,9 @@ typedef struct probe_def {
 
 typedef struct plan_type {
     const scan_type *type;
-    uint16_t sport;     /* 0 for the connect scan, whose sockets each get their own */
+    /* The first try's source port (host order); try n leaves from sport + n. 0
+     * for ICMP, ARP and the connect scan, whose sockets each get their own. */
+    uint16_t sport;
     guint first, count; /* its probes in the plan */
 } plan_type;
 
@@ -45,6 +55,27 @@ gint32 probe_plan_find(const probe_plan *p, const scan_type *type, uint16_t port
 
 /* The plan's entry for type, or NULL. */
 const plan_type *probe_plan_type(const probe_plan *p, const scan_type *type);
+
+/* The source port of a try (0 .. PLAN_SPORT_SPAN - 1) of the type's probes. */
+static inline uint16_t plan_try_sport(const plan_type *pt, unsigned try_no)
+{
+    return pt->sport ? (uint16_t)(pt->sport + try_no) : 0;
+}
+
+/* A try no source port names (SCHED_TRY_UNKNOWN's value). */
+#define PLAN_TRY_UNKNOWN 0xffu
+
+/* Whether sport is one of the type's source ports; *try_no: the try it is
+ * for. A type without source port (ICMP) takes any: PLAN_TRY_UNKNOWN. */
+static inline gboolean plan_sport_try(const plan_type *pt, uint16_t sport, unsigned *try_no)
+{
+    if (pt->sport == 0) {
+        *try_no = PLAN_TRY_UNKNOWN;
+        return TRUE;
+    }
+    *try_no = (unsigned)(uint16_t)(sport - pt->sport);
+    return *try_no < PLAN_SPORT_SPAN;
+}
 
 /* Whether any of the plan's probes is a packet we build (not one the kernel
  * makes for a socket). */

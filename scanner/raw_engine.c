@@ -10,6 +10,8 @@
 #include "packet_trace.h"
 #include "scheduler.h"
 
+G_STATIC_ASSERT(PLAN_TRY_UNKNOWN == SCHED_TRY_UNKNOWN);
+
 typedef struct engine {
     const engine_config *cfg;
     const scan_io *io;
@@ -60,8 +62,10 @@ char *raw_engine_filter(const probe_plan *plan, uint32_t src, gboolean arp)
             g_string_append_printf(out, "%sicmp", out->len ? " or " : "");
             continue;
         }
-        g_string_append_printf(in, " or (%s dst port %u)", proto, pt->sport);
-        g_string_append_printf(out, "%s(%s src port %u)", out->len ? " or " : "", proto, pt->sport);
+        unsigned last = pt->sport + PLAN_SPORT_SPAN - 1u;
+        g_string_append_printf(in, " or (%s dst portrange %u-%u)", proto, pt->sport, last);
+        g_string_append_printf(out, "%s(%s src portrange %u-%u)", out->len ? " or " : "", proto,
+                               pt->sport, last);
     }
     GString *f = g_string_new(NULL);
     g_string_append_printf(f, "(dst host %s and (%s))", ip, in->str);
@@ -132,15 +136,16 @@ static gboolean is_ours(const engine *e, const packet_view *pkt)
     if (pkt->flow.src != e->io->rt->src)
         return FALSE;
     probe_tag tag;
+    unsigned try_no;
     const scan_type *type = scan_type_of_probe(pkt, &tag);
     if (type && tag.scan_id == e->cfg->scan_id) {
         const plan_type *pt = plan_entry(e, type);
-        return pt && (type->ip_proto == PACKET_ICMP || pkt->flow.sport == pt->sport);
+        return pt && plan_sport_try(pt, pkt->flow.sport, &try_no);
     }
     for (guint t = 0; t < e->cfg->plan->ntypes; t++) {
         const plan_type *pt = &e->cfg->plan->types[t];
         if (pt->type->build && pt->type->ip_proto == pkt->flow.proto &&
-            pkt->flow.sport == pt->sport && scan_is_teardown(pt->type, pkt))
+            plan_sport_try(pt, pkt->flow.sport, &try_no) && scan_is_teardown(pt->type, pkt))
             return TRUE;
     }
     return FALSE;
@@ -153,7 +158,9 @@ typedef struct attribution {
 
 /* Which probe, and which try of it, pkt answers. A reply that names its try
  * with a cookie beats one that only matches a probe's flow: an echo reply's
- * flow also matches the timestamp request to the same host. */
+ * flow also matches the timestamp request to the same host. A port probe's
+ * flow names its try too (its source port), and the cookie must name the same
+ * one. */
 static gboolean attribute(const engine *e, const packet_view *pkt, attribution *out)
 {
     const engine_config *cfg = e->cfg;
@@ -169,16 +176,20 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
         if (match == REPLY_NONE || (found && match == REPLY_FLOW))
             continue;
         gboolean icmp = type->ip_proto == PACKET_ICMP;
+        unsigned try_no;
         if (probe.src != e->io->rt->src || probe.proto != type->ip_proto ||
-            (!icmp && probe.sport != pt->sport))
+            !plan_sport_try(pt, probe.sport, &try_no))
             continue;
         guint job = job_of(e, probe.dst);
         gint32 pi = probe_plan_find(cfg->plan, type, icmp ? 0 : probe.dport);
         if (job == 0 || pi < 0)
             continue;
-        unsigned try_no = SCHED_TRY_UNKNOWN;
-        if (match == REPLY_COOKIE && !cookie_check(cfg->scan_id, &probe, cookie, &try_no))
+        unsigned cookie_try;
+        if (match == REPLY_COOKIE && (!cookie_check(cfg->scan_id, &probe, cookie, &cookie_try) ||
+                                      (try_no != PLAN_TRY_UNKNOWN && cookie_try != try_no)))
             continue;
+        if (match == REPLY_COOKIE)
+            try_no = cookie_try;
         if (!sched_wants(e->sched, job - 1, (guint)pi, try_no))
             continue;
         *out = (attribution){job - 1, (guint)pi, try_no};
@@ -273,7 +284,7 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     gboolean icmp = p->type->ip_proto == PACKET_ICMP;
     probe_spec spec = {.flow = {.src = e->io->rt->src,
                                 .dst = e->jobs[hi].host->addr,
-                                .sport = icmp ? 0 : pt->sport,
+                                .sport = icmp ? 0 : plan_try_sport(pt, try_no),
                                 .dport = p->port,
                                 .proto = p->type->ip_proto},
                        .scan_id = cfg->scan_id,

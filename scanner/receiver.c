@@ -25,6 +25,8 @@ struct receiver {
     int wake[2]; /* a byte here ends the poll at once */
     gint64 stop_at;
     gint stop;
+    guint drop_base; /* the kernel's count when the thread started */
+    guint dropped;   /* while the thread ran, over all runs */
 };
 
 static void set_open_error(const char *device, int status, pcap_t *p, GError **error)
@@ -152,8 +154,15 @@ static gpointer run(gpointer data)
     return NULL;
 }
 
+static guint kernel_drops(receiver *r)
+{
+    struct pcap_stat st;
+    return pcap_stats(r->pcap, &st) == 0 ? st.ps_drop : 0;
+}
+
 void receiver_start(receiver *r, receiver_fn fn, void *ctx)
 {
+    r->drop_base = kernel_drops(r);
     r->fn = fn;
     r->ctx = ctx;
     /* A receiver serves one engine run after another (discovery, then the
@@ -174,14 +183,12 @@ void receiver_stop(receiver *r, gint64 linger)
     }
     g_thread_join(r->thread);
     r->thread = NULL;
+    r->dropped += kernel_drops(r) - r->drop_base;
 }
 
 guint receiver_dropped(receiver *r)
 {
-    struct pcap_stat st;
-    if (pcap_stats(r->pcap, &st) != 0)
-        return 0;
-    return st.ps_drop;
+    return r->dropped + (r->thread ? kernel_drops(r) - r->drop_base : 0);
 }
 
 void receiver_close(receiver *r)

@@ -24,7 +24,9 @@ void receiver_start(receiver *r, receiver_fn fn, void *ctx);
  * then reads what is buffered and joins the thread. */
 void receiver_stop(receiver *r, gint64 linger);
 
-/* Frames the kernel had to drop for want of room, so far. */
+/* Frames the kernel had to drop for want of room while the thread was reading,
+ * so far. What piles up while nobody reads (a connect scan without -w leaves
+ * the handle idle) is nobody's loss. */
 guint receiver_dropped(receiver *r);
 
 void receiver_close(receiver *r);

@@ -92,20 +92,27 @@ static gboolean port_taken(GPtrArray *lists, uint16_t port)
     return FALSE;
 }
 
-/* A source port per probe type, not one of the ports scanned (when we scan our
- * own address, a probe to our source port would look like its reply), and not
- * another type's (a reply's destination port tells the types apart). With -p-
- * there is no such port; attribution by cookie still holds then. lists: the
- * port lists scanned, and the source ports taken (the last list). */
+/* A block of PLAN_SPORT_SPAN source ports per probe type (one per try), none
+ * of them a port scanned (when we scan our own address, a probe to our source
+ * port would look like its reply), nor another type's (a reply's destination
+ * port tells the types apart). With -p- there is no such block; attribution by
+ * cookie still holds then. lists: the port lists scanned, and the source ports
+ * taken (the last list). Returns the block's first port. */
 static uint16_t pick_source_port(GPtrArray *lists)
 {
     uint16_t sport = 0;
     for (int attempt = 0; attempt < 64; attempt++) {
-        sport = (uint16_t)g_random_int_range(32768, 61000);
-        if (!port_taken(lists, sport))
+        sport = (uint16_t)g_random_int_range(32768, 61000 - PLAN_SPORT_SPAN);
+        gboolean free = TRUE;
+        for (uint16_t i = 0; i < PLAN_SPORT_SPAN && free; i++)
+            free = !port_taken(lists, (uint16_t)(sport + i));
+        if (free)
             break;
     }
-    g_array_append_val(g_ptr_array_index(lists, lists->len - 1), sport);
+    for (uint16_t i = 0; i < PLAN_SPORT_SPAN; i++) {
+        uint16_t p = (uint16_t)(sport + i);
+        g_array_append_val(g_ptr_array_index(lists, lists->len - 1), p);
+    }
     return sport;
 }
 

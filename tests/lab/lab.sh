@@ -7,6 +7,9 @@
 #   lab.sh shell                    interactive shell in the scanner namespace
 #   lab.sh clean                    remove what a SIGKILLed lab left behind
 #
+# Faults, off unless set (see README.md): LAB_LOSS=PCT, LAB_ICMP_LIMIT=linux,
+# LAB_HOSTS=FILE.
+#
 # Root uses named namespaces (st-scan-PID, st-tgt-PID) so labs can run side
 # by side; anyone else gets the same lab inside a private user+net+mount
 # namespace, so nothing outside is touched.
@@ -107,6 +110,10 @@ clean)
         for pid in $(ip netns pids "$ns"); do kill "$pid" || true; done
         ip netns del "$ns" && echo "removed $ns"
     done
+    for dir in /etc/netns/st-scan-*; do
+        pid=${dir##*-}
+        [[ -d $dir ]] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$dir" && echo "removed $dir"
+    done
     for dir in "${TMPDIR:-/tmp}"/st-lab-*; do
         pid=${dir##*/st-lab-}
         [[ -d $dir ]] && ! kill -0 "${pid%%.*}" 2>/dev/null && rm -rf "$dir" && echo "removed $dir"
@@ -122,6 +129,7 @@ SCAN_NS=st-scan-$$
 TGT_NS=st-tgt-$$
 LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/st-lab-$$.XXXXXX")
 listener_pid=
+netns_etc=
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 teardown() {
@@ -134,6 +142,7 @@ teardown() {
         ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
         ip netns del "$ns" 2>/dev/null
     done
+    [[ -n $netns_etc ]] && rm -rf "$netns_etc"
     [[ -n $listener_pid ]] && wait "$listener_pid" 2>/dev/null
     if [[ ${LAB_KEEP:-0} == 1 ]]; then echo "lab.sh: kept $LAB_DIR" >&2; else rm -rf "$LAB_DIR"; fi
     exit "$rc"
@@ -167,6 +176,31 @@ ip -n "$TGT_NS" link set "$TARGET_IFACE" up
 set_sysctl "$TGT_NS" net.ipv4.icmp_ratemask=0 net.ipv4.icmp_ratelimit=0
 set_sysctl "$TGT_NS" net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=100000 2>/dev/null ||
     echo "lab.sh: note: icmp_msgs_* not settable in a netns on this kernel" >&2
+
+# Faults a real network has, emulated without netem (this kernel may lack it).
+# LAB_ICMP_LIMIT=linux: Linux's default ICMP rate limits (an error per second
+# per peer after a burst of 6, 1000/s in all), as most targets have them.
+if [[ ${LAB_ICMP_LIMIT:-} == linux ]]; then
+    set_sysctl "$TGT_NS" net.ipv4.icmp_ratemask=6168 net.ipv4.icmp_ratelimit=1000
+    set_sysctl "$TGT_NS" net.ipv4.icmp_msgs_per_sec=1000 net.ipv4.icmp_msgs_burst=50 2>/dev/null || true
+fi
+# LAB_LOSS=PCT: the target loses that share of the IP packets it receives and
+# of those it sends, at random (nftables' numgen), before any other rule.
+if [[ -n ${LAB_LOSS:-} && ${LAB_LOSS} != 0 ]]; then
+    [[ $LAB_LOSS =~ ^[0-9]+$ && $LAB_LOSS -lt 100 ]] || die "LAB_LOSS must be a percentage (0-99)"
+    printf 'table inet labloss {\n chain input {\n  type filter hook input priority -10; policy accept;\n  numgen random mod 100 < %s drop\n }\n chain output {\n  type filter hook output priority -10; policy accept;\n  numgen random mod 100 < %s drop\n }\n}\n' \
+        "$LAB_LOSS" "$LAB_LOSS" >"$LAB_DIR/loss.nft"
+    ip netns exec "$TGT_NS" nft -f "$LAB_DIR/loss.nft"
+fi
+# LAB_HOSTS=FILE: the scanner namespace's /etc/hosts (ip netns exec mounts
+# /etc/netns/NAME/hosts over it), so a test can choose the names reverse
+# lookups of lab addresses give. Root only: a user namespace cannot write /etc.
+if [[ -n ${LAB_HOSTS:-} ]]; then
+    [[ -z ${LAB_USERNS:-} ]] || die "LAB_HOSTS needs real root"
+    netns_etc=/etc/netns/$SCAN_NS
+    mkdir -p "$netns_etc"
+    cp "$LAB_HOSTS" "$netns_etc/hosts"
+fi
 
 # Only filtered ports of TARGET_IP get rules; no conntrack, so listener replies
 # and kernel RSTs/port-unreachables pass untouched.
