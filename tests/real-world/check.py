@@ -28,10 +28,11 @@ FILE and NMAP_REPORT may start with @CASES (= SHARED/cases), @PUB
 path is relative to the EXPECT_FILE. SHARED is --shared, else $SCANTRACE_SHARED,
 else ../shared beside the source tree. A missing capture or report skips the case.
 
-tshark runs once per capture, as `CMD -r FILE -2 ...` (CMD is split like a shell
-word list, so it may be a wrapper that runs tshark as nobody with the plugin):
-fields of the probe frames (scantrace.role == "probe") plus an io,stat tap with
-every count filter of that capture. Probes whose verdict is up or down (host
+tshark runs once per capture, --jobs at a time, as `CMD -r FILE -2 ...` (CMD is
+split like a shell word list, so it may be a wrapper that runs tshark as nobody
+with the plugin): fields of the probe frames (scantrace.role == "probe") plus an
+io,stat tap with every count filter of that capture (a filter with a comma, which
+io,stat cannot take, costs a run of its own). Probes whose verdict is up or down (host
 discovery) judge the host, not a port, and are ignored.
 
 Prints PASS/FAIL/SKIP per case, then 'N passed, N failed, N skipped'. Exit
@@ -40,6 +41,7 @@ status: 0 when nothing failed, 1 otherwise (2 on a bad command line or file).
 
 import argparse
 import collections
+import concurrent.futures
 import os
 import re
 import shlex
@@ -404,6 +406,8 @@ def main():
                     help="the command that runs tshark with the plugin (split like shell words)")
     ap.add_argument('--gen', help='the folder @GEN names (the generated captures)')
     ap.add_argument('--shared', help='the shared folder (default $SCANTRACE_SHARED, else ../shared)')
+    ap.add_argument('--jobs', '-j', type=int, default=min(4, os.cpu_count() or 1),
+                    help='tshark runs at a time (default: the number of CPUs, at most 4)')
     ap.add_argument('expect', nargs='+')
     opt = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
@@ -432,16 +436,20 @@ def main():
                 if a[0] == 'count' and a[1] not in filters[c['file']]:
                     filters[c['file']].append(a[1])
 
-    cache, npass, nfail, nskip, t0 = {}, 0, 0, 0, time.time()
+    # The runs go on --jobs at a time; results print in the order of the cases.
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opt.jobs))
+    runs, seen, npass, nfail, nskip, t0 = {}, set(), 0, 0, 0, time.time()
+    for c in cases:
+        if not c['skip'] and c['file'] not in runs:
+            runs[c['file']] = pool.submit(run_tshark, cmd, c['file'], filters[c['file']])
     for c in cases:
         if c['skip']:
             print('SKIP %-4s %s: %s' % (c['id'], c['spec'], c['skip']))
             nskip += 1
             continue
-        first = c['file'] not in cache
-        if first:
-            cache[c['file']] = run_tshark(cmd, c['file'], filters[c['file']])
-        res = cache[c['file']]
+        first = c['file'] not in seen
+        seen.add(c['file'])
+        res = runs[c['file']].result()
         notes = list(res['errors']) if first else \
             ['tshark failed on this capture (above)'] if res['errors'] else []
         for a in c['asserts']:
@@ -455,7 +463,8 @@ def main():
         npass += ok
         nfail += not ok
         sys.stdout.flush()
-    print('tshark ran %d times, %.1fs in all' % (len(cache), time.time() - t0))
+    pool.shutdown()
+    print('tshark ran %d times, %d at a time, in %.1fs' % (len(runs), max(1, opt.jobs), time.time() - t0))
     print('%d passed, %d failed, %d skipped' % (npass, nfail, nskip))
     return 1 if nfail else 0
 
