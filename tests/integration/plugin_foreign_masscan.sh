@@ -81,7 +81,7 @@ check "masscan --ping: the host is up, as masscan found" <(echo "10.201.0.2 up e
 tools=$(plugin_tools "$WORK/ping.pcapng" | awk '{print $2, $3}' | sort -u)
 [[ $tools == "masscan echo" ]] || { echo "FAIL ping: probes labelled: $tools"; fail=1; }
 tshark_unpriv -r "$(tshark_file "$WORK/tcp.pcapng")" -2 -Y 'scantrace.role == "probe"' \
-    -T fields -e scantrace.evidence | head -1 | sed 's/^/evidence of a SYN probe: /'
+    -T fields -e scantrace.evidence | sed -n 1p | sed 's/^/evidence of a SYN probe: /'
 
 ((fail == 0)) && echo PASS
 exit $fail

@@ -60,11 +60,11 @@ done
 
 # One line of evidence, as the tree shows it.
 evidence=$(tshark_unpriv -r "$(tshark_file "$WORK/syn.pcapng")" -2 \
-    -Y 'scantrace.role == "probe"' -T fields -e scantrace.evidence | head -1)
+    -Y 'scantrace.role == "probe"' -T fields -e scantrace.evidence | sed -n 1p)
 echo "evidence of a SYN probe: $evidence"
 [[ $evidence == *"sole option MSS 1460"*"nmap -sS" ]] || { echo "FAIL syn evidence"; fail=1; }
 evidence=$(tshark_unpriv -r "$(tshark_file "$WORK/connect.pcapng")" -2 \
-    -Y 'scantrace.role == "probe"' -T fields -e scantrace.evidence | head -1)
+    -Y 'scantrace.role == "probe"' -T fields -e scantrace.evidence | sed -n 1p)
 echo "evidence of a connect probe: $evidence"
 [[ $evidence == "port scan: "*"nmap -sT" ]] || { echo "FAIL connect evidence"; fail=1; }
 

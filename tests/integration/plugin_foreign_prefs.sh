@@ -60,7 +60,7 @@ n=$(probes "$CAPTURES/nmap-connect.pcapng" -2 -o scantrace.behaviour_ports:48 | 
     bad "nmap-connect: $n probes with a port threshold of 48"
 evidence=$(tshark_unpriv -r "$(tshark_file "$CAPTURES/nmap-connect.pcapng")" -2 \
     -o scantrace.behaviour_ports:30 -Y 'scantrace.role == "probe"' -T fields -e scantrace.evidence |
-    head -1)
+    sed -n 1p)
 [[ $evidence == "port scan: failed attempts on 30 ports of 10.201.0.2 within 300 s (threshold 30);"* ]] &&
     ok "the threshold is the preference's: $evidence" || bad "evidence with threshold 30: $evidence"
 

@@ -104,7 +104,7 @@ check "zmap icmp_echoscan: the host is up, as zmap found" <(echo "10.201.0.2 up 
 tools=$(plugin_tools "$WORK/icmp.pcapng" | awk '{print $2, $3}' | sort -u)
 [[ $tools == "zmap echo" ]] || { echo "FAIL icmp: probes labelled: $tools"; fail=1; }
 tshark_unpriv -r "$(tshark_file "$WORK/tcp-22.pcapng")" -2 -Y 'scantrace.role == "probe"' \
-    -T fields -e scantrace.evidence | head -1 | sed 's/^/evidence of a SYN probe: /'
+    -T fields -e scantrace.evidence | sed -n 1p | sed 's/^/evidence of a SYN probe: /'
 
 ((fail == 0)) && echo PASS
 exit $fail
