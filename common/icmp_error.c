@@ -34,3 +34,18 @@ bool judge_icmp_error(const packet_view *reply, bool udp, verdict *out)
         return false;
     }
 }
+
+/* Host discovery reads ICMP errors otherwise (scan_engine_raw.cc,
+ * get_ping_pcap_result): protocol or port unreachable from the target itself
+ * proves the host up; any other error from anyone is, after RFC 1122 3.2.2.1,
+ * only a hint, and decides nothing. */
+bool judge_ping_icmp_error(const packet_view *reply, verdict *out)
+{
+    if (reply->flow.proto != PACKET_ICMP || !reply->has_quote || reply->icmp_type != ICMP_UNREACH ||
+        reply->flow.src != reply->quote.dst)
+        return false;
+    if (reply->icmp_code != 2 && reply->icmp_code != 3)
+        return false;
+    *out = (verdict){HOST_UP, reason_from_unreach_code(reply->icmp_code)};
+    return true;
+}

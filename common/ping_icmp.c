@@ -52,6 +52,8 @@ static bool icmp_query_judge(const packet_view *reply, verdict *out)
 {
     if (reply->flow.proto != PACKET_ICMP)
         return false;
+    if (reply->has_quote)
+        return judge_ping_icmp_error(reply, out);
     if (reply->icmp_type == ICMP_ECHO_REPLY) {
         *out = (verdict){HOST_UP, REASON_ECHO_REPLY};
         return true;

@@ -7,7 +7,7 @@
 static bool ping_tcp_judge(const packet_view *reply, verdict *out)
 {
     if (reply->flow.proto != PACKET_TCP)
-        return false;
+        return judge_ping_icmp_error(reply, out);
     if ((reply->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
         *out = (verdict){HOST_UP, REASON_SYN_ACK};
         return true;

@@ -121,4 +121,8 @@ bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t 
  * udp: the probe was a UDP scan's. false: nmap ignores that error. */
 bool judge_icmp_error(const packet_view *reply, bool udp, verdict *out);
 
+/* What an ICMP error quoting a host discovery probe says (icmp_error.c, nmap's
+ * rule). false: nothing. */
+bool judge_ping_icmp_error(const packet_view *reply, verdict *out);
+
 #endif

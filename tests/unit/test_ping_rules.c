@@ -5,6 +5,7 @@
 
 #include "arp.h"
 #include "cookie.h"
+#include "support/replies.h"
 #include "scan_type.h"
 
 static const uint32_t scanner = 0x0ac90001, target = 0x0ac90002;
@@ -121,6 +122,27 @@ static void test_tcp_ping_replies(void)
     g_assert_cmpstr(reason_name(v.why), ==, "reset");
 }
 
+/* nmap's host discovery: port or protocol unreachable from the target proves it
+ * up; other errors, or any from a router, are only a hint. */
+static void test_ping_icmp_errors(void)
+{
+    uint8_t buf[PROBE_MAX_LEN], reply[128];
+    probe_spec spec = {.flow = {scanner, target, 45000, 443, PACKET_TCP}, .scan_id = 0x1234};
+    size_t len = scan_probe_build(&ping_syn, &spec, buf, sizeof buf);
+    packet_view v;
+    verdict out;
+    g_assert_true(packet_parse(reply, reply_icmp_unreach(reply, &spec.flow, 3, buf, len), &v));
+    g_assert_true(ping_syn.judge(&v, &out));
+    g_assert_cmpstr(port_state_name(out.state), ==, "up");
+    g_assert_cmpstr(reason_name(out.why), ==, "port-unreach");
+    g_assert_true(packet_parse(reply, reply_icmp_unreach(reply, &spec.flow, 1, buf, len), &v));
+    g_assert_false(ping_syn.judge(&v, &out));
+    size_t n = reply_icmp_unreach(reply, &spec.flow, 3, buf, len);
+    put_be32(reply + 12, target + 1); /* from someone else */
+    g_assert_true(packet_parse(reply, n, &v));
+    g_assert_false(ping_syn.judge(&v, &out));
+}
+
 static void test_arp(void)
 {
     static const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 1};
@@ -162,5 +184,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ping/tcp-pings-are-not-port-probes", test_tcp_pings_are_not_port_probes);
     g_test_add_func("/ping/tcp-ping-replies", test_tcp_ping_replies);
     g_test_add_func("/ping/arp", test_arp);
+    g_test_add_func("/ping/icmp-errors", test_ping_icmp_errors);
     return g_test_run();
 }

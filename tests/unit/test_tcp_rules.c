@@ -152,6 +152,41 @@ static void test_teardown(void)
     g_assert_null(scan_type_of_probe(&v, &tag));
 }
 
+/* nmap's other answers to a SYN: a bare SYN (split handshake) opens the port,
+ * time exceeded filters it, unreachable codes it does not name say nothing; a
+ * quote cut short of the sequence number still ties by its ports. */
+static void test_real_world_replies(void)
+{
+    uint8_t probe[PROBE_MAX_LEN], reply[128];
+    size_t probe_len = scan_probe_build(&scan_syn, &spec, probe, sizeof probe);
+    packet_view v;
+    verdict out;
+    g_assert_true(packet_parse(reply, tcp_reply(reply, TCP_SYN, 777, 0), &v));
+    g_assert_true(scan_syn.judge(&v, &out));
+    g_assert_cmpstr(reason_name(out.why), ==, "split-handshake-syn");
+    g_assert_cmpint(out.state, ==, PORT_OPEN);
+
+    size_t len = reply_icmp_unreach(reply, &spec.flow, 0, probe, probe_len);
+    reply[20] = ICMP_TIME_EXCEEDED;
+    g_assert_true(packet_parse(reply, len, &v));
+    g_assert_true(scan_syn.judge(&v, &out));
+    g_assert_cmpstr(reason_name(out.why), ==, "time-exceeded");
+    g_assert_cmpint(out.state, ==, PORT_FILTERED);
+
+    len = reply_icmp_unreach(reply, &spec.flow, 4, probe, probe_len);
+    g_assert_true(packet_parse(reply, len, &v));
+    g_assert_false(scan_syn.judge(&v, &out));
+
+    /* Cut after the quoted ports (a 64-byte snapshot of an Ethernet frame). */
+    len = reply_icmp_unreach(reply, &spec.flow, 13, probe, probe_len);
+    g_assert_true(packet_parse(reply, 20 + 8 + 20 + 4, &v));
+    g_assert_true(v.has_quote && !v.quote_has_word);
+    packet_flow flow;
+    uint32_t cookie;
+    g_assert_cmpint(scan_reply_key(&scan_syn, &v, &flow, &cookie), ==, REPLY_FLOW);
+    g_assert_true(packet_flow_equal(&flow, &spec.flow));
+}
+
 static void test_stray_reply_rejected(void)
 {
     uint8_t reply[128];
@@ -186,6 +221,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcp/replies-judged", test_replies_judged);
     g_test_add_func("/tcp/teardown", test_teardown);
     g_test_add_func("/tcp/stray-reply-rejected", test_stray_reply_rejected);
+    g_test_add_func("/tcp/real-world-replies", test_real_world_replies);
     g_test_add_func("/tcp/malformed-never-parsed", test_malformed_never_parsed);
     return g_test_run();
 }

@@ -112,6 +112,26 @@ static void test_icmp_errors_judged(void)
     g_assert_cmpstr(port_state_name(scan_udp.silent.state), ==, "open|filtered");
 }
 
+/* nmap closes a UDP port only on a port unreachable from the target itself; from
+ * a router on the path it says filtered; codes it does not name say nothing. */
+static void test_icmp_error_sources(void)
+{
+    probe_spec s = spec_for(69);
+    uint8_t probe[PROBE_MAX_LEN], reply[128];
+    scan_probe_build(&scan_udp, &s, probe, sizeof probe);
+    size_t len = reply_icmp_unreach(reply, &s.flow, 3, probe, sizeof probe);
+    put_be32(reply + 12, 0xcb007101); /* 203.0.113.1, a router */
+    packet_view v;
+    verdict out;
+    g_assert_true(packet_parse(reply, len, &v));
+    g_assert_true(scan_udp.judge(&v, &out));
+    g_assert_cmpstr(port_state_name(out.state), ==, "filtered");
+    g_assert_cmpstr(reason_name(out.why), ==, "port-unreach");
+    len = reply_icmp_unreach(reply, &s.flow, 4, probe, sizeof probe);
+    g_assert_true(packet_parse(reply, len, &v));
+    g_assert_false(scan_udp.judge(&v, &out));
+}
+
 static void test_connect_tag(void)
 {
     uint8_t syn[40];
@@ -142,6 +162,7 @@ int main(int argc, char **argv)
     g_test_add_func("/udp/dns-reply-names-the-try", test_dns_reply_names_the_try);
     g_test_add_func("/udp/plain-reply-ties-by-flow", test_plain_reply_ties_by_flow);
     g_test_add_func("/udp/icmp-errors-judged", test_icmp_errors_judged);
+    g_test_add_func("/udp/icmp-error-sources", test_icmp_error_sources);
     g_test_add_func("/connect/tag", test_connect_tag);
     return g_test_run();
 }
