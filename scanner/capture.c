@@ -8,10 +8,15 @@
 
 struct capture {
     char *path;
-    pcap_dumper_t *dumper; /* pcap */
-    FILE *ng;              /* pcapng */
+    FILE *file;
+    gboolean pcapng;
+    pcap_dumper_t *dumper; /* pcap, once started: it owns file then */
+    FILE *ng;              /* pcapng, once started: file */
     gboolean failed;
 };
+
+/* What a capture never started says it holds; our receive handles' length. */
+enum { DEFAULT_SNAPLEN = 2048 };
 
 enum {
     NG_SHB = 0x0A0D0D0A,
@@ -86,28 +91,41 @@ static gboolean ng_header(capture *c, int linktype, int snaplen, const char *dev
     return write_block(c, b);
 }
 
-capture *capture_open(const char *path, pcap_t *handle, const char *device, GError **error)
+capture *capture_create(const char *path, GError **error)
 {
-    capture *c = g_new0(capture, 1);
-    c->path = g_strdup(path);
-    if (g_str_has_suffix(path, ".pcapng")) {
-        c->ng = fopen(path, "wb");
-        if (c->ng && ng_header(c, pcap_datalink(handle), pcap_snapshot(handle), device))
-            return c;
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
         g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot write %s: %s", path,
                     g_strerror(errno));
-    } else {
-        c->dumper = pcap_dump_open(handle, path);
-        if (c->dumper)
-            return c;
-        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot write %s: %s", path,
-                    pcap_geterr(handle));
+        return NULL;
     }
-    if (c->ng)
-        fclose(c->ng);
-    g_free(c->path);
-    g_free(c);
-    return NULL;
+    capture *c = g_new0(capture, 1);
+    c->path = g_strdup(path);
+    c->file = f;
+    c->pcapng = g_str_has_suffix(path, ".pcapng");
+    return c;
+}
+
+gboolean capture_started(const capture *c)
+{
+    return c->dumper || c->ng;
+}
+
+gboolean capture_start(capture *c, pcap_t *handle, const char *device, GError **error)
+{
+    g_assert(!capture_started(c));
+    gboolean ok;
+    if (c->pcapng) {
+        c->ng = c->file;
+        ok = ng_header(c, pcap_datalink(handle), pcap_snapshot(handle), device);
+    } else {
+        c->dumper = pcap_dump_fopen(handle, c->file);
+        ok = c->dumper != NULL;
+    }
+    if (!ok)
+        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot write %s: %s", c->path,
+                    c->pcapng ? g_strerror(errno) : pcap_geterr(handle));
+    return ok;
 }
 
 void capture_write(capture *c, const struct pcap_pkthdr *h, const u_char *frame)
@@ -136,6 +154,14 @@ gboolean capture_close(capture *c, GError **error)
     if (c == NULL)
         return TRUE;
     gboolean ok = TRUE;
+    if (!capture_started(c)) {
+        pcap_t *dead = pcap_open_dead(DLT_EN10MB, DEFAULT_SNAPLEN);
+        ok = dead && capture_start(c, dead, NULL, NULL);
+        if (dead)
+            pcap_close(dead);
+        if (!ok && c->dumper == NULL && c->ng == NULL)
+            fclose(c->file);
+    }
     if (c->dumper) {
         ok = pcap_dump_flush(c->dumper) == 0;
         pcap_dump_close(c->dumper);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "scheduler.h"
 
 enum {
@@ -396,7 +397,7 @@ void connect_engine_run(const engine_config *cfg, engine_job *jobs, guint njobs)
         if (!cfg->discovery && h->start == 0) /* -sU -sT: the raw part went first */
             h->start = h->end = now + e->mono_to_real;
     }
-    while (!sched_done(e->sched)) {
+    while (!sched_done(e->sched) && !interrupt_signal()) {
         now = g_get_monotonic_time();
         sched_expire(e->sched, now, on_silent, e);
         gboolean blocked;
@@ -410,6 +411,9 @@ void connect_engine_run(const engine_config *cfg, engine_job *jobs, guint njobs)
             deadline = MIN(deadline, now + 10 * 1000);
         poll_once(e, deadline);
     }
+    for (guint i = 0; i < njobs; i++)
+        if (!sched_host_done(e->sched, i))
+            jobs[i].host->incomplete = TRUE;
     for (guint i = 0; i < e->capacity; i++)
         if (e->conns[i].fd >= 0)
             conn_close(e, (gint32)i);

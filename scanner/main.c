@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 
+#include "interrupt.h"
 #include "options.h"
 #include "run.h"
 #include "tag.h"
@@ -25,8 +26,10 @@ int main(int argc, char **argv)
     if (options_parse(argc, argv, &opt, &help, &error)) {
         if (opt.show_version)
             print_version();
-        else
+        else {
+            interrupt_install();
             rc = run_scan(&opt);
+        }
     } else if (help) {
         fputs(error->message, stdout);
         g_error_free(error);

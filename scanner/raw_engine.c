@@ -6,6 +6,7 @@
 
 #include "arp.h"
 #include "cookie.h"
+#include "interrupt.h"
 #include "link.h"
 #include "packet_trace.h"
 #include "scheduler.h"
@@ -372,7 +373,7 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
     engine_init(&e, cfg, io, jobs, njobs);
     receiver_start(io->rx, on_frame, &e);
     g_mutex_lock(&e.lock);
-    while (!sched_done(e.sched)) {
+    while (!sched_done(e.sched) && !interrupt_signal()) {
         gint64 now = g_get_monotonic_time();
         sched_expire(e.sched, now, on_silent, &e);
         gboolean backoff = !send_some(&e, now);
@@ -386,6 +387,9 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
     }
     if (cfg->trace)
         fflush(cfg->trace);
+    for (guint i = 0; i < njobs; i++)
+        if (!sched_host_done(e.sched, i))
+            jobs[i].host->incomplete = TRUE;
     g_mutex_unlock(&e.lock);
     /* Let our kernel's resets to the last SYN-ACKs reach the capture. */
     receiver_stop(io->rx, io->cap ? 20 * 1000 : 0);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "interrupt.h"
 #include "link.h"
 
 /* In immediate mode the kernel ring has one slot per frame, each as large as the
@@ -168,7 +169,10 @@ void receiver_start(receiver *r, receiver_fn fn, void *ctx)
     /* A receiver serves one engine run after another (discovery, then the
      * port scan, group after group): each starts afresh. */
     g_atomic_int_set(&r->stop, 0);
+    sigset_t old;
+    interrupt_block(&old); /* the thread inherits the mask */
     r->thread = g_thread_new("receiver", run, r);
+    interrupt_restore(&old);
 }
 
 void receiver_stop(receiver *r, gint64 linger)

@@ -173,13 +173,20 @@ char *report_done_summary(guint hosts, guint up, double seconds)
                            seconds);
 }
 
-void report_normal_done(GString *out, const char *summary)
+void report_normal_done(GString *out, const char *summary, const char *stopped_by)
 {
-    g_string_append_printf(out, "scantrace done: %s\n", summary);
+    if (stopped_by)
+        g_string_append_printf(out, "scantrace interrupted by %s: %s\n", stopped_by, summary);
+    else
+        g_string_append_printf(out, "scantrace done: %s\n", summary);
 }
 
-void report_normal_file_done(GString *out, gint64 end, const char *summary)
+void report_normal_file_done(GString *out, gint64 end, const char *summary, const char *stopped_by)
 {
     g_autofree char *when = report_ctime(end);
-    g_string_append_printf(out, "# scantrace done at %s -- %s\n", when, summary);
+    if (stopped_by)
+        g_string_append_printf(out, "# scantrace interrupted by %s at %s -- %s\n", stopped_by, when,
+                               summary);
+    else
+        g_string_append_printf(out, "# scantrace done at %s -- %s\n", when, summary);
 }

@@ -17,7 +17,11 @@ void report_normal_seems_down(GString *out);
 
 /* "1 IP address (1 host up) scanned in 1.23 seconds" */
 char *report_done_summary(guint hosts, guint up, double seconds);
-void report_normal_done(GString *out, const char *summary);
-void report_normal_file_done(GString *out, gint64 end, const char *summary);
+/* The last line; stopped_by: the signal that interrupted the scan ("SIGINT"),
+ * or NULL: "scantrace done: ..." or "scantrace interrupted by SIGINT: ...". */
+void report_normal_done(GString *out, const char *summary, const char *stopped_by);
+/* -oN: "# scantrace done at <ctime> -- ..." or "# scantrace interrupted by
+ * SIGINT at <ctime> -- ..." */
+void report_normal_file_done(GString *out, gint64 end, const char *summary, const char *stopped_by);
 
 #endif

@@ -160,14 +160,19 @@ void report_xml_host(GString *out, const report_context *ctx, const host_result 
 }
 
 void report_xml_done(GString *out, gint64 end, double seconds, guint hosts, guint up,
-                     const char *summary)
+                     const char *summary, const char *stopped_by)
 {
     g_autofree char *when = report_ctime(end);
+    g_autofree char *exit_attrs =
+        stopped_by ? g_strdup_printf("exit=\"error\" errormsg=\"interrupted by %s: only the "
+                                     "hosts listed were scanned\"",
+                                     stopped_by)
+                   : g_strdup("exit=\"success\"");
     g_string_append_printf(out,
                            "<runstats><finished time=\"%" G_GINT64_FORMAT
-                           "\" timestr=\"%s\" summary=\"scantrace done at %s; %s\" "
-                           "elapsed=\"%.2f\" exit=\"success\"/><hosts up=\"%u\" down=\"%u\" "
+                           "\" timestr=\"%s\" summary=\"scantrace %s at %s; %s\" "
+                           "elapsed=\"%.2f\" %s/><hosts up=\"%u\" down=\"%u\" "
                            "total=\"%u\"/>\n</runstats>\n</nmaprun>\n",
-                           end / G_USEC_PER_SEC, when, when, summary, seconds, up, hosts - up,
-                           hosts);
+                           end / G_USEC_PER_SEC, when, stopped_by ? "interrupted" : "done", when,
+                           summary, seconds, exit_attrs, up, hosts - up, hosts);
 }

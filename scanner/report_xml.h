@@ -8,7 +8,10 @@
 
 void report_xml_start(GString *out, const report_context *ctx);
 void report_xml_host(GString *out, const report_context *ctx, const host_result *h);
+/* The run's end. stopped_by: the signal that interrupted the scan ("SIGINT"),
+ * or NULL. Interrupted, <finished> says exit="error" and why in errormsg, the
+ * DTD's way of marking a run that did not complete. */
 void report_xml_done(GString *out, gint64 end, double seconds, guint hosts, guint up,
-                     const char *summary);
+                     const char *summary, const char *stopped_by);
 
 #endif

@@ -12,6 +12,7 @@
 #include "capture.h"
 #include "discovery.h"
 #include "error.h"
+#include "interrupt.h"
 #include "portscan.h"
 #include "ports.h"
 #include "rdns.h"
@@ -221,9 +222,8 @@ static gboolean use_receiver(run *r, const route *rt, GError **error)
         if (r->arp == NULL)
             return FALSE;
     }
-    if (r->opt->capture_file && r->cap == NULL) {
-        r->cap = capture_open(r->opt->capture_file, receiver_handle(r->rx), rt->device, error);
-        if (r->cap == NULL)
+    if (r->cap && !capture_started(r->cap)) {
+        if (!capture_start(r->cap, receiver_handle(r->rx), rt->device, error))
             return FALSE;
         r->cap_dlt = pcap_datalink(receiver_handle(r->rx));
     }
@@ -282,7 +282,11 @@ static gboolean scan_partition(run *r, host_result **hosts, const route *const *
         io.cap = capture_for(r);
     }
     discovery_run(&r->disc, r->pings, &r->cfg, &io, hosts, routes, n);
-    if (r->plan) {
+    if (r->plan && interrupt_signal()) {
+        /* Found up, never port scanned: not finished. */
+        for (guint i = 0; i < n; i++)
+            hosts[i]->incomplete = hosts[i]->incomplete || hosts[i]->status.state == HOST_UP;
+    } else if (r->plan) {
         g_autofree host_result **up = g_new(host_result *, n);
         guint nup = 0;
         for (guint i = 0; i < n; i++)
@@ -325,7 +329,10 @@ static gboolean scan_group(run *r, host_result *hosts, const route *routes, guin
     for (guint i = 0; i < n; i++) {
         host_result *h = &hosts[i];
         gboolean is_up = h->status.state == HOST_UP;
-        if (is_up && h->name == NULL && !r->opt->no_dns) {
+        /* Interrupted: only the hosts finished are reported, at once. */
+        if (h->incomplete || (interrupt_signal() && h->status.state == PORT_STATE_UNKNOWN))
+            continue;
+        if (is_up && h->name == NULL && !r->opt->no_dns && !interrupt_signal()) {
             h->name = rdns_lookup(h->addr);
             h->name_from_dns = h->name != NULL;
         }
@@ -366,7 +373,7 @@ static gboolean scan_all(run *r, GError **error)
     const char *name;
     gboolean ok = TRUE;
     gboolean more = TRUE;
-    while (ok && more) {
+    while (ok && more && !interrupt_signal()) {
         route rt;
         GError *local = NULL;
         more = target_iter_next(&it, &addr, &name);
@@ -422,26 +429,31 @@ static void start_outputs(run *r)
     }
 }
 
-static void finish_outputs(run *r, gint64 start)
+/* The reports' ends. Interrupted (signo != 0), they count the hosts finished
+ * and say what stopped the scan; the lone-target note is left out, since the
+ * target may never have been asked. */
+static void finish_outputs(run *r, gint64 start, int signo)
 {
     gint64 end = g_get_real_time();
     double seconds = (double)(end - start) / 1e6;
     g_autofree char *summary = report_done_summary(r->hosts, r->up, seconds);
+    const char *stopped_by = signo ? interrupt_name(signo) : NULL;
+    gboolean seems_down = !signo && r->hosts == 1 && r->up == 0;
     g_autoptr(GString) text = g_string_new(NULL);
-    if (r->hosts == 1 && r->up == 0)
+    if (seems_down)
         report_normal_seems_down(text);
-    report_normal_done(text, summary);
+    report_normal_done(text, summary, stopped_by);
     emit(r->screen, text);
     if (r->normal) {
         g_string_truncate(text, 0);
-        if (r->hosts == 1 && r->up == 0)
+        if (seems_down)
             report_normal_seems_down(text);
-        report_normal_file_done(text, end, summary);
+        report_normal_file_done(text, end, summary, stopped_by);
         emit(r->normal, text);
     }
     if (r->xml) {
         g_string_truncate(text, 0);
-        report_xml_done(text, end, seconds, r->hosts, r->up, summary);
+        report_xml_done(text, end, seconds, r->hosts, r->up, summary, stopped_by);
         emit(r->xml, text);
     }
 }
@@ -459,6 +471,8 @@ static int scan(run *r)
     if (r->opt->normal_file && (r->normal = open_output(r->opt->normal_file, &error)) == NULL)
         return fail(error);
     if (r->opt->xml_file && (r->xml = open_output(r->opt->xml_file, &error)) == NULL)
+        return fail(error);
+    if (r->opt->capture_file && (r->cap = capture_create(r->opt->capture_file, &error)) == NULL)
         return fail(error);
     r->vendors = mac_vendors_new(MAC_PREFIXES_NMAP_PATH);
 
@@ -487,13 +501,15 @@ static int scan(run *r)
     start_outputs(r);
     if (!scan_all(r, &error))
         return fail(error);
-    finish_outputs(r, start);
+    int signo = interrupt_signal();
+    finish_outputs(r, start, signo);
     if (!capture_close(r->cap, &error)) {
         r->cap = NULL;
         return fail(error);
     }
     r->cap = NULL;
-    return 0;
+    /* nmap's status after a signal. */
+    return signo ? 1 : 0;
 }
 
 static void run_clear(run *r)

@@ -20,9 +20,10 @@ typedef struct host_result {
     port_result status; /* HOST_UP or HOST_DOWN and why; PORT_STATE_UNKNOWN until known */
     gboolean has_mac;
     uint8_t mac[6];
-    gint64 start, end;  /* wall-clock microseconds of its port scan */
-    rtt_state rtt;      /* srtt < 0: no reply ever timed */
-    port_result *ports; /* one per probe of the plan, or NULL when not port scanned */
+    gint64 start, end;   /* wall-clock microseconds of its port scan */
+    rtt_state rtt;       /* srtt < 0: no reply ever timed */
+    port_result *ports;  /* one per probe of the plan, or NULL when not port scanned */
+    gboolean incomplete; /* a signal stopped its scan: it is not reported */
 } host_result;
 
 #endif
