@@ -6,6 +6,7 @@
 #include "interrupt.h"
 #include "options.h"
 #include "run.h"
+#include "safe_text.h"
 #include "tag.h"
 
 /* What a bug report needs: the tag format the probes carry and the libraries. */
@@ -34,7 +35,8 @@ int main(int argc, char **argv)
         fputs(error->message, stdout);
         g_error_free(error);
     } else {
-        g_printerr("scantrace: %s\n", error->message);
+        g_autofree char *message = safe_text(error->message);
+        g_printerr("scantrace: %s\n", message);
         g_error_free(error);
         rc = 1;
     }

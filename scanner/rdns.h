@@ -5,7 +5,8 @@
 #include <glib.h>
 #include <stdint.h>
 
-/* The PTR name of addr, or NULL. */
+/* The PTR name of addr, made safe to print (safe_text(): whoever owns the
+ * address chooses its name, bytes and all), or NULL. */
 char *rdns_lookup(uint32_t addr);
 
 #endif

@@ -20,6 +20,7 @@
 #include "report_normal.h"
 #include "report_xml.h"
 #include "route.h"
+#include "safe_text.h"
 #include "sender.h"
 #include "services.h"
 #include "targets.h"
@@ -50,9 +51,11 @@ typedef struct run {
     guint hosts, up;
 } run;
 
+/* Messages may quote what the user or the network gave (a name, a path). */
 static int fail(GError *error)
 {
-    g_printerr("scantrace: %s\n", error->message);
+    g_autofree char *message = safe_text(error->message);
+    g_printerr("scantrace: %s\n", message);
     g_error_free(error);
     return 1;
 }
@@ -401,7 +404,7 @@ static gboolean scan_all(run *r, GError **error)
             continue;
         routes[n] = rt;
         hosts[n].addr = addr;
-        hosts[n].name = g_strdup(name);
+        hosts[n].name = safe_text(name);
         rtt_init(&hosts[n].rtt);
         n++;
     }
