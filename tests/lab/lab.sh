@@ -130,6 +130,7 @@ TGT_NS=st-tgt-$$
 LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/st-lab-$$.XXXXXX")
 listener_pid=
 netns_etc=
+netns_etc_made=
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 teardown() {
@@ -143,6 +144,8 @@ teardown() {
         ip netns del "$ns" 2>/dev/null
     done
     [[ -n $netns_etc ]] && rm -rf "$netns_etc"
+    # /etc/netns itself, when this lab made it and no other lab uses it now.
+    [[ -n $netns_etc_made ]] && rmdir /etc/netns 2>/dev/null
     [[ -n $listener_pid ]] && wait "$listener_pid" 2>/dev/null
     if [[ ${LAB_KEEP:-0} == 1 ]]; then echo "lab.sh: kept $LAB_DIR" >&2; else rm -rf "$LAB_DIR"; fi
     exit "$rc"
@@ -198,6 +201,7 @@ fi
 if [[ -n ${LAB_HOSTS:-} ]]; then
     [[ -z ${LAB_USERNS:-} ]] || die "LAB_HOSTS needs real root"
     netns_etc=/etc/netns/$SCAN_NS
+    [[ -d /etc/netns ]] || netns_etc_made=1
     mkdir -p "$netns_etc"
     cp "$LAB_HOSTS" "$netns_etc/hosts"
 fi
