@@ -42,6 +42,26 @@ static gboolean add_type(const char *name, const char *value, gpointer data, GEr
     return TRUE;
 }
 
+/* --max-rate, --min-rate: packets per second, more than 0, as nmap wants them
+ * (nmap.cc refuses 0: it would send nothing, or mean nothing). */
+static gboolean set_rate(const char *name, const char *value, gpointer data, GError **error)
+{
+    parse_state *st = data;
+    char *end = NULL;
+    double rate = g_ascii_strtod(value, &end);
+    if (end == value || *end != '\0' || !(rate > 0 && rate < 1e9)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "%s must be a number of packets per second greater than 0, not \"%s\"", name,
+                    value);
+        return FALSE;
+    }
+    if (strcmp(name, "--max-rate") == 0)
+        st->o->max_rate = rate;
+    else
+        st->o->min_rate = rate;
+    return TRUE;
+}
+
 static gboolean add_verbose(const char *name, const char *value, gpointer data, GError **error)
 {
     (void)name;
@@ -141,8 +161,6 @@ static gboolean check(parse_state *st, GError **error)
                    COOKIE_MAX_TRIES - 1);
         o->max_retries = COOKIE_MAX_TRIES - 1;
     }
-    if (o->max_rate < 0 || o->min_rate < 0)
-        return bad(error, "rates must be positive");
     if (o->max_rate > 0 && o->min_rate > o->max_rate)
         return bad(error, "--min-rate must be less than or equal to --max-rate");
     if (!add_input_file(o, error))
@@ -195,10 +213,10 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "Capture probes and replies to FILE (pcapng if it ends in .pcapng, else pcap)", "FILE"},
         {"max-retries", 0, 0, G_OPTION_ARG_INT, &o->max_retries,
          "Retransmissions of an unanswered probe at most (default 10, at most 15)", "N"},
-        {"max-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_rate, "Send at most R packets a second",
-         "R"},
-        {"min-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_rate, "Send at least R packets a second",
-         "R"},
+        {"max-rate", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_rate,
+         "Send at most R packets a second", "R"},
+        {"min-rate", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_rate,
+         "Send at least R packets a second", "R"},
         {"no-dns", 'n', 0, G_OPTION_ARG_NONE, &o->no_dns, "Never do reverse DNS resolution", NULL},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &o->show_version,
          "Print the version, the probe tag's format and the libraries', and scan nothing", NULL},

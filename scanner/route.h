@@ -17,6 +17,10 @@ typedef struct route {
     gboolean on_link;
     /* The target is one of our own addresses, or loopback. */
     gboolean local;
+    /* The kernel takes the target for a broadcast address (the limited one, or
+     * a subnet's): it refuses to send there without SO_BROADCAST, and what
+     * it sends there goes to every host of the link. */
+    gboolean broadcast;
 } route;
 
 /* device: the -e override, or NULL. */

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "arp_sender.h"
 #include "capture.h"
 #include "discovery.h"
 #include "error.h"
@@ -49,6 +51,7 @@ typedef struct run {
     report_context rc;
     rtt_state run_rtt;
     guint hosts, up;
+    GArray *links; /* route: each device and source address the targets need */
 } run;
 
 /* Messages may quote what the user or the network gave (a name, a path). */
@@ -83,6 +86,33 @@ static void emit(FILE *f, const GString *s)
         fputs(s->str, f);
         fflush(f);
     }
+}
+
+/* -w, -oN, -oX, before anything is sent; when one cannot be written, the
+ * others made so far are removed again, so a failed run leaves no empty
+ * report behind. */
+static gboolean open_outputs(run *r, GError **error)
+{
+    const scan_options *o = r->opt;
+    if (o->capture_file && (r->cap = capture_create(o->capture_file, error)) == NULL)
+        return FALSE;
+    if (o->normal_file && (r->normal = open_output(o->normal_file, error)) == NULL)
+        goto undo;
+    if (o->xml_file && (r->xml = open_output(o->xml_file, error)) == NULL)
+        goto undo;
+    return TRUE;
+undo:
+    if (r->cap) {
+        capture_close(r->cap, NULL);
+        r->cap = NULL;
+        unlink(o->capture_file);
+    }
+    if (r->normal && r->normal != stdout) {
+        fclose(r->normal);
+        unlink(o->normal_file);
+    }
+    r->normal = NULL;
+    return FALSE;
 }
 
 static gboolean port_taken(GPtrArray *lists, uint16_t port)
@@ -414,6 +444,75 @@ static gboolean scan_all(run *r, GError **error)
     return ok;
 }
 
+static void add_link(GArray *links, const route *rt)
+{
+    for (guint i = 0; i < links->len; i++)
+        if (same_link(&g_array_index(links, route, i), rt))
+            return;
+    g_array_append_val(links, *rt);
+}
+
+static char *addr_text(uint32_t a)
+{
+    return g_strdup_printf("%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+}
+
+/* Every target routed before anything is sent, so that what cannot be scanned
+ * stops the run with one line: no route (however many addresses lack one),
+ * or a broadcast address that would get IP packets (the kernel refuses them
+ * without SO_BROADCAST; with it they would reach every host of the link, whose
+ * replies would all pass for the target's). A broadcast address asked by ARP
+ * is scanned: nobody answers for it, and it is down. Collects the links the
+ * targets need (r->links). */
+static gboolean check_targets(run *r, GError **error)
+{
+    target_iter it;
+    target_iter_init(&it, r->targets);
+    uint32_t addr;
+    const char *name;
+    guint64 unroutable = 0, total = 0;
+    uint32_t first_bad = 0;
+    g_autofree char *first_why = NULL;
+    while (target_iter_next(&it, &addr, &name)) {
+        route rt;
+        GError *local = NULL;
+        total++;
+        if (!route_find(addr, r->opt->device, &rt, &local)) {
+            if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
+                g_propagate_error(error, local);
+                return FALSE;
+            }
+            if (unroutable++ == 0) {
+                first_bad = addr;
+                first_why = g_strdup(local->message);
+            }
+            g_error_free(local);
+            continue;
+        }
+        gboolean ethernet = !rt.local && arp_device_is_ethernet(rt.device);
+        if (rt.broadcast && discovery_method_for(&r->disc, &rt, ethernet) != DISCOVER_ARP) {
+            g_autofree char *a = addr_text(addr);
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                        "%s is a broadcast address: probes to it would reach every host of its "
+                        "network (leave it out of the targets%s)",
+                        a, r->opt->send_ip ? ", or drop --send-ip" : "");
+            return FALSE;
+        }
+        add_link(r->links, &rt);
+    }
+    if (unroutable == 0)
+        return TRUE;
+    g_autofree char *a = addr_text(first_bad);
+    if (unroutable == 1)
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "cannot scan %s: %s", a, first_why);
+    else
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "cannot scan %" G_GUINT64_FORMAT " of the %" G_GUINT64_FORMAT
+                    " target addresses, %s the first: %s",
+                    unroutable, total, a, first_why);
+    return FALSE;
+}
+
 static void start_outputs(run *r)
 {
     g_autoptr(GString) text = g_string_new(NULL);
@@ -471,18 +570,17 @@ static int scan(run *r)
         return fail(error);
     if (!open_sender(r, &error))
         return fail(error);
-    if (r->opt->normal_file && (r->normal = open_output(r->opt->normal_file, &error)) == NULL)
+    r->disc.skip = r->opt->skip_discovery;
+    r->disc.send_ip = r->opt->send_ip;
+    r->disc.raw_scan = r->plan && probe_plan_has_raw(r->plan);
+    r->links = g_array_new(FALSE, TRUE, sizeof(route));
+    if (!check_targets(r, &error))
         return fail(error);
-    if (r->opt->xml_file && (r->xml = open_output(r->opt->xml_file, &error)) == NULL)
-        return fail(error);
-    if (r->opt->capture_file && (r->cap = capture_create(r->opt->capture_file, &error)) == NULL)
+    if (!open_outputs(r, &error))
         return fail(error);
     r->vendors = mac_vendors_new(MAC_PREFIXES_NMAP_PATH);
 
     gint64 start = g_get_real_time();
-    r->disc.skip = r->opt->skip_discovery;
-    r->disc.send_ip = r->opt->send_ip;
-    r->disc.raw_scan = r->plan && probe_plan_has_raw(r->plan);
     rtt_init(&r->run_rtt);
     r->cfg = (engine_config){.scan_id = g_random_int(),
                              .max_retries = (guint)r->opt->max_retries,
@@ -528,6 +626,8 @@ static void run_clear(run *r)
     probe_plan_free(r->pings);
     services_free(r->svc);
     mac_vendors_free(r->vendors);
+    if (r->links)
+        g_array_unref(r->links);
 }
 
 int run_scan(scan_options *opt)

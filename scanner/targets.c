@@ -196,6 +196,31 @@ void targets_free(targets *t)
     g_free(t);
 }
 
+/* A target list is text: targets are ASCII (a host name in another script is
+ * written in its DNS form, punycode), comments may be anything but control
+ * bytes. A binary file read as names would send lookups for its bytes. */
+static gboolean list_is_text(const char *path, const char *text, gsize len, GError **error)
+{
+    guint line = 1;
+    gboolean comment = FALSE;
+    for (gsize i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n') {
+            line++;
+            comment = FALSE;
+            continue;
+        }
+        comment = comment || c == '#';
+        gboolean space = c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+        if (space || (c >= 0x20 && c < 0x7f) || (comment && c >= 0x80))
+            continue;
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "the target list %s is not text: byte 0x%02x on line %u", path, c, line);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 char **targets_read_file(const char *path, GError **error)
 {
     g_autofree char *text = NULL;
@@ -215,6 +240,8 @@ char **targets_read_file(const char *path, GError **error)
         g_clear_error(&local);
         return NULL;
     }
+    if (!list_is_text(path, text, len, error))
+        return NULL;
     GStrvBuilder *specs = g_strv_builder_new();
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     for (char **line = lines; *line; line++) {

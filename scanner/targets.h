@@ -17,7 +17,8 @@ void targets_free(targets *t);
 
 /* -iL: the target specs in a file (or stdin for "-"), separated by whitespace;
  * "#" starts a comment to the end of its line. NULL and error when the file
- * cannot be read. */
+ * cannot be read or is not text (a control byte anywhere but whitespace, a
+ * byte above 0x7e outside a comment). */
 char **targets_read_file(const char *path, GError **error);
 
 /* How many addresses all specs expand to (up to 2^32 per spec). */

@@ -94,6 +94,39 @@ static void test_refused(void)
     assert_refused("option -PE is not supported", "-PE", "10.0.0.1", NULL);
     assert_refused("no targets given", "-sS", NULL);
     assert_refused("cannot read the target list", "-iL", "/nonexistent/list", NULL);
+    /* nmap refuses a rate of 0 too. */
+    assert_refused("greater than 0", "--max-rate", "0", "10.0.0.1", NULL);
+    assert_refused("greater than 0", "--min-rate", "0", "10.0.0.1", NULL);
+    assert_refused("greater than 0", "--max-rate", "-1", "10.0.0.1", NULL);
+    assert_refused("greater than 0", "--max-rate", "nan", "10.0.0.1", NULL);
+}
+
+/* Rates not given are 0 ("none"), given ones kept. */
+static void test_rates(void)
+{
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "10.0.0.1", NULL));
+    g_assert_cmpfloat(o.max_rate, ==, 0);
+    g_assert_cmpfloat(o.min_rate, ==, 0);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "--max-rate", "0.5", "10.0.0.1", NULL));
+    g_assert_cmpfloat(o.max_rate, ==, 0.5);
+    options_clear(&o);
+    g_assert_no_error(error);
+}
+
+/* A binary file is not a target list: its bytes would be looked up as names. */
+static void test_binary_input_file(void)
+{
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("list-XXXXXX", &path, NULL);
+    const char text[] = "10.0.0.2 # caf\xc3\xa9 comment\n\x7f"
+                        "ELF\x02\x01\n";
+    g_assert_true(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+    close(fd);
+    assert_refused("is not text: byte 0x7f on line 2", "-iL", path, NULL);
+    g_unlink(path);
 }
 
 static void test_input_file(void)
@@ -136,6 +169,8 @@ int main(int argc, char **argv)
     g_test_add_func("/options/types", test_types);
     g_test_add_func("/options/refused", test_refused);
     g_test_add_func("/options/input-file", test_input_file);
+    g_test_add_func("/options/rates", test_rates);
+    g_test_add_func("/options/binary-input-file", test_binary_input_file);
     g_test_add_func("/options/version", test_version);
     return g_test_run();
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Bad input, as a new user types it: each gets one clear line on stderr, exit
+# status 1, nothing on stdout, and not one packet leaves the scanner (dumpcap
+# watches the lab link and loopback the whole time). -oN and -oX files named
+# alongside are not created.
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
+command -v dumpcap >/dev/null || die "no dumpcap (apt-get install wireshark-common)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-bad.XXXXXX")
+chmod 755 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+export SCANTRACE_BIN WORK
+
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+ip link set lo up
+dumpcap -q -i "$LAB_IFACE" -i lo -w "$WORK/wire.pcapng" 2>"$WORK/dumpcap.log" &
+dumpcap_pid=$!
+for _ in $(seq 100); do grep -q "Capturing on" "$WORK/dumpcap.log" 2>/dev/null && break; sleep 0.05; done
+# bad NAME ARGS...: one line, exit 1, no stdout, no report file.
+bad() {
+    local name=$1 rc=0
+    shift
+    rm -f "$WORK/out.txt" "$WORK/out.xml"
+    "$SCANTRACE_BIN" -oN "$WORK/out.txt" -oX "$WORK/out.xml" "$@" >"$WORK/bad.out" 2>"$WORK/bad.err" || rc=$?
+    check "$name: $(head -c 150 "$WORK/bad.err")" \
+        "[[ $rc -eq 1 && \$(wc -l <$WORK/bad.err) -eq 1 && ! -s $WORK/bad.out && ! -e $WORK/out.txt && ! -e $WORK/out.xml ]] || { echo \"  rc=$rc\"; cat $WORK/bad.out; false; }"
+}
+head -c 4096 /bin/sh >"$WORK/binary-list"
+printf "10.201.0.2\n10.201.0.\x01\n" >"$WORK/control-list"
+bad "--max-rate 0" -sS -n -p 22 --max-rate 0 "$LAB_TARGET_IP"
+bad "--min-rate 0" -sS -n -p 22 --min-rate 0 "$LAB_TARGET_IP"
+bad "--max-rate -5" -sS -n -p 22 --max-rate -5 "$LAB_TARGET_IP"
+bad "--max-rate nan" -sS -n -p 22 --max-rate nan "$LAB_TARGET_IP"
+bad "-oX into a directory" -sS -n -p 22 -oX "$WORK" "$LAB_TARGET_IP"
+bad "-w into a directory" -sS -n -p 22 -w "$WORK" "$LAB_TARGET_IP"
+bad "-w into a missing directory" -sS -n -p 22 -w "$WORK/no/such.pcap" "$LAB_TARGET_IP"
+bad "binary -iL file" -sn -n -iL "$WORK/binary-list"
+bad "-iL file with a control byte" -sn -n -iL "$WORK/control-list"
+bad "broadcast with --send-ip" -sS -n --send-ip -p 22 10.201.0.255
+bad "limited broadcast" -sS -n -Pn -p 22 -e "$LAB_IFACE" 255.255.255.255
+bad "broadcast, -sT -Pn" -sT -n -Pn -p 22 10.201.0.255
+bad "unroutable address" -sS -n -p 22 10.99.0.1
+bad "unroutable range (65536 addresses)" -sn -n 10.99.0.0/16
+bad "an unroutable address among good ones" -sS -n -p 22 "$LAB_TARGET_IP" 10.99.0.1
+sleep 0.2
+kill -INT "$dumpcap_pid"
+wait "$dumpcap_pid" || true
+sent=$(capinfos -c -M "$WORK/wire.pcapng" | awk "/^Number of packets/ { print \$NF }")
+check "not one packet on the wire ($sent)" "[[ $sent -eq 0 ]]"
+exit $fail
+'
+rc=0
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 || rc=$?
+cat "$WORK/lab.log"
+((rc == 0)) || die "scanner bad input test failed (exit $rc)"
+echo "PASS"
