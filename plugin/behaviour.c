@@ -21,6 +21,7 @@ struct behaviour_source {
     bool scanner;
     bool resets_after_handshake;
     bool closes_after_handshake; /* ended a connection with a FIN, without a byte */
+    bool refused;                /* an attempt refused, unreachable or unanswered */
     double window_start;
     /* What a scanner scans, kept past the threshold: the targets it failed on,
      * and the port it swept, if a sweep made it one. */
@@ -106,6 +107,8 @@ void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_
         s->resets_after_handshake = true;
     if (why == FAILURE_ABORTED)
         s->closes_after_handshake = true;
+    if (why != FAILURE_ABORTED && why != FAILURE_ABORTED_RESET)
+        s->refused = true;
     if (!s->scanned_targets)
         s->scanned_targets = g_hash_table_new(g_direct_hash, g_direct_equal);
     if (g_hash_table_size(s->scanned_targets) < MAX_FAILURES)
@@ -129,6 +132,11 @@ void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_
     b->failures++;
     unsigned ports = count_up(s->ports_of_target, target);
     unsigned hosts = count_up(s->hosts_of_port, (guint)proto << 16 | port);
+    /* A source whose every attempt was accepted (a load balancer's health
+     * checks, a monitor) checks services it knows are there: a scanner meets
+     * closed or filtered ports too. */
+    if (!s->refused)
+        return;
     if (cfg->port_threshold && ports >= cfg->port_threshold) {
         s->scanner = true;
         snprintf(s->evidence, sizeof s->evidence,

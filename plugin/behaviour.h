@@ -5,7 +5,11 @@
  * (RST, ICMP port unreachable), unreachable (other ICMP errors), unanswered
  * (retransmitted without an answer) and aborted (the handshake completed, then
  * the client ended it without sending a byte). A client talking to its servers,
- * however busy, fails rarely and on few ports.
+ * however busy, fails rarely and on few ports. A source none of whose attempts
+ * was refused, unreachable or unanswered is no scanner, however many of its
+ * connections ended without data: it checks services it knows are there (a
+ * load balancer's health checks). Data from the server (a passive FTP
+ * listing) makes a connection no failure, as Zeek's scan.zeek has it.
  *
  * Counts run over a window (Zeek: 5 minutes) that starts at a source's first
  * counted failure and starts again when it has passed without the source

@@ -61,6 +61,7 @@ static bool set(fingerprint *out, const char *tool, const scan_type *type, const
     out->tool = tool;
     out->type = type;
     out->may_be_discovery = false;
+    out->has_run_word = false;
     va_list ap;
     va_start(ap, format);
     vsnprintf(out->evidence, sizeof out->evidence, format, ap);
@@ -97,7 +98,20 @@ static const scan_type *nmap_tcp_type(uint8_t flags, const char **option)
     }
 }
 
+static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out);
+
 static bool fingerprint_tcp(const packet_view *pkt, fingerprint *out)
+{
+    if (!fingerprint_tcp_shape(pkt, out))
+        return false;
+    if (strcmp(out->tool, "nmap") == 0) {
+        out->has_run_word = true;
+        out->run_word = (pkt->tcp_flags & TCP_ACK) ? pkt->ack : pkt->seq;
+    }
+    return true;
+}
+
+static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
 {
     if (pkt->df)
         return false;

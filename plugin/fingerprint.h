@@ -26,6 +26,11 @@ typedef struct fingerprint {
      * from what came before (fingerprint_discovery_type()). */
     bool may_be_discovery;
     char evidence[FINGERPRINT_EVIDENCE_LEN]; /* "window 1024, ... : nmap -sS" */
+    /* nmap's TCP probes: the number that encodes the try, (t << 16 | t) ^ a
+     * mask drawn once per run (scan_engine_raw.cc, seq32_encode): in the
+     * sequence number, or the acknowledgment of probes with ACK. 0: none. */
+    bool has_run_word;
+    uint32_t run_word;
 } fingerprint;
 
 /* Whether pkt is a probe of a known tool; out says which, and why. Packets to

@@ -30,6 +30,7 @@ static wmem_map_t *frames; /* frame number -> frame_result */
  * sent the target (nmap_ping). */
 static wmem_map_t *nmap_pings;
 static wmem_map_t *nmap_udp_scans; /* nmap_udp_scan, by its hosts */
+static wmem_map_t *nmap_runs_of;   /* nmap_runs, by scanner address */
 
 /* Replies seen before any probe they could answer: a capture of several
  * queues, merged by time, may put a reply a little before its probe. The last
@@ -114,6 +115,8 @@ void scan_state_register(void)
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
     nmap_udp_scans =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
+    nmap_runs_of =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 
 void scan_state_init(const scan_state_options *opt)
@@ -234,14 +237,23 @@ static double seconds(const nstime_t *t)
  * ICMP id stand in for the cookie its replies bring back. */
 static frame_result *add_untagged_probe(uint32_t frame, const nstime_t *when,
                                         const packet_view *pkt, const scan_type *type,
-                                        behaviour_source *suspect)
+                                        behaviour_source *suspect, uint32_t run)
 {
-    port_record *port = port_get(type, 0, pkt->flow.src, suspect != NULL, &pkt->flow);
+    port_record *port = port_get(type, run, pkt->flow.src, suspect != NULL, &pkt->flow);
     port->untagged = true;
     port->suspect = suspect;
     probe_flow_record *rec = flow_get(&pkt->flow, port);
     if (!rec)
         return NULL;
+    /* nmap sends every request it has for a UDP port in one try: one source
+     * port, one IP ID (scan_engine_raw.cc, sendIPScanProbe). */
+    if (type == &scan_udp && rec->probe_frame[rec->latest_try] &&
+        rec->quote_cookie[rec->latest_try] == pkt->ip_id) {
+        frame_result *res = result_new(frame, ROLE_PROBE, rec, rec->latest_try);
+        res->another_request = true;
+        port->probes++;
+        return res;
+    }
     unsigned slot = MIN(port->tries, COOKIE_MAX_TRIES - 1);
     port->tries++;
     frame_result *res = result_new(frame, ROLE_PROBE, rec, slot);
@@ -344,14 +356,56 @@ static uint32_t nmap_udp_scan_of(const packet_view *pkt)
     return scan->first;
 }
 
+/* nmap's runs: a scanner's TCP probes of one run share the mask of their
+ * try-encoding number (fingerprint.h), a later run draws another. The runs of a
+ * source, by mask; a probe's run numbers its scan (port_key.scan_id), so that a
+ * rescan of a port is a scan of its own, not a retry of the first. */
+#define NMAP_MAX_RUNS 16
+typedef struct nmap_runs {
+    uint32_t scanner;
+    unsigned count;
+    uint32_t mask[NMAP_MAX_RUNS];
+} nmap_runs;
+
+/* Whether word is try t of the run with that mask: (t << 16 | t) ^ mask. */
+static bool nmap_try_of(uint32_t word, uint32_t mask)
+{
+    uint32_t t = word ^ mask;
+    return (t >> 16) == (t & 0xffff) && (t & 0xffff) < 0x100;
+}
+
+/* The run (1, 2, ...) of the source's fingerprinted probe; 0 when its shape
+ * encodes none. Past NMAP_MAX_RUNS runs, the last is taken. */
+static uint32_t nmap_run(uint32_t scanner, const fingerprint *fp)
+{
+    if (!fp->has_run_word)
+        return 0;
+    nmap_runs *runs = wmem_map_lookup(nmap_runs_of, GUINT_TO_POINTER(scanner));
+    if (!runs) {
+        runs = wmem_new0(wmem_file_scope(), nmap_runs);
+        runs->scanner = scanner;
+        wmem_map_insert(nmap_runs_of, GUINT_TO_POINTER(scanner), runs);
+    }
+    for (unsigned i = 0; i < runs->count; i++)
+        if (nmap_try_of(fp->run_word, runs->mask[i]))
+            return i + 1;
+    if (runs->count == NMAP_MAX_RUNS)
+        return runs->count;
+    runs->mask[runs->count++] = fp->run_word; /* its first probe seen: try 0, as a rule */
+    return runs->count;
+}
+
 static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *when,
                                              const packet_view *pkt, fingerprint *fp)
 {
-    if (fp->may_be_discovery && nmap_discovery(pkt, when))
+    /* nmap pings a host now and then during a port scan of another protocol, to
+     * time it (its timing pings), from the scan's own source ports. */
+    if (fp->may_be_discovery && (nmap_discovery(pkt, when) || nmap_udp_scan_of(pkt)))
         fingerprint_as_discovery(fp);
     if (fp->type == &ping_echo || fp->type == &ping_timestamp)
         nmap_ping_seen(pkt, when);
-    frame_result *res = add_untagged_probe(frame, when, pkt, fp->type, NULL);
+    frame_result *res =
+        add_untagged_probe(frame, when, pkt, fp->type, NULL, nmap_run(pkt->flow.src, fp));
     if (res) {
         res->tool = fp->tool;
         res->evidence = wmem_strdup(wmem_file_scope(), fp->evidence);
@@ -377,10 +431,14 @@ static const frame_result *add_follow_up(uint32_t frame, const nstime_t *when,
     if (!first_frame)
         return NULL;
     const frame_result *first = scan_state_lookup(first_frame);
-    frame_result *res = add_untagged_probe(frame, when, pkt, &scan_udp, NULL);
+    frame_result *res = add_untagged_probe(frame, when, pkt, &scan_udp, NULL, 0);
     if (res && first) {
         res->tool = first->tool;
-        res->evidence = first->evidence;
+        res->evidence = wmem_strdup_printf(wmem_file_scope(),
+                                           "a raw datagram (no DF, TTL %u) to a port or from a "
+                                           "source port of nmap's UDP scan, which frame %u "
+                                           "begins: nmap -sU",
+                                           pkt->ttl, first_frame);
     }
     return res;
 }
@@ -428,7 +486,7 @@ static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, con
         break;
     }
     behaviour_source *src = behaviour_source_get(suspects, pkt->flow.src);
-    return src ? add_untagged_probe(frame, when, pkt, type, src) : NULL;
+    return src ? add_untagged_probe(frame, when, pkt, type, src, 0) : NULL;
 }
 
 /* The client's side of a suspected attempt after its SYN: a byte of data makes it
@@ -442,7 +500,7 @@ static bool suspect_client(probe_flow_record *rec, const packet_view *pkt, const
         rec->conversation = true;
         return false;
     }
-    if ((pkt->tcp_flags & (TCP_RST | TCP_FIN)) && rec->accepted)
+    if ((pkt->tcp_flags & (TCP_RST | TCP_FIN)) && rec->accepted && !rec->served)
         suspect_failed(rec, when,
                        (pkt->tcp_flags & TCP_RST) ? FAILURE_ABORTED_RESET : FAILURE_ABORTED);
     return true;
@@ -454,8 +512,13 @@ static bool suspect_reply(probe_flow_record *rec, const packet_view *pkt, const 
     if (rec->conversation)
         return false;
     if (pkt->has_quote) {
+        /* Time exceeded: the attempt died on the way (a traceroute's path probe),
+         * it did not fail at the target. */
         bool refused = pkt->icmp_type == ICMP_UNREACH && pkt->icmp_code == 3;
-        suspect_failed(rec, when, refused ? FAILURE_REFUSED : FAILURE_UNREACHABLE);
+        if (pkt->icmp_type == ICMP_UNREACH)
+            suspect_failed(rec, when, refused ? FAILURE_REFUSED : FAILURE_UNREACHABLE);
+    } else if (pkt->flow.proto == PACKET_TCP && pkt->payload_len > 0) {
+        rec->served = true; /* the server sent data: a conversation's, not a failure */
     } else if (pkt->flow.proto == PACKET_TCP && (pkt->tcp_flags & TCP_RST)) {
         suspect_failed(rec, when, FAILURE_REFUSED);
     } else if (pkt->flow.proto == PACKET_UDP ||

@@ -71,6 +71,7 @@ typedef struct probe_flow_record {
     uint32_t quote_cookie[COOKIE_MAX_TRIES];
     /* Suspected probes: what became of the attempt. */
     bool accepted;                  /* the target accepted the connection (SYN-ACK), or answered */
+    bool served;                    /* the target sent data on it (a listing, a banner) */
     bool conversation;              /* the client went on talking: ordinary traffic, never shown */
     bool failed;                    /* counted as a failed attempt of its source */
     struct probe_flow_record *next; /* other scans that used the same flow */
@@ -83,6 +84,7 @@ typedef struct frame_result {
     const char *tool;      /* probes: who sent it; NULL for suspected ones (scan_state_tool()) */
     const char *evidence;  /* fingerprinted probes: why tool names that tool */
     uint32_t duplicate_of; /* a probe or reply seen before for the same try */
+    bool another_request;  /* probes: a further UDP request of the same try */
     uint32_t probe_in;     /* replies and teardowns: the probe they answer or end */
     bool has_rtt;          /* replies: the time since that probe */
     bool early;            /* replies: timestamped before that probe */
