@@ -75,6 +75,7 @@ static bool parse_tcp(const uint8_t *l4, size_t len, size_t claimed, packet_view
     out->tcp_flags = l4[13];
     out->window = get_be16(l4 + 14);
     out->tcp_options = l4 + 20;
+    out->tcp_header_len = off;
     if (off > len) {
         /* Options cut by the snapshot length: keep what is there. A header
          * longer than the datagram itself is malformed. */

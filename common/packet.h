@@ -48,7 +48,9 @@ typedef struct packet_view {
     uint32_t seq, ack;
     uint8_t tcp_flags;
     uint16_t window;
-    /* The options present, which a capture cut short may hold only part of. */
+    /* The options present, which a capture cut short may hold only part of:
+     * tcp_header_len is the length the data offset states. */
+    size_t tcp_header_len;
     const uint8_t *tcp_options;
     size_t tcp_options_len;
     /* ICMP */

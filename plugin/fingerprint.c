@@ -146,7 +146,18 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
     if (pkt->payload_len)
         snprintf(data, sizeof data, ", %zu bytes of data (--data-length)", pkt->payload_len);
     if (type == &scan_syn) {
-        /* nmap's SYN probe has one option, MSS, and nothing else. */
+        /* nmap's SYN probe has one option, MSS, and nothing else: 4 bytes, which
+         * a 54-byte snapshot of an Ethernet frame cuts off. */
+        bool cut = pkt->tcp_header_len == 24 && pkt->tcp_options_len < 4 &&
+                   (pkt->tcp_options_len == 0 || pkt->tcp_options[0] == 2);
+        if (cut && pkt->ack == 0) {
+            set(out, "nmap", type,
+                "window %u, one 4-byte option (cut by the snapshot length; nmap's: MSS), "
+                "no DF, TTL %u (nmap: 37-59)%s: nmap %s",
+                pkt->window, pkt->ttl, data, option);
+            out->may_be_discovery = true;
+            return true;
+        }
         if (pkt->ack != 0 || opt.count != 1 || !opt.mss || pkt->tcp_options_len != 4)
             return false;
         set(out, "nmap", type,

@@ -33,11 +33,13 @@ static wmem_map_t *nmap_udp_scans; /* nmap_udp_scan, by its hosts */
 static wmem_map_t *nmap_runs_of;   /* nmap_runs, by scanner address */
 
 /* Replies seen before any probe they could answer: a capture of several
- * queues, merged by time, may put a reply a little before its probe. The last
- * PENDING_MAX are kept, by the flow of the probe they would answer, for
- * PENDING_SECONDS. */
+ * queues, merged by time, may put a reply a little before its probe, and a
+ * merge by arrival may store it first whatever its timestamp. The last
+ * PENDING_MAX are kept, by the flow of the probe they would answer, for a probe
+ * from PENDING_LATE before to PENDING_SECONDS after them. */
 #define PENDING_MAX     64
-#define PENDING_SECONDS 0.01
+#define PENDING_SECONDS 0.01 /* timestamped before its probe */
+#define PENDING_LATE    1.0  /* after its probe by its timestamp, stored before it */
 typedef struct pending_reply {
     packet_flow probe_flow;
     uint32_t frame; /* 0: free */
@@ -739,7 +741,7 @@ static void settle_early_replies(const packet_flow *flow, const nstime_t *when)
         double ahead = seconds(when) - seconds(&p->when);
         uint32_t frame = p->frame;
         p->frame = 0;
-        if (ahead >= 0 && ahead <= PENDING_SECONDS && !scan_state_lookup(frame))
+        if (ahead >= -PENDING_LATE && ahead <= PENDING_SECONDS && !scan_state_lookup(frame))
             add_reply(frame, &p->when, &p->pkt);
     }
 }
