@@ -4,6 +4,7 @@
 
 #include "cookie.h"
 #include "error.h"
+#include "privileges.h"
 #include "targets.h"
 
 /* What the callbacks see while GOption parses. */
@@ -165,6 +166,12 @@ static gboolean check(parse_state *st, GError **error)
         return bad(error, "--min-rate must be less than or equal to --max-rate");
     if (!add_input_file(o, error))
         return FALSE;
+    if (o->user == NULL)
+        o->user = g_strdup(PRIVILEGES_DEFAULT_USER);
+    if (!privileges_user_exists(o->user)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "-Z %s: no such user", o->user);
+        return FALSE;
+    }
     if (o->targets == NULL || o->targets[0] == NULL)
         return bad(error, "no targets given (see --help)");
     if (!o->ping_only && st->tcp_type == NULL && !st->udp)
@@ -220,6 +227,10 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
         {"no-dns", 'n', 0, G_OPTION_ARG_NONE, &o->no_dns, "Never do reverse DNS resolution", NULL},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &o->show_version,
          "Print the version, the probe tag's format and the libraries', and scan nothing", NULL},
+        {"relinquish-privileges", 'Z', 0, G_OPTION_ARG_STRING, &o->user,
+         "Started as root, go on as USER once the raw sockets and capture handles are open "
+         "(default " PRIVILEGES_DEFAULT_USER "; root keeps root)",
+         "USER"},
         {"interface", 'e', 0, G_OPTION_ARG_STRING, &o->device, "Send and capture on this interface",
          "IFACE"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->targets, NULL, "TARGET..."},
@@ -264,6 +275,7 @@ void options_clear(scan_options *o)
     g_free(o->capture_file);
     g_free(o->device);
     g_free(o->input_file);
+    g_free(o->user);
     g_strfreev(o->targets);
     g_free(o->command_line);
     memset(o, 0, sizeof *o);

@@ -22,6 +22,7 @@ typedef struct scan_options {
     gboolean show_version; /* -V: print the versions and scan nothing */
     int verbose;           /* -v, -vv: also report hosts found down */
     char *normal_file, *xml_file, *capture_file, *device, *input_file;
+    char *user; /* -Z: whom a scan started as root continues as */
     int max_retries;
     double max_rate, min_rate;
     char **targets;     /* from the command line, then -iL's */

@@ -74,6 +74,17 @@ receiver *receiver_open(const char *device, GError **error)
         pcap_close(p);
         return NULL;
     }
+    /* Opened before the scan (privileges go once every handle is open), it
+     * takes nothing until an engine sets its filter: what a handle buffers
+     * while nobody reads would be dropped, or read as late replies. */
+    struct bpf_insn none = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct bpf_program reject = {.bf_len = 1, .bf_insns = &none};
+    if (pcap_setfilter(p, &reject) != 0) {
+        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot set up capture on %s: %s", device,
+                    pcap_geterr(p));
+        pcap_close(p);
+        return NULL;
+    }
     receiver *r = g_new0(receiver, 1);
     r->pcap = p;
     r->device = g_strdup(device);

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "interrupt.h"
 #include "portscan.h"
+#include "privileges.h"
 #include "ports.h"
 #include "rdns.h"
 #include "receiver.h"
@@ -29,6 +30,15 @@
 
 enum { TOP_PORTS = 1000, GROUP_MAX_HOSTS = 256, GROUP_MAX_SLOTS = 1 << 20 };
 
+/* What one link (a device and a source address) is scanned through. All are
+ * opened before the scan, so that privileges can go before a reply is read. */
+typedef struct link_io {
+    route rt;
+    receiver *rx;    /* NULL without privileges */
+    arp_sender *arp; /* when the device is an Ethernet and ARP may be used */
+    guint dropped_told;
+} link_io;
+
 typedef struct run {
     scan_options *opt;
     services *svc;
@@ -37,21 +47,20 @@ typedef struct run {
     probe_plan *pings; /* host discovery's */
     discovery_options disc;
     targets *targets;
-    sender *tx; /* NULL without privileges */
-    receiver *rx;
-    route rx_route;
-    arp_sender *arp; /* for rx_route's device, when it is an Ethernet */
+    sender *tx;      /* NULL without privileges */
+    link_io *link;   /* the one in use */
+    receiver *rx;    /* link's */
+    arp_sender *arp; /* link's */
     capture *cap;
     int cap_dlt;
     gboolean cap_mismatch_told;
-    guint dropped_told;
     FILE *normal, *xml;
     FILE *screen; /* stdout, unless -oN - or -oX - took it */
     engine_config cfg;
     report_context rc;
     rtt_state run_rtt;
     guint hosts, up;
-    GArray *links; /* route: each device and source address the targets need */
+    GArray *links; /* link_io: each device and source address the targets need */
 } run;
 
 /* Messages may quote what the user or the network gave (a name, a path). */
@@ -238,23 +247,46 @@ static gboolean open_sender(run *r, GError **error)
     return TRUE;
 }
 
+static gboolean same_link(const route *a, const route *b)
+{
+    return a->src == b->src && strcmp(a->device, b->device) == 0;
+}
+
+/* Opens the capture handles and ARP senders of every link, while we may. */
+static gboolean open_links(run *r, GError **error)
+{
+    if (r->tx == NULL)
+        return TRUE;
+    for (guint i = 0; i < r->links->len; i++) {
+        link_io *l = &g_array_index(r->links, link_io, i);
+        l->rx = receiver_open(l->rt.device, error);
+        if (l->rx == NULL)
+            return FALSE;
+        if (!r->opt->send_ip && !l->rt.local && arp_device_is_ethernet(l->rt.device)) {
+            l->arp = arp_sender_open(l->rt.device, error);
+            if (l->arp == NULL)
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean use_receiver(run *r, const route *rt, GError **error)
 {
-    if (r->rx && strcmp(r->rx_route.device, rt->device) == 0 && r->rx_route.src == rt->src)
+    if (r->link && same_link(&r->link->rt, rt))
         return TRUE;
-    receiver_close(r->rx);
-    arp_sender_close(r->arp);
-    r->arp = NULL;
-    r->dropped_told = 0;
-    r->rx = receiver_open(rt->device, error);
-    if (r->rx == NULL)
+    r->link = NULL;
+    for (guint i = 0; i < r->links->len && !r->link; i++)
+        if (same_link(&g_array_index(r->links, link_io, i).rt, rt))
+            r->link = &g_array_index(r->links, link_io, i);
+    if (r->link == NULL) {
+        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM,
+                    "the routes changed during the scan: %s was not needed before it began",
+                    rt->device);
         return FALSE;
-    r->rx_route = *rt;
-    if (!r->opt->send_ip && arp_device_is_ethernet(rt->device)) {
-        r->arp = arp_sender_open(rt->device, error);
-        if (r->arp == NULL)
-            return FALSE;
     }
+    r->rx = r->link->rx;
+    r->arp = r->link->arp;
     if (r->cap && !capture_started(r->cap)) {
         if (!capture_start(r->cap, receiver_handle(r->rx), rt->device, error))
             return FALSE;
@@ -272,7 +304,7 @@ static capture *capture_for(run *r)
     if (!r->cap_mismatch_told)
         g_printerr("WARNING: %s is not captured: its link type differs from the first "
                    "interface's\n",
-                   r->rx_route.device);
+                   r->link->rt.device);
     r->cap_mismatch_told = TRUE;
     return NULL;
 }
@@ -280,11 +312,11 @@ static capture *capture_for(run *r)
 static void warn_dropped(run *r)
 {
     guint dropped = receiver_dropped(r->rx);
-    if (dropped > r->dropped_told) {
+    if (dropped > r->link->dropped_told) {
         g_printerr("WARNING: the capture on %s dropped %u packets: replies may have been "
                    "missed (try --max-rate)\n",
-                   r->rx_route.device, dropped - r->dropped_told);
-        r->dropped_told = dropped;
+                   r->link->rt.device, dropped - r->link->dropped_told);
+        r->link->dropped_told = dropped;
     }
 }
 
@@ -332,11 +364,6 @@ static gboolean scan_partition(run *r, host_result **hosts, const route *const *
     if (r->rx)
         warn_dropped(r);
     return TRUE;
-}
-
-static gboolean same_link(const route *a, const route *b)
-{
-    return a->src == b->src && strcmp(a->device, b->device) == 0;
 }
 
 /* A group is scanned link by link (our own addresses go through lo), and
@@ -447,9 +474,10 @@ static gboolean scan_all(run *r, GError **error)
 static void add_link(GArray *links, const route *rt)
 {
     for (guint i = 0; i < links->len; i++)
-        if (same_link(&g_array_index(links, route, i), rt))
+        if (same_link(&g_array_index(links, link_io, i).rt, rt))
             return;
-    g_array_append_val(links, *rt);
+    link_io l = {.rt = *rt};
+    g_array_append_val(links, l);
 }
 
 static char *addr_text(uint32_t a)
@@ -573,12 +601,17 @@ static int scan(run *r)
     r->disc.skip = r->opt->skip_discovery;
     r->disc.send_ip = r->opt->send_ip;
     r->disc.raw_scan = r->plan && probe_plan_has_raw(r->plan);
-    r->links = g_array_new(FALSE, TRUE, sizeof(route));
+    r->links = g_array_new(FALSE, TRUE, sizeof(link_io));
     if (!check_targets(r, &error))
+        return fail(error);
+    if (!open_links(r, &error))
         return fail(error);
     if (!open_outputs(r, &error))
         return fail(error);
     r->vendors = mac_vendors_new(MAC_PREFIXES_NMAP_PATH);
+    /* Everything that needed privileges is open; no reply has been read. */
+    if (!privileges_drop(r->opt->user, &error))
+        return fail(error);
 
     gint64 start = g_get_real_time();
     rtt_init(&r->run_rtt);
@@ -615,8 +648,10 @@ static int scan(run *r)
 
 static void run_clear(run *r)
 {
-    receiver_close(r->rx);
-    arp_sender_close(r->arp);
+    for (guint i = 0; r->links && i < r->links->len; i++) {
+        receiver_close(g_array_index(r->links, link_io, i).rx);
+        arp_sender_close(g_array_index(r->links, link_io, i).arp);
+    }
     capture_close(r->cap, NULL);
     sender_close(r->tx);
     close_output(r->normal);
