@@ -390,6 +390,7 @@ void proto_register_scantrace(void)
 
     scantrace_handle = register_dissector("scantrace", dissect_scantrace, proto_scantrace);
     scantrace_tap = register_tap(PORT_TABLE_TAP);
+    port_table_register_gui();
     scan_state_register();
     register_init_routine(scantrace_init);
     register_cleanup_routine(scantrace_cleanup);

@@ -1,152 +1,324 @@
+/* The port table in tshark (-z scantrace,ports: port_report's text) and in the
+ * GUI (Statistics › Scantrace › Ports: a stat_tap_table, the same report as a
+ * tree). Both are fed the probes the dissector taps, with their final verdicts. */
 #include "port_table.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <epan/stat_tap_ui.h>
-#include <epan/stats_tree.h>
-#include <epan/stats_tree_priv.h>
-
+#include <epan/tap.h>
 #include <wsutil/utf8_entities.h>
 
 #include "compat.h"
+#include "port_report.h"
 
-#define TREE_ABBR  "scantrace"
-#define PORTS_ARG  "scantrace,ports"
-#define TREE_NAME  "Scantrace" SCANTRACE_STATS_TREE_SUBMENU "Ports, RTT in " UTF8_MICRO_SIGN "s"
-#define ONE_PASS   "(verdicts need the whole capture: run tshark with -2)"
-#define NAME_CHARS 64
-/* stats_tree appends a node by walking its siblings, so a node with n children
- * costs n²/2 steps, each a cache miss: the table of a scan of all 65536 ports
- * took seconds. Above PORT_RANGE_ABOVE ports, a host's scan lists them in
- * ranges of PORT_RANGE. */
-#define PORT_RANGE_ABOVE 1024
-#define PORT_RANGE       64
+#define PORTS_ARG "scantrace,ports"
+#define TABLE_ARG "scantrace,table"
+#define HEADING                                                                                    \
+    "Scantrace ports: each scan in the capture as nmap reports it (RTT: mean, in " UTF8_MICRO_SIGN \
+    "s)"
+#define ONE_PASS "(verdicts need the whole capture: run tshark with -2)"
 
-static void host_name(char *out, size_t cap, const port_record *port)
+/* Whatever the tap hands over: a probe whose verdict is final is added. Returns
+ * false for tshark's single pass, where no verdict is final. */
+static bool add_probe(port_report *report, const port_table_tap *tap, port_report_change *change)
 {
-    uint32_t a = port->target;
-    snprintf(out, cap, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-}
-
-/* The host's branches: one per protocol and scan type ("tcp SYN Stealth Scan"),
- * and one for host discovery. */
-static void group_name(char *out, size_t cap, const port_record *port)
-{
-    if (port->type->discovery)
-        snprintf(out, cap, "host discovery");
-    else
-        snprintf(out, cap, "%s %s", scan_state_proto_name(port->proto), port->type->title);
-}
-
-/* nmap's columns: PORT STATE REASON. The port (and a range's first port) is
- * right-aligned so that sorting by name sorts ports by number. Host discovery
- * lines say what the host is. */
-static void port_name(char *out, size_t cap, const port_record *port, verdict v)
-{
-    if (port->type->discovery)
-        snprintf(out, cap, "host %s %s (%s ping)", port_state_name(v.state), reason_name(v.why),
-                 port->type->name);
-    else
-        snprintf(out, cap, "%5u/%s %s %s", port->port, scan_state_proto_name(port->proto),
-                 port_state_name(v.state), reason_name(v.why));
-}
-
-static int microseconds(const nstime_t *t)
-{
-    int64_t us = (int64_t)t->secs * 1000000 + t->nsecs / 1000;
-    return us > G_MAXINT ? G_MAXINT : us < G_MININT ? G_MININT : (int)us;
-}
-
-/* One tick per probe, so Count is the probes sent to the port, each carrying the
- * round trip time of the reply to its try. stats_tree averages over Count, so a
- * probe nobody answered carries the port's mean round trip time instead: the
- * average stays the replies' mean, and min and max stay the replies' own. A port
- * nobody answered has no values at all. */
-static tap_packet_status port_table_packet(stats_tree *st, packet_info *pinfo _U_,
-                                           epan_dissect_t *edt _U_, const void *data,
-                                           tap_flags_t flags _U_)
-{
-    const port_table_tap *tap = data;
-    if (!tap->whole_capture_seen) {
-        tick_stat_node(st, ONE_PASS, 0, TRUE);
-        return TAP_PACKET_REDRAW;
-    }
-    const frame_result *res = tap->frame;
-    const port_record *port = res->flow->port;
-    char host[NAME_CHARS], group[NAME_CHARS], line[NAME_CHARS];
-    host_name(host, sizeof host, port);
-    group_name(group, sizeof group, port);
-    port_name(line, sizeof line, port, tap->final);
-    int host_id = tick_stat_node(st, host, 0, TRUE);
-    int group_id = tick_stat_node(st, group, host_id, TRUE);
-    if (scan_state_group_size(port) > PORT_RANGE_ABOVE && !port->type->discovery) {
-        char range[NAME_CHARS];
-        unsigned first = port->port / PORT_RANGE * PORT_RANGE;
-        snprintf(range, sizeof range, "%5u-%u", first, first + PORT_RANGE - 1);
-        group_id = tick_stat_node(st, range, group_id, TRUE);
-    }
+    if (!tap->whole_capture_seen)
+        return false;
     nstime_t rtt;
-    if (scan_state_probe_rtt(res, &rtt) || scan_state_mean_rtt(port, &rtt))
-        avg_stat_node_add_value_int(st, line, group_id, FALSE, microseconds(&rtt));
-    else
-        tick_stat_node(st, line, group_id, FALSE);
+    bool answered = scan_state_probe_rtt(tap->frame, &rtt);
+    *change = port_report_add(report, tap->frame, tap->final, answered ? &rtt : NULL);
+    return true;
+}
+
+/* --- tshark: -z scantrace,ports[,filter] ------------------------------------ */
+
+typedef struct cli_table {
+    port_report *report;
+    bool one_pass; /* probes came without final verdicts */
+} cli_table;
+
+static void cli_reset(void *data)
+{
+    cli_table *t = data;
+    port_report_free(t->report);
+    t->report = port_report_new();
+    t->one_pass = false;
+}
+
+static tap_packet_status cli_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                    const void *tap_data, tap_flags_t flags _U_)
+{
+    cli_table *t = data;
+    port_report_change change;
+    if (!add_probe(t->report, tap_data, &change))
+        t->one_pass = true;
     return TAP_PACKET_REDRAW;
 }
 
-/* The nodes are made as packets come, so a fresh tree needs nothing. Wireshark's
- * table dialog calls this on every retap without checking for NULL (tshark
- * checks), so a NULL init crashed the GUI when the table was opened. */
-static void port_table_init(stats_tree *st _U_)
+static void cli_draw(void *data)
 {
+    cli_table *t = data;
+    GString *out = g_string_new("\n" HEADING "\n");
+    if (t->one_pass)
+        g_string_append(out, ONE_PASS "\n");
+    else
+        port_report_print(t->report, out);
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
 }
 
-/* "-z scantrace,ports[,filter]": the same tree as "-z scantrace,tree", under the
- * name the documentation uses. tshark only knows stats trees as "ABBR,tree", so
- * this does what its own glue does: make the tree, tap it, print it at the end. */
-static void ports_print(void *data)
+static void cli_finish(void *data)
 {
-    stats_tree *st = data;
-    GString *text =
-        stats_tree_format_as_str(st, ST_FORMAT_PLAIN, stats_tree_get_default_sort_col(st),
-                                 stats_tree_is_default_sort_DESC(st));
-    fputs(text->str, stdout);
-    g_string_free(text, TRUE);
+    cli_table *t = data;
+    port_report_free(t->report);
+    g_free(t);
 }
 
-static bool ports_start(const char *arg)
+static bool cli_start(const char *arg)
 {
-    stats_tree_cfg *cfg = stats_tree_get_cfg_by_abbr(TREE_ABBR);
-    if (!cfg)
-        return false;
     const char *filter = NULL;
     if (strncmp(arg, PORTS_ARG ",", sizeof PORTS_ARG) == 0)
         filter = arg + sizeof PORTS_ARG;
-    stats_tree *st = stats_tree_new(cfg, NULL, filter);
-    GString *err = register_tap_listener(cfg->tapname, st, st->filter, cfg->flags, stats_tree_reset,
-                                         stats_tree_packet, ports_print, NULL);
+    cli_table *t = g_new0(cli_table, 1);
+    t->report = port_report_new();
+    GString *err = register_tap_listener(PORT_TABLE_TAP, t, filter, TL_REQUIRES_NOTHING, cli_reset,
+                                         cli_packet, cli_draw, cli_finish);
     if (err) {
         fprintf(stderr, "scantrace: %s\n", err->str);
         g_string_free(err, TRUE);
-        stats_tree_free(st);
+        port_report_free(t->report);
+        g_free(t);
         return false;
     }
-    if (cfg->init)
-        cfg->init(st);
     return true;
 }
-SCANTRACE_TAP_INIT_CB(ports_cli_init, ports_start)
+SCANTRACE_TAP_INIT_CB(cli_init, cli_start)
+
+/* --- GUI: a stat_tap_table ---------------------------------------------------
+ * One table (a top-level line of the dialog) per host, scan type and state,
+ * titled "10.201.0.2 tcp SYN Stealth Scan: open: 3 ports", its rows the ports;
+ * a folded state's table has no rows and nmap's "Not shown: ..." for a title.
+ * The dialog sorts the tables by title (so "Not shown" comes first, then the
+ * states by name) and the rows by the first column: the port, right-aligned
+ * text, so that it sorts by number.
+ *
+ * The dialog draws once, after its retap (every packet returns DONT_REDRAW, so
+ * the periodic redraw skips us): only then does it copy the titles and make a
+ * line for each row, which lets a state's rows go when it turns out to be folded.
+ * The tables are Wireshark's (free_stat_tables frees them); the titles, and the
+ * report behind them, are ours. */
+
+enum { COL_PORT, COL_STATE, COL_REASON, COL_PROBES, COL_RTT, N_COLS };
+
+static stat_tap_table_item gui_columns[N_COLS] = {
+    [COL_PORT] = {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Port", "%s"},
+    [COL_STATE] = {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "State", "%s"},
+    [COL_REASON] = {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Reason", "%s"},
+    [COL_PROBES] = {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Probes", "%u"},
+    [COL_RTT] = {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "RTT (" UTF8_MICRO_SIGN "s)", "%s"},
+};
+
+/* The tables of one group of the report, by state. */
+typedef struct gui_group {
+    stat_tap_table *table[PORT_STATE_COUNT];
+    char *title[PORT_STATE_COUNT];
+} gui_group;
+
+static port_report *gui_report;
+/* The tables by the group's name ("10.201.0.2 tcp SYN Stealth Scan"), which
+ * outlives a retap, and by the report's group, a shortcut valid until then. */
+static GHashTable *gui_by_name;  /* char * -> gui_group */
+static GHashTable *gui_by_group; /* port_report_group -> gui_group */
+static bool gui_stale;           /* a retap began: the report starts over */
+
+static void gui_group_free(gpointer p)
+{
+    gui_group *g = p;
+    for (unsigned s = 0; s < PORT_STATE_COUNT; s++)
+        g_free(g->title[s]);
+    g_free(g);
+}
+
+/* Starts a new report for the same tables. */
+static void gui_restart(void)
+{
+    port_report_free(gui_report);
+    gui_report = port_report_new();
+    if (gui_by_group)
+        g_hash_table_remove_all(gui_by_group);
+    else
+        gui_by_group = g_hash_table_new(g_direct_hash, g_direct_equal);
+    gui_stale = false;
+}
+
+/* Forgets the tables (Wireshark frees them: free_stat_tables) and their titles. */
+static void gui_forget(void)
+{
+    if (gui_by_name)
+        g_hash_table_destroy(gui_by_name);
+    gui_by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gui_group_free);
+    gui_restart();
+}
+
+static void free_cell(stat_tap_table_item_type *cell)
+{
+    if (cell->type == TABLE_ITEM_STRING)
+        g_free((char *)cell->value.string_value);
+    cell->type = TABLE_ITEM_NONE;
+    cell->value.string_value = NULL;
+}
+
+static void drop_rows(stat_tap_table *table)
+{
+    for (unsigned r = 0; r < table->num_elements; r++) {
+        for (unsigned c = 0; c < table->num_fields; c++)
+            free_cell(&table->elements[r][c]);
+        g_free(table->elements[r]);
+    }
+    g_free(table->elements);
+    table->elements = NULL;
+    table->num_elements = 0;
+}
+
+static void gui_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigned column _U_,
+                          stat_tap_table_item_type *cell)
+{
+    free_cell(cell);
+}
+
+/* A retap, table by table: every table starts empty, and the report over (on
+ * the first packet). A table keeps its title until a port retitles it. */
+static void gui_reset(stat_tap_table *table)
+{
+    drop_rows(table);
+    gui_stale = true;
+}
+
+/* The dialog opens, or its filter changed: a new set of tables. */
+static void gui_init(stat_tap_table_ui *ui)
+{
+    if (ui->tables && ui->tables->len)
+        free_stat_tables(ui);
+    /* The dialog's reset walks ui->tables unchecked, and there is no table
+     * before the first probe: give it an empty array (stat_tap_add_table makes
+     * the same one; nobody frees it). */
+    if (!ui->tables)
+        ui->tables = g_array_new(FALSE, TRUE, sizeof(stat_tap_table *));
+    gui_forget();
+}
+
+static gui_group *gui_group_of(const port_report_group *group)
+{
+    gui_group *gg = g_hash_table_lookup(gui_by_group, group);
+    if (gg)
+        return gg;
+    char *name = port_report_group_name(group);
+    gg = g_hash_table_lookup(gui_by_name, name);
+    if (gg) {
+        g_free(name);
+    } else {
+        gg = g_new0(gui_group, 1);
+        g_hash_table_insert(gui_by_name, name, gg);
+    }
+    g_hash_table_insert(gui_by_group, (gpointer)group, gg);
+    return gg;
+}
+
+static void set_string(stat_tap_table_item_type *cell, char *text)
+{
+    free_cell(cell);
+    cell->type = TABLE_ITEM_STRING;
+    cell->value.string_value = text;
+}
+
+static void retitle(gui_group *gg, const port_report_group *group, port_state s)
+{
+    char *name = port_report_group_name(group);
+    char *state = port_report_state_title(group, s);
+    g_free(gg->title[s]);
+    gg->title[s] = g_strdup_printf("%s: %s", name, state);
+    gg->table[s]->title = gg->title[s];
+    g_free(name);
+    g_free(state);
+}
+
+static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                    const void *tap_data, tap_flags_t flags _U_)
+{
+    stat_data_t *sd = data;
+    stat_tap_table_ui *ui = sd->stat_tap_data;
+    port_report_change change;
+    if (!gui_by_name)
+        gui_forget();
+    if (gui_stale)
+        gui_restart();
+    if (!add_probe(gui_report, tap_data, &change))
+        return TAP_PACKET_DONT_REDRAW;
+    port_report_row *row = change.row;
+    port_state s = row->final.state < PORT_STATE_COUNT ? row->final.state : PORT_STATE_UNKNOWN;
+    gui_group *gg = gui_group_of(row->group);
+    stat_tap_table *table = gg->table[s];
+    if (!table) {
+        table = gg->table[s] = stat_tap_init_table("", N_COLS, 0, NULL);
+        stat_tap_add_table(ui, table);
+    }
+    if (change.folded_now)
+        drop_rows(table);
+    if (change.new_row)
+        retitle(gg, row->group, s);
+    if (!change.shown)
+        return TAP_PACKET_DONT_REDRAW;
+    if (change.new_row) {
+        stat_tap_table_item_type cells[N_COLS];
+        memset(cells, 0, sizeof cells);
+        cells[COL_PORT].type = TABLE_ITEM_STRING;
+        cells[COL_PORT].value.string_value = port_report_row_port(row);
+        cells[COL_STATE].type = TABLE_ITEM_STRING;
+        cells[COL_STATE].value.string_value = g_strdup(port_state_name(row->final.state));
+        cells[COL_REASON].type = TABLE_ITEM_STRING;
+        cells[COL_REASON].value.string_value = g_strdup(reason_name(row->final.why));
+        cells[COL_PROBES].type = TABLE_ITEM_UINT;
+        cells[COL_RTT].type = TABLE_ITEM_STRING;
+        cells[COL_RTT].value.string_value = g_strdup("");
+        stat_tap_init_table_row(table, table->num_elements, N_COLS, cells);
+        /* Rows are arrays of their own: the pointer stays valid as the table grows. */
+        row->gui = table->elements[table->num_elements - 1];
+    }
+    stat_tap_table_item_type *cells = row->gui;
+    cells[COL_PROBES].value.uint_value = row->probes;
+    set_string(&cells[COL_RTT], port_report_row_rtt(row));
+    return TAP_PACKET_DONT_REDRAW;
+}
 
 void port_table_register(void)
 {
-    /* Sorted by name, ascending: hosts, then ports in numeric order. */
-    guint flags = ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT;
-    stats_tree_register_plugin(PORT_TABLE_TAP, TREE_ABBR, TREE_NAME, flags, port_table_packet,
-                               port_table_init, NULL);
     static stat_tap_ui ports_ui = {
         .group = REGISTER_STAT_GROUP_GENERIC,
         .title = "Scantrace ports",
         .cli_string = PORTS_ARG,
-        .tap_init_cb = ports_cli_init,
+        .tap_init_cb = cli_init,
     };
     register_stat_tap_ui(&ports_ui, NULL);
+}
+
+void port_table_register_gui(void)
+{
+    static tap_param filter_param = {PARAM_FILTER, "filter", "Filter", NULL, TRUE};
+    static stat_tap_table_ui table_ui = {
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        .title = "Scantrace Ports",
+        .tap_name = PORT_TABLE_TAP,
+        .cli_string = TABLE_ARG,
+        .stat_tap_init_cb = gui_init,
+        .packet_func = gui_packet,
+        .stat_tap_reset_table_cb = gui_reset,
+        .stat_tap_free_table_item_cb = gui_free_item,
+        .nfields = N_COLS,
+        .fields = gui_columns,
+        .nparams = 1,
+        .params = &filter_param,
+    };
+    register_stat_tap_table_ui(&table_ui);
 }

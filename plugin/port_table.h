@@ -1,7 +1,7 @@
-/* The nmap-like port table: one branch per target host, under it one per protocol
- * and scan type, one line per port with its final verdict, the probes sent to it
- * and the replies' round trip times. It is a stats_tree, so tshark (-z) and the GUI (Statistics
- * menu) show it. */
+/* The port table: each scan in the capture as nmap reports it (port_report.h),
+ * printed by tshark (-z scantrace,ports) and shown by the GUI (Statistics ›
+ * Scantrace › Ports, a stat_tap_table; tshark shows that one too, plainly, with
+ * -z scantrace,table). */
 #ifndef SCANTRACE_PORT_TABLE_H
 #define SCANTRACE_PORT_TABLE_H
 
@@ -18,7 +18,12 @@ typedef struct port_table_tap {
     bool whole_capture_seen; /* false on tshark's single pass */
 } port_table_tap;
 
-/* Registers the table; call from the tap-listener registration of the plugin. */
+/* Registers -z scantrace,ports; call from the tap-listener registration of the
+ * plugin. */
 void port_table_register(void);
+
+/* Registers the GUI's table; call from the protocol's registration, which comes
+ * before Wireshark and tshark list the table UIs. */
+void port_table_register_gui(void);
 
 #endif

@@ -689,6 +689,380 @@ def g20b_scanner_dns_connect():
             _dns_exchange(c, rng, src, '10.2.0.192.in-addr.arpa.', 'PTR', 'www.example.com.')
     return c
 
+# ---------------------------------------------------------------------------
+# E. nmap's runs, pings and requests
+
+
+def _nmap_base_port(rng):
+    """scan_engine.cc increment_base_port(): a run's first base port is
+    33000 + random % 32261; each later ultra_scan() of the run adds 256."""
+    return 33000 + rng.getrandbits(32) % 32261
+
+
+def g21_two_runs_same_target():
+    """The same nmap -sS of one target run twice, 60 s apart (a cron job, an
+    operator checking a change): each run has its own sequence mask and base
+    port. In the first run 22 is open and 23 closed; before the second the
+    service on 22 was stopped, so both answer RST/ACK."""
+    rng = random.Random(121)
+    c = Capture()
+    n1 = Nmap(rng, base_port=_nmap_base_port(rng))
+    n2 = Nmap(rng, base_port=_nmap_base_port(rng))
+    assert n1.base != n2.base and n1.seqmask != n2.seqmask
+    p22 = c.out(n1.syn(22))
+    p23 = c.out(n1.syn(23))
+    sa = c.inc(syn_ack(p22, rng))
+    c.out(kernel_rst(sa))
+    c.inc(rst_ack(p23))
+    q22 = c.out(n2.syn(22), at=T0 + 60.0005)
+    q23 = c.out(n2.syn(23))
+    c.inc(rst_ack(q22))
+    c.inc(rst_ack(q23))
+    return c
+
+
+# Requests of nmap-payloads (nmap 7.93's file; the version.bind query with id 6 is
+# nmap-service-probes' DNSVersionBindReq, which 7.94's nmap-payloads sends).
+DNS_STATUS = b'\x00\x00\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+DNS_VERSION_BIND = b'\x00\x06\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07version\x04bind\x00\x00\x10\x00\x03'
+XDMCP_QUERY = b'\x00\x01\x00\x02\x00\x01\x00'
+RIP_REQUEST = b'\x01\x01' + bytes(21) + b'\x10'
+SSDP_MSEARCH = (b'M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\nMan: "ssdp:discover"\r\n'
+                b'MX: 5\r\nST: ssdp:all\r\n\r\n')
+IKE_MAIN_MODE = bytes.fromhex(
+    '001122334455667700000000000000000110020000000000000000c0000000a4'
+    '0000000100000001000000980101000403000024010100008001000580020002'
+    '8003000180040002800b0001000c000400000001030000240201000080010005'
+    '800200018003000180040002800b0001000c0004000000010300002403010000'
+    '80010001800200028003000180040002800b0001000c00040000000100000024'
+    '0401000080010001800200018003000180040002800b0001000c000400000001')
+IKE_IPSEC_START = bytes.fromhex(
+    '3127fcb038109e8900000000000000000110020000000000000000cc0d00005c'
+    '0000000100000001000000500101000203000024010100008001000580020002'
+    '8004000280030003800b0001000c000400000e10000000240201000080010005'
+    '800200018004000280030003800b0001000c000400000e100d0000181e2b5169'
+    '05991c7d7c96fcbfb587e461000000040d0000144048b7d56ebce88525e7de7f'
+    '00d6c2d30d00001490cb80913ebb696e086381b5ec427b1f0000001426244d38'
+    'eddb61b3172a36e3d0cfb819')
+assert len(IKE_MAIN_MODE) == 192 and len(IKE_IPSEC_START) == 204 and len(RIP_REQUEST) == 24
+
+
+def _nmap_udp_try(c, n, dport, payloads=(b'',), tryno=0, gap=0.0005, at=None):
+    """One try of nmap 7.9x's UDP probe of a port: each of the port's requests
+    (one empty datagram where it has none) from the same source port with the
+    same IP ID, 50 us apart; build_ip_raw() draws each datagram's TTL. Returns
+    the first datagram."""
+    first = c.out(n.udp(dport, tryno, payloads[0]), gap=gap, at=at)
+    for payload in payloads[1:]:
+        c.out(IP(src=n.src, dst=n.dst, ttl=n.rng.randint(37, 59), id=first[IP].id, flags=0) /
+              UDP(sport=first[UDP].sport, dport=dport) / Raw(payload), gap=0.00005)
+    return first
+
+
+def _nmap_discovery(c, rng, base, src=SCANNER, dst=TARGET):
+    """nmap's default host discovery of a remote target as root (-PE -PS443
+    -PA80 -PP), an ultra_scan() of its own: an echo request without data, a SYN
+    to 443, an ACK to 80 and a timestamp request, all answered by a Linux target
+    with 443 and 80 closed. Returns that ultra_scan()'s Nmap."""
+    d = Nmap(rng, src=src, dst=dst, base_port=base)
+    echo = c.out(IP(src=src, dst=dst, ttl=rng.randint(37, 59), id=rng.getrandbits(16), flags=0) /
+                 ICMP(type=8, id=rng.getrandbits(16), seq=0))
+    s443 = c.out(d.syn(443), gap=0.0001)
+    a80 = c.out(d.tcp(80, 'A'), gap=0.0001)
+    ts = c.out(IP(src=src, dst=dst, ttl=rng.randint(37, 59), id=rng.getrandbits(16), flags=0) /
+               ICMP(type=13, id=rng.getrandbits(16), seq=0, ts_ori=0, ts_rx=0, ts_tx=0), gap=0.0001)
+    c.inc(IP(src=dst, dst=src, ttl=56, id=rng.getrandbits(16)) / ICMP(type=0, id=echo[ICMP].id, seq=0),
+          gap=0.0006)
+    c.inc(rst_ack(s443), gap=0.0001)
+    c.inc(reply_ip(a80) / TCP(sport=80, dport=a80[TCP].sport, flags='R', seq=a80[TCP].ack, ack=0,
+                              window=0), gap=0.0001)
+    c.inc(IP(src=dst, dst=src, ttl=56, id=rng.getrandbits(16)) /
+          ICMP(type=14, id=ts[ICMP].id, seq=0, ts_ori=0, ts_rx=80000000, ts_tx=80000000), gap=0.0001)
+    return d
+
+
+G22_EMPTY_PORTS = [9, 19, 68, 136, 138, 139, 162, 445, 514, 593, 631, 996, 997, 998, 999, 1022,
+                   1023, 1433, 1719, 2000, 2048, 2222, 3456, 4444, 5000, 5060, 6000, 7000, 8000,
+                   9200, 10000, 20031]
+G22_REQUESTS = {53: [DNS_STATUS, DNS_VERSION_BIND], 177: [XDMCP_QUERY], 520: [RIP_REQUEST],
+                1900: [SSDP_MSEARCH]}
+G22_CLOSED = {9, 138, 631, 1022, 5060}
+
+
+def g22_udp_scan_timing_pings():
+    """A slow nmap -sU (-T2: a probe every 0.4 s) of a target whose host firewall
+    drops UDP to most ports. The default host discovery comes first; its SYN to
+    443 drew a RST, so that probe becomes the target's ping probe. The UDP scan
+    (the next ultra_scan(): base port + 256) sends every port's first try, five
+    ports refused with ICMP port unreachable early on, then retries the silent
+    ones from base + 1. Whenever nothing has come back for a while nmap sends
+    its timing ping, the discovery probe again from inside the UDP scan: a SYN to
+    443 whose try number marks a ping (tryno_t isPing), from base + 5, + 7, + 9
+    (scan_engine_raw.cc sendPingProbe()), every 10 s, each answered by RST/ACK."""
+    rng = random.Random(122)
+    c = Capture()
+    d = _nmap_discovery(c, rng, _nmap_base_port(rng))
+    n = Nmap(rng, base_port=d.base + 256)
+    ports = G22_EMPTY_PORTS + list(G22_REQUESTS)
+    rng.shuffle(ports)
+    ports.sort(key=lambda p: p not in G22_CLOSED)  # the refused ports first: silence after
+    start = T0 + 0.5
+    silent = [p for p in ports if p not in G22_CLOSED]
+    events = [(start + 0.4 * i, 'udp', p, 0) for i, p in enumerate(ports)]
+    events += [(start + 0.4 * (len(ports) + i), 'udp', p, 1) for i, p in enumerate(silent)]
+    events += [(T0 + 10.0 * k + 0.2, 'ping', 443, 3 + 2 * k) for k in (1, 2, 3)]
+    for t, kind, port, tryno in sorted(events):
+        if kind == 'ping':
+            s = c.out(n.syn(port, tryno=tryno), at=t)
+            c.inc(rst_ack(s), gap=0.0006)
+            continue
+        probe = _nmap_udp_try(c, n, port, G22_REQUESTS.get(port, [b'']), tryno, at=t)
+        if port in G22_CLOSED:
+            c.inc(icmp_error(probe, 3, 3, TARGET, ttl=56, ip_id=rng.getrandbits(16)), gap=0.0006)
+    return c
+
+
+def g23_udp_payloads_one_try():
+    """nmap 7.9x -sU sends every nmap-payloads request of a port in one try, from
+    the same source port with the same IP ID: to 53 the DNS status request and
+    the version.bind TXT CH query (id 6), refused by the target with one port
+    unreachable that quotes the first datagram; to 500 the two IKE requests,
+    unanswered, then both again as the retry from base + 1."""
+    rng = random.Random(123)
+    c, n = Capture(), Nmap(rng)
+    p53 = _nmap_udp_try(c, n, 53, [DNS_STATUS, DNS_VERSION_BIND])
+    _nmap_udp_try(c, n, 500, [IKE_MAIN_MODE, IKE_IPSEC_START], gap=0.0002)
+    c.inc(icmp_error(p53, 3, 3, TARGET, ttl=56, ip_id=rng.getrandbits(16)))
+    _nmap_udp_try(c, n, 500, [IKE_MAIN_MODE, IKE_IPSEC_START], tryno=1, gap=1.0)
+    return c
+
+
+# ---------------------------------------------------------------------------
+# F. The shape of a capture, again
+
+
+def g24_reply_stored_before_probe():
+    """A capture merged without sorting (mergecap -a, or two ring buffers
+    concatenated): the RST/ACK of closed port 80 is stored first, though its
+    timestamp is 0.5 ms after the SYN's that follows it in the file."""
+    rng = random.Random(124)
+    c, n = Capture(), Nmap(rng)
+    p = n.syn(80)
+    c.inc(rst_ack(p), at=T0 + 0.0005)
+    c.out(p, at=T0)
+    return c
+
+
+def g25_snaplen54():
+    """A capture made with a 54-byte snapshot length (Ethernet, IP and 20 bytes
+    of TCP: header-only taps, tcpdump -s 54): the SYNs lose their MSS option, the
+    SYN-ACK its options, and the admin-prohibited error quoting the probe to 24
+    keeps only the first 12 bytes of the quoted IP header (its IP ID and
+    protocol; no addresses, no ports)."""
+    rng = random.Random(125)
+    c, n = Capture(), Nmap(rng)
+    c.snaplen = 54
+    p22 = c.out(n.syn(22))
+    p23 = c.out(n.syn(23))
+    p24 = c.out(n.syn(24))
+    sa = c.inc(syn_ack(p22, rng))
+    c.out(kernel_rst(sa))
+    c.inc(rst_ack(p23))
+    c.inc(icmp_error(p24, 3, 13, TARGET, ttl=56, ip_id=rng.getrandbits(16)))
+    return c
+
+
+# ---------------------------------------------------------------------------
+# G. Look-alikes that are not scans, and a connect scan that is
+
+
+class _LinuxConn:
+    """One kernel-made TCP connection between two Linux hosts (DF, TTL 64 from the
+    client, timestamps on every segment), seen from the client: keeps both sides'
+    sequence numbers and timestamps. srv_ttl is the TTL the server's segments
+    arrive with."""
+    M = 0xffffffff
+
+    def __init__(self, c, rng, cli, srv, sport, dport, srv_ttl=63):
+        self.c, self.rng = c, rng
+        self.cli, self.srv, self.sport, self.dport = cli, srv, sport, dport
+        self.srv_ttl = srv_ttl
+
+    def connect(self, gap=0.0005, rtt=0.0004):
+        """SYN, SYN-ACK, ACK. Returns the SYN."""
+        syn = self.c.out(_linux_syn(self.rng, self.cli, self.srv, self.sport, self.dport), gap=gap)
+        self.cts = syn[TCP].options[2][1][0]
+        self.sts = self.rng.getrandbits(32)
+        sa = self.c.inc(syn_ack(syn, self.rng, window=65160,
+                                options=[('MSS', 1460), ('SAckOK', b''), ('Timestamp', (self.sts, self.cts)),
+                                         ('NOP', None), ('WScale', 7)], ttl=self.srv_ttl), gap=rtt)
+        self.cseq, self.sseq = (syn[TCP].seq + 1) & self.M, (sa[TCP].seq + 1) & self.M
+        self.client('A', gap=0.00005)
+        return syn
+
+    def established(self):
+        """A connection opened before the capture began."""
+        self.cseq, self.sseq = self.rng.getrandbits(32), self.rng.getrandbits(32)
+        self.cts, self.sts = self.rng.getrandbits(32), self.rng.getrandbits(32)
+
+    def _segment(self, src, dst, sport, dport, ttl, flags, seq, ack, window, tsval, tsecr, data):
+        pkt = IP(src=src, dst=dst, ttl=ttl, id=self.rng.getrandbits(16), flags='DF') / \
+            TCP(sport=sport, dport=dport, flags=flags, seq=seq & self.M, ack=ack & self.M, window=window,
+                options=[('NOP', None), ('NOP', None), ('Timestamp', (tsval & self.M, tsecr & self.M))])
+        return pkt / Raw(data) if data else pkt
+
+    def client(self, flags, data=b'', gap=0.0005):
+        self.cts += 1
+        pkt = self._segment(self.cli, self.srv, self.sport, self.dport, 64, flags, self.cseq, self.sseq,
+                            502, self.cts, self.sts, data)
+        self.cseq = (self.cseq + len(data) + ('F' in flags)) & self.M
+        return self.c.out(pkt, gap=gap)
+
+    def server(self, flags, data=b'', gap=0.0004):
+        self.sts += 1
+        pkt = self._segment(self.srv, self.cli, self.dport, self.sport, self.srv_ttl, flags, self.sseq,
+                            self.cseq, 509, self.sts, self.cts, data)
+        self.sseq = (self.sseq + len(data) + ('F' in flags)) & self.M
+        return self.c.inc(pkt, gap=gap)
+
+
+def g26_udp_traceroute():
+    """Linux traceroute (UDP, one socket: a fixed source port; the kernel's path
+    MTU discovery sets DF) to 192.0.2.10: 32-byte datagrams to 33434, 33435, ...,
+    three per hop, TTL 1 to 6, sent 16 at a time; routers 203.0.113.1-5 answer
+    with ICMP time exceeded (the first quoting the whole datagram as Linux does,
+    the others header + 8 bytes), and the destination, at hop 6, with ICMP port
+    unreachable. Eighteen ports of one host and a port unreachable for some:
+    shaped like a UDP scan, but not one."""
+    rng = random.Random(126)
+    c = Capture()
+    src, sport, data = '198.51.100.40', 45678, bytes(range(0x40, 0x60))
+    ip_id = rng.getrandbits(16)
+    probes = []
+    for i in range(18):
+        ttl = i // 3 + 1
+        probes.append(IP(src=src, dst=TARGET, ttl=ttl, id=(ip_id + i) & 0xffff, flags='DF') /
+                      UDP(sport=sport, dport=33434 + i) / Raw(data))
+
+    def answer(i, gap):
+        p, hop = probes[i], i // 3 + 1
+        if hop < 6:  # the first router is a Linux box (TTL 64), the others not (TTL 255)
+            router, linux = '203.0.113.%d' % hop, hop == 1
+            c.inc(icmp_error(p, 11, 0, router, quote=None if linux else 28,
+                             ttl=(64 if linux else 255) - (hop - 1), ip_id=rng.getrandbits(16),
+                             quoted_ttl=1), gap=gap)
+        else:
+            c.inc(icmp_error(p, 3, 3, TARGET, ttl=64 - 5, ip_id=rng.getrandbits(16), quoted_ttl=1),
+                  gap=gap)
+
+    for i in range(16):
+        c.out(probes[i], gap=0.00002)
+    for i in range(16):
+        answer(i, 0.0008 if i % 3 == 0 else 0.00005)
+    for i in (16, 17):
+        c.out(probes[i], gap=0.0001)
+        answer(i, 0.006)
+    return c
+
+
+LB_CLIENT = '198.51.100.50'
+LB_BACKENDS = ['192.0.2.%d' % i for i in range(100, 130)]
+
+
+def _lb_health_checks(seed, close):
+    """Load-balancer TCP health checks (HAProxy `check` without a send/expect):
+    every 2 s the balancer connects to :8080 of each of its 30 backends; each
+    accepts, and the balancer closes at once with `close` (RST or FIN)."""
+    rng = random.Random(seed)
+    c = Capture()
+    for rnd in range(5):
+        c.now = T0 + 2.0 * rnd
+        for backend in LB_BACKENDS:
+            conn = _LinuxConn(c, rng, LB_CLIENT, backend, rng.randint(32768, 60999), 8080)
+            conn.connect(gap=0.0003)
+            if close == 'rst':
+                conn.client('RA', gap=0.00003)
+            else:
+                conn.client('FA', gap=0.00003)
+                conn.server('FA')
+                conn.client('A', gap=0.00003)
+    return c
+
+
+def g27a_lb_health_check_rst():
+    """Load-balancer health checks: a balancer connects (kernel SYNs: DF, TTL 64,
+    window 64240, MSS/SACK/TS/NOP/WS) to :8080 of 30 backends 192.0.2.100-129,
+    each accepts, the balancer ACKs and resets at once (SO_LINGER 0: RST/ACK), no
+    data; five rounds 2 s apart. Connect-and-reset is nmap -sT's close, but this
+    is one service checked again and again."""
+    return _lb_health_checks(1271, 'rst')
+
+
+def g27b_lb_health_check_fin():
+    """The same health checks closed politely: FIN/ACK from the balancer, FIN/ACK
+    from the backend, last ACK."""
+    return _lb_health_checks(1272, 'fin')
+
+
+def g28_ftp_passive_data():
+    """A passive-mode FTP session (vsftpd, pasv_min_port 40000, pasv_max_port
+    40133) listing 20 directories, captured at the client: on the control
+    connection (opened before the capture) each PASV is answered with a port; the
+    client connects to it (kernel SYN), the server accepts, sends the directory
+    listing and closes with FIN, the client ACKs and closes with FIN; the client
+    sends nothing on the data connection. Twenty ports of one host, all
+    connect-and-close: shaped like a connect scan, but not one."""
+    rng = random.Random(128)
+    c = Capture()
+    cli, srv = '198.51.100.60', '192.0.2.21'
+    ctl = _LinuxConn(c, rng, cli, srv, rng.randint(32768, 60999), 21)
+    ctl.established()
+    for k, port in enumerate(rng.sample(range(40000, 40134), 20)):
+        ctl.client('PA', b'PASV\r\n', gap=0.05)
+        ctl.server('PA', b'227 Entering Passive Mode (192,0,2,21,%d,%d).\r\n' % (port >> 8, port & 255))
+        data = _LinuxConn(c, rng, cli, srv, rng.randint(32768, 60999), port)
+        data.connect(gap=0.0002)
+        ctl.client('PA', b'LIST\r\n', gap=0.0001)
+        ctl.server('PA', b'150 Here comes the directory listing.\r\n')
+        listing = b''.join(b'-rw-r--r--    1 1000     1000     %8d Nov 14 22:%02d report-%02d-%d.csv\r\n'
+                           % (rng.randint(1000, 99999999), rng.randint(0, 59), k, j) for j in range(5))
+        data.server('PA', listing, gap=0.0001)
+        data.server('FA', gap=0.00002)
+        data.client('A', gap=0.00004)
+        data.client('FA', gap=0.0001)
+        data.server('A')
+        ctl.server('PA', b'226 Directory send OK.\r\n', gap=0.0002)
+        ctl.client('A', gap=0.04)
+    return c
+
+
+G29_PORTS = CONNECT_PORTS + [8000, 8888, 3000, 5432, 6379, 9200, 27017, 11211, 5060, 2049]
+SSH_BANNER = b'SSH-2.0-OpenSSH_9.2\r\n'
+
+
+def g29_nmap_connect_scan():
+    """A genuine nmap -sT -Pn (unprivileged: connect() per port, SO_LINGER 0) of
+    40 ports of 192.0.2.10, in nmap's random order, from the scanner's kernel
+    (DF, TTL 64, window 64240, Linux's options): 38 refused with RST/ACK; 22 and
+    80 accept, the kernel completes the handshake and nmap's close() resets at
+    once (RST/ACK, no data), but sshd on 22 sends its banner right after the
+    handshake, before the RST, which acknowledges it."""
+    rng = random.Random(129)
+    c = Capture()
+    ports = list(G29_PORTS)
+    rng.shuffle(ports)
+    for dport in ports:
+        conn = _LinuxConn(c, rng, SCANNER, TARGET, rng.randrange(32768, 61000, 2), dport, srv_ttl=56)
+        if dport not in (22, 80):
+            syn = c.out(_linux_syn(rng, SCANNER, TARGET, conn.sport, dport), gap=0.0002)
+            c.inc(rst_ack(syn), gap=0.0004)
+            continue
+        conn.connect(gap=0.0002)
+        if dport == 22:
+            conn.server('PA', SSH_BANNER, gap=0.0006)
+        conn.client('RA', gap=0.00005)
+    return c
+
 
 CASES = [
     g01_rst_ack_equals_seq, g02_fin_scan_bsd_rst, g03x_xmas_rst_ack_equals_seq,
@@ -699,7 +1073,10 @@ CASES = [
     g13a_snaplen96, g13b_snaplen68, g14_one_sided_scanner_side, g15_one_sided_target_side,
     g16a_reply_stamped_before_probe, g16b_reply_sorted_before_probe, g17_masscan_vs_nmap_ip_id,
     g18_connect_scan_other_tool, g19_reserved_240_target, g20a_scanner_dns_nmap_syn,
-    g20b_scanner_dns_connect,
+    g20b_scanner_dns_connect, g21_two_runs_same_target, g22_udp_scan_timing_pings,
+    g23_udp_payloads_one_try, g24_reply_stored_before_probe, g25_snaplen54, g26_udp_traceroute,
+    g27a_lb_health_check_rst, g27b_lb_health_check_fin, g28_ftp_passive_data,
+    g29_nmap_connect_scan,
 ]
 
 

@@ -1,0 +1,331 @@
+#include "port_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A host's scan of one type (all its discovery probes make one group). */
+/* A host's scan of one type by one scanner: nmap reports each scan of its own,
+ * so two scans (two scan ids, or two sources of untagged probes) of the same
+ * ports are two groups. */
+typedef struct group_key {
+    uint32_t target;
+    const scan_type *type; /* NULL: host discovery */
+    uint8_t proto;
+    uint32_t scan_id; /* tagged probes */
+    uint32_t scanner; /* untagged probes: their source */
+} group_key;
+
+struct port_report_group {
+    group_key key;
+    unsigned count[PORT_STATE_COUNT];
+    /* Per state and reason: what a "Not shown" line says. */
+    unsigned reasons[PORT_STATE_COUNT][REASON_COUNT];
+    bool folded[PORT_STATE_COUNT];
+    GPtrArray *rows; /* port_report_row, in the order seen */
+};
+
+struct port_report {
+    GHashTable *rows;   /* port_record -> port_report_row */
+    GHashTable *groups; /* group_key -> port_report_group */
+    GPtrArray *group_list;
+};
+
+static guint group_hash(gconstpointer p)
+{
+    const group_key *k = p;
+    return (k->target * 2654435761u) ^ GPOINTER_TO_UINT(k->type) ^ k->proto ^ k->scan_id ^
+           (k->scanner * 40503u);
+}
+
+static gboolean group_equal(gconstpointer a, gconstpointer b)
+{
+    const group_key *x = a, *y = b;
+    return x->target == y->target && x->type == y->type && x->proto == y->proto &&
+           x->scan_id == y->scan_id && x->scanner == y->scanner;
+}
+
+static void group_free(gpointer p)
+{
+    port_report_group *g = p;
+    g_ptr_array_free(g->rows, TRUE);
+    g_free(g);
+}
+
+port_report *port_report_new(void)
+{
+    port_report *r = g_new0(port_report, 1);
+    r->rows = g_hash_table_new(g_direct_hash, g_direct_equal);
+    r->groups = g_hash_table_new(group_hash, group_equal);
+    r->group_list = g_ptr_array_new_with_free_func(group_free);
+    return r;
+}
+
+void port_report_free(port_report *report)
+{
+    if (!report)
+        return;
+    g_hash_table_destroy(report->rows);
+    g_hash_table_destroy(report->groups);
+    g_ptr_array_free(report->group_list, TRUE);
+    g_free(report);
+}
+
+static bool foldable(const port_report_group *g, port_state s)
+{
+    return g->key.type && s != PORT_OPEN && s != PORT_STATE_UNKNOWN;
+}
+
+static port_report_group *group_of(port_report *report, const port_record *port)
+{
+    group_key key = {port->target, port->type->discovery ? NULL : port->type, port->proto,
+                     port->scan_id, port->scanner};
+    if (!key.type)
+        key.proto = 0;
+    port_report_group *g = g_hash_table_lookup(report->groups, &key);
+    if (!g) {
+        g = g_new0(port_report_group, 1);
+        g->key = key;
+        g->rows = g_ptr_array_new_with_free_func(g_free);
+        g_hash_table_insert(report->groups, &g->key, g);
+        g_ptr_array_add(report->group_list, g);
+    }
+    return g;
+}
+
+static unsigned state_index(verdict v)
+{
+    return v.state < PORT_STATE_COUNT ? (unsigned)v.state : PORT_STATE_UNKNOWN;
+}
+
+port_report_change port_report_add(port_report *report, const frame_result *res, verdict final,
+                                   const nstime_t *rtt)
+{
+    port_report_change change = {0};
+    const port_record *port = res->flow->port;
+    port_report_row *row = g_hash_table_lookup(report->rows, port);
+    if (!row) {
+        port_report_group *g = group_of(report, port);
+        row = g_new0(port_report_row, 1);
+        row->port = port;
+        row->group = g;
+        row->final = final;
+        unsigned s = state_index(final);
+        g->count[s]++;
+        g->reasons[s][final.why < REASON_COUNT ? final.why : REASON_NONE]++;
+        if (!g->folded[s] && foldable(g, s) && g->count[s] > PORT_REPORT_MAX_SHOWN) {
+            g->folded[s] = true;
+            change.folded_now = true;
+        }
+        g_ptr_array_add(g->rows, row);
+        g_hash_table_insert(report->rows, (gpointer)port, row);
+        change.new_row = true;
+    }
+    row->probes++;
+    if (rtt) {
+        row->rtt_count++;
+        row->rtt_total_us += (double)rtt->secs * 1e6 + rtt->nsecs / 1e3;
+    }
+    change.row = row;
+    change.shown = !row->group->folded[state_index(row->final)];
+    return change;
+}
+
+bool port_report_folded(const port_report_group *group, port_state state)
+{
+    return state < PORT_STATE_COUNT && group->folded[state];
+}
+
+static void append_ip(GString *s, uint32_t a)
+{
+    g_string_append_printf(s, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+}
+
+char *port_report_group_name(const port_report_group *group)
+{
+    GString *s = g_string_new(NULL);
+    append_ip(s, group->key.target);
+    if (group->key.type)
+        g_string_append_printf(s, " %s %s", scan_state_proto_name(group->key.proto),
+                               group->key.type->title);
+    else
+        g_string_append(s, " host discovery");
+    /* Which scan, when there can be several: our scan id, or the source of
+     * another tool's probes. */
+    if (group->key.scanner) {
+        g_string_append(s, " by ");
+        append_ip(s, group->key.scanner);
+    } else if (group->key.scan_id) {
+        g_string_append_printf(s, ", scan id 0x%08x", group->key.scan_id);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* nmap lists a folded state's reasons most common first. */
+static int by_count_desc(const void *a, const void *b, void *counts)
+{
+    const unsigned *c = counts;
+    unsigned x = c[*(const unsigned *)a], y = c[*(const unsigned *)b];
+    if (x != y)
+        return x > y ? -1 : 1;
+    return (int)*(const unsigned *)a - (int)*(const unsigned *)b;
+}
+
+char *port_report_state_title(const port_report_group *group, port_state state)
+{
+    unsigned s = state < PORT_STATE_COUNT ? (unsigned)state : PORT_STATE_UNKNOWN;
+    unsigned n = group->count[s];
+    const char *unit = group->key.type ? "port" : "ping type";
+    if (!group->folded[s])
+        return g_strdup_printf("%s: %u %s%s", port_state_name(state), n, unit, n == 1 ? "" : "s");
+    /* "Not shown: 993 closed tcp ports (reset)", one clause per reason, as the
+     * scanner's report (and nmap's) words it: "port" or "ports" by the whole
+     * state's count. */
+    unsigned order[REASON_COUNT];
+    for (unsigned i = 0; i < REASON_COUNT; i++)
+        order[i] = i;
+    g_qsort_with_data(order, REASON_COUNT, sizeof order[0], by_count_desc,
+                      (void *)group->reasons[s]);
+    GString *t = g_string_new("Not shown: ");
+    for (unsigned i = 0; i < REASON_COUNT && group->reasons[s][order[i]]; i++)
+        g_string_append_printf(t, "%s%u %s %s %s (%s)", i ? ", " : "", group->reasons[s][order[i]],
+                               port_state_name(state), scan_state_proto_name(group->key.proto),
+                               n == 1 ? "port" : "ports", reason_name((reason)order[i]));
+    return g_string_free(t, FALSE);
+}
+
+char *port_report_row_port(const port_report_row *row)
+{
+    const port_record *port = row->port;
+    const char *proto = scan_state_proto_name(port->proto);
+    if (!port->type->discovery)
+        return g_strdup_printf("%5u/%s", port->port, proto);
+    if (port->proto == PACKET_TCP || port->proto == PACKET_UDP)
+        return g_strdup_printf("%s ping %u/%s", port->type->name, port->port, proto);
+    return g_strdup_printf("%s ping", port->type->name);
+}
+
+char *port_report_row_rtt(const port_report_row *row)
+{
+    if (!row->rtt_count)
+        return g_strdup("");
+    return g_strdup_printf("%.0f", row->rtt_total_us / row->rtt_count);
+}
+
+/* Hosts in address order, then port scans by protocol and type, discovery first. */
+static int group_order(const void *a, const void *b)
+{
+    const port_report_group *x = *(port_report_group *const *)a;
+    const port_report_group *y = *(port_report_group *const *)b;
+    if (x->key.target != y->key.target)
+        return x->key.target < y->key.target ? -1 : 1;
+    if (!x->key.type != !y->key.type)
+        return x->key.type ? 1 : -1;
+    if (x->key.proto != y->key.proto)
+        return x->key.proto < y->key.proto ? -1 : 1;
+    if (x->key.type != y->key.type && x->key.type && y->key.type)
+        return strcmp(x->key.type->title, y->key.type->title);
+    if (x->key.scan_id != y->key.scan_id)
+        return x->key.scan_id < y->key.scan_id ? -1 : 1;
+    return x->key.scanner < y->key.scanner ? -1 : x->key.scanner > y->key.scanner;
+}
+
+/* Ports ascending; discovery probes by their type's name. */
+static int row_order(const void *a, const void *b)
+{
+    const port_report_row *x = *(port_report_row *const *)a;
+    const port_report_row *y = *(port_report_row *const *)b;
+    if (x->port->type->discovery && y->port->type->discovery) {
+        int c = strcmp(x->port->type->name, y->port->type->name);
+        if (c)
+            return c;
+    }
+    if (x->port->port != y->port->port)
+        return x->port->port < y->port->port ? -1 : 1;
+    return x->port->scan_id < y->port->scan_id ? -1 : x->port->scan_id > y->port->scan_id;
+}
+
+/* States in the order the GUI sorts its tables: by name. */
+static int state_order(const void *a, const void *b)
+{
+    return strcmp(port_state_name(*(const port_state *)a), port_state_name(*(const port_state *)b));
+}
+
+#define ROW_FORMAT "%-11s %-15s %-20s %6s %8s"
+
+/* One line of the table, without the padding of an empty last column. */
+static void append_row(GString *out, const char *port, const char *state, const char *why,
+                       const char *probes, const char *rtt)
+{
+    g_string_append_printf(out, ROW_FORMAT, port, state, why, probes, rtt);
+    while (out->len && out->str[out->len - 1] == ' ')
+        g_string_truncate(out, out->len - 1);
+    g_string_append_c(out, '\n');
+}
+
+static void print_group(const port_report_group *g, GString *out)
+{
+    unsigned ports = 0;
+    for (unsigned s = 0; s < PORT_STATE_COUNT; s++)
+        ports += g->count[s];
+    char *name = port_report_group_name(g);
+    g_string_append_printf(out, "\n%s: %u %s%s\n", name, ports, g->key.type ? "port" : "ping type",
+                           ports == 1 ? "" : "s");
+    g_free(name);
+
+    port_state states[PORT_STATE_COUNT];
+    unsigned nstates = 0;
+    for (unsigned s = 0; s < PORT_STATE_COUNT; s++)
+        if (g->count[s])
+            states[nstates++] = (port_state)s;
+    qsort(states, nstates, sizeof states[0], state_order);
+    for (unsigned i = 0; i < nstates; i++) {
+        if (!g->folded[states[i]])
+            continue;
+        char *title = port_report_state_title(g, states[i]);
+        g_string_append_printf(out, "%s\n", title);
+        g_free(title);
+    }
+    if (nstates == 0)
+        return;
+
+    GPtrArray *rows = g_ptr_array_sized_new(g->rows->len);
+    for (unsigned i = 0; i < g->rows->len; i++)
+        g_ptr_array_add(rows, g_ptr_array_index(g->rows, i));
+    g_ptr_array_sort(rows, row_order);
+    bool header = false;
+    for (unsigned i = 0; i < nstates; i++) {
+        if (g->folded[states[i]])
+            continue;
+        if (!header) {
+            append_row(out, g->key.type ? "PORT" : "PING", "STATE", "REASON", "PROBES", "RTT(µs)");
+            header = true;
+        }
+        char *title = port_report_state_title(g, states[i]);
+        g_string_append_printf(out, "%s\n", title);
+        g_free(title);
+        for (unsigned k = 0; k < rows->len; k++) {
+            const port_report_row *row = g_ptr_array_index(rows, k);
+            if (row->final.state != states[i])
+                continue;
+            char *port = port_report_row_port(row), *rtt = port_report_row_rtt(row);
+            char probes[16];
+            g_snprintf(probes, sizeof probes, "%u", row->probes);
+            append_row(out, port, port_state_name(row->final.state), reason_name(row->final.why),
+                       probes, rtt);
+            g_free(port);
+            g_free(rtt);
+        }
+    }
+    g_ptr_array_free(rows, TRUE);
+}
+
+void port_report_print(const port_report *report, GString *out)
+{
+    GPtrArray *groups = g_ptr_array_sized_new(report->group_list->len);
+    for (unsigned i = 0; i < report->group_list->len; i++)
+        g_ptr_array_add(groups, g_ptr_array_index(report->group_list, i));
+    g_ptr_array_sort(groups, group_order);
+    for (unsigned i = 0; i < groups->len; i++)
+        print_group(g_ptr_array_index(groups, i), out);
+    g_ptr_array_free(groups, TRUE);
+}

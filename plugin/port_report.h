@@ -1,0 +1,74 @@
+/* The port table's contents, as nmap's report arranges a scan's ports: per host
+ * and scan type, the ports grouped by state with their count, every state but
+ * open with more than PORT_REPORT_MAX_SHOWN ports folded into one "Not shown"
+ * line, the others listed port by port. Built from the probes the tap hands
+ * over, one at a time (a hash lookup each, so a sweep of thousands of hosts
+ * stays linear); tshark prints it (port_report_print) and the GUI's table
+ * mirrors it (port_table.c). */
+#ifndef SCANTRACE_PORT_REPORT_H
+#define SCANTRACE_PORT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "scan_state.h"
+
+/* nmap's rule (portlist.cc, isIgnoredState): a state with more ports than this
+ * is summarised, open never. */
+#define PORT_REPORT_MAX_SHOWN 25
+
+typedef struct port_report port_report;
+typedef struct port_report_group port_report_group;
+
+/* One port of one scan: one row of the table. */
+typedef struct port_report_row {
+    const port_record *port;
+    port_report_group *group;
+    verdict final;
+    unsigned probes;     /* probe frames tapped, retransmissions included */
+    unsigned rtt_count;  /* of them, those answered */
+    double rtt_total_us; /* the replies' round trip times */
+    void *gui;           /* the GUI's table row, if any (port_table.c) */
+} port_report_row;
+
+/* What changed with the probe just added, for a GUI that mirrors the report. */
+typedef struct port_report_change {
+    port_report_row *row;
+    bool new_row;    /* the port's first probe */
+    bool folded_now; /* the row's state has just become "Not shown" */
+    bool shown;      /* the row's state is listed port by port */
+} port_report_change;
+
+port_report *port_report_new(void);
+void port_report_free(port_report *report);
+
+/* Adds a probe of res's port (verdict final: the port's, known once the whole
+ * capture has been seen; rtt: its reply's round trip time, or NULL). Returns
+ * what changed. */
+port_report_change port_report_add(port_report *report, const frame_result *res, verdict final,
+                                   const nstime_t *rtt);
+
+/* A group's heading: "10.201.0.2 tcp SYN Stealth Scan, scan id 0x0c0ffee1" (another
+ * tool's probes: "... by 10.201.0.1", their source; host discovery: "10.201.0.2
+ * host discovery"). */
+char *port_report_group_name(const port_report_group *group);
+
+/* The heading of the rows of one state of a group ("open: 3 ports"), or, for a
+ * folded state, nmap's words for it ("Not shown: 993 closed tcp ports (reset)"). */
+char *port_report_state_title(const port_report_group *group, port_state state);
+
+/* Whether a state of the group is folded into "Not shown". */
+bool port_report_folded(const port_report_group *group, port_state state);
+
+/* A row's cells: "   22/tcp" (right-aligned, so that sorting the text sorts by
+ * number; host discovery: "arp ping", "syn ping 443/tcp"), and the mean round
+ * trip time in µs ("" when no probe was answered). Newly allocated. */
+char *port_report_row_port(const port_report_row *row);
+char *port_report_row_rtt(const port_report_row *row);
+
+/* The whole report as text, hosts in address order, ports in ascending order. */
+void port_report_print(const port_report *report, GString *out);
+
+#endif
