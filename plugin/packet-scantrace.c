@@ -13,6 +13,7 @@
 #include "ip_bytes.h"
 #include "port_table.h"
 #include "scan_state.h"
+#include "verdict_note.h"
 
 static int proto_scantrace = SCANTRACE_ID_INIT;
 static int scantrace_tap = SCANTRACE_ID_INIT;
@@ -48,6 +49,7 @@ static expert_field ei_ignored = EI_INIT;
 static expert_field ei_implied = EI_INIT;
 static expert_field ei_early = EI_INIT;
 static expert_field ei_tied_by_flow = EI_INIT;
+static expert_field ei_verdict = EI_INIT;
 
 static scantrace_pref_bool pref_info_column = true;
 static scantrace_pref_bool pref_fingerprint = true;
@@ -132,6 +134,28 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
         proto_item_set_generated(proto_tree_add_time(tree, hf_rtt, tvb, 0, 0, &res->rtt));
 }
 
+/* The scan's finding about a port (or, for host discovery, a host), on the one
+ * frame that decided it: "10.201.0.2 22/tcp open (syn-ack)", "10.201.0.5 down
+ * (no-response, arp ping)". Expert Information lists one per port. */
+static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_result *res,
+                             verdict v, bool whole_capture_seen)
+{
+    const port_record *port = res->flow->port;
+    if (v.state == PORT_STATE_UNKNOWN || !verdict_note_here(res, pinfo->num, whole_capture_seen))
+        return;
+    uint32_t a = port->target;
+    char host[16];
+    g_snprintf(host, sizeof host, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
+               a & 0xff);
+    if (port->type->discovery)
+        expert_add_info_format(pinfo, item, &ei_verdict, "Host %s %s (%s, %s ping)", host,
+                               port_state_name(v.state), reason_name(v.why), port->type->name);
+    else
+        expert_add_info_format(pinfo, item, &ei_verdict, "Port %s %u/%s %s (%s)", host, port->port,
+                               scan_state_proto_name(port->proto), port_state_name(v.state),
+                               reason_name(v.why));
+}
+
 /* text is describe()'s, capitalised as expert messages are. */
 static void add_expert(packet_info *pinfo, proto_item *item, const frame_result *res,
                        const char *text, bool whole_capture_seen)
@@ -198,6 +222,8 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp);
         else
             return 0;
+        if (res && res->role == ROLE_PROBE)
+            verdict_note_probe_seen(res, pinfo->num);
     } else {
         res = scan_state_lookup(pinfo->num);
     }
@@ -217,6 +243,8 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     char *message = wmem_strdup(pinfo->pool, text);
     message[0] = g_ascii_toupper(message[0]);
     add_expert(pinfo, item, res, message, whole_capture_seen);
+    if (res->role != ROLE_STRAY)
+        add_verdict_note(pinfo, item, res, v, whole_capture_seen);
 
     if (res->role == ROLE_PROBE) {
         port_table_tap *tap = wmem_new(pinfo->pool, port_table_tap);
@@ -347,6 +375,11 @@ void proto_register_scantrace(void)
           "that acknowledges differently): tied to the latest try by addresses and ports, as "
           "nmap ties replies",
           EXPFILL}},
+        {&ei_verdict,
+         {"scantrace.port_verdict", PI_SEQUENCE, PI_NOTE,
+          "A port's verdict (a host's, for host discovery): the scan's finding, on the frame that "
+          "decided it (the reply, or the last probe of a port nobody answered)",
+          EXPFILL}},
         {&ei_stray,
          {"scantrace.stray", PI_SEQUENCE, PI_NOTE,
           "A packet on a probe's flow whose cookie matches no try", EXPFILL}},
@@ -392,6 +425,7 @@ void proto_register_scantrace(void)
     scantrace_tap = register_tap(PORT_TABLE_TAP);
     port_table_register_gui();
     scan_state_register();
+    verdict_note_register();
     register_init_routine(scantrace_init);
     register_cleanup_routine(scantrace_cleanup);
 }

@@ -1,0 +1,22 @@
+/* Which frame carries a port's verdict note (the expert info that lists the
+ * scan's findings, one per port): the reply that decided the port, or, for a
+ * port nobody answered, its last probe, since silence decided it. */
+#ifndef SCANTRACE_VERDICT_NOTE_H
+#define SCANTRACE_VERDICT_NOTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scan_state.h"
+
+/* Creates the table of last probes; it empties itself with each capture file. */
+void verdict_note_register(void);
+
+/* First pass: records a probe frame of its port (the latest one wins). */
+void verdict_note_probe_seen(const frame_result *probe, uint32_t frame);
+
+/* Whether the frame carries its port's verdict note. whole_capture_seen: false
+ * on tshark's single pass, when only a reply can (silence is not known yet). */
+bool verdict_note_here(const frame_result *res, uint32_t frame, bool whole_capture_seen);
+
+#endif
