@@ -10,10 +10,12 @@
 #include <wsutil/utf8_entities.h>
 
 #include "compat.h"
+#include "explain.h"
 #include "ip_bytes.h"
 #include "port_table.h"
 #include "scan_state.h"
 #include "verdict_note.h"
+#include "wire_tree.h"
 
 static int proto_scantrace = SCANTRACE_ID_INIT;
 static int scantrace_tap = SCANTRACE_ID_INIT;
@@ -34,6 +36,7 @@ static int hf_rtt = SCANTRACE_ID_INIT;
 static int hf_tool = SCANTRACE_ID_INIT;
 static int hf_host = SCANTRACE_ID_INIT;
 static int hf_evidence = SCANTRACE_ID_INIT;
+static int hf_explain = SCANTRACE_ID_INIT;
 
 static int ett_scantrace = SCANTRACE_ID_INIT;
 
@@ -52,6 +55,7 @@ static expert_field ei_tied_by_flow = EI_INIT;
 static expert_field ei_verdict = EI_INIT;
 
 static scantrace_pref_bool pref_info_column = true;
+static scantrace_pref_bool pref_explain = true;
 static scantrace_pref_bool pref_fingerprint = true;
 static scantrace_pref_bool pref_behaviour = true;
 static guint pref_behaviour_ports = BEHAVIOUR_PORT_THRESHOLD;
@@ -216,12 +220,15 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         size_t len;
         packet_view pkt;
         arp_view arp;
+        bool is_arp = false;
         if (ip_bytes_scan_packet(tree, pinfo->pool, &bytes, &len) && packet_parse(bytes, len, &pkt))
             res = scan_state_add(pinfo->num, &pinfo->abs_ts, &pkt);
         else if (ip_bytes_arp(tree, &bytes, &len) && arp_parse(bytes, len, &arp))
-            res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp);
+            res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp), is_arp = true;
         else
             return 0;
+        if (res)
+            wire_tree_remember(pinfo, tvb, bytes, len, is_arp);
         if (res && res->role == ROLE_PROBE)
             verdict_note_probe_seen(res, pinfo->num);
     } else {
@@ -239,7 +246,12 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     proto_item_set_generated(item);
     proto_item_append_text(item, ": %s", text);
     proto_tree *subtree = proto_item_add_subtree(item, ett_scantrace);
+    if (pref_explain && tree)
+        proto_item_set_generated(
+            proto_tree_add_string(subtree, hf_explain, tvb, 0, 0, explain(pinfo->pool, res, v)));
     add_fields(subtree, tvb, pinfo->pool, res, v);
+    if (tree)
+        wire_tree_add(subtree, tvb, pinfo, res);
     char *message = wmem_strdup(pinfo->pool, text);
     message[0] = g_ascii_toupper(message[0]);
     add_expert(pinfo, item, res, message, whole_capture_seen);
@@ -327,6 +339,11 @@ void proto_register_scantrace(void)
         {&hf_evidence,
          {"Evidence", "scantrace.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
           "Why an untagged packet is taken for a probe, and of that tool", HFILL}},
+        {&hf_explain,
+         {"Meaning", "scantrace.explain", FT_STRING, BASE_NONE, NULL, 0x0,
+          "What the packet means to the scan and why, in plain words (preference "
+          "scantrace.explain)",
+          HFILL}},
         {&hf_host,
          {"Host", "scantrace.host", FT_STRING, BASE_NONE, NULL, 0x0,
           "Host discovery: whether the probed host is up or down (the reason is "
@@ -396,6 +413,10 @@ void proto_register_scantrace(void)
                                    "Prefix the Info column of probes, replies and teardowns "
                                    "with what they are and their port's verdict",
                                    &pref_info_column);
+    prefs_register_bool_preference(prefs, "explain", "Explain each packet in plain words",
+                                   "Add a line to the tree of each probe, reply and teardown "
+                                   "saying what it means to the scan and why (for learners)",
+                                   &pref_explain);
     prefs_register_bool_preference(
         prefs, "fingerprint", "Recognise nmap, masscan and zmap",
         "Take untagged packets shaped as nmap's, masscan's or zmap's probes (window, options, "
@@ -426,6 +447,7 @@ void proto_register_scantrace(void)
     port_table_register_gui();
     scan_state_register();
     verdict_note_register();
+    wire_tree_register(proto_scantrace);
     register_init_routine(scantrace_init);
     register_cleanup_routine(scantrace_cleanup);
 }

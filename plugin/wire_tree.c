@@ -1,0 +1,265 @@
+#include "wire_tree.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "compat.h"
+#include "cookie.h"
+#include "tag.h"
+
+static int hf_tag = SCANTRACE_ID_INIT;
+static int hf_tag_kind = SCANTRACE_ID_INIT;
+static int hf_tag_length = SCANTRACE_ID_INIT;
+static int hf_tag_exid = SCANTRACE_ID_INIT;
+static int hf_tag_version = SCANTRACE_ID_INIT;
+static int hf_tag_purpose = SCANTRACE_ID_INIT;
+static int hf_tag_try = SCANTRACE_ID_INIT;
+static int hf_tag_scan_id = SCANTRACE_ID_INIT;
+static int hf_cookie = SCANTRACE_ID_INIT;
+static int hf_cookie_checks = SCANTRACE_ID_INIT;
+static int ett_tag = SCANTRACE_ID_INIT;
+
+/* Where each frame's scan bytes start in the frame, found on the first pass in
+ * the tree the other dissectors built (later passes may get a tree without their
+ * items): offset + 1, ARP_BIT for an ARP message; absent: not the frame's own
+ * bytes (a reassembled datagram). */
+#define ARP_BIT 0x80000000u
+static wmem_map_t *offsets;
+
+static const value_string purposes[] = {{0, "port scan"}, {1, "host discovery"}, {0, NULL}};
+
+void wire_tree_register(int proto)
+{
+    static hf_register_info hf[] = {
+        {&hf_tag,
+         {"Tag", "scantrace.tag", FT_BYTES, BASE_NONE, NULL, 0x0,
+          "The probe tag: an RFC 6994 experimental TCP option, or the same ten bytes in a "
+          "payload",
+          HFILL}},
+        {&hf_tag_kind,
+         {"Kind", "scantrace.tag.kind", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "253: RFC 6994 experimental option", HFILL}},
+        {&hf_tag_length,
+         {"Length", "scantrace.tag.length", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL}},
+        {&hf_tag_exid,
+         {"ExID", "scantrace.tag.exid", FT_UINT16, BASE_HEX, NULL, 0x0,
+          "RFC 6994 experiment id: 0x5354, \"ST\"", HFILL}},
+        {&hf_tag_version,
+         {"Version", "scantrace.tag.version", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "The tag format's version", HFILL}},
+        {&hf_tag_purpose,
+         {"Purpose", "scantrace.tag.purpose", FT_UINT8, BASE_DEC, VALS(purposes), TAG_DISCOVERY,
+          "Whether the probe asks about a port or about the host (host discovery)", HFILL}},
+        {&hf_tag_try,
+         {"Try", "scantrace.tag.try", FT_UINT8, BASE_DEC, NULL, TAG_TRY_MASK,
+          "The transmission this probe is (0 for the first)", HFILL}},
+        {&hf_tag_scan_id,
+         {"Scan ID", "scantrace.tag.scan_id", FT_UINT32, BASE_HEX, NULL, 0x0,
+          "The scan's random id; it keys the cookie", HFILL}},
+        {&hf_cookie,
+         {"Cookie", "scantrace.cookie", FT_UINT32, BASE_HEX, NULL, 0x0,
+          "SipHash-2-4, keyed by the scan id, of the probe's addresses, ports and protocol, "
+          "the try in its low 4 bits: a TCP probe's sequence number (a reply acknowledges it "
+          "+ 1), an ICMP probe's id and sequence, a UDP probe's IP ID (low 16 bits)",
+          HFILL}},
+        {&hf_cookie_checks,
+         {"Cookie checks", "scantrace.cookie.checks", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "Whether the cookie is the one the probe's flow, scan id and try give: anyone can "
+          "check it, since the scan id is in the clear (it attributes, it does not "
+          "authenticate)",
+          HFILL}},
+    };
+    static int *ett[] = {&ett_tag};
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    offsets =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+}
+
+/* Where the scan's bytes are in the frame: an offset into tvb, or -1 when they
+ * are not the frame's own (a reassembled datagram). */
+static int frame_offset(tvbuff_t *tvb, const uint8_t *bytes, size_t len)
+{
+    unsigned caplen = tvb_captured_length(tvb);
+    if (caplen == 0)
+        return -1;
+    uintptr_t base = (uintptr_t)tvb_get_ptr(tvb, 0, caplen), at = (uintptr_t)bytes;
+    if (at < base || at - base > caplen || len > caplen - (at - base))
+        return -1;
+    return (int)(at - base);
+}
+
+/* Our option among TCP options (kind, length, ExID), or NULL. */
+static const uint8_t *tag_in_options(const uint8_t *o, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (o[i] == 0)
+            break;
+        if (o[i] == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || o[i + 1] < 2 || o[i + 1] > len - i)
+            break;
+        if (o[i] == TAG_TCP_OPTION_KIND && o[i + 1] == TAG_TCP_OPTION_LEN &&
+            o[i + 2] == TAG_EXID >> 8 && o[i + 3] == (TAG_EXID & 0xff))
+            return o + i;
+        i += o[i + 1];
+    }
+    return NULL;
+}
+
+/* The ten tag bytes anywhere in a payload, or NULL. */
+static const uint8_t *tag_in_payload(const uint8_t *p, size_t len)
+{
+    static const uint8_t head[] = {TAG_TCP_OPTION_KIND, TAG_TCP_OPTION_LEN, TAG_EXID >> 8,
+                                   TAG_EXID & 0xff};
+    for (size_t i = 0; len >= TAG_TCP_OPTION_LEN && i <= len - TAG_TCP_OPTION_LEN; i++)
+        if (memcmp(p + i, head, sizeof head) == 0)
+            return p + i;
+    return NULL;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A field of n bytes at p (within bytes, which start at offset base of tvb, or
+ * are not the frame's: base < 0), of value v. */
+static proto_item *add_at(proto_tree *tree, int hf, tvbuff_t *tvb, int base, const uint8_t *bytes,
+                          const uint8_t *p, int n, uint32_t v)
+{
+    if (base < 0) {
+        proto_item *item = proto_tree_add_uint(tree, hf, tvb, 0, 0, v);
+        proto_item_set_generated(item);
+        return item;
+    }
+    return proto_tree_add_uint(tree, hf, tvb, base + (int)(p - bytes), n, v);
+}
+
+static void add_tag(proto_tree *tree, tvbuff_t *tvb, int base, const uint8_t *bytes,
+                    const uint8_t *t, bool quoted)
+{
+    proto_item *item;
+    if (base < 0) {
+        item = proto_tree_add_bytes(tree, hf_tag, tvb, 0, 0, t);
+        proto_item_set_generated(item);
+    } else {
+        item = proto_tree_add_item(tree, hf_tag, tvb, base + (int)(t - bytes), TAG_TCP_OPTION_LEN,
+                                   ENC_NA);
+    }
+    proto_item_set_text(item, "%s: scan 0x%08x, %s, try %u", quoted ? "Quoted tag" : "Tag",
+                        be32(t + 6), t[5] & TAG_DISCOVERY ? "host discovery" : "port scan",
+                        t[5] & TAG_TRY_MASK);
+    proto_tree *sub = proto_item_add_subtree(item, ett_tag);
+    add_at(sub, hf_tag_kind, tvb, base, bytes, t, 1, t[0]);
+    add_at(sub, hf_tag_length, tvb, base, bytes, t + 1, 1, t[1]);
+    add_at(sub, hf_tag_exid, tvb, base, bytes, t + 2, 2, (uint32_t)t[2] << 8 | t[3]);
+    add_at(sub, hf_tag_version, tvb, base, bytes, t + 4, 1, t[4]);
+    add_at(sub, hf_tag_purpose, tvb, base, bytes, t + 5, 1, t[5]);
+    add_at(sub, hf_tag_try, tvb, base, bytes, t + 5, 1, t[5]);
+    add_at(sub, hf_tag_scan_id, tvb, base, bytes, t + 6, 4, be32(t + 6));
+}
+
+/* Where the frame's cookie rides, and its value; false when it carries none
+ * that sits in its own header (an ICMP error's quote is the quoted packet's). */
+static bool cookie_at(const frame_result *res, const packet_view *pkt, const uint8_t *bytes,
+                      size_t len, const uint8_t **where, int *n, uint32_t *value,
+                      const char **label)
+{
+    size_t ihl = (size_t)(bytes[0] & 0x0f) * 4;
+    const scan_type *type = res->flow->port->type;
+    *label = "Cookie";
+    if (pkt->flow.proto == PACKET_TCP && len >= ihl + 12) {
+        const uint8_t *tcp = bytes + ihl;
+        uint32_t c;
+        if (res->role == ROLE_PROBE) {
+            *where = tcp + 4, *n = 4, *value = pkt->seq;
+            return true;
+        }
+        if (!type->reply_cookie || !type->reply_cookie(type, pkt, &c))
+            return false;
+        if (c + 1 == pkt->ack) {
+            *where = tcp + 8, *n = 4, *value = c, *label = "Cookie (acknowledged: ack - 1)";
+            return true;
+        }
+        if (c == pkt->seq) {
+            *where = tcp + 4, *n = 4, *value = c, *label = "Cookie (as sequence number)";
+            return true;
+        }
+        return false;
+    }
+    if (pkt->flow.proto == PACKET_ICMP && len >= ihl + 8 && !pkt->has_quote) {
+        *where = bytes + ihl + 4, *n = 4, *value = be32(bytes + ihl + 4);
+        return true;
+    }
+    if (pkt->flow.proto == PACKET_UDP && res->role == ROLE_PROBE && len >= 6) {
+        *where = bytes + 4, *n = 2, *value = pkt->ip_id, *label = "Cookie (IP ID: its low 16 bits)";
+        return true;
+    }
+    return false;
+}
+
+static void add_cookie(proto_tree *tree, tvbuff_t *tvb, int base, const frame_result *res,
+                       const packet_view *pkt, const uint8_t *bytes, size_t len)
+{
+    const uint8_t *where;
+    int n;
+    uint32_t value;
+    const char *label;
+    if (!cookie_at(res, pkt, bytes, len, &where, &n, &value, &label))
+        return;
+    const port_record *port = res->flow->port;
+    uint32_t want = cookie_make(port->scan_id, &res->flow->flow, res->try_no);
+    if (n == 2)
+        want &= 0xffff;
+    proto_item *item = add_at(tree, hf_cookie, tvb, base, bytes, where, n, value);
+    proto_item_set_text(item, "%s: 0x%0*x", label, n * 2, value);
+    proto_item *ok = proto_tree_add_boolean(tree, hf_cookie_checks, tvb, 0, 0, value == want);
+    proto_item_set_generated(ok);
+    if (value != want)
+        proto_item_append_text(ok, " (the probe's flow, scan id and try %u give 0x%0*x)",
+                               res->try_no, n * 2, want);
+}
+
+void wire_tree_remember(packet_info *pinfo, tvbuff_t *tvb, const uint8_t *bytes, size_t len,
+                        bool arp)
+{
+    int at = frame_offset(tvb, bytes, len);
+    if (at >= 0)
+        wmem_map_insert(offsets, GUINT_TO_POINTER(pinfo->num),
+                        GUINT_TO_POINTER(((unsigned)at + 1) | (arp ? ARP_BIT : 0)));
+}
+
+void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const frame_result *res)
+{
+    const port_record *port = res->flow->port;
+    if (port->untagged || port->type->socket_tos)
+        return;
+    unsigned where = GPOINTER_TO_UINT(wmem_map_lookup(offsets, GUINT_TO_POINTER(pinfo->num)));
+    unsigned caplen = tvb_captured_length(tvb);
+    if (!where || (where & ~ARP_BIT) > caplen)
+        return;
+    int base = (int)(where & ~ARP_BIT) - 1;
+    size_t len = caplen - (unsigned)base;
+    const uint8_t *bytes = tvb_get_ptr(tvb, base, (int)len);
+    if (where & ARP_BIT) {
+        const uint8_t *t = tag_in_payload(bytes, len);
+        if (t)
+            add_tag(tree, tvb, base, bytes, t, false);
+        return;
+    }
+    packet_view pkt;
+    if (len < 20 || !packet_parse(bytes, len, &pkt))
+        return;
+    const uint8_t *t = NULL;
+    if (pkt.flow.proto == PACKET_TCP && pkt.tcp_options)
+        t = tag_in_options(pkt.tcp_options, pkt.tcp_options_len);
+    else if (pkt.flow.proto != PACKET_TCP)
+        t = tag_in_payload(bytes, len);
+    if (t)
+        add_tag(tree, tvb, base, bytes, t, res->role != ROLE_PROBE);
+    add_cookie(tree, tvb, base, res, &pkt, bytes, len);
+}

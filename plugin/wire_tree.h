@@ -1,0 +1,33 @@
+/* The tag's and the cookie's fields on their bytes, so that clicking one in the
+ * tree highlights it in the packet bytes: the tag (kind, length, ExID, version,
+ * purpose, try, scan id) where it sits (a TCP option, or the payload of a UDP,
+ * ICMP or ARP probe, or the part of a probe an ICMP error quotes), and the
+ * cookie where it rides (a TCP probe's sequence number, the ack − 1 of its
+ * reply, an ICMP probe's id and sequence, a UDP probe's IP ID) with whether it
+ * checks. */
+#ifndef SCANTRACE_WIRE_TREE_H
+#define SCANTRACE_WIRE_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <epan/packet.h>
+
+#include "scan_state.h"
+
+/* Registers the fields and subtrees under the protocol. */
+void wire_tree_register(int proto);
+
+/* First pass: notes where the frame's scan bytes (its IPv4 packet, or with arp
+ * its ARP message) start in tvb, the frame's data; bytes that are not the
+ * frame's own (a reassembled datagram) are not noted, and get no fields. */
+void wire_tree_remember(packet_info *pinfo, tvbuff_t *tvb, const uint8_t *bytes, size_t len,
+                        bool arp);
+
+/* Adds the fields to tree, from the frame's own bytes (tvb). Does nothing for
+ * probes without our tag (another tool's, or the connect scan's kernel-made
+ * ones). Never reads outside the captured bytes. */
+void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const frame_result *res);
+
+#endif
