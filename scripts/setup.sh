@@ -18,6 +18,8 @@ SCANTRACE_PACKAGES=(
     python3-scapy
     # Wireshark's GUI on a virtual display, driven as a user would (plugin_gui).
     wireshark-qt xvfb xdotool xclip
+    # The Debian package (cpack -G DEB: dpkg-shlibdeps) and its man page check (package_deb).
+    dpkg-dev groff-base
 )
 
 setup_packages() {
