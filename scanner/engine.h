@@ -39,6 +39,14 @@ typedef struct engine_job {
     guint first, count;
 } engine_job;
 
+static inline gboolean engine_plan_has_udp(const probe_plan *plan)
+{
+    for (guint t = 0; t < plan->ntypes; t++)
+        if (plan->types[t].type->ip_proto == PACKET_UDP)
+            return TRUE;
+    return FALSE;
+}
+
 /* The sched a group of nhosts gets, with at most window probes in flight. */
 static inline sched_config engine_sched_config(const engine_config *cfg, guint nhosts, guint window)
 {
@@ -50,7 +58,8 @@ static inline sched_config engine_sched_config(const engine_config *cfg, guint n
                           .window = window,
                           .shuffle = !cfg->discovery,
                           .per_host = cfg->discovery,
-                          .run_rtt = cfg->run_rtt};
+                          .run_rtt = cfg->run_rtt,
+                          .udp = engine_plan_has_udp(cfg->plan)};
 }
 
 #endif

@@ -25,7 +25,7 @@ typedef struct sched_config {
     /* Retransmissions after the first try at most; at most COOKIE_MAX_TRIES - 1
      * so the tag and the cookie can carry every try number. Like nmap, a host
      * gets one more retransmission than the latest try that was ever answered
-     * (so one, on a network that loses nothing), up to this. */
+     * (but two at least), up to this. */
     guint max_retries;
     double max_rate, min_rate; /* packets per second, 0 = none */
     guint window;              /* probes in flight at once */
@@ -34,6 +34,9 @@ typedef struct sched_config {
      * host, and its other probes are not sent or waited for any more. */
     gboolean per_host;
     rtt_state *run_rtt; /* every sample of the run, across groups */
+    /* Some probes are UDP: a host found dropping answers is first slowed to
+     * one probe per 50 ms, not 5 (drops.h). */
+    gboolean udp;
 } sched_config;
 
 typedef struct sched sched;
@@ -46,8 +49,11 @@ void sched_free(sched *s);
 void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count);
 
 /* The probe to send now, if the window, the rate and the hosts allow one; try_no
- * is the transmission it will be (0 for the first). Follow with sched_sent() or,
- * when it could not go out, sched_unsent(). */
+ * is the transmission it will be (0 for the first). A host found dropping
+ * answers gets a delay between its probes, and one with more than a probe to
+ * send pauses a second before the first retransmission of each new try number
+ * (drops.h, after nmap). Follow with sched_sent() or, when it could not go out,
+ * sched_unsent(). */
 gboolean sched_next(sched *s, gint64 now, guint *hi, guint *pi, uint8_t *try_no);
 void sched_sent(sched *s, guint hi, guint pi, gint64 now);
 void sched_unsent(sched *s, guint hi, guint pi);
@@ -58,7 +64,8 @@ gboolean sched_wants(const sched *s, guint hi, guint pi, unsigned try_no);
 
 /* The probe has its verdict, from a reply received at when. Only a reply to the
  * latest try is timed: an earlier try's send time is gone, and a reply whose try
- * is unknown is timed only when there was a single try (Karn). */
+ * is unknown is timed only when there was a single try (Karn). A reply to a
+ * retransmission may slow the host down (drops.h). */
 void sched_decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when);
 
 /* Called for a probe that had all its tries unanswered (per_host: for the last
@@ -75,5 +82,8 @@ gint64 sched_deadline(sched *s, gint64 now, gboolean can_send);
 gboolean sched_done(const sched *s);
 gboolean sched_host_done(const sched *s, guint hi);
 guint64 sched_probes_sent(const sched *s);
+
+/* The delay between host hi's probes (microseconds; 0 until it dropped some). */
+gint64 sched_host_delay(const sched *s, guint hi);
 
 #endif

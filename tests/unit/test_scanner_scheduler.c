@@ -91,15 +91,19 @@ static void test_retransmit_then_silence(void)
     g_assert_cmpint(sched_deadline(s, SECOND - 1, TRUE), ==, SECOND);
     sched_expire(s, SECOND, on_silent, &quiet);
     g_assert_cmpuint(quiet.count, ==, 0);
+    /* nmap's rate limit detection: a second's pause before the first
+     * retransmission of a new try number. */
     uint8_t try_no = 0;
-    g_assert_cmpuint(send_all(s, SECOND, NULL, NULL, &try_no), ==, 3);
+    g_assert_cmpuint(send_all(s, SECOND, NULL, NULL, &try_no), ==, 0);
+    g_assert_cmpint(sched_deadline(s, SECOND, TRUE), >, SECOND);
+    g_assert_cmpuint(send_all(s, 2 * SECOND, NULL, NULL, &try_no), ==, 3);
     g_assert_cmpuint(try_no, ==, 1);
     /* A late answer to the first try still counts, but is not timed. */
     g_assert_true(sched_wants(s, 0, 2, 0));
-    sched_decide(s, 0, 2, 0, SECOND + 10);
+    sched_decide(s, 0, 2, 0, 2 * SECOND + 10);
     g_assert_cmpint(f.host_rtt[0].srtt, <, 0);
     g_assert_false(sched_wants(s, 0, 2, 1));
-    sched_expire(s, 2 * SECOND, on_silent, &quiet);
+    sched_expire(s, 3 * SECOND, on_silent, &quiet);
     g_assert_cmpuint(quiet.count, ==, 2);
     g_assert_true(sched_done(s));
     g_assert_cmpuint(sched_probes_sent(s), ==, 6);
@@ -183,6 +187,48 @@ static void test_unsent(void)
     sched_free(s);
 }
 
+/* A host that answers retransmissions only, as behind a rate limiter: once
+ * an answer comes to a try beyond the 3rd, its probes are spaced out. */
+static void test_slowed_by_drops(void)
+{
+    fixture f;
+    silence quiet = {0};
+    sched *s = make(&f, 1, 20, 10, 64, FALSE);
+    gint64 now = 0;
+    g_assert_cmpuint(send_all(s, now, NULL, NULL, NULL), ==, 20);
+    guint answered = 0;
+    for (unsigned round = 1; round <= 4; round++) {
+        now += 2 * SECOND; /* past the timeout and the new try's pause */
+        sched_expire(s, now, on_silent, &quiet);
+        g_assert_cmpuint(send_all(s, now, NULL, NULL, NULL), ==, 0); /* the pause */
+        now += SECOND;
+        guint hi, pi;
+        uint8_t t;
+        g_assert_true(sched_next(s, now, &hi, &pi, &t));
+        g_assert_cmpuint(t, ==, round);
+        sched_sent(s, hi, pi, now);
+        /* The limiter lets one answer through a second. */
+        sched_decide(s, hi, pi, t, now + 100);
+        answered++;
+        send_all(s, now, NULL, NULL, NULL);
+    }
+    g_assert_cmpuint(quiet.count, ==, 0);
+    /* Answers three seconds apart, to the 5th try: nine tenths of the
+     * limiter's pace, at most a second. */
+    g_assert_cmpint(sched_host_delay(s, 0), ==, SECOND);
+    /* The host now waits its delay between two probes. */
+    now += 2 * SECOND;
+    sched_expire(s, now, on_silent, &quiet);
+    guint hi, pi;
+    uint8_t t;
+    g_assert_true(sched_next(s, now, &hi, &pi, &t));
+    sched_sent(s, hi, pi, now);
+    g_assert_false(sched_next(s, now + SECOND - 1, &hi, &pi, &t));
+    g_assert_cmpint(sched_deadline(s, now, TRUE), >, now);
+    g_assert_true(sched_next(s, now + SECOND, &hi, &pi, &t));
+    sched_free(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -192,5 +238,6 @@ int main(int argc, char **argv)
     g_test_add_func("/scheduler/per-host", test_per_host);
     g_test_add_func("/scheduler/host-ranges", test_host_ranges);
     g_test_add_func("/scheduler/unsent", test_unsent);
+    g_test_add_func("/scheduler/slowed-by-drops", test_slowed_by_drops);
     return g_test_run();
 }
