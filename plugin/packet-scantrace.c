@@ -246,11 +246,12 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     proto_item_set_generated(item);
     proto_item_append_text(item, ": %s", text);
     proto_tree *subtree = proto_item_add_subtree(item, ett_scantrace);
-    if (pref_explain && tree)
+    /* Only when shown or asked for: the sentence costs on every packet. */
+    if (pref_explain && proto_field_is_referenced(tree, hf_explain))
         proto_item_set_generated(
             proto_tree_add_string(subtree, hf_explain, tvb, 0, 0, explain(pinfo->pool, res, v)));
     add_fields(subtree, tvb, pinfo->pool, res, v);
-    if (tree)
+    if (wire_tree_wanted(tree))
         wire_tree_add(subtree, tvb, pinfo, res);
     char *message = wmem_strdup(pinfo->pool, text);
     message[0] = g_ascii_toupper(message[0]);

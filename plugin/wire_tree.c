@@ -233,6 +233,17 @@ void wire_tree_remember(packet_info *pinfo, tvbuff_t *tvb, const uint8_t *bytes,
                         GUINT_TO_POINTER(((unsigned)at + 1) | (arp ? ARP_BIT : 0)));
 }
 
+bool wire_tree_wanted(proto_tree *tree)
+{
+    const int *fields[] = {&hf_tag,         &hf_tag_kind,     &hf_tag_length, &hf_tag_exid,
+                           &hf_tag_version, &hf_tag_purpose,  &hf_tag_try,    &hf_tag_scan_id,
+                           &hf_cookie,      &hf_cookie_checks};
+    for (size_t i = 0; i < array_length(fields); i++)
+        if (proto_field_is_referenced(tree, *fields[i]))
+            return true;
+    return false;
+}
+
 void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const frame_result *res)
 {
     const port_record *port = res->flow->port;

@@ -25,6 +25,11 @@ void wire_tree_register(int proto);
 void wire_tree_remember(packet_info *pinfo, tvbuff_t *tvb, const uint8_t *bytes, size_t len,
                         bool arp);
 
+/* Whether any of the fields is wanted: the tree is shown, or a filter or a
+ * column names one. Reading the bytes again costs, and -Y or -e on other
+ * fields need none of it. */
+bool wire_tree_wanted(proto_tree *tree);
+
 /* Adds the fields to tree, from the frame's own bytes (tvb). Does nothing for
  * probes without our tag (another tool's, or the connect scan's kernel-made
  * ones). Never reads outside the captured bytes. */
