@@ -53,6 +53,8 @@ stage_done "tests (gcc build)"
 stage "clang build, -Werror"
 SCANTRACE_BUILD=$SCANTRACE_ROOT/build-clang setup_build -DCMAKE_C_COMPILER=clang \
     -DSCANTRACE_WERROR=ON
+# The libFuzzer target exists in the clang build only (tests/fuzz/README.md).
+run_ctest build-clang -R '^fuzz/packet$'
 stage_done "clang build"
 
 stage "tests under AddressSanitizer + UndefinedBehaviorSanitizer"
