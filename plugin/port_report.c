@@ -160,14 +160,19 @@ char *port_report_group_name(const port_report_group *group)
     return g_string_free(s, FALSE);
 }
 
+/* A reason of a folded state and how many of its ports gave it. */
+typedef struct {
+    unsigned reason;
+    unsigned count;
+} reason_count;
+
 /* nmap lists a folded state's reasons most common first. */
-static int by_count_desc(const void *a, const void *b, void *counts)
+static int by_count_desc(const void *a, const void *b)
 {
-    const unsigned *c = counts;
-    unsigned x = c[*(const unsigned *)a], y = c[*(const unsigned *)b];
-    if (x != y)
-        return x > y ? -1 : 1;
-    return (int)*(const unsigned *)a - (int)*(const unsigned *)b;
+    const reason_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return (int)x->reason - (int)y->reason;
 }
 
 char *port_report_state_title(const port_report_group *group, port_state state)
@@ -180,16 +185,15 @@ char *port_report_state_title(const port_report_group *group, port_state state)
     /* "Not shown: 993 closed tcp ports (reset)", one clause per reason, as the
      * scanner's report (and nmap's) words it: "port" or "ports" by the whole
      * state's count. */
-    unsigned order[REASON_COUNT];
+    reason_count order[REASON_COUNT];
     for (unsigned i = 0; i < REASON_COUNT; i++)
-        order[i] = i;
-    g_qsort_with_data(order, REASON_COUNT, sizeof order[0], by_count_desc,
-                      (void *)group->reasons[s]);
+        order[i] = (reason_count){i, group->reasons[s][i]};
+    qsort(order, REASON_COUNT, sizeof order[0], by_count_desc);
     GString *t = g_string_new("Not shown: ");
-    for (unsigned i = 0; i < REASON_COUNT && group->reasons[s][order[i]]; i++)
-        g_string_append_printf(t, "%s%u %s %s %s (%s)", i ? ", " : "", group->reasons[s][order[i]],
+    for (unsigned i = 0; i < REASON_COUNT && order[i].count; i++)
+        g_string_append_printf(t, "%s%u %s %s %s (%s)", i ? ", " : "", order[i].count,
                                port_state_name(state), scan_state_proto_name(group->key.proto),
-                               n == 1 ? "port" : "ports", reason_name((reason)order[i]));
+                               n == 1 ? "port" : "ports", reason_name((reason)order[i].reason));
     return g_string_free(t, FALSE);
 }
 

@@ -73,21 +73,25 @@ kill -0 "$WIRESHARK_PID" 2>/dev/null || gui_failed "Wireshark died opening the t
 echo "ok   the port table: $(xdotool getwindowname "$dialog")"
 
 # The tree's context menu (the Menu key): its first action copies the table.
-xdotool windowfocus --sync "$dialog"
+# The dialog fills its rows when the capture has been tapped again, which is
+# slow under the sanitizers; the window may not take the focus until it is
+# mapped. So: try again until rows come, for up to a minute.
+# The rows, in order, with the columns' padding squeezed (the dialog's widths
+# follow its widest cell); the dialog copies no titles.
+rows() { grep -E '^ *([0-9]+/(tcp|udp)|[a-z]+ ping) ' | sed -e 's/[[:space:]]\+/ /g' -e 's/^ //' -e 's/ $//'; }
 got=
-for _ in 1 2 3; do
+for _ in $(seq 60); do
+    xdotool windowfocus --sync "$dialog" 2>/dev/null || { sleep 1; continue; }
     xdotool key Menu
     sleep 0.5
     xdotool key Down Return
     sleep 0.5
     got=$(xclip -o -selection clipboard 2>/dev/null || true)
-    [[ $got == *Scantrace* ]] && break
+    [[ $got == *Scantrace* && -n $(rows <<<"$got") ]] && break
+    kill -0 "$WIRESHARK_PID" 2>/dev/null || gui_failed "Wireshark died in the table"
 done
 [[ $got == *Scantrace* ]] || gui_failed "nothing copied from the table: '$got'"
 
-# The rows, in order, with the columns' padding squeezed (the dialog's widths
-# follow its widest cell); the dialog copies no titles.
-rows() { grep -E '^ *([0-9]+/(tcp|udp)|[a-z]+ ping) ' | sed -e 's/[[:space:]]\+/ /g' -e 's/^ //' -e 's/ $//'; }
 if diff -u <(rows <<<"$want") <(rows <<<"$got"); then
     echo "ok   the GUI's table has tshark's $(rows <<<"$want" | wc -l) port lines, in its order"
 else

@@ -212,6 +212,7 @@ static void test_slowed_by_drops(void)
         answered++;
         send_all(s, now, NULL, NULL, NULL);
     }
+    g_assert_cmpuint(answered, ==, 4);
     g_assert_cmpuint(quiet.count, ==, 0);
     /* Answers three seconds apart, to the 5th try: nine tenths of the
      * limiter's pace, at most a second. */
