@@ -140,15 +140,21 @@ static void append_ip(GString *s, uint32_t a)
     g_string_append_printf(s, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
 }
 
-char *port_report_group_name(const port_report_group *group)
+char *port_report_host_name(const port_report_group *group)
 {
     GString *s = g_string_new(NULL);
     append_ip(s, group->key.target);
+    return g_string_free(s, FALSE);
+}
+
+char *port_report_scan_name(const port_report_group *group)
+{
+    GString *s = g_string_new(NULL);
     if (group->key.type)
-        g_string_append_printf(s, " %s %s", scan_state_proto_name(group->key.proto),
+        g_string_append_printf(s, "%s %s", scan_state_proto_name(group->key.proto),
                                group->key.type->title);
     else
-        g_string_append(s, " host discovery");
+        g_string_append(s, "host discovery");
     /* Which scan, when there can be several: our scan id, or the source of
      * another tool's probes. */
     if (group->key.scanner) {
@@ -158,6 +164,24 @@ char *port_report_group_name(const port_report_group *group)
         g_string_append_printf(s, ", scan id 0x%08x", group->key.scan_id);
     }
     return g_string_free(s, FALSE);
+}
+
+char *port_report_group_name(const port_report_group *group)
+{
+    char *host = port_report_host_name(group), *scan = port_report_scan_name(group);
+    char *name = g_strdup_printf("%s %s", host, scan);
+    g_free(host);
+    g_free(scan);
+    return name;
+}
+
+void port_report_foreach_row(const port_report *report, port_report_row_func func, void *data)
+{
+    for (unsigned i = 0; i < report->group_list->len; i++) {
+        const port_report_group *g = g_ptr_array_index(report->group_list, i);
+        for (unsigned k = 0; k < g->rows->len; k++)
+            func(g_ptr_array_index(g->rows, k), data);
+    }
 }
 
 /* A reason of a folded state and how many of its ports gave it. */

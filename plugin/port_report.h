@@ -55,6 +55,16 @@ port_report_change port_report_add(port_report *report, const frame_result *res,
  * host discovery"). */
 char *port_report_group_name(const port_report_group *group);
 
+/* The two halves of that heading: the host ("10.201.0.2") and the scan ("tcp
+ * SYN Stealth Scan, scan id 0x0c0ffee1", "host discovery"). Newly allocated. */
+char *port_report_host_name(const port_report_group *group);
+char *port_report_scan_name(const port_report_group *group);
+
+/* Calls func on every row of the report: group by group in the order the groups
+ * were first seen, each group's rows in the order seen. */
+typedef void (*port_report_row_func)(port_report_row *row, void *data);
+void port_report_foreach_row(const port_report *report, port_report_row_func func, void *data);
+
 /* The heading of the rows of one state of a group ("open: 3 ports"), or, for a
  * folded state, nmap's words for it ("Not shown: 993 closed tcp ports (reset)"). */
 char *port_report_state_title(const port_report_group *group, port_state state);

@@ -104,13 +104,23 @@ SCANTRACE_TAP_INIT_CB(cli_init, cli_start)
  * states by name) and the rows by the first column: the port, right-aligned
  * text, so that it sorts by number.
  *
+ * A sweep of many hosts would make thousands of tables, and the dialog lays out
+ * all its lines again for each table it adds (QTreeView, setFirstColumnSpanned):
+ * minutes for a few thousand hosts. Past GUI_MAX_TABLES tables the dialog turns
+ * to one table per scan and state, all hosts together ("tcp SYN Stealth Scan
+ * by 10.63.255.1: closed: 9216 ports on 1024 hosts"), every port a row: the
+ * tables so far are made again that way from the report.
+ *
  * The dialog draws once, after its retap (every packet returns DONT_REDRAW, so
  * the periodic redraw skips us): only then does it copy the titles and make a
  * line for each row, which lets a state's rows go when it turns out to be folded.
  * The tables are Wireshark's (free_stat_tables frees them); the titles, and the
  * report behind them, are ours. */
 
-enum { COL_PORT, COL_STATE, COL_REASON, COL_PROBES, COL_RTT, N_COLS };
+enum { COL_PORT, COL_STATE, COL_REASON, COL_PROBES, COL_RTT, COL_HOST, N_COLS };
+
+/* Beyond this many tables, one table per scan and state (a sweep). */
+#define GUI_MAX_TABLES 64
 
 static stat_tap_table_item gui_columns[N_COLS] = {
     [COL_PORT] = {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Port", "%s"},
@@ -118,12 +128,14 @@ static stat_tap_table_item gui_columns[N_COLS] = {
     [COL_REASON] = {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Reason", "%s"},
     [COL_PROBES] = {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Probes", "%u"},
     [COL_RTT] = {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "RTT (" UTF8_MICRO_SIGN "s)", "%s"},
+    [COL_HOST] = {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Host", "%s"},
 };
 
 /* The tables of one group of the report, by state. */
 typedef struct gui_group {
     stat_tap_table *table[PORT_STATE_COUNT];
     char *title[PORT_STATE_COUNT];
+    GHashTable *hosts[PORT_STATE_COUNT]; /* a sweep's: the hosts of each state's rows */
 } gui_group;
 
 static port_report *gui_report;
@@ -132,18 +144,33 @@ static port_report *gui_report;
 static GHashTable *gui_by_name;  /* char * -> gui_group */
 static GHashTable *gui_by_group; /* port_report_group -> gui_group */
 static bool gui_stale;           /* a retap began: the report starts over */
+static bool gui_sweep;           /* one table per scan and state */
+static unsigned gui_tables;      /* made since the dialog's tables were new */
 
 static void gui_group_free(gpointer p)
 {
     gui_group *g = p;
-    for (unsigned s = 0; s < PORT_STATE_COUNT; s++)
+    for (unsigned s = 0; s < PORT_STATE_COUNT; s++) {
         g_free(g->title[s]);
+        if (g->hosts[s])
+            g_hash_table_destroy(g->hosts[s]);
+    }
     g_free(g);
+}
+
+static void forget_hosts(gpointer name _U_, gpointer value, gpointer data _U_)
+{
+    gui_group *gg = value;
+    for (unsigned s = 0; s < PORT_STATE_COUNT; s++)
+        if (gg->hosts[s])
+            g_hash_table_remove_all(gg->hosts[s]);
 }
 
 /* Starts a new report for the same tables. */
 static void gui_restart(void)
 {
+    if (gui_by_name)
+        g_hash_table_foreach(gui_by_name, forget_hosts, NULL);
     port_report_free(gui_report);
     gui_report = port_report_new();
     if (gui_by_group)
@@ -159,7 +186,7 @@ static void gui_forget(void)
     if (gui_by_name)
         g_hash_table_destroy(gui_by_name);
     gui_by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gui_group_free);
-    gui_restart();
+    gui_tables = 0;
 }
 
 static void free_cell(stat_tap_table_item_type *cell)
@@ -207,6 +234,8 @@ static void gui_init(stat_tap_table_ui *ui)
     if (!ui->tables)
         ui->tables = g_array_new(FALSE, TRUE, sizeof(stat_tap_table *));
     gui_forget();
+    gui_sweep = false;
+    gui_restart();
 }
 
 static gui_group *gui_group_of(const port_report_group *group)
@@ -214,7 +243,7 @@ static gui_group *gui_group_of(const port_report_group *group)
     gui_group *gg = g_hash_table_lookup(gui_by_group, group);
     if (gg)
         return gg;
-    char *name = port_report_group_name(group);
+    char *name = gui_sweep ? port_report_scan_name(group) : port_report_group_name(group);
     gg = g_hash_table_lookup(gui_by_name, name);
     if (gg) {
         g_free(name);
@@ -235,13 +264,106 @@ static void set_string(stat_tap_table_item_type *cell, char *text)
 
 static void retitle(gui_group *gg, const port_report_group *group, port_state s)
 {
-    char *name = port_report_group_name(group);
-    char *state = port_report_state_title(group, s);
+    char *name, *state;
+    if (gui_sweep) {
+        name = port_report_scan_name(group);
+        unsigned ports = gg->table[s]->num_elements, hosts = g_hash_table_size(gg->hosts[s]);
+        state = g_strdup_printf("%s: %u port%s on %u host%s", port_state_name(s), ports,
+                                ports == 1 ? "" : "s", hosts, hosts == 1 ? "" : "s");
+    } else {
+        name = port_report_group_name(group);
+        state = port_report_state_title(group, s);
+    }
     g_free(gg->title[s]);
     gg->title[s] = g_strdup_printf("%s: %s", name, state);
     gg->table[s]->title = gg->title[s];
     g_free(name);
     g_free(state);
+}
+
+/* Adds the row's line to its table. */
+static void add_line(stat_tap_table *table, port_report_row *row)
+{
+    stat_tap_table_item_type cells[N_COLS];
+    memset(cells, 0, sizeof cells);
+    cells[COL_PORT].type = TABLE_ITEM_STRING;
+    cells[COL_PORT].value.string_value = port_report_row_port(row);
+    cells[COL_STATE].type = TABLE_ITEM_STRING;
+    cells[COL_STATE].value.string_value = g_strdup(port_state_name(row->final.state));
+    cells[COL_REASON].type = TABLE_ITEM_STRING;
+    cells[COL_REASON].value.string_value = g_strdup(reason_name(row->final.why));
+    cells[COL_PROBES].type = TABLE_ITEM_UINT;
+    cells[COL_RTT].type = TABLE_ITEM_STRING;
+    cells[COL_RTT].value.string_value = g_strdup("");
+    cells[COL_HOST].type = TABLE_ITEM_STRING;
+    cells[COL_HOST].value.string_value = port_report_host_name(row->group);
+    stat_tap_init_table_row(table, table->num_elements, N_COLS, cells);
+    /* Rows are arrays of their own: the pointer stays valid as the table grows. */
+    row->gui = table->elements[table->num_elements - 1];
+}
+
+static void show_row(stat_tap_table_ui *ui, port_report_row *row, const port_report_change *change);
+
+static void show_again(port_report_row *row, void *ui)
+{
+    show_row(ui, row, NULL);
+}
+
+/* Too many tables for the dialog: the tables so far go, and every row of the
+ * report comes back in a sweep's tables. */
+static void turn_to_sweep(stat_tap_table_ui *ui)
+{
+    free_stat_tables(ui);
+    gui_forget();
+    g_hash_table_remove_all(gui_by_group);
+    gui_sweep = true;
+    port_report_foreach_row(gui_report, show_again, ui);
+}
+
+/* Shows the row (first seen, or one more probe of it) in its table, making the
+ * table if it is the first of its group and state. A NULL change: the row is
+ * new to the tables (a sweep's tables being made again). */
+static void show_row(stat_tap_table_ui *ui, port_report_row *row, const port_report_change *change)
+{
+    bool new_row = change ? change->new_row : true;
+    port_state s = row->final.state < PORT_STATE_COUNT ? row->final.state : PORT_STATE_UNKNOWN;
+    gui_group *gg = gui_group_of(row->group);
+    stat_tap_table *table = gg->table[s];
+    if (!table) {
+        if (!gui_sweep && gui_tables >= GUI_MAX_TABLES) {
+            turn_to_sweep(ui);
+            return;
+        }
+        table = gg->table[s] = stat_tap_init_table("", N_COLS, 0, NULL);
+        stat_tap_add_table(ui, table);
+        gui_tables++;
+        if (gui_sweep)
+            gg->hosts[s] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    if (gui_sweep) {
+        /* Every port a row: no host's state is folded here. */
+        if (new_row) {
+            add_line(table, row);
+            char *host = port_report_host_name(row->group);
+            if (g_hash_table_contains(gg->hosts[s], host))
+                g_free(host);
+            else
+                g_hash_table_add(gg->hosts[s], host);
+            retitle(gg, row->group, s);
+        }
+    } else {
+        if (change->folded_now)
+            drop_rows(table);
+        if (new_row)
+            retitle(gg, row->group, s);
+        if (!change->shown)
+            return;
+        if (new_row)
+            add_line(table, row);
+    }
+    stat_tap_table_item_type *cells = row->gui;
+    cells[COL_PROBES].value.uint_value = row->probes;
+    set_string(&cells[COL_RTT], port_report_row_rtt(row));
 }
 
 static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
@@ -250,45 +372,15 @@ static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dis
     stat_data_t *sd = data;
     stat_tap_table_ui *ui = sd->stat_tap_data;
     port_report_change change;
-    if (!gui_by_name)
+    if (!gui_by_name) {
         gui_forget();
+        gui_restart();
+    }
     if (gui_stale)
         gui_restart();
     if (!add_probe(gui_report, tap_data, &change))
         return TAP_PACKET_DONT_REDRAW;
-    port_report_row *row = change.row;
-    port_state s = row->final.state < PORT_STATE_COUNT ? row->final.state : PORT_STATE_UNKNOWN;
-    gui_group *gg = gui_group_of(row->group);
-    stat_tap_table *table = gg->table[s];
-    if (!table) {
-        table = gg->table[s] = stat_tap_init_table("", N_COLS, 0, NULL);
-        stat_tap_add_table(ui, table);
-    }
-    if (change.folded_now)
-        drop_rows(table);
-    if (change.new_row)
-        retitle(gg, row->group, s);
-    if (!change.shown)
-        return TAP_PACKET_DONT_REDRAW;
-    if (change.new_row) {
-        stat_tap_table_item_type cells[N_COLS];
-        memset(cells, 0, sizeof cells);
-        cells[COL_PORT].type = TABLE_ITEM_STRING;
-        cells[COL_PORT].value.string_value = port_report_row_port(row);
-        cells[COL_STATE].type = TABLE_ITEM_STRING;
-        cells[COL_STATE].value.string_value = g_strdup(port_state_name(row->final.state));
-        cells[COL_REASON].type = TABLE_ITEM_STRING;
-        cells[COL_REASON].value.string_value = g_strdup(reason_name(row->final.why));
-        cells[COL_PROBES].type = TABLE_ITEM_UINT;
-        cells[COL_RTT].type = TABLE_ITEM_STRING;
-        cells[COL_RTT].value.string_value = g_strdup("");
-        stat_tap_init_table_row(table, table->num_elements, N_COLS, cells);
-        /* Rows are arrays of their own: the pointer stays valid as the table grows. */
-        row->gui = table->elements[table->num_elements - 1];
-    }
-    stat_tap_table_item_type *cells = row->gui;
-    cells[COL_PROBES].value.uint_value = row->probes;
-    set_string(&cells[COL_RTT], port_report_row_rtt(row));
+    show_row(ui, change.row, &change);
     return TAP_PACKET_DONT_REDRAW;
 }
 

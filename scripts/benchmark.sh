@@ -6,7 +6,10 @@
 #  - the plugin against tshark's own dissectors: the capture of the 65535-port
 #    scan read by tshark -2 making the -z table, filtering on a verdict and
 #    printing every verdict, each beside tshark doing the like with a built-in
-#    tree, filter or field while the scantrace dissector is disabled.
+#    tree, filter or field while the scantrace dissector is disabled;
+#  - the port table of a large sweep (nmap -sS of SWEEP_HOSTS hosts, default
+#    4096, x 10 ports, made offline by scripts/make-sweep-capture.py) against
+#    -z ip_hosts,tree, the same way.
 # Each figure is the median of RUNS runs (default 3). Nothing here passes or fails.
 #
 #   scripts/benchmark.sh          (as root: the lab needs raw sockets)
@@ -91,6 +94,17 @@ for _ in $(seq "$RUNS"); do
         --disable-protocol scantrace
 done
 
+sweep_hosts=${SWEEP_HOSTS:-4096}
+echo "benchmark: writing a sweep of $sweep_hosts hosts x 10 ports (scapy, offline)" >&2
+python3 scripts/make-sweep-capture.py "$BENCH/sweep.pcap" "$sweep_hosts" 10
+chmod 644 "$BENCH/sweep.pcap"
+sweep=$(tshark_file "$BENCH/sweep.pcap")
+sweep_packets=$(capinfos -M -c "$BENCH/sweep.pcap" | awk '/Number of packets/ {print $NF}')
+for _ in $(seq "$RUNS"); do
+    tshark_timed sweep -r "$sweep" -2 -q -z scantrace,ports
+    tshark_timed sweep-peer -r "$sweep" -2 -q -z ip_hosts,tree --disable-protocol scantrace
+done
+
 row() { # LABEL NAME PEER-NAME
     local t m pt pm
     read -r t m <<<"$(median "$2")"
@@ -109,5 +123,6 @@ row "scantrace -sS -p-         vs nmap" scantrace-all nmap-all
 row "tshark -2 -z scantrace,ports vs -z ip_hosts,tree" table table-peer
 row "tshark -2 -Y scantrace.verdict vs -Y tcp.flags" filter filter-peer
 row "tshark -2 -e scantrace.verdict vs -e tcp.flags" fields fields-peer
-printf '\nThe 65535-port capture holds %s packets. A ratio below 1 means faster or smaller than the peer.\n' \
-    "${packets:-?}"
+row "sweep: -z scantrace,ports vs -z ip_hosts,tree" sweep sweep-peer
+printf '\nThe 65535-port capture holds %s packets, the sweep of %s hosts %s. A ratio below 1 means\nfaster or smaller than the peer.\n' \
+    "${packets:-?}" "$sweep_hosts" "${sweep_packets:-?}"

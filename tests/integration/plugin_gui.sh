@@ -5,15 +5,19 @@
 # scantrace,table`, which opens the same dialog, since a menu item's place in
 # the menu varies with the Wireshark build), and the rows the dialog copies to
 # the clipboard are the port lines of tshark's -z scantrace,ports for that
-# capture, in the same order: grouped by state, ports ascending. (The GUI's
-# table once crashed Wireshark where tshark's worked: the dialog calls the
-# table's callbacks unchecked.)
+# capture, in the same order: grouped by state, ports ascending, each with its
+# host in the last column. (The GUI's table once crashed Wireshark where
+# tshark's worked: the dialog calls the table's callbacks unchecked.)
+# A sweep of many hosts (scripts/make-sweep-capture.py, 200 hosts) gets one
+# table per scan and state, every port of every host a row (the dialog spends
+# minutes adding thousands of tables): the rows are tshark's port lines of every
+# host, each with its host, and the dialog opens within the same minute.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
 
 die() { echo "FAIL: $*" >&2; exit 1; }
-for cmd in wireshark Xvfb xdotool xclip; do
+for cmd in wireshark Xvfb xdotool xclip python3; do
     command -v "$cmd" >/dev/null || { echo "SKIP: no $cmd (scripts/setup.sh installs it)"; exit 77; }
 done
 
@@ -39,10 +43,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-name=nmap-default-syn
-capture=$(tshark_file "$SCANTRACE_SOURCE_DIR/captures/$name.pcapng")
-want=$(tshark_unpriv -r "$capture" -2 -q -z scantrace,ports)
-
 # A display of our own: Xvfb picks a free number and writes it to fd 3.
 Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$TSHARK_HOME/display" >/dev/null 2>&1 &
 XVFB_PID=$!
@@ -54,8 +54,6 @@ number=$(head -1 "$TSHARK_HOME/display")
 [[ $number =~ ^[0-9]+$ ]] || die "Xvfb gave no display number"
 export DISPLAY=:$number
 
-wireshark_unpriv "$DISPLAY" -r "$capture" -z scantrace,table >"$TSHARK_HOME/wireshark.log" 2>&1 &
-WIRESHARK_PID=$!
 gui_failed() {
     echo "windows:" >&2
     { timeout 5 xdotool search --name . getwindowname %@ 2>/dev/null || true; } | sort -u |
@@ -63,39 +61,88 @@ gui_failed() {
     sed 's/^/wireshark: /' "$TSHARK_HOME/wireshark.log" >&2
     die "$*"
 }
-# The main window takes the capture's name once the file is read.
-main=$(timeout 90 xdotool search --sync --name "^$name\.pcapng\$" | head -1) ||
-    gui_failed "Wireshark showed no window for $name.pcapng"
-echo "ok   Wireshark opened $name.pcapng with the plugin in its personal folder"
-dialog=$(timeout 60 xdotool search --sync --name "Scantrace Ports" | head -1) ||
-    gui_failed "the Scantrace Ports table did not open"
-kill -0 "$WIRESHARK_PID" 2>/dev/null || gui_failed "Wireshark died opening the table"
-echo "ok   the port table: $(xdotool getwindowname "$dialog")"
 
-# The tree's context menu (the Menu key): its first action copies the table.
-# The dialog fills its rows when the capture has been tapped again, which is
-# slow under the sanitizers; the window may not take the focus until it is
-# mapped. So: try again until rows come, for up to a minute.
 # The rows, in order, with the columns' padding squeezed (the dialog's widths
 # follow its widest cell); the dialog copies no titles.
 rows() { grep -E '^ *([0-9]+/(tcp|udp)|[a-z]+ ping) ' | sed -e 's/[[:space:]]\+/ /g' -e 's/^ //' -e 's/ $//'; }
-got=
-for _ in $(seq 60); do
-    xdotool windowfocus --sync "$dialog" 2>/dev/null || { sleep 1; continue; }
-    xdotool key Menu
-    sleep 0.5
-    xdotool key Down Return
-    sleep 0.5
-    got=$(xclip -o -selection clipboard 2>/dev/null || true)
-    [[ $got == *Scantrace* && -n $(rows <<<"$got") ]] && break
-    kill -0 "$WIRESHARK_PID" 2>/dev/null || gui_failed "Wireshark died in the table"
-done
-[[ $got == *Scantrace* ]] || gui_failed "nothing copied from the table: '$got'"
 
-if diff -u <(rows <<<"$want") <(rows <<<"$got"); then
-    echo "ok   the GUI's table has tshark's $(rows <<<"$want" | wc -l) port lines, in its order"
+# gui_rows CAPTURE-FILE WANT: opens it in Wireshark with the port table, prints
+# the rows the table's context menu copies, and quits Wireshark again. The
+# dialog may show the rows of a retap in progress: it copies again (for up to a
+# minute) until the rows are WANT's, in any order.
+gui_rows() {
+    local file=$1 name
+    name=$(basename "$file")
+    wireshark_unpriv "$DISPLAY" -r "$file" -z scantrace,table >"$TSHARK_HOME/wireshark.log" 2>&1 &
+    WIRESHARK_PID=$!
+    # The main window takes the capture's name once the file is read.
+    local main
+    main=$(timeout 90 xdotool search --sync --name "^${name//./\\.}\$" | head -1) ||
+        gui_failed "Wireshark showed no window for $name"
+    echo "ok   Wireshark opened $name with the plugin in its personal folder" >&2
+    local dialog
+    dialog=$(timeout 60 xdotool search --sync --name "Scantrace Ports" | head -1) ||
+        gui_failed "the Scantrace Ports table did not open for $name"
+    kill -0 "$WIRESHARK_PID" 2>/dev/null || gui_failed "Wireshark died opening the table"
+    echo "ok   the port table: $(xdotool getwindowname "$dialog")" >&2
+    # The tree's context menu (the Menu key): its first action copies the
+    # table. The dialog fills its rows when the capture has been tapped again,
+    # which is slow under the sanitizers; the window may not take the focus
+    # until it is mapped. So: try again until rows come, for up to a minute.
+    local got= want=$2
+    for _ in $(seq 60); do
+        xdotool windowfocus --sync "$dialog" 2>/dev/null || { sleep 1; continue; }
+        xdotool key Menu
+        sleep 0.5
+        xdotool key Down Return
+        sleep 0.5
+        got=$(xclip -o -selection clipboard 2>/dev/null || true)
+        [[ $got == *"$name"* && $(rows <<<"$got" | sort) == "$(sort <<<"$want")" ]] && break
+        kill -0 "$WIRESHARK_PID" 2>/dev/null || gui_failed "Wireshark died in the table"
+    done
+    [[ $got == *"$name"* ]] || gui_failed "nothing copied from the table: '$got'"
+    kill -0 "$WIRESHARK_PID" 2>/dev/null || die "Wireshark died"
+    # File › Quit (Ctrl+Q), as a user leaves: a signal would count as a crash
+    # under the sanitizers.
+    for _ in $(seq 30); do
+        xdotool windowfocus --sync "$main" 2>/dev/null && xdotool key ctrl+q
+        sleep 1
+        kill -0 "$WIRESHARK_PID" 2>/dev/null || break
+    done
+    wait "$WIRESHARK_PID" || gui_failed "Wireshark did not quit cleanly (exit $?)"
+    WIRESHARK_PID=
+    rows <<<"$got"
+}
+
+# tshark's port lines, each with its group's host (the first word of the
+# group's heading) after it.
+tshark_rows() {
+    tshark_unpriv -r "$1" -2 -q -z scantrace,ports | awk '
+        /^[0-9a-f.:]+ (tcp|udp|host discovery)/ { host = $1; next }
+        /^ *([0-9]+\/(tcp|udp)|[a-z]+ ping) / { $1 = $1; print $0 " " host }'
+}
+
+# One host: the GUI's rows are tshark's, in tshark's order.
+name=nmap-default-syn
+capture=$(tshark_file "$SCANTRACE_SOURCE_DIR/captures/$name.pcapng")
+want=$(tshark_rows "$capture")
+got=$(gui_rows "$capture" "$want")
+if diff -u <(echo "$want") <(echo "$got"); then
+    echo "ok   the GUI's table has tshark's $(wc -l <<<"$want") port lines, in its order, with their host"
 else
     die "the GUI's rows differ from tshark -z scantrace,ports (above: - tshark, + GUI)"
 fi
-kill -0 "$WIRESHARK_PID" 2>/dev/null || die "Wireshark died"
+
+# A sweep: every port line of every host, each once.
+sweep=$TSHARK_HOME/captures/sweep.pcap
+python3 "$SCANTRACE_SOURCE_DIR/scripts/make-sweep-capture.py" "$sweep" 200 3
+chmod 644 "$sweep"
+want=$(tshark_rows "$sweep" | sort)
+[[ $(wc -l <<<"$want") -eq 600 ]] || die "tshark lists $(wc -l <<<"$want") ports of the sweep, not 600"
+got=$(gui_rows "$sweep" "$want" | sort)
+if diff -u <(echo "$want") <(echo "$got"); then
+    echo "ok   a sweep of 200 hosts: the GUI's table has tshark's 600 port lines with their hosts"
+else
+    die "the sweep's rows in the GUI differ from tshark -z scantrace,ports (above: - tshark, + GUI)"
+fi
 echo PASS
