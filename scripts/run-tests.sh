@@ -46,8 +46,13 @@ stage "gcc build, -Werror"
 SCANTRACE_BUILD=$SCANTRACE_ROOT/build setup_build -DCMAKE_C_COMPILER=gcc -DSCANTRACE_WERROR=ON
 stage_done "gcc build"
 
+# Tests that read captures run two at a time (or one per core); every test that
+# scans the lab runs alone (RUN_SERIAL, tests/integration/CMakeLists.txt).
+jobs=$(nproc 2>/dev/null || echo 1)
+((jobs <= 2)) || jobs=2
+
 stage "tests (gcc build)"
-run_ctest build
+run_ctest build -j "$jobs"
 stage_done "tests (gcc build)"
 
 stage "clang build, -Werror"
@@ -60,7 +65,7 @@ stage_done "clang build"
 stage "tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 SCANTRACE_BUILD=$SCANTRACE_ROOT/build-asan setup_build -DCMAKE_C_COMPILER=gcc \
     -DSCANTRACE_WERROR=ON -DSCANTRACE_SANITIZE=ON
-SCANTRACE_SANITIZED=1 run_ctest build-asan
+SCANTRACE_SANITIZED=1 run_ctest build-asan -j "$jobs"
 stage_done "sanitizer tests"
 
 # The plugin built and tested against Wireshark 4.4 (trixie) and 4.6 (sid) in
