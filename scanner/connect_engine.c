@@ -393,7 +393,7 @@ void connect_engine_run(const engine_config *cfg, engine_job *jobs, guint njobs)
     e->sched = sched_new(&sc, now);
     for (guint i = 0; i < njobs; i++) {
         host_result *h = jobs[i].host;
-        sched_set_host(e->sched, i, &h->rtt, jobs[i].first, jobs[i].count);
+        engine_set_host(e->sched, cfg, i, &jobs[i]);
         if (!cfg->discovery && h->start == 0) /* -sU -sT: the raw part went first */
             h->start = h->end = now + e->mono_to_real;
     }

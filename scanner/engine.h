@@ -62,4 +62,17 @@ static inline sched_config engine_sched_config(const engine_config *cfg, guint n
                           .udp = engine_plan_has_udp(cfg->plan)};
 }
 
+/* Gives host i its job's probes in the sched, less those another shard sends
+ * (a port scan's only: discovery's plan is not the sharded one). */
+static inline void engine_set_host(sched *s, const engine_config *cfg, guint i, engine_job *job)
+{
+    host_result *h = job->host;
+    sched_set_host(s, i, &h->rtt, job->first, job->count);
+    if (cfg->discovery || h->shard_skip == NULL)
+        return;
+    for (guint p = job->first; p < job->first + job->count; p++)
+        if (!host_scans_probe(h, p))
+            sched_skip(s, i, p);
+}
+
 #endif

@@ -144,9 +144,27 @@ static gboolean add_input_file(scan_options *o, GError **error)
     return TRUE;
 }
 
+/* --merge reads reports and writes one: an option that would change a scan
+ * has nothing to act on, and is refused rather than ignored. */
+static gboolean check_merge(parse_state *st, GError **error)
+{
+    scan_options *o = st->o;
+    if (st->tcp_type || st->udp || o->ping_only || o->ports || o->capture_file || o->input_file ||
+        o->shards_text || o->shard_text || o->seed_text)
+        return bad(error, "--merge takes only -oX, -oN and the shards' -oX reports: the scan "
+                          "options are in the reports");
+    if (o->targets == NULL || o->targets[0] == NULL)
+        return bad(error, "--merge needs the shards' -oX reports");
+    return TRUE;
+}
+
 static gboolean check(parse_state *st, GError **error)
 {
     scan_options *o = st->o;
+    if (o->merge)
+        return check_merge(st, error);
+    if (!shard_spec_parse(o->shards_text, o->shard_text, o->seed_text, &o->shard, error))
+        return FALSE;
     if (st->tcp_twice)
         return bad(error, "You specified more than one type of TCP scan. Please choose only one "
                           "of -sA, -sT, -sF, -sN, -sS and -sX");
@@ -233,7 +251,20 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "USER"},
         {"interface", 'e', 0, G_OPTION_ARG_STRING, &o->device, "Send and capture on this interface",
          "IFACE"},
-        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->targets, NULL, "TARGET..."},
+        {"shards", 0, 0, G_OPTION_ARG_STRING, &o->shards_text,
+         "Split the scan into N shards, as zmap does: every target and port in exactly one "
+         "(needs --seed)",
+         "N"},
+        {"shard", 0, 0, G_OPTION_ARG_STRING, &o->shard_text,
+         "Scan shard I of --shards N, numbered from 0 as zmap numbers them (default 0)", "I"},
+        {"seed", 0, 0, G_OPTION_ARG_STRING, &o->seed_text,
+         "The seed of the order the shards share out: the same on every shard's machine", "S"},
+        {"merge", 0, 0, G_OPTION_ARG_NONE, &o->merge,
+         "Merge the -oX reports given as arguments (a scan's shards) into one report, written "
+         "with -oX and -oN as a scan's",
+         NULL},
+        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->targets, NULL,
+         "TARGET... | --merge REPORT.xml..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     g_set_prgname("scantrace");
@@ -276,6 +307,9 @@ void options_clear(scan_options *o)
     g_free(o->device);
     g_free(o->input_file);
     g_free(o->user);
+    g_free(o->shards_text);
+    g_free(o->shard_text);
+    g_free(o->seed_text);
     g_strfreev(o->targets);
     g_free(o->command_line);
     memset(o, 0, sizeof *o);

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "scan_type.h"
+#include "shard.h"
 
 /* nmap's: a cap; hosts retransmit only as often as it proves useful. */
 #define OPTIONS_DEFAULT_RETRIES 10
@@ -25,7 +26,13 @@ typedef struct scan_options {
     char *user; /* -Z: whom a scan started as root continues as */
     int max_retries;
     double max_rate, min_rate;
-    char **targets;     /* from the command line, then -iL's */
+    /* --shards, --shard, --seed as typed, and what they say (shard.h). */
+    char *shards_text, *shard_text, *seed_text;
+    shard_spec shard;
+    /* --merge: the arguments are -oX reports of one scan's shards, to be
+     * written as one report (report_merge.h); nothing is scanned. */
+    gboolean merge;
+    char **targets;     /* from the command line, then -iL's; with --merge, the reports */
     char *command_line; /* as typed, for the report headers */
 } scan_options;
 

@@ -32,11 +32,16 @@ static guint state_of(const port_result *r)
     return r->state < PORT_STATE_COUNT ? r->state : PORT_STATE_UNKNOWN;
 }
 
-void port_summary_init(port_summary *s, const probe_plan *plan, const port_result *ports)
+void port_summary_init(port_summary *s, const probe_plan *plan, const host_result *h)
 {
+    const port_result *ports = h->ports;
     guint by_state[PORT_STATE_COUNT] = {0};
+    s->scanned = 0;
     for (guint i = 0; i < plan->nprobes; i++)
-        by_state[state_of(&ports[i])]++;
+        if (host_scans_probe(h, i)) {
+            by_state[state_of(&ports[i])]++;
+            s->scanned++;
+        }
     s->groups = g_array_new(FALSE, FALSE, sizeof(ignored_group));
     s->ignored_ports = 0;
     for (guint st = 0; st < PORT_STATE_COUNT; st++) {
@@ -47,7 +52,7 @@ void port_summary_init(port_summary *s, const probe_plan *plan, const port_resul
     }
     for (guint i = 0; i < plan->nprobes; i++) {
         guint st = state_of(&ports[i]);
-        if (!s->ignored[st])
+        if (!s->ignored[st] || !host_scans_probe(h, i))
             continue;
         reason why = ports[i].why < REASON_COUNT ? (reason)ports[i].why : REASON_NONE;
         uint8_t proto = plan->probes[i].type->ip_proto;

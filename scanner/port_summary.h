@@ -25,10 +25,12 @@ typedef struct port_summary {
     gboolean ignored[PORT_STATE_COUNT];
     GArray *groups; /* ignored_group, in nmap's order */
     guint ignored_ports;
+    guint scanned; /* the plan's ports this scan covered (all but other shards') */
 } port_summary;
 
-/* ports: one result per probe of the plan. */
-void port_summary_init(port_summary *s, const probe_plan *plan, const port_result *ports);
+/* h->ports: one result per probe of the plan; ports another shard scanned
+ * (h->shard_skip) are left out of every count. */
+void port_summary_init(port_summary *s, const probe_plan *plan, const host_result *h);
 void port_summary_clear(port_summary *s);
 
 #endif

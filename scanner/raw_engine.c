@@ -341,7 +341,7 @@ static void engine_init(engine *e, const engine_config *cfg, const scan_io *io, 
     e->job_by_addr = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (guint i = 0; i < njobs; i++) {
         host_result *h = jobs[i].host;
-        sched_set_host(e->sched, i, &h->rtt, jobs[i].first, jobs[i].count);
+        engine_set_host(e->sched, cfg, i, &jobs[i]);
         g_hash_table_insert(e->job_by_addr, GUINT_TO_POINTER(h->addr), GUINT_TO_POINTER(i + 1));
         if (!cfg->discovery && h->start == 0) /* -sU -sT: the raw part went first */
             h->start = h->end = now + e->mono_to_real;

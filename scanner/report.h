@@ -15,6 +15,9 @@ typedef struct report_context {
     mac_vendors *vendors; /* or NULL: every vendor unknown */
     gboolean reason;      /* --reason */
     int verbose;          /* -v: hosts found down are reported too */
+    /* -oX lists hosts found down even without -v: a shard's report, which
+     * --merge counts hosts from (the merged report lists them as verbose says). */
+    gboolean list_down;
     uint32_t scan_id;
     const char *args; /* the command line, for the file headers */
     gint64 start;     /* wall-clock microseconds */

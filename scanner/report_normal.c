@@ -70,7 +70,7 @@ static void port_table(GString *out, const report_context *ctx, const host_resul
         g_ptr_array_add(cells, g_strdup(head[c]));
     for (guint i = 0; i < plan->nprobes; i++) {
         const port_result *r = &h->ports[i];
-        if (sum->ignored[r->state])
+        if (sum->ignored[r->state] || !host_scans_probe(h, i))
             continue;
         uint8_t proto = plan->probes[i].type->ip_proto;
         uint16_t port = plan->probes[i].port;
@@ -98,9 +98,9 @@ static void port_table(GString *out, const report_context *ctx, const host_resul
 static void ports(GString *out, const report_context *ctx, const host_result *h)
 {
     port_summary sum;
-    port_summary_init(&sum, ctx->plan, h->ports);
-    if (sum.ignored_ports == ctx->plan->nprobes) {
-        g_string_append_printf(out, "All %u scanned ports on ", ctx->plan->nprobes);
+    port_summary_init(&sum, ctx->plan, h);
+    if (sum.ignored_ports == sum.scanned) {
+        g_string_append_printf(out, "All %u scanned ports on ", sum.scanned);
         host_name(out, h);
         g_string_append(out, " are in ignored states.\n");
         not_shown(out, &sum);

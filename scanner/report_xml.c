@@ -67,8 +67,8 @@ static void extraports(GString *out, const report_context *ctx, const host_resul
         }
         guint n = 0;
         for (guint p = 0; p < plan->nprobes; p++)
-            if (h->ports[p].state == g->state && h->ports[p].why == g->why &&
-                plan->probes[p].type->ip_proto == g->proto)
+            if (host_scans_probe(h, p) && h->ports[p].state == g->state &&
+                h->ports[p].why == g->why && plan->probes[p].type->ip_proto == g->proto)
                 ports[n++] = plan->probes[p].port;
         g_autofree char *list = ports_format(ports, n);
         g_string_append_printf(out,
@@ -85,11 +85,11 @@ static void port_list(GString *out, const report_context *ctx, const host_result
     const probe_plan *plan = ctx->plan;
     g_string_append(out, "<ports>");
     port_summary sum;
-    port_summary_init(&sum, plan, h->ports);
+    port_summary_init(&sum, plan, h);
     extraports(out, ctx, h, &sum);
     for (guint i = 0; i < plan->nprobes; i++) {
         const port_result *r = &h->ports[i];
-        if (sum.ignored[r->state])
+        if (sum.ignored[r->state] || !host_scans_probe(h, i))
             continue;
         uint8_t proto = plan->probes[i].type->ip_proto;
         uint16_t port = plan->probes[i].port;
@@ -127,7 +127,7 @@ void report_xml_host(GString *out, const report_context *ctx, const host_result 
 {
     gboolean up = h->status.state == HOST_UP;
     /* Like nmap, hosts found down only when asked to be verbose. */
-    if (!up && ctx->verbose == 0)
+    if (!up && ctx->verbose == 0 && !ctx->list_down)
         return;
     g_string_append(out, "<host");
     if (up && ctx->plan)

@@ -26,6 +26,7 @@
 #include "safe_text.h"
 #include "sender.h"
 #include "services.h"
+#include "shard.h"
 #include "targets.h"
 
 enum { TOP_PORTS = 1000, GROUP_MAX_HOSTS = 256, GROUP_MAX_SLOTS = 1 << 20 };
@@ -60,7 +61,8 @@ typedef struct run {
     report_context rc;
     rtt_state run_rtt;
     guint hosts, up;
-    GArray *links; /* link_io: each device and source address the targets need */
+    shard_order *order; /* --shards: which shard each (target, probe) is */
+    GArray *links;      /* link_io: each device and source address the targets need */
 } run;
 
 /* Messages may quote what the user or the network gave (a name, a path). */
@@ -408,6 +410,7 @@ static void free_group(host_result *hosts, guint n)
     for (guint i = 0; i < n; i++) {
         g_free(hosts[i].name);
         g_free(hosts[i].ports);
+        g_free(hosts[i].shard_skip);
         memset(&hosts[i], 0, sizeof hosts[i]);
     }
 }
@@ -418,6 +421,27 @@ static gboolean in_group(const host_result *hosts, guint n, uint32_t addr)
         if (hosts[i].addr == addr)
             return TRUE;
     return FALSE;
+}
+
+/* --shards: whether the target with that ordinal has a pair in this shard;
+ * when some of its probes are another shard's, *skip marks them (shard.h).
+ * With -sn the target is the one pair. */
+static gboolean shard_takes(const run *r, guint64 ordinal, uint8_t **skip)
+{
+    *skip = NULL;
+    if (r->order == NULL)
+        return TRUE;
+    const shard_spec *sh = &r->opt->shard;
+    guint units = r->plan ? r->plan->nprobes : 1;
+    g_autofree uint8_t *others = g_new(uint8_t, units);
+    guint mine = 0;
+    for (guint p = 0; p < units; p++) {
+        others[p] = shard_of(r->order, ordinal * units + p, sh->count) != sh->index;
+        mine += !others[p];
+    }
+    if (mine && mine < units && r->plan)
+        *skip = g_steal_pointer(&others);
+    return mine > 0;
 }
 
 static gboolean scan_all(run *r, GError **error)
@@ -433,10 +457,15 @@ static gboolean scan_all(run *r, GError **error)
     const char *name;
     gboolean ok = TRUE;
     gboolean more = TRUE;
+    guint64 ordinal = 0;
     while (ok && more && !interrupt_signal()) {
         route rt;
         GError *local = NULL;
+        uint8_t *skip = NULL;
         more = target_iter_next(&it, &addr, &name);
+        /* Another shard's target is not this scan's, nor its host count's. */
+        if (more && !shard_takes(r, ordinal++, &skip))
+            continue;
         gboolean routed = more && route_find(addr, r->opt->device, &rt, &local);
         if (more && !routed) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
@@ -447,6 +476,7 @@ static gboolean scan_all(run *r, GError **error)
             g_printerr("WARNING: skipping %u.%u.%u.%u: %s\n", addr >> 24, (addr >> 16) & 0xff,
                        (addr >> 8) & 0xff, addr & 0xff, local->message);
             g_error_free(local);
+            g_free(skip);
             r->hosts++;
             continue;
         }
@@ -462,6 +492,7 @@ static gboolean scan_all(run *r, GError **error)
         routes[n] = rt;
         hosts[n].addr = addr;
         hosts[n].name = safe_text(name);
+        hosts[n].shard_skip = skip;
         rtt_init(&hosts[n].rtt);
         n++;
     }
@@ -596,6 +627,9 @@ static int scan(run *r)
     r->targets = targets_parse((const char *const *)r->opt->targets, &error);
     if (r->targets == NULL)
         return fail(error);
+    if (r->opt->shard.count > 1)
+        r->order = shard_order_new(r->opt->shard.seed,
+                                   targets_count(r->targets) * (r->plan ? r->plan->nprobes : 1));
     if (!open_sender(r, &error))
         return fail(error);
     r->disc.skip = r->opt->skip_discovery;
@@ -629,6 +663,7 @@ static int scan(run *r)
                              .vendors = r->vendors,
                              .reason = r->opt->reason,
                              .verbose = r->opt->verbose,
+                             .list_down = r->opt->shard.count > 1,
                              .scan_id = r->cfg.scan_id,
                              .args = r->opt->command_line,
                              .start = start};
@@ -657,6 +692,7 @@ static void run_clear(run *r)
     close_output(r->normal);
     close_output(r->xml);
     targets_free(r->targets);
+    shard_order_free(r->order);
     probe_plan_free(r->plan);
     probe_plan_free(r->pings);
     services_free(r->svc);

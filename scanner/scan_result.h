@@ -20,10 +20,20 @@ typedef struct host_result {
     port_result status; /* HOST_UP or HOST_DOWN and why; PORT_STATE_UNKNOWN until known */
     gboolean has_mac;
     uint8_t mac[6];
-    gint64 start, end;   /* wall-clock microseconds of its port scan */
-    rtt_state rtt;       /* srtt < 0: no reply ever timed */
-    port_result *ports;  /* one per probe of the plan, or NULL when not port scanned */
+    gint64 start, end;  /* wall-clock microseconds of its port scan */
+    rtt_state rtt;      /* srtt < 0: no reply ever timed */
+    port_result *ports; /* one per probe of the plan, or NULL when not port scanned */
+    /* --shards: one per probe of the plan, nonzero where another shard scans
+     * the port, which this one neither probes nor reports; NULL: every port
+     * is this scan's (shard.h). */
+    uint8_t *shard_skip;
     gboolean incomplete; /* a signal stopped its scan: it is not reported */
 } host_result;
+
+/* Whether probe pi of the port scan's plan is this scan's to send and report. */
+static inline gboolean host_scans_probe(const host_result *h, guint pi)
+{
+    return h->shard_skip == NULL || !h->shard_skip[pi];
+}
 
 #endif

@@ -140,7 +140,9 @@ static gboolean has_probe(sched *s, guint hi)
         ring_pop(&h->waiting);
     if (h->waiting.count)
         return TRUE;
-    while (h->fresh < s->cfg.nprobes && !in_range(h, s->order[h->fresh]))
+    /* A fresh probe is done before it is sent only when skipped. */
+    while (h->fresh < s->cfg.nprobes && (!in_range(h, s->order[h->fresh]) ||
+                                         slot_at(s, hi, s->order[h->fresh])->status == SLOT_DONE))
         h->fresh++;
     return h->fresh < s->cfg.nprobes && h->pending > 0;
 }
@@ -242,6 +244,12 @@ static void finish(sched *s, guint hi, guint pi)
     sl->status = SLOT_DONE;
     s->remaining--;
     s->hosts[hi].pending--;
+}
+
+void sched_skip(sched *s, guint hi, guint pi)
+{
+    g_assert(in_range(&s->hosts[hi], pi) && slot_at(s, hi, pi)->tries == 0);
+    finish(s, hi, pi);
 }
 
 void sched_decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when)

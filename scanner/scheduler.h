@@ -48,6 +48,11 @@ void sched_free(sched *s);
  * rtt (which survives the group: discovery and the port scan share it). */
 void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count);
 
+/* Probe pi of host hi (in its range) is not this scan's: another shard sends it
+ * (--shards). Call before the first sched_next(); the probe is never sent and
+ * counts as done. */
+void sched_skip(sched *s, guint hi, guint pi);
+
 /* The probe to send now, if the window, the rate and the hosts allow one; try_no
  * is the transmission it will be (0 for the first). A host found dropping
  * answers gets a delay between its probes, and one with more than a probe to
