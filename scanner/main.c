@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "interrupt.h"
+#include "merge_run.h"
 #include "options.h"
 #include "run.h"
 #include "safe_text.h"
@@ -27,6 +28,8 @@ int main(int argc, char **argv)
     if (options_parse(argc, argv, &opt, &help, &error)) {
         if (opt.show_version)
             print_version();
+        else if (opt.merge)
+            rc = merge_run(&opt);
         else {
             interrupt_install();
             rc = run_scan(&opt);

@@ -178,12 +178,7 @@ static GArray *default_ports(run *r, const scan_type *type, GError **error)
 /* The port scan's plan, and discovery's, with a source port for each type. */
 static gboolean make_plans(run *r, GError **error)
 {
-    GError *local = NULL;
-    r->svc = services_load(SERVICES_NMAP_PATH, &local);
-    if (r->svc == NULL) {
-        g_clear_error(&local);
-        r->svc = services_builtin();
-    }
+    r->svc = services_default();
     g_autoptr(GArray) tcp = NULL;
     g_autoptr(GArray) udp = NULL;
     if (r->opt->ports && !ports_parse_split(r->opt->ports, &tcp, &udp, error))

@@ -156,3 +156,13 @@ GArray *services_top_ports(const services *s, uint8_t ip_proto, guint n)
     g_array_sort(ports, by_port);
     return ports;
 }
+
+services *services_default(void)
+{
+    GError *error = NULL;
+    services *s = services_load(SERVICES_NMAP_PATH, &error);
+    if (s)
+        return s;
+    g_clear_error(&error);
+    return services_builtin();
+}

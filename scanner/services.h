@@ -16,6 +16,10 @@ services *services_load(const char *path, GError **error);
 services *services_builtin(void);
 void services_free(services *s);
 
+/* nmap's table when it can be read, else the built-in copy: what a scan and a
+ * merge of its shards' reports (--merge) both name ports with. */
+services *services_default(void);
+
 /* "unknown" for ports the table does not name, as nmap prints them. */
 const char *services_name(const services *s, uint8_t ip_proto, uint16_t port);
 
