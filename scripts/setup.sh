@@ -10,6 +10,8 @@ SCANTRACE_PACKAGES=(
     cmake gcc clang make pkg-config
     libglib2.0-dev libpcap-dev libwireshark-dev wireshark-dev tshark
     iproute2 nftables util-linux libxml2-utils nmap
+    # nmap's report differ, which the merged shard reports must satisfy (scanner_shards).
+    ndiff
     # setcap, for the scanner run as an ordinary user (scanner_privileges).
     libcap2-bin
     # Other tools' scans, and ordinary traffic, for the plugin_foreign_* tests.
