@@ -163,6 +163,37 @@ static void test_version(void)
     g_assert_no_error(error);
 }
 
+/* --shards, --shard, --seed reach the scan as zmap takes them; --merge takes
+ * reports, and no option of a scan. */
+static void test_shards_and_merge(void)
+{
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(
+        parse(&o, &error, "--shards", "4", "--shard", "3", "--seed", "99", "10.0.0.1", NULL));
+    g_assert_no_error(error);
+    g_assert_cmpuint(o.shard.count, ==, 4);
+    g_assert_cmpuint(o.shard.index, ==, 3);
+    g_assert_cmpuint(o.shard.seed, ==, 99);
+    g_assert_false(o.merge);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "10.0.0.1", NULL));
+    g_assert_cmpuint(o.shard.count, ==, 1);
+    options_clear(&o);
+    assert_refused("out of range", "--shards", "2", "--shard", "2", "--seed", "1", "10.0.0.1",
+                   NULL);
+    assert_refused("--shards needs --seed", "--shards", "2", "10.0.0.1", NULL);
+    assert_refused("--shard needs --shards", "--shard", "0", "--seed", "1", "10.0.0.1", NULL);
+    g_assert_true(parse(&o, &error, "--merge", "-oX", "all.xml", "a.xml", "b.xml", NULL));
+    g_assert_true(o.merge);
+    g_assert_cmpstr(o.xml_file, ==, "all.xml");
+    g_assert_cmpuint(g_strv_length(o.targets), ==, 2);
+    options_clear(&o);
+    assert_refused("--merge takes only", "--merge", "-p", "22", "a.xml", NULL);
+    assert_refused("--merge takes only", "--merge", "--shards", "2", "a.xml", NULL);
+    assert_refused("--merge needs the shards", "--merge", NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -172,5 +203,6 @@ int main(int argc, char **argv)
     g_test_add_func("/options/rates", test_rates);
     g_test_add_func("/options/binary-input-file", test_binary_input_file);
     g_test_add_func("/options/version", test_version);
+    g_test_add_func("/options/shards-and-merge", test_shards_and_merge);
     return g_test_run();
 }
