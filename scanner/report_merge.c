@@ -8,6 +8,7 @@
 #include "ports.h"
 #include "report.h"
 #include "rtt.h"
+#include "safe_text.h"
 #include "verdict.h"
 
 /* One report as read, before merging. */
@@ -75,6 +76,19 @@ static gboolean reason_by_name(const char *name, reason *out, GError **error)
 static guint64 number(const char *text)
 {
     return text ? g_ascii_strtoull(text, NULL, 10) : 0;
+}
+
+/* Text from a report is printed and written again. What a scan writes is
+ * printable ASCII already (names went through safe_text(), escapes and all),
+ * and is kept as it is; a byte outside printable ASCII (a report that is not
+ * a scan's own) is escaped as a scan escapes names, so that it cannot act on
+ * a terminal. */
+static char *report_text(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p < 0x20 || *p > 0x7e)
+            return safe_text(text);
+    return g_strdup(text);
 }
 
 static host_result *current_host(shard_file *f)
@@ -213,7 +227,7 @@ static void on_start(GMarkupParseContext *ctx, const char *element, const char *
     const char *value;
     if (strcmp(element, "nmaprun") == 0) {
         g_free(f->args);
-        f->args = g_strdup(attr(n, v, "args"));
+        f->args = attr(n, v, "args") ? report_text(attr(n, v, "args")) : NULL;
         f->start = (gint64)number(attr(n, v, "start")) * G_USEC_PER_SEC;
     } else if (strcmp(element, "scaninfo") == 0) {
         const char *type, *proto, *services;
@@ -256,7 +270,7 @@ static void on_start(GMarkupParseContext *ctx, const char *element, const char *
     } else if (strcmp(element, "hostname") == 0 && (value = attr(n, v, "name"))) {
         host_result *h = current_host(f);
         g_free(h->name);
-        h->name = g_strdup(value);
+        h->name = report_text(value);
         h->name_from_dns = g_strcmp0(attr(n, v, "type"), "PTR") == 0;
     } else if (strcmp(element, "extraports") == 0) {
         if (need(n, v, element, "state", &value, error))

@@ -228,6 +228,33 @@ static void test_refused(void)
     fixture_clear(&fx);
 }
 
+/* A name in a report is printed again: bytes a scan would have escaped are
+ * escaped, what a scan wrote (its escapes included) is kept. */
+static void test_names_escaped(void)
+{
+    fixture fx;
+    fixture_init(&fx);
+    g_autofree char *path = g_build_filename(fx.dir, "names.xml", NULL);
+    g_assert_true(g_file_set_contents(
+        path,
+        "<nmaprun args=\"scantrace \x1b[2J\"><host><status state=\"up\" reason=\"user-set\"/>"
+        "<address addr=\"10.0.0.1\" addrtype=\"ipv4\"/><hostnames><hostname "
+        "name=\"caf\xc3\xa9\" type=\"PTR\"/></hostnames></host><host><status state=\"up\" "
+        "reason=\"user-set\"/><address addr=\"10.0.0.2\" addrtype=\"ipv4\"/><hostnames>"
+        "<hostname name=\"a\\x07b\" type=\"PTR\"/></hostnames></host><runstats><finished "
+        "time=\"1\" elapsed=\"0.5\" exit=\"success\"/></runstats></nmaprun>",
+        -1, NULL));
+    const char *paths[] = {path, NULL};
+    GError *error = NULL;
+    merged_report *m = report_merge(paths, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(m->args, ==, "scantrace \\x1b[2J");
+    g_assert_cmpstr(g_array_index(m->hosts, host_result, 0).name, ==, "caf\\xc3\\xa9");
+    g_assert_cmpstr(g_array_index(m->hosts, host_result, 1).name, ==, "a\\x07b");
+    merged_report_free(m);
+    fixture_clear(&fx);
+}
+
 /* -sn shards hold disjoint hosts: nothing orders them but their addresses. */
 static void test_ping_shards_in_address_order(void)
 {
@@ -262,6 +289,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/merge/equals-unsharded", test_merge_equals_unsharded);
     g_test_add_func("/merge/refused", test_refused);
+    g_test_add_func("/merge/names-escaped", test_names_escaped);
     g_test_add_func("/merge/ping-shards-in-address-order", test_ping_shards_in_address_order);
     return g_test_run();
 }
