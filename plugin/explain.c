@@ -49,8 +49,8 @@ static const char *reply_sentence(const port_record *port, verdict said)
         if (is(type, "connect"))
             return "The target accepted the connection: something listens on %s; the scanner "
                    "closes it at once";
-        return "The target answered SYN-ACK: something listens on %s; our kernel never "
-               "opened this connection, so it resets it";
+        return "The target answered SYN-ACK: something listens on %s; the scanner's kernel "
+               "never opened this connection, so it resets it";
     case REASON_RESET:
         if (said.state == PORT_UNFILTERED)
             return "RST to an ACK: the probe got through, so no firewall filters %s (an ACK "
@@ -126,7 +126,7 @@ char *explain(wmem_allocator_t *pool, const frame_result *res, verdict v)
                                   "this shows it came; ");
         wmem_strbuf_append_printf(s,
                                   "Not part of the verdict on %s: the rest of the "
-                                  "connection the probe opened (our kernel's RST to a "
+                                  "connection the probe opened (the scanner's kernel's RST to a "
                                   "SYN-ACK it never asked for, or a connect scan's "
                                   "handshake and close)",
                                   name);

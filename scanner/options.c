@@ -50,10 +50,11 @@ static gboolean set_rate(const char *name, const char *value, gpointer data, GEr
     parse_state *st = data;
     char *end = NULL;
     double rate = g_ascii_strtod(value, &end);
-    if (end == value || *end != '\0' || !(rate > 0 && rate < 1e9)) {
+    if (end == value || *end != '\0' || !(rate > 0 && rate <= 1e9)) {
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                    "%s must be a number of packets per second greater than 0, not \"%s\"", name,
-                    value);
+                    "%s must be a number of packets per second, more than 0 and at most 1e9, "
+                    "not \"%s\"",
+                    name, value);
         return FALSE;
     }
     if (strcmp(name, "--max-rate") == 0)

@@ -594,7 +594,8 @@ static void finish_outputs(run *r, gint64 start, int signo)
     double seconds = (double)(end - start) / 1e6;
     g_autofree char *summary = report_done_summary(r->hosts, r->up, seconds);
     const char *stopped_by = signo ? interrupt_name(signo) : NULL;
-    gboolean seems_down = !signo && r->hosts == 1 && r->up == 0;
+    /* nmap's hint is about its pings: with -Pn there were none to block. */
+    gboolean seems_down = !signo && r->hosts == 1 && r->up == 0 && !r->opt->skip_discovery;
     g_autoptr(GString) text = g_string_new(NULL);
     if (seems_down)
         report_normal_seems_down(text);

@@ -34,7 +34,7 @@ set -euo pipefail
 cp "$LAB_TRUTH" "$OUT/truth.txt"
 ip netns exec "$LAB_TARGET_NS" dumpcap -q -i "$LAB_TARGET_IFACE" -w "$OUT/target.pcapng" \
     2>"$OUT/target.log" &
-for _ in $(seq 100); do grep -q "Capturing on" "$OUT/target.log" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -qs "Capturing on" "$OUT/target.log" && break; sleep 0.05; done
 # shellcheck disable=SC2086 # the options are words
 "$SCANTRACE_BIN" ${SCAN_OPTIONS:--sS --reason -p $LAB_TCP_PORTS} -n -oX "$OUT/scan.xml" \
     -oN "$OUT/scan.nmap" -w "$OUT/scan.pcapng" "$LAB_TARGET_IP" >/dev/null

@@ -95,10 +95,11 @@ static void test_refused(void)
     assert_refused("no targets given", "-sS", NULL);
     assert_refused("cannot read the target list", "-iL", "/nonexistent/list", NULL);
     /* nmap refuses a rate of 0 too. */
-    assert_refused("greater than 0", "--max-rate", "0", "10.0.0.1", NULL);
-    assert_refused("greater than 0", "--min-rate", "0", "10.0.0.1", NULL);
-    assert_refused("greater than 0", "--max-rate", "-1", "10.0.0.1", NULL);
-    assert_refused("greater than 0", "--max-rate", "nan", "10.0.0.1", NULL);
+    assert_refused("more than 0", "--max-rate", "0", "10.0.0.1", NULL);
+    assert_refused("more than 0", "--min-rate", "0", "10.0.0.1", NULL);
+    assert_refused("more than 0", "--max-rate", "-1", "10.0.0.1", NULL);
+    assert_refused("more than 0", "--max-rate", "nan", "10.0.0.1", NULL);
+    assert_refused("at most 1e9", "--max-rate", "2e9", "10.0.0.1", NULL);
 }
 
 /* Rates not given are 0 ("none"), given ones kept. */
@@ -112,6 +113,10 @@ static void test_rates(void)
     options_clear(&o);
     g_assert_true(parse(&o, &error, "--max-rate", "0.5", "10.0.0.1", NULL));
     g_assert_cmpfloat(o.max_rate, ==, 0.5);
+    options_clear(&o);
+    /* nmap's spelling of a large rate. */
+    g_assert_true(parse(&o, &error, "--min-rate", "1e9", "10.0.0.1", NULL));
+    g_assert_cmpfloat(o.min_rate, ==, 1e9);
     options_clear(&o);
     g_assert_no_error(error);
 }
