@@ -47,8 +47,10 @@ bool arp_parse(const uint8_t *arp, size_t len, arp_view *out)
 packet_flow arp_probe_flow(const arp_view *arp)
 {
     if (arp->op == ARP_REPLY)
-        return (packet_flow){.src = arp->target_ip, .dst = arp->sender_ip};
-    return (packet_flow){.src = arp->sender_ip, .dst = arp->target_ip};
+        return (packet_flow){.src = packet_addr_from_ipv4(arp->target_ip),
+                             .dst = packet_addr_from_ipv4(arp->sender_ip)};
+    return (packet_flow){.src = packet_addr_from_ipv4(arp->sender_ip),
+                         .dst = packet_addr_from_ipv4(arp->target_ip)};
 }
 
 bool arp_answers(const arp_view *request, const arp_view *reply, verdict *out)

@@ -5,20 +5,25 @@
 #include "siphash.h"
 
 /* An ICMP probe's id comes from its cookie, so an ICMP flow's cookie hashes only
- * the addresses. */
+ * the addresses. The hash input is the addresses as they travel (4 octets each
+ * for IPv4, 16 for IPv6), the ports and the protocol: IPv4 cookies are the
+ * same as before addresses had 128 bits. */
 static uint32_t cookie_hash(uint32_t scan_id, const packet_flow *f)
 {
-    bool ports = f->proto != PACKET_ICMP;
+    bool ports = !packet_proto_is_icmp(f->proto);
     uint8_t key[16];
     memcpy(key, "scantrace-ck", 12);
     put_be32(key + 12, scan_id);
-    uint8_t in[13];
-    put_be32(in, f->src);
-    put_be32(in + 4, f->dst);
-    put_be16(in + 8, ports ? f->sport : 0);
-    put_be16(in + 10, ports ? f->dport : 0);
-    in[12] = f->proto;
-    return (uint32_t)siphash24(key, in, sizeof in);
+    bool v4 = packet_addr_is_ipv4(&f->src) && packet_addr_is_ipv4(&f->dst);
+    size_t alen = v4 ? 4 : 16;
+    uint8_t in[16 + 16 + 5];
+    memcpy(in, f->src.bytes + 16 - alen, alen);
+    memcpy(in + alen, f->dst.bytes + 16 - alen, alen);
+    uint8_t *rest = in + 2 * alen;
+    put_be16(rest, ports ? f->sport : 0);
+    put_be16(rest + 2, ports ? f->dport : 0);
+    rest[4] = f->proto;
+    return (uint32_t)siphash24(key, in, 2 * alen + 5);
 }
 
 /* A UDP probe's cookie travels in its 16-bit IP ID (and, for DNS, the query id). */

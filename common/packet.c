@@ -1,48 +1,169 @@
 #include "packet.h"
 
+#include <arpa/inet.h>
 #include <string.h>
+#include <sys/socket.h>
 
-/* Reads the IPv4 header; returns the header length or 0 when it is not IPv4. */
-static size_t ip_header(const uint8_t *ip, size_t len, packet_flow *flow, size_t *total)
+/* What the IP layer of a packet (or of an ICMP error's quote) tells. */
+typedef struct ip_layer {
+    size_t header_len; /* up to the transport header: options, extension headers */
+    size_t total;      /* octets of the datagram at hand: what it states, or less if cut */
+    size_t claimed;    /* the transport length the header states */
+    bool tail;         /* a fragment other than the first: no transport header */
+    bool ipv6;
+    uint8_t tos, ttl;
+    uint16_t ip_id;
+    bool df, more_fragments, fragment;
+    unsigned ext_headers;
+} ip_layer;
+
+/* Reads the IPv4 header; false when it is not a well-formed IPv4 header. */
+static bool ipv4_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_layer *l)
 {
     if (len < 20 || (ip[0] >> 4) != 4)
-        return 0;
+        return false;
     size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
     if (ihl < 20 || ihl > len)
-        return 0;
+        return false;
     size_t tot = get_be16(ip + 2);
     /* A capture may hold less than the datagram (snaplen); the header may also
      * under-state it after TSO. Read what is there, never more than it claims. */
-    *total = (tot >= ihl && tot < len) ? tot : len;
+    l->header_len = ihl;
+    l->total = (tot >= ihl && tot < len) ? tot : len;
+    l->claimed = tot > ihl ? tot - ihl : 0;
+    l->tail = (get_be16(ip + 6) & 0x1fff) != 0;
+    l->tos = ip[1];
+    l->ip_id = get_be16(ip + 4);
+    l->ttl = ip[8];
+    l->df = (ip[6] & 0x40) != 0;
+    l->more_fragments = (ip[6] & 0x20) != 0;
     flow->proto = ip[9];
-    flow->src = get_be32(ip + 12);
-    flow->dst = get_be32(ip + 16);
+    flow->src = packet_addr_from_ipv4(get_be32(ip + 12));
+    flow->dst = packet_addr_from_ipv4(get_be32(ip + 16));
     flow->sport = flow->dport = 0;
-    return ihl;
+    return true;
 }
 
-static bool is_fragment_tail(const uint8_t *ip)
+/* IPv6 extension headers (RFC 8200, section 4; AH: RFC 4302, section 2). */
+enum {
+    IPV6_HOP_BY_HOP = 0,
+    IPV6_ROUTING = 43,
+    IPV6_FRAGMENT = 44,
+    IPV6_AH = 51,
+    IPV6_DEST_OPTS = 60,
+};
+
+/* Reads the IPv6 header and walks its extension headers to the first header
+ * that is not one (the transport, or ESP, or "no next header" 59); false when
+ * it is not IPv6 or a header runs past the data at hand. Hop-by-hop options
+ * may only come first (RFC 8200, section 4.3). The walk stops at a fragment
+ * header of a non-first fragment: what follows it is not a header. */
+static bool ipv6_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_layer *l)
 {
-    return (get_be16(ip + 6) & 0x1fff) != 0;
+    enum { FIXED = 40 };
+    if (len < FIXED || (ip[0] >> 4) != 6)
+        return false;
+    size_t plen = get_be16(ip + 4);
+    /* Payload length 0 is a jumbogram's (RFC 2675): take what is there. */
+    size_t stated = plen ? FIXED + plen : len;
+    l->total = stated < len ? stated : len;
+    l->ipv6 = true;
+    l->tos = (uint8_t)(((ip[0] & 0x0f) << 4) | (ip[1] >> 4));
+    l->ttl = ip[7];
+    memcpy(flow->src.bytes, ip + 8, 16);
+    memcpy(flow->dst.bytes, ip + 24, 16);
+    flow->sport = flow->dport = 0;
+    uint8_t next = ip[6];
+    size_t off = FIXED;
+    for (unsigned n = 0;; n++) {
+        const uint8_t *h = ip + off;
+        size_t hlen;
+        switch (next) {
+        case IPV6_HOP_BY_HOP:
+            if (n != 0)
+                return false;
+            /* fall through */
+        case IPV6_ROUTING:
+        case IPV6_DEST_OPTS:
+            if (l->total - off < 2)
+                return false;
+            hlen = ((size_t)h[1] + 1) * 8;
+            break;
+        case IPV6_AH:
+            if (l->total - off < 2)
+                return false;
+            hlen = ((size_t)h[1] + 2) * 4;
+            break;
+        case IPV6_FRAGMENT:
+            if (l->total - off < 8)
+                return false;
+            hlen = 8;
+            l->fragment = true;
+            l->ip_id = get_be16(h + 6);
+            l->more_fragments = (h[3] & 1) != 0;
+            l->tail = (get_be16(h + 2) & 0xfff8) != 0;
+            break;
+        default:
+            hlen = 0;
+            break;
+        }
+        if (hlen == 0 || (l->tail && next == IPV6_FRAGMENT)) {
+            /* The transport, or what follows a non-first fragment's header. */
+            if (hlen) {
+                next = h[0];
+                off += hlen;
+                n++;
+            }
+            flow->proto = next;
+            l->header_len = off;
+            l->claimed = stated > off ? stated - off : 0;
+            l->ext_headers = n;
+            return true;
+        }
+        if (hlen > l->total - off)
+            return false;
+        next = h[0];
+        off += hlen;
+    }
 }
 
-static void parse_quote(const uint8_t *q, size_t len, packet_view *out)
+/* Either family, by the version nibble; want_v6 restricts it (a quote is of
+ * the family of the ICMP that carries it), -1 takes both. */
+static bool ip_header(const uint8_t *ip, size_t len, int want_v6, packet_flow *flow, ip_layer *l)
 {
-    size_t total;
-    size_t ihl = ip_header(q, len, &out->quote, &total);
-    /* RFC 792 quotes the header and 64 bits of data; a capture's snapshot
-     * length may keep less. The ports are what tie the quote to a probe. */
+    memset(l, 0, sizeof *l);
+    if (len < 1)
+        return false;
+    bool v6 = (ip[0] >> 4) == 6;
+    if (want_v6 >= 0 && v6 != (want_v6 != 0))
+        return false;
+    return v6 ? ipv6_header(ip, len, flow, l) : ipv4_header(ip, len, flow, l);
+}
+
+static void parse_quote(const uint8_t *q, size_t len, bool v6, packet_view *out)
+{
+    ip_layer l;
+    if (!ip_header(q, len, v6, &out->quote, &l) || l.tail)
+        return;
+    size_t ihl = l.header_len;
+    size_t total = l.total;
+    /* RFC 792 quotes the header and 64 bits of data, RFC 4443 as much as fits
+     * in the minimum MTU; a capture's snapshot length may keep less. The ports
+     * are what tie the quote to a probe. */
     bool ports_first = out->quote.proto == PACKET_TCP || out->quote.proto == PACKET_UDP;
-    if (ihl == 0 || total < ihl + (ports_first ? 4 : 8))
+    bool icmp = packet_proto_is_icmp(out->quote.proto);
+    if (!ports_first && !icmp)
+        return;
+    if (total < ihl + (ports_first ? 4 : 8))
         return;
     const uint8_t *l4 = q + ihl;
     if (ports_first) {
         out->quote.sport = get_be16(l4);
         out->quote.dport = get_be16(l4 + 2);
-    } else if (out->quote.proto == PACKET_ICMP) {
+    } else {
         out->quote.sport = out->quote.dport = get_be16(l4 + 4);
     }
-    out->quote_ip_id = get_be16(q + 4);
+    out->quote_ip_id = l.ip_id;
     out->has_quote = true;
     if (total < ihl + 8)
         return;
@@ -106,7 +227,20 @@ static bool parse_udp(const uint8_t *l4, size_t len, packet_view *out)
     return true;
 }
 
-static bool parse_icmp(const uint8_t *l4, size_t len, packet_view *out)
+/* The ICMP errors that quote the packet that caused them. */
+static bool icmp_is_error(uint8_t type, bool v6)
+{
+    if (v6)
+        return type == ICMPV6_UNREACH || type == ICMPV6_PACKET_TOO_BIG ||
+               type == ICMPV6_TIME_EXCEEDED || type == ICMPV6_PARAM_PROBLEM;
+    return type == ICMP_UNREACH || type == ICMP_SOURCE_QUENCH || type == ICMP_TIME_EXCEEDED ||
+           type == ICMP_PARAM_PROBLEM;
+}
+
+/* ICMPv4 (RFC 792) and ICMPv6 (RFC 4443) share the layout read here: type,
+ * code, checksum, then an id and sequence number (queries) or 32 bits of
+ * their own and the quote (errors). */
+static bool parse_icmp(const uint8_t *l4, size_t len, bool v6, packet_view *out)
 {
     if (len < 8)
         return false;
@@ -114,45 +248,40 @@ static bool parse_icmp(const uint8_t *l4, size_t len, packet_view *out)
     out->icmp_code = l4[1];
     out->payload = l4 + 8;
     out->payload_len = len - 8;
-    switch (out->icmp_type) {
-    case ICMP_UNREACH:
-    case ICMP_SOURCE_QUENCH:
-    case ICMP_TIME_EXCEEDED:
-    case ICMP_PARAM_PROBLEM:
-        parse_quote(l4 + 8, len - 8, out);
-        break;
-    default:
-        out->icmp_id = get_be16(l4 + 4);
-        out->icmp_seq = get_be16(l4 + 6);
-        out->flow.sport = out->flow.dport = out->icmp_id;
-        break;
+    if (icmp_is_error(out->icmp_type, v6)) {
+        parse_quote(l4 + 8, len - 8, v6, out);
+        return true;
     }
+    out->icmp_id = get_be16(l4 + 4);
+    out->icmp_seq = get_be16(l4 + 6);
+    out->flow.sport = out->flow.dport = out->icmp_id;
     return true;
 }
 
 bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
 {
     memset(out, 0, sizeof *out);
-    size_t total;
-    size_t ihl = ip_header(ip, len, &out->flow, &total);
-    if (ihl == 0 || is_fragment_tail(ip))
+    ip_layer l;
+    if (!ip_header(ip, len, -1, &out->flow, &l) || l.tail)
         return false;
-    out->tos = ip[1];
-    out->ip_id = get_be16(ip + 4);
-    out->ttl = ip[8];
-    out->df = (ip[6] & 0x40) != 0;
-    out->more_fragments = (ip[6] & 0x20) != 0;
-    const uint8_t *l4 = ip + ihl;
-    size_t l4_len = total - ihl;
-    size_t stated = get_be16(ip + 2);
-    size_t claimed = stated > ihl ? stated - ihl : 0;
+    out->tos = l.tos;
+    out->ip_id = l.ip_id;
+    out->ttl = l.ttl;
+    out->df = l.df;
+    out->more_fragments = l.more_fragments;
+    out->ipv6_ext_headers = (uint8_t)(l.ext_headers > 255 ? 255 : l.ext_headers);
+    out->ipv6_fragment = l.fragment;
+    const uint8_t *l4 = ip + l.header_len;
+    size_t l4_len = l.total - l.header_len;
     switch (out->flow.proto) {
     case PACKET_TCP:
-        return parse_tcp(l4, l4_len, claimed, out);
+        return parse_tcp(l4, l4_len, l.claimed, out);
     case PACKET_UDP:
         return parse_udp(l4, l4_len, out);
     case PACKET_ICMP:
-        return parse_icmp(l4, l4_len, out);
+        return !l.ipv6 && parse_icmp(l4, l4_len, false, out);
+    case PACKET_ICMPV6:
+        return l.ipv6 && parse_icmp(l4, l4_len, true, out);
     default:
         return true;
     }
@@ -170,8 +299,47 @@ packet_flow packet_flow_reverse(const packet_flow *flow)
 
 bool packet_flow_equal(const packet_flow *a, const packet_flow *b)
 {
-    return a->src == b->src && a->dst == b->dst && a->sport == b->sport && a->dport == b->dport &&
-           a->proto == b->proto;
+    return packet_addr_equal(&a->src, &b->src) && packet_addr_equal(&a->dst, &b->dst) &&
+           a->sport == b->sport && a->dport == b->dport && a->proto == b->proto;
+}
+
+bool packet_addr_equal(const packet_addr *a, const packet_addr *b)
+{
+    return memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
+}
+
+int packet_addr_compare(const packet_addr *a, const packet_addr *b)
+{
+    return memcmp(a->bytes, b->bytes, sizeof a->bytes);
+}
+
+bool packet_addr_is_zero(const packet_addr *a)
+{
+    static const packet_addr zero;
+    return packet_addr_equal(a, &zero);
+}
+
+bool packet_addr_unicast(const packet_addr *a)
+{
+    if (packet_addr_is_ipv4(a))
+        return packet_ipv4_unicast(packet_addr_low32(a));
+    return !packet_addr_is_zero(a) && a->bytes[0] != 0xff;
+}
+
+uint32_t packet_addr_hash(const packet_addr *a)
+{
+    uint32_t h = 0x811c9dc5u;
+    for (size_t i = 0; i < sizeof a->bytes; i++)
+        h = (h ^ a->bytes[i]) * 0x01000193u;
+    return h;
+}
+
+char *packet_addr_format(const packet_addr *a, char *buf)
+{
+    bool v4 = packet_addr_is_ipv4(a);
+    if (!inet_ntop(v4 ? AF_INET : AF_INET6, v4 ? a->bytes + 12 : a->bytes, buf, PACKET_ADDR_TEXT))
+        buf[0] = '\0';
+    return buf;
 }
 
 uint16_t packet_checksum(const uint8_t *data, size_t len, uint32_t sum)
@@ -185,7 +353,14 @@ uint16_t packet_checksum(const uint8_t *data, size_t len, uint32_t sum)
     return (uint16_t)~sum;
 }
 
-uint32_t packet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
+uint32_t packet_pseudo_sum(const packet_addr *src, const packet_addr *dst, uint8_t proto,
+                           uint32_t len)
 {
-    return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;
+    /* The IPv4 pseudo-header has the last 32 bits of each address, the IPv6 one
+     * all 128: the mapped prefix adds nothing but 0xffff twice, left out. */
+    size_t first = packet_addr_is_ipv4(src) && packet_addr_is_ipv4(dst) ? 12 : 0;
+    uint32_t sum = proto + (len >> 16) + (len & 0xffff);
+    for (size_t i = first; i < 16; i += 2)
+        sum += get_be16(src->bytes + i) + get_be16(dst->bytes + i);
+    return sum;
 }

@@ -1,6 +1,6 @@
-/* A read-only view of one IPv4 packet, parsed the same way by the scanner (from
- * libpcap frames) and by the plugin (from the bytes under the "ip" tree item), so
- * both sides see exactly the same fields. */
+/* A read-only view of one IPv4 or IPv6 packet, parsed the same way by the
+ * scanner (from libpcap frames) and by the plugin (from the bytes under the "ip"
+ * or "ipv6" tree item), so both sides see exactly the same fields. */
 #ifndef SCANTRACE_PACKET_H
 #define SCANTRACE_PACKET_H
 
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { PACKET_ICMP = 1, PACKET_TCP = 6, PACKET_UDP = 17 };
+enum { PACKET_ICMP = 1, PACKET_TCP = 6, PACKET_UDP = 17, PACKET_ICMPV6 = 58 };
 
 enum {
     TCP_FIN = 0x01,
@@ -30,20 +30,49 @@ enum {
     ICMP_TIMESTAMP_REPLY = 14,
 };
 
-/* Addresses and ports in host order. For ICMP queries (echo, timestamp) both
- * ports hold the id, so a reply's flow reversed is its request's flow. */
+/* ICMPv6 (RFC 4443, section 2.1 and 3): the same 8-byte header as ICMPv4, other
+ * numbers. Errors quote the offending IPv6 packet after the header, as far as
+ * the error fits in the minimum MTU. */
+enum {
+    ICMPV6_UNREACH = 1,
+    ICMPV6_PACKET_TOO_BIG = 2,
+    ICMPV6_TIME_EXCEEDED = 3,
+    ICMPV6_PARAM_PROBLEM = 4,
+    ICMPV6_ECHO = 128,
+    ICMPV6_ECHO_REPLY = 129,
+};
+
+/* An address of either family as 16 octets in network byte order: an IPv6
+ * address as it is, an IPv4 address as the IPv4-mapped IPv6 address
+ * ::ffff:a.b.c.d (RFC 4291, section 2.5.5.2), which no IPv6 packet carries on
+ * the wire. One type, one comparison and one hash serve both families. */
+typedef struct packet_addr {
+    uint8_t bytes[16];
+} packet_addr;
+
+/* Addresses as packet_addr, ports in host order. For ICMP queries (echo,
+ * timestamp) both ports hold the id, so a reply's flow reversed is its
+ * request's flow. */
 typedef struct packet_flow {
-    uint32_t src, dst;
+    packet_addr src, dst;
     uint16_t sport, dport;
     uint8_t proto;
 } packet_flow;
 
+/* IPv6 fields that IPv4 lacks are folded into the IPv4 ones: tos is the
+ * traffic class, ttl the hop limit, ip_id the low 16 bits of a fragment
+ * header's identification (0 without one), df always false (IPv6 routers never
+ * fragment). */
 typedef struct packet_view {
     packet_flow flow;
     uint8_t tos, ttl;
     uint16_t ip_id;
     bool df; /* Don't Fragment: kernels set it, most raw-packet scanners do not */
     bool more_fragments;
+    /* IPv6: the extension headers walked before the transport header (RFC 8200,
+     * section 4), and whether a fragment header was among them. */
+    uint8_t ipv6_ext_headers;
+    bool ipv6_fragment;
     /* TCP */
     uint32_t seq, ack;
     uint8_t tcp_flags;
@@ -74,12 +103,18 @@ typedef struct packet_view {
     size_t udp_stated_len;
 } packet_view;
 
-/* Parses an IPv4 packet starting at its IP header. Input without a whole
- * transport header, a fragment other than the first, and malformed input return
- * false; nothing is read past len. A capture cut short (snapshot length) still
- * parses when the headers a verdict needs are there: TCP options and an ICMP
- * error's quote may be partial. A first fragment (MF set) parses too: the
- * caller decides whether to wait for the reassembled datagram. */
+/* Parses an IPv4 or IPv6 packet starting at its IP header (the version nibble
+ * says which). IPv6: the extension headers are walked in any order RFC 8200
+ * section 4.1 allows (hop-by-hop only first; routing, fragment, destination
+ * options and AH after it) up to the transport header; ESP, "no next header"
+ * and anything unknown end the walk with that protocol and no transport
+ * fields. Input without a whole transport header, a fragment other than the
+ * first (offset not 0, either family), and malformed input return false;
+ * nothing is read past len. A capture cut short (snapshot length) still parses
+ * when the headers a verdict needs are there: TCP options and an ICMP error's
+ * quote may be partial. A first fragment (MF set) parses too: the caller
+ * decides whether to wait for the reassembled datagram. ICMPv6 keeps its own
+ * protocol (58), types and codes. */
 bool packet_parse(const uint8_t *ip, size_t len, packet_view *out);
 
 /* Whether addr (host order) can be one host's address: not 0.0.0.0, multicast
@@ -90,6 +125,75 @@ static inline bool packet_ipv4_unicast(uint32_t addr)
     return addr != 0 && addr != 0xffffffffu && (addr >> 28) != 0xe;
 }
 
+/* A brace initializer of the IPv4-mapped form of a constant IPv4 address (host
+ * order), for static data. */
+#define PACKET_ADDR_IPV4_INIT(a)                                                                   \
+    {                                                                                              \
+        {                                                                                          \
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, (uint8_t)((a) >> 24), (uint8_t)((a) >> 16),  \
+                (uint8_t)((a) >> 8), (uint8_t)(a)                                                  \
+        }                                                                                          \
+    }
+
+/* The IPv4-mapped form of an IPv4 address given in host order. */
+static inline packet_addr packet_addr_from_ipv4(uint32_t addr)
+{
+    packet_addr a = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, (uint8_t)(addr >> 24),
+                      (uint8_t)(addr >> 16), (uint8_t)(addr >> 8), (uint8_t)addr}};
+    return a;
+}
+
+/* Whether a holds an IPv4 address (the ::ffff:0:0/96 prefix). */
+static inline bool packet_addr_is_ipv4(const packet_addr *a)
+{
+    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    for (int i = 0; i < 12; i++)
+        if (a->bytes[i] != prefix[i])
+            return false;
+    return true;
+}
+
+/* The last 32 bits of a, in host order: an IPv4 address itself. */
+static inline uint32_t packet_addr_low32(const packet_addr *a)
+{
+    const uint8_t *b = a->bytes + 12;
+    return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+}
+
+bool packet_addr_equal(const packet_addr *a, const packet_addr *b);
+
+/* memcmp order: every IPv4 address (::ffff:0:0/96) sorts among the IPv6 ones
+ * at that prefix, and IPv4 addresses among themselves numerically. */
+int packet_addr_compare(const packet_addr *a, const packet_addr *b);
+
+/* Whether a is the all-zero address (no address, "::"). */
+bool packet_addr_is_zero(const packet_addr *a);
+
+/* Whether a can be one host's address: IPv4 as packet_ipv4_unicast(); IPv6
+ * not the unspecified address or multicast (ff00::/8, RFC 4291 section 2.7). */
+bool packet_addr_unicast(const packet_addr *a);
+
+/* A 32-bit hash of a, for hash tables (FNV-1a over its octets). */
+uint32_t packet_addr_hash(const packet_addr *a);
+
+/* Writes a in text into buf (at least PACKET_ADDR_TEXT octets): dotted quad for
+ * IPv4, RFC 5952 form for IPv6. Returns buf. */
+#define PACKET_ADDR_TEXT 46
+char *packet_addr_format(const packet_addr *a, char *buf);
+
+/* ICMP in either family (1 or 58). */
+static inline bool packet_proto_is_icmp(uint8_t proto)
+{
+    return proto == PACKET_ICMP || proto == PACKET_ICMPV6;
+}
+
+/* Whether a packet of wire protocol proto belongs to a scan type of protocol
+ * type_proto: the ICMP scan types (echo) cover ICMPv6 too. */
+static inline bool packet_proto_matches(uint8_t type_proto, uint8_t proto)
+{
+    return proto == type_proto || (type_proto == PACKET_ICMP && proto == PACKET_ICMPV6);
+}
+
 /* The flow seen from the other end. */
 packet_flow packet_flow_reverse(const packet_flow *flow);
 
@@ -98,8 +202,10 @@ bool packet_flow_equal(const packet_flow *a, const packet_flow *b);
 /* Internet checksum of data, folded with an initial partial sum. */
 uint16_t packet_checksum(const uint8_t *data, size_t len, uint32_t sum);
 
-/* The partial sum of the TCP/UDP pseudo-header. */
-uint32_t packet_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+/* The partial sum of the TCP/UDP pseudo-header: RFC 793's for IPv4 addresses,
+ * RFC 8200 section 8.1's (also ICMPv6's) for IPv6 ones. */
+uint32_t packet_pseudo_sum(const packet_addr *src, const packet_addr *dst, uint8_t proto,
+                           uint32_t len);
 
 static inline uint16_t get_be16(const uint8_t *p)
 {

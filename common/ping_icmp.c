@@ -1,6 +1,8 @@
 /* ICMP host discovery (nmap's -PE echo and -PP timestamp). The cookie is the
  * query's id and sequence number, which the reply echoes and an ICMP error
- * quotes; the tag follows the message in the payload. */
+ * quotes; the tag follows the message in the payload. Over IPv6 the echo is
+ * ICMPv6's (RFC 4443 section 4: types 128 and 129, same layout); ICMPv6 has no
+ * timestamp request. */
 #include "cookie.h"
 #include "scan_type.h"
 
@@ -24,25 +26,26 @@ static size_t icmp_query_build(const scan_type *type, const probe_spec *spec, ui
     return len;
 }
 
-static uint8_t request_type(const scan_type *type)
+/* Whether pkt is that query's request (reply false) or reply in its ICMP:
+ * ICMPv6 has the echo only. */
+static bool is_query(const scan_type *type, const packet_view *pkt, bool reply)
 {
-    return type == &ping_timestamp ? ICMP_TIMESTAMP : ICMP_ECHO;
-}
-
-static uint8_t reply_type(const scan_type *type)
-{
-    return type == &ping_timestamp ? ICMP_TIMESTAMP_REPLY : ICMP_ECHO_REPLY;
+    if (pkt->flow.proto == PACKET_ICMPV6)
+        return type == &ping_echo && pkt->icmp_type == (reply ? ICMPV6_ECHO_REPLY : ICMPV6_ECHO);
+    if (type == &ping_timestamp)
+        return pkt->icmp_type == (reply ? ICMP_TIMESTAMP_REPLY : ICMP_TIMESTAMP);
+    return pkt->icmp_type == (reply ? ICMP_ECHO_REPLY : ICMP_ECHO);
 }
 
 static bool icmp_query_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
-    return pkt->flow.proto == PACKET_ICMP && pkt->icmp_type == request_type(type) &&
+    return packet_proto_is_icmp(pkt->flow.proto) && !pkt->has_quote && is_query(type, pkt, false) &&
            tag_find_in_payload(pkt->payload, pkt->payload_len, tag) && tag->discovery;
 }
 
 static bool icmp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
 {
-    if (reply->icmp_type != reply_type(type))
+    if (reply->has_quote || !is_query(type, reply, true))
         return false;
     *cookie = (uint32_t)reply->icmp_id << 16 | reply->icmp_seq;
     return true;
@@ -50,10 +53,16 @@ static bool icmp_reply_cookie(const scan_type *type, const packet_view *reply, u
 
 static bool icmp_query_judge(const packet_view *reply, verdict *out)
 {
-    if (reply->flow.proto != PACKET_ICMP)
+    if (!packet_proto_is_icmp(reply->flow.proto))
         return false;
     if (reply->has_quote)
         return judge_ping_icmp_error(reply, out);
+    if (reply->flow.proto == PACKET_ICMPV6) {
+        if (reply->icmp_type != ICMPV6_ECHO_REPLY)
+            return false;
+        *out = (verdict){HOST_UP, REASON_ECHO_REPLY};
+        return true;
+    }
     if (reply->icmp_type == ICMP_ECHO_REPLY) {
         *out = (verdict){HOST_UP, REASON_ECHO_REPLY};
         return true;

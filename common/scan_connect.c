@@ -97,10 +97,38 @@ static int icmp_errno(const packet_view *reply)
     }
 }
 
+/* The same for ICMPv6 (icmpv6_err_convert and tcp_v6_err): a connecting
+ * socket ends on any error but packet too big, which shrinks the path MTU. */
+static int icmp6_errno(const packet_view *reply)
+{
+    switch (reply->icmp_type) {
+    case ICMPV6_TIME_EXCEEDED:
+        return EHOSTUNREACH;
+    case ICMPV6_PARAM_PROBLEM:
+        return EPROTO;
+    case ICMPV6_UNREACH:
+        break;
+    default:
+        return 0;
+    }
+    switch (reply->icmp_code) {
+    case 0:
+        return ENETUNREACH;
+    case 1:
+    case 5:
+    case 6:
+        return EACCES;
+    case 4:
+        return ECONNREFUSED;
+    default: /* beyond scope, address unreachable, codes RFC 4443 lacks */
+        return EHOSTUNREACH;
+    }
+}
+
 static bool connect_judge(const packet_view *reply, verdict *out)
 {
-    if (reply->flow.proto == PACKET_ICMP) {
-        int err = icmp_errno(reply);
+    if (packet_proto_is_icmp(reply->flow.proto)) {
+        int err = reply->flow.proto == PACKET_ICMPV6 ? icmp6_errno(reply) : icmp_errno(reply);
         return err != 0 && connect_judge_errno(err, out);
     }
     if (reply->flow.proto != PACKET_TCP)

@@ -39,7 +39,9 @@ const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag)
 size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
 {
     enum { IP_HEADER = 20, DEFAULT_TTL = 64 };
-    if (cap < IP_HEADER)
+    /* The scanner sends IPv4 only for now (issue 10): no IPv6 header is built. */
+    if (cap < IP_HEADER || !packet_addr_is_ipv4(&spec->flow.src) ||
+        !packet_addr_is_ipv4(&spec->flow.dst))
         return 0;
     size_t l4 = type->build(type, spec, out + IP_HEADER, cap - IP_HEADER);
     if (l4 == 0)
@@ -55,8 +57,8 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
     out[8] = DEFAULT_TTL;
     out[9] = type->ip_proto;
     put_be16(out + 10, 0);
-    put_be32(out + 12, spec->flow.src);
-    put_be32(out + 16, spec->flow.dst);
+    memcpy(out + 12, spec->flow.src.bytes + 12, 4);
+    memcpy(out + 16, spec->flow.dst.bytes + 12, 4);
     put_be16(out + 10, packet_checksum(out, IP_HEADER, 0));
     return total;
 }
@@ -64,16 +66,20 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
 reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
                            uint32_t *cookie)
 {
-    if (pkt->flow.proto == type->ip_proto && !pkt->has_quote) {
+    if (packet_proto_matches(type->ip_proto, pkt->flow.proto) && !pkt->has_quote) {
         *probe_flow = packet_flow_reverse(&pkt->flow);
         return type->reply_cookie(type, pkt, cookie) ? REPLY_COOKIE : REPLY_FLOW;
     }
-    if (pkt->flow.proto == PACKET_ICMP && pkt->has_quote && pkt->quote.proto == type->ip_proto) {
+    if (packet_proto_is_icmp(pkt->flow.proto) && pkt->has_quote &&
+        packet_proto_matches(type->ip_proto, pkt->quote.proto)) {
         *probe_flow = pkt->quote;
         /* A TCP probe's cookie is its sequence number, an ICMP probe's its id and
-         * sequence, a UDP probe's its IP ID. */
+         * sequence, a UDP probe's its IP ID (IPv6 has none: 0, the fragment
+         * header's identification aside). */
         *cookie = type->ip_proto == PACKET_UDP ? pkt->quote_ip_id : pkt->quote_word;
-        bool has_cookie = type->ip_proto == PACKET_UDP || pkt->quote_has_word;
+        /* An IPv6 UDP probe has no IP ID to carry its cookie: its flow ties it. */
+        bool has_cookie = type->ip_proto == PACKET_UDP ? packet_addr_is_ipv4(&pkt->quote.src)
+                                                       : pkt->quote_has_word;
         return type->build && has_cookie ? REPLY_COOKIE : REPLY_FLOW;
     }
     return REPLY_NONE;

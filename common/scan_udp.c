@@ -22,7 +22,7 @@ static size_t udp_build(const scan_type *type, const probe_spec *spec, uint8_t *
     put_be16(out + 2, spec->flow.dport);
     put_be16(out + 4, len);
     put_be16(out + 6, 0);
-    uint32_t pseudo = packet_pseudo_sum(spec->flow.src, spec->flow.dst, PACKET_UDP, len);
+    uint32_t pseudo = packet_pseudo_sum(&spec->flow.src, &spec->flow.dst, PACKET_UDP, len);
     uint16_t sum = packet_checksum(out, len, pseudo);
     put_be16(out + 6, sum ? sum : 0xffff); /* 0 would mean "no checksum" */
     return len;

@@ -27,7 +27,7 @@ size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
     opt[14] = 1; /* NOP padding to a 32-bit boundary */
     opt[15] = 1;
     uint16_t len = BASE + OPTIONS;
-    uint32_t pseudo = packet_pseudo_sum(spec->flow.src, spec->flow.dst, PACKET_TCP, len);
+    uint32_t pseudo = packet_pseudo_sum(&spec->flow.src, &spec->flow.dst, PACKET_TCP, len);
     put_be16(out + 16, packet_checksum(out, len, pseudo));
     return len;
 }

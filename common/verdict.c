@@ -33,6 +33,10 @@ static const char *const reason_names[REASON_COUNT] = {
     [REASON_ECHO_REPLY] = "echo-reply",
     [REASON_TIMESTAMP_REPLY] = "timestamp-reply",
     [REASON_ARP_RESPONSE] = "arp-response",
+    [REASON_NO_ROUTE] = "no-route",
+    [REASON_BEYOND_SCOPE] = "beyond-scope",
+    [REASON_REJECT_ROUTE] = "reject-route",
+    [REASON_PARAM_PROBLEM] = "param-problem",
     [REASON_USER_SET] = "user-set",
     [REASON_LOCALHOST_RESPONSE] = "localhost-response",
 };
@@ -64,6 +68,27 @@ reason reason_from_unreach_code(uint8_t code)
         return REASON_HOST_PROHIBITED;
     case 13:
         return REASON_ADMIN_PROHIBITED;
+    default:
+        return REASON_DEST_UNREACH;
+    }
+}
+
+reason reason_from_unreach6_code(uint8_t code)
+{
+    switch (code) {
+    case 0:
+        return REASON_NO_ROUTE;
+    case 1:
+    case 5:
+        return REASON_ADMIN_PROHIBITED;
+    case 2:
+        return REASON_BEYOND_SCOPE;
+    case 3:
+        return REASON_HOST_UNREACH;
+    case 4:
+        return REASON_PORT_UNREACH;
+    case 6:
+        return REASON_REJECT_ROUTE;
     default:
         return REASON_DEST_UNREACH;
     }

@@ -38,6 +38,11 @@ typedef enum reason {
     REASON_ECHO_REPLY,
     REASON_TIMESTAMP_REPLY,
     REASON_ARP_RESPONSE,
+    /* nmap's words for ICMPv6 errors (portreasons.cc, icmpv6_to_reason). */
+    REASON_NO_ROUTE,
+    REASON_BEYOND_SCOPE,
+    REASON_REJECT_ROUTE,
+    REASON_PARAM_PROBLEM,
     /* Host reasons that no packet gives: -Pn, and our own addresses. */
     REASON_USER_SET,
     REASON_LOCALHOST_RESPONSE,
@@ -54,5 +59,10 @@ const char *reason_name(reason why);
 
 /* The reason nmap gives for an ICMP destination-unreachable of that code. */
 reason reason_from_unreach_code(uint8_t code);
+
+/* The reason nmap gives for an ICMPv6 destination-unreachable of that code
+ * (RFC 4443 section 3.1; nmap's portreasons.cc, icmpv6_to_reason): address
+ * unreachable is nmap's host-unreach, failed policy (5) admin-prohibited. */
+reason reason_from_unreach6_code(uint8_t code);
 
 #endif

@@ -1,6 +1,7 @@
 #include "behaviour.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -17,7 +18,7 @@ struct behaviour {
 };
 
 struct behaviour_source {
-    uint32_t addr;
+    packet_addr addr;
     bool scanner;
     bool resets_after_handshake;
     bool closes_after_handshake; /* ended a connection with a FIN, without a byte */
@@ -28,11 +29,45 @@ struct behaviour_source {
     GHashTable *scanned_targets;
     uint32_t swept; /* proto << 16 | port; 0: none */
     /* Created at the first failure: most sources never fail. */
-    GHashTable *failed;          /* target << 24 | proto << 16 | port, deduplicated */
-    GHashTable *ports_of_target; /* target -> distinct failed ports */
+    GHashTable *failed;          /* failed_key, deduplicated */
+    GHashTable *ports_of_target; /* target (packet_addr) -> distinct failed ports */
     GHashTable *hosts_of_port;   /* proto << 16 | port -> distinct failed targets */
     char evidence[EVIDENCE_LEN];
 };
+
+/* One failed (host, port): hashed and compared as one block of bytes, zeroed
+ * first so that its padding is too. */
+typedef struct failed_key {
+    packet_addr target;
+    uint32_t proto_port; /* proto << 16 | port */
+} failed_key;
+
+static guint addr_hash(gconstpointer key)
+{
+    return packet_addr_hash(key);
+}
+
+static gboolean addr_equal(gconstpointer a, gconstpointer b)
+{
+    return packet_addr_equal(a, b);
+}
+
+static guint failed_hash(gconstpointer key)
+{
+    const failed_key *k = key;
+    return packet_addr_hash(&k->target) ^ (k->proto_port * 0x9e3779b1u);
+}
+
+static gboolean failed_equal(gconstpointer a, gconstpointer b)
+{
+    const failed_key *x = a, *y = b;
+    return packet_addr_equal(&x->target, &y->target) && x->proto_port == y->proto_port;
+}
+
+static GHashTable *addr_table(void)
+{
+    return g_hash_table_new_full(addr_hash, addr_equal, g_free, NULL);
+}
 
 static void source_clear(behaviour *b, behaviour_source *s)
 {
@@ -61,7 +96,8 @@ static void source_free(gpointer data)
 behaviour *behaviour_new(void)
 {
     behaviour *b = g_new0(behaviour, 1);
-    b->sources = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, source_free);
+    /* Keyed by each source's own addr field. */
+    b->sources = g_hash_table_new_full(addr_hash, addr_equal, NULL, source_free);
     return b;
 }
 
@@ -73,14 +109,14 @@ void behaviour_free(behaviour *b)
     g_free(b);
 }
 
-behaviour_source *behaviour_source_get(behaviour *b, uint32_t src)
+behaviour_source *behaviour_source_get(behaviour *b, const packet_addr *src)
 {
-    behaviour_source *s = g_hash_table_lookup(b->sources, GUINT_TO_POINTER(src));
+    behaviour_source *s = g_hash_table_lookup(b->sources, src);
     if (s || g_hash_table_size(b->sources) >= MAX_SOURCES)
         return s;
     s = g_new0(behaviour_source, 1);
-    s->addr = src;
-    g_hash_table_insert(b->sources, GUINT_TO_POINTER(src), s);
+    s->addr = *src;
+    g_hash_table_insert(b->sources, &s->addr, s);
     return s;
 }
 
@@ -92,12 +128,25 @@ static unsigned count_up(GHashTable *counts, guint key)
     return n;
 }
 
+/* The same, under an address kept by the table. */
+static unsigned count_up_addr(GHashTable *counts, const packet_addr *key)
+{
+    gpointer stored, value;
+    if (g_hash_table_lookup_extended(counts, key, &stored, &value)) {
+        unsigned n = GPOINTER_TO_UINT(value) + 1;
+        g_hash_table_insert(counts, g_memdup2(key, sizeof *key), GUINT_TO_POINTER(n));
+        return n;
+    }
+    g_hash_table_insert(counts, g_memdup2(key, sizeof *key), GUINT_TO_POINTER(1u));
+    return 1;
+}
+
 static const char *proto_name(uint8_t proto)
 {
     return proto == 17 ? "udp" : "tcp";
 }
 
-void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_t proto,
+void behaviour_failed(behaviour *b, behaviour_source *s, const packet_addr *target, uint8_t proto,
                       uint16_t port, double when, behaviour_failure why,
                       const behaviour_config *cfg)
 {
@@ -110,14 +159,15 @@ void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_
     if (why != FAILURE_ABORTED && why != FAILURE_ABORTED_RESET)
         s->refused = true;
     if (!s->scanned_targets)
-        s->scanned_targets = g_hash_table_new(g_direct_hash, g_direct_equal);
-    if (g_hash_table_size(s->scanned_targets) < MAX_FAILURES)
-        g_hash_table_add(s->scanned_targets, GUINT_TO_POINTER(target));
+        s->scanned_targets = addr_table();
+    if (g_hash_table_size(s->scanned_targets) < MAX_FAILURES &&
+        !g_hash_table_contains(s->scanned_targets, target))
+        g_hash_table_add(s->scanned_targets, g_memdup2(target, sizeof *target));
     if (s->scanner)
         return;
     if (!s->failed) {
-        s->failed = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-        s->ports_of_target = g_hash_table_new(g_direct_hash, g_direct_equal);
+        s->failed = g_hash_table_new_full(failed_hash, failed_equal, g_free, NULL);
+        s->ports_of_target = addr_table();
         s->hosts_of_port = g_hash_table_new(g_direct_hash, g_direct_equal);
         s->window_start = when;
     }
@@ -125,12 +175,15 @@ void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_
         source_clear(b, s);
         s->window_start = when;
     }
-    gint64 key = (gint64)target << 24 | (gint64)proto << 16 | port;
+    failed_key key;
+    memset(&key, 0, sizeof key);
+    key.target = *target;
+    key.proto_port = (uint32_t)proto << 16 | port;
     if (g_hash_table_contains(s->failed, &key) || b->failures >= MAX_FAILURES)
         return;
     g_hash_table_add(s->failed, g_memdup2(&key, sizeof key));
     b->failures++;
-    unsigned ports = count_up(s->ports_of_target, target);
+    unsigned ports = count_up_addr(s->ports_of_target, target);
     unsigned hosts = count_up(s->hosts_of_port, (guint)proto << 16 | port);
     /* A source whose every attempt was accepted (a load balancer's health
      * checks, a monitor) checks services it knows are there: a scanner meets
@@ -139,11 +192,10 @@ void behaviour_failed(behaviour *b, behaviour_source *s, uint32_t target, uint8_
         return;
     if (cfg->port_threshold && ports >= cfg->port_threshold) {
         s->scanner = true;
+        char text[PACKET_ADDR_TEXT];
         snprintf(s->evidence, sizeof s->evidence,
-                 "port scan: failed attempts on %u ports of %u.%u.%u.%u within %u s "
-                 "(threshold %u)",
-                 ports, target >> 24, (target >> 16) & 0xff, (target >> 8) & 0xff, target & 0xff,
-                 cfg->window, cfg->port_threshold);
+                 "port scan: failed attempts on %u ports of %s within %u s (threshold %u)", ports,
+                 packet_addr_format(target, text), cfg->window, cfg->port_threshold);
     } else if (cfg->host_threshold && hosts >= cfg->host_threshold) {
         s->scanner = true;
         s->swept = (uint32_t)proto << 16 | port;
@@ -175,12 +227,12 @@ bool behaviour_closes_after_handshake(const behaviour_source *s)
     return s && s->closes_after_handshake;
 }
 
-bool behaviour_scans(const behaviour_source *s, uint32_t target, uint8_t proto, uint16_t port)
+bool behaviour_scans(const behaviour_source *s, const packet_addr *target, uint8_t proto,
+                     uint16_t port)
 {
     if (!s || !s->scanner)
         return false;
     if (s->swept && s->swept == ((uint32_t)proto << 16 | port))
         return true;
-    return s->scanned_targets &&
-           g_hash_table_contains(s->scanned_targets, GUINT_TO_POINTER(target));
+    return s->scanned_targets && g_hash_table_contains(s->scanned_targets, target);
 }

@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 /* Zeek's defaults (Scan::port_scan_threshold, addr_scan_threshold, *_interval). */
 #define BEHAVIOUR_PORT_THRESHOLD 15
 #define BEHAVIOUR_HOST_THRESHOLD 25
@@ -45,13 +47,13 @@ typedef struct behaviour_source behaviour_source;
 behaviour *behaviour_new(void);
 void behaviour_free(behaviour *b);
 
-/* The record of a source address (host order), created on first use; NULL only
+/* The record of a source address, created on first use; NULL only
  * when the table is full (then the source is never called a scanner). */
-behaviour_source *behaviour_source_get(behaviour *b, uint32_t src);
+behaviour_source *behaviour_source_get(behaviour *b, const packet_addr *src);
 
 /* One failed attempt by src on target's port (proto: 6 or 17) at time when
  * (seconds). A failure on a port of a host already counted counts once. */
-void behaviour_failed(behaviour *b, behaviour_source *src, uint32_t target, uint8_t proto,
+void behaviour_failed(behaviour *b, behaviour_source *src, const packet_addr *target, uint8_t proto,
                       uint16_t port, double when, behaviour_failure why,
                       const behaviour_config *cfg);
 
@@ -73,6 +75,7 @@ bool behaviour_closes_after_handshake(const behaviour_source *src);
 /* Whether an attempt on target's port is part of what made the source a
  * scanner: a target it failed on, or the port it swept. A scanner's other
  * traffic (its own DNS lookups to its resolver, say) is not. */
-bool behaviour_scans(const behaviour_source *src, uint32_t target, uint8_t proto, uint16_t port);
+bool behaviour_scans(const behaviour_source *src, const packet_addr *target, uint8_t proto,
+                     uint16_t port);
 
 #endif

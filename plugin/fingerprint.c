@@ -118,13 +118,14 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
     tcp_options opt = read_options(pkt->tcp_options, pkt->tcp_options_len);
     if (opt.malformed || opt.timestamp)
         return false;
-    uint32_t dst = pkt->flow.dst;
+    uint32_t dst = packet_addr_low32(&pkt->flow.dst);
     uint16_t dport = pkt->flow.dport;
+    bool v4 = packet_addr_is_ipv4(&pkt->flow.dst);
     if (pkt->tcp_flags == TCP_SYN && pkt->ack == 0 && pkt->payload_len == 0) {
         /* masscan's tcp template: ip_id = ip_them ^ port_them ^ seqno, TTL 255.
          * One in 65536 SYNs of anyone meets the IP ID rule by chance: the TTL
-         * rules those out. */
-        if ((uint16_t)(dst ^ dport ^ pkt->seq) == pkt->ip_id && pkt->ttl >= TTL_255_MIN)
+         * rules those out. IPv6 has no IP ID to carry it. */
+        if (v4 && (uint16_t)(dst ^ dport ^ pkt->seq) == pkt->ip_id && pkt->ttl >= TTL_255_MIN)
             return set(out, "masscan", &scan_syn,
                        "IP ID 0x%04x = low 16 bits of target ^ port ^ seq, TTL %u, window %u: "
                        "masscan",
@@ -255,7 +256,9 @@ static bool masscan_dns(const packet_view *pkt)
     size_t len = pkt->payload_len;
     return len >= HEADER + sizeof question - 1 &&
            memcmp(p + HEADER, question, sizeof question - 1) == 0 &&
-           (uint16_t)(get_be16(p) ^ pkt->ip_id) == (uint16_t)(pkt->flow.dst ^ pkt->flow.dport);
+           packet_addr_is_ipv4(&pkt->flow.dst) &&
+           (uint16_t)(get_be16(p) ^ pkt->ip_id) ==
+               (uint16_t)(packet_addr_low32(&pkt->flow.dst) ^ pkt->flow.dport);
 }
 
 static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
@@ -342,10 +345,22 @@ static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
     return false;
 }
 
+/* nmap -6 -PE: an ICMPv6 echo request without data, hop limit drawn from
+ * 37-59 as for IPv4 (tcpip.cc builds both with the same TTL rule). */
+static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
+{
+    if (pkt->icmp_type != ICMPV6_ECHO || pkt->icmp_code != 0 || pkt->payload_len != 0 ||
+        pkt->ttl > NMAP_TTL_MAX)
+        return false;
+    return set(out, "nmap", &ping_echo,
+               "ICMPv6 echo request without data, hop limit %u (nmap: 37-59): nmap -6 -PE",
+               pkt->ttl);
+}
+
 bool fingerprint_probe(const packet_view *pkt, fingerprint *out)
 {
-    if (!packet_ipv4_unicast(pkt->flow.dst) || !packet_ipv4_unicast(pkt->flow.src) ||
-        pkt->flow.src == pkt->flow.dst)
+    if (!packet_addr_unicast(&pkt->flow.dst) || !packet_addr_unicast(&pkt->flow.src) ||
+        packet_addr_equal(&pkt->flow.src, &pkt->flow.dst))
         return false;
     switch (pkt->flow.proto) {
     case PACKET_TCP:
@@ -354,6 +369,8 @@ bool fingerprint_probe(const packet_view *pkt, fingerprint *out)
         return fingerprint_udp(pkt, out);
     case PACKET_ICMP:
         return fingerprint_icmp(pkt, out);
+    case PACKET_ICMPV6:
+        return fingerprint_icmpv6(pkt, out);
     default:
         return false;
     }
@@ -387,6 +404,7 @@ uint32_t fingerprint_reply_cookie(const scan_type *type, const packet_view *prob
         /* A reply acknowledges the probe's data too (RFC 793, 3.3). */
         return (type->tcp_flags & TCP_ACK) ? probe->ack : probe->seq + (uint32_t)probe->payload_len;
     case PACKET_ICMP:
+    case PACKET_ICMPV6:
         return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
     default:
         return probe->ip_id;
@@ -399,6 +417,7 @@ uint32_t fingerprint_quote_cookie(const packet_view *probe)
     case PACKET_TCP:
         return probe->seq;
     case PACKET_ICMP:
+    case PACKET_ICMPV6:
         return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
     default:
         return probe->ip_id;

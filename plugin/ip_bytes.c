@@ -4,9 +4,12 @@
 #include <string.h>
 
 #include "compat.h"
+#include "packet.h"
 
 static int proto_ip = SCANTRACE_ID_INIT;
+static int proto_ipv6 = SCANTRACE_ID_INIT;
 static int proto_icmp = SCANTRACE_ID_INIT;
+static int proto_icmpv6 = SCANTRACE_ID_INIT;
 static int proto_tcp = SCANTRACE_ID_INIT;
 static int proto_udp = SCANTRACE_ID_INIT;
 static int proto_arp = SCANTRACE_ID_INIT;
@@ -14,7 +17,9 @@ static int proto_arp = SCANTRACE_ID_INIT;
 void ip_bytes_init(void)
 {
     proto_ip = proto_get_id_by_filter_name("ip");
+    proto_ipv6 = proto_get_id_by_filter_name("ipv6");
     proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_udp = proto_get_id_by_filter_name("udp");
     proto_arp = proto_get_id_by_filter_name("arp");
@@ -25,7 +30,8 @@ void ip_bytes_want(dissector_handle_t handle, bool want)
     GArray *wanted = NULL;
     if (want) {
         wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-        const int protos[] = {proto_ip, proto_icmp, proto_tcp, proto_udp, proto_arp};
+        const int protos[] = {proto_ip,  proto_ipv6, proto_icmp, proto_icmpv6,
+                              proto_tcp, proto_udp,  proto_arp};
         for (size_t i = 0; i < G_N_ELEMENTS(protos); i++)
             if (protos[i] >= 0)
                 g_array_append_val(wanted, protos[i]);
@@ -56,33 +62,41 @@ static bool item_bytes(const field_info *fi, const uint8_t **bytes, size_t *len)
     return *bytes != NULL;
 }
 
-/* The first ICMP layer: every IP layer after it is quoted by an ICMP error. */
+/* The first ICMP or ICMPv6 layer: every IP layer after it is quoted by an ICMP
+ * error. */
 static int first_icmp_layer(proto_tree *tree)
 {
-    GPtrArray *items = items_of(tree, proto_icmp);
+    const int protos[] = {proto_icmp, proto_icmpv6};
     int first = INT_MAX;
-    for (guint i = 0; items && i < items->len; i++) {
-        const field_info *fi = g_ptr_array_index(items, i);
-        if (fi && fi->total_layer_num < first)
-            first = fi->total_layer_num;
+    for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
+        GPtrArray *items = items_of(tree, protos[p]);
+        for (guint i = 0; items && i < items->len; i++) {
+            const field_info *fi = g_ptr_array_index(items, i);
+            if (fi && fi->total_layer_num < first)
+                first = fi->total_layer_num;
+        }
     }
     return first;
 }
 
 /* The transport layer right above the IP layer at that depth, if Wireshark
  * dissected it from another data source than the IP header's: the reassembled
- * datagram. */
-static const field_info *reassembled_transport(proto_tree *tree, const field_info *ip)
+ * datagram. *number: its IP protocol number. */
+static const field_info *reassembled_transport(proto_tree *tree, const field_info *ip,
+                                               uint8_t *number)
 {
-    const int protos[] = {proto_tcp, proto_udp, proto_icmp};
+    const int protos[] = {proto_tcp, proto_udp, proto_icmp, proto_icmpv6};
+    const uint8_t numbers[] = {PACKET_TCP, PACKET_UDP, PACKET_ICMP, PACKET_ICMPV6};
     const field_info *best = NULL;
     for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
         GPtrArray *items = items_of(tree, protos[p]);
         for (guint i = 0; items && i < items->len; i++) {
             const field_info *fi = g_ptr_array_index(items, i);
             if (fi && fi->total_layer_num > ip->total_layer_num &&
-                (!best || fi->total_layer_num < best->total_layer_num))
+                (!best || fi->total_layer_num < best->total_layer_num)) {
                 best = fi;
+                *number = numbers[p];
+            }
         }
     }
     return best && best->ds_tvb != ip->ds_tvb ? best : NULL;
@@ -110,26 +124,77 @@ static bool join_fragments(const uint8_t *ip, size_t ip_len, const field_info *l
     return true;
 }
 
+/* The same for IPv6: a bare IPv6 header (the fragment's addresses, traffic
+ * class, flow label and hop limit; no extension headers) before the reassembled
+ * transport data, whose protocol it names. */
+static bool join_fragments6(const uint8_t *ip, size_t ip_len, const field_info *l4, uint8_t number,
+                            wmem_allocator_t *pool, const uint8_t **bytes, size_t *len)
+{
+    enum { FIXED = 40 };
+    const uint8_t *data;
+    size_t data_len;
+    if (ip_len < FIXED || !item_bytes(l4, &data, &data_len) || data_len > 0xffff)
+        return false;
+    uint8_t *whole = wmem_alloc(pool, FIXED + data_len);
+    memcpy(whole, ip, FIXED);
+    whole[4] = (uint8_t)(data_len >> 8);
+    whole[5] = (uint8_t)data_len;
+    whole[6] = number;
+    memcpy(whole + FIXED, data, data_len);
+    *bytes = whole;
+    *len = FIXED + data_len;
+    return true;
+}
+
+/* The innermost IP layer of either family that no ICMP error quotes. */
+static const field_info *scan_ip_layer(proto_tree *tree)
+{
+    int quoted_from = first_icmp_layer(tree);
+    const int protos[] = {proto_ip, proto_ipv6};
+    const field_info *scan_ip = NULL;
+    for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
+        GPtrArray *items = items_of(tree, protos[p]);
+        for (guint i = 0; items && i < items->len; i++) {
+            const field_info *fi = g_ptr_array_index(items, i);
+            if (fi && fi->ds_tvb && fi->total_layer_num < quoted_from &&
+                (!scan_ip || fi->total_layer_num > scan_ip->total_layer_num))
+                scan_ip = fi;
+        }
+    }
+    return scan_ip;
+}
+
+/* Whether the IPv6 packet is a fragment of a larger datagram: a tail fragment
+ * does not parse; a first one has a fragment header with M set. An atomic
+ * fragment (offset 0, M clear: RFC 6946) is whole. Malformed input counts as a
+ * fragment too: only a reassembled datagram can then be read. */
+static bool ipv6_fragmented(const uint8_t *ip, size_t len)
+{
+    packet_view v;
+    if (!packet_parse(ip, len, &v))
+        return true;
+    return v.ipv6_fragment && v.more_fragments;
+}
+
 bool ip_bytes_scan_packet(proto_tree *tree, wmem_allocator_t *pool, const uint8_t **bytes,
                           size_t *len)
 {
-    GPtrArray *items = tree ? items_of(tree, proto_ip) : NULL;
-    if (!items || items->len == 0)
+    if (!tree)
         return false;
-    int quoted_from = first_icmp_layer(tree);
-    const field_info *scan_ip = NULL;
-    for (guint i = 0; i < items->len; i++) {
-        const field_info *fi = g_ptr_array_index(items, i);
-        if (fi && fi->ds_tvb && fi->total_layer_num < quoted_from &&
-            (!scan_ip || fi->total_layer_num > scan_ip->total_layer_num))
-            scan_ip = fi;
-    }
+    const field_info *scan_ip = scan_ip_layer(tree);
     if (!item_bytes(scan_ip, bytes, len) || *len < 20)
         return false;
+    uint8_t number = 0;
+    if (((*bytes)[0] >> 4) == 6) {
+        if (!ipv6_fragmented(*bytes, *len))
+            return true;
+        const field_info *l4 = reassembled_transport(tree, scan_ip, &number);
+        return l4 && join_fragments6(*bytes, *len, l4, number, pool, bytes, len);
+    }
     bool fragment = ((*bytes)[6] & 0x20) || ((*bytes)[6] & 0x1f) || (*bytes)[7];
     if (!fragment)
         return true;
-    const field_info *l4 = reassembled_transport(tree, scan_ip);
+    const field_info *l4 = reassembled_transport(tree, scan_ip, &number);
     return l4 && join_fragments(*bytes, *len, l4, pool, bytes, len);
 }
 

@@ -3,6 +3,8 @@
  * scan_state; every pass then shows what is known about the frame's port. */
 #include "packet-scantrace.h"
 
+#include <string.h>
+
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
@@ -23,6 +25,7 @@ static dissector_handle_t scantrace_handle;
 
 static int hf_role = SCANTRACE_ID_INIT;
 static int hf_target = SCANTRACE_ID_INIT;
+static int hf_target6 = SCANTRACE_ID_INIT;
 static int hf_port = SCANTRACE_ID_INIT;
 static int hf_proto = SCANTRACE_ID_INIT;
 static int hf_scan = SCANTRACE_ID_INIT;
@@ -102,8 +105,15 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
     const port_record *port = res->flow->port;
     if (res->role != ROLE_STRAY)
         add_generated_string(tree, hf_role, tvb, role_names[res->role]);
-    proto_item_set_generated(
-        proto_tree_add_ipv4(tree, hf_target, tvb, 0, 0, g_htonl(port->target)));
+    /* One field per family, as Wireshark's own ip.addr and ipv6.addr. */
+    if (packet_addr_is_ipv4(&port->target)) {
+        proto_item_set_generated(proto_tree_add_ipv4(tree, hf_target, tvb, 0, 0,
+                                                     g_htonl(packet_addr_low32(&port->target))));
+    } else {
+        ws_in6_addr a;
+        memcpy(a.bytes, port->target.bytes, sizeof a.bytes);
+        proto_item_set_generated(proto_tree_add_ipv6(tree, hf_target6, tvb, 0, 0, &a));
+    }
     if (port->proto == PACKET_TCP || port->proto == PACKET_UDP)
         add_generated_uint(tree, hf_port, tvb, port->port);
     add_generated_string(tree, hf_proto, tvb, scan_state_proto_name(port->proto));
@@ -147,10 +157,8 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
     const port_record *port = res->flow->port;
     if (v.state == PORT_STATE_UNKNOWN || !verdict_note_here(res, pinfo->num, whole_capture_seen))
         return;
-    uint32_t a = port->target;
-    char host[16];
-    g_snprintf(host, sizeof host, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
-               a & 0xff);
+    char host[PACKET_ADDR_TEXT];
+    packet_addr_format(&port->target, host);
     if (port->type->discovery)
         expert_add_info_format(pinfo, item, &ei_verdict, "Host %s %s (%s, %s ping)", host,
                                port_state_name(v.state), reason_name(v.why), port->type->name);
@@ -298,7 +306,11 @@ void proto_register_scantrace(void)
           "that decided the port: either side's ACKs, data and closing)",
           HFILL}},
         {&hf_target,
-         {"Target", "scantrace.target", FT_IPv4, BASE_NONE, NULL, 0x0, "The probed host", HFILL}},
+         {"Target", "scantrace.target", FT_IPv4, BASE_NONE, NULL, 0x0, "The probed host (IPv4)",
+          HFILL}},
+        {&hf_target6,
+         {"Target", "scantrace.target6", FT_IPv6, BASE_NONE, NULL, 0x0, "The probed host (IPv6)",
+          HFILL}},
         {&hf_port,
          {"Port", "scantrace.port", FT_UINT16, BASE_DEC, NULL, 0x0, "The probed port", HFILL}},
         {&hf_proto,

@@ -8,11 +8,11 @@
  * so two scans (two scan ids, or two sources of untagged probes) of the same
  * ports are two groups. */
 typedef struct group_key {
-    uint32_t target;
+    packet_addr target;
     const scan_type *type; /* NULL: host discovery */
     uint8_t proto;
-    uint32_t scan_id; /* tagged probes */
-    uint32_t scanner; /* untagged probes: their source */
+    uint32_t scan_id;    /* tagged probes */
+    packet_addr scanner; /* untagged probes: their source; all zero for ours */
 } group_key;
 
 struct port_report_group {
@@ -33,15 +33,16 @@ struct port_report {
 static guint group_hash(gconstpointer p)
 {
     const group_key *k = p;
-    return (k->target * 2654435761u) ^ GPOINTER_TO_UINT(k->type) ^ k->proto ^ k->scan_id ^
-           (k->scanner * 40503u);
+    return (packet_addr_hash(&k->target) * 2654435761u) ^ GPOINTER_TO_UINT(k->type) ^ k->proto ^
+           k->scan_id ^ (packet_addr_hash(&k->scanner) * 40503u);
 }
 
 static gboolean group_equal(gconstpointer a, gconstpointer b)
 {
     const group_key *x = a, *y = b;
-    return x->target == y->target && x->type == y->type && x->proto == y->proto &&
-           x->scan_id == y->scan_id && x->scanner == y->scanner;
+    return packet_addr_equal(&x->target, &y->target) && x->type == y->type &&
+           x->proto == y->proto && x->scan_id == y->scan_id &&
+           packet_addr_equal(&x->scanner, &y->scanner);
 }
 
 static void group_free(gpointer p)
@@ -135,15 +136,16 @@ bool port_report_folded(const port_report_group *group, port_state state)
     return state < PORT_STATE_COUNT && group->folded[state];
 }
 
-static void append_ip(GString *s, uint32_t a)
+static void append_ip(GString *s, const packet_addr *a)
 {
-    g_string_append_printf(s, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+    char text[PACKET_ADDR_TEXT];
+    g_string_append(s, packet_addr_format(a, text));
 }
 
 char *port_report_host_name(const port_report_group *group)
 {
     GString *s = g_string_new(NULL);
-    append_ip(s, group->key.target);
+    append_ip(s, &group->key.target);
     return g_string_free(s, FALSE);
 }
 
@@ -157,9 +159,9 @@ char *port_report_scan_name(const port_report_group *group)
         g_string_append(s, "host discovery");
     /* Which scan, when there can be several: our scan id, or the source of
      * another tool's probes. */
-    if (group->key.scanner) {
+    if (!packet_addr_is_zero(&group->key.scanner)) {
         g_string_append(s, " by ");
-        append_ip(s, group->key.scanner);
+        append_ip(s, &group->key.scanner);
     } else if (group->key.scan_id) {
         g_string_append_printf(s, ", scan id 0x%08x", group->key.scan_id);
     }
@@ -239,13 +241,24 @@ char *port_report_row_rtt(const port_report_row *row)
     return g_strdup_printf("%.0f", row->rtt_total_us / row->rtt_count);
 }
 
+/* IPv4 hosts before IPv6 ones, each in address order. */
+static int addr_order(const packet_addr *x, const packet_addr *y)
+{
+    bool x4 = packet_addr_is_ipv4(x), y4 = packet_addr_is_ipv4(y);
+    if (x4 != y4)
+        return x4 ? -1 : 1;
+    int c = packet_addr_compare(x, y);
+    return (c > 0) - (c < 0);
+}
+
 /* Hosts in address order, then port scans by protocol and type, discovery first. */
 static int group_order(const void *a, const void *b)
 {
     const port_report_group *x = *(port_report_group *const *)a;
     const port_report_group *y = *(port_report_group *const *)b;
-    if (x->key.target != y->key.target)
-        return x->key.target < y->key.target ? -1 : 1;
+    int by_target = addr_order(&x->key.target, &y->key.target);
+    if (by_target)
+        return by_target;
     if (!x->key.type != !y->key.type)
         return x->key.type ? 1 : -1;
     if (x->key.proto != y->key.proto)
@@ -254,7 +267,7 @@ static int group_order(const void *a, const void *b)
         return strcmp(x->key.type->title, y->key.type->title);
     if (x->key.scan_id != y->key.scan_id)
         return x->key.scan_id < y->key.scan_id ? -1 : 1;
-    return x->key.scanner < y->key.scanner ? -1 : x->key.scanner > y->key.scanner;
+    return addr_order(&x->key.scanner, &y->key.scanner);
 }
 
 /* Ports ascending; discovery probes by their type's name. */

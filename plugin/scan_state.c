@@ -15,9 +15,9 @@
 typedef struct port_key {
     const scan_type *type;
     uint32_t scan_id;
-    uint32_t scanner;
+    packet_addr scanner;
     bool suspected;
-    uint32_t target;
+    packet_addr target;
     uint8_t proto;
     uint16_t port;
 } port_key;
@@ -61,8 +61,8 @@ static guint flow_hash(gconstpointer key)
 {
     const packet_flow *f = key;
     guint h = 0x811c9dc5u;
-    h = mix(h, f->src);
-    h = mix(h, f->dst);
+    h = mix(h, packet_addr_hash(&f->src));
+    h = mix(h, packet_addr_hash(&f->dst));
     h = mix(h, ((guint32)f->sport << 16) | f->dport);
     return mix(h, f->proto);
 }
@@ -72,22 +72,32 @@ static gboolean flow_equal(gconstpointer a, gconstpointer b)
     return packet_flow_equal(a, b);
 }
 
+static guint addr_hash(gconstpointer key)
+{
+    return packet_addr_hash(key);
+}
+
+static gboolean addr_equal(gconstpointer a, gconstpointer b)
+{
+    return packet_addr_equal(a, b);
+}
+
 static guint port_hash(gconstpointer key)
 {
     const port_key *k = key;
     guint h = g_direct_hash(k->type);
     h = mix(h, k->scan_id);
-    h = mix(h, k->scanner);
-    h = mix(h, k->target);
+    h = mix(h, packet_addr_hash(&k->scanner));
+    h = mix(h, packet_addr_hash(&k->target));
     return mix(h, ((guint32)k->proto << 16) | k->port);
 }
 
 static gboolean port_equal(gconstpointer a, gconstpointer b)
 {
     const port_key *x = a, *y = b;
-    return x->type == y->type && x->scan_id == y->scan_id && x->scanner == y->scanner &&
-           x->suspected == y->suspected && x->target == y->target && x->proto == y->proto &&
-           x->port == y->port;
+    return x->type == y->type && x->scan_id == y->scan_id &&
+           packet_addr_equal(&x->scanner, &y->scanner) && x->suspected == y->suspected &&
+           packet_addr_equal(&x->target, &y->target) && x->proto == y->proto && x->port == y->port;
 }
 
 const char *scan_state_proto_name(uint8_t proto)
@@ -99,6 +109,8 @@ const char *scan_state_proto_name(uint8_t proto)
         return "udp";
     case PACKET_ICMP:
         return "icmp";
+    case PACKET_ICMPV6:
+        return "icmpv6";
     case 0:
         return "arp";
     default:
@@ -118,7 +130,7 @@ void scan_state_register(void)
     nmap_udp_scans =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
     nmap_runs_of =
-        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), addr_hash, addr_equal);
 }
 
 void scan_state_init(const scan_state_options *opt)
@@ -136,19 +148,20 @@ void scan_state_cleanup(void)
     suspects = NULL;
 }
 
-/* scanner: 0 for our own probes, whose scan id tells scans apart. suspected: a
- * suspected scan is kept apart from a fingerprinted one of the same source. */
-static port_record *port_get(const scan_type *type, uint32_t scan_id, uint32_t scanner,
+/* scanner: the all-zero address for our own probes, whose scan id tells scans
+ * apart. suspected: a suspected scan is kept apart from a fingerprinted one of
+ * the same source. */
+static port_record *port_get(const scan_type *type, uint32_t scan_id, const packet_addr *scanner,
                              bool suspected, const packet_flow *flow)
 {
-    port_key key = {type, scan_id, scanner, suspected, flow->dst, flow->proto, flow->dport};
+    port_key key = {type, scan_id, *scanner, suspected, flow->dst, flow->proto, flow->dport};
     port_record *port = wmem_map_lookup(ports, &key);
     if (port)
         return port;
     port = wmem_new0(wmem_file_scope(), port_record);
     port->type = type;
     port->scan_id = scan_id;
-    port->scanner = scanner;
+    port->scanner = *scanner;
     port->target = flow->dst;
     port->proto = flow->proto;
     port->port = flow->dport;
@@ -205,7 +218,8 @@ static frame_result *result_new(uint32_t frame, frame_role role, probe_flow_reco
 static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const packet_flow *flow,
                                      const scan_type *type, const probe_tag *tag, const char *tool)
 {
-    port_record *port = port_get(type, tag->scan_id, 0, false, flow);
+    static const packet_addr ours; /* all zero: our probes name their scan */
+    port_record *port = port_get(type, tag->scan_id, &ours, false, flow);
     probe_flow_record *rec = flow_get(flow, port);
     if (!rec)
         return NULL;
@@ -241,7 +255,7 @@ static frame_result *add_untagged_probe(uint32_t frame, const nstime_t *when,
                                         const packet_view *pkt, const scan_type *type,
                                         behaviour_source *suspect, uint32_t run)
 {
-    port_record *port = port_get(type, run, pkt->flow.src, suspect != NULL, &pkt->flow);
+    port_record *port = port_get(type, run, &pkt->flow.src, suspect != NULL, &pkt->flow);
     port->untagged = true;
     port->suspect = suspect;
     probe_flow_record *rec = flow_get(&pkt->flow, port);
@@ -364,7 +378,7 @@ static uint32_t nmap_udp_scan_of(const packet_view *pkt)
  * rescan of a port is a scan of its own, not a retry of the first. */
 #define NMAP_MAX_RUNS 16
 typedef struct nmap_runs {
-    uint32_t scanner;
+    packet_addr scanner;
     unsigned count;
     uint32_t mask[NMAP_MAX_RUNS];
 } nmap_runs;
@@ -378,15 +392,15 @@ static bool nmap_try_of(uint32_t word, uint32_t mask)
 
 /* The run (1, 2, ...) of the source's fingerprinted probe; 0 when its shape
  * encodes none. Past NMAP_MAX_RUNS runs, the last is taken. */
-static uint32_t nmap_run(uint32_t scanner, const fingerprint *fp)
+static uint32_t nmap_run(const packet_addr *scanner, const fingerprint *fp)
 {
     if (!fp->has_run_word)
         return 0;
-    nmap_runs *runs = wmem_map_lookup(nmap_runs_of, GUINT_TO_POINTER(scanner));
+    nmap_runs *runs = wmem_map_lookup(nmap_runs_of, scanner);
     if (!runs) {
         runs = wmem_new0(wmem_file_scope(), nmap_runs);
-        runs->scanner = scanner;
-        wmem_map_insert(nmap_runs_of, GUINT_TO_POINTER(scanner), runs);
+        runs->scanner = *scanner;
+        wmem_map_insert(nmap_runs_of, &runs->scanner, runs);
     }
     for (unsigned i = 0; i < runs->count; i++)
         if (nmap_try_of(fp->run_word, runs->mask[i]))
@@ -407,7 +421,7 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
     if (fp->type == &ping_echo || fp->type == &ping_timestamp)
         nmap_ping_seen(pkt, when);
     frame_result *res =
-        add_untagged_probe(frame, when, pkt, fp->type, NULL, nmap_run(pkt->flow.src, fp));
+        add_untagged_probe(frame, when, pkt, fp->type, NULL, nmap_run(&pkt->flow.src, fp));
     if (res) {
         res->tool = fp->tool;
         res->evidence = wmem_strdup(wmem_file_scope(), fp->evidence);
@@ -452,7 +466,7 @@ static void suspect_failed(probe_flow_record *rec, const nstime_t *when, behavio
     if (rec->failed)
         return;
     rec->failed = true;
-    behaviour_failed(suspects, port->suspect, port->target, port->proto, port->port, seconds(when),
+    behaviour_failed(suspects, port->suspect, &port->target, port->proto, port->port, seconds(when),
                      why, &options.thresholds);
 }
 
@@ -462,7 +476,7 @@ static void suspect_failed(probe_flow_record *rec, const nstime_t *when, behavio
 static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
     const scan_type *type;
-    if (!suspects || !packet_ipv4_unicast(pkt->flow.dst) || !packet_ipv4_unicast(pkt->flow.src))
+    if (!suspects || !packet_addr_unicast(&pkt->flow.dst) || !packet_addr_unicast(&pkt->flow.src))
         return NULL;
     if (pkt->flow.proto == PACKET_TCP &&
         (pkt->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN)
@@ -487,7 +501,7 @@ static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, con
         suspect_failed(rec, when, FAILURE_UNANSWERED);
         break;
     }
-    behaviour_source *src = behaviour_source_get(suspects, pkt->flow.src);
+    behaviour_source *src = behaviour_source_get(suspects, &pkt->flow.src);
     return src ? add_untagged_probe(frame, when, pkt, type, src, 0) : NULL;
 }
 
@@ -789,7 +803,7 @@ bool scan_state_shown(const frame_result *res)
 {
     const probe_flow_record *rec = res->flow;
     const port_record *port = rec->port;
-    return !port->suspect || (!rec->conversation && behaviour_scans(port->suspect, port->target,
+    return !port->suspect || (!rec->conversation && behaviour_scans(port->suspect, &port->target,
                                                                     port->proto, port->port));
 }
 

@@ -38,12 +38,12 @@ typedef enum frame_role {
 typedef struct port_record {
     const scan_type *type;
     uint32_t scan_id;
-    uint32_t scanner;          /* untagged probes: their source (host order); 0 for ours */
+    packet_addr scanner;       /* untagged probes: their source; all zero for ours */
     bool untagged;             /* nothing names the tries: they are numbered as seen */
     behaviour_source *suspect; /* suspected probes: their source's behaviour */
     unsigned tries;            /* untagged probes: transmissions seen */
     uint32_t first_probe;      /* untagged probes: the frame of the first */
-    uint32_t target;           /* host order */
+    packet_addr target;
     uint8_t proto;
     uint16_t port;
     unsigned probes;    /* probe frames, retransmissions included */

@@ -163,15 +163,32 @@ static void add_tag(proto_tree *tree, tvbuff_t *tvb, int base, const uint8_t *by
     add_at(sub, hf_tag_scan_id, tvb, base, bytes, t + 6, 4, be32(t + 6));
 }
 
+/* The offset of pkt's transport header in bytes (which pkt was parsed from);
+ * 0 when it has none. */
+static size_t transport_offset(const packet_view *pkt, const uint8_t *bytes)
+{
+    const uint8_t *l4 = NULL;
+    if (pkt->flow.proto == PACKET_TCP && pkt->tcp_options)
+        l4 = pkt->tcp_options - 20;
+    else if ((pkt->flow.proto == PACKET_UDP || packet_proto_is_icmp(pkt->flow.proto)) &&
+             pkt->payload)
+        l4 = pkt->payload - 8;
+    return l4 && l4 > bytes ? (size_t)(l4 - bytes) : 0;
+}
+
 /* Where the frame's cookie rides, and its value; false when it carries none
  * that sits in its own header (an ICMP error's quote is the quoted packet's). */
 static bool cookie_at(const frame_result *res, const packet_view *pkt, const uint8_t *bytes,
                       size_t len, const uint8_t **where, int *n, uint32_t *value,
                       const char **label)
 {
-    size_t ihl = (size_t)(bytes[0] & 0x0f) * 4;
+    /* The transport header, wherever IPv4 options or IPv6 extension headers
+     * put it: packet_parse() found it. */
+    size_t ihl = transport_offset(pkt, bytes);
     const scan_type *type = res->flow->port->type;
     *label = "Cookie";
+    if (ihl == 0)
+        return false;
     if (pkt->flow.proto == PACKET_TCP && len >= ihl + 12) {
         const uint8_t *tcp = bytes + ihl;
         uint32_t c;
@@ -191,11 +208,13 @@ static bool cookie_at(const frame_result *res, const packet_view *pkt, const uin
         }
         return false;
     }
-    if (pkt->flow.proto == PACKET_ICMP && len >= ihl + 8 && !pkt->has_quote) {
+    if (packet_proto_is_icmp(pkt->flow.proto) && len >= ihl + 8 && !pkt->has_quote) {
         *where = bytes + ihl + 4, *n = 4, *value = be32(bytes + ihl + 4);
         return true;
     }
-    if (pkt->flow.proto == PACKET_UDP && res->role == ROLE_PROBE && len >= 6) {
+    /* IPv6 has no IP ID: there a UDP probe's cookie rides in no header. */
+    if (pkt->flow.proto == PACKET_UDP && res->role == ROLE_PROBE && len >= 6 &&
+        packet_addr_is_ipv4(&pkt->flow.src)) {
         *where = bytes + 4, *n = 2, *value = pkt->ip_id, *label = "Cookie (IP ID: its low 16 bits)";
         return true;
     }

@@ -2,10 +2,16 @@
 
 #include "tag.h"
 
-static void addr(GString *out, uint32_t a)
+static void addr(GString *out, const packet_addr *a)
 {
-    g_string_append_printf(out, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
-                           a & 0xff);
+    char text[PACKET_ADDR_TEXT];
+    g_string_append(out, packet_addr_format(a, text));
+}
+
+static void addr4(GString *out, uint32_t a)
+{
+    packet_addr mapped = packet_addr_from_ipv4(a);
+    addr(out, &mapped);
 }
 
 static void tcp_flags(GString *out, uint8_t flags)
@@ -91,12 +97,12 @@ static void unreach_text(GString *out, const packet_view *p)
     switch (p->icmp_code) {
     case 0:
         g_string_append(out, "Network ");
-        addr(out, q->dst);
+        addr(out, &q->dst);
         g_string_append(out, " unreachable");
         break;
     case 1:
         g_string_append(out, "Host ");
-        addr(out, q->dst);
+        addr(out, &q->dst);
         g_string_append(out, " unreachable");
         break;
     case 2:
@@ -171,9 +177,9 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
     switch (f->proto) {
     case PACKET_TCP:
         g_string_append(out, "TCP ");
-        addr(out, f->src);
+        addr(out, &f->src);
         g_string_append_printf(out, ":%u > ", f->sport);
-        addr(out, f->dst);
+        addr(out, &f->dst);
         g_string_append_printf(out, ":%u ", f->dport);
         tcp_flags(out, pkt->tcp_flags);
         g_string_append_printf(out, " ttl=%u id=%u iplen=%u  seq=%u win=%u ", pkt->ttl, pkt->ip_id,
@@ -182,26 +188,26 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
         break;
     case PACKET_ICMP:
         g_string_append(out, "ICMP [");
-        addr(out, f->src);
+        addr(out, &f->src);
         g_string_append(out, " > ");
-        addr(out, f->dst);
+        addr(out, &f->dst);
         g_string_append_c(out, ' ');
         icmp_text(out, pkt);
         g_string_append_printf(out, " IP [ttl=%u id=%u iplen=%u ]", pkt->ttl, pkt->ip_id, iplen);
         break;
     case PACKET_UDP:
         g_string_append(out, "UDP ");
-        addr(out, f->src);
+        addr(out, &f->src);
         g_string_append_printf(out, ":%u > ", f->sport);
-        addr(out, f->dst);
+        addr(out, &f->dst);
         g_string_append_printf(out, ":%u ttl=%u id=%u iplen=%u ", f->dport, pkt->ttl, pkt->ip_id,
                                iplen);
         break;
     default:
         g_string_append_printf(out, "Unknown protocol (%u) ", f->proto);
-        addr(out, f->src);
+        addr(out, &f->src);
         g_string_append(out, " > ");
-        addr(out, f->dst);
+        addr(out, &f->dst);
         g_string_append_printf(out, ": ttl=%u id=%u iplen=%u", pkt->ttl, pkt->ip_id, iplen);
         break;
     }
@@ -213,15 +219,15 @@ void packet_trace_arp(GString *out, const char *direction, double elapsed, const
     g_string_append_printf(out, "%s (%.4fs) ARP ", direction, elapsed);
     if (arp->op == ARP_REPLY) {
         g_string_append(out, "reply ");
-        addr(out, arp->sender_ip);
+        addr4(out, arp->sender_ip);
         const uint8_t *m = arp->sender_mac;
         g_string_append_printf(out, " is-at %02X:%02X:%02X:%02X:%02X:%02X\n", m[0], m[1], m[2],
                                m[3], m[4], m[5]);
         return;
     }
     g_string_append(out, "who-has ");
-    addr(out, arp->target_ip);
+    addr4(out, arp->target_ip);
     g_string_append(out, " tell ");
-    addr(out, arp->sender_ip);
+    addr4(out, arp->sender_ip);
     g_string_append_c(out, '\n');
 }

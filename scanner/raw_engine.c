@@ -134,7 +134,8 @@ static guint job_of(const engine *e, uint32_t addr)
  * the port we probed, not from our source port. */
 static gboolean is_ours(const engine *e, const packet_view *pkt)
 {
-    if (pkt->flow.src != e->io->rt->src)
+    packet_addr ours = packet_addr_from_ipv4(e->io->rt->src);
+    if (!packet_addr_equal(&pkt->flow.src, &ours))
         return FALSE;
     probe_tag tag;
     unsigned try_no;
@@ -178,10 +179,11 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
             continue;
         gboolean icmp = type->ip_proto == PACKET_ICMP;
         unsigned try_no;
-        if (probe.src != e->io->rt->src || probe.proto != type->ip_proto ||
-            !plan_sport_try(pt, probe.sport, &try_no))
+        packet_addr ours = packet_addr_from_ipv4(e->io->rt->src);
+        if (!packet_addr_equal(&probe.src, &ours) || !packet_addr_is_ipv4(&probe.dst) ||
+            probe.proto != type->ip_proto || !plan_sport_try(pt, probe.sport, &try_no))
             continue;
-        guint job = job_of(e, probe.dst);
+        guint job = job_of(e, packet_addr_low32(&probe.dst));
         gint32 pi = probe_plan_find(cfg->plan, type, icmp ? 0 : probe.dport);
         if (job == 0 || pi < 0)
             continue;
@@ -283,8 +285,8 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     const probe_def *p = &cfg->plan->probes[pi];
     const plan_type *pt = plan_entry(e, p->type);
     gboolean icmp = p->type->ip_proto == PACKET_ICMP;
-    probe_spec spec = {.flow = {.src = e->io->rt->src,
-                                .dst = e->jobs[hi].host->addr,
+    probe_spec spec = {.flow = {.src = packet_addr_from_ipv4(e->io->rt->src),
+                                .dst = packet_addr_from_ipv4(e->jobs[hi].host->addr),
                                 .sport = icmp ? 0 : plan_try_sport(pt, try_no),
                                 .dport = p->port,
                                 .proto = p->type->ip_proto},
@@ -293,7 +295,7 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     uint8_t buf[PROBE_MAX_LEN];
     size_t len = scan_probe_build(p->type, &spec, buf, sizeof buf);
     g_assert(len > 0);
-    send_result r = sender_send(e->io->tx, buf, len, spec.flow.dst);
+    send_result r = sender_send(e->io->tx, buf, len, e->jobs[hi].host->addr);
     packet_view pkt;
     if (r != SEND_AGAIN && cfg->trace && packet_parse(buf, len, &pkt))
         trace_packet(e, "SENT", now + e->mono_to_real, buf, &pkt);

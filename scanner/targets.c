@@ -151,6 +151,12 @@ static target_spec *spec_parse(const char *text, GError **error)
         bad(error, "bad target \"%s\"", text);
         return NULL;
     }
+    /* Only IPv6 addresses hold a colon; the scanner sends IPv4 only for now
+     * (issue 10), though the plugin reads IPv6 scans. */
+    if (strchr(host, ':')) {
+        bad(error, "\"%s\": IPv6 targets are not supported yet (IPv4 only)", text);
+        return NULL;
+    }
     target_spec *s = g_new0(target_spec, 1);
     uint32_t addr;
     gboolean ok;

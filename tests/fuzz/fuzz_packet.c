@@ -56,13 +56,13 @@ static void rules(const packet_view *pkt)
     if (pkt->payload)
         udp_payload_echoed_cookie(pkt->flow.dport, pkt->payload, pkt->payload_len, &echoed);
     static const behaviour_config cfg = {.port_threshold = 5, .host_threshold = 5, .window = 60};
-    behaviour_source *src = behaviour_source_get(seen, pkt->flow.src);
+    behaviour_source *src = behaviour_source_get(seen, &pkt->flow.src);
     if (src) {
-        behaviour_failed(seen, src, pkt->flow.dst, pkt->flow.proto, pkt->flow.dport, 1.0,
+        behaviour_failed(seen, src, &pkt->flow.dst, pkt->flow.proto, pkt->flow.dport, 1.0,
                          (behaviour_failure)(pkt->ttl % 5), &cfg);
         behaviour_is_scanner(src);
         behaviour_evidence(src);
-        behaviour_scans(src, pkt->flow.dst, pkt->flow.proto, pkt->flow.dport);
+        behaviour_scans(src, &pkt->flow.dst, pkt->flow.proto, pkt->flow.dport);
     }
 }
 

@@ -49,8 +49,10 @@ import subprocess
 import sys
 import time
 
+# scantrace.target is an IPv4 target, scantrace.target6 an IPv6 one (one field per
+# family, as Wireshark's ip.dst and ipv6.dst): a frame has one or the other.
 FIELDS = ['frame.number', 'scantrace.role', 'scantrace.target', 'scantrace.port',
-          'scantrace.proto', 'scantrace.verdict', 'scantrace.reason']
+          'scantrace.proto', 'scantrace.verdict', 'scantrace.reason', 'scantrace.target6']
 # For messages only: where a frame to a port carries no scantrace label at all.
 RAW = ['ip.dst', 'ipv6.dst', 'tcp.dstport', 'udp.dstport']
 SELECT = 'scantrace.role == "probe" || ((tcp || udp) && !icmp && !icmpv6 && !scantrace)'
@@ -287,7 +289,9 @@ def run_tshark(cmd, capture, filters):
         vals = [c.split(AGG) for c in cols[1:len(FIELDS)]]
         n = max(len(v) for v in vals)
         for i in range(n):
-            role, target, port, proto, verdict, reason = [v[i] if i < len(v) else '' for v in vals]
+            role, target, port, proto, verdict, reason, target6 = [
+                v[i] if i < len(v) else '' for v in vals]
+            target = target or target6
             if role != 'probe' or verdict in HOST_VERDICTS:
                 continue
             probes[(target, proto)][port].add((verdict, reason))

@@ -8,7 +8,9 @@
 #include "scan_type.h"
 #include "support/replies.h"
 
-static const packet_flow flow = {0x0ac90001, 0x0ac90002, CONNECT_PORT_FIRST + 7, 3389, PACKET_TCP};
+static const packet_flow flow = {PACKET_ADDR_IPV4_INIT(0x0ac90001),
+                                 PACKET_ADDR_IPV4_INIT(0x0ac90002), CONNECT_PORT_FIRST + 7, 3389,
+                                 PACKET_TCP};
 
 /* The kernel's SYN for a connect() made through a tagged socket. */
 static size_t kernel_syn(uint8_t *p, uint8_t tos)

@@ -4,7 +4,8 @@
 #include "cookie.h"
 #include "siphash.h"
 
-static const packet_flow flow = {0x0ac90001, 0x0ac90002, 40000, 22, PACKET_TCP};
+static const packet_flow flow = {PACKET_ADDR_IPV4_INIT(0x0ac90001),
+                                 PACKET_ADDR_IPV4_INIT(0x0ac90002), 40000, 22, PACKET_TCP};
 
 static void test_siphash_reference(void)
 {
@@ -36,7 +37,7 @@ static void test_other_probe_rejected(void)
     other.dport = 23;
     g_assert_false(cookie_check(0x12345678, &other, c, &got));
     other = flow;
-    other.src ^= 1;
+    other.src.bytes[15] ^= 1;
     g_assert_false(cookie_check(0x12345678, &other, c, &got));
     g_assert_false(cookie_check(0x12345678, &flow, c + COOKIE_MAX_TRIES, &got));
 }

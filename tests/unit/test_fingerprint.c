@@ -203,8 +203,10 @@ static void test_reply_cookies(void)
 static const behaviour_config zeek = {BEHAVIOUR_PORT_THRESHOLD, BEHAVIOUR_HOST_THRESHOLD,
                                       BEHAVIOUR_WINDOW_SECONDS};
 
-#define SCANNER 0x0ac90001u
-#define TARGET  0x0ac90002u
+static const packet_addr scanner_addr = PACKET_ADDR_IPV4_INIT(0x0ac90001u);
+static const packet_addr target_addr = PACKET_ADDR_IPV4_INIT(0x0ac90002u);
+#define SCANNER (&scanner_addr)
+#define TARGET  (&target_addr)
 
 static void test_port_scan(void)
 {
@@ -236,8 +238,8 @@ static void test_sweep(void)
     behaviour_source *s = behaviour_source_get(b, SCANNER);
     for (uint32_t host = 1; host <= BEHAVIOUR_HOST_THRESHOLD; host++) {
         g_assert_false(behaviour_is_scanner(s));
-        behaviour_failed(b, s, 0x0a000000u + host, PACKET_TCP, 445, host, FAILURE_UNANSWERED,
-                         &zeek);
+        packet_addr host_addr = packet_addr_from_ipv4(0x0a000000u + host);
+        behaviour_failed(b, s, &host_addr, PACKET_TCP, 445, host, FAILURE_UNANSWERED, &zeek);
     }
     g_assert_true(behaviour_is_scanner(s));
     g_assert_cmpstr(behaviour_evidence(s), ==,
@@ -257,7 +259,7 @@ static void test_window_and_off(void)
     g_assert_false(behaviour_is_scanner(s));
 
     const behaviour_config off = {0, 0, BEHAVIOUR_WINDOW_SECONDS};
-    behaviour_source *t = behaviour_source_get(b, SCANNER + 1);
+    behaviour_source *t = behaviour_source_get(b, &target_addr);
     for (uint16_t port = 1; port <= 100; port++)
         behaviour_failed(b, t, TARGET, PACKET_TCP, port, 1, FAILURE_REFUSED, &off);
     g_assert_false(behaviour_is_scanner(t));

@@ -8,7 +8,9 @@
 #include "support/replies.h"
 #include "scan_type.h"
 
-static const uint32_t scanner = 0x0ac90001, target = 0x0ac90002;
+static const uint32_t scanner4 = 0x0ac90001, target4 = 0x0ac90002;
+static const packet_addr scanner = PACKET_ADDR_IPV4_INIT(0x0ac90001),
+                         target = PACKET_ADDR_IPV4_INIT(0x0ac90002);
 
 static packet_view built(const scan_type *type, uint16_t dport, uint8_t try_no, uint8_t *buf)
 {
@@ -101,8 +103,8 @@ static void test_tcp_ping_replies(void)
     packet_view probe = built(&ping_ack, 80, 2, buf);
     uint8_t rst[40] = {0x45, 0, 0, 40};
     rst[9] = PACKET_TCP;
-    put_be32(rst + 12, target);
-    put_be32(rst + 16, scanner);
+    put_be32(rst + 12, target4);
+    put_be32(rst + 16, scanner4);
     put_be16(rst + 20, 80);
     put_be16(rst + 22, probe.flow.sport);
     put_be32(rst + 24, probe.ack);
@@ -138,7 +140,7 @@ static void test_ping_icmp_errors(void)
     g_assert_true(packet_parse(reply, reply_icmp_unreach(reply, &spec.flow, 1, buf, len), &v));
     g_assert_false(ping_syn.judge(&v, &out));
     size_t n = reply_icmp_unreach(reply, &spec.flow, 3, buf, len);
-    put_be32(reply + 12, target + 1); /* from someone else */
+    put_be32(reply + 12, target4 + 1); /* from someone else */
     g_assert_true(packet_parse(reply, n, &v));
     g_assert_false(ping_syn.judge(&v, &out));
 }
@@ -147,7 +149,7 @@ static void test_arp(void)
 {
     static const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 1};
     uint8_t frame[ARP_FRAME_LEN];
-    g_assert_cmpuint(arp_request_build(mac, scanner, target, 0x1234, 1, frame, sizeof frame), ==,
+    g_assert_cmpuint(arp_request_build(mac, scanner4, target4, 0x1234, 1, frame, sizeof frame), ==,
                      ARP_FRAME_LEN);
     arp_view request;
     g_assert_true(arp_parse(frame + 14, sizeof frame - 14, &request));
@@ -159,8 +161,8 @@ static void test_arp(void)
     uint8_t reply[28];
     memcpy(reply, frame + 14, 28);
     put_be16(reply + 6, ARP_REPLY);
-    put_be32(reply + 14, target);
-    put_be32(reply + 24, scanner);
+    put_be32(reply + 14, target4);
+    put_be32(reply + 24, scanner4);
     arp_view answer;
     g_assert_true(arp_parse(reply, sizeof reply, &answer));
     g_assert_false(answer.tagged);
@@ -170,7 +172,7 @@ static void test_arp(void)
     g_assert_true(packet_flow_equal(&asked, &answered));
     g_assert_cmpstr(port_state_name(v.state), ==, "up");
     g_assert_cmpstr(reason_name(v.why), ==, "arp-response");
-    put_be32(reply + 14, target + 1); /* someone else's address */
+    put_be32(reply + 14, target4 + 1); /* someone else's address */
     g_assert_true(arp_parse(reply, sizeof reply, &answer));
     g_assert_false(arp_answers(&request, &answer, &v));
     g_assert_false(arp_parse(reply, 27, &answer));

@@ -9,7 +9,8 @@
 #include "support/replies.h"
 
 static const probe_spec spec = {
-    .flow = {0x0ac90001, 0x0ac90002, 41000, 3389, PACKET_TCP},
+    .flow = {PACKET_ADDR_IPV4_INIT(0x0ac90001), PACKET_ADDR_IPV4_INIT(0x0ac90002), 41000, 3389,
+             PACKET_TCP},
     .scan_id = 0xcafef00d,
     .try_no = 1,
 };
@@ -75,7 +76,7 @@ static void test_probe_recognised(void)
         packet_view v;
         g_assert_true(packet_parse(probe, len, &v));
         g_assert_cmpuint(packet_checksum(probe, 20, 0), ==, 0);
-        uint32_t pseudo = packet_pseudo_sum(v.flow.src, v.flow.dst, PACKET_TCP, 36);
+        uint32_t pseudo = packet_pseudo_sum(&v.flow.src, &v.flow.dst, PACKET_TCP, 36);
         g_assert_cmpuint(packet_checksum(probe + 20, 36, pseudo), ==, 0);
         probe_tag tag;
         g_assert_true(scan_type_of_probe(&v, &tag) == type);

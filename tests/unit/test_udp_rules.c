@@ -10,7 +10,8 @@
 
 static probe_spec spec_for(uint16_t port)
 {
-    return (probe_spec){.flow = {0x0ac90001, 0x0ac90002, 41001, port, PACKET_UDP},
+    return (probe_spec){.flow = {PACKET_ADDR_IPV4_INIT(0x0ac90001),
+                                 PACKET_ADDR_IPV4_INIT(0x0ac90002), 41001, port, PACKET_UDP},
                         .scan_id = 0x0badcafe,
                         .try_no = 2};
 }
@@ -37,7 +38,7 @@ static void test_probes_recognised(void)
         packet_view v;
         g_assert_true(packet_parse(probe, len, &v));
         uint32_t pseudo =
-            packet_pseudo_sum(v.flow.src, v.flow.dst, PACKET_UDP, (uint16_t)(len - 20));
+            packet_pseudo_sum(&v.flow.src, &v.flow.dst, PACKET_UDP, (uint16_t)(len - 20));
         g_assert_cmpuint(packet_checksum(probe + 20, len - 20, pseudo), ==, 0);
         probe_tag tag;
         g_assert_true(scan_type_of_probe(&v, &tag) == &scan_udp);
@@ -135,7 +136,8 @@ static void test_icmp_error_sources(void)
 static void test_connect_tag(void)
 {
     uint8_t syn[40];
-    size_t n = reply_ip_header(syn, 0x0ac90001, 0x0ac90002, PACKET_TCP, 20);
+    size_t n = reply_ip_header(syn, packet_addr_from_ipv4(0x0ac90001),
+                               packet_addr_from_ipv4(0x0ac90002), PACKET_TCP, 20);
     syn[1] = CONNECT_TAG_TOS;
     memset(syn + n, 0, 20);
     put_be16(syn + n, CONNECT_PORT_FIRST + 5);

@@ -2,15 +2,15 @@
 
 #include <string.h>
 
-size_t reply_ip_header(uint8_t *p, uint32_t src, uint32_t dst, uint8_t proto, size_t l4)
+size_t reply_ip_header(uint8_t *p, packet_addr src, packet_addr dst, uint8_t proto, size_t l4)
 {
     memset(p, 0, 20);
     p[0] = 0x45;
     put_be16(p + 2, (uint16_t)(20 + l4));
     p[8] = 64;
     p[9] = proto;
-    put_be32(p + 12, src);
-    put_be32(p + 16, dst);
+    memcpy(p + 12, src.bytes + 12, 4);
+    memcpy(p + 16, dst.bytes + 12, 4);
     return 20;
 }
 

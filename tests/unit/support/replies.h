@@ -8,8 +8,9 @@
 
 #include "packet.h"
 
-/* A 20-octet IPv4 header for l4 octets of proto; returns 20. */
-size_t reply_ip_header(uint8_t *p, uint32_t src, uint32_t dst, uint8_t proto, size_t l4);
+/* A 20-octet IPv4 header for l4 octets of proto between IPv4 addresses; returns
+ * 20. */
+size_t reply_ip_header(uint8_t *p, packet_addr src, packet_addr dst, uint8_t proto, size_t l4);
 
 /* An ICMP destination unreachable from the probe's target, quoting the probe's IP
  * header and the first 8 octets after it, as RFC 792 requires at the least. */
