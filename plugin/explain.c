@@ -68,6 +68,11 @@ static const char *reply_sentence(const port_record *port, verdict said)
             return "ICMP port unreachable from the target itself: nothing listens on %s";
         return "ICMP port unreachable from a host on the way: a firewall rejects probes to "
                "%s, so it is filtered";
+    case REASON_PARAM_PROBLEM:
+        if (said.state == PORT_OPEN)
+            return "ICMPv6 parameter problem (erroneous header field): nmap takes the probe as "
+                   "understood, so %s is open";
+        return "ICMPv6 parameter problem (unknown next header): nmap calls %s filtered";
     case REASON_TIME_EXCEEDED:
         return "ICMP time exceeded: the probe died on the way to %s, which nmap calls "
                "filtered";

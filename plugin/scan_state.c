@@ -530,8 +530,10 @@ static bool suspect_reply(probe_flow_record *rec, const packet_view *pkt, const 
     if (pkt->has_quote) {
         /* Time exceeded: the attempt died on the way (a traceroute's path probe),
          * it did not fail at the target. */
-        bool refused = pkt->icmp_type == ICMP_UNREACH && pkt->icmp_code == 3;
-        if (pkt->icmp_type == ICMP_UNREACH)
+        bool v6 = pkt->flow.proto == PACKET_ICMPV6;
+        bool unreach = pkt->icmp_type == (v6 ? ICMPV6_UNREACH : ICMP_UNREACH);
+        bool refused = unreach && pkt->icmp_code == (v6 ? 4 : 3);
+        if (unreach)
             suspect_failed(rec, when, refused ? FAILURE_REFUSED : FAILURE_UNREACHABLE);
     } else if (pkt->flow.proto == PACKET_TCP && pkt->payload_len > 0) {
         rec->served = true; /* the server sent data: a conversation's, not a failure */

@@ -1,11 +1,12 @@
-/* libFuzzer target: every byte string as an IPv4 packet (and as an ARP
- * message), through everything that reads a packet on its way in: the shared
+/* libFuzzer target: every byte string as an IP packet of either family (and
+ * as an ARP message), through everything that reads a packet on its way in: the shared
  * parser (common/packet.c) and every scan and ping type's rules on it (probe
  * recognition, tag, reply keys and cookies, judgement, teardown), the
  * scanner's link layer and the plugin's per-packet rules that need no
  * Wireshark (plugin/fingerprint.c, plugin/behaviour.c). A crash, a sanitizer
  * report or a read past the input fails. The first byte picks a link type for
- * the scanner's link layer; the rest is the frame.
+ * the scanner's link layer; the rest is the frame, which is also parsed as a
+ * raw IPv4 or IPv6 packet (the seeds hold IPv6 ones: make_seeds.py).
  *
  *   build-fuzz/tests/fuzz/fuzz_packet -runs=1000000 CORPUS_DIR */
 #include <pcap/dlt.h>
@@ -88,6 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t len;
         const uint8_t *ip = link_ipv4(dlt, copy + 1, size - 1, &len);
         if (ip && packet_parse(ip, len, &pkt))
+            rules(&pkt);
+        /* The scanner's link layer takes IPv4 only: the frame as raw IP. */
+        if (packet_parse(copy + 1, size - 1, &pkt))
             rules(&pkt);
         const uint8_t *a = link_arp(dlt, copy + 1, size - 1, &len);
         if (a)

@@ -28,6 +28,9 @@ except ImportError:  # a pyenv/virtualenv python3 ahead of Debian's on PATH
     sys.path.append('/usr/lib/python3/dist-packages')
     from scapy.layers.dns import DNS, DNSQR, DNSRR
 from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest,
+                                ICMPv6TimeExceeded, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, fragment6)
 from scapy.layers.l2 import GRE, Ether
 from scapy.layers.vxlan import VXLAN
 from scapy.packet import Raw
@@ -1064,6 +1067,208 @@ def g29_nmap_connect_scan():
     return c
 
 
+# ---------------------------------------------------------------------------
+# F. IPv6 (nmap -6)
+
+# nmap-payloads' NTPv4 client request for 123/udp: 48 octets, these first.
+NTP_REQUEST_V4 = bytes.fromhex('e30004fa000100000001') + bytes(38)
+SCANNER6 = '2001:db8:100::7'
+TARGET6 = '2001:db8::10'
+ROUTER6 = '2001:db8:ff::1'
+
+
+class Nmap6(Nmap):
+    """nmap -6's raw probes (scan_engine_raw.cc, tcpip.cc build_*_raw_ipv6): the
+    same TCP and UDP headers as over IPv4, in an IPv6 header with a hop limit
+    drawn from 37-59 as the IPv4 TTL is, and a random flow label (which nmap
+    keeps in place of the IP ID)."""
+
+    def __init__(self, rng, src=SCANNER6, dst=TARGET6, base_port=NMAP_BASE_PORT, ext=()):
+        super().__init__(rng, src, dst, base_port)
+        self.ext = ext
+
+    def _ip(self, dport, seq):
+        ip = IPv6(src=self.src, dst=self.dst, hlim=self.rng.randint(37, 59),
+                  fl=self.rng.getrandbits(20))
+        for header in self.ext:
+            ip = ip / header
+        return ip
+
+
+def reply6(probe, hlim=64, src=None):
+    return IPv6(src=src or probe[IPv6].dst, dst=probe[IPv6].src, hlim=hlim)
+
+
+def syn_ack6(probe, rng):
+    t = probe[TCP]
+    return reply6(probe) / TCP(sport=t.dport, dport=t.sport, flags='SA', seq=rng.getrandbits(32),
+                               ack=(t.seq + 1) & 0xffffffff, window=64800,
+                               options=[('MSS', 1440)])
+
+
+def rst_ack6(probe, ack=None):
+    t = probe[TCP]
+    return reply6(probe) / TCP(sport=t.dport, dport=t.sport, flags='RA', seq=0,
+                               ack=(t.seq + 1) & 0xffffffff if ack is None else ack, window=0)
+
+
+def kernel_rst6(reply):
+    """The scanner's kernel resetting a SYN-ACK it has no socket for."""
+    t = reply[TCP]
+    return IPv6(src=reply[IPv6].dst, dst=reply[IPv6].src, hlim=64) / \
+        TCP(sport=t.dport, dport=t.sport, flags='R', seq=t.ack, ack=0, window=0)
+
+
+def icmp6_error(probe, message, src, hlim=64):
+    """An ICMPv6 error about probe from src, quoting the whole probe as RFC 4443
+    section 2.4 (c) asks while it fits in 1280 octets."""
+    return IPv6(src=src, dst=probe[IPv6].src, hlim=hlim) / message / Raw(bytes(probe[IPv6]))
+
+
+def g30_ipv6_syn_scan():
+    """nmap -6 -sS of 2001:db8::10: 22 open (SYN-ACK, the scanner's kernel resets
+    it), 23 closed (RST/ACK), 24 silent through nmap's retry, and three ports a
+    filter rejects with ICMPv6 destination unreachable (RFC 4443 section 3.1):
+    25 administratively prohibited (code 1), 26 address unreachable (code 3),
+    27 no route to destination (code 0), from a router on the path."""
+    rng = random.Random(130)
+    c, n = Capture(), Nmap6(rng)
+    p = {port: c.out(n.syn(port)) for port in (22, 23, 24, 25, 26, 27)}
+    sa = c.inc(syn_ack6(p[22], rng))
+    c.out(kernel_rst6(sa))
+    c.inc(rst_ack6(p[23]))
+    for port, code in ((25, 1), (26, 3), (27, 0)):
+        c.inc(icmp6_error(p[port], ICMPv6DestUnreach(code=code), ROUTER6))
+    c.out(n.syn(24, tryno=1), gap=1.0)
+    return c
+
+
+def g31_ipv6_udp_scan():
+    """nmap -6 -sU: 161 refused by the target itself with ICMPv6 port unreachable
+    (code 4); 53 refused with port unreachable by a router in the target's path;
+    123 answered (NTP); 1001 silent through the retry."""
+    rng = random.Random(131)
+    c, n = Capture(), Nmap6(rng)
+    p161 = c.out(n.udp(161))
+    p53 = c.out(n.udp(53, payload=b'\x00\x00\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00'))
+    p123 = c.out(n.udp(123, payload=NTP_REQUEST_V4))
+    c.out(n.udp(1001))
+    c.inc(icmp6_error(p161, ICMPv6DestUnreach(code=4), TARGET6))
+    c.inc(icmp6_error(p53, ICMPv6DestUnreach(code=4), ROUTER6))
+    c.inc(reply6(p123) / UDP(sport=123, dport=p123[UDP].sport) / Raw(b'\x24' + bytes(47)))
+    c.out(n.udp(1001, tryno=1), gap=1.0)
+    return c
+
+
+def g32_ipv6_extension_headers():
+    """nmap -6 -sS --ip-options-like probes behind a hop-by-hop options header and
+    a destination options header (RFC 8200 section 4.1's order): the parser walks
+    them to the TCP header. 22 open, 23 closed."""
+    rng = random.Random(132)
+    c = Capture()
+    n = Nmap6(rng, ext=(IPv6ExtHdrHopByHop(), IPv6ExtHdrDestOpt()))
+    p22 = c.out(n.syn(22))
+    p23 = c.out(n.syn(23))
+    sa = c.inc(syn_ack6(p22, rng))
+    c.out(kernel_rst6(sa))
+    c.inc(rst_ack6(p23))
+    return c
+
+
+def g33_ipv6_fragmented_probe():
+    """nmap -6 -f: the SYN to 22 (with --data-length 40, so that there is
+    something to split) goes out in two fragments, each with a fragment header
+    (RFC 8200 section 4.5); Wireshark reassembles them and the plugin reads the
+    datagram on the frame that completes it. The SYN-ACK says open."""
+    rng = random.Random(133)
+    c, n = Capture(), Nmap6(rng)
+    probe = n.syn(22, payload=bytes(40))
+    frags = fragment6(_with_fragment_header(probe, rng), 96)
+    for f in frags:
+        c.out(f, gap=0.0001)
+    sa = c.inc(syn_ack6(probe, rng))
+    c.out(kernel_rst6(sa))
+    return c
+
+
+def _with_fragment_header(probe, rng):
+    ip = probe[IPv6].copy()
+    upper = ip.payload
+    ip.remove_payload()
+    return ip / IPv6ExtHdrFragment(id=rng.getrandbits(32)) / upper
+
+
+def g34_ipv6_time_exceeded():
+    """A router answers nmap -6's SYN with ICMPv6 time exceeded (hop limit
+    exceeded in transit, RFC 4443 section 3.3), and the retry likewise. nmap's
+    get_pcap_result() takes only destination unreachable and parameter problem
+    from ICMPv6 ("Unexpected ICMPv6 type/code" for the rest): the port is as if
+    unanswered."""
+    rng = random.Random(134)
+    c, n = Capture(), Nmap6(rng)
+    p = c.out(n.syn(80))
+    c.inc(icmp6_error(p, ICMPv6TimeExceeded(code=0), ROUTER6))
+    r = c.out(n.syn(80, tryno=1), gap=1.0)
+    c.inc(icmp6_error(r, ICMPv6TimeExceeded(code=0), ROUTER6))
+    return c
+
+
+def g35_ipv6_snaplen68():
+    """An nmap -6 -sS exchange (22 open, 23 closed) captured with tcpdump's old
+    68-byte snapshot length, the IPv4 default: after 14 octets of Ethernet and 40
+    of IPv6 only 14 of each TCP header remain, without window and options. Neither
+    nmap's probe shape nor a tag can be read, so the plugin must label nothing
+    rather than guess."""
+    rng = random.Random(135)
+    c, n = Capture(), Nmap6(rng)
+    c.snaplen = 68
+    p22 = c.out(n.syn(22))
+    p23 = c.out(n.syn(23))
+    sa = c.inc(syn_ack6(p22, rng))
+    c.out(kernel_rst6(sa))
+    c.inc(rst_ack6(p23))
+    return c
+
+
+def g36_ipv6_ack_fin_null_xmas():
+    """Four nmap -6 runs against one host, one scan type each: -sA to 80 (RST:
+    unfiltered), -sF to 81 (RST: closed), -sN to 82 (silent through the retry:
+    open|filtered), -sX to 83 (RST: closed)."""
+    rng = random.Random(136)
+    c = Capture()
+    runs = [(80, 'A'), (81, 'F'), (82, ''), (83, 'FPU')]
+    for i, (port, flags) in enumerate(runs):
+        n = Nmap6(rng, base_port=NMAP_BASE_PORT + 1000 * i)
+        p = c.out(n.tcp(port, flags))
+        if port == 82:
+            c.out(n.tcp(port, flags, tryno=1), gap=1.0)
+            continue
+        t = p[TCP]
+        if flags == 'A':
+            c.inc(reply6(p) / TCP(sport=port, dport=t.sport, flags='R', seq=t.ack, window=0))
+        else:
+            c.inc(rst_ack6(p, ack=(t.seq + (1 if 'F' in flags else 0)) & 0xffffffff))
+        c.now += 0.5
+    return c
+
+
+def g37_ipv6_echo_discovery():
+    """nmap -6 -sn -PE of two hosts: ICMPv6 echo requests without data (RFC 4443
+    section 4.1); 2001:db8::10 answers with an echo reply (up), 2001:db8::11
+    never does, through nmap's retry (down)."""
+    rng = random.Random(137)
+    c = Capture()
+    ident = rng.getrandbits(16)
+    def echo(dst, seq):
+        return IPv6(src=SCANNER6, dst=dst, hlim=rng.randint(37, 59)) / \
+            ICMPv6EchoRequest(id=ident, seq=seq)
+    up = c.out(echo(TARGET6, 1))
+    c.out(echo('2001:db8::11', 2))
+    c.inc(IPv6(src=TARGET6, dst=SCANNER6, hlim=64) / ICMPv6EchoReply(id=ident, seq=up.seq))
+    c.out(echo('2001:db8::11', 3), gap=1.0)
+    return c
+
+
 CASES = [
     g01_rst_ack_equals_seq, g02_fin_scan_bsd_rst, g03x_xmas_rst_ack_equals_seq,
     g03n_null_rst_ack_equals_seq, g04_syn_with_data_length, g05_syn_proxy_rewritten_ack,
@@ -1076,7 +1281,9 @@ CASES = [
     g20b_scanner_dns_connect, g21_two_runs_same_target, g22_udp_scan_timing_pings,
     g23_udp_payloads_one_try, g24_reply_stored_before_probe, g25_snaplen54, g26_udp_traceroute,
     g27a_lb_health_check_rst, g27b_lb_health_check_fin, g28_ftp_passive_data,
-    g29_nmap_connect_scan,
+    g29_nmap_connect_scan, g30_ipv6_syn_scan, g31_ipv6_udp_scan, g32_ipv6_extension_headers,
+    g33_ipv6_fragmented_probe, g34_ipv6_time_exceeded, g35_ipv6_snaplen68,
+    g36_ipv6_ack_fin_null_xmas, g37_ipv6_echo_discovery,
 ]
 
 

@@ -1,5 +1,6 @@
 /* The cookie attributes a reply to the exact probe and try that caused it. */
 #include <glib.h>
+#include <string.h>
 
 #include "cookie.h"
 #include "siphash.h"
@@ -55,6 +56,41 @@ static void test_spread(void)
     g_hash_table_destroy(seen);
 }
 
+/* An IPv4 flow's cookie is what it was before addresses had 128 bits: SipHash
+ * of the 4-octet addresses, ports and protocol (cookie.h), so captures of
+ * earlier scans still check. An IPv6 flow hashes its 16-octet addresses. */
+static void test_ipv4_layout_kept(void)
+{
+    uint8_t key[16], in[13];
+    memcpy(key, "scantrace-ck", 12);
+    put_be32(key + 12, 0x12345678);
+    put_be32(in, 0x0ac90001);
+    put_be32(in + 4, 0x0ac90002);
+    put_be16(in + 8, 40000);
+    put_be16(in + 10, 22);
+    in[12] = PACKET_TCP;
+    uint32_t want = (uint32_t)siphash24(key, in, sizeof in) & ~(uint32_t)(COOKIE_MAX_TRIES - 1);
+    g_assert_cmphex(cookie_make(0x12345678, &flow, 0), ==, want);
+
+    packet_flow six = flow;
+    memset(six.src.bytes, 0, 16);
+    memset(six.dst.bytes, 0, 16);
+    six.src.bytes[0] = six.dst.bytes[0] = 0x20;
+    six.src.bytes[15] = 1;
+    six.dst.bytes[15] = 2;
+    uint8_t in6[37];
+    memcpy(in6, six.src.bytes, 16);
+    memcpy(in6 + 16, six.dst.bytes, 16);
+    put_be16(in6 + 32, 40000);
+    put_be16(in6 + 34, 22);
+    in6[36] = PACKET_TCP;
+    want = (uint32_t)siphash24(key, in6, sizeof in6) & ~(uint32_t)(COOKIE_MAX_TRIES - 1);
+    g_assert_cmphex(cookie_make(0x12345678, &six, 0), ==, want);
+    unsigned got;
+    g_assert_true(cookie_check(0x12345678, &six, want | 3, &got));
+    g_assert_cmpuint(got, ==, 3);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -62,5 +98,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cookie/try-round-trip", test_try_round_trip);
     g_test_add_func("/cookie/other-probe-rejected", test_other_probe_rejected);
     g_test_add_func("/cookie/spread", test_spread);
+    g_test_add_func("/cookie/ipv4-layout-kept", test_ipv4_layout_kept);
     return g_test_run();
 }
