@@ -1269,6 +1269,34 @@ def g37_ipv6_echo_discovery():
     return c
 
 
+def g38_ipv6_nmap_connect_scan():
+    """nmap -6 -sT of CONNECT_PORTS on 2001:db8::10: the kernel's own SYNs (hop
+    limit 64, Linux's options), 22 and 80 accepted, the handshake completed and
+    reset at once by nmap's close() (SO_LINGER 0), every other port refused with
+    RST/ACK. The plugin finds the scan by behaviour, as over IPv4."""
+    rng = random.Random(138)
+    c = Capture()
+    ports = list(CONNECT_PORTS)
+    rng.shuffle(ports)
+    for dport in ports:
+        sport = rng.randrange(32768, 61000, 2)
+        syn = c.out(IPv6(src=SCANNER6, dst=TARGET6, hlim=64, fl=rng.getrandbits(20)) /
+                    TCP(sport=sport, dport=dport, flags='S', seq=rng.getrandbits(32), window=64800,
+                        options=[('MSS', 1440), ('SAckOK', b''),
+                                 ('Timestamp', (rng.getrandbits(32), 0)), ('NOP', None),
+                                 ('WScale', 7)]), gap=0.0002)
+        if dport not in (22, 80):
+            c.inc(rst_ack6(syn), gap=0.0004)
+            continue
+        sa = c.inc(syn_ack6(syn, rng), gap=0.0004)
+        seq, ack = (syn[TCP].seq + 1) & 0xffffffff, (sa[TCP].seq + 1) & 0xffffffff
+        for flags in ('A', 'RA'):
+            c.out(IPv6(src=SCANNER6, dst=TARGET6, hlim=64) /
+                  TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack, window=507),
+                  gap=0.00005)
+    return c
+
+
 CASES = [
     g01_rst_ack_equals_seq, g02_fin_scan_bsd_rst, g03x_xmas_rst_ack_equals_seq,
     g03n_null_rst_ack_equals_seq, g04_syn_with_data_length, g05_syn_proxy_rewritten_ack,
@@ -1283,7 +1311,7 @@ CASES = [
     g27a_lb_health_check_rst, g27b_lb_health_check_fin, g28_ftp_passive_data,
     g29_nmap_connect_scan, g30_ipv6_syn_scan, g31_ipv6_udp_scan, g32_ipv6_extension_headers,
     g33_ipv6_fragmented_probe, g34_ipv6_time_exceeded, g35_ipv6_snaplen68,
-    g36_ipv6_ack_fin_null_xmas, g37_ipv6_echo_discovery,
+    g36_ipv6_ack_fin_null_xmas, g37_ipv6_echo_discovery, g38_ipv6_nmap_connect_scan,
 ]
 
 
