@@ -1297,6 +1297,22 @@ def g38_ipv6_nmap_connect_scan():
     return c
 
 
+def g39_ipv6_in_ipv4_tunnel():
+    """nmap -6 -sS through a 6in4 tunnel (RFC 4213: IPv6 in IPv4, protocol 41),
+    captured on the tunnel's IPv4 link: 22 open, 23 closed."""
+    rng = random.Random(139)
+    c = Capture(mac_host=MAC_TUN_A, mac_peer=MAC_TUN_B)
+    n = Nmap6(rng)
+    p22 = n.syn(22)
+    p23 = n.syn(23)
+    sa = syn_ack6(p22, rng)
+    for way, ip in (('out', p22), ('out', p23), ('inc', sa), ('out', kernel_rst6(sa)),
+                    ('inc', rst_ack6(p23))):
+        a, b = ('203.0.113.5', '203.0.113.6') if way == 'out' else ('203.0.113.6', '203.0.113.5')
+        getattr(c, way)(IP(src=a, dst=b, ttl=64, id=0, flags='DF', proto=41) / ip)
+    return c
+
+
 CASES = [
     g01_rst_ack_equals_seq, g02_fin_scan_bsd_rst, g03x_xmas_rst_ack_equals_seq,
     g03n_null_rst_ack_equals_seq, g04_syn_with_data_length, g05_syn_proxy_rewritten_ack,
@@ -1312,6 +1328,7 @@ CASES = [
     g29_nmap_connect_scan, g30_ipv6_syn_scan, g31_ipv6_udp_scan, g32_ipv6_extension_headers,
     g33_ipv6_fragmented_probe, g34_ipv6_time_exceeded, g35_ipv6_snaplen68,
     g36_ipv6_ack_fin_null_xmas, g37_ipv6_echo_discovery, g38_ipv6_nmap_connect_scan,
+    g39_ipv6_in_ipv4_tunnel,
 ]
 
 
