@@ -7,22 +7,16 @@
 
 #include "error.h"
 #include "report_merge.h"
+#include "output_file.h"
 #include "report_normal.h"
 #include "report_xml.h"
 #include "safe_text.h"
 #include "services.h"
 
+/* A report file, or NULL when the option was not given. */
 static FILE *open_output(const char *path, GError **error)
 {
-    if (path == NULL)
-        return NULL;
-    if (strcmp(path, "-") == 0)
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot write %s: %s", path,
-                    g_strerror(errno));
-    return f;
+    return path ? output_file_open(path, error) : NULL;
 }
 
 static void put(FILE *f, const GString *s)

@@ -20,6 +20,7 @@
 #include "ports.h"
 #include "rdns.h"
 #include "receiver.h"
+#include "output_file.h"
 #include "report_normal.h"
 #include "report_xml.h"
 #include "route.h"
@@ -74,23 +75,6 @@ static int fail(GError *error)
     return 1;
 }
 
-static FILE *open_output(const char *path, GError **error)
-{
-    if (strcmp(path, "-") == 0)
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot write %s: %s", path,
-                    g_strerror(errno));
-    return f;
-}
-
-static void close_output(FILE *f)
-{
-    if (f && f != stdout)
-        fclose(f);
-}
-
 static void emit(FILE *f, const GString *s)
 {
     if (f && s->len) {
@@ -107,9 +91,9 @@ static gboolean open_outputs(run *r, GError **error)
     const scan_options *o = r->opt;
     if (o->capture_file && (r->cap = capture_create(o->capture_file, error)) == NULL)
         return FALSE;
-    if (o->normal_file && (r->normal = open_output(o->normal_file, error)) == NULL)
+    if (o->normal_file && (r->normal = output_file_open(o->normal_file, error)) == NULL)
         goto undo;
-    if (o->xml_file && (r->xml = open_output(o->xml_file, error)) == NULL)
+    if (o->xml_file && (r->xml = output_file_open(o->xml_file, error)) == NULL)
         goto undo;
     return TRUE;
 undo:
@@ -685,8 +669,8 @@ static void run_clear(run *r)
     }
     capture_close(r->cap, NULL);
     sender_close(r->tx);
-    close_output(r->normal);
-    close_output(r->xml);
+    output_file_close(r->normal);
+    output_file_close(r->xml);
     targets_free(r->targets);
     shard_order_free(r->order);
     probe_plan_free(r->plan);
