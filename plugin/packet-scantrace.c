@@ -55,6 +55,7 @@ static expert_field ei_ignored = EI_INIT;
 static expert_field ei_implied = EI_INIT;
 static expert_field ei_early = EI_INIT;
 static expert_field ei_tied_by_flow = EI_INIT;
+static expert_field ei_timing_ping = EI_INIT;
 static expert_field ei_verdict = EI_INIT;
 
 static scantrace_pref_bool pref_info_column = true;
@@ -177,6 +178,11 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
         expert_add_info(pinfo, item, &ei_tied_by_flow);
     if (res->early)
         expert_add_info(pinfo, item, &ei_early);
+    if (res->timing_ping)
+        expert_add_info_format(pinfo, item, &ei_timing_ping,
+                               "nmap's timing ping %u of this host (its sequence number says so): "
+                               "one more probe of a port whose state is known, to time the host",
+                               res->timing_ping);
     switch (res->role) {
     case ROLE_PROBE:
         expert_add_info_format(pinfo, item, &ei_probe, "%s", text);
@@ -184,7 +190,7 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
             expert_add_info_format(pinfo, item, &ei_duplicate,
                                    "Try %u was already sent in frame %u", res->try_no,
                                    res->duplicate_of);
-        else if (res->try_no > 0)
+        else if (res->try_no > 0 && !res->timing_ping)
             expert_add_info_format(pinfo, item, &ei_retransmission,
                                    "Retransmission: try %u of this probe", res->try_no);
         if (whole_capture_seen && !scan_state_response_in(res))
@@ -404,6 +410,12 @@ void proto_register_scantrace(void)
           "Its acknowledgment or quoted numbers name no try of the probe (a stack or middlebox "
           "that acknowledges differently): tied to the latest try by addresses and ports, as "
           "nmap ties replies",
+          EXPFILL}},
+        {&ei_timing_ping,
+         {"scantrace.timing_ping", PI_SEQUENCE, PI_NOTE,
+          "nmap's timing ping of the host in the middle of a port scan (scan_engine_raw.cc, "
+          "seq32_encode: the ping's number in the try bits): one more probe of a port whose "
+          "state is known",
           EXPFILL}},
         {&ei_verdict,
          {"scantrace.port_verdict", PI_SEQUENCE, PI_NOTE,

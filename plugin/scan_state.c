@@ -383,17 +383,24 @@ typedef struct nmap_runs {
     uint32_t mask[NMAP_MAX_RUNS];
 } nmap_runs;
 
-/* Whether word is try t of the run with that mask: (t << 16 | t) ^ mask. */
+/* Whether word belongs to the run with that mask: (n << 16 | n) ^ mask, where
+ * n is the try in its low byte and, for nmap's timing pings of a host in the
+ * middle of a port scan, the ping's number in its high byte (scan_engine_raw.cc,
+ * seq32_encode: nfo = pingseq << 8 | trynum). A timing ping goes to a port of
+ * the scan whose state is already known, from the scan's source ports: it is
+ * one more probe of that port in the same run, not a scan of its own. */
 static bool nmap_try_of(uint32_t word, uint32_t mask)
 {
     uint32_t t = word ^ mask;
-    return (t >> 16) == (t & 0xffff) && (t & 0xffff) < 0x100;
+    return (t >> 16) == (t & 0xffff);
 }
 
 /* The run (1, 2, ...) of the source's fingerprinted probe; 0 when its shape
- * encodes none. Past NMAP_MAX_RUNS runs, the last is taken. */
-static uint32_t nmap_run(const packet_addr *scanner, const fingerprint *fp)
+ * encodes none. Past NMAP_MAX_RUNS runs, the last is taken. *ping: the timing
+ * ping's number the word encodes, 0 for a port probe. */
+static uint32_t nmap_run(const packet_addr *scanner, const fingerprint *fp, unsigned *ping)
 {
+    *ping = 0;
     if (!fp->has_run_word)
         return 0;
     nmap_runs *runs = wmem_map_lookup(nmap_runs_of, scanner);
@@ -403,8 +410,10 @@ static uint32_t nmap_run(const packet_addr *scanner, const fingerprint *fp)
         wmem_map_insert(nmap_runs_of, &runs->scanner, runs);
     }
     for (unsigned i = 0; i < runs->count; i++)
-        if (nmap_try_of(fp->run_word, runs->mask[i]))
+        if (nmap_try_of(fp->run_word, runs->mask[i])) {
+            *ping = ((fp->run_word ^ runs->mask[i]) >> 8) & 0xff;
             return i + 1;
+        }
     if (runs->count == NMAP_MAX_RUNS)
         return runs->count;
     runs->mask[runs->count++] = fp->run_word; /* its first probe seen: try 0, as a rule */
@@ -420,9 +429,11 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
         fingerprint_as_discovery(fp);
     if (fp->type == &ping_echo || fp->type == &ping_timestamp)
         nmap_ping_seen(pkt, when);
-    frame_result *res =
-        add_untagged_probe(frame, when, pkt, fp->type, NULL, nmap_run(&pkt->flow.src, fp));
+    unsigned ping;
+    uint32_t run = nmap_run(&pkt->flow.src, fp, &ping);
+    frame_result *res = add_untagged_probe(frame, when, pkt, fp->type, NULL, run);
     if (res) {
+        res->timing_ping = ping;
         res->tool = fp->tool;
         res->evidence = wmem_strdup(wmem_file_scope(), fp->evidence);
         if (fp->type == &scan_udp)

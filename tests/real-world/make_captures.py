@@ -1313,6 +1313,34 @@ def g39_ipv6_in_ipv4_tunnel():
     return c
 
 
+def g40_syn_scan_timing_pings():
+    """nmap -sS of 22 (open), 3306 (closed) and 8080 (dropped), seen from the
+    scanner: while 8080 waits for its retry, nmap times the host with two pings
+    to 3306, the port whose reply it last got (Target::pingprobe), each with its
+    ping number in the try bits of the sequence number (seq32_encode: nfo =
+    pingseq << 8 | trynum) and a source port further on, as austin__half-open2
+    shows. Both get RST/ACK."""
+    rng = random.Random(140)
+    c = Capture()
+    n = Nmap(rng, base_port=_nmap_base_port(rng))
+    p22 = c.out(n.syn(22))
+    p3306 = c.out(n.syn(3306))
+    c.out(n.syn(8080))
+    sa = c.inc(syn_ack(p22, rng))
+    c.out(kernel_rst(sa))
+    c.inc(rst_ack(p3306))
+    for ping in (1, 2):
+        nfo = ping << 8
+        seq = ((nfo << 16) | nfo) ^ n.seqmask
+        probe = c.out(n._ip(3306, seq) / TCP(sport=n.base + 10 + ping, dport=3306, seq=seq,
+                                             flags='S', window=1024, options=[('MSS', 1460)]),
+                      gap=0.3)
+        c.inc(rst_ack(probe))
+        if ping == 1:
+            c.out(n.syn(8080, tryno=1), gap=0.2)
+    return c
+
+
 CASES = [
     g01_rst_ack_equals_seq, g02_fin_scan_bsd_rst, g03x_xmas_rst_ack_equals_seq,
     g03n_null_rst_ack_equals_seq, g04_syn_with_data_length, g05_syn_proxy_rewritten_ack,
@@ -1328,7 +1356,7 @@ CASES = [
     g29_nmap_connect_scan, g30_ipv6_syn_scan, g31_ipv6_udp_scan, g32_ipv6_extension_headers,
     g33_ipv6_fragmented_probe, g34_ipv6_time_exceeded, g35_ipv6_snaplen68,
     g36_ipv6_ack_fin_null_xmas, g37_ipv6_echo_discovery, g38_ipv6_nmap_connect_scan,
-    g39_ipv6_in_ipv4_tunnel,
+    g39_ipv6_in_ipv4_tunnel, g40_syn_scan_timing_pings,
 ]
 
 
