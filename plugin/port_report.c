@@ -80,8 +80,13 @@ static port_report_group *group_of(port_report *report, const port_record *port)
 {
     group_key key = {port->target, port->type->discovery ? NULL : port->type, port->proto,
                      port->scan_id, port->scanner};
-    if (!key.type)
+    /* One host discovery per host and scanner, as nmap reports it: another
+     * tool's ICMP pings encode no run and its TCP pings one, which would split it. */
+    if (!key.type) {
         key.proto = 0;
+        if (!packet_addr_is_zero(&key.scanner))
+            key.scan_id = 0;
+    }
     port_report_group *g = g_hash_table_lookup(report->groups, &key);
     if (!g) {
         g = g_new0(port_report_group, 1);
@@ -91,6 +96,20 @@ static port_report_group *group_of(port_report *report, const port_record *port)
         g_ptr_array_add(report->group_list, g);
     }
     return g;
+}
+
+/* The row of a host discovery group that has port's ping type and port, if any. */
+static port_report_row *same_ping(const port_report_group *g, const port_record *port)
+{
+    if (g->key.type)
+        return NULL;
+    for (unsigned i = 0; i < g->rows->len; i++) {
+        port_report_row *row = g_ptr_array_index(g->rows, i);
+        if (row->port->type == port->type && row->port->proto == port->proto &&
+            row->port->port == port->port)
+            return row;
+    }
+    return NULL;
 }
 
 static unsigned state_index(verdict v)
@@ -104,6 +123,13 @@ port_report_change port_report_add(port_report *report, const frame_result *res,
     port_report_change change = {0};
     const port_record *port = res->flow->port;
     port_report_row *row = g_hash_table_lookup(report->rows, port);
+    if (!row) {
+        /* A host's pings of one kind are one line, whichever run sent them
+         * (nmap's discovery, then its timing pings during the port scan). */
+        row = same_ping(group_of(report, port), port);
+        if (row)
+            g_hash_table_insert(report->rows, (gpointer)port, row);
+    }
     if (!row) {
         port_report_group *g = group_of(report, port);
         row = g_new0(port_report_row, 1);
@@ -229,9 +255,14 @@ char *port_report_row_port(const port_report_row *row)
     const char *proto = scan_state_proto_name(port->proto);
     if (!port->type->discovery)
         return g_strdup_printf("%5u/%s", port->port, proto);
+    /* "syn ping 443/tcp", not "syn-ping ping 443/tcp". */
+    const char *name = port->type->name;
+    int len = (int)strlen(name);
+    if (g_str_has_suffix(name, "-ping"))
+        len -= (int)strlen("-ping");
     if (port->proto == PACKET_TCP || port->proto == PACKET_UDP)
-        return g_strdup_printf("%s ping %u/%s", port->type->name, port->port, proto);
-    return g_strdup_printf("%s ping", port->type->name);
+        return g_strdup_printf("%.*s ping %u/%s", len, name, port->port, proto);
+    return g_strdup_printf("%.*s ping", len, name);
 }
 
 char *port_report_row_rtt(const port_report_row *row)
@@ -291,13 +322,14 @@ static int state_order(const void *a, const void *b)
     return strcmp(port_state_name(*(const port_state *)a), port_state_name(*(const port_state *)b));
 }
 
-#define ROW_FORMAT "%-11s %-15s %-20s %6s %8s"
+#define ROW_FORMAT "%-*s %-15s %-20s %6s %8s"
+#define PORT_WIDTH 11 /* "65535/tcp", "arp ping"; longer ping names widen it */
 
 /* One line of the table, without the padding of an empty last column. */
-static void append_row(GString *out, const char *port, const char *state, const char *why,
-                       const char *probes, const char *rtt)
+static void append_row(GString *out, int width, const char *port, const char *state,
+                       const char *why, const char *probes, const char *rtt)
 {
-    g_string_append_printf(out, ROW_FORMAT, port, state, why, probes, rtt);
+    g_string_append_printf(out, ROW_FORMAT, width, port, state, why, probes, rtt);
     while (out->len && out->str[out->len - 1] == ' ')
         g_string_truncate(out, out->len - 1);
     g_string_append_c(out, '\n');
@@ -333,12 +365,19 @@ static void print_group(const port_report_group *g, GString *out)
     for (unsigned i = 0; i < g->rows->len; i++)
         g_ptr_array_add(rows, g_ptr_array_index(g->rows, i));
     g_ptr_array_sort(rows, row_order);
+    int width = PORT_WIDTH;
+    for (unsigned k = 0; k < rows->len; k++) {
+        char *port = port_report_row_port(g_ptr_array_index(rows, k));
+        width = MAX(width, (int)strlen(port));
+        g_free(port);
+    }
     bool header = false;
     for (unsigned i = 0; i < nstates; i++) {
         if (g->folded[states[i]])
             continue;
         if (!header) {
-            append_row(out, g->key.type ? "PORT" : "PING", "STATE", "REASON", "PROBES", "RTT(µs)");
+            append_row(out, width, g->key.type ? "PORT" : "PING", "STATE", "REASON", "PROBES",
+                       "RTT(µs)");
             header = true;
         }
         char *title = port_report_state_title(g, states[i]);
@@ -351,8 +390,8 @@ static void print_group(const port_report_group *g, GString *out)
             char *port = port_report_row_port(row), *rtt = port_report_row_rtt(row);
             char probes[16];
             g_snprintf(probes, sizeof probes, "%u", row->probes);
-            append_row(out, port, port_state_name(row->final.state), reason_name(row->final.why),
-                       probes, rtt);
+            append_row(out, width, port, port_state_name(row->final.state),
+                       reason_name(row->final.why), probes, rtt);
             g_free(port);
             g_free(rtt);
         }

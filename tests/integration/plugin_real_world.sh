@@ -103,7 +103,25 @@ summary=$(tail -n 1 "$WORK/results")
     exit 1
 }
 ((status == 0)) || exit 1
-if ((BASH_REMATCH[1] == 0 && BASH_REMATCH[2] == 0)); then
+passed=${BASH_REMATCH[1]} failed=${BASH_REMATCH[2]}
+
+# The port table reads as nmap's report of the same scan: one host discovery per
+# host and scanner, a ping type on one line whichever run sent it (G22: nmap's
+# discovery, then its timing pings of 443/tcp during the UDP scan), and no scan
+# of its own for the timing pings of a port scan (G40).
+table_has() { # CAPTURE WHAT WANT-COUNT REGEX
+    local got
+    got=$("$WORK/tshark" -r "$WORK/gen/$1" -2 -q -z scantrace,ports | grep -cE "$4" || true)
+    [[ $got == "$3" ]] || { echo "FAIL: $1's port table has $got $2, want $3"; exit 1; }
+}
+if [[ -d $WORK/gen ]]; then
+    table_has g22_udp_scan_timing_pings.pcap "host discovery headings" 1 '^192\.0\.2\.10 host discovery'
+    table_has g22_udp_scan_timing_pings.pcap "'syn ping 443/tcp' lines" 1 '^syn ping 443/tcp +up '
+    table_has g40_syn_scan_timing_pings.pcap "SYN scan headings" 1 '^192\.0\.2\.10 tcp SYN Stealth Scan'
+    table_has g40_syn_scan_timing_pings.pcap "3306/tcp lines with 3 probes" 1 '^ *3306/tcp +closed +reset +3 '
+    echo "ok   the port tables of G22 and G40: one discovery, one line per ping type, no scan of timing pings"
+fi
+if ((passed == 0 && failed == 0)); then
     echo "every case skipped"
     exit 77
 fi
