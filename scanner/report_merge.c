@@ -1,5 +1,7 @@
 #include "report_merge.h"
 
+#include <errno.h>
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -342,6 +344,19 @@ static shard_file *read_report(const char *path, GError **error)
 {
     g_autofree char *text = NULL;
     gsize len;
+    /* GLib's own messages quote the path in typographic quotes, which the
+     * escaping of error messages (safe_text) would turn into \xHH: say it in
+     * our words first. */
+    FILE *probe = fopen(path, "rb");
+    if (probe == NULL) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "cannot read %s: %s", path, g_strerror(errno));
+        return NULL;
+    }
+    fclose(probe);
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "cannot read %s: not a file", path);
+        return NULL;
+    }
     if (!g_file_get_contents(path, &text, &len, error))
         return NULL;
     shard_file *f = g_new0(shard_file, 1);

@@ -225,6 +225,17 @@ static void test_refused(void)
     g_assert_null(report_merge(cut, NULL, &error));
     g_assert_nonnull(strstr(error->message, "junk.xml"));
     g_clear_error(&error);
+    /* No such file, or a folder: our words, plain ASCII (GLib's quote the path
+     * in typographic quotes, which the error's escaping would mangle). */
+    g_autofree char *missing = g_build_filename(fx.dir, "missing.xml", NULL);
+    const char *none[] = {missing, NULL}, *folder[] = {fx.dir, NULL};
+    g_assert_null(report_merge(none, NULL, &error));
+    g_assert_nonnull(strstr(error->message, "cannot read "));
+    g_assert_true(g_str_is_ascii(error->message));
+    g_clear_error(&error);
+    g_assert_null(report_merge(folder, NULL, &error));
+    g_assert_nonnull(strstr(error->message, "not a file"));
+    g_clear_error(&error);
     fixture_clear(&fx);
 }
 
