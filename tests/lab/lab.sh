@@ -21,12 +21,21 @@ SCANNER_IP=10.201.0.1
 TARGET_IP=10.201.0.2
 TARGET2_IP=10.201.0.3
 DOWN_IP=10.201.0.5 # never assigned: ARP fails, the scanner's kernel reports host-unreachable
+# The same hosts over IPv6 (unique local addresses, RFC 4193), on the same link.
+SCANNER_IP6=fd20:1::1
+TARGET_IP6=fd20:1::2
+TARGET2_IP6=fd20:1::3
+DOWN_IP6=fd20:1::5 # never assigned: Neighbor Discovery fails, address unreachable
 SCAN_IFACE=st0
 TARGET_IFACE=st1
 
-# The port plan for TARGET_IP, the one source of nft rules, listener
-# sockets and ground truth. Actions: open, closed (no listener, kernel
-# answers), drop, admin (ICMP admin-prohibited), hostunr (ICMP host-unreach).
+# The port plan for TARGET_IP and TARGET_IP6, the one source of nft rules,
+# listener sockets and ground truth. Actions: open, closed (no listener, kernel
+# answers), drop, admin (ICMP/ICMPv6 admin-prohibited), hostunr (ICMP
+# host-unreachable; ICMPv6 address unreachable, which nmap calls host-unreach
+# too), noroute (ICMPv6 no route), portunr (ICMPv6 port unreachable to a TCP
+# probe). A fourth word "6" keeps a port to IPv6: the kinds ICMPv4 rejects do
+# not have, so the IPv4 plan stays what older captures and tests know.
 PLAN=(
     "tcp 22 open" "tcp 80 open" "tcp 443 open"
     "tcp 23 closed" "tcp 25 closed" "tcp 113 closed"
@@ -37,6 +46,8 @@ PLAN=(
     "udp 69 closed" "udp 514 closed"
     "udp 500 drop"
     "udp 1900 admin"
+    "tcp 3390 noroute 6" "tcp 5901 portunr 6"
+    "udp 137 noroute 6" "udp 1901 hostunr 6"
 )
 # TARGET2_IP has no firewall rules: these (a subset of PLAN) are open, every
 # other plan port is closed.
@@ -53,14 +64,21 @@ verdict() {
     udp/drop) echo "open|filtered no-response" ;;
     */admin) echo "filtered admin-prohibited" ;;
     */hostunr) echo "filtered host-unreach" ;;
+    */noroute) echo "filtered no-route" ;;
+    tcp/portunr) echo "filtered port-unreach" ;;
     *) die "no verdict for $1/$2" ;;
     esac
 }
-nft_action() {
-    case $1 in
-    drop) echo drop ;;
-    admin) echo "reject with icmp type admin-prohibited" ;;
-    hostunr) echo "reject with icmp type host-unreachable" ;;
+nft_action() { # FAMILY(4|6) ACTION
+    case $1/$2 in
+    */drop) echo drop ;;
+    4/admin) echo "reject with icmp type admin-prohibited" ;;
+    4/hostunr) echo "reject with icmp type host-unreachable" ;;
+    6/admin) echo "reject with icmpv6 type admin-prohibited" ;;
+    6/hostunr) echo "reject with icmpv6 type addr-unreachable" ;;
+    6/noroute) echo "reject with icmpv6 type no-route" ;;
+    6/portunr) echo "reject with icmpv6 type port-unreachable" ;;
+    *) die "no nft rule for $2 over IPv$1" ;;
     esac
 }
 
@@ -162,15 +180,37 @@ set_sysctl() { # NS KEY=VALUE...
 
 ip netns add "$SCAN_NS"
 ip netns add "$TGT_NS"
+# IPv6 where the kernel has it (no /proc/sys/net/ipv6 when booted with
+# ipv6.disable=1: the lab is then IPv4 only and LAB_TARGET_IP6 is empty).
+ipv6=0
+[[ -d /proc/sys/net/ipv6 ]] && ipv6=1
+if ((ipv6)); then
+    # Before the link exists, so its interfaces inherit them: no duplicate
+    # address detection (addresses usable at once, no NS at startup), no
+    # router solicitations (there is no router).
+    for ns in "$SCAN_NS" "$TGT_NS"; do
+        for conf in all default; do
+            set_sysctl "$ns" "net.ipv6.conf.$conf.accept_dad=0" "net.ipv6.conf.$conf.accept_ra=0" \
+                "net.ipv6.conf.$conf.router_solicitations=0"
+        done
+        # MLD reports for the solicited-node groups go out at random up to a
+        # second after setup, into a test's capture: they stay in the host.
+        printf 'table inet labquiet {\n chain output {\n  type filter hook output priority 0; policy accept;\n  icmpv6 type { mld-listener-report, mld2-listener-report, nd-router-solicit } drop\n }\n}\n' |
+            ip netns exec "$ns" nft -f -
+    done
+else
+    echo "lab.sh: note: this kernel has no IPv6; the lab is IPv4 only" >&2
+fi
 ip -n "$SCAN_NS" link add "$SCAN_IFACE" type veth peer name "$TARGET_IFACE" netns "$TGT_NS"
 ip -n "$SCAN_NS" addr add "$SCANNER_IP/24" dev "$SCAN_IFACE"
 ip -n "$TGT_NS" addr add "$TARGET_IP/24" dev "$TARGET_IFACE"
 ip -n "$TGT_NS" addr add "$TARGET2_IP/24" dev "$TARGET_IFACE"
-for ns in "$SCAN_NS" "$TGT_NS"; do
-    ip -n "$ns" link set lo up
-    # IPv6 only adds router solicitations and DAD noise to captures.
-    set_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
-done
+if ((ipv6)); then
+    ip -n "$SCAN_NS" addr add "$SCANNER_IP6/64" dev "$SCAN_IFACE" nodad
+    ip -n "$TGT_NS" addr add "$TARGET_IP6/64" dev "$TARGET_IFACE" nodad
+    ip -n "$TGT_NS" addr add "$TARGET2_IP6/64" dev "$TARGET_IFACE" nodad
+fi
+for ns in "$SCAN_NS" "$TGT_NS"; do ip -n "$ns" link set lo up; done
 ip -n "$SCAN_NS" link set "$SCAN_IFACE" up
 ip -n "$TGT_NS" link set "$TARGET_IFACE" up
 
@@ -179,6 +219,8 @@ ip -n "$TGT_NS" link set "$TARGET_IFACE" up
 set_sysctl "$TGT_NS" net.ipv4.icmp_ratemask=0 net.ipv4.icmp_ratelimit=0
 set_sysctl "$TGT_NS" net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=100000 2>/dev/null ||
     echo "lab.sh: note: icmp_msgs_* not settable in a netns on this kernel" >&2
+# ICMPv6 errors: no per-peer interval (the global limit above covers both).
+((ipv6 == 0)) || set_sysctl "$TGT_NS" net.ipv6.icmp.ratelimit=0
 
 # Faults a real network has, emulated without netem (this kernel may lack it).
 # LAB_ICMP_LIMIT=linux: Linux's default ICMP rate limits (an error per second
@@ -186,6 +228,7 @@ set_sysctl "$TGT_NS" net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=
 if [[ ${LAB_ICMP_LIMIT:-} == linux ]]; then
     set_sysctl "$TGT_NS" net.ipv4.icmp_ratemask=6168 net.ipv4.icmp_ratelimit=1000
     set_sysctl "$TGT_NS" net.ipv4.icmp_msgs_per_sec=1000 net.ipv4.icmp_msgs_burst=50 2>/dev/null || true
+    ((ipv6 == 0)) || set_sysctl "$TGT_NS" net.ipv6.icmp.ratelimit=1000
 fi
 # LAB_LOSS=PCT: the target loses that share of the IP packets it receives and
 # of those it sends, at random (nftables' numgen), before any other rule.
@@ -206,36 +249,52 @@ if [[ -n ${LAB_HOSTS:-} ]]; then
     cp "$LAB_HOSTS" "$netns_etc/hosts"
 fi
 
-# Only filtered ports of TARGET_IP get rules; no conntrack, so listener replies
-# and kernel RSTs/port-unreachables pass untouched.
-rules=() listen=() tcp_ports=() udp_ports=()
+# Only filtered ports of the targets get rules; no conntrack, so listener
+# replies and kernel RSTs/port-unreachables pass untouched. A plan port is
+# IPv4's unless marked 6, and IPv6's when the lab has IPv6.
+rules=() listen=() tcp_ports=() udp_ports=() tcp_ports6=() udp_ports6=()
 for entry in "${PLAN[@]}"; do
-    read -r proto port action <<<"$entry"
-    if [[ $proto == tcp ]]; then tcp_ports+=("$port"); else udp_ports+=("$port"); fi
+    read -r proto port action only <<<"$entry"
+    if [[ -z $only ]]; then
+        if [[ $proto == tcp ]]; then tcp_ports+=("$port"); else udp_ports+=("$port"); fi
+        case $action in
+        open) listen+=("$proto:$TARGET_IP:$port") ;;
+        closed) ;;
+        *) rules+=("ip daddr $TARGET_IP $proto dport $port $(nft_action 4 "$action")") ;;
+        esac
+    fi
+    ((ipv6)) || continue
+    if [[ $proto == tcp ]]; then tcp_ports6+=("$port"); else udp_ports6+=("$port"); fi
     case $action in
-    open) listen+=("$proto:$TARGET_IP:$port") ;;
-    drop | admin | hostunr) rules+=("ip daddr $TARGET_IP $proto dport $port $(nft_action "$action")") ;;
+    open) listen+=("$proto:$TARGET_IP6:$port") ;;
+    closed) ;;
+    *) rules+=("ip6 daddr $TARGET_IP6 $proto dport $port $(nft_action 6 "$action")") ;;
     esac
 done
 for entry in "${PLAN2[@]}"; do
     read -r proto port action <<<"$entry"
     listen+=("$proto:$TARGET2_IP:$port")
+    ((ipv6)) && listen+=("$proto:$TARGET2_IP6:$port")
 done
 printf 'table inet lab {\n chain input {\n  type filter hook input priority 0; policy accept;\n%s\n }\n}\n' \
     "$(printf '  %s\n' "${rules[@]}")" >"$LAB_DIR/lab.nft"
 ip netns exec "$TGT_NS" nft -f "$LAB_DIR/lab.nft"
 
-{
+# truth_lines TARGET TARGET2 FAMILY: the truth of both targets over one family.
+truth_lines() {
+    local entry e2 proto port action only
     for entry in "${PLAN[@]}"; do
-        read -r proto port action <<<"$entry"
-        echo "$TARGET_IP $proto $port $(verdict "$proto" "$action")"
-    done
-    for entry in "${PLAN[@]}"; do
-        read -r proto port _ <<<"$entry"
+        read -r proto port action only <<<"$entry"
+        [[ -z $only || $only == "$3" ]] || continue
+        echo "$1 $proto $port $(verdict "$proto" "$action")"
         action=closed
         for e2 in "${PLAN2[@]}"; do [[ $e2 == "$proto $port "* ]] && action=${e2##* }; done
-        echo "$TARGET2_IP $proto $port $(verdict "$proto" "$action")"
+        echo "$2 $proto $port $(verdict "$proto" "$action")"
     done
+}
+{
+    truth_lines "$TARGET_IP" "$TARGET2_IP" 4
+    ((ipv6 == 0)) || truth_lines "$TARGET_IP6" "$TARGET2_IP6" 6
 } | sort -k1,1V -k2,2 -k3,3n >"$LAB_DIR/truth.txt"
 
 listener=${LAB_LISTENER:-}
@@ -258,6 +317,14 @@ export LAB_IFACE=$SCAN_IFACE LAB_TARGET_IFACE=$TARGET_IFACE LAB_TRUTH=$LAB_DIR/t
 LAB_TCP_PORTS=$(printf '%s\n' "${tcp_ports[@]}" | sort -n | paste -sd,)
 LAB_UDP_PORTS=$(printf '%s\n' "${udp_ports[@]}" | sort -n | paste -sd,)
 export LAB_TCP_PORTS LAB_UDP_PORTS
+# IPv6: empty when the kernel has none.
+LAB_SCANNER_IP6="" LAB_TARGET_IP6="" LAB_TARGET2_IP6="" LAB_DOWN_IP6="" LAB_TCP_PORTS6="" LAB_UDP_PORTS6=""
+if ((ipv6)); then
+    LAB_SCANNER_IP6=$SCANNER_IP6 LAB_TARGET_IP6=$TARGET_IP6 LAB_TARGET2_IP6=$TARGET2_IP6 LAB_DOWN_IP6=$DOWN_IP6
+    LAB_TCP_PORTS6=$(printf '%s\n' "${tcp_ports6[@]}" | sort -n | paste -sd,)
+    LAB_UDP_PORTS6=$(printf '%s\n' "${udp_ports6[@]}" | sort -n | paste -sd,)
+fi
+export LAB_SCANNER_IP6 LAB_TARGET_IP6 LAB_TARGET2_IP6 LAB_DOWN_IP6 LAB_TCP_PORTS6 LAB_UDP_PORTS6
 
 # CMD runs as a child we wait for, so a TERM sent to lab.sh (e.g. by a
 # timeout) reaches CMD at once and teardown still happens. Ctrl-C reaches CMD

@@ -2,6 +2,7 @@
  * lab_listener: the target-side services of the scantrace test lab.
  *
  * Usage: lab_listener SPEC...   with SPEC = tcp:ADDR:PORT | udp:ADDR:PORT
+ * (ADDR IPv4 or IPv6: the port is what follows the last colon)
  *
  * TCP: accept and close at once (port 22 first sends an SSH banner), so a
  * connect scan sees "open" and nothing lingers.
@@ -34,12 +35,14 @@ static const char ssh_banner[] = "SSH-2.0-lab\r\n";
 struct sock {
     int tcp;
     uint16_t port;
+    int family; /* AF_INET or AF_INET6 */
     struct in_addr addr;
+    struct in6_addr addr6;
 };
 
 static int parse_spec(const char *spec, struct sock *s)
 {
-    char buf[64];
+    char buf[80];
     if (strlen(spec) >= sizeof buf)
         return -1;
     strcpy(buf, spec);
@@ -57,7 +60,13 @@ static int parse_spec(const char *spec, struct sock *s)
         return -1;
     char *end;
     long p = strtol(port, &end, 10);
-    if (*end || p < 1 || p > 65535 || inet_pton(AF_INET, addr, &s->addr) != 1)
+    if (*end || p < 1 || p > 65535)
+        return -1;
+    if (inet_pton(AF_INET, addr, &s->addr) == 1)
+        s->family = AF_INET;
+    else if (inet_pton(AF_INET6, addr, &s->addr6) == 1)
+        s->family = AF_INET6;
+    else
         return -1;
     s->port = (uint16_t)p;
     return 0;
@@ -65,15 +74,29 @@ static int parse_spec(const char *spec, struct sock *s)
 
 static int open_sock(const struct sock *s)
 {
-    int fd = socket(AF_INET, s->tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+    int fd = socket(s->family, s->tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
     if (fd < 0)
         return -1;
     /* non-blocking so a connection reset between poll() and accept() cannot hang us */
     fcntl(fd, F_SETFL, O_NONBLOCK);
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(s->port), .sin_addr = s->addr};
-    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || (s->tcp && listen(fd, 64) < 0)) {
+    struct sockaddr_storage ss = {0};
+    socklen_t sslen;
+    if (s->family == AF_INET6) {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(s->port);
+        sin6->sin6_addr = s->addr6;
+        sslen = sizeof *sin6;
+    } else {
+        struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(s->port);
+        sin->sin_addr = s->addr;
+        sslen = sizeof *sin;
+    }
+    if (bind(fd, (struct sockaddr *)&ss, sslen) < 0 || (s->tcp && listen(fd, 64) < 0)) {
         close(fd);
         return -1;
     }
@@ -87,10 +110,11 @@ static void put32(unsigned char *p, uint32_t v) { put16(p, v >> 16); put16(p + 2
 /*
  * Reply to anything with a query header. nmap's own port-53 probe is a
  * header-only "server status" request (opcode 2, no question), so unusual
- * queries get a well-formed NOTIMP instead of being ignored.
- * Returns the reply length, or 0 if the datagram is not a DNS query.
+ * queries get a well-formed NOTIMP instead of being ignored. An IN A query
+ * is answered with the socket's IPv4 address, or with no answer on an IPv6
+ * socket. Returns the reply length, or 0 if the datagram is not a DNS query.
  */
-static size_t dns_reply(unsigned char *m, size_t len, size_t cap, struct in_addr self)
+static size_t dns_reply(unsigned char *m, size_t len, size_t cap, const struct sock *self)
 {
     if (len < 12 || (m[2] & 0x80))
         return 0;
@@ -114,7 +138,7 @@ static size_t dns_reply(unsigned char *m, size_t len, size_t cap, struct in_addr
         return 12;
     }
     q += 5; /* root label, qtype, qclass */
-    if (get16(m + q - 4) != 1 || get16(m + q - 2) != 1 || q + 16 > cap)
+    if (get16(m + q - 4) != 1 || get16(m + q - 2) != 1 || q + 16 > cap || self->family != AF_INET)
         return q; /* not IN A: NOERROR with no answer */
     unsigned char *a = m + q;
     put16(a, 0xc00c);   /* name: pointer to the question */
@@ -122,7 +146,7 @@ static size_t dns_reply(unsigned char *m, size_t len, size_t cap, struct in_addr
     put16(a + 4, 1);    /* IN */
     put32(a + 6, 60);   /* TTL */
     put16(a + 10, 4);
-    memcpy(a + 12, &self.s_addr, 4);
+    memcpy(a + 12, &self->addr.s_addr, 4);
     put16(m + 6, 1);
     return q + 16;
 }
@@ -157,14 +181,14 @@ static size_t ntp_reply(unsigned char *m, size_t len)
 static void serve_udp(int fd, const struct sock *s)
 {
     static unsigned char buf[65536];
-    struct sockaddr_in from;
+    struct sockaddr_storage from;
     socklen_t flen = sizeof from;
     ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
     if (n < 0)
         return;
     size_t len = (size_t)n, out = 0;
     if (s->port == 53)
-        out = dns_reply(buf, len, sizeof buf, s->addr);
+        out = dns_reply(buf, len, sizeof buf, s);
     else if (s->port == 123)
         out = ntp_reply(buf, len);
     if (out == 0)

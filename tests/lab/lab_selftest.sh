@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Checks that the lab behaves as its truth file says, so scanner tests can
 # trust LAB_TRUTH:
-#  - nmap (-sS and -sU against LAB_TARGET_IP) must report exactly the truth;
+#  - nmap (-sS and -sU against LAB_TARGET_IP, and with -6 against
+#    LAB_TARGET_IP6) must report exactly the truth;
 #  - plain bash sockets must see the matching outcome for every truth line of
-#    both targets (works without nmap and without real root);
-#  - the SSH banner and the down host behave as documented.
+#    both targets over both families (works without nmap and without real root);
+#  - the SSH banner and the down hosts behave as documented.
 #
 #   lab_selftest.sh [--no-nmap]
-# shellcheck disable=SC2016 # bash -c scripts expand their own arguments
+# shellcheck disable=SC2016,SC2153 # bash -c scripts expand their own arguments; LAB_* come from lab.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,30 +37,44 @@ diff_or_fail() {
 }
 sort_truth() { sort -k1,1V -k2,2 -k3,3n; }
 
-# Started first: ARP for the down host takes ~3 s to give up.
+# Started first: ARP (Neighbor Discovery) for the down host takes ~3 s to give up.
 timeout 10 bash -c ': <>"/dev/tcp/$LAB_DOWN_IP/80"' 2>"$LAB_DIR/down.err" &
+[[ -z $LAB_DOWN_IP6 ]] || timeout 10 bash -c ': <>"/dev/tcp/$LAB_DOWN_IP6/80"' 2>"$LAB_DIR/down6.err" &
 
-if ((nmap)); then
-    nmap -sS -Pn -n --reason -p "$LAB_TCP_PORTS" -oX "$LAB_DIR/tcp.xml" "$LAB_TARGET_IP" >"$LAB_DIR/nmap.txt"
-    nmap -sU -Pn -n --reason -p "$LAB_UDP_PORTS" -oX "$LAB_DIR/udp.xml" "$LAB_TARGET_IP" >>"$LAB_DIR/nmap.txt"
+# nmap_check LABEL TARGET TCP-PORTS UDP-PORTS [NMAP-OPTIONS...]
+nmap_check() {
+    local label=$1 target=$2 tcp=$3 udp=$4
+    shift 4
+    nmap "$@" -sS -Pn -n --reason -p "$tcp" -oX "$LAB_DIR/tcp.xml" "$target" >"$LAB_DIR/nmap.txt"
+    nmap "$@" -sU -Pn -n --reason -p "$udp" -oX "$LAB_DIR/udp.xml" "$target" >>"$LAB_DIR/nmap.txt"
     grep -E '^[0-9]+/(tcp|udp) ' "$LAB_DIR/nmap.txt"
     # One <port> element per line; nmap only folds ports into <extraports>
     # when many share a state, which this plan never does.
     sed -n 's|.*<port protocol="\([a-z]*\)" portid="\([0-9]*\)"><state state="\([^"]*\)" reason="\([^"]*\)".*|\1 \2 \3 \4|p' \
-        "$LAB_DIR/tcp.xml" "$LAB_DIR/udp.xml" | sed "s/^/$LAB_TARGET_IP /" | sort_truth >"$LAB_DIR/nmap.view"
-    grep "^$LAB_TARGET_IP " "$LAB_TRUTH" >"$LAB_DIR/nmap.expect" || true
-    diff_or_fail "nmap $LAB_TARGET_IP" "$LAB_DIR/nmap.expect" "$LAB_DIR/nmap.view"
+        "$LAB_DIR/tcp.xml" "$LAB_DIR/udp.xml" | sed "s/^/$target /" | sort_truth >"$LAB_DIR/nmap.view"
+    grep "^$target " "$LAB_TRUTH" >"$LAB_DIR/nmap.expect" || true
+    diff_or_fail "$label" "$LAB_DIR/nmap.expect" "$LAB_DIR/nmap.view"
+}
+if ((nmap)); then
+    nmap_check "nmap $LAB_TARGET_IP" "$LAB_TARGET_IP" "$LAB_TCP_PORTS" "$LAB_UDP_PORTS"
+    [[ -z $LAB_TARGET_IP6 ]] ||
+        nmap_check "nmap -6 $LAB_TARGET_IP6" "$LAB_TARGET_IP6" "$LAB_TCP_PORTS6" "$LAB_UDP_PORTS6" -6
 fi
 
-# What a plain connect()/send() sees for each nmap verdict. Both ICMP reject
-# kinds surface as EHOSTUNREACH, so bash cannot tell them apart.
+# What a plain connect()/send() sees for each nmap verdict (IP PROTO REASON).
+# Both ICMPv4 reject kinds surface as EHOSTUNREACH, so bash cannot tell them
+# apart; Linux makes ICMPv6 admin-prohibited EACCES and no-route ENETUNREACH
+# (icmpv6_err_convert), and a plain UDP socket hears only the errors that
+# table calls fatal: no-route and address unreachable pass unseen.
 bash_outcome() {
-    case $1 in
+    case $3 in
     syn-ack) echo connected ;; udp-response) echo reply ;;
     reset | port-unreach) echo refused ;;
-    admin-prohibited | host-unreach) echo unreachable ;;
+    admin-prohibited) if [[ $1 == *:* ]]; then echo prohibited; else echo unreachable; fi ;;
+    host-unreach) if [[ $1 == *:* && $2 == udp ]]; then echo timeout; else echo unreachable; fi ;;
+    no-route) if [[ $2 == udp ]]; then echo timeout; else echo netunreachable; fi ;;
     no-response) echo timeout ;;
-    *) echo "unknown-reason-$1" ;;
+    *) echo "unknown-reason-$3" ;;
     esac
 }
 # The TCP timeout leaves room for one SYN retransmit (1 s): on a veth the ICMP
@@ -77,6 +92,8 @@ probe() { # IP PROTO PORT
     0/*) out=connected; [[ $2 == udp ]] && out=reply ;;
     */*"Connection refused"*) out=refused ;;
     */*"No route to host"*) out=unreachable ;;
+    */*"Permission denied"*) out=prohibited ;;
+    */*"Network is unreachable"*) out=netunreachable ;;
     124/* | 1[3-9][0-9]/*) out=timeout ;;
     *) out="rc=$rc:${err//$'\n'/ }" ;;
     esac
@@ -85,13 +102,13 @@ probe() { # IP PROTO PORT
 # In parallel: the timeouts would otherwise add up.
 n=0
 while read -r ip proto port _ reason; do
-    echo "$ip $proto $port $(bash_outcome "$reason")" >>"$LAB_DIR/bash.expect"
+    echo "$ip $proto $port $(bash_outcome "$ip" "$proto" "$reason")" >>"$LAB_DIR/bash.expect"
     probe "$ip" "$proto" "$port" >"$LAB_DIR/probe.$n" &
     n=$((n + 1))
 done <"$LAB_TRUTH"
 wait
 cat "$LAB_DIR"/probe.* | sort_truth >"$LAB_DIR/bash.view"
-diff_or_fail "bash sockets, all targets" "$LAB_DIR/bash.expect" "$LAB_DIR/bash.view"
+diff_or_fail "bash sockets, all targets, both families" "$LAB_DIR/bash.expect" "$LAB_DIR/bash.view"
 
 banner=$(timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/22"; read -r b <&3; echo "$b"' _ "$LAB_TARGET_IP") || true
 if [[ $banner == SSH-2.0-lab* ]]; then echo "ok: ssh banner"; else echo "FAIL: ssh banner '$banner'"; fail=1; fi
@@ -100,6 +117,14 @@ if grep -q "No route to host" "$LAB_DIR/down.err"; then
     echo "ok: $LAB_DOWN_IP is down (host unreachable)"
 else
     echo "FAIL: $LAB_DOWN_IP: $(cat "$LAB_DIR/down.err")"
+    fail=1
+fi
+if [[ -z $LAB_DOWN_IP6 ]]; then
+    echo "note: no IPv6 in this kernel, the lab is IPv4 only"
+elif grep -q "No route to host" "$LAB_DIR/down6.err"; then
+    echo "ok: $LAB_DOWN_IP6 is down (address unreachable)"
+else
+    echo "FAIL: $LAB_DOWN_IP6: $(cat "$LAB_DIR/down6.err")"
     fail=1
 fi
 
