@@ -12,6 +12,7 @@
 
 #include "interrupt.h"
 #include "scheduler.h"
+#include "sock_addr.h"
 
 enum {
     TAG_PORTS = 65536 - CONNECT_PORT_FIRST,
@@ -31,6 +32,7 @@ typedef struct conn {
 
 typedef struct cengine {
     const engine_config *cfg;
+    const route *rt;
     engine_job *jobs;
     sched *sched;
     conn conns[MAX_CONNS];
@@ -67,16 +69,21 @@ static void trace_conn(cengine *e, int fd, guint hi, guint pi, int err)
 {
     if (e->cfg->trace == NULL)
         return;
-    struct sockaddr_in local = {0};
+    struct sockaddr_storage local = {0};
     socklen_t len = sizeof local;
-    char src[INET_ADDRSTRLEN] = "0.0.0.0";
-    if (getsockname(fd, (struct sockaddr *)&local, &len) == 0)
-        inet_ntop(AF_INET, &local.sin_addr, src, sizeof src);
-    uint32_t dst = e->jobs[hi].host->addr;
+    packet_addr src_addr = {{0}};
+    char src[PACKET_ADDR_TEXT], dst[PACKET_ADDR_TEXT];
+    gboolean named = getsockname(fd, (struct sockaddr *)&local, &len) == 0 &&
+                     sock_addr_to((struct sockaddr *)&local, &src_addr);
+    const packet_addr *to = &e->jobs[hi].host->addr;
+    if (!named && packet_addr_is_ipv4(to))
+        src_addr = packet_addr_from_ipv4(0);
+    /* Both families keep the port at the same offset. */
+    uint16_t sport = named ? g_ntohs(((struct sockaddr_in *)&local)->sin_port) : 0;
     double t = (double)(g_get_real_time() - e->cfg->trace_zero) / 1e6;
-    g_string_printf(e->line, "CONN (%.4fs) TCP %s:%u > %u.%u.%u.%u:%u => %s\n", t, src,
-                    g_ntohs(local.sin_port), dst >> 24, (dst >> 16) & 0xff, (dst >> 8) & 0xff,
-                    dst & 0xff, e->cfg->plan->probes[pi].port, err ? g_strerror(err) : "Connected");
+    g_string_printf(e->line, "CONN (%.4fs) TCP %s:%u > %s:%u => %s\n", t,
+                    packet_addr_format(&src_addr, src), sport, packet_addr_format(to, dst),
+                    e->cfg->plan->probes[pi].port, err ? g_strerror(err) : "Connected");
     fputs(e->line->str, e->cfg->trace);
 }
 
@@ -154,11 +161,14 @@ static void on_silent(void *ctx, guint hi, guint pi)
  * nothing about the port. */
 static gboolean self_connected(int fd)
 {
-    struct sockaddr_in local = {0}, peer = {0};
+    struct sockaddr_storage local = {0}, peer = {0};
     socklen_t llen = sizeof local, plen = sizeof peer;
+    packet_addr la, pa;
     return getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
            getpeername(fd, (struct sockaddr *)&peer, &plen) == 0 &&
-           local.sin_addr.s_addr == peer.sin_addr.s_addr && local.sin_port == peer.sin_port;
+           sock_addr_to((struct sockaddr *)&local, &la) &&
+           sock_addr_to((struct sockaddr *)&peer, &pa) && packet_addr_equal(&la, &pa) &&
+           ((struct sockaddr_in *)&local)->sin_port == ((struct sockaddr_in *)&peer)->sin_port;
 }
 
 /* An attempt on fd ended with err (0: connected). FALSE when that says
@@ -182,15 +192,17 @@ static gboolean conclude(cengine *e, int fd, guint hi, guint pi, uint8_t try_no,
  * a port to the same port of our own address connects to itself (TCP's
  * simultaneous open, RFC 9293 3.5) and would call a port with nothing behind it
  * open. */
-static gboolean bind_tag_port(int fd, uint16_t dport)
+static gboolean bind_tag_port(int fd, int family, uint16_t dport)
 {
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
         uint16_t port = (uint16_t)(CONNECT_PORT_FIRST + next_port);
         next_port = (next_port + 1) % TAG_PORTS;
         if (port == dport)
             continue;
-        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = g_htons(port)};
-        if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+        struct sockaddr_storage sa;
+        packet_addr any = family == AF_INET ? packet_addr_from_ipv4(0) : (packet_addr){{0}};
+        socklen_t sa_len = sock_addr_from(&any, port, 0, &sa);
+        if (bind(fd, (struct sockaddr *)&sa, sa_len) == 0)
             return TRUE;
         if (errno != EADDRINUSE)
             return FALSE;
@@ -199,9 +211,11 @@ static gboolean bind_tag_port(int fd, uint16_t dport)
     return FALSE;
 }
 
-static int tagged_socket(const scan_type *type, const char *device, uint16_t dport)
+/* family: AF_INET or AF_INET6, the target's. IPv6 carries the tag in the
+ * traffic class, IPv4's TOS byte under another name (RFC 8200 section 7). */
+static int tagged_socket(const scan_type *type, int family, const char *device, uint16_t dport)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
     if (fd < 0)
         return -1;
     /* As nmap does: without CAP_NET_RAW the kernel refuses, and routing
@@ -210,10 +224,13 @@ static int tagged_socket(const scan_type *type, const char *device, uint16_t dpo
         setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, (socklen_t)strlen(device) + 1);
     struct linger linger = {.l_onoff = 1, .l_linger = 0};
     int tos = type->socket_tos, one = 1;
+    gboolean v6 = family == AF_INET6;
     if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger) != 0 ||
-        setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) != 0 ||
-        setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one) != 0 ||
-        !bind_tag_port(fd, dport)) {
+        (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos)
+            : setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos)) != 0 ||
+        (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one)
+            : setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one)) != 0 ||
+        !bind_tag_port(fd, family, dport)) {
         int saved = errno;
         close(fd);
         errno = saved;
@@ -247,7 +264,10 @@ static gboolean start(cengine *e, guint hi, guint pi, uint8_t try_no)
 {
     const probe_def *p = &e->cfg->plan->probes[pi];
     close_older_attempts(e, hi, pi);
-    int fd = e->nfree ? tagged_socket(p->type, e->cfg->device, p->port) : -1;
+    const packet_addr *dst = &e->jobs[hi].host->addr;
+    /* A link-local target is reached through its own interface only. */
+    const char *device = e->rt->scope ? e->rt->device : e->cfg->device;
+    int fd = e->nfree ? tagged_socket(p->type, sock_addr_family(dst), device, p->port) : -1;
     if (fd < 0) {
         if (e->nfree && errno != EMFILE && errno != ENFILE && errno != EADDRINUSE &&
             errno != ENOBUFS && !e->error_told) {
@@ -256,11 +276,10 @@ static gboolean start(cengine *e, guint hi, guint pi, uint8_t try_no)
         }
         return FALSE;
     }
-    struct sockaddr_in to = {.sin_family = AF_INET,
-                             .sin_port = g_htons(p->port),
-                             .sin_addr.s_addr = g_htonl(e->jobs[hi].host->addr)};
+    struct sockaddr_storage to;
+    socklen_t to_len = sock_addr_from(dst, p->port, e->rt->scope, &to);
     gint64 now = g_get_monotonic_time();
-    int rc = connect(fd, (struct sockaddr *)&to, sizeof to);
+    int rc = connect(fd, (struct sockaddr *)&to, to_len);
     int err = rc == 0 ? 0 : errno;
     sched_sent(e->sched, hi, pi, now);
     gint32 ci = e->free[--e->nfree];
@@ -309,8 +328,12 @@ static int outcome(int fd, short revents, gboolean *ended)
                 break;
             for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
                 const struct sock_extended_err *ee = (const void *)CMSG_DATA(c);
-                if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
-                    ee->ee_origin == SO_EE_ORIGIN_ICMP)
+                /* Linux maps ICMPv6 errors to the same errnos as nmap's
+                 * connect scan reads (net/ipv6/icmp.c, icmpv6_err_convert). */
+                if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
+                     ee->ee_origin == SO_EE_ORIGIN_ICMP) ||
+                    (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR &&
+                     ee->ee_origin == SO_EE_ORIGIN_ICMP6))
                     icmp_err = (int)ee->ee_errno;
             }
         }
@@ -359,17 +382,17 @@ static void poll_once(cengine *e, gint64 deadline)
     }
 }
 
-char *connect_engine_filter(uint32_t src)
+char *connect_engine_filter(const packet_addr *src)
 {
-    char ip[INET_ADDRSTRLEN];
-    struct in_addr a = {.s_addr = g_htonl(src)};
-    inet_ntop(AF_INET, &a, ip, sizeof ip);
+    char ip[PACKET_ADDR_TEXT];
+    packet_addr_format(src, ip);
     return g_strdup_printf("(src host %s and tcp src portrange %u-65535) or "
-                           "(dst host %s and (tcp dst portrange %u-65535 or icmp))",
-                           ip, CONNECT_PORT_FIRST, ip, CONNECT_PORT_FIRST);
+                           "(dst host %s and (tcp dst portrange %u-65535 or %s))",
+                           ip, CONNECT_PORT_FIRST, ip, CONNECT_PORT_FIRST,
+                           packet_addr_is_ipv4(src) ? "icmp" : "icmp6");
 }
 
-void connect_engine_run(const engine_config *cfg, engine_job *jobs, guint njobs)
+void connect_engine_run(const engine_config *cfg, const route *rt, engine_job *jobs, guint njobs)
 {
     if (njobs == 0 || cfg->plan->nprobes == 0)
         return;
@@ -377,6 +400,7 @@ void connect_engine_run(const engine_config *cfg, engine_job *jobs, guint njobs)
         next_port = (guint)g_random_int_range(0, TAG_PORTS);
     cengine *e = g_new0(cengine, 1);
     e->cfg = cfg;
+    e->rt = rt;
     e->jobs = jobs;
     e->capacity = descriptor_budget();
     for (guint i = 0; i < MAX_CONNS; i++)

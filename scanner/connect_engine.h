@@ -15,13 +15,15 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "route.h"
 
 /* A capture filter for what these connections put on the wire, for -w when we
  * may capture: our tagged source ports, and ICMP to us. */
-char *connect_engine_filter(uint32_t src);
+char *connect_engine_filter(const packet_addr *src);
 
 /* Runs the jobs to the end. cfg->scan_id is not used: kernel-made probes carry
- * no scan id. */
-void connect_engine_run(const engine_config *cfg, engine_job *jobs, guint njobs);
+ * no scan id. rt: the jobs' route (its scope and device reach a link-local
+ * IPv6 target). */
+void connect_engine_run(const engine_config *cfg, const route *rt, engine_job *jobs, guint njobs);
 
 #endif

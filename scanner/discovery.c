@@ -80,5 +80,5 @@ void discovery_run(const discovery_options *o, const probe_plan *plan, const eng
     if (nraw)
         raw_engine_run(&cfg, io, raw, nraw);
     if (nsockets)
-        connect_engine_run(&cfg, sockets, nsockets);
+        connect_engine_run(&cfg, io->rt, sockets, nsockets);
 }

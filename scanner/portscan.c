@@ -22,13 +22,13 @@ static void run_part(const engine_config *cfg, const scan_io *io, host_result **
     }
     gboolean watch = io->rx && io->cap;
     if (watch) {
-        g_autofree char *filter = connect_engine_filter(io->rt->src);
+        g_autofree char *filter = connect_engine_filter(&io->rt->src);
         GError *error = NULL;
         if (!receiver_set_filter(io->rx, filter, &error))
             g_error("%s", error->message); /* our own filter: a bug */
         receiver_start(io->rx, capture_only, io->cap);
     }
-    connect_engine_run(cfg, jobs, n);
+    connect_engine_run(cfg, io->rt, jobs, n);
     if (watch)
         receiver_stop(io->rx, 20 * 1000); /* the last RSTs */
 }

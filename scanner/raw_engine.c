@@ -44,12 +44,12 @@ static gboolean asks_arp(const probe_plan *plan, const engine_job *jobs, guint n
     return FALSE;
 }
 
-char *raw_engine_filter(const probe_plan *plan, uint32_t src, gboolean arp)
+char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp)
 {
-    char ip[INET_ADDRSTRLEN];
-    struct in_addr a = {.s_addr = g_htonl(src)};
-    inet_ntop(AF_INET, &a, ip, sizeof ip);
-    g_autoptr(GString) in = g_string_new("icmp");
+    char ip[PACKET_ADDR_TEXT];
+    packet_addr_format(src, ip);
+    const char *icmp = packet_addr_is_ipv4(src) ? "icmp" : "icmp6";
+    g_autoptr(GString) in = g_string_new(icmp);
     g_autoptr(GString) out = g_string_new(NULL);
     for (guint t = 0; t < plan->ntypes; t++) {
         const plan_type *pt = &plan->types[t];
@@ -60,7 +60,7 @@ char *raw_engine_filter(const probe_plan *plan, uint32_t src, gboolean arp)
                             : type->ip_proto == PACKET_UDP ? "udp"
                                                            : "icmp";
         if (type->ip_proto == PACKET_ICMP) {
-            g_string_append_printf(out, "%sicmp", out->len ? " or " : "");
+            g_string_append_printf(out, "%s%s", out->len ? " or " : "", icmp);
             continue;
         }
         unsigned last = pt->sport + PLAN_SPORT_SPAN - 1u;
@@ -123,9 +123,19 @@ static void on_silent(void *ctx, guint hi, guint pi)
     record(e, hi, pi, e->cfg->plan->probes[pi].type->silent, 0, g_get_real_time());
 }
 
-static guint job_of(const engine *e, uint32_t addr)
+static guint job_of(const engine *e, const packet_addr *addr)
 {
-    return GPOINTER_TO_UINT(g_hash_table_lookup(e->job_by_addr, GUINT_TO_POINTER(addr)));
+    return GPOINTER_TO_UINT(g_hash_table_lookup(e->job_by_addr, addr));
+}
+
+static guint addr_hash(gconstpointer a)
+{
+    return packet_addr_hash(a);
+}
+
+static gboolean addr_equal(gconstpointer a, gconstpointer b)
+{
+    return packet_addr_equal(a, b);
 }
 
 /* Our own probes and our kernel's resets come through the filter too (for the
@@ -134,8 +144,7 @@ static guint job_of(const engine *e, uint32_t addr)
  * the port we probed, not from our source port. */
 static gboolean is_ours(const engine *e, const packet_view *pkt)
 {
-    packet_addr ours = packet_addr_from_ipv4(e->io->rt->src);
-    if (!packet_addr_equal(&pkt->flow.src, &ours))
+    if (!packet_addr_equal(&pkt->flow.src, &e->io->rt->src))
         return FALSE;
     probe_tag tag;
     unsigned try_no;
@@ -179,11 +188,11 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
             continue;
         gboolean icmp = type->ip_proto == PACKET_ICMP;
         unsigned try_no;
-        packet_addr ours = packet_addr_from_ipv4(e->io->rt->src);
-        if (!packet_addr_equal(&probe.src, &ours) || !packet_addr_is_ipv4(&probe.dst) ||
-            probe.proto != type->ip_proto || !plan_sport_try(pt, probe.sport, &try_no))
+        if (!packet_addr_equal(&probe.src, &e->io->rt->src) ||
+            !packet_proto_matches(type->ip_proto, probe.proto) ||
+            !plan_sport_try(pt, probe.sport, &try_no))
             continue;
-        guint job = job_of(e, packet_addr_low32(&probe.dst));
+        guint job = job_of(e, &probe.dst);
         gint32 pi = probe_plan_find(cfg->plan, type, icmp ? 0 : probe.dport);
         if (job == 0 || pi < 0)
             continue;
@@ -213,12 +222,14 @@ static void judge_ip(engine *e, const packet_view *pkt, gint64 wall)
 
 static void judge_arp(engine *e, const arp_view *reply, gint64 wall)
 {
-    guint job = job_of(e, reply->sender_ip);
+    packet_addr sender = packet_addr_from_ipv4(reply->sender_ip);
+    guint job = job_of(e, &sender);
     gint32 pi = probe_plan_find(e->cfg->plan, &ping_arp, 0);
     if (job == 0 || pi < 0 || !sched_wants(e->sched, job - 1, (guint)pi, SCHED_TRY_UNKNOWN))
         return;
-    arp_view asked = {
-        .op = ARP_REQUEST, .sender_ip = e->io->rt->src, .target_ip = reply->sender_ip};
+    arp_view asked = {.op = ARP_REQUEST,
+                      .sender_ip = packet_addr_low32(&e->io->rt->src),
+                      .target_ip = reply->sender_ip};
     verdict v;
     if (!arp_answers(&asked, reply, &v))
         return;
@@ -245,7 +256,7 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
             trace_packet(e, "RCVD", wall, ip, &pkt);
         judge_ip(e, &pkt, wall);
     } else if (arp && arp_parse(arp, len, &av) && av.op == ARP_REPLY &&
-               av.target_ip == e->io->rt->src) {
+               av.target_ip == packet_addr_low32(&e->io->rt->src)) {
         if (e->cfg->trace)
             trace_arp(e, "RCVD", wall, &av);
         judge_arp(e, &av, wall);
@@ -253,13 +264,14 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
     g_mutex_unlock(&e->lock);
 }
 
-static void told_send_error(engine *e, uint32_t dst)
+static void told_send_error(engine *e, const packet_addr *dst)
 {
     if (e->send_error_told)
         return;
     /* The probe counts as sent and unanswered; say why once. */
-    g_printerr("WARNING: sending to %u.%u.%u.%u failed: %s\n", dst >> 24, (dst >> 16) & 0xff,
-               (dst >> 8) & 0xff, dst & 0xff, g_strerror(errno));
+    char text[PACKET_ADDR_TEXT];
+    g_printerr("WARNING: sending to %s failed: %s\n", packet_addr_format(dst, text),
+               g_strerror(errno));
     e->send_error_told = TRUE;
 }
 
@@ -267,9 +279,9 @@ static send_result send_arp(engine *e, guint hi, uint8_t try_no, gint64 now)
 {
     const scan_io *l = e->io;
     uint8_t frame[ARP_FRAME_LEN];
-    uint32_t dst = e->jobs[hi].host->addr;
-    size_t len = arp_request_build(arp_sender_mac(l->arp), l->rt->src, dst, e->cfg->scan_id, try_no,
-                                   frame, sizeof frame);
+    uint32_t dst = packet_addr_low32(&e->jobs[hi].host->addr);
+    size_t len = arp_request_build(arp_sender_mac(l->arp), packet_addr_low32(&l->rt->src), dst,
+                                   e->cfg->scan_id, try_no, frame, sizeof frame);
     send_result r = arp_sender_send(l->arp, frame, len);
     enum { ETHER_HEADER = 14 };
     arp_view av;
@@ -285,8 +297,8 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     const probe_def *p = &cfg->plan->probes[pi];
     const plan_type *pt = plan_entry(e, p->type);
     gboolean icmp = p->type->ip_proto == PACKET_ICMP;
-    probe_spec spec = {.flow = {.src = packet_addr_from_ipv4(e->io->rt->src),
-                                .dst = packet_addr_from_ipv4(e->jobs[hi].host->addr),
+    probe_spec spec = {.flow = {.src = e->io->rt->src,
+                                .dst = e->jobs[hi].host->addr,
                                 .sport = icmp ? 0 : plan_try_sport(pt, try_no),
                                 .dport = p->port,
                                 .proto = p->type->ip_proto},
@@ -295,7 +307,7 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     uint8_t buf[PROBE_MAX_LEN];
     size_t len = scan_probe_build(p->type, &spec, buf, sizeof buf);
     g_assert(len > 0);
-    send_result r = sender_send(e->io->tx, buf, len, e->jobs[hi].host->addr);
+    send_result r = sender_send(e->io->tx, buf, len, &e->jobs[hi].host->addr, e->io->rt->scope);
     packet_view pkt;
     if (r != SEND_AGAIN && cfg->trace && packet_parse(buf, len, &pkt))
         trace_packet(e, "SENT", now + e->mono_to_real, buf, &pkt);
@@ -319,7 +331,7 @@ static gboolean send_some(engine *e, gint64 now)
             return FALSE;
         }
         if (r == SEND_FAILED)
-            told_send_error(e, e->jobs[hi].host->addr);
+            told_send_error(e, &e->jobs[hi].host->addr);
         sched_sent(e->sched, hi, pi, now);
     }
     return TRUE;
@@ -340,11 +352,11 @@ static void engine_init(engine *e, const engine_config *cfg, const scan_io *io, 
     e->mono_to_real = g_get_real_time() - now;
     sched_config sc = engine_sched_config(cfg, njobs, cfg->window);
     e->sched = sched_new(&sc, now);
-    e->job_by_addr = g_hash_table_new(g_direct_hash, g_direct_equal);
+    e->job_by_addr = g_hash_table_new(addr_hash, addr_equal);
     for (guint i = 0; i < njobs; i++) {
         host_result *h = jobs[i].host;
         engine_set_host(e->sched, cfg, i, &jobs[i]);
-        g_hash_table_insert(e->job_by_addr, GUINT_TO_POINTER(h->addr), GUINT_TO_POINTER(i + 1));
+        g_hash_table_insert(e->job_by_addr, &h->addr, GUINT_TO_POINTER(i + 1));
         if (!cfg->discovery && h->start == 0) /* -sU -sT: the raw part went first */
             h->start = h->end = now + e->mono_to_real;
     }
@@ -365,7 +377,7 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
     if (njobs == 0 || cfg->plan->nprobes == 0)
         return;
     g_autofree char *filter =
-        raw_engine_filter(cfg->plan, io->rt->src, asks_arp(cfg->plan, jobs, njobs));
+        raw_engine_filter(cfg->plan, &io->rt->src, asks_arp(cfg->plan, jobs, njobs));
     GError *error = NULL;
     if (!receiver_set_filter(io->rx, filter, &error)) {
         /* Our own filter: failing to compile it is a bug, not bad input. */

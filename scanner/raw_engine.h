@@ -17,7 +17,7 @@
 /* The capture filter for a plan: replies to our source ports, ICMP to us, ARP
  * when we ask by ARP, and our own probes and resets (so -w holds both
  * directions). */
-char *raw_engine_filter(const probe_plan *plan, uint32_t src, gboolean arp);
+char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp);
 
 /* Runs the jobs to the end through io (tx and rx, and arp when the plan asks by
  * ARP); sets rx's filter first. */

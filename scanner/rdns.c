@@ -5,13 +5,14 @@
 #include <sys/socket.h>
 
 #include "safe_text.h"
+#include "sock_addr.h"
 
-char *rdns_lookup(uint32_t addr)
+char *rdns_lookup(const packet_addr *addr)
 {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = g_htonl(addr)};
+    struct sockaddr_storage sa;
+    socklen_t len = sock_addr_from(addr, 0, 0, &sa);
     char host[NI_MAXHOST];
-    if (getnameinfo((struct sockaddr *)&sa, sizeof sa, host, sizeof host, NULL, 0, NI_NAMEREQD) !=
-        0)
+    if (getnameinfo((struct sockaddr *)&sa, len, host, sizeof host, NULL, 0, NI_NAMEREQD) != 0)
         return NULL;
     return safe_text(host);
 }

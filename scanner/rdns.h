@@ -5,8 +5,10 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 /* The PTR name of addr, made safe to print (safe_text(): whoever owns the
  * address chooses its name, bytes and all), or NULL. */
-char *rdns_lookup(uint32_t addr);
+char *rdns_lookup(const packet_addr *addr);
 
 #endif

@@ -168,6 +168,16 @@ static gboolean extrareasons(shard_file *f, const char **n, const char **v, GErr
     return TRUE;
 }
 
+static guint addr_hash(gconstpointer a)
+{
+    return packet_addr_hash(a);
+}
+
+static gboolean addr_equal(gconstpointer a, gconstpointer b)
+{
+    return packet_addr_equal(a, b);
+}
+
 static gboolean address(shard_file *f, const char **n, const char **v, GError **error)
 {
     const char *addr, *type;
@@ -178,9 +188,12 @@ static gboolean address(shard_file *f, const char **n, const char **v, GError **
     if (strcmp(type, "ipv4") == 0) {
         struct in_addr in;
         if (inet_pton(AF_INET, addr, &in) == 1) {
-            h->addr = ntohl(in.s_addr);
+            h->addr = packet_addr_from_ipv4(ntohl(in.s_addr));
             return TRUE;
         }
+    } else if (strcmp(type, "ipv6") == 0) {
+        if (inet_pton(AF_INET6, addr, h->addr.bytes) == 1 && !packet_addr_is_ipv4(&h->addr))
+            return TRUE;
     } else if (strcmp(type, "mac") == 0) {
         unsigned m[6];
         if (sscanf(addr, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) ==
@@ -493,12 +506,13 @@ static gboolean merge_host(host_result *m, host_result *h, const shard_file *f,
         if (h->shard_skip[p])
             continue;
         if (!m->shard_skip[p]) {
+            char text[PACKET_ADDR_TEXT];
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "%s reports port %u/%s of %u.%u.%u.%u, which an earlier report holds "
+                        "%s reports port %u/%s of %s, which an earlier report holds "
                         "too: they are not shards of one scan",
                         f->path, plan->probes[p].port,
-                        report_proto_name(plan->probes[p].type->ip_proto), m->addr >> 24,
-                        (m->addr >> 16) & 0xff, (m->addr >> 8) & 0xff, m->addr & 0xff);
+                        report_proto_name(plan->probes[p].type->ip_proto),
+                        packet_addr_format(&m->addr, text));
             return FALSE;
         }
         m->shard_skip[p] = 0;
@@ -512,7 +526,7 @@ static gboolean merge_host(host_result *m, host_result *h, const shard_file *f,
  * hosts nothing left precedes. A cycle (a target listed twice) is broken the
  * same way. order: distinct addresses, sorted by address on entry. */
 typedef struct node {
-    guint32 addr;
+    packet_addr addr;
     guint indegree;
     GArray *next; /* indices of nodes */
 } node;
@@ -521,24 +535,24 @@ static gint by_addr(gconstpointer a, gconstpointer b, gpointer data)
 {
     (void)data;
     const node *x = a, *y = b;
-    return x->addr < y->addr ? -1 : x->addr > y->addr;
+    return packet_addr_compare(&x->addr, &y->addr);
 }
 
 static void target_order(shard_file **files, guint n, GArray *order)
 {
-    g_autoptr(GHashTable) index = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) index = g_hash_table_new(addr_hash, addr_equal);
     g_autofree node *nodes = g_new0(node, order->len);
     for (guint i = 0; i < order->len; i++) {
-        nodes[i].addr = g_array_index(order, guint32, i);
+        nodes[i].addr = g_array_index(order, packet_addr, i);
         nodes[i].next = g_array_new(FALSE, FALSE, sizeof(guint));
-        g_hash_table_insert(index, GUINT_TO_POINTER(nodes[i].addr), GUINT_TO_POINTER(i));
+        g_hash_table_insert(index, &nodes[i].addr, GUINT_TO_POINTER(i));
     }
     for (guint f = 0; f < n; f++)
         for (guint i = 1; i < files[f]->hosts->len; i++) {
             guint a = GPOINTER_TO_UINT(g_hash_table_lookup(
-                index, GUINT_TO_POINTER(g_array_index(files[f]->hosts, host_result, i - 1).addr)));
-            guint b = GPOINTER_TO_UINT(g_hash_table_lookup(
-                index, GUINT_TO_POINTER(g_array_index(files[f]->hosts, host_result, i).addr)));
+                index, &g_array_index(files[f]->hosts, host_result, i - 1).addr));
+            guint b = GPOINTER_TO_UINT(
+                g_hash_table_lookup(index, &g_array_index(files[f]->hosts, host_result, i).addr));
             if (a != b) {
                 g_array_append_val(nodes[a].next, b);
                 nodes[b].indegree++;
@@ -563,7 +577,7 @@ static void target_order(shard_file **files, guint n, GArray *order)
         if (taken[ni])
             continue;
         taken[ni] = TRUE;
-        g_array_index(order, guint32, out++) = nd->addr;
+        g_array_index(order, packet_addr, out++) = nd->addr;
         for (guint k = 0; k < nd->next->len; k++) {
             node *succ = &nodes[g_array_index(nd->next, guint, k)];
             if (succ->indegree && --succ->indegree == 0 && !taken[succ - nodes])
@@ -575,15 +589,9 @@ static void target_order(shard_file **files, guint n, GArray *order)
         g_array_unref(nodes[i].next);
 }
 
-static gint cmp_u32(gconstpointer a, gconstpointer b)
+static gint cmp_addr(gconstpointer a, gconstpointer b)
 {
-    guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void addr_text(char out[16], uint32_t a)
-{
-    g_snprintf(out, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+    return packet_addr_compare(a, b);
 }
 
 static void host_free(gpointer data)
@@ -600,21 +608,21 @@ static gboolean merge_files(merged_report *m, shard_file **files, guint n, GPtrA
 {
     guint nprobes = m->plan ? m->plan->nprobes : 0;
     g_autoptr(GHashTable) by_addr_tab =
-        g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, host_free);
-    g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(guint32));
+        g_hash_table_new_full(addr_hash, addr_equal, NULL, host_free);
+    g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(packet_addr));
     for (guint f = 0; f < n; f++) {
         for (guint i = 0; i < files[f]->hosts->len; i++) {
             host_result *h = &g_array_index(files[f]->hosts, host_result, i);
-            host_result *mh = g_hash_table_lookup(by_addr_tab, GUINT_TO_POINTER(h->addr));
+            host_result *mh = g_hash_table_lookup(by_addr_tab, &h->addr);
             if (mh == NULL) {
                 mh = g_new0(host_result, 1);
                 mh->addr = h->addr;
                 rtt_init(&mh->rtt);
-                g_hash_table_insert(by_addr_tab, GUINT_TO_POINTER(h->addr), mh);
+                g_hash_table_insert(by_addr_tab, &mh->addr, mh);
                 g_array_append_val(order, h->addr);
             } else if ((mh->status.state == HOST_UP) != (h->status.state == HOST_UP) && warn) {
-                char a[16];
-                addr_text(a, h->addr);
+                char a[PACKET_ADDR_TEXT];
+                packet_addr_format(&h->addr, a);
                 g_ptr_array_add(warn, g_strdup_printf("WARNING: %s is up in one report and down "
                                                       "in %s: its ports there were not scanned",
                                                       a, files[f]->path));
@@ -623,11 +631,10 @@ static gboolean merge_files(merged_report *m, shard_file **files, guint n, GPtrA
                 return FALSE;
         }
     }
-    g_array_sort(order, cmp_u32);
+    g_array_sort(order, cmp_addr);
     target_order(files, n, order);
     for (guint i = 0; i < order->len; i++) {
-        host_result *mh =
-            g_hash_table_lookup(by_addr_tab, GUINT_TO_POINTER(g_array_index(order, guint32, i)));
+        host_result *mh = g_hash_table_lookup(by_addr_tab, &g_array_index(order, packet_addr, i));
         /* Every port of the plan reported: nothing to leave out. */
         if (mh->shard_skip && memchr(mh->shard_skip, 1, nprobes) == NULL)
             g_clear_pointer(&mh->shard_skip, g_free);

@@ -35,9 +35,8 @@ static void append_latency(GString *out, double seconds)
 
 static void host_name(GString *out, const host_result *h)
 {
-    char ip[16];
-    g_snprintf(ip, sizeof ip, "%u.%u.%u.%u", h->addr >> 24, (h->addr >> 16) & 0xff,
-               (h->addr >> 8) & 0xff, h->addr & 0xff);
+    char ip[PACKET_ADDR_TEXT];
+    packet_addr_format(&h->addr, ip);
     if (h->name)
         g_string_append_printf(out, "%s (%s)", h->name, ip);
     else

@@ -107,9 +107,10 @@ static void port_list(GString *out, const report_context *ctx, const host_result
 
 static void addresses(GString *out, const report_context *ctx, const host_result *h)
 {
-    g_string_append_printf(out, "<address addr=\"%u.%u.%u.%u\" addrtype=\"ipv4\"/>\n",
-                           h->addr >> 24, (h->addr >> 16) & 0xff, (h->addr >> 8) & 0xff,
-                           h->addr & 0xff);
+    char ip[PACKET_ADDR_TEXT];
+    g_string_append_printf(out, "<address addr=\"%s\" addrtype=\"%s\"/>\n",
+                           packet_addr_format(&h->addr, ip),
+                           packet_addr_is_ipv4(&h->addr) ? "ipv4" : "ipv6");
     if (!h->has_mac)
         return;
     g_string_append(out, "<address addr=\"");

@@ -1,7 +1,7 @@
 #include "route.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <string.h>
@@ -9,55 +9,68 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "sock_addr.h"
 
-static gboolean is_loopback(uint32_t addr)
+static gboolean is_loopback(const packet_addr *a)
 {
-    return (addr >> 24) == 127;
+    static const packet_addr ipv6_loopback = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+    if (packet_addr_is_ipv4(a))
+        return (packet_addr_low32(a) >> 24) == 127;
+    return packet_addr_equal(a, &ipv6_loopback);
 }
 
-static char *addr_str(uint32_t addr, char *buf)
+/* Whether a and b agree on the bits set in mask. */
+static gboolean same_subnet(const packet_addr *a, const packet_addr *b, const packet_addr *mask)
 {
-    struct in_addr a = {.s_addr = g_htonl(addr)};
-    inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
-    return buf;
+    for (int i = 0; i < 16; i++)
+        if ((a->bytes[i] & mask->bytes[i]) != (b->bytes[i] & mask->bytes[i]))
+            return FALSE;
+    return TRUE;
 }
 
-static gboolean source_for(uint32_t dst, uint32_t *src, gboolean *broadcast, GError **error)
+/* The kernel's source address for dst (and through device, when given: a
+ * link-local target's %iface, or -e for IPv6). */
+static gboolean source_for(const packet_addr *dst, const char *device, uint32_t scope,
+                           packet_addr *src, gboolean *broadcast, GError **error)
 {
-    char text[INET_ADDRSTRLEN];
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    char text[PACKET_ADDR_TEXT];
+    struct sockaddr_storage sa;
+    socklen_t sa_len = sock_addr_from(dst, 9, scope, &sa);
+    int fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "socket: %s", g_strerror(errno));
         return FALSE;
     }
-    struct sockaddr_in sa = {
-        .sin_family = AF_INET, .sin_port = g_htons(9), .sin_addr.s_addr = g_htonl(dst)};
-    socklen_t len = sizeof sa;
-    gboolean ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    /* Without privileges the bind fails and routing decides, as connect()
+     * would for an -sT scan. */
+    if (device)
+        (void)setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, (socklen_t)strlen(device));
+    gboolean ok = connect(fd, (struct sockaddr *)&sa, sa_len) == 0;
     /* A subnet's broadcast address is a target like any other (nmap counts it
      * and asks it by ARP); the kernel routes to it only with SO_BROADCAST. */
     *broadcast = !ok && errno == EACCES;
     if (*broadcast) {
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
-        ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        ok = connect(fd, (struct sockaddr *)&sa, sa_len) == 0;
     }
+    socklen_t len = sizeof sa;
     ok = ok && getsockname(fd, (struct sockaddr *)&sa, &len) == 0;
     int saved = errno;
     close(fd);
     if (!ok) {
-        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "no route to %s: %s", addr_str(dst, text),
-                    g_strerror(saved));
+        g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "no route to %s: %s",
+                    packet_addr_format(dst, text), g_strerror(saved));
         return FALSE;
     }
-    *src = g_ntohl(sa.sin_addr.s_addr);
-    return TRUE;
+    return sock_addr_to((struct sockaddr *)&sa, src);
 }
 
-/* An IPv4 address of an interface, from pcap's device list. */
+/* An address of an interface, from pcap's device list, with its netmask
+ * (IPv4's in the last 32 bits, the mapped prefix's bits all set). */
 typedef struct dev_addr {
     char name[64];
-    uint32_t addr, mask;
+    packet_addr addr, mask;
 } dev_addr;
 
 /* The device list, read once: every target of a run is routed (twice, when
@@ -65,6 +78,17 @@ typedef struct dev_addr {
  * about every interface each time. Interfaces that change during a run are
  * not followed. */
 static GArray *dev_addrs;
+
+static packet_addr mask_of(const struct sockaddr *netmask, int family)
+{
+    packet_addr m;
+    memset(m.bytes, 0xff, sizeof m.bytes);
+    if (netmask && netmask->sa_family == family)
+        sock_addr_to(netmask, &m);
+    if (family == AF_INET)
+        memset(m.bytes, 0xff, 12);
+    return m;
+}
 
 static gboolean load_devices(GError **error)
 {
@@ -79,12 +103,10 @@ static gboolean load_devices(GError **error)
     dev_addrs = g_array_new(FALSE, TRUE, sizeof(dev_addr));
     for (pcap_if_t *d = devs; d; d = d->next)
         for (pcap_addr_t *a = d->addresses; a; a = a->next) {
-            if (a->addr == NULL || a->addr->sa_family != AF_INET)
+            dev_addr e;
+            if (a->addr == NULL || !sock_addr_to(a->addr, &e.addr))
                 continue;
-            dev_addr e = {.addr = g_ntohl(((struct sockaddr_in *)a->addr)->sin_addr.s_addr),
-                          .mask = a->netmask && a->netmask->sa_family == AF_INET
-                                      ? g_ntohl(((struct sockaddr_in *)a->netmask)->sin_addr.s_addr)
-                                      : 0xffffffffu};
+            e.mask = mask_of(a->netmask, a->addr->sa_family);
             g_strlcpy(e.name, d->name, sizeof e.name);
             g_array_append_val(dev_addrs, e);
         }
@@ -92,17 +114,19 @@ static gboolean load_devices(GError **error)
     return TRUE;
 }
 
-/* Finds a device: by name when name is set (storing its first IPv4 address in
- * *addr), else by address (storing the name). Either way *mask gets that
- * address's netmask. */
-static gboolean find_device(const char *name, uint32_t *addr, uint32_t *mask, char *out,
+/* Finds a device: by name when name is set (storing its first address of
+ * *addr's family in *addr), else by address (storing the name). Either way
+ * *mask gets that address's netmask. */
+static gboolean find_device(const char *name, packet_addr *addr, packet_addr *mask, char *out,
                             size_t out_len, GError **error)
 {
     if (!load_devices(error))
         return FALSE;
+    gboolean v4 = packet_addr_is_ipv4(addr);
     for (guint i = 0; i < dev_addrs->len; i++) {
         const dev_addr *e = &g_array_index(dev_addrs, dev_addr, i);
-        if (name ? strcmp(e->name, name) != 0 : e->addr != *addr)
+        if (name ? strcmp(e->name, name) != 0 || packet_addr_is_ipv4(&e->addr) != v4
+                 : !packet_addr_equal(&e->addr, addr))
             continue;
         *addr = e->addr;
         *mask = e->mask;
@@ -113,41 +137,72 @@ static gboolean find_device(const char *name, uint32_t *addr, uint32_t *mask, ch
     return FALSE;
 }
 
-gboolean route_find(uint32_t dst, const char *device, route *out, GError **error)
+/* IPv4 with -e: the device's first IPv4 address, whatever routing says. */
+static gboolean route_ipv4_device(const packet_addr *dst, const char *device, route *out,
+                                  GError **error)
 {
-    char src_text[INET_ADDRSTRLEN], dst_text[INET_ADDRSTRLEN];
+    packet_addr mask;
+    out->src = *dst;
+    if (!find_device(device, &out->src, &mask, NULL, 0, error)) {
+        if (error && *error == NULL)
+            g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM,
+                        "interface %s does not exist or has no IPv4 address", device);
+        return FALSE;
+    }
+    g_strlcpy(out->device, device, sizeof out->device);
+    uint32_t d = packet_addr_low32(dst), m = packet_addr_low32(&mask);
+    uint32_t s = packet_addr_low32(&out->src);
+    out->local = is_loopback(dst) || packet_addr_equal(dst, &out->src);
+    out->broadcast = d == 0xffffffffu || (m != 0xffffffffu && (d & ~m) == ~m && (d & m) == (s & m));
+    out->on_link = !out->local && (d & m) == (s & m);
+    return TRUE;
+}
+
+gboolean route_find(const packet_addr *dst, const char *device, route *out, GError **error)
+{
+    char src_text[PACKET_ADDR_TEXT], dst_text[PACKET_ADDR_TEXT];
     memset(out, 0, sizeof *out);
-    uint32_t mask = 0xffffffffu;
-    if (device) {
-        if (!find_device(device, &out->src, &mask, NULL, 0, error)) {
-            if (error && *error == NULL)
-                g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM,
-                            "interface %s does not exist or has no IPv4 address", device);
+    gboolean v4 = packet_addr_is_ipv4(dst);
+    if (device && v4)
+        return route_ipv4_device(dst, device, out, error);
+    if (device && sock_addr_link_local(dst)) {
+        out->scope = if_nametoindex(device);
+        if (out->scope == 0) {
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "no interface %s for %s", device,
+                        packet_addr_format(dst, dst_text));
             return FALSE;
         }
-        g_strlcpy(out->device, device, sizeof out->device);
-        out->local = is_loopback(dst) || dst == out->src;
-        out->broadcast = dst == 0xffffffffu || (mask != 0xffffffffu && (dst & ~mask) == ~mask &&
-                                                (dst & mask) == (out->src & mask));
-        out->on_link = !out->local && (dst & mask) == (out->src & mask);
-        return TRUE;
     }
-    if (!source_for(dst, &out->src, &out->broadcast, error))
+    if (!device && sock_addr_link_local(dst)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "%s is a link-local address: say its interface (%s%%eth0, or -e)",
+                    packet_addr_format(dst, dst_text), dst_text);
+        return FALSE;
+    }
+    if (!source_for(dst, device, out->scope, &out->src, &out->broadcast, error))
         return FALSE;
     /* The kernel loops packets to its own addresses through lo, whatever
      * interface holds them. */
-    if (is_loopback(dst) || dst == out->src) {
+    if (is_loopback(dst) || packet_addr_equal(dst, &out->src)) {
         g_strlcpy(out->device, "lo", sizeof out->device);
         out->local = TRUE;
         return TRUE;
     }
+    packet_addr mask;
     if (!find_device(NULL, &out->src, &mask, out->device, sizeof out->device, error)) {
         if (error && *error == NULL)
             g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM,
                         "no capture interface holds %s, the source address for %s (use -e)",
-                        addr_str(out->src, src_text), addr_str(dst, dst_text));
+                        packet_addr_format(&out->src, src_text), packet_addr_format(dst, dst_text));
         return FALSE;
     }
-    out->on_link = (dst & mask) == (out->src & mask);
+    if (device && strcmp(device, out->device) != 0) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "%s is not reached through %s",
+                    packet_addr_format(dst, dst_text), device);
+        return FALSE;
+    }
+    /* IPv6 link-local addresses share fe80::/64 on every link: the scope says
+     * which one. */
+    out->on_link = same_subnet(dst, &out->src, &mask) || out->scope != 0;
     return TRUE;
 }

@@ -9,9 +9,14 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 typedef struct route {
-    uint32_t src; /* host order */
+    packet_addr src; /* the same family as the target */
     char device[64];
+    /* The device's interface index when the target is an IPv6 link-local
+     * address (the sockaddr_in6 scope), else 0. */
+    uint32_t scope;
     /* The target shares a subnet with src: it is reached without a gateway, so
      * ARP can ask for it (nmap's "directly connected"). */
     gboolean on_link;
@@ -23,7 +28,9 @@ typedef struct route {
     gboolean broadcast;
 } route;
 
-/* device: the -e override, or NULL. */
-gboolean route_find(uint32_t dst, const char *device, route *out, GError **error);
+/* dst: either family. device: the -e override, or a link-local target's
+ * %iface, or NULL. FALSE and an ST_ERROR_SYSTEM error when the kernel has no
+ * route, ST_ERROR_INPUT when device cannot reach dst's family. */
+gboolean route_find(const packet_addr *dst, const char *device, route *out, GError **error);
 
 #endif

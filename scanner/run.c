@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "arp_sender.h"
@@ -203,7 +204,7 @@ static gboolean make_plans(run *r, GError **error)
 static gboolean open_sender(run *r, GError **error)
 {
     GError *local = NULL;
-    r->tx = sender_open(r->opt->device, &local);
+    r->tx = sender_open(AF_INET, r->opt->device, &local);
     if (r->tx) {
         r->disc.privileged = TRUE;
         return TRUE;
@@ -230,7 +231,8 @@ static gboolean open_sender(run *r, GError **error)
 
 static gboolean same_link(const route *a, const route *b)
 {
-    return a->src == b->src && strcmp(a->device, b->device) == 0;
+    return packet_addr_equal(&a->src, &b->src) && a->scope == b->scope &&
+           strcmp(a->device, b->device) == 0;
 }
 
 /* Opens the capture handles and ARP senders of every link, while we may. */
@@ -374,7 +376,7 @@ static gboolean scan_group(run *r, host_result *hosts, const route *routes, guin
         if (h->incomplete || (interrupt_signal() && h->status.state == PORT_STATE_UNKNOWN))
             continue;
         if (is_up && h->name == NULL && !r->opt->no_dns && !interrupt_signal()) {
-            h->name = rdns_lookup(h->addr);
+            h->name = rdns_lookup(&h->addr);
             h->name_from_dns = h->name != NULL;
         }
         report_host(r, h);
@@ -394,10 +396,10 @@ static void free_group(host_result *hosts, guint n)
     }
 }
 
-static gboolean in_group(const host_result *hosts, guint n, uint32_t addr)
+static gboolean in_group(const host_result *hosts, guint n, const packet_addr *addr)
 {
     for (guint i = 0; i < n; i++)
-        if (hosts[i].addr == addr)
+        if (packet_addr_equal(&hosts[i].addr, addr))
             return TRUE;
     return FALSE;
 }
@@ -432,7 +434,7 @@ static gboolean scan_all(run *r, GError **error)
     guint n = 0;
     target_iter it;
     target_iter_init(&it, r->targets);
-    uint32_t addr;
+    packet_addr addr;
     const char *name;
     gboolean ok = TRUE;
     gboolean more = TRUE;
@@ -445,15 +447,16 @@ static gboolean scan_all(run *r, GError **error)
         /* Another shard's target is not this scan's, nor its host count's. */
         if (more && !shard_takes(r, ordinal++, &skip))
             continue;
-        gboolean routed = more && route_find(addr, r->opt->device, &rt, &local);
+        gboolean routed = more && route_find(&addr, r->opt->device, &rt, &local);
         if (more && !routed) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
                 g_propagate_error(error, local);
                 ok = FALSE;
                 break;
             }
-            g_printerr("WARNING: skipping %u.%u.%u.%u: %s\n", addr >> 24, (addr >> 16) & 0xff,
-                       (addr >> 8) & 0xff, addr & 0xff, local->message);
+            char text[PACKET_ADDR_TEXT];
+            g_printerr("WARNING: skipping %s: %s\n", packet_addr_format(&addr, text),
+                       local->message);
             g_error_free(local);
             g_free(skip);
             r->hosts++;
@@ -461,7 +464,7 @@ static gboolean scan_all(run *r, GError **error)
         }
         /* A target listed twice goes into the next group: replies are
          * attributed by address, so one group cannot hold it twice. */
-        if (n > 0 && (n == group_max || !more || in_group(hosts, n, addr))) {
+        if (n > 0 && (n == group_max || !more || in_group(hosts, n, &addr))) {
             ok = scan_group(r, hosts, routes, n, error);
             free_group(hosts, n);
             n = 0;
@@ -490,9 +493,10 @@ static void add_link(GArray *links, const route *rt)
     g_array_append_val(links, l);
 }
 
-static char *addr_text(uint32_t a)
+static char *addr_text(const packet_addr *a)
 {
-    return g_strdup_printf("%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+    char text[PACKET_ADDR_TEXT];
+    return g_strdup(packet_addr_format(a, text));
 }
 
 /* Every target routed before anything is sent, so that what cannot be scanned
@@ -506,16 +510,16 @@ static gboolean check_targets(run *r, GError **error)
 {
     target_iter it;
     target_iter_init(&it, r->targets);
-    uint32_t addr;
+    packet_addr addr;
     const char *name;
     guint64 unroutable = 0, total = 0;
-    uint32_t first_bad = 0;
+    packet_addr first_bad = {{0}};
     g_autofree char *first_why = NULL;
     while (target_iter_next(&it, &addr, &name)) {
         route rt;
         GError *local = NULL;
         total++;
-        if (!route_find(addr, r->opt->device, &rt, &local)) {
+        if (!route_find(&addr, r->opt->device, &rt, &local)) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
                 g_propagate_error(error, local);
                 return FALSE;
@@ -529,7 +533,7 @@ static gboolean check_targets(run *r, GError **error)
         }
         gboolean ethernet = !rt.local && arp_device_is_ethernet(rt.device);
         if (rt.broadcast && discovery_method_for(&r->disc, &rt, ethernet) != DISCOVER_ARP) {
-            g_autofree char *a = addr_text(addr);
+            g_autofree char *a = addr_text(&addr);
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                         "%s is a broadcast address: probes to it would reach every host of its "
                         "network (leave it out of the targets%s)",
@@ -540,7 +544,7 @@ static gboolean check_targets(run *r, GError **error)
     }
     if (unroutable == 0)
         return TRUE;
-    g_autofree char *a = addr_text(first_bad);
+    g_autofree char *a = addr_text(&first_bad);
     if (unroutable == 1)
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "cannot scan %s: %s", a, first_why);
     else

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "packet.h"
 #include "rtt.h"
 
 typedef struct port_result {
@@ -14,8 +15,8 @@ typedef struct port_result {
 } port_result;
 
 typedef struct host_result {
-    uint32_t addr;
-    char *name; /* what the user typed or reverse DNS found, or NULL */
+    packet_addr addr; /* either family */
+    char *name;       /* what the user typed or reverse DNS found, or NULL */
     gboolean name_from_dns;
     port_result status; /* HOST_UP or HOST_DOWN and why; PORT_STATE_UNKNOWN until known */
     gboolean has_mac;

@@ -7,14 +7,15 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "sock_addr.h"
 
 struct sender {
-    int fd;
+    int fd; /* one family's raw socket */
 };
 
-sender *sender_open(const char *device, GError **error)
+sender *sender_open(int family, const char *device, GError **error)
 {
-    int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_RAW);
+    int fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_RAW);
     if (fd < 0) {
         if (errno == EPERM || errno == EACCES)
             g_set_error(error, ST_ERROR, ST_ERROR_PERMISSION,
@@ -25,8 +26,10 @@ sender *sender_open(const char *device, GError **error)
         return NULL;
     }
     int one = 1;
-    /* IPPROTO_RAW implies it; saying so costs nothing. */
-    setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof one);
+    /* IPPROTO_RAW implies it (for IPv6 too: Linux's raw(7) and ipv6(7));
+     * saying so costs nothing. */
+    if (family == AF_INET)
+        setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof one);
     int sndbuf = 4 << 20;
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     if (device &&
@@ -49,10 +52,13 @@ void sender_close(sender *s)
     g_free(s);
 }
 
-send_result sender_send(sender *s, const uint8_t *packet, size_t len, uint32_t dst)
+send_result sender_send(sender *s, const uint8_t *packet, size_t len, const packet_addr *dst,
+                        uint32_t scope)
 {
-    struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = g_htonl(dst)};
-    ssize_t n = sendto(s->fd, packet, len, 0, (struct sockaddr *)&to, sizeof to);
+    struct sockaddr_storage to;
+    /* An IPv6 raw socket takes port 0 or its protocol (255) there. */
+    socklen_t to_len = sock_addr_from(dst, 0, scope, &to);
+    ssize_t n = sendto(s->fd, packet, len, 0, (struct sockaddr *)&to, to_len);
     if (n == (ssize_t)len)
         return SEND_OK;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EINTR))

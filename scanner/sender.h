@@ -1,4 +1,5 @@
-/* Sending probes: a raw IPv4 socket with IP_HDRINCL rather than pcap_inject.
+/* Sending probes: a raw IPv4 socket with IP_HDRINCL (or an IPv6 one, which
+ * takes the whole IPv6 header likewise) rather than pcap_inject.
  * The kernel then routes each probe, resolves the next hop's link address (ARP)
  * and frames it for whatever link it leaves on (Ethernet, lo, tunnels), all of
  * which pcap_inject would have us redo, and get wrong on links we did not
@@ -11,16 +12,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 typedef struct sender sender;
 
-/* device: pin probes to that interface (-e), or NULL to follow routing. */
-sender *sender_open(const char *device, GError **error);
+/* family: AF_INET or AF_INET6, the targets' (the socket sends that family
+ * only). device: pin probes to that interface (-e), or NULL to follow
+ * routing. */
+sender *sender_open(int family, const char *device, GError **error);
 void sender_close(sender *s);
 
 typedef enum send_result { SEND_OK, SEND_AGAIN, SEND_FAILED } send_result;
 
 /* SEND_AGAIN: the socket buffer is full, try later; SEND_FAILED: the kernel
  * refused this probe (errno says why), which counts as sent and unanswered. */
-send_result sender_send(sender *s, const uint8_t *packet, size_t len, uint32_t dst);
+/* dst: the probe's destination, of the socket's family; scope: the interface
+ * index of an IPv6 link-local dst (route.scope), else 0. */
+send_result sender_send(sender *s, const uint8_t *packet, size_t len, const packet_addr *dst,
+                        uint32_t scope);
 
 #endif

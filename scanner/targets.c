@@ -291,7 +291,7 @@ static gboolean odometer_step(target_iter *it, const target_spec *s)
     return FALSE;
 }
 
-gboolean target_iter_next(target_iter *it, uint32_t *addr, const char **name)
+gboolean target_iter_next(target_iter *it, packet_addr *addr, const char **name)
 {
     while (it->spec < it->t->specs->len) {
         const target_spec *s = g_ptr_array_index(it->t->specs, it->spec);
@@ -301,10 +301,11 @@ gboolean target_iter_next(target_iter *it, uint32_t *addr, const char **name)
             continue;
         }
         it->started = TRUE;
-        *addr = 0;
+        uint32_t v4 = 0;
         for (int i = 0; i < 4; i++)
-            *addr = (*addr << 8) | s->values[i][it->idx[i]];
-        *name = (s->name && *addr == s->name_addr) ? s->name : NULL;
+            v4 = (v4 << 8) | s->values[i][it->idx[i]];
+        *addr = packet_addr_from_ipv4(v4);
+        *name = (s->name && v4 == s->name_addr) ? s->name : NULL;
         return TRUE;
     }
     return FALSE;

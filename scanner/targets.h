@@ -8,6 +8,8 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "packet.h"
+
 typedef struct targets targets;
 
 /* Host names are resolved here (IPv4, first address, as nmap does). NULL and a
@@ -33,8 +35,8 @@ typedef struct target_iter {
 
 void target_iter_init(target_iter *it, const targets *t);
 
-/* The next address in host order; name is the host name the user gave when the
- * address is the one that name resolved to, else NULL. */
-gboolean target_iter_next(target_iter *it, uint32_t *addr, const char **name);
+/* The next address; name is the host name the user gave when the address is
+ * the one that name resolved to, else NULL. */
+gboolean target_iter_next(target_iter *it, packet_addr *addr, const char **name);
 
 #endif

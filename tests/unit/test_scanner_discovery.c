@@ -6,9 +6,10 @@
 #include "arp.h"
 #include "discovery.h"
 
-static const route on_link = {.src = 0x0ac90001, .device = "st0", .on_link = TRUE};
-static const route routed = {.src = 0x0ac90001, .device = "st0"};
-static const route ours = {.src = 0x0ac90001, .device = "lo", .local = TRUE};
+static const route on_link = {
+    .src = PACKET_ADDR_IPV4_INIT(0x0ac90001), .device = "st0", .on_link = TRUE};
+static const route routed = {.src = PACKET_ADDR_IPV4_INIT(0x0ac90001), .device = "st0"};
+static const route ours = {.src = PACKET_ADDR_IPV4_INIT(0x0ac90001), .device = "lo", .local = TRUE};
 
 static discovery_method method(gboolean skip, gboolean send_ip, gboolean privileged,
                                gboolean raw_scan, const route *rt, gboolean ethernet)

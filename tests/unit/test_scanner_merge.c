@@ -39,7 +39,7 @@ static void fixture_init(fixture *fx)
     static const uint32_t addrs[NHOSTS] = {0x0ac90003, 0x0ac90002, 0x0ac90005};
     for (guint h = 0; h < NHOSTS; h++) {
         host_result *hr = &fx->hosts[h];
-        hr->addr = addrs[h];
+        hr->addr = packet_addr_from_ipv4(addrs[h]);
         rtt_init(&hr->rtt);
         if (h == 2) {
             hr->status = (port_result){HOST_DOWN, REASON_NO_RESPONSE, 0};
@@ -287,9 +287,12 @@ static void test_ping_shards_in_address_order(void)
     g_assert_no_error(error);
     g_assert_null(m->plan);
     g_assert_cmpuint(m->hosts->len, ==, 3);
-    g_assert_cmphex(g_array_index(m->hosts, host_result, 0).addr, ==, 0x0ac90002);
-    g_assert_cmphex(g_array_index(m->hosts, host_result, 1).addr, ==, 0x0ac90003);
-    g_assert_cmphex(g_array_index(m->hosts, host_result, 2).addr, ==, 0x0ac90005);
+    g_assert_cmphex(packet_addr_low32(&g_array_index(m->hosts, host_result, 0).addr), ==,
+                    0x0ac90002);
+    g_assert_cmphex(packet_addr_low32(&g_array_index(m->hosts, host_result, 1).addr), ==,
+                    0x0ac90003);
+    g_assert_cmphex(packet_addr_low32(&g_array_index(m->hosts, host_result, 2).addr), ==,
+                    0x0ac90005);
     g_assert_cmpuint(m->up, ==, 2);
     merged_report_free(m);
     fixture_clear(&fx);

@@ -68,7 +68,7 @@ static void test_normal_matches_nmap(void)
     probe_plan *plan = probe_plan_new();
     probe_plan_add(plan, &scan_syn, 40000, (const uint16_t *)ports->data, ports->len);
     report_context ctx = {.plan = plan, .svc = svc, .reason = TRUE};
-    host_result h = {.addr = 0x0aca0002,
+    host_result h = {.addr = PACKET_ADDR_IPV4_INIT(0x0aca0002),
                      .status = {HOST_UP, REASON_USER_SET, 0},
                      .ports = (port_result *)results->data};
     rtt_init(&h.rtt);
@@ -92,7 +92,7 @@ static void test_all_ignored(void)
     probe_plan *plan = probe_plan_new();
     probe_plan_add(plan, &scan_syn, 40000, ports, 30);
     report_context ctx = {.plan = plan, .svc = svc};
-    host_result h = {.addr = 0x7f000001,
+    host_result h = {.addr = PACKET_ADDR_IPV4_INIT(0x7f000001),
                      .name = (char *)"localhost",
                      .status = {HOST_UP, REASON_LOCALHOST_RESPONSE, 0},
                      .ports = results};
@@ -127,7 +127,7 @@ static void test_two_protocols_folded(void)
     probe_plan_add(plan, &scan_syn, 40000, ports, 40);
     probe_plan_add(plan, &scan_udp, 40001, ports, 40);
     report_context ctx = {.plan = plan, .svc = svc, .reason = TRUE};
-    host_result h = {.addr = 0x0ac90003,
+    host_result h = {.addr = PACKET_ADDR_IPV4_INIT(0x0ac90003),
                      .status = {HOST_UP, REASON_ARP_RESPONSE, 0},
                      .has_mac = TRUE,
                      .mac = {0xda, 0x4b, 0xb6, 0xfc, 0x95, 0xad},
@@ -160,7 +160,7 @@ static void test_two_protocols_folded(void)
 static void test_host_lines(void)
 {
     report_context ctx = {.reason = TRUE};
-    host_result up = {.addr = 0x0ac90002,
+    host_result up = {.addr = PACKET_ADDR_IPV4_INIT(0x0ac90002),
                       .status = {HOST_UP, REASON_ARP_RESPONSE, 0},
                       .has_mac = TRUE,
                       .mac = {0x86, 0xc6, 0xab, 0x6b, 0xe6, 0xe1}};
@@ -173,7 +173,8 @@ static void test_host_lines(void)
                     "Host is up, received arp-response (0.0000040s latency).\n"
                     "MAC Address: 86:C6:AB:6B:E6:E1 (Unknown)\n");
 
-    host_result down = {.addr = 0x0ac90005, .status = {HOST_DOWN, REASON_NO_RESPONSE, 0}};
+    host_result down = {.addr = PACKET_ADDR_IPV4_INIT(0x0ac90005),
+                        .status = {HOST_DOWN, REASON_NO_RESPONSE, 0}};
     rtt_init(&down.rtt);
     g_string_truncate(out, 0);
     report_normal_host(out, &ctx, &down);
@@ -194,7 +195,8 @@ static void test_host_lines(void)
     report_normal_host(out, &ctx, &down);
     g_assert_cmpstr(out->str, ==, "Scan report for 10.201.0.5 [host down]\n");
 
-    host_result pinged = {.addr = 0x0ac90003, .status = {HOST_UP, REASON_ECHO_REPLY, 64}};
+    host_result pinged = {.addr = PACKET_ADDR_IPV4_INIT(0x0ac90003),
+                          .status = {HOST_UP, REASON_ECHO_REPLY, 64}};
     rtt_init(&pinged.rtt);
     ctx.reason = TRUE;
     g_string_truncate(out, 0);

@@ -55,7 +55,8 @@ static void test_every_byte(void)
  * report with no control byte. */
 static void test_reports_carry_escaped_name(void)
 {
-    host_result h = {.addr = 0x0ac90002, .status = {HOST_UP, REASON_USER_SET, 0}};
+    host_result h = {.addr = PACKET_ADDR_IPV4_INIT(0x0ac90002),
+                     .status = {HOST_UP, REASON_USER_SET, 0}};
     h.name = safe_text("<evil>&\x1b[2J\x01");
     h.name_from_dns = TRUE;
     h.rtt.srtt = -1;
