@@ -20,6 +20,7 @@ const scan_type scan_ack = {
     .title = "ACK Scan",
     .ip_proto = PACKET_TCP,
     .tcp_flags = TCP_ACK,
+    .tag_code = SCAN_CODE_ACK,
     .silent = {PORT_FILTERED, REASON_NO_RESPONSE},
     .build = tcp_probe_build,
     .recognise = tcp_probe_recognise,

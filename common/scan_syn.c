@@ -30,6 +30,7 @@ const scan_type scan_syn = {
     .title = "SYN Stealth Scan",
     .ip_proto = PACKET_TCP,
     .tcp_flags = TCP_SYN,
+    .tag_code = SCAN_CODE_SYN,
     .silent = {PORT_FILTERED, REASON_NO_RESPONSE},
     .build = tcp_probe_build,
     .recognise = tcp_probe_recognise,

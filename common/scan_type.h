@@ -39,8 +39,15 @@ struct scan_type {
     const char *title;  /* nmap's report wording: "SYN Stealth Scan" */
     uint8_t ip_proto;
     uint8_t tcp_flags; /* TCP scans: the flags a probe carries */
-    bool discovery;    /* a host discovery probe: it judges the host, not the port */
-    verdict silent;    /* what a probe nobody answers means */
+    /* The scan byte of the version 2 tag (tag.h) for TCP probes we send; the
+     * types that version 1 knew (SCAN_CODE_V1_LAST and below) also answer to
+     * version 1 tags. 0: not tagged so. */
+    uint8_t tag_code;
+    /* --scanflags: the scan type whose rules judge these probes, whose flags
+     * were replaced by tcp_flags (scan_flags.c); NULL for nmap's own types. */
+    const scan_type *base;
+    bool discovery; /* a host discovery probe: it judges the host, not the port */
+    verdict silent; /* what a probe nobody answers means */
 
     /* Writes the transport header and payload after the IP header; returns its
      * length, or 0 if cap is too small. NULL when the kernel builds the probes
@@ -65,11 +72,27 @@ struct scan_type {
     bool (*judge_errno)(int err, verdict *out);
 };
 
+/* Tag codes (scan_type.tag_code). Fixed forever: they are on the wire. */
+enum {
+    SCAN_CODE_SYN = 1,
+    SCAN_CODE_ACK = 2,
+    SCAN_CODE_FIN = 3,
+    SCAN_CODE_NULL = 4,
+    SCAN_CODE_XMAS = 5,
+    SCAN_CODE_PING_SYN = 6,
+    SCAN_CODE_PING_ACK = 7,
+    SCAN_CODE_V1_LAST = 7, /* the types tagged before version 2 */
+    SCAN_CODE_MAIMON = 8,
+    SCAN_CODE_WINDOW = 9,
+};
+
 extern const scan_type scan_syn;
 extern const scan_type scan_ack;
 extern const scan_type scan_fin;
 extern const scan_type scan_null;
 extern const scan_type scan_xmas;
+extern const scan_type scan_maimon;
+extern const scan_type scan_window;
 extern const scan_type scan_udp;
 extern const scan_type scan_connect;
 
@@ -96,6 +119,34 @@ extern const scan_type *const ping_types[];
 
 const scan_type *scan_type_by_name(const char *name);
 const scan_type *scan_type_by_option(const char *option);
+/* The scan or ping type a version 2 tag's scan byte names (without the
+ * custom-flags bit); NULL if none. */
+const scan_type *scan_type_by_tag_code(uint8_t code);
+
+/* The scan type that judges type's probes: its base for a --scanflags type,
+ * else type itself. */
+const scan_type *scan_type_judging(const scan_type *type);
+
+/* --scanflags (scan_flags.c, nmap's rule: the base type given with it judges,
+ * the SYN scan when none is): the type sending flags with base's rules, made
+ * once per (base, flags) and valid for the process's life. NULL when base is
+ * no raw TCP port scan type of ours (-sT, -sU, a ping). */
+const scan_type *scan_flags_type(const scan_type *base, uint8_t flags);
+
+/* The --scanflags type whose probe pkt is, by its version 2 tag; NULL if none. */
+const scan_type *scan_flags_of_probe(const packet_view *pkt, probe_tag *tag);
+
+/* nmap's spelling of --scanflags: a number 0-255 (decimal, 0x hex or 0 octal),
+ * or flag names run together in any order and case (URG ACK PSH RST SYN FIN ECE
+ * CWR, ALL, NONE; nmap.cc, parse_scanflags). false when it is neither, where
+ * nmap would read whatever names it finds in the text. */
+bool scan_flags_parse(const char *text, uint8_t *flags);
+
+/* The flags as nmap's XML scanflags attribute writes them (output.cc,
+ * doscanflags: FIN SYN RST PSH ACK URG ECE CWR, in that order); "" for none.
+ * out holds at least SCAN_FLAGS_TEXT_MAX bytes. */
+#define SCAN_FLAGS_TEXT_MAX 25
+void scan_flags_format(uint8_t flags, char *out);
 
 /* The scan or ping type whose probe this packet is, with its tag; NULL if none. */
 const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag);

@@ -3,8 +3,9 @@
 #include "cookie.h"
 #include "scan_type.h"
 
-const scan_type *const scan_types[] = {&scan_syn,  &scan_ack, &scan_fin,     &scan_null,
-                                       &scan_xmas, &scan_udp, &scan_connect, NULL};
+const scan_type *const scan_types[] = {&scan_syn,     &scan_ack,    &scan_fin,    &scan_null,
+                                       &scan_xmas,    &scan_maimon, &scan_window, &scan_udp,
+                                       &scan_connect, NULL};
 
 const scan_type *const ping_types[] = {&ping_echo, &ping_timestamp, &ping_syn,
                                        &ping_ack,  &ping_connect,   NULL};
@@ -25,6 +26,16 @@ const scan_type *scan_type_by_option(const char *option)
     return NULL;
 }
 
+const scan_type *scan_type_by_tag_code(uint8_t code)
+{
+    const scan_type *const *const lists[] = {scan_types, ping_types};
+    for (size_t l = 0; l < 2 && code; l++)
+        for (size_t i = 0; lists[l][i]; i++)
+            if (lists[l][i]->tag_code == code)
+                return lists[l][i];
+    return NULL;
+}
+
 const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag)
 {
     for (size_t i = 0; scan_types[i]; i++)
@@ -33,7 +44,7 @@ const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag)
     for (size_t i = 0; ping_types[i]; i++)
         if (ping_types[i]->recognise(ping_types[i], pkt, tag))
             return ping_types[i];
-    return NULL;
+    return scan_flags_of_probe(pkt, tag);
 }
 
 size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)

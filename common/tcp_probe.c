@@ -23,20 +23,25 @@ size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
     opt[0] = 2; /* MSS */
     opt[1] = 4;
     put_be16(opt + 2, MSS);
-    tag_write_tcp_option(opt + 4, spec->scan_id, spec->try_no, type->discovery);
-    opt[14] = 1; /* NOP padding to a 32-bit boundary */
-    opt[15] = 1;
+    tag_write_scan_option(opt + 4, spec->scan_id, spec->try_no, type->discovery, type->tag_code,
+                          type->base != NULL);
+    opt[15] = 1; /* NOP padding to a 32-bit boundary */
     uint16_t len = BASE + OPTIONS;
     uint32_t pseudo = packet_pseudo_sum(&spec->flow.src, &spec->flow.dst, PACKET_TCP, len);
     put_be16(out + 16, packet_checksum(out, len, pseudo));
     return len;
 }
 
+/* A version 1 tag names no scan type: its flags do, among the types it knew. */
 bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
-    return pkt->flow.proto == PACKET_TCP && pkt->tcp_flags == type->tcp_flags &&
-           tag_find_in_tcp_options(pkt->tcp_options, pkt->tcp_options_len, tag) &&
-           tag->discovery == type->discovery;
+    if (pkt->flow.proto != PACKET_TCP || pkt->tcp_flags != type->tcp_flags ||
+        !tag_find_in_tcp_options(pkt->tcp_options, pkt->tcp_options_len, tag) ||
+        tag->discovery != type->discovery)
+        return false;
+    if (tag->version == TAG_VERSION)
+        return type->tag_code <= SCAN_CODE_V1_LAST && !type->base;
+    return tag->scan_code == type->tag_code && tag->custom_flags == (type->base != NULL);
 }
 
 /* RFC 793's reset rule, which every stack follows: a reply to a segment with ACK

@@ -75,6 +75,12 @@ static bool nmap_window(uint16_t window)
     return window == 1024 || window == 2048 || window == 3072 || window == 4096;
 }
 
+/* The scan type of nmap's TCP probe with these flags. nmap's -sW probe is its
+ * -sA probe, byte for byte: both are taken for -sA, and the window scan's
+ * reading is shown beside (scan_state_window_verdict). Flags of no scan type of
+ * nmap's are --scanflags, judged as nmap judges them when no type is given with
+ * it, by the SYN scan's rules: the wire does not say which type was given. A
+ * RST or SYN-ACK is taken for a reply, never for such a probe. */
 static const scan_type *nmap_tcp_type(uint8_t flags, const char **option)
 {
     switch (flags) {
@@ -93,8 +99,15 @@ static const scan_type *nmap_tcp_type(uint8_t flags, const char **option)
     case TCP_FIN | TCP_PSH | TCP_URG:
         *option = "-sX";
         return &scan_xmas;
+    case TCP_FIN | TCP_ACK:
+        *option = "-sM";
+        return &scan_maimon;
     default:
-        return NULL;
+        if ((flags & TCP_RST) || (flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+            return NULL;
+        const scan_type *type = scan_flags_type(&scan_syn, flags);
+        *option = type->option;
+        return type;
     }
 }
 
@@ -146,7 +159,12 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
     char data[64] = "";
     if (pkt->payload_len)
         snprintf(data, sizeof data, ", %zu bytes of data (--data-length)", pkt->payload_len);
-    if (type == &scan_syn) {
+    /* --scanflags: nmap adds MSS to a probe with SYN, puts its numbers in the
+     * ack of one with ACK, and sends no data unless asked (scan_engine_raw.cc,
+     * sendIPScanProbe); data would make any segment look like one. */
+    if (type->base && pkt->payload_len)
+        return false;
+    if (pkt->tcp_flags & TCP_SYN) {
         /* nmap's SYN probe has one option, MSS, and nothing else: 4 bytes, which
          * a 54-byte snapshot of an Ethernet frame cuts off. */
         bool cut = pkt->tcp_header_len == 24 && pkt->tcp_options_len < 4 &&
@@ -156,7 +174,7 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
                 "window %u, one 4-byte option (cut by the snapshot length; nmap's: MSS), "
                 "no DF, TTL %u (nmap: 37-59)%s: nmap %s",
                 pkt->window, pkt->ttl, data, option);
-            out->may_be_discovery = true;
+            out->may_be_discovery = type == &scan_syn;
             return true;
         }
         if (pkt->ack != 0 || opt.count != 1 || !opt.mss || pkt->tcp_options_len != 4)
@@ -164,17 +182,22 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
         set(out, "nmap", type,
             "window %u, sole option MSS %u, no DF, TTL %u (nmap: 37-59)%s: nmap %s", pkt->window,
             opt.mss_value, pkt->ttl, data, option);
-        out->may_be_discovery = true;
+        out->may_be_discovery = type == &scan_syn;
         return true;
     }
     if (opt.count != 0 || pkt->tcp_options_len != 0)
         return false;
     if (type == &scan_ack) {
-        set(out, "nmap", type, "ACK, window %u, seq %u, no options, no DF, TTL %u%s: nmap %s",
+        set(out, "nmap", type,
+            "ACK, window %u, seq %u, no options, no DF, TTL %u%s: nmap %s (or -sW: the same "
+            "probe)",
             pkt->window, pkt->seq, pkt->ttl, data, option);
         out->may_be_discovery = true;
         return true;
     }
+    if (pkt->tcp_flags & TCP_ACK)
+        return set(out, "nmap", type, "window %u, no options, no DF, TTL %u%s: nmap %s",
+                   pkt->window, pkt->ttl, data, option);
     if (pkt->ack != 0)
         return false;
     return set(out, "nmap", type, "window %u, no options, no DF, TTL %u%s: nmap %s", pkt->window,

@@ -31,6 +31,8 @@ static int hf_proto = SCANTRACE_ID_INIT;
 static int hf_scan = SCANTRACE_ID_INIT;
 static int hf_verdict = SCANTRACE_ID_INIT;
 static int hf_reason = SCANTRACE_ID_INIT;
+static int hf_window_verdict = SCANTRACE_ID_INIT;
+static int hf_window_reason = SCANTRACE_ID_INIT;
 static int hf_scan_id = SCANTRACE_ID_INIT;
 static int hf_try = SCANTRACE_ID_INIT;
 static int hf_response_in = SCANTRACE_ID_INIT;
@@ -130,6 +132,13 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
         if (port->type->discovery)
             add_generated_string(tree, hf_host, tvb, port_state_name(v.state));
         add_generated_string(tree, hf_reason, tvb, reason_name(v.why));
+    }
+    /* nmap's -sA and -sW probes are the same bytes: both readings are shown. */
+    verdict w;
+    if (scan_state_window_verdict(port, v.state != PORT_STATE_UNKNOWN, &w) &&
+        w.state != PORT_STATE_UNKNOWN) {
+        add_generated_string(tree, hf_window_verdict, tvb, port_state_name(w.state));
+        add_generated_string(tree, hf_window_reason, tvb, reason_name(w.why));
     }
     add_generated_uint(tree, hf_try, tvb, res->try_no);
     if (res->role == ROLE_PROBE) {
@@ -324,7 +333,8 @@ void proto_register_scantrace(void)
           "The probed port's protocol", HFILL}},
         {&hf_scan,
          {"Scan type", "scantrace.scan", FT_STRING, BASE_NONE, NULL, 0x0,
-          "nmap's name of the scan type (syn, ack, fin, null, xmas, udp, connect) or host "
+          "nmap's name of the scan type (syn, ack, fin, null, xmas, maimon, window, udp, "
+          "connect; a --scanflags scan is named by the type that judges it) or host "
           "discovery probe (echo, timestamp, ...)",
           HFILL}},
         {&hf_verdict,
@@ -334,6 +344,15 @@ void proto_register_scantrace(void)
         {&hf_reason,
          {"Reason", "scantrace.reason", FT_STRING, BASE_NONE, NULL, 0x0,
           "Why the port has that state, in nmap's words", HFILL}},
+        {&hf_window_verdict,
+         {"Window scan verdict", "scantrace.window_verdict", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Another tool's ACK probe is nmap's -sA and -sW probe alike: scantrace.verdict is "
+          "the ACK scan's reading, this the window scan's (a RST with a non-zero window: "
+          "open; a zero window: closed)",
+          HFILL}},
+        {&hf_window_reason,
+         {"Window scan reason", "scantrace.window_reason", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Why the window scan's reading is what it is, in nmap's words", HFILL}},
         {&hf_scan_id,
          {"Scan ID", "scantrace.scan_id", FT_UINT32, BASE_HEX, NULL, 0x0,
           "The scan the probe belongs to, from its tag", HFILL}},

@@ -181,7 +181,9 @@ char *port_report_scan_name(const port_report_group *group)
     if (group->key.type)
         g_string_append_printf(s, "%s %s", scan_state_proto_name(group->key.proto),
                                group->key.type->title);
-    else
+    if (group->key.type && group->key.type->base)
+        g_string_append_printf(s, " (%s)", group->key.type->option);
+    if (!group->key.type)
         g_string_append(s, "host discovery");
     /* Which scan, when there can be several: our scan id, or the source of
      * another tool's probes. */
@@ -191,6 +193,10 @@ char *port_report_scan_name(const port_report_group *group)
     } else if (group->key.scan_id) {
         g_string_append_printf(s, ", scan id 0x%08x", group->key.scan_id);
     }
+    /* nmap's -sW probe is its -sA probe: say which reading the rows are. */
+    if (group->key.type == &scan_ack && !packet_addr_is_zero(&group->key.scanner))
+        g_string_append(s, " (or -sW, the same probe: rows read as -sA reads them, "
+                           "-sW's reading in scantrace.window_verdict)");
     return g_string_free(s, FALSE);
 }
 

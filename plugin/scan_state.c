@@ -693,6 +693,8 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
     frame_result *res = attribute_reply(frame, when, says ? &said : NULL, rec, slot);
     if (!says)
         res->role = ROLE_IGNORED;
+    else if (rec->port->untagged && type == &scan_ack && rec->port->judged_in == frame)
+        scan_window.judge(pkt, &rec->port->window_judged);
     res->numbers_differ = numbers_differ;
     return res;
 }
@@ -717,16 +719,22 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
             unsigned n = 0;
             for (probe_flow_record *rec = wmem_map_lookup(flows, &probe_flow);
                  rec && n < MAX_SCANS_PER_FLOW; rec = rec->next, n++) {
-                if (rec->port->type != type)
+                if (scan_type_judging(rec->port->type) != type)
                     continue;
+                /* A --scanflags type is listed as its base: its own flags give the
+                 * cookie a reply brings back. */
+                uint32_t rec_cookie = cookie;
+                reply_match rec_match = match;
+                if (rec->port->type != type)
+                    rec_match = scan_reply_key(rec->port->type, pkt, &probe_flow, &rec_cookie);
                 seen = rec;
                 unsigned slot = rec->latest_try;
                 bool named;
                 if (rec->port->untagged)
-                    named = untagged_try(rec, pkt, match, cookie, &slot);
+                    named = untagged_try(rec, pkt, rec_match, rec_cookie, &slot);
                 else
-                    named = match != REPLY_COOKIE ||
-                            cookie_check(rec->port->scan_id, &probe_flow, cookie, &slot);
+                    named = rec_match != REPLY_COOKIE ||
+                            cookie_check(rec->port->scan_id, &probe_flow, rec_cookie, &slot);
                 if (named)
                     return add_tied_reply(frame, when, pkt, rec, slot, false);
                 if (tied_by_flow(type, pkt) && (!by_flow || rec->last_frame > by_flow->last_frame))
@@ -859,6 +867,19 @@ verdict scan_state_verdict(const port_record *port, bool whole_capture_seen)
     if (whole_capture_seen)
         return port->type->silent;
     return (verdict){PORT_STATE_UNKNOWN, REASON_NONE};
+}
+
+bool scan_state_window_verdict(const port_record *port, bool whole_capture_seen, verdict *out)
+{
+    if (!port->untagged || port->type != &scan_ack)
+        return false;
+    if (port->judged_in)
+        *out = port->window_judged;
+    else if (whole_capture_seen)
+        *out = scan_window.silent;
+    else
+        *out = (verdict){PORT_STATE_UNKNOWN, REASON_NONE};
+    return true;
 }
 
 uint32_t scan_state_response_in(const frame_result *probe)

@@ -51,6 +51,9 @@ typedef struct port_record {
     verdict judged;     /* what the first reply that says something says */
     uint32_t judged_in; /* that reply's frame; 0 while no reply said anything */
     bool implied;       /* judged_in is our teardown of an answer the capture lacks */
+    /* Another tool's ACK probe, which nmap's -sW sends byte for byte as its
+     * -sA: what the window scan reads in the reply that judged the port. */
+    verdict window_judged;
     nstime_t rtt_total; /* round trip times of the first reply to each try */
     unsigned rtt_samples;
 } port_record;
@@ -136,6 +139,12 @@ const frame_result *scan_state_lookup(uint32_t frame);
 /* The port's verdict: the first telling reply's, else, once the whole capture has
  * been seen, what the scan type says silence means. PORT_STATE_UNKNOWN before. */
 verdict scan_state_verdict(const port_record *port, bool whole_capture_seen);
+
+/* The window scan's reading (-sW) of a port probed by another tool's ACK probes,
+ * which are nmap's -sA and -sW probes alike: from the RST's window that judged
+ * the port (scan_window.c), else as scan_state_verdict says silence. false for
+ * any other port (our own -sA and -sW probes say which they are). */
+bool scan_state_window_verdict(const port_record *port, bool whole_capture_seen, verdict *out);
 
 /* The first reply to a probe frame's try, or 0. */
 uint32_t scan_state_response_in(const frame_result *probe);

@@ -5,6 +5,7 @@
 
 #include "compat.h"
 #include "cookie.h"
+#include "scan_type.h"
 #include "tag.h"
 
 static int hf_tag = SCANTRACE_ID_INIT;
@@ -15,6 +16,8 @@ static int hf_tag_version = SCANTRACE_ID_INIT;
 static int hf_tag_purpose = SCANTRACE_ID_INIT;
 static int hf_tag_try = SCANTRACE_ID_INIT;
 static int hf_tag_scan_id = SCANTRACE_ID_INIT;
+static int hf_tag_scan = SCANTRACE_ID_INIT;
+static int hf_tag_custom_flags = SCANTRACE_ID_INIT;
 static int hf_cookie = SCANTRACE_ID_INIT;
 static int hf_cookie_checks = SCANTRACE_ID_INIT;
 static int ett_tag = SCANTRACE_ID_INIT;
@@ -56,6 +59,14 @@ void wire_tree_register(int proto)
         {&hf_tag_scan_id,
          {"Scan ID", "scantrace.tag.scan_id", FT_UINT32, BASE_HEX, NULL, 0x0,
           "The scan's random id; it keys the cookie", HFILL}},
+        {&hf_tag_scan,
+         {"Scan type", "scantrace.tag.scan", FT_UINT8, BASE_DEC, NULL, 0x7f,
+          "Version 2: the scan type's tag code (1 -sS, 2 -sA, 3 -sF, 4 -sN, 5 -sX, 6 -PS, "
+          "7 -PA, 8 -sM, 9 -sW), whose rules judge the replies",
+          HFILL}},
+        {&hf_tag_custom_flags,
+         {"Custom flags", "scantrace.tag.custom_flags", FT_BOOLEAN, 8, NULL, TAG_CUSTOM_FLAGS,
+          "Version 2: --scanflags chose the probe's TCP flags; the scan type still judges", HFILL}},
         {&hf_cookie,
          {"Cookie", "scantrace.cookie", FT_UINT32, BASE_HEX, NULL, 0x0,
           "SipHash-2-4, keyed by the scan id, of the probe's addresses, ports and protocol, "
@@ -102,7 +113,8 @@ static const uint8_t *tag_in_options(const uint8_t *o, size_t len)
         }
         if (i + 1 >= len || o[i + 1] < 2 || o[i + 1] > len - i)
             break;
-        if (o[i] == TAG_TCP_OPTION_KIND && o[i + 1] == TAG_TCP_OPTION_LEN &&
+        if (o[i] == TAG_TCP_OPTION_KIND &&
+            (o[i + 1] == TAG_TCP_OPTION_LEN || o[i + 1] == TAG_SCAN_OPTION_LEN) &&
             o[i + 2] == TAG_EXID >> 8 && o[i + 3] == (TAG_EXID & 0xff))
             return o + i;
         i += o[i + 1];
@@ -143,16 +155,22 @@ static void add_tag(proto_tree *tree, tvbuff_t *tvb, int base, const uint8_t *by
                     const uint8_t *t, bool quoted)
 {
     proto_item *item;
+    /* tag_in_options and tag_in_payload found its length byte one of these. */
+    bool v2 = t[1] == TAG_SCAN_OPTION_LEN;
+    int len = v2 ? TAG_SCAN_OPTION_LEN : TAG_TCP_OPTION_LEN;
     if (base < 0) {
         item = proto_tree_add_bytes(tree, hf_tag, tvb, 0, 0, t);
         proto_item_set_generated(item);
     } else {
-        item = proto_tree_add_item(tree, hf_tag, tvb, base + (int)(t - bytes), TAG_TCP_OPTION_LEN,
-                                   ENC_NA);
+        item = proto_tree_add_item(tree, hf_tag, tvb, base + (int)(t - bytes), len, ENC_NA);
     }
     proto_item_set_text(item, "%s: scan 0x%08x, %s, try %u", quoted ? "Quoted tag" : "Tag",
                         be32(t + 6), t[5] & TAG_DISCOVERY ? "host discovery" : "port scan",
                         t[5] & TAG_TRY_MASK);
+    const scan_type *type = v2 ? scan_type_by_tag_code(t[10] & ~TAG_CUSTOM_FLAGS) : NULL;
+    if (type)
+        proto_item_append_text(item, ", %s%s", type->option,
+                               t[10] & TAG_CUSTOM_FLAGS ? " --scanflags" : "");
     proto_tree *sub = proto_item_add_subtree(item, ett_tag);
     add_at(sub, hf_tag_kind, tvb, base, bytes, t, 1, t[0]);
     add_at(sub, hf_tag_length, tvb, base, bytes, t + 1, 1, t[1]);
@@ -161,6 +179,17 @@ static void add_tag(proto_tree *tree, tvbuff_t *tvb, int base, const uint8_t *by
     add_at(sub, hf_tag_purpose, tvb, base, bytes, t + 5, 1, t[5]);
     add_at(sub, hf_tag_try, tvb, base, bytes, t + 5, 1, t[5]);
     add_at(sub, hf_tag_scan_id, tvb, base, bytes, t + 6, 4, be32(t + 6));
+    if (!v2)
+        return;
+    proto_item *scan = add_at(sub, hf_tag_scan, tvb, base, bytes, t + 10, 1, t[10]);
+    if (type)
+        proto_item_append_text(scan, " (%s, %s)", type->option, type->title);
+    proto_item *custom = base < 0
+                             ? proto_tree_add_boolean(sub, hf_tag_custom_flags, tvb, 0, 0, t[10])
+                             : proto_tree_add_boolean(sub, hf_tag_custom_flags, tvb,
+                                                      base + (int)(t + 10 - bytes), 1, t[10]);
+    if (base < 0)
+        proto_item_set_generated(custom);
 }
 
 /* The offset of pkt's transport header in bytes (which pkt was parsed from);

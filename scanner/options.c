@@ -13,6 +13,7 @@ typedef struct parse_state {
     const scan_type *tcp_type; /* the TCP scan type given, if any */
     gboolean udp;
     gboolean tcp_twice; /* two different TCP types: nmap refuses that */
+    char *scanflags;    /* --scanflags as typed */
 } parse_state;
 
 static gboolean add_type(const char *name, const char *value, gpointer data, GError **error)
@@ -159,6 +160,37 @@ static gboolean check_merge(parse_state *st, GError **error)
     return TRUE;
 }
 
+/* --scanflags replaces the flags of the TCP scan given, the SYN scan's when
+ * none is; its rules still judge (scan_flags.c). */
+static gboolean check_scanflags(parse_state *st, GError **error)
+{
+    if (st->scanflags == NULL)
+        return TRUE;
+    uint8_t flags;
+    if (!scan_flags_parse(st->scanflags, &flags)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "--scanflags must be a number between 0 and 255 or flag names run together "
+                    "(URG ACK PSH RST SYN FIN ECE CWR, ALL, NONE: \"URGPSHFIN\"), not \"%s\"",
+                    st->scanflags);
+        return FALSE;
+    }
+    if (st->o->ping_only)
+        return bad(error, "--scanflags sets the flags of a TCP port scan: not valid with -sn");
+    if (st->tcp_type == NULL && st->udp)
+        return bad(error, "--scanflags sets the flags of a TCP port scan: give one besides -sU "
+                          "(-sS, -sA, -sF, -sN, -sX, -sM or -sW)");
+    const scan_type *type = scan_flags_type(st->tcp_type ? st->tcp_type : &scan_syn, flags);
+    if (type == NULL) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "--scanflags needs a raw TCP scan type (-sS, -sA, -sF, -sN, -sX, -sM, -sW), "
+                    "not %s",
+                    st->tcp_type->option);
+        return FALSE;
+    }
+    st->tcp_type = type;
+    return TRUE;
+}
+
 static gboolean check(parse_state *st, GError **error)
 {
     scan_options *o = st->o;
@@ -168,7 +200,9 @@ static gboolean check(parse_state *st, GError **error)
         return FALSE;
     if (st->tcp_twice)
         return bad(error, "You specified more than one type of TCP scan. Please choose only one "
-                          "of -sA, -sT, -sF, -sN, -sS and -sX");
+                          "of -sA, -sW, -sM, -sT, -sF, -sN, -sS and -sX");
+    if (!check_scanflags(st, error))
+        return FALSE;
     if (o->ping_only && (st->tcp_type || st->udp))
         return bad(error, "-sn (skip port scan) is not valid with any other scan type");
     if (o->ping_only && o->ports)
@@ -213,9 +247,13 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     GOptionEntry entries[] = {
         {"scan-type", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_type,
          "Scan type, as nmap spells it: -sS (SYN, the default), -sT (connect, needs no "
-         "privilege), -sA, -sF, -sN, -sX; -sU (UDP) besides one of them; -sn (host discovery "
-         "only)",
+         "privilege), -sA, -sW (window), -sM (Maimon), -sF, -sN, -sX; -sU (UDP) besides one of "
+         "them; -sn (host discovery only)",
          "-sX"},
+        {"scanflags", 0, 0, G_OPTION_ARG_STRING, &st.scanflags,
+         "TCP flags of the probes (URGACKPSHRSTSYNFINECECWR in any order, or 0-255), judged "
+         "by the scan type given (-sS when none is), as nmap does",
+         "FLAGS"},
         {"ports", 'p', 0, G_OPTION_ARG_STRING, &o->ports,
          "Ports: 22,80,1000-1010, -p- for all, T:22,U:53 per protocol (default: nmap's top 1000)",
          "PORTS"},
@@ -292,9 +330,10 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     /* GOption removes what it parses; parse a shallow copy so args frees all. */
     int n = argc;
     g_autofree char **view = g_memdup2(args, sizeof(char *) * (gsize)(argc + 1));
-    if (!g_option_context_parse(ctx, &n, &view, error))
-        return FALSE;
-    return o->show_version || check(&st, error);
+    gboolean ok =
+        g_option_context_parse(ctx, &n, &view, error) && (o->show_version || check(&st, error));
+    g_free(st.scanflags);
+    return ok;
 }
 
 void options_clear(scan_options *o)

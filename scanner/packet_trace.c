@@ -54,6 +54,9 @@ static void tcp_option(GString *out, const uint8_t *o, size_t len)
     case TAG_TCP_OPTION_KIND:
         if (tag_find_in_tcp_options(o, len, &tag)) {
             g_string_append_printf(out, "st try=%u id=0x%08x", tag.try_no, tag.scan_id);
+            if (tag.scan_code)
+                g_string_append_printf(out, " scan=%u%s", tag.scan_code,
+                                       tag.custom_flags ? "+flags" : "");
             return;
         }
         break;

@@ -25,9 +25,16 @@ static void scaninfo(GString *out, const probe_plan *plan)
         for (guint i = 0; i < pt->count; i++)
             ports[i] = plan->probes[pt->first + i].port;
         g_autofree char *services = ports_format(ports, pt->count);
+        /* nmap writes --scanflags on the TCP scan's line (output.cc, doscanflags). */
+        char flags[SCAN_FLAGS_TEXT_MAX + 16] = "";
+        if (pt->type->base) {
+            char text[SCAN_FLAGS_TEXT_MAX];
+            scan_flags_format(pt->type->tcp_flags, text);
+            g_snprintf(flags, sizeof flags, " scanflags=\"%s\"", text);
+        }
         g_string_append_printf(
-            out, "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%u\" services=\"%s\"/>\n",
-            pt->type->name, report_proto_name(pt->type->ip_proto), pt->count, services);
+            out, "<scaninfo type=\"%s\"%s protocol=\"%s\" numservices=\"%u\" services=\"%s\"/>\n",
+            pt->type->name, flags, report_proto_name(pt->type->ip_proto), pt->count, services);
     }
 }
 

@@ -199,6 +199,32 @@ static void test_shards_and_merge(void)
     assert_refused("--merge needs the shards", "--merge", NULL);
 }
 
+/* -sM, -sW, and --scanflags on the TCP type given (-sS when none is). */
+static void test_flag_scans(void)
+{
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "-sM", "10.0.0.1", NULL));
+    assert_types(&o, &scan_maimon, NULL);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sW", "-sU", "10.0.0.1", NULL));
+    assert_types(&o, &scan_window, &scan_udp);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "--scanflags", "URGPSH", "10.0.0.1", NULL));
+    assert_types(&o, scan_flags_type(&scan_syn, TCP_URG | TCP_PSH), NULL);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sF", "--scanflags", "SYNFIN", "-sU", "10.0.0.1", NULL));
+    assert_types(&o, scan_flags_type(&scan_fin, TCP_SYN | TCP_FIN), &scan_udp);
+    options_clear(&o);
+    g_assert_no_error(error);
+    assert_refused("more than one type of TCP scan", "-sW", "-sA", "10.0.0.1", NULL);
+    assert_refused("--scanflags must be a number", "--scanflags", "SYNX", "10.0.0.1", NULL);
+    assert_refused("--scanflags must be a number", "--scanflags", "300", "10.0.0.1", NULL);
+    assert_refused("needs a raw TCP scan type", "-sT", "--scanflags", "SYN", "10.0.0.1", NULL);
+    assert_refused("give one besides -sU", "-sU", "--scanflags", "SYN", "10.0.0.1", NULL);
+    assert_refused("not valid with -sn", "-sn", "--scanflags", "SYN", "10.0.0.1", NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -209,5 +235,6 @@ int main(int argc, char **argv)
     g_test_add_func("/options/binary-input-file", test_binary_input_file);
     g_test_add_func("/options/version", test_version);
     g_test_add_func("/options/shards-and-merge", test_shards_and_merge);
+    g_test_add_func("/options/flag-scans", test_flag_scans);
     return g_test_run();
 }

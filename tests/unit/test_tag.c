@@ -25,6 +25,45 @@ static void test_round_trip(void)
     g_assert_cmpuint(tag.scan_id, ==, 42);
 }
 
+/* Version 2 names the scan type; readers take both versions. */
+static void test_version_2(void)
+{
+    uint8_t opts[16] = {2, 4, 0x05, 0xb4};
+    size_t n = tag_write_scan_option(opts + 4, 0xfeedface, 7, true, 9, true);
+    g_assert_cmpuint(n, ==, TAG_SCAN_OPTION_LEN);
+    opts[15] = 1;
+    probe_tag tag;
+    g_assert_true(tag_find_in_tcp_options(opts, 16, &tag));
+    g_assert_cmpuint(tag.version, ==, TAG_VERSION_SCAN);
+    g_assert_cmpuint(tag.scan_id, ==, 0xfeedface);
+    g_assert_cmpuint(tag.try_no, ==, 7);
+    g_assert_true(tag.discovery);
+    g_assert_cmpuint(tag.scan_code, ==, 9);
+    g_assert_true(tag.custom_flags);
+    g_assert_cmpuint(opts[14], ==, 0x89);
+
+    tag_write_scan_option(opts + 4, 1, 0, false, 2, false);
+    g_assert_true(tag_find_in_tcp_options(opts, 16, &tag));
+    g_assert_cmpuint(tag.scan_code, ==, 2);
+    g_assert_false(tag.custom_flags);
+    g_assert_false(tag.discovery);
+
+    /* No scan code, a version 2 with version 1's length, the reverse: refused. */
+    opts[14] = TAG_CUSTOM_FLAGS;
+    g_assert_false(tag_find_in_tcp_options(opts, 16, &tag));
+    opts[14] = 2;
+    opts[5] = TAG_TCP_OPTION_LEN;
+    g_assert_false(tag_find_in_tcp_options(opts, 16, &tag));
+    tag_write_tcp_option(opts + 4, 1, 0, false);
+    opts[5] = TAG_SCAN_OPTION_LEN;
+    g_assert_false(tag_find_in_tcp_options(opts, 16, &tag));
+    /* Cut short of its scan byte. */
+    tag_write_scan_option(opts + 4, 1, 0, false, 2, false);
+    g_assert_false(tag_find_in_tcp_options(opts, 14, &tag));
+    /* A payload carries version 1 only. */
+    g_assert_false(tag_find_in_payload(opts + 4, TAG_SCAN_OPTION_LEN, &tag));
+}
+
 static void test_absent_and_damaged(void)
 {
     probe_tag tag;
@@ -48,5 +87,6 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/tag/round-trip", test_round_trip);
     g_test_add_func("/tag/absent-and-damaged", test_absent_and_damaged);
+    g_test_add_func("/tag/version-2", test_version_2);
     return g_test_run();
 }

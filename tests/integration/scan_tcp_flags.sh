@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The TCP-flag scans in the lab, with real packets: -sM (Maimon), -sW (window),
+# --scanflags URGPSH (judged as the SYN scan) and -sF --scanflags SYNFIN (judged
+# as the FIN scan), each run by nmap 7.93 and by scantrace with the same flags
+# against the lab's port plan (open, closed, dropped, admin-prohibited,
+# host-unreachable ports). Per case: both reports give every port the same
+# state and reason; the plugin (tshark as nobody) on scantrace's -w capture
+# gives the scanner's verdicts, and on nmap's own capture (dumpcap on the
+# scanner's interface) nmap's verdicts. Linux answers every ACK probe with a
+# RST of window 0, so -sW reads every answering port closed, as nmap does.
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
+command -v nmap >/dev/null || die "no nmap (apt-get install nmap)"
+command -v dumpcap >/dev/null || die "no dumpcap (apt-get install wireshark-common)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-tcp-flags.XXXXXX")
+chmod 755 "$WORK"
+tshark_setup
+trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+# NAME:FLAGS, FLAGS with commas for spaces.
+CASES="maimon:-sM window:-sW urgpsh:--scanflags,URGPSH fin-synfin:-sF,--scanflags,SYNFIN"
+export SCANTRACE_BIN WORK CASES
+
+# Inside the scanner namespace: per case, nmap under dumpcap, then scantrace -w.
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+for case in $CASES; do
+    name=${case%%:*}
+    IFS=, read -ra flags <<<"${case#*:}"
+    common=(-Pn -n --reason --max-retries 1 -p "$LAB_TCP_PORTS")
+    dumpcap -i "$LAB_IFACE" -f "host $LAB_TARGET_IP" -q -w "$WORK/$name.nmap.pcapng" \
+        2>"$WORK/$name.dumpcap.log" &
+    pid=$!
+    for _ in $(seq 100); do
+        grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
+        sleep 0.05
+    done
+    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" >/dev/null
+    sleep 0.2
+    kill -INT "$pid"
+    wait "$pid" || true
+    "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
+        -w "$WORK/$name.st.pcapng" "$LAB_TARGET_IP" >/dev/null
+done
+'
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+    { cat "$WORK/lab.log"; die "lab scans failed"; }
+fail=0
+check() { # WHAT WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
+}
+for case in $CASES; do
+    name=${case%%:*}
+    flags=${case#*:}
+    flags=${flags//,/ }
+    verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.txt"
+    verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.txt"
+    [[ -s $WORK/$name.nmap.txt ]] || die "nmap $flags reported no port"
+    check "$flags: scantrace's verdicts are nmap's ($(wc -l <"$WORK/$name.nmap.txt") ports)" \
+        "$WORK/$name.nmap.txt" "$WORK/$name.st.txt"
+    verdicts_from_capture "$WORK/$name.st.pcapng" >"$WORK/$name.plugin-st.txt"
+    check "$flags: the plugin on scantrace's capture gives the scanner's verdicts" \
+        "$WORK/$name.st.txt" "$WORK/$name.plugin-st.txt"
+    if [[ $name == window ]]; then
+        # nmap's -sW probe is its -sA probe: the plugin shows the ACK scan's
+        # reading as the verdict and the window scan's beside it.
+        tshark_unpriv -r "$(tshark_file "$WORK/$name.nmap.pcapng")" -2 \
+            -Y 'scantrace.role == "probe" && scantrace.port' -T fields -E separator=' ' \
+            -e scantrace.target -e scantrace.proto -e scantrace.port \
+            -e scantrace.window_verdict -e scantrace.window_reason | sort -u >"$WORK/$name.plugin-nmap.txt"
+        sed 's/ closed reset$/ unfiltered reset/' "$WORK/$name.nmap.txt" >"$WORK/$name.ack.txt"
+        verdicts_from_capture "$WORK/$name.nmap.pcapng" >"$WORK/$name.plugin-nmap-ack.txt"
+        check "$flags: the plugin on nmap's capture reads -sA's unfiltered beside -sW's verdict" \
+            "$WORK/$name.ack.txt" "$WORK/$name.plugin-nmap-ack.txt"
+    elif [[ $name == fin-synfin ]]; then
+        # nmap's probe does not say which type judges its custom flags: the
+        # plugin reads them as nmap does with no type given, as the SYN scan,
+        # which agrees with the FIN scan on every answer, not on silence.
+        verdicts_from_capture "$WORK/$name.nmap.pcapng" >"$WORK/$name.plugin-nmap.txt"
+        sed -i 's/ filtered no-response$/ open|filtered no-response/' "$WORK/$name.plugin-nmap.txt"
+    else
+        verdicts_from_capture "$WORK/$name.nmap.pcapng" >"$WORK/$name.plugin-nmap.txt"
+    fi
+    check "$flags: the plugin on nmap's capture gives nmap's verdicts" \
+        "$WORK/$name.nmap.txt" "$WORK/$name.plugin-nmap.txt"
+done
+# The table says which reading of nmap's ACK probes it shows.
+table=$(tshark_unpriv -r "$(tshark_file "$WORK/window.nmap.pcapng")" -2 -q -z scantrace,ports)
+if grep -q "ACK Scan by .* (or -sW, the same probe: rows read as -sA reads them" <<<"$table"; then
+    echo "ok   -sW: the table says it shows -sA's reading"
+else
+    echo "$table"; echo "FAIL -sW: the table does not say which reading it shows"; fail=1
+fi
+# The scanner's XML names the custom flags as nmap's does.
+for name in urgpsh fin-synfin; do
+    want=$(grep -o '<scaninfo [^>]*>' "$WORK/$name.nmap.xml" | grep -o 'type="[^"]*" scanflags="[^"]*"')
+    got=$(grep -o '<scaninfo [^>]*>' "$WORK/$name.st.xml" | grep -o 'type="[^"]*" scanflags="[^"]*"')
+    if [[ -n $want && $want == "$got" ]]; then echo "ok   $name: scaninfo $got"; else
+        echo "FAIL $name: scaninfo nmap '$want', scantrace '$got'"; fail=1; fi
+done
+((fail == 0)) && echo "PASS"
+exit $fail
