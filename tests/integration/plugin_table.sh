@@ -79,7 +79,8 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
     # (<extraports>) are the table's "Not shown".
     xml=${capture%.pcapng}.xml
     if [[ -e $xml ]]; then
-        nmap_hidden=$(grep -o '<extraports state="[^"]*" count="[0-9]*"' "$xml" |
+        # A report of few ports folds none: grep finds nothing, which is no error.
+        nmap_hidden=$({ grep -o '<extraports state="[^"]*" count="[0-9]*"' "$xml" || true; } |
             sed 's/.*state="\([^"]*\)" count="\([0-9]*\)"/\2 \1/' | sort)
         got=$(sed -n 's/^Not shown: \([0-9]*\) \([a-z|]*\) .*/\1 \2/p' <<<"$table" | sort)
         [[ $nmap_hidden == "$got" ]] ||
