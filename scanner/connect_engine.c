@@ -67,7 +67,7 @@ static gpointer probe_key(const cengine *e, guint hi, guint pi)
 
 static void trace_conn(cengine *e, int fd, guint hi, guint pi, int err)
 {
-    if (e->cfg->trace == NULL)
+    if (!engine_tracing(e->cfg))
         return;
     struct sockaddr_storage local = {0};
     socklen_t len = sizeof local;
@@ -136,6 +136,7 @@ static void record(cengine *e, guint hi, guint pi, verdict v, gint64 wall)
 {
     host_result *h = e->jobs[hi].host;
     port_result r = {(uint8_t)v.state, (uint8_t)v.why, 0};
+    engine_progress(e->cfg, h, h->status.state, pi, r.state);
     if (e->cfg->discovery) {
         h->status = r;
         /* The host is decided: its other probes are over too. */
@@ -146,8 +147,11 @@ static void record(cengine *e, guint hi, guint pi, verdict v, gint64 wall)
         h->ports[pi] = r;
         close_attempts(e, hi, pi);
     }
-    if (sched_host_done(e->sched, hi))
+    if (sched_host_done(e->sched, hi)) {
         h->end = wall;
+        if (!e->cfg->discovery)
+            progress_host_done(h);
+    }
 }
 
 static void on_silent(void *ctx, guint hi, guint pi)

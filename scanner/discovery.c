@@ -56,6 +56,14 @@ static void probes_of(const probe_plan *plan, discovery_method m, guint *first, 
     }
 }
 
+static void phase_begin(const char *task, const engine_job *jobs, guint n)
+{
+    g_autofree host_result **hosts = g_new(host_result *, n);
+    for (guint i = 0; i < n; i++)
+        hosts[i] = jobs[i].host;
+    progress_phase_begin(&task, 1, hosts, n, jobs[0].count, TRUE);
+}
+
 void discovery_run(const discovery_options *o, const probe_plan *plan, const engine_config *base,
                    const scan_io *io, host_result **hosts, const route *const *routes, guint n)
 {
@@ -77,8 +85,18 @@ void discovery_run(const discovery_options *o, const probe_plan *plan, const eng
     engine_config cfg = *base;
     cfg.plan = plan;
     cfg.discovery = TRUE;
-    if (nraw)
+    if (nraw) {
+        /* nmap's names: an ARP sweep, else the IP pings' "Ping Scan". */
+        gboolean arp = FALSE;
+        for (guint i = 0; i < nraw; i++)
+            arp = arp || plan->probes[raw[i].first].type == &ping_arp;
+        phase_begin(arp ? "ARP Ping Scan" : "Ping Scan", raw, nraw);
         raw_engine_run(&cfg, io, raw, nraw);
-    if (nsockets)
+        progress_phase_end();
+    }
+    if (nsockets) {
+        phase_begin("Ping Scan", sockets, nsockets);
         connect_engine_run(&cfg, io->rt, sockets, nsockets);
+        progress_phase_end();
+    }
 }

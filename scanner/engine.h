@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "probe_plan.h"
+#include "progress.h"
 #include "rtt.h"
 #include "scan_result.h"
 #include "scheduler.h"
@@ -29,9 +30,30 @@ typedef struct engine_config {
     gboolean discovery;
     rtt_state *run_rtt; /* every reply timed in this run, across groups */
     const char *device; /* -e: connections leave by this interface, when allowed */
-    FILE *trace;        /* --packet-trace output, or NULL */
+    FILE *trace;        /* where --packet-trace lines go (engine_tracing() says when) */
     gint64 trace_zero;  /* wall-clock time (us) that trace times count from */
 } engine_config;
+
+/* Whether to trace packets now: --packet-trace, or the p key (keys.h). */
+static inline gboolean engine_tracing(const engine_config *cfg)
+{
+    return cfg->trace && progress_packet_trace();
+}
+
+/* A verdict recorded for host h (before: its status until then): counted for
+ * the status line, and an open port said when found, as nmap -v does. */
+static inline void engine_progress(const engine_config *cfg, const host_result *h,
+                                   uint8_t status_before, guint pi, uint8_t state)
+{
+    if (!cfg->discovery) {
+        progress_decided();
+        if (state == PORT_OPEN)
+            progress_discovered(cfg->plan->probes[pi].port, cfg->plan->probes[pi].type->ip_proto,
+                                &h->addr);
+    } else if (status_before == PORT_STATE_UNKNOWN) {
+        progress_decided();
+    }
+}
 
 /* One host's share of the plan: probes [first, first + count). */
 typedef struct engine_job {

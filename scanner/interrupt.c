@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "terminal.h"
+
 static volatile sig_atomic_t caught;
 
 const char *interrupt_name(int signo)
@@ -17,6 +19,8 @@ const char *interrupt_name(int signo)
 static void on_signal(int signo)
 {
     if (caught) {
+        /* The process ends here: the terminal gets its echo back first. */
+        terminal_restore();
         signal(signo, SIG_DFL);
         raise(signo);
         return;

@@ -16,7 +16,7 @@
 /* A report file, or NULL when the option was not given. */
 static FILE *open_output(const char *path, GError **error)
 {
-    return path ? output_file_open(path, error) : NULL;
+    return path ? output_file_open(path, FALSE, error) : NULL;
 }
 
 static void put(FILE *f, const GString *s)

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "privileges.h"
 #include "targets.h"
+#include "time_spec.h"
 
 /* What the callbacks see while GOption parses. */
 typedef struct parse_state {
@@ -86,6 +87,10 @@ static char *rewrite(const char *arg, GError **error)
         return g_strdup("--output-normal");
     if (strcmp(arg, "-oX") == 0)
         return g_strdup("--output-xml");
+    if (strcmp(arg, "-oG") == 0)
+        return g_strdup("--output-grepable");
+    if (strcmp(arg, "-oA") == 0)
+        return g_strdup("--output-all");
     if (strcmp(arg, "-iL") == 0)
         return g_strdup("--input-file");
     if (strcmp(arg, "-p") == 0)
@@ -152,7 +157,8 @@ static gboolean check_merge(parse_state *st, GError **error)
 {
     scan_options *o = st->o;
     if (st->tcp_type || st->udp || o->ping_only || o->ports || o->capture_file || o->input_file ||
-        o->shards_text || o->shard_text || o->seed_text)
+        o->shards_text || o->shard_text || o->seed_text || o->grepable_file || o->all_base ||
+        o->stats_every_text)
         return bad(error, "--merge takes only -oX, -oN and the shards' -oX reports: the scan "
                           "options are in the reports");
     if (o->targets == NULL || o->targets[0] == NULL)
@@ -191,11 +197,37 @@ static gboolean check_scanflags(parse_state *st, GError **error)
     return TRUE;
 }
 
+/* -oA BASE, and nmap's rule that one report at most goes to stdout. */
+static gboolean check_outputs(scan_options *o, GError **error)
+{
+    if (o->all_base) {
+        if (o->normal_file || o->xml_file || o->grepable_file)
+            return bad(error, "-oA gives the -oN, -oX and -oG files: give it alone");
+        if (strcmp(o->all_base, "-") == 0)
+            return bad(error, "-oA writes three files and cannot write them to stdout ('-')");
+        o->normal_file = g_strconcat(o->all_base, ".nmap", NULL);
+        o->xml_file = g_strconcat(o->all_base, ".xml", NULL);
+        o->grepable_file = g_strconcat(o->all_base, ".gnmap", NULL);
+    }
+    const char *files[] = {o->normal_file, o->xml_file, o->grepable_file};
+    guint to_stdout = 0;
+    for (guint i = 0; i < G_N_ELEMENTS(files); i++)
+        to_stdout += files[i] && strcmp(files[i], "-") == 0;
+    if (to_stdout > 1)
+        return bad(error, "only one of -oN, -oX and -oG may go to stdout ('-')");
+    if (o->stats_every_text &&
+        !time_spec_parse("--stats-every", o->stats_every_text, &o->stats_every, error))
+        return FALSE;
+    return TRUE;
+}
+
 static gboolean check(parse_state *st, GError **error)
 {
     scan_options *o = st->o;
     if (o->merge)
         return check_merge(st, error);
+    if (!check_outputs(o, error))
+        return FALSE;
     if (!shard_spec_parse(o->shards_text, o->shard_text, o->seed_text, &o->shard, error))
         return FALSE;
     if (st->tcp_twice)
@@ -264,13 +296,25 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "Discover hosts on an Ethernet with the IP pings, not ARP", NULL},
         {"reason", 0, 0, G_OPTION_ARG_NONE, &o->reason, "Show why each port is in its state", NULL},
         {"verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)add_verbose,
-         "Also report hosts found down", NULL},
+         "-v, -vv: report hosts found down, each open port as it is found and each scan "
+         "phase, as nmap -v does",
+         NULL},
         {"packet-trace", 0, 0, G_OPTION_ARG_NONE, &o->packet_trace,
          "Print every packet sent and received (every connection, with -sT)", NULL},
         {"output-normal", 0, 0, G_OPTION_ARG_FILENAME, &o->normal_file,
          "-oN: write the normal output to FILE too", "FILE"},
         {"output-xml", 0, 0, G_OPTION_ARG_FILENAME, &o->xml_file,
          "-oX: write nmap's XML output to FILE", "FILE"},
+        {"output-grepable", 0, 0, G_OPTION_ARG_FILENAME, &o->grepable_file,
+         "-oG: write nmap's grepable output to FILE", "FILE"},
+        {"output-all", 0, 0, G_OPTION_ARG_FILENAME, &o->all_base,
+         "-oA: write BASE.nmap, BASE.xml and BASE.gnmap", "BASE"},
+        {"append-output", 0, 0, G_OPTION_ARG_NONE, &o->append_output,
+         "Add to the -oN/-oX/-oG files rather than overwrite them", NULL},
+        {"stats-every", 0, 0, G_OPTION_ARG_STRING, &o->stats_every_text,
+         "Print a status line every TIME (500ms, 10s, 5m; keys pressed during a scan: any for "
+         "a status line, v/V verbosity, d/D debugging, p/P packet trace, ? help)",
+         "TIME"},
         {"input-file", 0, 0, G_OPTION_ARG_FILENAME, &o->input_file,
          "-iL: read targets from FILE (whitespace-separated, # comments), - for stdin", "FILE"},
         {"write", 'w', 0, G_OPTION_ARG_FILENAME, &o->capture_file,
@@ -346,6 +390,9 @@ void options_clear(scan_options *o)
     g_free(o->capture_file);
     g_free(o->device);
     g_free(o->input_file);
+    g_free(o->grepable_file);
+    g_free(o->all_base);
+    g_free(o->stats_every_text);
     g_free(o->user);
     g_free(o->shards_text);
     g_free(o->shard_text);

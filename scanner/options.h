@@ -23,7 +23,12 @@ typedef struct scan_options {
     gboolean show_version; /* -V: print the versions and scan nothing */
     int verbose;           /* -v, -vv: also report hosts found down */
     char *normal_file, *xml_file, *capture_file, *device, *input_file;
-    char *user; /* -Z: whom a scan started as root continues as */
+    /* -oG; -oA BASE sets the three files BASE.nmap, BASE.xml, BASE.gnmap. */
+    char *grepable_file, *all_base;
+    gboolean append_output; /* --append-output: add to the report files */
+    char *stats_every_text;
+    gint64 stats_every; /* --stats-every, microseconds; 0: none */
+    char *user;         /* -Z: whom a scan started as root continues as */
     int max_retries;
     double max_rate, min_rate;
     /* --shards, --shard, --seed as typed, and what they say (shard.h). */

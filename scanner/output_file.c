@@ -5,11 +5,11 @@
 
 #include "error.h"
 
-FILE *output_file_open(const char *path, GError **error)
+FILE *output_file_open(const char *path, gboolean append, GError **error)
 {
     if (strcmp(path, "-") == 0)
         return stdout;
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(path, append ? "a" : "w");
     if (f == NULL)
         g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "cannot write %s: %s", path,
                     g_strerror(errno));

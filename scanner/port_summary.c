@@ -32,7 +32,7 @@ static guint state_of(const port_result *r)
     return r->state < PORT_STATE_COUNT ? r->state : PORT_STATE_UNKNOWN;
 }
 
-void port_summary_init(port_summary *s, const probe_plan *plan, const host_result *h)
+void port_summary_init(port_summary *s, const probe_plan *plan, const host_result *h, int verbose)
 {
     const port_result *ports = h->ports;
     guint by_state[PORT_STATE_COUNT] = {0};
@@ -45,8 +45,8 @@ void port_summary_init(port_summary *s, const probe_plan *plan, const host_resul
     s->groups = g_array_new(FALSE, FALSE, sizeof(ignored_group));
     s->ignored_ports = 0;
     for (guint st = 0; st < PORT_STATE_COUNT; st++) {
-        s->ignored[st] =
-            st != PORT_OPEN && st != PORT_STATE_UNKNOWN && by_state[st] > PORT_SUMMARY_MAX_SHOWN;
+        s->ignored[st] = st != PORT_OPEN && st != PORT_STATE_UNKNOWN &&
+                         by_state[st] > PORT_SUMMARY_MAX_SHOWN * (guint)(1 + MAX(verbose, 0));
         if (s->ignored[st])
             s->ignored_ports += by_state[st];
     }

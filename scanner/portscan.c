@@ -16,8 +16,18 @@ static void run_part(const engine_config *cfg, const scan_io *io, host_result **
     g_autofree engine_job *jobs = g_new(engine_job, n);
     for (guint i = 0; i < n; i++)
         jobs[i] = (engine_job){.host = hosts[i], .first = first, .count = count};
+    /* The scan types of the part, by nmap's names. */
+    const char *tasks[8];
+    guint ntasks = 0;
+    for (guint t = 0; t < cfg->plan->ntypes && ntasks < G_N_ELEMENTS(tasks); t++) {
+        const plan_type *pt = &cfg->plan->types[t];
+        if (pt->first >= first && pt->first < first + count)
+            tasks[ntasks++] = pt->type->title;
+    }
+    progress_phase_begin(tasks, ntasks, hosts, n, count, FALSE);
     if (!sockets) {
         raw_engine_run(cfg, io, jobs, n);
+        progress_phase_end();
         return;
     }
     gboolean watch = io->rx && io->cap;
@@ -29,6 +39,7 @@ static void run_part(const engine_config *cfg, const scan_io *io, host_result **
         receiver_start(io->rx, capture_only, io->cap);
     }
     connect_engine_run(cfg, io->rt, jobs, n);
+    progress_phase_end();
     if (watch)
         receiver_stop(io->rx, 20 * 1000); /* the last RSTs */
 }

@@ -101,12 +101,16 @@ static void record(engine *e, guint hi, guint pi, verdict v, uint8_t ttl, gint64
 {
     host_result *h = e->jobs[hi].host;
     port_result r = {(uint8_t)v.state, (uint8_t)v.why, ttl};
+    engine_progress(e->cfg, h, h->status.state, pi, r.state);
     if (e->cfg->discovery)
         h->status = r;
     else
         h->ports[pi] = r;
-    if (sched_host_done(e->sched, hi))
+    if (sched_host_done(e->sched, hi)) {
         h->end = wall;
+        if (!e->cfg->discovery)
+            progress_host_done(h);
+    }
 }
 
 static void decide(engine *e, guint hi, guint pi, unsigned try_no, verdict v, uint8_t ttl,
@@ -252,12 +256,12 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
     packet_view pkt;
     arp_view av;
     if (ip && packet_parse(ip, len, &pkt) && !is_ours(e, &pkt)) {
-        if (e->cfg->trace)
+        if (engine_tracing(e->cfg))
             trace_packet(e, "RCVD", wall, ip, &pkt);
         judge_ip(e, &pkt, wall);
     } else if (arp && arp_parse(arp, len, &av) && av.op == ARP_REPLY &&
                av.target_ip == packet_addr_low32(&e->io->rt->src)) {
-        if (e->cfg->trace)
+        if (engine_tracing(e->cfg))
             trace_arp(e, "RCVD", wall, &av);
         judge_arp(e, &av, wall);
     }
@@ -285,7 +289,7 @@ static send_result send_arp(engine *e, guint hi, uint8_t try_no, gint64 now)
     send_result r = arp_sender_send(l->arp, frame, len);
     enum { ETHER_HEADER = 14 };
     arp_view av;
-    if (r != SEND_AGAIN && e->cfg->trace &&
+    if (r != SEND_AGAIN && engine_tracing(e->cfg) &&
         arp_parse(frame + ETHER_HEADER, len - ETHER_HEADER, &av))
         trace_arp(e, "SENT", now + e->mono_to_real, &av);
     return r;
@@ -309,7 +313,7 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     g_assert(len > 0);
     send_result r = sender_send(e->io->tx, buf, len, &e->jobs[hi].host->addr, e->io->rt->scope);
     packet_view pkt;
-    if (r != SEND_AGAIN && cfg->trace && packet_parse(buf, len, &pkt))
+    if (r != SEND_AGAIN && engine_tracing(cfg) && packet_parse(buf, len, &pkt))
         trace_packet(e, "SENT", now + e->mono_to_real, buf, &pkt);
     return r;
 }

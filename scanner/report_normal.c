@@ -97,7 +97,7 @@ static void port_table(GString *out, const report_context *ctx, const host_resul
 static void ports(GString *out, const report_context *ctx, const host_result *h)
 {
     port_summary sum;
-    port_summary_init(&sum, ctx->plan, h);
+    port_summary_init(&sum, ctx->plan, h, ctx->verbose);
     if (sum.ignored_ports == sum.scanned) {
         g_string_append_printf(out, "All %u scanned ports on ", sum.scanned);
         host_name(out, h);

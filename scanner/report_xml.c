@@ -92,7 +92,7 @@ static void port_list(GString *out, const report_context *ctx, const host_result
     const probe_plan *plan = ctx->plan;
     g_string_append(out, "<ports>");
     port_summary sum;
-    port_summary_init(&sum, plan, h);
+    port_summary_init(&sum, plan, h, ctx->verbose);
     extraports(out, ctx, h, &sum);
     for (guint i = 0; i < plan->nprobes; i++) {
         const port_result *r = &h->ports[i];

@@ -16,12 +16,15 @@
 #include "discovery.h"
 #include "error.h"
 #include "interrupt.h"
+#include "keys.h"
 #include "portscan.h"
 #include "privileges.h"
+#include "progress.h"
 #include "ports.h"
 #include "rdns.h"
 #include "receiver.h"
 #include "output_file.h"
+#include "report_grepable.h"
 #include "report_normal.h"
 #include "report_xml.h"
 #include "route.h"
@@ -57,8 +60,8 @@ typedef struct run {
     capture *cap;
     int cap_dlt;
     gboolean cap_mismatch_told;
-    FILE *normal, *xml;
-    FILE *screen; /* stdout, unless -oN - or -oX - took it */
+    FILE *normal, *xml, *grepable;
+    FILE *screen; /* stdout, unless -oN -, -oX - or -oG - took it */
     engine_config cfg;
     report_context rc;
     rtt_state run_rtt;
@@ -84,17 +87,33 @@ static void emit(FILE *f, const GString *s)
     }
 }
 
-/* -w, -oN, -oX, before anything is sent; when one cannot be written, the
- * others made so far are removed again, so a failed run leaves no empty
- * report behind. */
+/* Closes a report file opened by open_outputs(), and removes it when the run
+ * made it (a failed run leaves no empty report behind; an appended-to file
+ * keeps what it held). */
+static void undo_output(FILE **f, const char *path, gboolean append)
+{
+    if (*f && *f != stdout) {
+        fclose(*f);
+        if (!append)
+            unlink(path);
+    }
+    *f = NULL;
+}
+
+/* -w, -oN, -oX, -oG, before anything is sent; when one cannot be written, the
+ * others opened so far are undone. */
 static gboolean open_outputs(run *r, GError **error)
 {
     const scan_options *o = r->opt;
+    gboolean append = o->append_output;
     if (o->capture_file && (r->cap = capture_create(o->capture_file, error)) == NULL)
         return FALSE;
-    if (o->normal_file && (r->normal = output_file_open(o->normal_file, error)) == NULL)
+    if (o->normal_file && (r->normal = output_file_open(o->normal_file, append, error)) == NULL)
         goto undo;
-    if (o->xml_file && (r->xml = output_file_open(o->xml_file, error)) == NULL)
+    if (o->xml_file && (r->xml = output_file_open(o->xml_file, append, error)) == NULL)
+        goto undo;
+    if (o->grepable_file &&
+        (r->grepable = output_file_open(o->grepable_file, append, error)) == NULL)
         goto undo;
     return TRUE;
 undo:
@@ -103,11 +122,8 @@ undo:
         r->cap = NULL;
         unlink(o->capture_file);
     }
-    if (r->normal && r->normal != stdout) {
-        fclose(r->normal);
-        unlink(o->normal_file);
-    }
-    r->normal = NULL;
+    undo_output(&r->normal, o->normal_file, append);
+    undo_output(&r->xml, o->xml_file, append);
     return FALSE;
 }
 
@@ -314,6 +330,11 @@ static void report_host(run *r, host_result *h)
         report_xml_host(text, &r->rc, h);
         emit(r->xml, text);
     }
+    if (r->grepable) {
+        g_string_truncate(text, 0);
+        report_grepable_host(text, &r->rc, h);
+        emit(r->grepable, text);
+    }
 }
 
 /* The hosts of a group that share a route's device and source address: what
@@ -342,6 +363,7 @@ static gboolean scan_partition(run *r, host_result **hosts, const route *const *
                 hosts[i]->ports = g_new0(port_result, r->plan->nprobes);
                 up[nup++] = hosts[i];
             }
+        progress_hosts_up(nup);
         portscan_run(r->plan, &r->cfg, &io, up, nup);
     }
     if (r->rx)
@@ -380,6 +402,9 @@ static gboolean scan_group(run *r, host_result *hosts, const route *routes, guin
             h->name_from_dns = h->name != NULL;
         }
         report_host(r, h);
+        if (!r->plan && is_up)
+            progress_hosts_up(1);
+        progress_host_completed();
         r->hosts++;
         r->up += is_up;
     }
@@ -558,7 +583,6 @@ static gboolean check_targets(run *r, GError **error)
 static void start_outputs(run *r)
 {
     g_autoptr(GString) text = g_string_new(NULL);
-    r->screen = r->normal == stdout || r->xml == stdout ? NULL : stdout;
     report_normal_start(text, &r->rc);
     emit(r->screen, text);
     if (r->normal) {
@@ -570,6 +594,11 @@ static void start_outputs(run *r)
         g_string_truncate(text, 0);
         report_xml_start(text, &r->rc);
         emit(r->xml, text);
+    }
+    if (r->grepable) {
+        g_string_truncate(text, 0);
+        report_grepable_start(text, &r->rc);
+        emit(r->grepable, text);
     }
 }
 
@@ -600,6 +629,11 @@ static void finish_outputs(run *r, gint64 start, int signo)
         g_string_truncate(text, 0);
         report_xml_done(text, end, seconds, r->hosts, r->up, summary, stopped_by);
         emit(r->xml, text);
+    }
+    if (r->grepable) {
+        g_string_truncate(text, 0);
+        report_grepable_done(text, end, summary, stopped_by);
+        emit(r->grepable, text);
     }
 }
 
@@ -640,7 +674,7 @@ static int scan(run *r)
                              .window = ENGINE_DEFAULT_WINDOW,
                              .run_rtt = &r->run_rtt,
                              .device = r->opt->device,
-                             .trace = r->opt->packet_trace ? stdout : NULL,
+                             .trace = stdout,
                              .trace_zero = start};
     r->rc = (report_context){.plan = r->plan,
                              .svc = r->svc,
@@ -651,8 +685,14 @@ static int scan(run *r)
                              .scan_id = r->cfg.scan_id,
                              .args = r->opt->command_line,
                              .start = start};
+    r->screen = r->normal == stdout || r->xml == stdout || r->grepable == stdout ? NULL : stdout;
+    progress_init(r->screen, r->opt->verbose, r->opt->packet_trace, start);
+    /* Keys are read (and not echoed) from the first line on. */
+    keys_start(r->opt->stats_every);
     start_outputs(r);
-    if (!scan_all(r, &error))
+    gboolean scanned = scan_all(r, &error);
+    keys_stop(); /* no status line after the last */
+    if (!scanned)
         return fail(error);
     int signo = interrupt_signal();
     finish_outputs(r, start, signo);
@@ -667,6 +707,7 @@ static int scan(run *r)
 
 static void run_clear(run *r)
 {
+    keys_stop();
     for (guint i = 0; r->links && i < r->links->len; i++) {
         receiver_close(g_array_index(r->links, link_io, i).rx);
         arp_sender_close(g_array_index(r->links, link_io, i).arp);
@@ -675,6 +716,7 @@ static void run_clear(run *r)
     sender_close(r->tx);
     output_file_close(r->normal);
     output_file_close(r->xml);
+    output_file_close(r->grepable);
     targets_free(r->targets);
     shard_order_free(r->order);
     probe_plan_free(r->plan);

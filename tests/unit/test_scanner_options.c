@@ -225,6 +225,33 @@ static void test_flag_scans(void)
     assert_refused("not valid with -sn", "-sn", "--scanflags", "SYN", "10.0.0.1", NULL);
 }
 
+/* -oA BASE, -oG, --append-output, --stats-every; one report at most on stdout. */
+static void test_outputs(void)
+{
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "-oA", "/tmp/base", "--append-output", "--stats-every", "500ms",
+                        "-vv", "10.0.0.1", NULL));
+    g_assert_no_error(error);
+    g_assert_cmpstr(o.normal_file, ==, "/tmp/base.nmap");
+    g_assert_cmpstr(o.xml_file, ==, "/tmp/base.xml");
+    g_assert_cmpstr(o.grepable_file, ==, "/tmp/base.gnmap");
+    g_assert_true(o.append_output);
+    g_assert_cmpint(o.stats_every, ==, 500000);
+    g_assert_cmpint(o.verbose, ==, 2);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-oG", "-", "-oN", "n.txt", "10.0.0.1", NULL));
+    g_assert_cmpstr(o.grepable_file, ==, "-");
+    g_assert_cmpint(o.stats_every, ==, 0);
+    options_clear(&o);
+    assert_refused("only one of -oN, -oX and -oG", "-oG", "-", "-oX", "-", "10.0.0.1", NULL);
+    assert_refused("-oA gives the -oN, -oX and -oG files", "-oA", "b", "-oG", "g", "10.0.0.1",
+                   NULL);
+    assert_refused("cannot write them to stdout", "-oA", "-", "10.0.0.1", NULL);
+    assert_refused("--stats-every takes a time", "--stats-every", "soon", "10.0.0.1", NULL);
+    assert_refused("--merge takes only", "--merge", "-oG", "g", "a.xml", NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -236,5 +263,6 @@ int main(int argc, char **argv)
     g_test_add_func("/options/version", test_version);
     g_test_add_func("/options/shards-and-merge", test_shards_and_merge);
     g_test_add_func("/options/flag-scans", test_flag_scans);
+    g_test_add_func("/options/outputs", test_outputs);
     return g_test_run();
 }

@@ -1,0 +1,71 @@
+/* What a running scan tells its user on the screen, as nmap does (its
+ * ScanProgressMeter and the verbose lines of scan_engine.cc): with -v, each
+ * scan phase ("Initiating SYN Stealth Scan at 12:34", "Scanning 10.0.0.2 [3
+ * ports]", "Completed SYN Stealth Scan at 12:34, 0.05s elapsed (3 total
+ * ports)") and each open port as it is found ("Discovered open port 22/tcp on
+ * 10.0.0.2"); on demand (--stats-every, a key) the status lines ("Stats:
+ * 0:00:12 elapsed; 0 hosts completed (1 up), 1 undergoing SYN Stealth Scan",
+ * "SYN Stealth Scan Timing: About 45.00% done; ETC: 12:34 (0:00:12
+ * remaining)"). None of it goes into the report files.
+ *
+ * One per process: the engines, their receiver threads and the key thread
+ * (keys.h) share it; every function may be called from any thread. The
+ * verbosity, debugging level and packet trace are the run's, which the keys
+ * change while it runs. */
+#ifndef SCANTRACE_PROGRESS_H
+#define SCANTRACE_PROGRESS_H
+
+#include <glib.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scan_result.h"
+
+/* screen: where the lines go, or NULL when a report took stdout (nmap then
+ * prints them nowhere). start: the run's wall-clock start, microseconds. */
+void progress_init(FILE *screen, int verbose, gboolean packet_trace, gint64 start);
+
+int progress_verbose(void);
+int progress_debugging(void);
+gboolean progress_packet_trace(void);
+/* The keys' changes; each prints nmap's line ("Verbosity Increased to 2."). */
+void progress_change_verbose(int delta);
+void progress_change_debugging(int delta);
+void progress_set_packet_trace(gboolean on);
+
+/* A phase begins: tasks (nmap's names, "SYN Stealth Scan"; several when one
+ * engine runs them together) over n hosts, per_host probes each. ping: it is
+ * host discovery, counted in hosts; else in ports. */
+void progress_phase_begin(const char *const *tasks, guint ntasks, host_result *const *hosts,
+                          guint n, guint per_host, gboolean ping);
+/* The phase's end; no "Completed" line after a signal, as in nmap. */
+void progress_phase_end(void);
+/* A probe (a port scan) or a host (discovery) decided. */
+void progress_decided(void);
+/* Host h has every probe of the phase decided. With -v, when more than 50
+ * probes each are sent and other hosts are left, nmap says so: "Completed SYN
+ * Stealth Scan against 10.0.0.3 in 0.03s (1 host left)" (scan_engine.cc). */
+void progress_host_done(const host_result *h);
+/* Prints "Discovered open port PORT/PROTO on ADDR" when verbose. */
+void progress_discovered(uint16_t port, uint8_t ip_proto, const packet_addr *addr);
+/* Hosts found up, and hosts reported (completed). */
+void progress_hosts_up(guint n);
+void progress_host_completed(void);
+
+/* Text as it is (the keys' help). */
+void progress_print_text(const char *text);
+
+/* The two status lines, now. */
+void progress_print_status(void);
+
+/* The lines themselves, for a given time (wall-clock microseconds).
+ * "Stats: H:MM:SS elapsed; C hosts completed (U up), N undergoing TASK" */
+void progress_format_stats(GString *out, gint64 elapsed, guint completed, guint up,
+                           guint undergoing, const char *task);
+/* "TASK Timing: About P% done; ETC: HH:MM (H:MM:SS remaining)", the time left
+ * estimated from the fraction done so far in phase_elapsed; below 1% nmap
+ * gives no estimate ("TASK Timing: About 0.50% done"). */
+void progress_format_timing(GString *out, const char *task, double fraction, gint64 phase_elapsed,
+                            gint64 now);
+
+#endif

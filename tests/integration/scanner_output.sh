@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The reports and the lines nmap's users read, in one lab run, nmap 7.93 and
+# scantrace given the same options (-sS -v -oA, both lab targets and the
+# address nobody has):
+# - -oA writes BASE.nmap, BASE.xml and BASE.gnmap; a small grepable reader
+#   (as users write them: "Host:" lines split at tabs, Ports at ", " and "/")
+#   gets the same hosts, statuses, ports, states and "Ignored State" from both;
+# - -v prints nmap's phase lines ("Initiating SYN Stealth Scan at HH:MM",
+#   "Scanning 2 hosts [N ports/host]", "Completed ... (M total ports)"), and a
+#   "Discovered open port" line for exactly the open ports;
+# - -oX - puts the XML report alone on stdout, and ndiff finds no difference
+#   from nmap's -oX;
+# - on a terminal (a pseudo-terminal), with a slowed scan (--max-rate) and
+#   --stats-every 1s: status lines in nmap's form, one more for a key, the v key
+#   raising the verbosity; nothing typed is echoed, no status line goes into
+#   -oN, and the terminal is in its own mode again afterwards.
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+LAB=$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN (build it, or set SCANTRACE_BIN)"
+for tool in nmap:nmap ndiff:ndiff python3:python3; do
+    command -v "${tool%%:*}" >/dev/null || die "no ${tool%%:*} (apt-get install ${tool#*:})"
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-output.XXXXXX")
+chmod 755 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+export SCANTRACE_BIN WORK
+
+# A grepable reader: one line per fact, "HOST status STATE",
+# "HOST PORT/PROTO STATE SERVICE", "HOST ignored STATE COUNT".
+cat >"$WORK/gnmap.py" <<'PY'
+import re, sys
+for line in open(sys.argv[1]):
+    if line.startswith("#"):
+        continue
+    fields = line.rstrip("\n").split("\t")
+    host = re.match(r"Host: (\S+) \(([^)]*)\)$", fields[0]).group(1)
+    for field in fields[1:]:
+        key, _, value = field.partition(": ")
+        if key == "Status":
+            print(host, "status", value)
+        elif key == "Ports":
+            for port in filter(None, value.split(", ")):
+                number, state, proto, owner, service, rpc, version, rest = port.split("/")
+                print(host, f"{number}/{proto}", state, service)
+        elif key == "Ignored State":
+            state, count = re.match(r"(\S+) \((\d+)\)$", value).groups()
+            print(host, "ignored", state, count)
+        else:
+            sys.exit(f"unknown field {key!r} in {line!r}")
+PY
+
+# Runs a command on a pseudo-terminal, typing keys at given times (seconds
+# after its first line); the transcript (what the terminal shows) goes to
+# stdout. argv: SECONDS:KEYS,... CMD... (KEYS may hold \\x03, Ctrl-C)
+cat >"$WORK/onpty.py" <<'PY'
+import os, pty, select, sys, time
+plan = [step.split(":", 1) for step in sys.argv[1].split(",")]
+delays = [float(d) for d, _ in plan]
+keys = [k.encode().decode("unicode_escape").encode() for _, k in plan]
+argv = sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+start, out, typed = None, b"", 0
+while True:
+    wait = 0.1
+    if start is None and b"\n" in out:
+        start = time.monotonic()
+    if start is not None and typed < len(keys):
+        wait = max(0, start + delays[typed] - time.monotonic())
+    ready, _, _ = select.select([fd], [], [], wait)
+    if ready:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    elif start is not None and typed < len(keys) and time.monotonic() >= start + delays[typed]:
+        os.write(fd, keys[typed])
+        typed += 1
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r\n", "\n"))
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -uo pipefail
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+cd "$WORK"
+targets="$LAB_TARGET_IP $LAB_TARGET2_IP $LAB_DOWN_IP"
+opts="-sS -n -v -p 1-60,$LAB_TCP_PORTS"
+nmap $opts -oA nmap $targets >nmap.out 2>nmap.err || { cat nmap.err; exit 1; }
+"$SCANTRACE_BIN" $opts -oA st $targets >st.out 2>st.err || { cat st.out st.err; exit 1; }
+check "-oA: the three files" "[[ -s st.nmap && -s st.xml && -s st.gnmap ]]"
+check "-oA: .gnmap is grepable" "grep -q \"^Host: $LAB_TARGET_IP ()	Ports: \" st.gnmap"
+python3 gnmap.py nmap.gnmap | sort >nmap.facts
+python3 gnmap.py st.gnmap | sort >st.facts
+check "grepable: hosts, ports, states as nmap ($(wc -l <st.facts) facts)" \
+    "[[ -s st.facts ]] && diff -u nmap.facts st.facts"
+check "grepable: the host found down is listed (-v)" "grep -qx \"$LAB_DOWN_IP status Down\" st.facts"
+check "grepable: one Ignored State per scanned host" "[[ \$(grep -c \" ignored closed \" st.facts) == 2 ]]"
+discovered() { sed -n "s/^Discovered open port \(.*\) on \(.*\)$/\2 \1/p" "$1" | sort; }
+grep " open " st.facts | cut -d" " -f1,2 | sort >open.facts
+check "-v: Discovered lines for exactly the open ports ($(wc -l <open.facts))" \
+    "[[ -s open.facts ]] && diff -u open.facts <(discovered st.out) && diff -u <(discovered nmap.out) <(discovered st.out)"
+phases() { grep -E "^(Initiating|Scanning|Completed) " "$1" | grep -v DNS |
+    sed -E "s/ at [0-9]{2}:[0-9]{2}/ at T/; s/[0-9]+\.[0-9]{2}s/Ns/"; }
+check "-v: the phase lines as nmap prints them" "diff -u <(phases nmap.out) <(phases st.out)"
+check "-v: phase lines only on the screen" "! grep -qE \"^(Initiating|Discovered)\" st.nmap"
+"$SCANTRACE_BIN" $opts -oX - $targets >stdout.xml 2>stdout.err
+check "-oX -: XML alone on stdout" "head -c 5 stdout.xml | grep -q \"<?xml\" && tail -n 1 stdout.xml | grep -qx \"</nmaprun>\""
+check "-oX -: ndiff finds it the same as nmap -oX" "ndiff nmap.xml stdout.xml >ndiff.out || { cat ndiff.out; false; }"
+
+# 47 ports at 20 a second: about 3.5 s. Keys: "v" (verbosity up) at 0.05 s,
+# during discovery, "#" (a status line) at 0.6 s. stty -a: the terminal
+# afterwards.
+python3 onpty.py 0.05:v,0.6:# sh -c "\"\$SCANTRACE_BIN\" -sS -n -p 1-40,$LAB_TCP_PORTS --max-rate 20 --stats-every 1s -oN pty.nmap $LAB_TARGET_IP; stty -a" >pty.out 2>&1
+stats="^Stats: 0:00:0[0-9] elapsed; 0 hosts completed \(1 up\), 1 undergoing SYN Stealth Scan$"
+timing="^SYN Stealth Scan Timing: About [0-9]+\.[0-9]{2}% done(; ETC: [0-9]{2}:[0-9]{2} \([0-9]+:[0-9]{2}:[0-9]{2} remaining\))?$"
+check "--stats-every 1s and a key: 3 status lines or more" "[[ \$(grep -cE \"\$stats\" pty.out) -ge 3 ]]"
+check "status lines: each with its timing line in nmap form" \
+    "[[ \$(grep -cE \"\$stats\" pty.out) == \$(grep -cE \"\$timing\" pty.out) ]]"
+check "v key: verbosity raised, the open ports then said" \
+    "sed -n \"/^Verbosity Increased to 1.\$/,\\\$p\" pty.out | grep -c \"^Discovered open port \" | grep -qx 3"
+check "keys not echoed" "! grep -q \"#\" pty.out"
+check "-oN: no status line, no key" "! grep -qE \"^(Stats|SYN Stealth|Verbosity)\" pty.nmap && [[ \$(grep -c \"#\" pty.nmap) == 2 ]]"
+check "terminal restored (echo, icanon)" "grep -qE \"(^| )icanon( |$)\" pty.out && grep -qE \"(^| )echo( |$)\" pty.out"
+# A second signal ends the process in its signal handler, which must give the
+# terminal its mode back too. SIGINT and SIGTERM sent while it is stopped are
+# both pending when it goes on: one is the first, the other the second.
+python3 onpty.py 9:x sh -c "\"\$SCANTRACE_BIN\" -sS -n -p 1-100 --max-rate 20 $LAB_TARGET_IP </dev/tty & pid=\$!
+    sleep 0.5; kill -STOP \$pid; kill -INT \$pid; kill -TERM \$pid; kill -CONT \$pid
+    wait \$pid; echo rc=\$?; stty -a" >signals.out 2>&1
+check "a second signal: killed by it, the terminal restored" \
+    "grep -qE \"^rc=(130|143)$\" signals.out && grep -qE \"(^| )icanon( |$)\" signals.out && grep -qE \"(^| )echo( |$)\" signals.out"
+[[ $fail == 0 ]] || { echo "--- scantrace"; cat st.out st.err; echo "--- pty"; cat pty.out; }
+exit $fail
+'
+"$LAB" run bash -c "$inner"
