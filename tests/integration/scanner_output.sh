@@ -108,6 +108,9 @@ python3 gnmap.py nmap.gnmap | sort >nmap.facts
 python3 gnmap.py st.gnmap | sort >st.facts
 check "grepable: hosts, ports, states as nmap ($(wc -l <st.facts) facts)" \
     "[[ -s st.facts ]] && diff -u nmap.facts st.facts"
+"$SCANTRACE_BIN" -sS -n -p 80 --append-output -oG st.gnmap "$LAB_TARGET2_IP" >/dev/null 2>&1
+check "--append-output: a second scan after the first" \
+    "[[ \$(grep -c \"^# scantrace done at \" st.gnmap) == 2 ]] && diff <(python3 gnmap.py st.gnmap | head -n \$(wc -l <st.facts) | sort) st.facts >/dev/null"
 check "grepable: the host found down is listed (-v)" "grep -qx \"$LAB_DOWN_IP status Down\" st.facts"
 check "grepable: one Ignored State per scanned host" "[[ \$(grep -c \" ignored closed \" st.facts) == 2 ]]"
 discovered() { sed -n "s/^Discovered open port \(.*\) on \(.*\)$/\2 \1/p" "$1" | sort; }
@@ -123,9 +126,9 @@ check "-oX -: XML alone on stdout" "head -c 5 stdout.xml | grep -q \"<?xml\" && 
 check "-oX -: ndiff finds it the same as nmap -oX" "ndiff nmap.xml stdout.xml >ndiff.out || { cat ndiff.out; false; }"
 
 # 47 ports at 20 a second: about 3.5 s. Keys: "v" (verbosity up) at 0.05 s,
-# during discovery, "#" (a status line) at 0.6 s. stty -a: the terminal
-# afterwards.
-python3 onpty.py 0.05:v,0.6:# sh -c "\"\$SCANTRACE_BIN\" -sS -n -p 1-40,$LAB_TCP_PORTS --max-rate 20 --stats-every 1s -oN pty.nmap $LAB_TARGET_IP; stty -a" >pty.out 2>&1
+# during discovery, "?" (help) at 0.3 s, "#" (a status line) at 0.6 s, "p" and
+# "P" (packet trace on, off) at 1.2 and 1.6 s. stty -a: the terminal afterwards.
+python3 onpty.py 0.05:v,0.3:?,0.6:#,1.2:p,1.6:P sh -c "\"\$SCANTRACE_BIN\" -sS -n -p 1-40,$LAB_TCP_PORTS --max-rate 20 --stats-every 1s -oN pty.nmap $LAB_TARGET_IP; stty -a" >pty.out 2>&1
 stats="^Stats: 0:00:0[0-9] elapsed; 0 hosts completed \(1 up\), 1 undergoing SYN Stealth Scan$"
 timing="^SYN Stealth Scan Timing: About [0-9]+\.[0-9]{2}% done(; ETC: [0-9]{2}:[0-9]{2} \([0-9]+:[0-9]{2}:[0-9]{2} remaining\))?$"
 check "--stats-every 1s and a key: 3 status lines or more" "[[ \$(grep -cE \"\$stats\" pty.out) -ge 3 ]]"
@@ -133,6 +136,9 @@ check "status lines: each with its timing line in nmap form" \
     "[[ \$(grep -cE \"\$stats\" pty.out) == \$(grep -cE \"\$timing\" pty.out) ]]"
 check "v key: verbosity raised, the open ports then said" \
     "sed -n \"/^Verbosity Increased to 1.\$/,\\\$p\" pty.out | grep -c \"^Discovered open port \" | grep -qx 3"
+check "? key: nmap'"'"'s list of keys" "grep -qx \"Interactive keyboard commands:\" pty.out"
+check "p, P keys: packets traced between them only" \
+    "sed -n \"/^Packet Tracing enabled.\$/,/^Packet Tracing disabled.\$/p\" pty.out | grep -q \"^SENT (\" && [[ \$(grep -c \"^SENT (\" pty.out) == \$(sed -n \"/^Packet Tracing enabled.\$/,/^Packet Tracing disabled.\$/p\" pty.out | grep -c \"^SENT (\") ]]"
 check "keys not echoed" "! grep -q \"#\" pty.out"
 check "-oN: no status line, no key" "! grep -qE \"^(Stats|SYN Stealth|Verbosity)\" pty.nmap && [[ \$(grep -c \"#\" pty.nmap) == 2 ]]"
 check "terminal restored (echo, icanon)" "grep -qE \"(^| )icanon( |$)\" pty.out && grep -qE \"(^| )echo( |$)\" pty.out"
