@@ -5,6 +5,7 @@
 #include "cookie.h"
 #include "error.h"
 #include "privileges.h"
+#include "resume.h"
 #include "targets.h"
 #include "time_spec.h"
 
@@ -268,9 +269,37 @@ static gboolean check(parse_state *st, GError **error)
     return TRUE;
 }
 
+/* --resume FILE: the log's command line is parsed in its place, its reports
+ * are added to, and the targets it finished are skipped. */
+static gboolean parse_resume(int argc, char **argv, scan_options *o, gboolean *help, GError **error)
+{
+    if (argc != 3 || strcmp(argv[1], "--resume") != 0)
+        return bad(error, "--resume takes the -oN or -oG file of the scan to resume, and nothing "
+                          "else: its options are in that file");
+    g_auto(GStrv) logged = NULL;
+    g_autofree char *last = NULL;
+    if (!resume_read(argv[2], &logged, &last, error))
+        return FALSE;
+    /* Our own name, not the one in the log (which the user cannot vet). */
+    g_free(logged[0]);
+    logged[0] = g_strdup(argv[0]);
+    for (guint i = 1; logged[i]; i++)
+        if (strcmp(logged[i], "--resume") == 0)
+            return bad(error, "--resume: the log's command line has --resume");
+    if (!options_parse((int)g_strv_length(logged), logged, o, help, error))
+        return FALSE;
+    o->append_output = TRUE;
+    o->resume_file = g_strdup(argv[2]);
+    o->resume_after = g_steal_pointer(&last);
+    return TRUE;
+}
+
 gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, GError **error)
 {
     memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--resume") == 0)
+            return parse_resume(argc, argv, o, help, error);
     *help = FALSE;
     o->types = g_ptr_array_new();
     o->max_retries = OPTIONS_DEFAULT_RETRIES;
@@ -315,6 +344,10 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "Print a status line every TIME (500ms, 10s, 5m; keys pressed during a scan: any for "
          "a status line, v/V verbosity, d/D debugging, p/P packet trace, ? help)",
          "TIME"},
+        {"resume", 0, 0, G_OPTION_ARG_FILENAME, &o->resume_file,
+         "Continue the interrupted scan whose -oN or -oG file this is (its options, its files "
+         "added to; the hosts it reported are skipped); no other option",
+         "FILE"},
         {"input-file", 0, 0, G_OPTION_ARG_FILENAME, &o->input_file,
          "-iL: read targets from FILE (whitespace-separated, # comments), - for stdin", "FILE"},
         {"write", 'w', 0, G_OPTION_ARG_FILENAME, &o->capture_file,
@@ -393,6 +426,8 @@ void options_clear(scan_options *o)
     g_free(o->grepable_file);
     g_free(o->all_base);
     g_free(o->stats_every_text);
+    g_free(o->resume_file);
+    g_free(o->resume_after);
     g_free(o->user);
     g_free(o->shards_text);
     g_free(o->shard_text);

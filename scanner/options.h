@@ -28,7 +28,10 @@ typedef struct scan_options {
     gboolean append_output; /* --append-output: add to the report files */
     char *stats_every_text;
     gint64 stats_every; /* --stats-every, microseconds; 0: none */
-    char *user;         /* -Z: whom a scan started as root continues as */
+    /* --resume FILE: the options come from the log (resume.h); the targets up
+     * to resume_after (an address as text) were scanned already. */
+    char *resume_file, *resume_after;
+    char *user; /* -Z: whom a scan started as root continues as */
     int max_retries;
     double max_rate, min_rate;
     /* --shards, --shard, --seed as typed, and what they say (shard.h). */

@@ -464,11 +464,19 @@ static gboolean scan_all(run *r, GError **error)
     gboolean ok = TRUE;
     gboolean more = TRUE;
     guint64 ordinal = 0;
+    /* --resume: the targets up to the last one reported were scanned. */
+    gboolean resuming = r->opt->resume_after != NULL;
     while (ok && more && !interrupt_signal()) {
         route rt;
         GError *local = NULL;
         uint8_t *skip = NULL;
         more = target_iter_next(&it, &addr, &name);
+        if (more && resuming) {
+            char text[PACKET_ADDR_TEXT];
+            resuming = strcmp(packet_addr_format(&addr, text), r->opt->resume_after) != 0;
+            ordinal++;
+            continue;
+        }
         /* Another shard's target is not this scan's, nor its host count's. */
         if (more && !shard_takes(r, ordinal++, &skip))
             continue;
@@ -503,6 +511,10 @@ static gboolean scan_all(run *r, GError **error)
         rtt_init(&hosts[n].rtt);
         n++;
     }
+    if (resuming && ok && !interrupt_signal())
+        g_printerr("WARNING: --resume: %s, the last host of the log, is not among its targets: "
+                   "nothing was scanned\n",
+                   r->opt->resume_after);
     free_group(hosts, n);
     g_free(hosts);
     g_free(routes);

@@ -9,7 +9,8 @@
 #   "Scanning 2 hosts [N ports/host]", "Completed ... (M total ports)"), and a
 #   "Discovered open port" line for exactly the open ports;
 # - -oX - puts the XML report alone on stdout, and ndiff finds no difference
-#   from nmap's -oX;
+#   from nmap's -oX; --append-output adds to a file; --resume continues a log
+#   cut after its first host with the second;
 # - on a terminal (a pseudo-terminal), with a slowed scan (--max-rate) and
 #   --stats-every 1s: status lines in nmap's form, one more for a key, the v key
 #   raising the verbosity; nothing typed is echoed, no status line goes into
@@ -110,7 +111,15 @@ check "grepable: hosts, ports, states as nmap ($(wc -l <st.facts) facts)" \
     "[[ -s st.facts ]] && diff -u nmap.facts st.facts"
 "$SCANTRACE_BIN" -sS -n -p 80 --append-output -oG st.gnmap "$LAB_TARGET2_IP" >/dev/null 2>&1
 check "--append-output: a second scan after the first" \
-    "[[ \$(grep -c \"^# scantrace done at \" st.gnmap) == 2 ]] && diff <(python3 gnmap.py st.gnmap | head -n \$(wc -l <st.facts) | sort) st.facts >/dev/null"
+    "[[ \$(grep -c \"^# scantrace done at \" st.gnmap) == 2 ]] && diff <(python3 gnmap.py st.gnmap | sed -n \"1,\$(wc -l <st.facts)p\" | sort) st.facts >/dev/null"
+# --resume: a log cut after its first host, as an interrupted scan leaves it,
+# is continued with its own options: the second host only, added to its file.
+"$SCANTRACE_BIN" -sS -n -p 22,80 -oG cut.gnmap "$LAB_TARGET_IP" "$LAB_TARGET2_IP" >/dev/null 2>&1
+cp cut.gnmap whole.gnmap
+{ head -n 3 whole.gnmap; echo "# scantrace interrupted by SIGINT at x -- 1 IP address (1 host up) scanned in 0.1 seconds"; } >cut.gnmap
+"$SCANTRACE_BIN" --resume cut.gnmap >resume.out 2>&1
+check "--resume: the hosts left only, the log completed" \
+    "grep -qx \"Scan report for $LAB_TARGET2_IP\" resume.out && ! grep -q \"Scan report for $LAB_TARGET_IP\" resume.out && diff <(python3 gnmap.py whole.gnmap) <(python3 gnmap.py cut.gnmap)"
 check "grepable: the host found down is listed (-v)" "grep -qx \"$LAB_DOWN_IP status Down\" st.facts"
 check "grepable: one Ignored State per scanned host" "[[ \$(grep -c \" ignored closed \" st.facts) == 2 ]]"
 discovered() { sed -n "s/^Discovered open port \(.*\) on \(.*\)$/\2 \1/p" "$1" | sort; }

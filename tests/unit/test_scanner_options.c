@@ -252,6 +252,33 @@ static void test_outputs(void)
     assert_refused("--merge takes only", "--merge", "-oG", "g", "a.xml", NULL);
 }
 
+/* --resume FILE: the log's options, its files added to, its last host. */
+static void test_resume(void)
+{
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("resume-XXXXXX.gnmap", &path, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    static const char log[] = "# scantrace 0.1.0 scan initiated x (scan id 0x1) as: /x/scantrace "
+                              "-p 22 -oG r.gnmap 10.0.0.0/30\n"
+                              "Host: 10.0.0.1 ()\tStatus: Up\n";
+    g_assert_cmpint(write(fd, log, sizeof log - 1), ==, (gssize)(sizeof log - 1));
+    close(fd);
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "--resume", path, NULL));
+    g_assert_no_error(error);
+    g_assert_cmpstr(o.ports, ==, "22");
+    g_assert_cmpstr(o.grepable_file, ==, "r.gnmap");
+    g_assert_cmpstr(o.targets[0], ==, "10.0.0.0/30");
+    g_assert_true(o.append_output);
+    g_assert_cmpstr(o.resume_after, ==, "10.0.0.1");
+    g_assert_true(g_str_has_prefix(o.command_line, "scantrace -p 22 "));
+    options_clear(&o);
+    assert_refused("--resume takes the -oN or -oG file", "-v", "--resume", path, NULL);
+    assert_refused("cannot read", "--resume", "/nonexistent/log", NULL);
+    g_unlink(path);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -264,5 +291,6 @@ int main(int argc, char **argv)
     g_test_add_func("/options/shards-and-merge", test_shards_and_merge);
     g_test_add_func("/options/flag-scans", test_flag_scans);
     g_test_add_func("/options/outputs", test_outputs);
+    g_test_add_func("/options/resume", test_resume);
     return g_test_run();
 }
