@@ -159,6 +159,7 @@ python3 onpty.py 9:x sh -c "\"\$SCANTRACE_BIN\" -sS -n -p 1-100 --max-rate 20 $L
     wait \$pid; echo rc=\$?; stty -a" >signals.out 2>&1
 check "a second signal: killed by it, the terminal restored" \
     "grep -qE \"^rc=(130|143)$\" signals.out && grep -qE \"(^| )icanon( |$)\" signals.out && grep -qE \"(^| )echo( |$)\" signals.out"
+check "no sanitizer report anywhere" "! grep -lE \"(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:\" ./*.out ./*.err"
 [[ $fail == 0 ]] || { echo "--- scantrace"; cat st.out st.err; echo "--- pty"; cat pty.out; }
 exit $fail
 '
