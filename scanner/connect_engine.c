@@ -439,9 +439,12 @@ void connect_engine_run(const engine_config *cfg, const route *rt, engine_job *j
             deadline = MIN(deadline, now + 10 * 1000);
         poll_once(e, deadline);
     }
-    for (guint i = 0; i < njobs; i++)
+    for (guint i = 0; i < njobs; i++) {
         if (!sched_host_done(e->sched, i))
             jobs[i].host->incomplete = TRUE;
+        if (sched_host_timed_out(e->sched, i))
+            jobs[i].host->timed_out = TRUE;
+    }
     for (guint i = 0; i < e->capacity; i++)
         if (e->conns[i].fd >= 0)
             conn_close(e, (gint32)i);

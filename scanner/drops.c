@@ -10,7 +10,13 @@ enum { BAD_MIN = 10, TRY_BOOST_AFTER = 3 };
 
 void drops_init(drop_state *d, gint64 now)
 {
-    *d = (drop_state){.last_boost = now, .last_answer = -1};
+    *d = (drop_state){.last_boost = now, .last_answer = -1, .max_delay = DROPS_MAX_DELAY};
+}
+
+void drops_set_delays(drop_state *d, gint64 scan_delay, gint64 max_delay)
+{
+    d->delay = scan_delay;
+    d->max_delay = MAX(max_delay, scan_delay);
 }
 
 /* The shortest of the latest gaps between answers (three at least): while a
@@ -28,11 +34,11 @@ static gint64 limiter_gap(const drop_state *d)
 
 static void boost(drop_state *d, gboolean udp, gint64 now)
 {
-    gint64 next = d->delay ? MIN(d->delay * 2, MAX(d->delay, DROPS_MAX_DELAY))
+    gint64 next = d->delay ? MIN(d->delay * 2, MAX(d->delay, d->max_delay))
                            : (udp ? DROPS_FIRST_DELAY_UDP : DROPS_FIRST_DELAY_TCP);
     /* A little under the limiter's pace: the odd probe it drops is retried,
      * and none of its tokens goes unused. */
-    d->delay = MIN(MAX(next, limiter_gap(d) * 9 / 10), DROPS_MAX_DELAY);
+    d->delay = MIN(MAX(next, limiter_gap(d) * 9 / 10), d->max_delay);
     d->good = d->bad = 0;
     d->last_boost = now;
 }

@@ -23,7 +23,8 @@
 enum { DROPS_GAPS = 4 };
 
 typedef struct drop_state {
-    gint64 delay;      /* between two probes to the host; 0 at first */
+    gint64 delay;      /* between two probes to the host; --scan-delay's at first */
+    gint64 max_delay;  /* --max-scan-delay's; DROPS_MAX_DELAY by default */
     gint64 last_boost; /* when delay last grew (or the scan began) */
     guint good, bad;   /* answers since then: to a first try / to a retransmission */
     guint boosted_try; /* the highest try whose answer boosted the delay */
@@ -36,6 +37,10 @@ typedef struct drop_state {
 } drop_state;
 
 void drops_init(drop_state *d, gint64 now);
+
+/* --scan-delay (the delay to start from) and --max-scan-delay (what it grows
+ * to at most; at least the first), microseconds (timing.h). */
+void drops_set_delays(drop_state *d, gint64 scan_delay, gint64 max_delay);
 
 /* An answer arrived at now to try try_no (0 = first transmission; a try not
  * known counts as a first), sent at sent_at; best_try is the highest try ever

@@ -25,6 +25,9 @@ typedef struct engine_config {
     guint max_retries;
     double max_rate, min_rate; /* packets per second, 0 = none */
     guint window;
+    /* --scan-delay, --max-scan-delay (TCP's, UDP's), --host-timeout: microseconds,
+     * 0 = none (timing.h) */
+    gint64 scan_delay, max_scan_delay_tcp, max_scan_delay_udp, host_timeout;
     /* Host discovery: a verdict goes to the host (host_result.status), the first
      * one decides it; else to the port (host_result.ports). */
     gboolean discovery;
@@ -81,7 +84,11 @@ static inline sched_config engine_sched_config(const engine_config *cfg, guint n
                           .shuffle = !cfg->discovery,
                           .per_host = cfg->discovery,
                           .run_rtt = cfg->run_rtt,
-                          .udp = engine_plan_has_udp(cfg->plan)};
+                          .udp = engine_plan_has_udp(cfg->plan),
+                          .scan_delay = cfg->scan_delay,
+                          .max_scan_delay = engine_plan_has_udp(cfg->plan)
+                                                ? cfg->max_scan_delay_udp
+                                                : cfg->max_scan_delay_tcp};
 }
 
 /* Gives host i its job's probes in the sched, less those another shard sends
@@ -90,6 +97,10 @@ static inline void engine_set_host(sched *s, const engine_config *cfg, guint i, 
 {
     host_result *h = job->host;
     sched_set_host(s, i, &h->rtt, job->first, job->count);
+    /* --host-timeout counts from the host's first probe, discovery's included. */
+    if (cfg->host_timeout && h->timeout_at == 0)
+        h->timeout_at = g_get_monotonic_time() + cfg->host_timeout;
+    sched_set_deadline(s, i, h->timeout_at);
     if (cfg->discovery || h->shard_skip == NULL)
         return;
     for (guint p = job->first; p < job->first + job->count; p++)

@@ -4,6 +4,7 @@
 
 #include "cookie.h"
 #include "error.h"
+#include "options_timing.h"
 #include "privileges.h"
 #include "resume.h"
 #include "targets.h"
@@ -16,6 +17,9 @@ typedef struct parse_state {
     gboolean udp;
     gboolean tcp_twice; /* two different TCP types: nmap refuses that */
     char *scanflags;    /* --scanflags as typed */
+    timing_given timing;
+    int max_retries; /* G_MININT: not given */
+    int debug_set;   /* -dN: the level; -1 when -d only counts */
 } parse_state;
 
 static gboolean add_type(const char *name, const char *value, gpointer data, GError **error)
@@ -67,6 +71,62 @@ static gboolean set_rate(const char *name, const char *value, gpointer data, GEr
     return TRUE;
 }
 
+/* --top-ports N: nmap's words for what it refuses. */
+static gboolean set_top_ports(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    char *end = NULL;
+    gint64 n = g_ascii_strtoll(value, &end, 10);
+    if (end == value || *end != '\0' || n < 1 || n > 65536) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "--top-ports should be an integer 1 or greater, not \"%s\"", value);
+        return FALSE;
+    }
+    st->o->top_ports = (int)n;
+    return TRUE;
+}
+
+/* --exclude: nmap splits its argument at commas and white space
+ * (load_exclude_string), so 10.0.0.1,3 is two specs there. */
+static gboolean add_exclude(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    (void)error;
+    parse_state *st = data;
+    g_auto(GStrv) specs = g_strsplit_set(value, ", \t\n", -1);
+    g_autoptr(GStrvBuilder) all = g_strv_builder_new();
+    if (st->o->excluded)
+        g_strv_builder_addv(all, (const char **)st->o->excluded);
+    for (char **p = specs; *p; p++)
+        if (**p)
+            g_strv_builder_add(all, *p);
+    g_strfreev(st->o->excluded);
+    st->o->excluded = g_strv_builder_end(all);
+    return TRUE;
+}
+
+/* -d, -dd, ... add a level each, -d3 sets it (nmap.cc). */
+static gboolean add_debug(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    const char *p = value ? value : "";
+    if (g_ascii_isdigit(*p) && p[1] == '\0') {
+        st->debug_set = *p - '0';
+        return TRUE;
+    }
+    int add = 1;
+    for (; *p == 'd'; p++)
+        add++;
+    if (*p != '\0') {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "Invalid argument to -d: \"%s\"", value);
+        return FALSE;
+    }
+    st->o->debug += add;
+    return TRUE;
+}
+
 static gboolean add_verbose(const char *name, const char *value, gpointer data, GError **error)
 {
     (void)name;
@@ -96,6 +156,12 @@ static char *rewrite(const char *arg, GError **error)
         return g_strdup("--input-file");
     if (strcmp(arg, "-p") == 0)
         return g_strdup("--ports");
+    if (strcmp(arg, "-F") == 0)
+        return g_strdup("--fast");
+    if (g_str_has_prefix(arg, "-T") && strlen(arg) > 2)
+        return g_strdup_printf("--timing=%s", arg + 2);
+    if (g_str_has_prefix(arg, "-d"))
+        return g_strdup_printf("--debug=%s", arg + 2);
     if (g_str_has_prefix(arg, "-p"))
         return g_strdup_printf("--ports=%s", arg + 2);
     if ((g_str_has_prefix(arg, "-P") || g_str_has_prefix(arg, "-o") ||
@@ -159,7 +225,7 @@ static gboolean check_merge(parse_state *st, GError **error)
     scan_options *o = st->o;
     if (st->tcp_type || st->udp || o->ping_only || o->ports || o->capture_file || o->input_file ||
         o->shards_text || o->shard_text || o->seed_text || o->grepable_file || o->all_base ||
-        o->stats_every_text)
+        o->stats_every_text || o->top_ports || o->excluded || o->exclude_file || o->open_only)
         return bad(error, "--merge takes only -oX, -oN and the shards' -oX reports: the scan "
                           "options are in the reports");
     if (o->targets == NULL || o->targets[0] == NULL)
@@ -238,15 +304,45 @@ static gboolean check(parse_state *st, GError **error)
         return FALSE;
     if (o->ping_only && (st->tcp_type || st->udp))
         return bad(error, "-sn (skip port scan) is not valid with any other scan type");
-    if (o->ping_only && o->ports)
-        return bad(error, "You cannot use -p (explicit port selection) when not doing a port scan");
-    if (o->max_retries < 0)
+    if (o->fast && o->ports)
+        return bad(error, "You cannot use -F (fast scan) with -p (explicit port selection) but "
+                          "see --top-ports to fast scan a range of ports");
+    if (o->fast && o->top_ports)
+        return bad(error, "You can specify either -F or --top-ports but not both");
+    if (o->fast)
+        o->top_ports = 100;
+    if (o->ping_only && (o->ports || o->top_ports))
+        return bad(error, "You cannot use -F (fast scan), --top-ports or -p (explicit port "
+                          "selection) when not doing a port scan");
+    if (st->max_retries != G_MININT && st->max_retries < 0)
         return bad(error, "--max-retries must be 0 or more");
-    if (o->max_retries > (int)COOKIE_MAX_TRIES - 1) {
+    if (o->privileged && o->unprivileged)
+        return bad(error, "--privileged and --unprivileged contradict each other: give one");
+    st->timing.max_retries = st->max_retries == G_MININT ? TIMING_UNSET : st->max_retries;
+    timing_resolve(st->timing.level, &st->timing, &o->timing);
+    if (o->timing.min_hostgroup > o->timing.max_hostgroup)
+        return bad(error, "--min-hostgroup must be at most --max-hostgroup");
+    if (o->timing.max_retries > (int)COOKIE_MAX_TRIES - 1) {
         g_printerr("WARNING: --max-retries capped at %u: the probe tag carries 4 bits of try "
                    "number\n",
                    COOKIE_MAX_TRIES - 1);
-        o->max_retries = COOKIE_MAX_TRIES - 1;
+        o->timing.max_retries = COOKIE_MAX_TRIES - 1;
+    }
+    if (st->debug_set >= 0)
+        o->debug = st->debug_set;
+    /* nmap: -d raises the verbosity as much, and turns on --reason. */
+    o->verbose += o->debug;
+    o->reason = o->reason || o->debug > 0;
+    if (o->exclude_file) {
+        g_auto(GStrv) listed = targets_read_file(o->exclude_file, error);
+        if (listed == NULL)
+            return FALSE;
+        g_autoptr(GStrvBuilder) all = g_strv_builder_new();
+        if (o->excluded)
+            g_strv_builder_addv(all, (const char **)o->excluded);
+        g_strv_builder_addv(all, (const char **)listed);
+        g_strfreev(o->excluded);
+        o->excluded = g_strv_builder_end(all);
     }
     if (o->max_rate > 0 && o->min_rate > o->max_rate)
         return bad(error, "--min-rate must be less than or equal to --max-rate");
@@ -260,8 +356,9 @@ static gboolean check(parse_state *st, GError **error)
     }
     if (o->targets == NULL || o->targets[0] == NULL)
         return bad(error, "no targets given (see --help)");
-    if (!o->ping_only && st->tcp_type == NULL && !st->udp)
-        st->tcp_type = &scan_syn;
+    o->default_type = !o->ping_only && st->tcp_type == NULL && !st->udp;
+    if (o->default_type)
+        st->tcp_type = o->unprivileged ? &scan_connect : &scan_syn;
     if (st->tcp_type)
         g_ptr_array_add(o->types, (gpointer)st->tcp_type);
     if (st->udp)
@@ -302,9 +399,9 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
             return parse_resume(argc, argv, o, help, error);
     *help = FALSE;
     o->types = g_ptr_array_new();
-    o->max_retries = OPTIONS_DEFAULT_RETRIES;
     o->command_line = g_strjoinv(" ", argv);
-    parse_state st = {.o = o};
+    parse_state st = {.o = o, .max_retries = G_MININT, .debug_set = -1};
+    timing_given_init(&st.timing);
     GOptionEntry entries[] = {
         {"scan-type", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_type,
          "Scan type, as nmap spells it: -sS (SYN, the default), -sT (connect, needs no "
@@ -352,8 +449,26 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "-iL: read targets from FILE (whitespace-separated, # comments), - for stdin", "FILE"},
         {"write", 'w', 0, G_OPTION_ARG_FILENAME, &o->capture_file,
          "Capture probes and replies to FILE (pcapng if it ends in .pcapng, else pcap)", "FILE"},
-        {"max-retries", 0, 0, G_OPTION_ARG_INT, &o->max_retries,
+        {"max-retries", 0, 0, G_OPTION_ARG_INT, &st.max_retries,
          "Retransmissions of an unanswered probe at most (default 10, at most 15)", "N"},
+        {"fast", 'F', 0, G_OPTION_ARG_NONE, &o->fast,
+         "-F: nmap's 100 most often open ports of each protocol", NULL},
+        {"top-ports", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_top_ports,
+         "The N most often open ports of each protocol (nmap-services), of -p's when given", "N"},
+        {"open", 0, 0, G_OPTION_ARG_NONE, &o->open_only,
+         "Show only open (or open|filtered) ports, and only hosts with one", NULL},
+        {"exclude", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_exclude,
+         "Leave out these targets (comma-separated, target syntax)", "TARGETS"},
+        {"excludefile", 0, 0, G_OPTION_ARG_FILENAME, &o->exclude_file,
+         "Leave out the targets listed in FILE (as -iL reads it)", "FILE"},
+        {"privileged", 0, 0, G_OPTION_ARG_NONE, &o->privileged,
+         "Use raw sockets whoever we are (the kernel may still refuse them)", NULL},
+        {"unprivileged", 0, 0, G_OPTION_ARG_NONE, &o->unprivileged,
+         "Use no raw socket: -sT by default, discovery by connect(), as an ordinary user", NULL},
+        {"debug", 'd', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)add_debug,
+         "-d, -dd: nmap's debugging output (the timing report, each host's final times); "
+         "implies -v and --reason",
+         NULL},
         {"max-rate", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_rate,
          "Send at most R packets a second", "R"},
         {"min-rate", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_rate,
@@ -393,6 +508,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, &st, NULL);
     g_option_group_add_entries(main_group, entries);
     g_option_context_set_main_group(ctx, main_group);
+    g_option_context_add_group(ctx, options_timing_group(&st.timing));
 
     g_auto(GStrv) args = rewrite_argv(argc, argv, error);
     if (args == NULL)
@@ -400,7 +516,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     for (int i = 1; i < argc; i++)
         if (strcmp(args[i], "--help") == 0 || strcmp(args[i], "-h") == 0) {
             *help = TRUE;
-            g_autofree char *text = g_option_context_get_help(ctx, TRUE, NULL);
+            g_autofree char *text = g_option_context_get_help(ctx, FALSE, NULL);
             g_set_error_literal(error, ST_ERROR, ST_ERROR_INPUT, text);
             return FALSE;
         }
@@ -418,6 +534,8 @@ void options_clear(scan_options *o)
     if (o->types)
         g_ptr_array_unref(o->types);
     g_free(o->ports);
+    g_strfreev(o->excluded);
+    g_free(o->exclude_file);
     g_free(o->normal_file);
     g_free(o->xml_file);
     g_free(o->capture_file);

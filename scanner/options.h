@@ -9,16 +9,26 @@
 
 #include "scan_type.h"
 #include "shard.h"
-
-/* nmap's: a cap; hosts retransmit only as often as it proves useful. */
-#define OPTIONS_DEFAULT_RETRIES 10
+#include "timing.h"
 
 typedef struct scan_options {
     /* The scan types, TCP type first, then -sU; -sS when none is given; empty
      * with -sn. */
     GPtrArray *types;
     gboolean ping_only; /* -sn: host discovery only */
+    /* No scan type given: -sS, which becomes -sT without raw-socket privilege,
+     * as nmap's default does (NmapOps.cc: isr00t). */
+    gboolean default_type;
     char *ports;        /* -p, or NULL for the top 1000 of each protocol */
+    int top_ports;      /* --top-ports N, -F (100); 0: 1000, or all of -p */
+    gboolean fast;      /* -F */
+    gboolean open_only; /* --open: only ports open or open|filtered, hosts with one */
+    char **excluded;    /* --exclude's and --excludefile's target specs */
+    char *exclude_file;
+    /* --unprivileged: scan as if raw sockets were refused; --privileged:
+     * try them whoever we are (and fail if the kernel refuses). */
+    gboolean privileged, unprivileged;
+    int debug; /* -d, -dd: nmap's debugging level */
     gboolean skip_discovery, send_ip, reason, packet_trace, no_dns;
     gboolean show_version; /* -V: print the versions and scan nothing */
     int verbose;           /* -v, -vv: also report hosts found down */
@@ -31,8 +41,8 @@ typedef struct scan_options {
     /* --resume FILE: the options come from the log (resume.h); the targets up
      * to resume_after (an address as text) were scanned already. */
     char *resume_file, *resume_after;
-    char *user; /* -Z: whom a scan started as root continues as */
-    int max_retries;
+    char *user;    /* -Z: whom a scan started as root continues as */
+    timing timing; /* -T and the timing options, resolved */
     double max_rate, min_rate;
     /* --shards, --shard, --seed as typed, and what they say (shard.h). */
     char *shards_text, *shard_text, *seed_text;

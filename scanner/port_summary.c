@@ -32,7 +32,30 @@ static guint state_of(const port_result *r)
     return r->state < PORT_STATE_COUNT ? r->state : PORT_STATE_UNKNOWN;
 }
 
+static gboolean open_state(guint st)
+{
+    return st == PORT_OPEN || st == PORT_OPEN_FILTERED || st == PORT_UNFILTERED;
+}
+
+gboolean port_summary_open_shows(const probe_plan *plan, const host_result *h)
+{
+    if (h->status.state != HOST_UP)
+        return FALSE;
+    if (plan == NULL || h->ports == NULL)
+        return TRUE;
+    for (guint i = 0; i < plan->nprobes; i++)
+        if (host_scans_probe(h, i) && open_state(state_of(&h->ports[i])))
+            return TRUE;
+    return FALSE;
+}
+
 void port_summary_init(port_summary *s, const probe_plan *plan, const host_result *h, int verbose)
+{
+    port_summary_init_open(s, plan, h, verbose, FALSE);
+}
+
+void port_summary_init_open(port_summary *s, const probe_plan *plan, const host_result *h,
+                            int verbose, gboolean open_only)
 {
     const port_result *ports = h->ports;
     guint by_state[PORT_STATE_COUNT] = {0};
@@ -42,11 +65,16 @@ void port_summary_init(port_summary *s, const probe_plan *plan, const host_resul
             by_state[state_of(&ports[i])]++;
             s->scanned++;
         }
+    s->filtered_tcp_scan = FALSE;
+    for (guint t = 0; t < plan->ntypes; t++)
+        s->filtered_tcp_scan = s->filtered_tcp_scan || plan->types[t].type->ip_proto == PACKET_TCP;
+    s->filtered_tcp_scan = s->filtered_tcp_scan && by_state[PORT_FILTERED] > 0;
     s->groups = g_array_new(FALSE, FALSE, sizeof(ignored_group));
     s->ignored_ports = 0;
     for (guint st = 0; st < PORT_STATE_COUNT; st++) {
         s->ignored[st] = st != PORT_OPEN && st != PORT_STATE_UNKNOWN &&
-                         by_state[st] > PORT_SUMMARY_MAX_SHOWN * (guint)(1 + MAX(verbose, 0));
+                         (by_state[st] > PORT_SUMMARY_MAX_SHOWN * (guint)(1 + MAX(verbose, 0)) ||
+                          (open_only && !open_state(st)));
         if (s->ignored[st])
             s->ignored_ports += by_state[st];
     }

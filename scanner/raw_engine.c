@@ -405,9 +405,12 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
     }
     if (cfg->trace)
         fflush(cfg->trace);
-    for (guint i = 0; i < njobs; i++)
+    for (guint i = 0; i < njobs; i++) {
         if (!sched_host_done(e.sched, i))
             jobs[i].host->incomplete = TRUE;
+        if (sched_host_timed_out(e.sched, i))
+            jobs[i].host->timed_out = TRUE;
+    }
     g_mutex_unlock(&e.lock);
     /* Let our kernel's resets to the last SYN-ACKs reach the capture. */
     receiver_stop(io->rx, io->cap ? 20 * 1000 : 0);

@@ -15,6 +15,7 @@ typedef struct report_context {
     mac_vendors *vendors; /* or NULL: every vendor unknown */
     gboolean reason;      /* --reason */
     int verbose;          /* -v: hosts found down are reported too */
+    gboolean open_only;   /* --open (port_summary.h) */
     /* -oX lists hosts found down even without -v: a shard's report, which
      * --merge counts hosts from (the merged report lists them as verbose says). */
     gboolean list_down;

@@ -97,7 +97,7 @@ static void port_table(GString *out, const report_context *ctx, const host_resul
 static void ports(GString *out, const report_context *ctx, const host_result *h)
 {
     port_summary sum;
-    port_summary_init(&sum, ctx->plan, h, ctx->verbose);
+    port_summary_init_open(&sum, ctx->plan, h, ctx->verbose, ctx->open_only);
     if (sum.ignored_ports == sum.scanned) {
         g_string_append_printf(out, "All %u scanned ports on ", sum.scanned);
         host_name(out, h);
@@ -108,6 +108,12 @@ static void ports(GString *out, const report_context *ctx, const host_result *h)
             not_shown(out, &sum);
         else
             g_string_append_c(out, '\n');
+        /* nmap's --open turns on --defeat-rst-ratelimit, and says so whenever a
+         * TCP scan found ports filtered (output.cc); scantrace's verdicts do
+         * not change, the line is for readers of nmap's output. */
+        if (ctx->open_only && sum.filtered_tcp_scan)
+            g_string_append(out, "Some closed ports may be reported as filtered due to "
+                                 "--defeat-rst-ratelimit\n");
         port_table(out, ctx, h, &sum);
     }
     port_summary_clear(&sum);
@@ -125,6 +131,15 @@ static void mac_line(GString *out, const report_context *ctx, const host_result 
 
 void report_normal_host(GString *out, const report_context *ctx, const host_result *h)
 {
+    if (ctx->open_only && !port_summary_open_shows(ctx->plan, h))
+        return;
+    if (h->timed_out) {
+        /* nmap.cc's words for a host past --host-timeout: nothing of it is shown. */
+        g_string_append(out, "Skipping host ");
+        host_name(out, h);
+        g_string_append(out, " due to host timeout\n");
+        return;
+    }
     if (h->status.state != HOST_UP) {
         /* nmap names hosts found down only when asked to be verbose. */
         if (ctx->verbose == 0)

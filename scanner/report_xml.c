@@ -92,7 +92,7 @@ static void port_list(GString *out, const report_context *ctx, const host_result
     const probe_plan *plan = ctx->plan;
     g_string_append(out, "<ports>");
     port_summary sum;
-    port_summary_init(&sum, plan, h, ctx->verbose);
+    port_summary_init_open(&sum, plan, h, ctx->verbose, ctx->open_only);
     extraports(out, ctx, h, &sum);
     for (guint i = 0; i < plan->nprobes; i++) {
         const port_result *r = &h->ports[i];
@@ -137,11 +137,16 @@ void report_xml_host(GString *out, const report_context *ctx, const host_result 
     /* Like nmap, hosts found down only when asked to be verbose. */
     if (!up && ctx->verbose == 0 && !ctx->list_down)
         return;
+    if (ctx->open_only && !port_summary_open_shows(ctx->plan, h) && !ctx->list_down)
+        return;
     g_string_append(out, "<host");
     if (up && ctx->plan)
         g_string_append_printf(
             out, " starttime=\"%" G_GINT64_FORMAT "\" endtime=\"%" G_GINT64_FORMAT "\"",
             h->start / G_USEC_PER_SEC, h->end / G_USEC_PER_SEC);
+    /* nmap: a host past --host-timeout has its header and nothing else. */
+    if (h->timed_out)
+        g_string_append(out, " timedout=\"true\"");
     g_string_append_printf(out, "><status state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
                            port_state_name(h->status.state), reason_name(h->status.why),
                            h->status.ttl);
@@ -157,7 +162,7 @@ void report_xml_host(GString *out, const report_context *ctx, const host_result 
                                h->name_from_dns ? "PTR" : "user");
     }
     g_string_append(out, "</hostnames>\n");
-    if (ctx->plan && h->ports)
+    if (ctx->plan && h->ports && !h->timed_out)
         port_list(out, ctx, h);
     if (h->rtt.srtt >= 0)
         g_string_append_printf(out,

@@ -4,6 +4,15 @@ void rtt_init(rtt_state *r)
 {
     r->srtt = r->rttvar = -1;
     r->timeout = RTT_INITIAL_TIMEOUT;
+    r->min_timeout = RTT_MIN_TIMEOUT;
+    r->max_timeout = RTT_MAX_TIMEOUT;
+}
+
+void rtt_set_bounds(rtt_state *r, gint64 initial, gint64 min, gint64 max)
+{
+    r->timeout = initial;
+    r->min_timeout = min;
+    r->max_timeout = max;
 }
 
 void rtt_sample(rtt_state *r, gint64 rtt)
@@ -18,5 +27,5 @@ void rtt_sample(rtt_state *r, gint64 rtt)
         r->rttvar = (3 * r->rttvar + delta) / 4;
         r->srtt = (7 * r->srtt + rtt) / 8;
     }
-    r->timeout = CLAMP(r->srtt + 4 * r->rttvar, RTT_MIN_TIMEOUT, RTT_MAX_TIMEOUT);
+    r->timeout = CLAMP(r->srtt + 4 * r->rttvar, r->min_timeout, r->max_timeout);
 }

@@ -15,9 +15,14 @@
 typedef struct rtt_state {
     gint64 srtt, rttvar; /* -1 until the first sample */
     gint64 timeout;
+    gint64 min_timeout, max_timeout;
 } rtt_state;
 
+/* nmap's defaults: 1 s at first, within 100 ms .. 10 s. */
 void rtt_init(rtt_state *r);
+/* --initial-rtt-timeout, --min-rtt-timeout, --max-rtt-timeout and the -T
+ * templates' (timing.h): before any sample. */
+void rtt_set_bounds(rtt_state *r, gint64 initial, gint64 min, gint64 max);
 void rtt_sample(rtt_state *r, gint64 rtt);
 
 #endif

@@ -33,6 +33,7 @@
 #include "services.h"
 #include "shard.h"
 #include "targets.h"
+#include "timing.h"
 
 enum { TOP_PORTS = 1000, GROUP_MAX_HOSTS = 256, GROUP_MAX_SLOTS = 1 << 20 };
 
@@ -53,10 +54,11 @@ typedef struct run {
     probe_plan *pings; /* host discovery's */
     discovery_options disc;
     targets *targets;
-    sender *tx;      /* NULL without privileges */
-    link_io *link;   /* the one in use */
-    receiver *rx;    /* link's */
-    arp_sender *arp; /* link's */
+    targets *excluded; /* --exclude, --excludefile; or NULL */
+    sender *tx;        /* NULL without privileges */
+    link_io *link;     /* the one in use */
+    receiver *rx;      /* link's */
+    arp_sender *arp;   /* link's */
     capture *cap;
     int cap_dlt;
     gboolean cap_mismatch_told;
@@ -162,10 +164,12 @@ static uint16_t pick_source_port(GPtrArray *lists)
     return sport;
 }
 
-static GArray *default_ports(run *r, const scan_type *type, GError **error)
+/* The top ports (1000, -F's 100, --top-ports'), of -p's when given. */
+static GArray *default_ports(run *r, const scan_type *type, const GArray *given, GError **error)
 {
-    GArray *ports = services_top_ports(r->svc, type->ip_proto, TOP_PORTS);
-    if (ports->len == 0) {
+    guint n = r->opt->top_ports ? (guint)r->opt->top_ports : TOP_PORTS;
+    GArray *ports = services_top_ports_of(r->svc, type->ip_proto, n, given);
+    if (ports->len == 0 && given == NULL) {
         /* The built-in table only knows TCP. */
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                     "no default ports for %s without %s: give them with -p", type->option,
@@ -190,7 +194,8 @@ static gboolean make_plans(run *r, GError **error)
     for (guint i = 0; i < ntypes; i++) {
         const scan_type *type = g_ptr_array_index(r->opt->types, i);
         GArray *given = type->ip_proto == PACKET_UDP ? udp : tcp;
-        GArray *ports = given ? g_array_ref(given) : default_ports(r, type, error);
+        GArray *ports =
+            given && !r->opt->top_ports ? g_array_ref(given) : default_ports(r, type, given, error);
         if (ports == NULL)
             return FALSE;
         g_ptr_array_add(lists, ports);
@@ -215,22 +220,33 @@ static gboolean make_plans(run *r, GError **error)
     return TRUE;
 }
 
-/* Without raw sockets only the connect scan and discovery by connect() work,
- * as with nmap. */
+/* Without raw sockets (or with --unprivileged) only the connect scan and
+ * discovery by connect() work, as with nmap, whose default scan is then -sT
+ * (NmapOps.cc: isr00t). Called before the plans are made. */
 static gboolean open_sender(run *r, GError **error)
 {
     GError *local = NULL;
-    r->tx = sender_open(AF_INET, r->opt->device, &local);
+    if (!r->opt->unprivileged)
+        r->tx = sender_open(AF_INET, r->opt->device, &local);
     if (r->tx) {
         r->disc.privileged = TRUE;
         return TRUE;
     }
-    if (local->code != ST_ERROR_PERMISSION) {
+    if (local && (local->code != ST_ERROR_PERMISSION || r->opt->privileged)) {
         g_propagate_error(error, local);
         return FALSE;
     }
-    g_error_free(local);
-    gboolean raw_types = r->plan && probe_plan_has_raw(r->plan);
+    g_clear_error(&local);
+    GPtrArray *types = r->opt->types;
+    if (r->opt->default_type && g_ptr_array_index(types, 0) == &scan_syn) {
+        g_ptr_array_index(types, 0) = (gpointer)&scan_connect;
+        /* nmap 7.93 switches silently; a line on stderr leaves stdout as its. */
+        g_printerr("Note: no raw-socket privilege (root or CAP_NET_RAW): doing a connect "
+                   "scan (-sT) instead of -sS, as nmap does\n");
+    }
+    gboolean raw_types = FALSE;
+    for (guint i = 0; i < types->len; i++)
+        raw_types = raw_types || ((const scan_type *)g_ptr_array_index(types, i))->build;
     if (raw_types || r->opt->send_ip) {
         g_set_error(error, ST_ERROR, ST_ERROR_PERMISSION,
                     "You requested a scan type which requires root privileges (raw sockets need "
@@ -351,6 +367,12 @@ static gboolean scan_partition(run *r, host_result **hosts, const route *const *
         io.cap = capture_for(r);
     }
     discovery_run(&r->disc, r->pings, &r->cfg, &io, hosts, routes, n);
+    /* Past --host-timeout before any answer: nobody said it was up. */
+    for (guint i = 0; i < n; i++)
+        if (hosts[i]->timed_out && hosts[i]->status.state == PORT_STATE_UNKNOWN) {
+            hosts[i]->status = (port_result){HOST_DOWN, REASON_NO_RESPONSE, 0};
+            hosts[i]->timed_out = FALSE;
+        }
     if (r->plan && interrupt_signal()) {
         /* Found up, never port scanned: not finished. */
         for (guint i = 0; i < n; i++)
@@ -402,6 +424,16 @@ static gboolean scan_group(run *r, host_result *hosts, const route *routes, guin
             h->name_from_dns = h->name != NULL;
         }
         report_host(r, h);
+        if (r->opt->debug && is_up && !h->timed_out) {
+            /* nmap -d's line after each host, its times in microseconds. */
+            g_autoptr(GString) times = g_string_new(NULL);
+            g_string_append_printf(times,
+                                   "Final times for host: srtt: %" G_GINT64_FORMAT
+                                   " rttvar: %" G_GINT64_FORMAT "  to: %" G_GINT64_FORMAT "\n",
+                                   h->rtt.srtt, h->rtt.rttvar, h->rtt.timeout);
+            emit(r->screen, times);
+            emit(r->normal, times);
+        }
         if (!r->plan && is_up)
             progress_hosts_up(1);
         progress_host_completed();
@@ -454,6 +486,8 @@ static gboolean scan_all(run *r, GError **error)
 {
     guint probes = MAX(r->plan ? r->plan->nprobes : 0, r->pings->nprobes);
     guint group_max = CLAMP(GROUP_MAX_SLOTS / probes, 1, GROUP_MAX_HOSTS);
+    group_max =
+        CLAMP(group_max, (guint)r->opt->timing.min_hostgroup, (guint)r->opt->timing.max_hostgroup);
     host_result *hosts = g_new0(host_result, group_max);
     route *routes = g_new0(route, group_max);
     guint n = 0;
@@ -480,6 +514,10 @@ static gboolean scan_all(run *r, GError **error)
         /* Another shard's target is not this scan's, nor its host count's. */
         if (more && !shard_takes(r, ordinal++, &skip))
             continue;
+        if (more && r->excluded && targets_contains(r->excluded, &addr)) {
+            g_free(skip);
+            continue;
+        }
         gboolean routed = more && route_find(&addr, r->opt->device, &rt, &local);
         if (more && !routed) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
@@ -509,6 +547,8 @@ static gboolean scan_all(run *r, GError **error)
         hosts[n].name = safe_text(name);
         hosts[n].shard_skip = skip;
         rtt_init(&hosts[n].rtt);
+        rtt_set_bounds(&hosts[n].rtt, r->opt->timing.initial_rtt, r->opt->timing.min_rtt,
+                       r->opt->timing.max_rtt);
         n++;
     }
     if (resuming && ok && !interrupt_signal())
@@ -555,6 +595,8 @@ static gboolean check_targets(run *r, GError **error)
     while (target_iter_next(&it, &addr, &name)) {
         route rt;
         GError *local = NULL;
+        if (r->excluded && targets_contains(r->excluded, &addr))
+            continue;
         total++;
         if (!route_find(&addr, r->opt->device, &rt, &local)) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
@@ -600,6 +642,12 @@ static void start_outputs(run *r)
     if (r->normal) {
         g_string_truncate(text, 0);
         report_normal_file_start(text, &r->rc);
+        emit(r->normal, text);
+    }
+    if (r->opt->debug) {
+        g_string_truncate(text, 0);
+        timing_report(text, &r->opt->timing, r->opt->min_rate, r->opt->max_rate);
+        emit(r->screen, text);
         emit(r->normal, text);
     }
     if (r->xml) {
@@ -652,16 +700,19 @@ static void finish_outputs(run *r, gint64 start, int signo)
 static int scan(run *r)
 {
     GError *error = NULL;
+    if (!open_sender(r, &error))
+        return fail(error);
     if (!make_plans(r, &error))
         return fail(error);
     r->targets = targets_parse((const char *const *)r->opt->targets, &error);
     if (r->targets == NULL)
         return fail(error);
+    if (r->opt->excluded &&
+        (r->excluded = targets_parse((const char *const *)r->opt->excluded, &error)) == NULL)
+        return fail(error);
     if (r->opt->shard.count > 1)
         r->order = shard_order_new(r->opt->shard.seed,
                                    targets_count(r->targets) * (r->plan ? r->plan->nprobes : 1));
-    if (!open_sender(r, &error))
-        return fail(error);
     r->disc.skip = r->opt->skip_discovery;
     r->disc.send_ip = r->opt->send_ip;
     r->disc.raw_scan = r->plan && probe_plan_has_raw(r->plan);
@@ -678,12 +729,22 @@ static int scan(run *r)
         return fail(error);
 
     gint64 start = g_get_real_time();
+    const timing *t = &r->opt->timing;
     rtt_init(&r->run_rtt);
+    rtt_set_bounds(&r->run_rtt, t->initial_rtt, t->min_rtt, t->max_rtt);
+    guint window = ENGINE_DEFAULT_WINDOW;
+    if (t->max_parallelism)
+        window = MIN(window, (guint)t->max_parallelism);
+    window = MAX(window, (guint)t->min_parallelism);
     r->cfg = (engine_config){.scan_id = g_random_int(),
-                             .max_retries = (guint)r->opt->max_retries,
+                             .max_retries = (guint)t->max_retries,
                              .max_rate = r->opt->max_rate,
                              .min_rate = r->opt->min_rate,
-                             .window = ENGINE_DEFAULT_WINDOW,
+                             .window = window,
+                             .scan_delay = t->scan_delay,
+                             .max_scan_delay_tcp = t->max_scan_delay_tcp,
+                             .max_scan_delay_udp = t->max_scan_delay_udp,
+                             .host_timeout = t->host_timeout,
                              .run_rtt = &r->run_rtt,
                              .device = r->opt->device,
                              .trace = stdout,
@@ -693,12 +754,14 @@ static int scan(run *r)
                              .vendors = r->vendors,
                              .reason = r->opt->reason,
                              .verbose = r->opt->verbose,
+                             .open_only = r->opt->open_only,
                              .list_down = r->opt->shard.count > 1,
                              .scan_id = r->cfg.scan_id,
                              .args = r->opt->command_line,
                              .start = start};
     r->screen = r->normal == stdout || r->xml == stdout || r->grepable == stdout ? NULL : stdout;
     progress_init(r->screen, r->opt->verbose, r->opt->packet_trace, start);
+    progress_change_debugging(r->opt->debug); /* d and D start from -d's level */
     /* Keys are read (and not echoed) from the first line on. */
     keys_start(r->opt->stats_every);
     start_outputs(r);
@@ -730,6 +793,7 @@ static void run_clear(run *r)
     output_file_close(r->xml);
     output_file_close(r->grepable);
     targets_free(r->targets);
+    targets_free(r->excluded);
     shard_order_free(r->order);
     probe_plan_free(r->plan);
     probe_plan_free(r->pings);

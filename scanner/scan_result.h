@@ -29,6 +29,8 @@ typedef struct host_result {
      * is this scan's (shard.h). */
     uint8_t *shard_skip;
     gboolean incomplete; /* a signal stopped its scan: it is not reported */
+    gint64 timeout_at;   /* --host-timeout: monotonic microseconds; 0: none */
+    gboolean timed_out;  /* it passed --host-timeout: reported as skipped */
 } host_result;
 
 /* Whether probe pi of the port scan's plan is this scan's to send and report. */

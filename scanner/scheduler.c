@@ -28,6 +28,8 @@ typedef struct host {
     gint64 next_send;   /* not before: the host's delay after its last probe */
     gint64 hold_until;  /* not before: the pause before a new try number */
     guint max_try_sent; /* the highest try number sent so far */
+    gint64 deadline;    /* --host-timeout; 0: none */
+    gboolean timed_out;
 } host;
 
 struct sched {
@@ -123,6 +125,9 @@ void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count
     ring_init(&h->in_flight, count);
     ring_init(&h->waiting, count);
     drops_init(&h->drops, s->start);
+    if (s->cfg.scan_delay || s->cfg.max_scan_delay)
+        drops_set_delays(&h->drops, s->cfg.scan_delay,
+                         s->cfg.max_scan_delay ? s->cfg.max_scan_delay : DROPS_MAX_DELAY);
     s->remaining += count;
 }
 
@@ -292,10 +297,32 @@ static guint retries_allowed(const sched *s, const host *h)
     return MIN(s->cfg.max_retries, MAX(2u, h->good_try + 1));
 }
 
+void sched_set_deadline(sched *s, guint hi, gint64 deadline)
+{
+    s->hosts[hi].deadline = deadline;
+}
+
+gboolean sched_host_timed_out(const sched *s, guint hi)
+{
+    return s->hosts[hi].timed_out;
+}
+
+/* nmap drops a host past --host-timeout with whatever it found. */
+static void give_up(sched *s, guint hi)
+{
+    host *h = &s->hosts[hi];
+    h->timed_out = TRUE;
+    for (guint p = h->first; p < h->first + h->count; p++)
+        finish(s, hi, p);
+    h->fresh = s->cfg.nprobes;
+}
+
 void sched_expire(sched *s, gint64 now, sched_silent_fn silent, void *ctx)
 {
     for (guint hi = 0; hi < s->cfg.nhosts; hi++) {
         host *h = &s->hosts[hi];
+        if (h->deadline && now >= h->deadline && h->pending)
+            give_up(s, hi);
         gint64 timeout = host_timeout(s, h);
         while (h->in_flight.count) {
             guint pi = ring_peek(&h->in_flight);
@@ -330,6 +357,8 @@ gint64 sched_deadline(sched *s, gint64 now, gboolean can_send)
         }
         if (can_send && has_probe(s, hi))
             ready = MIN(ready, MAX(h->next_send, h->hold_until));
+        if (h->deadline && h->pending)
+            when = MIN(when, h->deadline);
     }
     if (ready != G_MAXINT64 && window_open(s, now))
         when = MIN(when, MAX(rate_next(&s->rate, now), ready));

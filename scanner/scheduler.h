@@ -37,6 +37,10 @@ typedef struct sched_config {
     /* Some probes are UDP: a host found dropping answers is first slowed to
      * one probe per 50 ms, not 5 (drops.h). */
     gboolean udp;
+    /* --scan-delay, --max-scan-delay (TCP's, or UDP's when udp): the delay
+     * between a host's probes to start from and to grow to at most (drops.h);
+     * 0, 0: none, and drops.h's default cap. */
+    gint64 scan_delay, max_scan_delay;
 } sched_config;
 
 typedef struct sched sched;
@@ -47,6 +51,12 @@ void sched_free(sched *s);
 /* Host hi sends probes [first, first + count) of the plan and keeps its timing in
  * rtt (which survives the group: discovery and the port scan share it). */
 void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count);
+
+/* --host-timeout: host hi gives up at deadline (monotonic; 0: never): its
+ * probes without a verdict are dropped unsent or unanswered, with no silent
+ * verdict, and sched_host_timed_out() says so. */
+void sched_set_deadline(sched *s, guint hi, gint64 deadline);
+gboolean sched_host_timed_out(const sched *s, guint hi);
 
 /* Probe pi of host hi (in its range) is not this scan's: another shard sends it
  * (--shards). Call before the first sched_next(); the probe is never sent and

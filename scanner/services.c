@@ -141,10 +141,16 @@ static gint by_port(gconstpointer a, gconstpointer b)
 
 GArray *services_top_ports(const services *s, uint8_t ip_proto, guint n)
 {
+    return services_top_ports_of(s, ip_proto, n, NULL);
+}
+
+GArray *services_top_ports_of(const services *s, uint8_t ip_proto, guint n, const GArray *among)
+{
     g_autoptr(GArray) ranked = g_array_new(FALSE, FALSE, sizeof(service));
     for (guint i = 0; i < s->entries->len; i++) {
         const service *e = &g_array_index(s->entries, service, i);
-        if (e->proto == ip_proto && e->port != 0)
+        if (e->proto == ip_proto && e->port != 0 &&
+            (among == NULL || bsearch(&e->port, among->data, among->len, sizeof(guint16), by_port)))
             g_array_append_val(ranked, *e);
     }
     g_array_sort(ranked, by_ratio_then_port);

@@ -27,4 +27,8 @@ const char *services_name(const services *s, uint8_t ip_proto, uint16_t port);
  * guint16); ties in frequency go to the lower port, as in nmap --top-ports. */
 GArray *services_top_ports(const services *s, uint8_t ip_proto, guint n);
 
+/* The same among the ports of among only (a GArray of guint16, -p's): nmap's
+ * --top-ports with -p. */
+GArray *services_top_ports_of(const services *s, uint8_t ip_proto, guint n, const GArray *among);
+
 #endif

@@ -264,6 +264,25 @@ char **targets_read_file(const char *path, GError **error)
     return out;
 }
 
+gboolean targets_contains(const targets *t, const packet_addr *a)
+{
+    if (!packet_addr_is_ipv4(a))
+        return FALSE;
+    uint32_t addr = packet_addr_low32(a);
+    for (guint i = 0; i < t->specs->len; i++) {
+        const target_spec *s = g_ptr_array_index(t->specs, i);
+        int octet = 0;
+        for (; octet < 4; octet++) {
+            uint8_t v = (uint8_t)(addr >> (24 - 8 * octet));
+            if (memchr(s->values[octet], v, s->count[octet]) == NULL)
+                break;
+        }
+        if (octet == 4)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 guint64 targets_count(const targets *t)
 {
     guint64 total = 0;

@@ -23,6 +23,9 @@ void targets_free(targets *t);
  * byte above 0x7e outside a comment). */
 char **targets_read_file(const char *path, GError **error);
 
+/* Whether addr is one of the specs' addresses: --exclude. */
+gboolean targets_contains(const targets *t, const packet_addr *addr);
+
 /* How many addresses all specs expand to (up to 2^32 per spec). */
 guint64 targets_count(const targets *t);
 
