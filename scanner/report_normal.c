@@ -133,13 +133,7 @@ void report_normal_host(GString *out, const report_context *ctx, const host_resu
 {
     if (ctx->open_only && !port_summary_open_shows(ctx->plan, h))
         return;
-    if (h->timed_out) {
-        /* nmap.cc's words for a host past --host-timeout: nothing of it is shown. */
-        g_string_append(out, "Skipping host ");
-        host_name(out, h);
-        g_string_append(out, " due to host timeout\n");
-        return;
-    }
+
     if (h->status.state != HOST_UP) {
         /* nmap names hosts found down only when asked to be verbose. */
         if (ctx->verbose == 0)
@@ -166,6 +160,14 @@ void report_normal_host(GString *out, const report_context *ctx, const host_resu
         g_string_append(out, "s latency)");
     }
     g_string_append(out, ".\n");
+    if (h->timed_out) {
+        /* nmap.cc's words for a host past --host-timeout, after its header:
+         * none of its ports is shown. */
+        g_string_append(out, "Skipping host ");
+        host_name(out, h);
+        g_string_append(out, " due to host timeout\n");
+        return;
+    }
     if (ctx->plan && h->ports)
         ports(out, ctx, h);
     mac_line(out, ctx, h);
