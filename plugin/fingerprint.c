@@ -17,6 +17,31 @@
 
 #define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* nmap's TTL over IPv4: 37-59 (tcpip.cc build_ip_raw). Its hop limit over IPv6: nmap 7.93 sends
+ * every -6 probe and ping with hop limit 255 unless --ttl is given (all of the lab's nmap -6
+ * captures, on raw Ethernet or with --send-ip), which a router on the way lowers; 37-59, which
+ * build_ipv6_raw draws when handed no hop limit, is taken too. masscan and zmap are told by their
+ * IPv4 fingerprints (IP ID, TTL 255) only, so over IPv6 a hop limit above 128 is nmap's. */
+bool fingerprint_nmap_hops(const packet_view *pkt)
+{
+    if (pkt->ttl <= NMAP_TTL_MAX)
+        return true;
+    return !packet_addr_is_ipv4(&pkt->flow.dst) && pkt->ttl >= TTL_255_MIN;
+}
+
+/* The TTL words of the evidence: "TTL 45 (nmap: 37-59)", over IPv6 "hop limit
+ * 255 (nmap -6: 255)" or "hop limit 45 (nmap: 37-59)". */
+static const char *hop_words(const packet_view *pkt, char *buf, size_t cap)
+{
+    if (packet_addr_is_ipv4(&pkt->flow.dst))
+        snprintf(buf, cap, "TTL %u (nmap: 37-59)", pkt->ttl);
+    else if (pkt->ttl <= NMAP_TTL_MAX)
+        snprintf(buf, cap, "hop limit %u (nmap: 37-59)", pkt->ttl);
+    else
+        snprintf(buf, cap, "hop limit %u (nmap -6: 255)", pkt->ttl);
+    return buf;
+}
+
 typedef struct tcp_options {
     unsigned count; /* options other than NOP and end-of-list */
     bool mss, timestamp, malformed;
@@ -153,8 +178,10 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
     }
     const char *option = NULL;
     const scan_type *type = nmap_tcp_type(pkt->tcp_flags, &option);
-    if (!type || !nmap_window(pkt->window) || pkt->ttl > NMAP_TTL_MAX)
+    if (!type || !nmap_window(pkt->window) || !fingerprint_nmap_hops(pkt))
         return false;
+    char hops[48];
+    hop_words(pkt, hops, sizeof hops);
     /* nmap's --data-length appends random bytes to every probe. */
     char data[64] = "";
     if (pkt->payload_len)
@@ -172,16 +199,15 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
         if (cut && pkt->ack == 0) {
             set(out, "nmap", type,
                 "window %u, one 4-byte option (cut by the snapshot length; nmap's: MSS), "
-                "no DF, TTL %u (nmap: 37-59)%s: nmap %s",
-                pkt->window, pkt->ttl, data, option);
+                "no DF, %s%s: nmap %s",
+                pkt->window, hops, data, option);
             out->may_be_discovery = type == &scan_syn;
             return true;
         }
         if (pkt->ack != 0 || opt.count != 1 || !opt.mss || pkt->tcp_options_len != 4)
             return false;
-        set(out, "nmap", type,
-            "window %u, sole option MSS %u, no DF, TTL %u (nmap: 37-59)%s: nmap %s", pkt->window,
-            opt.mss_value, pkt->ttl, data, option);
+        set(out, "nmap", type, "window %u, sole option MSS %u, no DF, %s%s: nmap %s", pkt->window,
+            opt.mss_value, hops, data, option);
         out->may_be_discovery = type == &scan_syn;
         return true;
     }
@@ -290,7 +316,7 @@ static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
         return false;
     const uint8_t *p = pkt->payload;
     size_t len = pkt->payload_len;
-    if (pkt->ttl >= TTL_255_MIN) {
+    if (pkt->ttl >= TTL_255_MIN && packet_addr_is_ipv4(&pkt->flow.dst)) {
         if (pkt->ip_id == ZMAP_IP_ID)
             return set(out, "zmap", &scan_udp, "IP ID 54321, TTL %u, no DF: zmap -M udp", pkt->ttl);
         if (masscan_dns(pkt))
@@ -307,15 +333,15 @@ static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
                        pkt->ttl);
         return false;
     }
-    if (pkt->ttl > NMAP_TTL_MAX)
+    if (!fingerprint_nmap_hops(pkt))
         return false;
+    char hops[48];
+    hop_words(pkt, hops, sizeof hops);
     if (pkt->udp_stated_len == 0)
-        return set(out, "nmap", &scan_udp, "empty datagram, no DF, TTL %u (nmap: 37-59): nmap -sU",
-                   pkt->ttl);
+        return set(out, "nmap", &scan_udp, "empty datagram, no DF, %s: nmap -sU", hops);
     if (nmap_payload_for(pkt->flow.dport, p, len, pkt->udp_stated_len))
-        return set(out, "nmap", &scan_udp,
-                   "nmap-payloads' request for %u/udp, no DF, TTL %u (nmap: 37-59): nmap -sU",
-                   pkt->flow.dport, pkt->ttl);
+        return set(out, "nmap", &scan_udp, "nmap-payloads' request for %u/udp, no DF, %s: nmap -sU",
+                   pkt->flow.dport, hops);
     return false;
 }
 
@@ -368,16 +394,15 @@ static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
     return false;
 }
 
-/* nmap -6 -PE: an ICMPv6 echo request without data, hop limit drawn from
- * 37-59 as for IPv4 (tcpip.cc builds both with the same TTL rule). */
+/* nmap -6 -PE: an ICMPv6 echo request without data, with nmap's hop limit. */
 static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
 {
     if (pkt->icmp_type != ICMPV6_ECHO || pkt->icmp_code != 0 || pkt->payload_len != 0 ||
-        pkt->ttl > NMAP_TTL_MAX)
+        !fingerprint_nmap_hops(pkt))
         return false;
-    return set(out, "nmap", &ping_echo,
-               "ICMPv6 echo request without data, hop limit %u (nmap: 37-59): nmap -6 -PE",
-               pkt->ttl);
+    char hops[48];
+    return set(out, "nmap", &ping_echo, "ICMPv6 echo request without data, %s: nmap -6 -PE",
+               hop_words(pkt, hops, sizeof hops));
 }
 
 bool fingerprint_probe(const packet_view *pkt, fingerprint *out)

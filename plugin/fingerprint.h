@@ -37,6 +37,10 @@ typedef struct fingerprint {
  * multicast or broadcast addresses are never probes. */
 bool fingerprint_probe(const packet_view *pkt, fingerprint *out);
 
+/* Whether pkt left its sender with nmap's TTL (IPv4: 37-59) or hop limit
+ * (IPv6: 255, as nmap 7.93 sends, or 37-59), lowered by any routers since. */
+bool fingerprint_nmap_hops(const packet_view *pkt);
+
 /* The discovery type (ping_syn, ping_ack) of an nmap probe that
  * fingerprint_probe() found may be a discovery probe; type itself otherwise. */
 const scan_type *fingerprint_discovery_type(const scan_type *type);

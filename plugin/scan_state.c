@@ -363,10 +363,9 @@ static void nmap_udp_seen(const packet_view *pkt, uint32_t frame)
  * TTL), belongs to by its source port; 0 if none. */
 static uint32_t nmap_udp_scan_of(const packet_view *pkt)
 {
-    enum { NMAP_TTL_MAX = 59 };
     packet_flow hosts = host_pair(&pkt->flow);
     const nmap_udp_scan *scan = wmem_map_lookup(nmap_udp_scans, &hosts);
-    if (!scan || pkt->df || pkt->ttl > NMAP_TTL_MAX ||
+    if (!scan || pkt->df || !fingerprint_nmap_hops(pkt) ||
         (uint16_t)(pkt->flow.sport - scan->sport) >= NMAP_UDP_PORT_SPREAD)
         return 0;
     return scan->first;

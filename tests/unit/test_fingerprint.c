@@ -83,6 +83,41 @@ static const struct {
     {"zmap echo",
      "45000028d4310000ff01d20e0ac900010ac900020800f13b06c400000000000000000000000000000000", "zmap",
      &ping_echo, false, "icmp_echoscan"},
+    /* nmap 7.93 -6 in the lab: hop limit 255, flow label 0. */
+    {"nmap -6 -sS",
+     "60000000001806fffd200001000000000000000000000001fd20000100000000000000000000000288350071eb88"
+     "aa7400000000600204007b3c0000020405b4",
+     "nmap", &scan_syn, true, "hop limit 255 (nmap -6: 255)"},
+    {"nmap -6 -sA",
+     "60000000001406fffd200001000000000000000000000001fd200001000000000000000000000002dad5170c0000"
+     "0000dc22059d50100400ddec0000",
+     "nmap", &scan_ack, true, "nmap -sA"},
+    {"nmap -6 -sF",
+     "60000000001406fffd200001000000000000000000000001fd200001000000000000000000000002fa980050158b"
+     "a3280000000050010400fe000000",
+     "nmap", &scan_fin, false, "nmap -sF"},
+    {"nmap -6 -sU, SNMPv3 to 161",
+     "60000000004411fffd200001000000000000000000000001fd20000100000000000000000000000281a700a10044"
+     "3afe303a020103300f02024a69020300ffe30401040201030410300e0400020100020100040004000400301204"
+     "000400a00c020237f00201000201003000",
+     "nmap", &scan_udp, false, "request for 161/udp"},
+    {"nmap -6 -sU, DNS status request to 53",
+     "60000000001411fffd200001000000000000000000000001fd20000100000000000000000000000281a700350014"
+     "73a3000010000000000000000000",
+     "nmap", &scan_udp, false, "request for 53/udp"},
+    {"nmap -6 -sU, empty datagram to 1901",
+     "60000000000811fffd200001000000000000000000000001fd20000100000000000000000000000281a7076d0008"
+     "7c83",
+     "nmap", &scan_udp, false, "empty datagram"},
+    {"nmap -6 -PE",
+     "6000000000083afffd200001000000000000000000000001fd2000010000000000000000000000038000929df2d7"
+     "0000",
+     "nmap", &ping_echo, false, "hop limit 255"},
+    /* A router or two on the way lowers the hop limit. */
+    {"nmap -6 -sS, 3 hops away",
+     "60000000001806fcfd200001000000000000000000000001fd20000100000000000000000000000288350071eb88"
+     "aa7400000000600204007b3c0000020405b4",
+     "nmap", &scan_syn, true, "hop limit 252"},
 };
 
 static void test_probes(void)
@@ -131,6 +166,18 @@ static const struct {
     /* An option list whose length runs past the header: no fingerprint, no crash. */
     {"malformed options",
      "4500002cecb300002a0600000ac900010ac90002b0c100162753992800000000600204000000000002ff05b4"},
+    /* nmap -6 -sT: Linux's own SYN, hop limit 64, flow label set, window 64800. */
+    {"a kernel's IPv6 SYN",
+     "60046bc300280640fd200001000000000000000000000001fd200001000000000000000000000002e20a00502632"
+     "e7c100000000a002fd20fa740000020405a00402080a4addc5dc000000000103030a"},
+    /* nmap's SYN shape with a kernel's hop limit (64): nmap sends 255 over IPv6. */
+    {"nmap's SYN shape, hop limit 64",
+     "6000000000180640fd200001000000000000000000000001fd20000100000000000000000000000288350071eb88"
+     "aa7400000000600204007b3c0000020405b4"},
+    /* An empty datagram with a kernel's hop limit (an application's keepalive). */
+    {"empty IPv6 datagram, hop limit 64",
+     "6000000000081140fd200001000000000000000000000001fd20000100000000000000000000000281a7076d0008"
+     "7c83"},
 };
 
 static void test_ordinary(void)
