@@ -29,12 +29,12 @@ plugin_tools() {
         sed 's/^ *//'
 }
 
-# plugin_hosts CAPTURE: "HOST up REASON" per probed host, from the first reply
-# that said something to any of its host discovery probes.
+# plugin_hosts CAPTURE: "HOST up REASON" per probed host (IPv4 or IPv6), from
+# the first reply that said something to any of its host discovery probes.
 plugin_hosts() {
     tshark_unpriv -r "$(tshark_file "$1")" -2 -Y 'scantrace.role == "response" && scantrace.host' \
-        -T fields -E separator=' ' -e scantrace.target -e scantrace.host -e scantrace.reason |
-        awk '!seen[$1]++' | sort
+        -T fields -e scantrace.target -e scantrace.target6 -e scantrace.host -e scantrace.reason |
+        awk -F'\t' '{print ($1 != "" ? $1 : $2), $3, $4}' | awk '!seen[$1]++' | sort
 }
 
 # lab_capture NAME CMD...: inside the lab's scanner namespace, CMD run while

@@ -17,7 +17,7 @@ _xml_walk() {
             return m
         }
         /^status / { hstate = attr("state"); hreason = attr("reason") }
-        /^address / && attr("addrtype") == "ipv4" {
+        /^address / && (attr("addrtype") == "ipv4" || attr("addrtype") == "ipv6") {
             host = attr("addr")
             if (what == "hosts") print host, hstate, hreason
         }
@@ -42,12 +42,14 @@ verdicts_from_xml() { _xml_walk ports "$1"; }
 hosts_from_xml() { _xml_walk hosts "$1"; }
 
 # verdicts_from_capture CAPTURE [TSHARK-ARGS...]: the plugin's final verdict for
-# every port a probe in the capture touched, "HOST PROTO PORT STATE REASON", sorted.
+# every port a probe in the capture touched, "HOST PROTO PORT STATE REASON", sorted;
+# HOST is scantrace.target or, for an IPv6 target, scantrace.target6.
 verdicts_from_capture() {
     local capture=$1
     shift
     tshark_unpriv -r "$(tshark_file "$capture")" -2 "$@" \
-        -Y 'scantrace.role == "probe" && scantrace.port' -T fields -E separator=' ' \
-        -e scantrace.target -e scantrace.proto -e scantrace.port \
-        -e scantrace.verdict -e scantrace.reason | sort -u
+        -Y 'scantrace.role == "probe" && scantrace.port' -T fields \
+        -e scantrace.target -e scantrace.target6 -e scantrace.proto -e scantrace.port \
+        -e scantrace.verdict -e scantrace.reason |
+        awk -F'\t' '{print ($1 != "" ? $1 : $2), $3, $4, $5, $6}' | sort -u
 }
