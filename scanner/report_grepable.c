@@ -46,7 +46,7 @@ static void port_fields(GString *out, const report_context *ctx, const host_resu
 {
     const probe_plan *plan = ctx->plan;
     port_summary sum;
-    port_summary_init(&sum, plan, h, ctx->verbose);
+    port_summary_init_open(&sum, plan, h, ctx->verbose, ctx->open_only);
     host_prefix(out, h);
     g_string_append(out, "Ports: ");
     gboolean first = TRUE;
@@ -86,8 +86,17 @@ void report_grepable_host(GString *out, const report_context *ctx, const host_re
     gboolean up = h->status.state == HOST_UP;
     if (!up && ctx->verbose == 0)
         return;
+    /* --open leaves out what the normal output does (port_summary.h). */
+    if (ctx->open_only && !port_summary_open_shows(ctx->plan, h))
+        return;
     host_prefix(out, h);
     g_string_append_printf(out, "Status: %s\n", up ? "Up" : "Down");
+    if (h->timed_out) {
+        /* nmap's second line for a host past --host-timeout. */
+        host_prefix(out, h);
+        g_string_append(out, "Status: Timeout\n");
+        return;
+    }
     if (up && ctx->plan && h->ports)
         port_fields(out, ctx, h);
 }

@@ -3,8 +3,8 @@
 # run: each line of the table below is given to both, with the same targets,
 # and both must give every port the same state and reason (folded ports
 # included), list the same hosts, and print the same port lines, "Not shown"
-# lines, --open's rate-limit line and "Skipping host" lines. scantrace's XML
-# must be valid against nmap.dtd. Covered: -T4 -F, --top-ports with --open
+# lines, --open's rate-limit line and "Skipping host" lines, and the same -oG
+# "Host:" lines. scantrace's XML must be valid against nmap.dtd. Covered: -T4 -F, --top-ports with --open
 # (and a host found down left out under -v), --top-ports among -p's ports,
 # --exclude and --excludefile, -T5 with --max-retries, the timing options in
 # nmap's time syntax, --host-timeout that fires on the host with dropped ports,
@@ -40,7 +40,8 @@ tcp=$LAB_TCP_PORTS
 echo "$DOWN" >"$WORK/excluded"
 
 # What both print that must agree: port lines, the folded ports, --open s
-# line, skipped hosts; blanks squeezed (column widths are not compared).
+# line, skipped hosts; blanks squeezed (column widths are not compared). The
+# -oG "Host:" lines are compared as they are.
 lines() {
     grep -E "^[0-9]+/(tcp|udp) |^Not shown|^All [0-9]+ scanned|^Some closed|^Skipping host|^(Nmap s|S)can report for" "$1" |
         sed "s/ (0\.[0-9]*s latency)//" | awk "{ \$1 = \$1; print }" | sed "s/^Nmap scan report/Scan report/"
@@ -60,10 +61,10 @@ case_() {
         dir=$WORK/nobody
     fi
     ip neigh flush dev "$LAB_IFACE"
-    "${run[@]}" nmap -n --reason "${flags[@]}" -oX "$dir/$name.nmap.xml" "${targets[@]}" \
+    "${run[@]}" nmap -n --reason "${flags[@]}" -oX "$dir/$name.nmap.xml" -oG "$dir/$name.nmap.gnmap" "${targets[@]}" \
         >"$WORK/$name.nmap.txt" 2>&1 || { cat "$WORK/$name.nmap.txt"; echo "FAIL $name: nmap failed"; fail=1; return; }
     ip neigh flush dev "$LAB_IFACE"
-    "${run[@]}" "$SCANTRACE_BIN" -n --reason "${flags[@]}" -oX "$dir/$name.st.xml" "${targets[@]}" \
+    "${run[@]}" "$SCANTRACE_BIN" -n --reason "${flags[@]}" -oX "$dir/$name.st.xml" -oG "$dir/$name.st.gnmap" "${targets[@]}" \
         >"$WORK/$name.st.txt" 2>"$WORK/$name.st.err" ||
         { cat "$WORK/$name.st.txt" "$WORK/$name.st.err"; echo "FAIL $name: scantrace failed"; fail=1; return; }
     local ok=1
@@ -77,9 +78,10 @@ case_() {
         { hosts_from_xml "$xml"; grep -o "timedout=\"true\"" "$xml" || true; } >"$WORK/$name.$who.hosts"
         grep -o "<scaninfo type=\"[a-z]*\"" "$xml" >>"$WORK/$name.$who.hosts" || true
         lines "$WORK/$name.$who.txt" >"$WORK/$name.$who.lines"
+        grep "^Host: " "$dir/$name.$who.gnmap" >"$WORK/$name.$who.grepable" || true
     done
     local what
-    for what in ports hosts lines; do
+    for what in ports hosts lines grepable; do
         diff -u --label "nmap $name $what" --label "scantrace $name $what" \
             "$WORK/$name.nmap.$what" "$WORK/$name.st.$what" || ok=0
     done
