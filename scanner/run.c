@@ -761,7 +761,6 @@ static int scan(run *r)
                              .start = start};
     r->screen = r->normal == stdout || r->xml == stdout || r->grepable == stdout ? NULL : stdout;
     progress_init(r->screen, r->opt->verbose, r->opt->packet_trace, start);
-    progress_change_debugging(r->opt->debug); /* d and D start from -d's level */
     /* Keys are read (and not echoed) from the first line on. */
     keys_start(r->opt->stats_every);
     start_outputs(r);
