@@ -135,6 +135,52 @@ static void test_probes(void)
     }
 }
 
+/* nmap 7.93's -sM and --scanflags probes, from lab captures (dumpcap on the
+ * scanner, 23/tcp): the flags nmap sends, MSS only with SYN, its numbers in the
+ * ack only with ACK. Custom flags are judged as nmap's default, the SYN scan. */
+static void test_flag_probes(void)
+{
+    const struct {
+        const char *what, *hex, *evidence;
+        const scan_type *type;
+    } cases[] = {
+        {"nmap -sM",
+         "45000028824200002606fcf90ac900010ac90002825a00170000000017670a7250110400f1f40000",
+         "nmap -sM", &scan_maimon},
+        {"nmap --scanflags URGPSH",
+         "4500002874da00003606fa610ac900010ac90002f98b001777b3ed920000000050280400373f0000",
+         "nmap --scanflags PSHURG", scan_flags_type(&scan_syn, TCP_URG | TCP_PSH)},
+        {"nmap --scanflags SYNFIN",
+         "4500002cf504000032067e330ac900010ac90002898f0017bc1c3ce30000000060030400fbea0000020405b4",
+         "sole option MSS 1460", scan_flags_type(&scan_syn, TCP_SYN | TCP_FIN)},
+        {"nmap -sS --scanflags ACKPSH",
+         "45000028c47f00002906b7bc0ac900010ac90002a18b00170000000092da668450180400fb360000",
+         "nmap --scanflags PSHACK", scan_flags_type(&scan_syn, TCP_ACK | TCP_PSH)},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        uint8_t buf[256];
+        packet_view v = parse_hex(cases[i].hex, buf, sizeof buf);
+        fingerprint fp;
+        g_test_message("%s", cases[i].what);
+        g_assert_true(fingerprint_probe(&v, &fp));
+        g_assert_cmpstr(fp.tool, ==, "nmap");
+        g_assert_true(fp.type == cases[i].type);
+        g_assert_false(fp.may_be_discovery);
+        g_assert_true(fp.has_run_word);
+        g_assert_nonnull(strstr(fp.evidence, cases[i].evidence));
+    }
+    /* Its shape with flags that only replies carry, or SYN without MSS: none. */
+    static const uint8_t not_probes[] = {TCP_RST, TCP_RST | TCP_ACK, TCP_SYN | TCP_ACK,
+                                         TCP_SYN | TCP_URG};
+    for (size_t i = 0; i < G_N_ELEMENTS(not_probes); i++) {
+        uint8_t buf[256];
+        packet_view v = parse_hex(cases[1].hex, buf, sizeof buf);
+        v.tcp_flags = not_probes[i];
+        fingerprint fp;
+        g_assert_false(fingerprint_probe(&v, &fp));
+    }
+}
+
 static const struct {
     const char *what;
     const char *hex;
@@ -317,6 +363,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/fingerprint/probes", test_probes);
+    g_test_add_func("/fingerprint/flag-probes", test_flag_probes);
     g_test_add_func("/fingerprint/ordinary", test_ordinary);
     g_test_add_func("/fingerprint/random_bytes", test_random_bytes);
     g_test_add_func("/fingerprint/reply_cookies", test_reply_cookies);
