@@ -18,6 +18,17 @@ static bool is(const scan_type *type, const char *name)
 /* What a probe of this type asks, and which answers tell what. */
 static const char *probe_sentence(const scan_type *type)
 {
+    if (type->base)
+        return "A probe with the TCP flags --scanflags chose: the scan type given with it (the "
+               "SYN scan when none was) judges the replies by its own rules";
+    if (is(type, "maimon"))
+        return "A FIN+ACK (Uriel Maimon's scan): by RFC 793 any port answers RST, but "
+               "BSD-derived stacks drop it when the port is open, so silence means open or "
+               "filtered";
+    if (is(type, "window"))
+        return "The ACK scan's probe, read by the window of the RST that answers it: a "
+               "non-zero window means open, a zero one closed (many stacks, Linux's among "
+               "them, always send zero)";
     if (is(type, "syn"))
         return "A SYN, as if to open a connection: an open port answers SYN-ACK, a closed "
                "one RST, and a firewall that drops it nothing";
@@ -26,7 +37,9 @@ static const char *probe_sentence(const scan_type *type)
                "open port, a closed one refuses it with RST";
     if (is(type, "ack"))
         return "An ACK of no connection: any host answers RST whether the port is open or "
-               "closed, so a RST says only that no firewall filters the port";
+               "closed, so a RST says only that no firewall filters the port (another "
+               "tool's ACK probe may be nmap's -sW, the same bytes: its reading is "
+               "scantrace.window_verdict)";
     if (is(type, "fin") || is(type, "null") || is(type, "xmas"))
         return "A packet without SYN, RST or ACK: by RFC 793 a closed port answers RST and "
                "an open one stays silent";
@@ -57,6 +70,11 @@ static const char *reply_sentence(const port_record *port, verdict said)
                    "scan cannot tell open from closed)";
         if (type->discovery)
             return "The target answered RST: the host is up";
+        if (is(type, "window"))
+            return said.state == PORT_OPEN
+                       ? "RST with a non-zero window: the window scan calls %s open"
+                       : "RST with a zero window: the window scan calls %s closed (many "
+                         "stacks' RSTs always have a zero window)";
         return "The target answered RST: nothing listens on %s, but the host is there and "
                "nothing filters the port";
     case REASON_CONN_REFUSED:

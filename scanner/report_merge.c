@@ -250,10 +250,22 @@ static void on_start(GMarkupParseContext *ctx, const char *element, const char *
             !need(n, v, element, "protocol", &proto, error) ||
             !need(n, v, element, "services", &services, error))
             return;
+        /* --scanflags: the scan type that judged, with the flags report_xml wrote. */
+        const char *flags_text = attr(n, v, "scanflags");
+        uint8_t flags = 0;
+        if (flags_text && !scan_flags_parse(*flags_text ? flags_text : "NONE", &flags)) {
+            g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                        "scanflags \"%s\" is not one scantrace writes", flags_text);
+            return;
+        }
         for (guint i = 0; scan_types[i]; i++)
             if (strcmp(scan_types[i]->name, type) == 0 &&
                 strcmp(report_proto_name(scan_types[i]->ip_proto), proto) == 0 && !f->plan) {
-                g_ptr_array_add(f->types, (gpointer)scan_types[i]);
+                const scan_type *t =
+                    flags_text ? scan_flags_type(scan_types[i], flags) : scan_types[i];
+                if (!t)
+                    break;
+                g_ptr_array_add(f->types, (gpointer)t);
                 g_ptr_array_add(f->services, g_strdup(services));
                 return;
             }

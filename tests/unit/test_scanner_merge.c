@@ -197,6 +197,40 @@ static void test_merge_equals_unsharded(void)
     fixture_clear(&fx);
 }
 
+/* A --scanflags scan's shards merge into that scan: its judging type and flags
+ * come back from <scaninfo type= scanflags=> and are written again. */
+static void test_scanflags_kept(void)
+{
+    fixture fx;
+    fixture_init(&fx);
+    const scan_type *custom = scan_flags_type(&scan_fin, TCP_SYN | TCP_FIN);
+    probe_plan_free(fx.plan);
+    fx.plan = probe_plan_new();
+    guint16 ports[NPORTS];
+    for (guint i = 0; i < NPORTS; i++)
+        ports[i] = (guint16)(i + 1);
+    probe_plan_add(fx.plan, custom, 40000, ports, NPORTS);
+    uint8_t *skip[NHOSTS];
+    deal(skip);
+    char *paths[SHARDS + 1] = {NULL};
+    for (guint s = 0; s < SHARDS; s++)
+        paths[s] = write_shard(&fx, s, (const uint8_t *const *)skip);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(paths[0], &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "<scaninfo type=\"fin\" scanflags=\"FINSYN\" protocol=\"tcp\""));
+    GError *error = NULL;
+    merged_report *m = report_merge((const char *const *)paths, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(m->plan->ntypes, ==, 1);
+    g_assert_true(m->plan->types[0].type == custom);
+    merged_report_free(m);
+    for (guint s = 0; s < SHARDS; s++)
+        g_free(paths[s]);
+    for (guint h = 0; h < NHOSTS; h++)
+        g_free(skip[h]);
+    fixture_clear(&fx);
+}
+
 static void test_refused(void)
 {
     fixture fx;
@@ -303,6 +337,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/merge/equals-unsharded", test_merge_equals_unsharded);
     g_test_add_func("/merge/refused", test_refused);
+    g_test_add_func("/merge/scanflags-kept", test_scanflags_kept);
     g_test_add_func("/merge/names-escaped", test_names_escaped);
     g_test_add_func("/merge/ping-shards-in-address-order", test_ping_shards_in_address_order);
     return g_test_run();
