@@ -129,8 +129,25 @@ static void mac_line(GString *out, const report_context *ctx, const host_result 
     g_string_append_printf(out, " (%s)\n", vendor ? vendor : "Unknown");
 }
 
-void report_normal_host(GString *out, const report_context *ctx, const host_result *h)
+/* -vv: "Scanned at 2026-12-01 06:00:21 UTC for 1s", the port scan's start and
+ * its length in whole seconds, as nmap prints it from -vv (output.cc). */
+static void scanned_at(GString *out, const host_result *h)
 {
+    time_t start = (time_t)(h->start / G_USEC_PER_SEC);
+    struct tm tm;
+    char when[64];
+    localtime_r(&start, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", &tm);
+    g_string_append_printf(out, "Scanned at %s for %" G_GINT64_FORMAT "s\n", when,
+                           h->end / G_USEC_PER_SEC - h->start / G_USEC_PER_SEC);
+}
+
+void report_normal_host(GString *out, const report_context *given, const host_result *h)
+{
+    /* nmap -vv gives the reasons as --reason does. */
+    report_context vv = *given;
+    vv.reason = given->reason || given->verbose >= 2;
+    const report_context *ctx = &vv;
     if (ctx->open_only && !port_summary_open_shows(ctx->plan, h))
         return;
 
@@ -168,6 +185,8 @@ void report_normal_host(GString *out, const report_context *ctx, const host_resu
         g_string_append(out, " due to host timeout\n");
         return;
     }
+    if (ctx->verbose >= 2 && ctx->plan && h->ports && h->start)
+        scanned_at(out, h);
     if (ctx->plan && h->ports)
         ports(out, ctx, h);
     mac_line(out, ctx, h);

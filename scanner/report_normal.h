@@ -9,7 +9,9 @@ void report_normal_start(GString *out, const report_context *ctx);
 /* -oN: "# scantrace 0.1.0 scan initiated <ctime> (scan id 0x...) as: <args>" */
 void report_normal_file_start(GString *out, const report_context *ctx);
 
-/* A host's report; nothing for a host found down unless ctx->verbose. */
+/* A host's report; nothing for a host found down unless ctx->verbose. With
+ * -vv (ctx->verbose >= 2), the reasons as with --reason and the "Scanned at"
+ * line, as nmap 7.93 prints them. */
 void report_normal_host(GString *out, const report_context *ctx, const host_result *h);
 
 /* nmap's note when the only target did not answer discovery. */
