@@ -33,12 +33,12 @@ static void put(const GString *s)
     fflush(pg.screen);
 }
 
-void progress_init(FILE *screen, int verbose, gboolean packet_trace, gint64 start)
+void progress_init(FILE *screen, int verbose, int debugging, gboolean packet_trace, gint64 start)
 {
     pg.screen = screen;
     pg.start = start;
     g_atomic_int_set(&pg.verbose, verbose);
-    g_atomic_int_set(&pg.debugging, 0);
+    g_atomic_int_set(&pg.debugging, debugging);
     g_atomic_int_set(&pg.packet_trace, packet_trace);
 }
 

@@ -22,8 +22,9 @@
 #include "scan_result.h"
 
 /* screen: where the lines go, or NULL when a report took stdout (nmap then
- * prints them nowhere). start: the run's wall-clock start, microseconds. */
-void progress_init(FILE *screen, int verbose, gboolean packet_trace, gint64 start);
+ * prints them nowhere). verbose, debugging: -v's and -d's levels, which the
+ * keys start from. start: the run's wall-clock start, microseconds. */
+void progress_init(FILE *screen, int verbose, int debugging, gboolean packet_trace, gint64 start);
 
 int progress_verbose(void);
 int progress_debugging(void);

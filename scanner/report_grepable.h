@@ -15,7 +15,9 @@ void report_grepable_start(GString *out, const report_context *ctx);
  * Down"). The name in parentheses is the one reverse DNS gave, as nmap's
  * HostName(), else empty. Ports folded into the normal report's "Not shown"
  * are left out; "Ignored State" is written when exactly one state was folded
- * (nmap's grepable format has room for one). */
+ * (nmap's grepable format has room for one). A host past --host-timeout gets
+ * a second status line, "Status: Timeout"; with --open, a host without a port
+ * it shows gets no line (nmap 7.93 in the lab). */
 void report_grepable_host(GString *out, const report_context *ctx, const host_result *h);
 
 /* "# scantrace done at <ctime> -- <summary>", or "# scantrace interrupted by

@@ -760,7 +760,7 @@ static int scan(run *r)
                              .args = r->opt->command_line,
                              .start = start};
     r->screen = r->normal == stdout || r->xml == stdout || r->grepable == stdout ? NULL : stdout;
-    progress_init(r->screen, r->opt->verbose, r->opt->packet_trace, start);
+    progress_init(r->screen, r->opt->verbose, r->opt->debug, r->opt->packet_trace, start);
     /* Keys are read (and not echoed) from the first line on. */
     keys_start(r->opt->stats_every);
     start_outputs(r);

@@ -104,6 +104,7 @@ targets="$LAB_TARGET_IP $LAB_TARGET2_IP $LAB_DOWN_IP"
 opts="-sS -n -v -p 1-60,$LAB_TCP_PORTS"
 nmap $opts -oA nmap $targets >nmap.out 2>nmap.err || { cat nmap.err; exit 1; }
 "$SCANTRACE_BIN" $opts -oA st $targets >st.out 2>st.err || { cat st.out st.err; exit 1; }
+check "the Starting line first" "head -n 1 st.out | grep -q \"^Starting scantrace \""
 check "-oA: the three files" "[[ -s st.nmap && -s st.xml && -s st.gnmap ]]"
 check "-oA: .gnmap is grepable" "grep -q \"^Host: $LAB_TARGET_IP ()	Ports: \" st.gnmap"
 python3 gnmap.py nmap.gnmap | sort >nmap.facts

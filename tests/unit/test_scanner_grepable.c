@@ -192,6 +192,44 @@ static void test_status_lines(void)
                     "Host: 127.0.0.1 ()\tStatus: Up\n");
 }
 
+/* nmap -sS -p 22,8080,8443 --host-timeout 200ms on the full lab target, and
+ * --open on 127.0.0.1 -p 22,25,2024 (2024 open, the others closed) and on a
+ * host with nothing open. */
+static void test_timeout_and_open(void)
+{
+    fixture f;
+    if (!setup(&f))
+        return;
+    add(&f, 22, PORT_CLOSED, REASON_RESET);
+    add(&f, 25, PORT_CLOSED, REASON_RESET);
+    add(&f, 2024, PORT_OPEN, REASON_SYN_ACK);
+    probe_plan_add(f.plan, &scan_syn, 40000, (const uint16_t *)f.ports->data, f.ports->len);
+    report_context ctx = {.plan = f.plan, .svc = f.svc};
+    host_result h = {.addr = PACKET_ADDR_IPV4_INIT(0x0ac90002),
+                     .status = {HOST_UP, REASON_ARP_RESPONSE, 0},
+                     .timed_out = TRUE,
+                     .ports = (port_result *)f.results->data};
+    g_autoptr(GString) out = g_string_new(NULL);
+    report_grepable_host(out, &ctx, &h);
+    g_assert_cmpstr(out->str, ==,
+                    "Host: 10.201.0.2 ()\tStatus: Up\n"
+                    "Host: 10.201.0.2 ()\tStatus: Timeout\n");
+    g_string_truncate(out, 0);
+    h.timed_out = FALSE;
+    h.addr = (packet_addr)PACKET_ADDR_IPV4_INIT(0x7f000001);
+    ctx.open_only = TRUE;
+    report_grepable_host(out, &ctx, &h);
+    g_assert_cmpstr(out->str, ==,
+                    "Host: 127.0.0.1 ()\tStatus: Up\n"
+                    "Host: 127.0.0.1 ()\tPorts: 2024/open/tcp//xinuexpansion4///"
+                    "\tIgnored State: closed (2)\n");
+    g_string_truncate(out, 0);
+    ((port_result *)f.results->data)[2] = (port_result){PORT_CLOSED, REASON_RESET, 64};
+    report_grepable_host(out, &ctx, &h);
+    g_assert_cmpstr(out->str, ==, "");
+    teardown(&f);
+}
+
 /* The comment lines: the header as the -oN file's, nmap's "# Ports scanned"
  * with -v (ports sorted and folded into ranges), the -oN file's last line. */
 static void test_comments(void)
@@ -259,6 +297,7 @@ int main(int argc, char **argv)
     g_test_add_func("/grepable/verbose-folds-later", test_verbose_folds_later);
     g_test_add_func("/grepable/status-lines", test_status_lines);
     g_test_add_func("/grepable/comments", test_comments);
+    g_test_add_func("/grepable/timeout-and-open", test_timeout_and_open);
     g_test_add_func("/time-spec/parse", test_time_spec);
     return g_test_run();
 }
