@@ -36,6 +36,9 @@
 #include "timing.h"
 
 enum { TOP_PORTS = 1000, GROUP_MAX_HOSTS = 256, GROUP_MAX_SLOTS = 1 << 20 };
+/* --min-hostgroup may ask for more slots than the default group, up to this
+ * (16 bytes each: 1 GiB). */
+#define GROUP_SLOTS_LIMIT ((guint64)1 << 26)
 
 /* What one link (a device and a source address) is scanned through. All are
  * opened before the scan, so that privileges can go before a reply is read. */
@@ -710,6 +713,17 @@ static int scan(run *r)
     if (r->opt->excluded &&
         (r->excluded = targets_parse((const char *const *)r->opt->excluded, &error)) == NULL)
         return fail(error);
+    guint64 probes = MAX(r->plan ? r->plan->nprobes : 0, r->pings->nprobes);
+    guint64 group = MIN((guint64)r->opt->timing.min_hostgroup, targets_count(r->targets));
+    if (group * probes > GROUP_SLOTS_LIMIT) {
+        g_set_error(&error, ST_ERROR, ST_ERROR_INPUT,
+                    "--min-hostgroup %d: %" G_GUINT64_FORMAT " hosts of %" G_GUINT64_FORMAT
+                    " probes each are more than scantrace holds at once (%" G_GUINT64_FORMAT
+                    " probes); give at most %" G_GUINT64_FORMAT,
+                    r->opt->timing.min_hostgroup, group, probes, GROUP_SLOTS_LIMIT,
+                    GROUP_SLOTS_LIMIT / probes);
+        return fail(error);
+    }
     if (r->opt->shard.count > 1)
         r->order = shard_order_new(r->opt->shard.seed,
                                    targets_count(r->targets) * (r->plan ? r->plan->nprobes : 1));
