@@ -13,6 +13,7 @@ typedef struct ip_layer {
     bool ipv6;
     uint8_t tos, ttl;
     uint16_t ip_id;
+    uint32_t flow_label;
     bool df, more_fragments, fragment;
     unsigned ext_headers;
 } ip_layer;
@@ -70,6 +71,7 @@ static bool ipv6_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_lay
     l->ipv6 = true;
     l->tos = (uint8_t)(((ip[0] & 0x0f) << 4) | (ip[1] >> 4));
     l->ttl = ip[7];
+    l->flow_label = get_be32(ip) & 0xfffffu;
     memcpy(flow->src.bytes, ip + 8, 16);
     memcpy(flow->dst.bytes, ip + 24, 16);
     flow->sport = flow->dport = 0;
@@ -164,6 +166,7 @@ static void parse_quote(const uint8_t *q, size_t len, bool v6, packet_view *out)
         out->quote.sport = out->quote.dport = get_be16(l4 + 4);
     }
     out->quote_ip_id = l.ip_id;
+    out->quote_flow_label = l.flow_label;
     out->has_quote = true;
     if (total < ihl + 8)
         return;
@@ -266,6 +269,7 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
         return false;
     out->tos = l.tos;
     out->ip_id = l.ip_id;
+    out->flow_label = l.flow_label;
     out->ttl = l.ttl;
     out->df = l.df;
     out->more_fragments = l.more_fragments;

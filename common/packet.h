@@ -67,7 +67,8 @@ typedef struct packet_view {
     packet_flow flow;
     uint8_t tos, ttl;
     uint16_t ip_id;
-    bool df; /* Don't Fragment: kernels set it, most raw-packet scanners do not */
+    uint32_t flow_label; /* IPv6's 20 bits; 0 for IPv4 */
+    bool df;             /* Don't Fragment: kernels set it, most raw-packet scanners do not */
     bool more_fragments;
     /* IPv6: the extension headers walked before the transport header (RFC 8200,
      * section 4), and whether a fragment header was among them. */
@@ -93,6 +94,7 @@ typedef struct packet_view {
     bool quote_has_word;
     uint32_t quote_word;
     uint16_t quote_ip_id;
+    uint32_t quote_flow_label; /* the quoted IPv6 header's; 0 for IPv4 */
     const uint8_t *quote_payload;
     size_t quote_payload_len;
     /* Transport payload (TCP, UDP, or ICMP data after the 8-byte header), as

@@ -10,19 +10,23 @@ static size_t icmp_query_build(const scan_type *type, const probe_spec *spec, ui
                                size_t cap)
 {
     enum { HEADER = 8, TIMESTAMPS = 12 };
+    bool v6 = !packet_addr_is_ipv4(&spec->flow.dst);
     size_t body = type == &ping_timestamp ? TIMESTAMPS : 0;
     size_t len = HEADER + body + TAG_TCP_OPTION_LEN;
-    if (cap < len)
+    if (cap < len || (v6 && type == &ping_timestamp))
         return 0;
     uint32_t cookie = cookie_make(spec->scan_id, &spec->flow, spec->try_no);
-    out[0] = type == &ping_timestamp ? ICMP_TIMESTAMP : ICMP_ECHO;
+    out[0] = v6 ? ICMPV6_ECHO : type == &ping_timestamp ? ICMP_TIMESTAMP : ICMP_ECHO;
     out[1] = 0;
     put_be16(out + 2, 0);
     put_be32(out + 4, cookie);
     for (size_t i = 0; i < body; i++)
         out[HEADER + i] = 0;
     tag_write_tcp_option(out + HEADER + body, spec->scan_id, spec->try_no, true);
-    put_be16(out + 2, packet_checksum(out, len, 0));
+    /* ICMPv6 sums a pseudo-header as TCP does (RFC 4443 section 2.3). */
+    uint32_t pseudo =
+        v6 ? packet_pseudo_sum(&spec->flow.src, &spec->flow.dst, PACKET_ICMPV6, (uint32_t)len) : 0;
+    put_be16(out + 2, packet_checksum(out, len, pseudo));
     return len;
 }
 

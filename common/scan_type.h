@@ -13,8 +13,17 @@
 #include "tag.h"
 #include "verdict.h"
 
-/* Enough for any probe we send: IPv4 + TCP with options, or a UDP request. */
-#define PROBE_MAX_LEN 512
+/* Enough for any probe we send: IPv4 or IPv6 + TCP with options, or a UDP
+ * request. */
+#define PROBE_MAX_LEN 560
+
+/* IPv6 has no IP ID: an IPv6 UDP probe's 16-bit cookie rides in its flow
+ * label's low 16 bits, bit 16 set to mark it (0x1cccc), which an ICMPv6 error
+ * quotes with the probe's header (RFC 4443 section 2.4 (c)). A flow label is
+ * the sender's to choose (RFC 6437 section 2); other probes send 0, as nmap
+ * does. */
+#define PROBE_FLOW_LABEL_COOKIE 0x10000u
+#define PROBE_FLOW_LABEL_MASK   0xf0000u
 
 /* What the scanner decides about a probe; everything else in the packet follows
  * from it (the IP ID and sequence numbers carry the cookie). */
@@ -151,7 +160,11 @@ void scan_flags_format(uint8_t flags, char *out);
 /* The scan or ping type whose probe this packet is, with its tag; NULL if none. */
 const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag);
 
-/* Builds the whole IPv4 probe into out; returns its length or 0. */
+/* Builds the whole probe, IPv4 or IPv6 header as the flow's addresses are, into
+ * out; returns its length or 0 (cap too small, or a type IPv6 lacks: ICMP
+ * timestamp). IPv6: hop limit 64, traffic class 0, next header the flow's
+ * proto (58 for an echo over IPv6), flow label as PROBE_FLOW_LABEL_COOKIE
+ * says. */
 size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 
 /* If pkt answers a probe of this type: that probe's flow and, with REPLY_COOKIE,

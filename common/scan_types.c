@@ -47,12 +47,39 @@ const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag)
     return scan_flags_of_probe(pkt, tag);
 }
 
+/* RFC 8200 section 3: version 6, traffic class 0, the flow label, payload
+ * length, next header, hop limit, addresses. */
+static size_t ipv6_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out,
+                               size_t cap)
+{
+    enum { IP6_HEADER = 40, DEFAULT_HOP_LIMIT = 64 };
+    if (cap < IP6_HEADER)
+        return 0;
+    size_t l4 = type->build(type, spec, out + IP6_HEADER, cap - IP6_HEADER);
+    if (l4 == 0)
+        return 0;
+    uint32_t label = 0;
+    if (spec->flow.proto == PACKET_UDP)
+        label = PROBE_FLOW_LABEL_COOKIE |
+                (cookie_make(spec->scan_id, &spec->flow, spec->try_no) & 0xffffu);
+    put_be32(out, 6u << 28 | label);
+    put_be16(out + 4, (uint16_t)l4);
+    out[6] = spec->flow.proto;
+    out[7] = DEFAULT_HOP_LIMIT;
+    memcpy(out + 8, spec->flow.src.bytes, 16);
+    memcpy(out + 24, spec->flow.dst.bytes, 16);
+    return IP6_HEADER + l4;
+}
+
 size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
 {
     enum { IP_HEADER = 20, DEFAULT_TTL = 64 };
-    /* The scanner sends IPv4 only for now (issue 10): no IPv6 header is built. */
-    if (cap < IP_HEADER || !packet_addr_is_ipv4(&spec->flow.src) ||
-        !packet_addr_is_ipv4(&spec->flow.dst))
+    bool v4 = packet_addr_is_ipv4(&spec->flow.src);
+    if (v4 != packet_addr_is_ipv4(&spec->flow.dst))
+        return 0;
+    if (!v4)
+        return ipv6_probe_build(type, spec, out, cap);
+    if (cap < IP_HEADER)
         return 0;
     size_t l4 = type->build(type, spec, out + IP_HEADER, cap - IP_HEADER);
     if (l4 == 0)
@@ -88,9 +115,15 @@ reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet
          * sequence, a UDP probe's its IP ID (IPv6 has none: 0, the fragment
          * header's identification aside). */
         *cookie = type->ip_proto == PACKET_UDP ? pkt->quote_ip_id : pkt->quote_word;
-        /* An IPv6 UDP probe has no IP ID to carry its cookie: its flow ties it. */
-        bool has_cookie = type->ip_proto == PACKET_UDP ? packet_addr_is_ipv4(&pkt->quote.src)
-                                                       : pkt->quote_has_word;
+        bool has_cookie = pkt->quote_has_word;
+        /* An IPv6 UDP probe has no IP ID: its flow label carries the cookie
+         * (PROBE_FLOW_LABEL_COOKIE); one without the mark is tied by its flow. */
+        if (type->ip_proto == PACKET_UDP && packet_addr_is_ipv4(&pkt->quote.src))
+            has_cookie = true;
+        else if (type->ip_proto == PACKET_UDP) {
+            has_cookie = (pkt->quote_flow_label & PROBE_FLOW_LABEL_MASK) == PROBE_FLOW_LABEL_COOKIE;
+            *cookie = pkt->quote_flow_label & 0xffffu;
+        }
         return type->build && has_cookie ? REPLY_COOKIE : REPLY_FLOW;
     }
     return REPLY_NONE;

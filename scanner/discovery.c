@@ -11,7 +11,9 @@ discovery_method discovery_method_for(const discovery_options *o, const route *r
 {
     if (rt->local)
         return DISCOVER_LOCAL;
-    if (o->privileged && ethernet && rt->on_link && !o->send_ip && (!o->skip || o->raw_scan))
+    /* ARP is IPv4's. */
+    if (o->privileged && ethernet && rt->on_link && !o->send_ip && (!o->skip || o->raw_scan) &&
+        packet_addr_is_ipv4(&rt->src))
         return DISCOVER_ARP;
     if (o->skip)
         return DISCOVER_USER_SET;
@@ -34,7 +36,8 @@ probe_plan *discovery_plan_new(uint16_t syn_sport, uint16_t ack_sport)
 }
 
 /* The plan's probes for a method: [first, first + count). */
-static void probes_of(const probe_plan *plan, discovery_method m, guint *first, guint *count)
+static void probes_of(const probe_plan *plan, discovery_method m, gboolean ipv6, guint *first,
+                      guint *count)
 {
     const plan_type *arp = probe_plan_type(plan, &ping_arp);
     const plan_type *echo = probe_plan_type(plan, &ping_echo);
@@ -46,8 +49,9 @@ static void probes_of(const probe_plan *plan, discovery_method m, guint *first, 
         *count = arp->count;
         break;
     case DISCOVER_IP_PINGS:
+        /* nmap -6 sends no timestamp request: ICMPv6 has none. */
         *first = echo->first;
-        *count = timestamp->first + timestamp->count - echo->first;
+        *count = (ipv6 ? timestamp->first : timestamp->first + timestamp->count) - echo->first;
         break;
     default:
         *first = connect->first;
@@ -80,7 +84,7 @@ void discovery_run(const discovery_options *o, const probe_plan *plan, const eng
         }
         engine_job *job = m == DISCOVER_CONNECT ? &sockets[nsockets++] : &raw[nraw++];
         job->host = h;
-        probes_of(plan, m, &job->first, &job->count);
+        probes_of(plan, m, !packet_addr_is_ipv4(&h->addr), &job->first, &job->count);
     }
     engine_config cfg = *base;
     cfg.plan = plan;

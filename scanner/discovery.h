@@ -6,7 +6,8 @@
  *    when the port scan sends raw packets (nmap needs its MAC then, and takes a
  *    silent target for down), unless --send-ip;
  *  - any other target, with privileges: ICMP echo, TCP SYN to 443, TCP ACK to
- *    80 and ICMP timestamp, the first answer deciding;
+ *    80 and ICMP timestamp (IPv6: ICMPv6 echo and the TCP pings, as nmap -6),
+ *    the first answer deciding;
  *  - without privileges: connect() to 80 and 443;
  *  - -Pn: up, "user-set", without a probe.
  * The verdicts are the ping types' own (judge(), arp_answers(), silence). */

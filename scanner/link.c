@@ -8,6 +8,7 @@
 enum {
     ETHERTYPE_IPV4 = 0x0800,
     ETHERTYPE_ARP = 0x0806,
+    ETHERTYPE_IPV6 = 0x86dd,
     ETHERTYPE_VLAN = 0x8100,
     ETHERTYPE_QINQ = 0x88a8
 };
@@ -90,6 +91,36 @@ const uint8_t *link_ipv4(int dlt, const uint8_t *frame, size_t caplen, size_t *l
     }
     default:
         return typed(dlt, frame, caplen, ETHERTYPE_IPV4, len);
+    }
+}
+
+/* DLT_NULL's AF_INET6 differs by the capturing system: Linux 10, then the
+ * BSDs' 24, 28 and 30 (pcap-linktype(7)). */
+static bool is_inet6_family(uint32_t family)
+{
+    return family == 10 || family == 24 || family == 28 || family == 30;
+}
+
+const uint8_t *link_ipv6(int dlt, const uint8_t *frame, size_t caplen, size_t *len)
+{
+    switch (dlt) {
+    case DLT_RAW:
+        if (caplen < 1 || (frame[0] >> 4) != 6)
+            return NULL;
+        return at(frame, caplen, 0, len);
+    case DLT_IPV4:
+        return NULL;
+    case DLT_NULL:
+    case DLT_LOOP: {
+        if (caplen < 4)
+            return NULL;
+        uint32_t family = get_be32(frame);
+        if (!is_inet6_family(family) && !is_inet6_family(__builtin_bswap32(family)))
+            return NULL;
+        return at(frame, caplen, 4, len);
+    }
+    default:
+        return typed(dlt, frame, caplen, ETHERTYPE_IPV6, len);
     }
 }
 

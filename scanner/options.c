@@ -418,6 +418,10 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
         {"skip-discovery", 0, 0, G_OPTION_ARG_NONE, &o->skip_discovery,
          "-Pn: treat every target as up (on an Ethernet, raw scans still ask ARP, as nmap does)",
          NULL},
+        {"ipv6", '6', 0, G_OPTION_ARG_NONE, &o->ipv6,
+         "-6: scan IPv6 targets (addresses, /96 to /128 prefixes, names' AAAA, fe80::1%IFACE); "
+         "every target must be IPv6",
+         NULL},
         {"send-ip", 0, 0, G_OPTION_ARG_NONE, &o->send_ip,
          "Discover hosts on an Ethernet with the IP pings, not ARP", NULL},
         {"reason", 0, 0, G_OPTION_ARG_NONE, &o->reason, "Show why each port is in its state", NULL},
@@ -503,7 +507,8 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     g_option_context_set_summary(
         ctx, "A port scanner with nmap's options and reports whose probes carry a tag and a "
              "cookie.\nTARGET: an address, a host name, a CIDR block (10.0.0.0/24) or octet "
-             "ranges (10.0.0.1-20, 10.0.1-2.1-5).");
+             "ranges (10.0.0.1-20, 10.0.1-2.1-5); with -6 an IPv6 address, name or prefix "
+             "(fd00::/120), fe80::1%eth0.");
     g_option_context_set_help_enabled(ctx, TRUE);
     GOptionGroup *main_group = g_option_group_new(NULL, NULL, NULL, &st, NULL);
     g_option_group_add_entries(main_group, entries);

@@ -30,6 +30,7 @@ typedef struct scan_options {
     gboolean privileged, unprivileged;
     int debug; /* -d, -dd: nmap's debugging level */
     gboolean skip_discovery, send_ip, reason, packet_trace, no_dns;
+    gboolean ipv6;         /* -6: every target is IPv6 */
     gboolean show_version; /* -V: print the versions and scan nothing */
     int verbose;           /* -v, -vv: also report hosts found down */
     char *normal_file, *xml_file, *capture_file, *device, *input_file;

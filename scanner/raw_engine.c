@@ -252,6 +252,8 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
         capture_write(e->io->cap, hdr, frame);
     size_t len;
     const uint8_t *ip = link_ipv4(e->dlt, frame, hdr->caplen, &len);
+    if (ip == NULL)
+        ip = link_ipv6(e->dlt, frame, hdr->caplen, &len);
     const uint8_t *arp = ip ? NULL : link_arp(e->dlt, frame, hdr->caplen, &len);
     packet_view pkt;
     arp_view av;
@@ -301,11 +303,15 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     const probe_def *p = &cfg->plan->probes[pi];
     const plan_type *pt = plan_entry(e, p->type);
     gboolean icmp = p->type->ip_proto == PACKET_ICMP;
+    const packet_addr *dst = &e->jobs[hi].host->addr;
+    /* An echo over IPv6 is ICMPv6's, and its cookie hashes that protocol, as
+     * the reply's flow has it. */
+    uint8_t proto = icmp && !packet_addr_is_ipv4(dst) ? PACKET_ICMPV6 : p->type->ip_proto;
     probe_spec spec = {.flow = {.src = e->io->rt->src,
-                                .dst = e->jobs[hi].host->addr,
+                                .dst = *dst,
                                 .sport = icmp ? 0 : plan_try_sport(pt, try_no),
                                 .dport = p->port,
-                                .proto = p->type->ip_proto},
+                                .proto = proto},
                        .scan_id = cfg->scan_id,
                        .try_no = try_no};
     uint8_t buf[PROBE_MAX_LEN];

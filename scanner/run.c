@@ -230,7 +230,7 @@ static gboolean open_sender(run *r, GError **error)
 {
     GError *local = NULL;
     if (!r->opt->unprivileged)
-        r->tx = sender_open(AF_INET, r->opt->device, &local);
+        r->tx = sender_open(r->opt->ipv6 ? AF_INET6 : AF_INET, r->opt->device, &local);
     if (r->tx) {
         r->disc.privileged = TRUE;
         return TRUE;
@@ -456,6 +456,13 @@ static void free_group(host_result *hosts, guint n)
     }
 }
 
+/* Where the current target is reached: its own %iface, else -e. */
+static const char *target_device(const run *r, const target_iter *it)
+{
+    const char *iface = target_iter_interface(it);
+    return iface ? iface : r->opt->device;
+}
+
 static gboolean in_group(const host_result *hosts, guint n, const packet_addr *addr)
 {
     for (guint i = 0; i < n; i++)
@@ -521,7 +528,7 @@ static gboolean scan_all(run *r, GError **error)
             g_free(skip);
             continue;
         }
-        gboolean routed = more && route_find(&addr, r->opt->device, &rt, &local);
+        gboolean routed = more && route_find(&addr, target_device(r, &it), &rt, &local);
         if (more && !routed) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
                 g_propagate_error(error, local);
@@ -601,7 +608,7 @@ static gboolean check_targets(run *r, GError **error)
         if (r->excluded && targets_contains(r->excluded, &addr))
             continue;
         total++;
-        if (!route_find(&addr, r->opt->device, &rt, &local)) {
+        if (!route_find(&addr, target_device(r, &it), &rt, &local)) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
                 g_propagate_error(error, local);
                 return FALSE;
@@ -707,11 +714,11 @@ static int scan(run *r)
         return fail(error);
     if (!make_plans(r, &error))
         return fail(error);
-    r->targets = targets_parse((const char *const *)r->opt->targets, &error);
+    r->targets = targets_parse((const char *const *)r->opt->targets, r->opt->ipv6, &error);
     if (r->targets == NULL)
         return fail(error);
-    if (r->opt->excluded &&
-        (r->excluded = targets_parse((const char *const *)r->opt->excluded, &error)) == NULL)
+    if (r->opt->excluded && (r->excluded = targets_parse((const char *const *)r->opt->excluded,
+                                                         r->opt->ipv6, &error)) == NULL)
         return fail(error);
     guint64 probes = MAX(r->plan ? r->plan->nprobes : 0, r->pings->nprobes);
     guint64 group = MIN((guint64)r->opt->timing.min_hostgroup, targets_count(r->targets));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include "error.h"
 
@@ -15,6 +16,12 @@ typedef struct target_spec {
     guint16 count[4];
     char *name;         /* host name given, or NULL */
     uint32_t name_addr; /* what it resolved to */
+    /* IPv6: the prefix's first address and how many follow it; the name's
+     * address, and the interface given after '%'. */
+    gboolean ipv6;
+    packet_addr first6, name_addr6;
+    guint64 count6;
+    char *iface;
 } target_spec;
 
 struct targets {
@@ -25,6 +32,7 @@ static void spec_free(gpointer p)
 {
     target_spec *s = p;
     g_free(s->name);
+    g_free(s->iface);
     g_free(s);
 }
 
@@ -120,29 +128,116 @@ static gboolean parse_numeric(const char *host, const char *spec, target_spec *s
     return TRUE;
 }
 
-static gboolean resolve(const char *host, const char *spec, uint32_t *addr, GError **error)
+/* The first address of family for host, into *addr (16 octets for IPv6, 4
+ * for IPv4, network order). */
+static gboolean lookup(const char *host, int family, int flags, void *addr)
 {
-    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_RAW};
+    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_RAW, .ai_flags = flags};
     struct addrinfo *res = NULL;
     if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL)
-        return bad(error, "failed to resolve \"%s\"", spec);
-    *addr = g_ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr);
+        return FALSE;
+    if (family == AF_INET6)
+        memcpy(addr, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+    else
+        memcpy(addr, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
     freeaddrinfo(res);
     return TRUE;
 }
 
-static target_spec *spec_parse(const char *text, GError **error)
+static gboolean resolve(const char *host, const char *spec, uint32_t *addr, GError **error)
 {
+    uint32_t be;
+    if (!lookup(host, AF_INET, 0, &be))
+        return bad(error, "failed to resolve \"%s\"", spec);
+    *addr = g_ntohl(be);
+    return TRUE;
+}
+
+/* -6: an IPv6 literal or a name's AAAA address, with its prefix (-1: none)
+ * and %iface. */
+static target_spec *spec_parse_ipv6(const char *text, char *host, int prefix, GError **error)
+{
+    if (prefix > 128) {
+        bad(error, "bad IPv6 prefix length in \"%s\" (want /96 to /128)", text);
+        return NULL;
+    }
+    if (prefix >= 0 && prefix < 96) {
+        bad(error,
+            "\"%s\": a prefix shorter than /96 holds more than 2^32 addresses; scan /96 to "
+            "/128",
+            text);
+        return NULL;
+    }
+    char *percent = strchr(host, '%');
+    if (percent)
+        *percent = '\0';
+    if (*host == '\0' || (percent && percent[1] == '\0')) {
+        bad(error, "bad target \"%s\"", text);
+        return NULL;
+    }
+    target_spec *s = g_new0(target_spec, 1);
+    s->ipv6 = TRUE;
+    s->iface = percent ? g_strdup(percent + 1) : NULL;
+    struct in_addr v4;
+    gboolean literal = strchr(host, ':') != NULL;
+    if (literal && !lookup(host, AF_INET6, AI_NUMERICHOST, s->first6.bytes)) {
+        bad(error, "bad IPv6 address \"%s\"", text);
+        spec_free(s);
+        return NULL;
+    }
+    if (!literal && (looks_numeric(host) || inet_pton(AF_INET, host, &v4) == 1)) {
+        bad(error, "\"%s\" is not an IPv6 address (scan IPv4 targets without -6)", text);
+        spec_free(s);
+        return NULL;
+    }
+    if (!literal && !lookup(host, AF_INET6, 0, s->first6.bytes)) {
+        uint32_t be;
+        if (lookup(host, AF_INET, 0, &be))
+            bad(error, "\"%s\" resolves, but not to any IPv6 address (try without -6)", text);
+        else
+            bad(error, "failed to resolve \"%s\"", text);
+        spec_free(s);
+        return NULL;
+    }
+    if (packet_addr_is_ipv4(&s->first6)) {
+        bad(error, "\"%s\" is an IPv4-mapped address (scan IPv4 targets without -6)", text);
+        spec_free(s);
+        return NULL;
+    }
+    if (!literal) {
+        s->name = g_strdup(host);
+        s->name_addr6 = s->first6;
+    }
+    int host_bits = prefix < 0 ? 0 : 128 - prefix;
+    for (int bit = 0; bit < host_bits; bit++)
+        s->first6.bytes[15 - bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+    s->count6 = (guint64)1 << host_bits;
+    return s;
+}
+
+static target_spec *spec_parse(const char *text, gboolean ipv6, GError **error)
+{
+    /* Only IPv6 addresses hold a colon; nmap's words. */
+    if (!ipv6 && strchr(text, ':')) {
+        bad(error,
+            "\"%s\" looks like an IPv6 target specification -- you have to use the -6 option",
+            text);
+        return NULL;
+    }
     g_autofree char *host = g_strdup(text);
     char *slash = strchr(host, '/');
     int prefix = -1;
+    int max = ipv6 ? 128 : 32;
     if (slash) {
         *slash = '\0';
         const char *p = slash + 1;
         char *end;
         long v = strtol(p, &end, 10);
-        if (*p == '\0' || !g_ascii_isdigit(*p) || *end != '\0' || v < 0 || v > 32) {
-            bad(error, "bad CIDR mask in \"%s\" (want /0 to /32)", text);
+        if (*p == '\0' || !g_ascii_isdigit(*p) || *end != '\0' || v < 0 || v > max) {
+            if (ipv6)
+                bad(error, "bad IPv6 prefix length in \"%s\" (want /96 to /128)", text);
+            else
+                bad(error, "bad CIDR mask in \"%s\" (want /0 to /32)", text);
             return NULL;
         }
         prefix = (int)v;
@@ -151,12 +246,8 @@ static target_spec *spec_parse(const char *text, GError **error)
         bad(error, "bad target \"%s\"", text);
         return NULL;
     }
-    /* Only IPv6 addresses hold a colon; the scanner sends IPv4 only for now
-     * (issue 10), though the plugin reads IPv6 scans. */
-    if (strchr(host, ':')) {
-        bad(error, "\"%s\": IPv6 targets are not supported yet (IPv4 only)", text);
-        return NULL;
-    }
+    if (ipv6)
+        return spec_parse_ipv6(text, host, prefix, error);
     target_spec *s = g_new0(target_spec, 1);
     uint32_t addr;
     gboolean ok;
@@ -179,12 +270,12 @@ static target_spec *spec_parse(const char *text, GError **error)
     return s;
 }
 
-targets *targets_parse(const char *const *specs, GError **error)
+targets *targets_parse(const char *const *specs, gboolean ipv6, GError **error)
 {
     targets *t = g_new0(targets, 1);
     t->specs = g_ptr_array_new_with_free_func(spec_free);
     for (const char *const *p = specs; p && *p; p++) {
-        target_spec *s = spec_parse(*p, error);
+        target_spec *s = spec_parse(*p, ipv6, error);
         if (s == NULL) {
             targets_free(t);
             return NULL;
@@ -264,13 +355,28 @@ char **targets_read_file(const char *path, GError **error)
     return out;
 }
 
+/* Whether a is among an IPv6 spec's addresses: its prefix's first 96 bits,
+ * and at most count6 - 1 past its first address in the last 32. */
+static gboolean spec_contains_ipv6(const target_spec *s, const packet_addr *a)
+{
+    return memcmp(s->first6.bytes, a->bytes, 12) == 0 &&
+           (guint64)(packet_addr_low32(a) - packet_addr_low32(&s->first6)) < s->count6;
+}
+
 gboolean targets_contains(const targets *t, const packet_addr *a)
 {
+    for (guint i = 0; i < t->specs->len; i++) {
+        const target_spec *s = g_ptr_array_index(t->specs, i);
+        if (s->ipv6 && spec_contains_ipv6(s, a))
+            return TRUE;
+    }
     if (!packet_addr_is_ipv4(a))
         return FALSE;
     uint32_t addr = packet_addr_low32(a);
     for (guint i = 0; i < t->specs->len; i++) {
         const target_spec *s = g_ptr_array_index(t->specs, i);
+        if (s->ipv6)
+            continue;
         int octet = 0;
         for (; octet < 4; octet++) {
             uint8_t v = (uint8_t)(addr >> (24 - 8 * octet));
@@ -288,7 +394,8 @@ guint64 targets_count(const targets *t)
     guint64 total = 0;
     for (guint i = 0; i < t->specs->len; i++) {
         const target_spec *s = g_ptr_array_index(t->specs, i);
-        total += (guint64)s->count[0] * s->count[1] * s->count[2] * s->count[3];
+        total +=
+            s->ipv6 ? s->count6 : (guint64)s->count[0] * s->count[1] * s->count[2] * s->count[3];
     }
     return total;
 }
@@ -314,6 +421,21 @@ gboolean target_iter_next(target_iter *it, packet_addr *addr, const char **name)
 {
     while (it->spec < it->t->specs->len) {
         const target_spec *s = g_ptr_array_index(it->t->specs, it->spec);
+        if (s->ipv6) {
+            if (it->started && ++it->offset >= s->count6) {
+                it->spec++;
+                it->started = FALSE;
+                it->offset = 0;
+                continue;
+            }
+            it->started = TRUE;
+            /* At most 32 bits of host: the offset is added to the last 32. */
+            *addr = s->first6;
+            uint32_t low = packet_addr_low32(addr) + (uint32_t)it->offset;
+            put_be32(addr->bytes + 12, low);
+            *name = (s->name && packet_addr_equal(addr, &s->name_addr6)) ? s->name : NULL;
+            return TRUE;
+        }
         if (it->started && !odometer_step(it, s)) {
             it->spec++;
             it->started = FALSE;
@@ -328,4 +450,12 @@ gboolean target_iter_next(target_iter *it, packet_addr *addr, const char **name)
         return TRUE;
     }
     return FALSE;
+}
+
+const char *target_iter_interface(const target_iter *it)
+{
+    if (!it->started || it->spec >= it->t->specs->len)
+        return NULL;
+    const target_spec *s = g_ptr_array_index(it->t->specs, it->spec);
+    return s->iface;
 }

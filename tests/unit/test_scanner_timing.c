@@ -224,7 +224,7 @@ static void test_exclude(void)
     g_assert_true(parse(&o, &error, "--exclude", "10.0.0.1,10.0.0.9 10.0.0.20-22", "--excludefile",
                         path, "10.0.0.0/16", NULL));
     g_assert_cmpuint(g_strv_length(o.excluded), ==, 6);
-    targets *ex = targets_parse((const char *const *)o.excluded, &error);
+    targets *ex = targets_parse((const char *const *)o.excluded, FALSE, &error);
     g_assert_no_error(error);
     static const struct {
         uint32_t addr;
@@ -244,7 +244,7 @@ static void test_exclude(void)
     g_unlink(path);
     /* A spec nmap would refuse is refused when the scan parses it. */
     const char *bad[] = {"10.0.0.300", NULL};
-    g_assert_null(targets_parse(bad, &error));
+    g_assert_null(targets_parse(bad, FALSE, &error));
     g_clear_error(&error);
 }
 

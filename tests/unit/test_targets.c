@@ -1,31 +1,42 @@
 /* Target specs: addresses, CIDR blocks, nmap octet ranges and host names, and the
- * one-line errors for bad ones. */
+ * one-line errors for bad ones; with -6, IPv6 addresses, prefixes and %iface,
+ * and the refusals of each family's targets in the other's scan. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
 #include "targets.h"
 
-static targets *parse_ok(const char *spec)
+static targets *parse_family(const char *spec, gboolean ipv6)
 {
     const char *specs[] = {spec, NULL};
     GError *error = NULL;
-    targets *t = targets_parse(specs, &error);
+    targets *t = targets_parse(specs, ipv6, &error);
     g_assert_no_error(error);
     g_assert_nonnull(t);
     return t;
 }
 
-static void assert_bad(const char *spec, const char *fragment)
+static targets *parse_ok(const char *spec)
+{
+    return parse_family(spec, FALSE);
+}
+
+static void assert_bad_family(const char *spec, gboolean ipv6, const char *fragment)
 {
     const char *specs[] = {spec, NULL};
     GError *error = NULL;
-    g_assert_null(targets_parse(specs, &error));
+    g_assert_null(targets_parse(specs, ipv6, &error));
     g_assert_nonnull(error);
     if (!strstr(error->message, fragment))
         g_error("\"%s\": message \"%s\" lacks \"%s\"", spec, error->message, fragment);
     g_assert_null(strchr(error->message, '\n'));
     g_error_free(error);
+}
+
+static void assert_bad(const char *spec, const char *fragment)
+{
+    assert_bad_family(spec, FALSE, fragment);
 }
 
 static uint32_t ip(unsigned a, unsigned b, unsigned c, unsigned d)
@@ -153,7 +164,7 @@ static void test_several(void)
 {
     const char *specs[] = {"10.0.0.1", "10.0.0.8/30", "10.0.1.1-2", NULL};
     GError *error = NULL;
-    targets *t = targets_parse(specs, &error);
+    targets *t = targets_parse(specs, FALSE, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(targets_count(t), ==, 7);
     target_iter it;
@@ -169,6 +180,104 @@ static void test_several(void)
     }
     g_assert_false(next_ipv4(&it, &addr, &name));
     targets_free(t);
+}
+
+/* The addresses a -6 spec yields, in order, as text; its interface. */
+static void assert_ipv6(const char *spec, guint64 count, const char *first, const char *last,
+                        const char *iface)
+{
+    targets *t = parse_family(spec, TRUE);
+    g_assert_cmpuint(targets_count(t), ==, count);
+    target_iter it;
+    target_iter_init(&it, t);
+    packet_addr a, prev = {{0}};
+    const char *name;
+    char text[PACKET_ADDR_TEXT];
+    guint64 n = 0;
+    while (target_iter_next(&it, &a, &name)) {
+        g_assert_false(packet_addr_is_ipv4(&a));
+        g_assert_null(name);
+        g_assert_cmpstr(target_iter_interface(&it), ==, iface);
+        if (n == 0)
+            g_assert_cmpstr(packet_addr_format(&a, text), ==, first);
+        else
+            g_assert_cmpint(packet_addr_compare(&prev, &a), <, 0);
+        prev = a;
+        n++;
+    }
+    g_assert_cmpuint(n, ==, count);
+    g_assert_cmpstr(packet_addr_format(&prev, text), ==, last);
+    targets_free(t);
+}
+
+static void test_ipv6(void)
+{
+    assert_ipv6("fd20:1::2", 1, "fd20:1::2", "fd20:1::2", NULL);
+    assert_ipv6("FD20:0001:0:0:0:0:0:0002/128", 1, "fd20:1::2", "fd20:1::2", NULL);
+    /* The prefix's first address is where its host bits are 0. */
+    assert_ipv6("fd20:1::7/120", 256, "fd20:1::", "fd20:1::ff", NULL);
+    assert_ipv6("fd20:1::1:0:17/112", 65536, "fd20:1::1:0:0", "fd20:1::1:0:ffff", NULL);
+    assert_ipv6("fe80::1%st0", 1, "fe80::1", "fe80::1", "st0");
+    assert_ipv6("fe80::1%st0/127", 2, "fe80::", "fe80::1", "st0");
+    /* /96: 2^32 addresses, counted without walking them. */
+    targets *t = parse_family("2001:db8::/96", TRUE);
+    g_assert_cmpuint(targets_count(t), ==, G_GUINT64_CONSTANT(1) << 32);
+    targets_free(t);
+
+    const char *specs[] = {"fd20:1::2", "fd20:1::3%st0", NULL};
+    GError *error = NULL;
+    t = targets_parse(specs, TRUE, &error);
+    g_assert_no_error(error);
+    target_iter it;
+    target_iter_init(&it, t);
+    packet_addr a;
+    const char *name;
+    g_assert_true(target_iter_next(&it, &a, &name));
+    g_assert_null(target_iter_interface(&it));
+    g_assert_true(target_iter_next(&it, &a, &name));
+    g_assert_cmpstr(target_iter_interface(&it), ==, "st0");
+    g_assert_cmphex(a.bytes[15], ==, 3);
+    g_assert_false(target_iter_next(&it, &a, &name));
+    targets_free(t);
+
+    /* --exclude -6: a prefix holds its addresses and no other. */
+    t = parse_family("fd20:1::80/121", TRUE);
+    packet_addr in = {{0xfd, 0x20, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff}};
+    g_assert_true(targets_contains(t, &in));
+    in.bytes[15] = 0x7f;
+    g_assert_false(targets_contains(t, &in));
+    in.bytes[15] = 0x80;
+    in.bytes[11] = 1;
+    g_assert_false(targets_contains(t, &in));
+    packet_addr v4 = packet_addr_from_ipv4(0xfd200080);
+    g_assert_false(targets_contains(t, &v4));
+    targets_free(t);
+}
+
+static void test_ipv6_bad(void)
+{
+    /* nmap's words, but an error: nothing is scanned. */
+    assert_bad_family("fd20:1::2", FALSE,
+                      "looks like an IPv6 target specification -- you have to use the -6 option");
+    assert_bad_family("::1/128", FALSE, "you have to use the -6 option");
+    assert_bad_family("10.0.0.1", TRUE, "is not an IPv6 address (scan IPv4 targets without -6)");
+    assert_bad_family("10.0.0.1-5", TRUE, "without -6");
+    assert_bad_family("::ffff:10.0.0.1", TRUE, "IPv4-mapped");
+    /* More than 2^32 addresses: nmap takes them and walks a /64 for ever. */
+    assert_bad_family("fd20:1::/64", TRUE, "shorter than /96");
+    assert_bad_family("fd20:1::/95", TRUE, "shorter than /96");
+    assert_bad_family("fd20:1::/129", TRUE, "bad IPv6 prefix length");
+    assert_bad_family("fd20:1::/", TRUE, "bad IPv6 prefix length");
+    assert_bad_family("fd20:1::/x", TRUE, "bad IPv6 prefix length");
+    assert_bad_family("fd20:1:::2", TRUE, "bad IPv6 address");
+    assert_bad_family("fd20:1::1-5", TRUE, "bad IPv6 address");
+    assert_bad_family("fe80::1%", TRUE, "bad target");
+    assert_bad_family("%st0", TRUE, "bad target");
+    /* A 64-octet label: the resolver refuses it without asking anyone. */
+    g_autofree char *label = g_strnfill(64, 'a');
+    g_autofree char *unknown = g_strconcat(label, ".invalid", NULL);
+    g_autofree char *message = g_strdup_printf("failed to resolve \"%s\"", unknown);
+    assert_bad_family(unknown, TRUE, message);
 }
 
 /* -iL: words separated by any white space, # comments, in file order. */
@@ -206,5 +315,7 @@ int main(int argc, char **argv)
     g_test_add_func("/targets/host-names", test_host_names);
     g_test_add_func("/targets/several", test_several);
     g_test_add_func("/targets/input-file", test_input_file);
+    g_test_add_func("/targets/ipv6", test_ipv6);
+    g_test_add_func("/targets/ipv6-bad", test_ipv6_bad);
     return g_test_run();
 }
