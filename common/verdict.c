@@ -39,6 +39,7 @@ static const char *const reason_names[REASON_COUNT] = {
     [REASON_PARAM_PROBLEM] = "param-problem",
     [REASON_USER_SET] = "user-set",
     [REASON_LOCALHOST_RESPONSE] = "localhost-response",
+    [REASON_ND_RESPONSE] = "nd-response",
 };
 
 const char *port_state_name(port_state state)

@@ -46,6 +46,8 @@ typedef enum reason {
     /* Host reasons that no packet gives: -Pn, and our own addresses. */
     REASON_USER_SET,
     REASON_LOCALHOST_RESPONSE,
+    /* A neighbor advertisement answered our solicitation (nmap -6's ARP). */
+    REASON_ND_RESPONSE,
     REASON_COUNT
 } reason;
 

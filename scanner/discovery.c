@@ -1,6 +1,7 @@
 #include "discovery.h"
 
 #include "arp.h"
+#include "nd.h"
 #include "connect_engine.h"
 #include "raw_engine.h"
 
@@ -11,10 +12,10 @@ discovery_method discovery_method_for(const discovery_options *o, const route *r
 {
     if (rt->local)
         return DISCOVER_LOCAL;
-    /* ARP is IPv4's. */
-    if (o->privileged && ethernet && rt->on_link && !o->send_ip && (!o->skip || o->raw_scan) &&
-        packet_addr_is_ipv4(&rt->src))
-        return DISCOVER_ARP;
+    /* ARP is IPv4's; nmap -6 asks by Neighbor Discovery where it would ask by
+     * ARP. */
+    if (o->privileged && ethernet && rt->on_link && !o->send_ip && (!o->skip || o->raw_scan))
+        return packet_addr_is_ipv4(&rt->src) ? DISCOVER_ARP : DISCOVER_ND;
     if (o->skip)
         return DISCOVER_USER_SET;
     return o->privileged ? DISCOVER_IP_PINGS : DISCOVER_CONNECT;
@@ -32,6 +33,7 @@ probe_plan *discovery_plan_new(uint16_t syn_sport, uint16_t ack_sport)
     probe_plan_add(p, &ping_ack, ack_sport, &ack, 1);
     probe_plan_add(p, &ping_timestamp, 0, &none, 1);
     probe_plan_add(p, &ping_connect, 0, connect_ports, G_N_ELEMENTS(connect_ports));
+    probe_plan_add(p, &ping_nd, 0, &none, 1);
     return p;
 }
 
@@ -43,10 +45,15 @@ static void probes_of(const probe_plan *plan, discovery_method m, gboolean ipv6,
     const plan_type *echo = probe_plan_type(plan, &ping_echo);
     const plan_type *timestamp = probe_plan_type(plan, &ping_timestamp);
     const plan_type *connect = probe_plan_type(plan, &ping_connect);
+    const plan_type *nd = probe_plan_type(plan, &ping_nd);
     switch (m) {
     case DISCOVER_ARP:
         *first = arp->first;
         *count = arp->count;
+        break;
+    case DISCOVER_ND:
+        *first = nd->first;
+        *count = nd->count;
         break;
     case DISCOVER_IP_PINGS:
         /* nmap -6 sends no timestamp request: ICMPv6 has none. */

@@ -4,7 +4,8 @@
  *  - our own addresses are up at once (localhost-response);
  *  - a target on a directly connected Ethernet is asked by ARP, even under -Pn
  *    when the port scan sends raw packets (nmap needs its MAC then, and takes a
- *    silent target for down), unless --send-ip;
+ *    silent target for down), unless --send-ip; an IPv6 one by Neighbor
+ *    Discovery likewise (nmap -6);
  *  - any other target, with privileges: ICMP echo, TCP SYN to 443, TCP ACK to
  *    80 and ICMP timestamp (IPv6: ICMPv6 echo and the TCP pings, as nmap -6),
  *    the first answer deciding;
@@ -30,6 +31,7 @@ typedef enum discovery_method {
     DISCOVER_LOCAL,
     DISCOVER_USER_SET,
     DISCOVER_ARP,
+    DISCOVER_ND, /* IPv6's ARP: a neighbor solicitation (nd.h) */
     DISCOVER_IP_PINGS,
     DISCOVER_CONNECT,
 } discovery_method;

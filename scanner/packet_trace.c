@@ -131,6 +131,30 @@ static void unreach_text(GString *out, const packet_view *p)
 
 /* nmap words a query as "Echo request (type=8/code=0) id=1 seq=0]" and an
  * error as "Port 53 unreachable (type=3/code=3) ]". */
+/* ICMPv6's names, nmap's where it has them (RFC 4443, RFC 4861). */
+static void icmpv6_text(GString *out, const packet_view *p)
+{
+    static const struct {
+        uint8_t type;
+        const char *name;
+    } names[] = {{ICMPV6_UNREACH, "Destination unreachable"},
+                 {ICMPV6_PACKET_TOO_BIG, "Packet too big"},
+                 {ICMPV6_TIME_EXCEEDED, "Time exceeded"},
+                 {ICMPV6_PARAM_PROBLEM, "Parameter problem"},
+                 {ICMPV6_ECHO, "Echo request"},
+                 {ICMPV6_ECHO_REPLY, "Echo reply"},
+                 {135, "Neighbor solicitation"},
+                 {136, "Neighbor advertisement"}};
+    const char *name = "ICMPv6";
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (names[i].type == p->icmp_type)
+            name = names[i].name;
+    g_string_append_printf(out, "%s (type=%u/code=%u)", name, p->icmp_type, p->icmp_code);
+    if (p->icmp_type == ICMPV6_ECHO || p->icmp_type == ICMPV6_ECHO_REPLY)
+        g_string_append_printf(out, " id=%u seq=%u", p->icmp_id, p->icmp_seq);
+    g_string_append(out, " ]");
+}
+
 static void icmp_text(GString *out, const packet_view *p)
 {
     const char *query = NULL;
@@ -175,7 +199,9 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
                          const packet_view *pkt)
 {
     const packet_flow *f = &pkt->flow;
-    unsigned iplen = get_be16(ip + 2);
+    /* IPv6 states its payload's length only: iplen counts the header too. */
+    gboolean v6 = (ip[0] >> 4) == 6;
+    unsigned iplen = v6 ? 40u + get_be16(ip + 4) : get_be16(ip + 2);
     g_string_append_printf(out, "%s (%.4fs) ", direction, elapsed);
     switch (f->proto) {
     case PACKET_TCP:
@@ -197,6 +223,16 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
         g_string_append_c(out, ' ');
         icmp_text(out, pkt);
         g_string_append_printf(out, " IP [ttl=%u id=%u iplen=%u ]", pkt->ttl, pkt->ip_id, iplen);
+        break;
+    case PACKET_ICMPV6:
+        g_string_append(out, "ICMPv6 [");
+        addr(out, &f->src);
+        g_string_append(out, " > ");
+        addr(out, &f->dst);
+        g_string_append_c(out, ' ');
+        icmpv6_text(out, pkt);
+        g_string_append_printf(out, " IPv6 [hop=%u flow=%u len=%u ]", pkt->ttl, pkt->flow_label,
+                               iplen);
         break;
     case PACKET_UDP:
         g_string_append(out, "UDP ");

@@ -2,12 +2,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "arp.h"
 #include "cookie.h"
 #include "interrupt.h"
 #include "link.h"
+#include "nd.h"
 #include "packet_trace.h"
 #include "scheduler.h"
 
@@ -32,6 +34,11 @@ typedef struct engine {
 static gboolean is_arp(const scan_type *type)
 {
     return type == &ping_arp;
+}
+
+static gboolean is_nd(const scan_type *type)
+{
+    return type == &ping_nd;
 }
 
 /* Whether a job asks by ARP. */
@@ -243,6 +250,29 @@ static void judge_arp(engine *e, const arp_view *reply, gint64 wall)
     decide(e, job - 1, (guint)pi, SCHED_TRY_UNKNOWN, v, 0, wall);
 }
 
+/* A neighbor advertisement to us, for a target we solicited. */
+static void judge_nd(engine *e, const packet_view *pkt, gint64 wall)
+{
+    packet_addr target;
+    uint8_t mac[6];
+    bool has_mac;
+    if (!nd_advert_parse(pkt, &target, mac, &has_mac) ||
+        !packet_addr_equal(&pkt->flow.dst, &e->io->rt->src))
+        return;
+    guint job = job_of(e, &target);
+    gint32 pi = probe_plan_find(e->cfg->plan, &ping_nd, 0);
+    if (job == 0 || pi < 0 || !sched_wants(e->sched, job - 1, (guint)pi, SCHED_TRY_UNKNOWN))
+        return;
+    host_result *h = e->jobs[job - 1].host;
+    verdict v;
+    if (!nd_answers(&h->addr, &target, &v))
+        return;
+    h->has_mac = has_mac;
+    if (has_mac)
+        memcpy(h->mac, mac, 6);
+    decide(e, job - 1, (guint)pi, SCHED_TRY_UNKNOWN, v, 0, wall);
+}
+
 static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *frame)
 {
     engine *e = ctx;
@@ -260,7 +290,10 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
     if (ip && packet_parse(ip, len, &pkt) && !is_ours(e, &pkt)) {
         if (engine_tracing(e->cfg))
             trace_packet(e, "RCVD", wall, ip, &pkt);
-        judge_ip(e, &pkt, wall);
+        if (pkt.flow.proto == PACKET_ICMPV6 && pkt.icmp_type == ICMPV6_NEIGHBOR_ADVERT)
+            judge_nd(e, &pkt, wall);
+        else
+            judge_ip(e, &pkt, wall);
     } else if (arp && arp_parse(arp, len, &av) && av.op == ARP_REPLY &&
                av.target_ip == packet_addr_low32(&e->io->rt->src)) {
         if (engine_tracing(e->cfg))
@@ -294,6 +327,24 @@ static send_result send_arp(engine *e, guint hi, uint8_t try_no, gint64 now)
     if (r != SEND_AGAIN && engine_tracing(e->cfg) &&
         arp_parse(frame + ETHER_HEADER, len - ETHER_HEADER, &av))
         trace_arp(e, "SENT", now + e->mono_to_real, &av);
+    return r;
+}
+
+/* The solicitation goes to the target's solicited-node multicast address on
+ * the route's interface: the raw IPv6 socket needs its index as the scope. */
+static send_result send_nd(engine *e, guint hi, uint8_t try_no, gint64 now)
+{
+    const scan_io *l = e->io;
+    uint8_t buf[ND_SOLICIT_LEN];
+    const packet_addr *target = &e->jobs[hi].host->addr;
+    size_t len = nd_solicit_build(arp_sender_mac(l->arp), &l->rt->src, target, e->cfg->scan_id,
+                                  try_no, buf, sizeof buf);
+    g_assert(len > 0);
+    packet_addr dst = nd_solicited_node(target);
+    send_result r = sender_send(l->tx, buf, len, &dst, if_nametoindex(l->rt->device));
+    packet_view pkt;
+    if (r != SEND_AGAIN && e->cfg->trace && packet_parse(buf, len, &pkt))
+        trace_packet(e, "SENT", now + e->mono_to_real, buf, &pkt);
     return r;
 }
 
@@ -334,8 +385,9 @@ static gboolean send_some(engine *e, gint64 now)
          * round trip. */
         now = g_get_monotonic_time();
         const scan_type *type = e->cfg->plan->probes[pi].type;
-        send_result r =
-            is_arp(type) ? send_arp(e, hi, try_no, now) : send_ip(e, hi, pi, try_no, now);
+        send_result r = is_arp(type)  ? send_arp(e, hi, try_no, now)
+                        : is_nd(type) ? send_nd(e, hi, try_no, now)
+                                      : send_ip(e, hi, pi, try_no, now);
         if (r == SEND_AGAIN) {
             sched_unsent(e->sched, hi, pi);
             return FALSE;

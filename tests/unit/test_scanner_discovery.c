@@ -5,10 +5,16 @@
 
 #include "arp.h"
 #include "discovery.h"
+#include "nd.h"
 
 static const route on_link = {
     .src = PACKET_ADDR_IPV4_INIT(0x0ac90001), .device = "st0", .on_link = TRUE};
 static const route routed = {.src = PACKET_ADDR_IPV4_INIT(0x0ac90001), .device = "st0"};
+static const route on_link6 = {.src = {{0xfd, 0x20, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+                               .device = "st0",
+                               .on_link = TRUE};
+static const route routed6 = {.src = {{0xfd, 0x20, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+                              .device = "st0"};
 static const route ours = {.src = PACKET_ADDR_IPV4_INIT(0x0ac90001), .device = "lo", .local = TRUE};
 
 static discovery_method method(gboolean skip, gboolean send_ip, gboolean privileged,
@@ -33,17 +39,24 @@ static void test_method(void)
     /* Without privileges: connect(). */
     g_assert_cmpint(method(FALSE, FALSE, FALSE, FALSE, &on_link, TRUE), ==, DISCOVER_CONNECT);
     g_assert_cmpint(method(TRUE, FALSE, FALSE, FALSE, &on_link, TRUE), ==, DISCOVER_USER_SET);
+    /* IPv6: Neighbor Discovery where IPv4 has ARP (nmap -6), -Pn too. */
+    g_assert_cmpint(method(FALSE, FALSE, TRUE, TRUE, &on_link6, TRUE), ==, DISCOVER_ND);
+    g_assert_cmpint(method(TRUE, FALSE, TRUE, TRUE, &on_link6, TRUE), ==, DISCOVER_ND);
+    g_assert_cmpint(method(TRUE, FALSE, TRUE, FALSE, &on_link6, TRUE), ==, DISCOVER_USER_SET);
+    g_assert_cmpint(method(FALSE, FALSE, TRUE, TRUE, &routed6, TRUE), ==, DISCOVER_IP_PINGS);
+    g_assert_cmpint(method(FALSE, TRUE, TRUE, TRUE, &on_link6, TRUE), ==, DISCOVER_IP_PINGS);
     /* Our own address, whatever else. */
     g_assert_cmpint(method(FALSE, FALSE, TRUE, TRUE, &ours, FALSE), ==, DISCOVER_LOCAL);
     g_assert_cmpint(method(TRUE, FALSE, FALSE, FALSE, &ours, FALSE), ==, DISCOVER_LOCAL);
 }
 
 /* nmap's probes, in its order: echo, SYN to 443, ACK to 80, timestamp; connect()
- * to 80 and 443; each TCP ping from its own source port. */
+ * to 80 and 443; each TCP ping from its own source port; ND last. */
 static void test_plan(void)
 {
     probe_plan *p = discovery_plan_new(40001, 40002);
-    g_assert_cmpuint(p->nprobes, ==, 7);
+    g_assert_cmpuint(p->nprobes, ==, 8);
+    g_assert_true(p->probes[7].type == &ping_nd);
     g_assert_true(p->probes[0].type == &ping_arp);
     g_assert_true(p->probes[1].type == &ping_echo);
     g_assert_true(p->probes[2].type == &ping_syn);
