@@ -241,10 +241,18 @@ static bool cookie_at(const frame_result *res, const packet_view *pkt, const uin
         *where = bytes + ihl + 4, *n = 4, *value = be32(bytes + ihl + 4);
         return true;
     }
-    /* IPv6 has no IP ID: there a UDP probe's cookie rides in no header. */
     if (pkt->flow.proto == PACKET_UDP && res->role == ROLE_PROBE && len >= 6 &&
         packet_addr_is_ipv4(&pkt->flow.src)) {
         *where = bytes + 4, *n = 2, *value = pkt->ip_id, *label = "Cookie (IP ID: its low 16 bits)";
+        return true;
+    }
+    /* IPv6 has no IP ID: our UDP probe's cookie rides in its flow label
+     * (PROBE_FLOW_LABEL_COOKIE); another tool's carries none. */
+    if (pkt->flow.proto == PACKET_UDP && res->role == ROLE_PROBE && len >= 4 &&
+        !packet_addr_is_ipv4(&pkt->flow.src) &&
+        (pkt->flow_label & PROBE_FLOW_LABEL_MASK) == PROBE_FLOW_LABEL_COOKIE) {
+        *where = bytes + 1, *n = 3, *value = pkt->flow_label & 0xffffu;
+        *label = "Cookie (flow label: its low 16 bits)";
         return true;
     }
     return false;
@@ -261,7 +269,7 @@ static void add_cookie(proto_tree *tree, tvbuff_t *tvb, int base, const frame_re
         return;
     const port_record *port = res->flow->port;
     uint32_t want = cookie_make(port->scan_id, &res->flow->flow, res->try_no);
-    if (n == 2)
+    if (n < 4)
         want &= 0xffff;
     proto_item *item = add_at(tree, hf_cookie, tvb, base, bytes, where, n, value);
     proto_item_set_text(item, "%s: 0x%0*x", label, n * 2, value);

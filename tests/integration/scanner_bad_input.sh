@@ -58,6 +58,12 @@ bad "broadcast, -sT -Pn" -sT -n -Pn -p 22 10.201.0.255
 bad "unroutable address" -sS -n -p 22 10.99.0.1
 bad "unroutable range (65536 addresses)" -sn -n 10.99.0.0/16
 bad "an unroutable address among good ones" -sS -n -p 22 "$LAB_TARGET_IP" 10.99.0.1
+bad "an IPv6 target without -6" -sS -n -p 22 "$LAB_TARGET_IP6"
+bad "an IPv4 target with -6" -6 -sS -n -p 22 "$LAB_TARGET_IP6" "$LAB_TARGET_IP"
+bad "an IPv6 /64 (2^64 addresses)" -6 -sn -n fd20:1::/64
+bad "a link-local target without its interface" -6 -sS -n -p 22 fe80::1
+bad "a link-local target on no interface" -6 -sS -n -p 22 fe80::1%nosuch0
+bad "an unroutable IPv6 address" -6 -sS -n -p 22 fd99::1
 sleep 0.2
 kill -INT "$dumpcap_pid"
 wait "$dumpcap_pid" || true
