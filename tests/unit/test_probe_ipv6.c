@@ -27,8 +27,9 @@ static gboolean checksum_ok(const uint8_t *ip, size_t len)
 
 static void test_every_type(void)
 {
-    const scan_type *types[] = {&scan_syn, &scan_ack, &scan_fin, &scan_null, &scan_xmas,
-                                &scan_udp, &ping_syn, &ping_ack, &ping_echo};
+    const scan_type *types[] = {&scan_syn,  &scan_ack,    &scan_fin,    &scan_null,
+                                &scan_xmas, &scan_maimon, &scan_window, &scan_udp,
+                                &ping_syn,  &ping_ack,    &ping_echo};
     for (size_t i = 0; i < G_N_ELEMENTS(types); i++) {
         const scan_type *type = types[i];
         gboolean icmp = type->ip_proto == PACKET_ICMP;
