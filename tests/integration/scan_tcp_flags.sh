@@ -23,8 +23,9 @@ command -v dumpcap >/dev/null || die "no dumpcap (apt-get install wireshark-comm
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-tcp-flags.XXXXXX")
 chmod 755 "$WORK"
-# The same code paths are leak-checked on captures/maimon-scan, window-scan,
-# scanflags-scan and nmap-window by plugin_expected, plugin_tree and plugin_table.
+# The same code paths are leak-checked on captures/maimon-scan, window-scan and
+# scanflags-scan by plugin_expected, plugin_tree and plugin_table; the window
+# reading of nmap's ACK probes allocates nothing of its own.
 TSHARK_LEAKS=0
 tshark_setup
 trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
