@@ -10,7 +10,7 @@ enum { MAX_TASKS = 4 };
 
 static struct {
     GMutex lock;
-    FILE *screen;
+    FILE *screen, *xml;
     gint64 start;
     gint verbose, debugging, packet_trace; /* atomic */
     /* The phase: */
@@ -31,6 +31,20 @@ static void put(const GString *s)
         return;
     fputs(s->str, pg.screen);
     fflush(pg.screen);
+}
+
+/* An XML line (nmap.dtd's task elements) into the -oX file. */
+static void put_xml(const GString *s)
+{
+    if (pg.xml == NULL)
+        return;
+    fputs(s->str, pg.xml);
+    fflush(pg.xml);
+}
+
+void progress_set_xml(FILE *xml)
+{
+    pg.xml = xml;
 }
 
 void progress_init(FILE *screen, int verbose, int debugging, gboolean packet_trace, gint64 start)
@@ -145,6 +159,11 @@ void progress_phase_begin(const char *const *tasks, guint ntasks, host_result *c
         g_string_append_printf(s, " [%u port%s%s]\n", per_host, per_host == 1 ? "" : "s",
                                n == 1 ? "" : "/host");
         put(s);
+        g_string_truncate(s, 0);
+        for (guint i = 0; i < pg.ntasks; i++)
+            g_string_append_printf(s, "<taskbegin task=\"%s\" time=\"%" G_GINT64_FORMAT "\"/>\n",
+                                   pg.tasks[i], pg.phase_start / G_USEC_PER_SEC);
+        put_xml(s);
     }
     g_mutex_unlock(&pg.lock);
 }
@@ -164,6 +183,14 @@ void progress_phase_end(void)
                 pg.ping ? pg.hosts : pg.hosts * pg.per_host, pg.ping ? "hosts" : "ports");
         }
         put(s);
+        g_string_truncate(s, 0);
+        for (guint i = 0; i < pg.ntasks; i++)
+            g_string_append_printf(
+                s,
+                "<taskend task=\"%s\" time=\"%" G_GINT64_FORMAT "\" extrainfo=\"%u total %s\"/>\n",
+                pg.tasks[i], now / G_USEC_PER_SEC, pg.ping ? pg.hosts : pg.hosts * pg.per_host,
+                pg.ping ? "hosts" : "ports");
+        put_xml(s);
     }
     g_mutex_unlock(&pg.lock);
 }
@@ -253,6 +280,20 @@ void progress_format_timing(GString *out, const char *task, double fraction, gin
                            floor(fmod(left / 60, 60)), floor(fmod(left, 60)));
 }
 
+void progress_format_task_xml(GString *out, const char *task, double fraction, gint64 phase_elapsed,
+                              gint64 now)
+{
+    g_string_append_printf(
+        out, "<taskprogress task=\"%s\" time=\"%" G_GINT64_FORMAT "\" percent=\"%.2f\"", task,
+        now / G_USEC_PER_SEC, fraction * 100);
+    if (fraction >= 0.01) {
+        double left = floor((double)phase_elapsed / 1e6 * (1 - fraction) / fraction + 0.5);
+        g_string_append_printf(out, " remaining=\"%.f\" etc=\"%" G_GINT64_FORMAT "\"", left,
+                               now / G_USEC_PER_SEC + (gint64)left);
+    }
+    g_string_append(out, "/>\n");
+}
+
 void progress_print_status(void)
 {
     g_mutex_lock(&pg.lock);
@@ -263,7 +304,14 @@ void progress_print_status(void)
     if (pg.active) {
         guint total = pg.ping ? pg.hosts : pg.hosts * pg.per_host;
         double fraction = total ? (double)g_atomic_int_get(&pg.decided) / total : 0;
-        progress_format_timing(s, task, MIN(fraction, 1.0), now - pg.phase_start, now);
+        fraction = MIN(fraction, 1.0);
+        progress_format_timing(s, task, fraction, now - pg.phase_start, now);
+        put(s);
+        g_string_truncate(s, 0);
+        progress_format_task_xml(s, task, fraction, now - pg.phase_start, now);
+        put_xml(s);
+        g_mutex_unlock(&pg.lock);
+        return;
     }
     put(s);
     g_mutex_unlock(&pg.lock);

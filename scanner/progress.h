@@ -26,6 +26,10 @@
  * keys start from. start: the run's wall-clock start, microseconds. */
 void progress_init(FILE *screen, int verbose, int debugging, gboolean packet_trace, gint64 start);
 
+/* The -oX file, or NULL: nmap's <taskbegin>, <taskend> (with -v) and
+ * <taskprogress> (with each status line) go into it. */
+void progress_set_xml(FILE *xml);
+
 int progress_verbose(void);
 int progress_debugging(void);
 gboolean progress_packet_trace(void);
@@ -68,5 +72,10 @@ void progress_format_stats(GString *out, gint64 elapsed, guint completed, guint 
  * gives no estimate ("TASK Timing: About 0.50% done"). */
 void progress_format_timing(GString *out, const char *task, double fraction, gint64 phase_elapsed,
                             gint64 now);
+
+/* nmap's XML for the same moment: <taskprogress task="TASK" time="S"
+ * percent="P" remaining="S" etc="S"/>, without the estimate below 1%. */
+void progress_format_task_xml(GString *out, const char *task, double fraction, gint64 phase_elapsed,
+                              gint64 now);
 
 #endif

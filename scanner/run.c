@@ -785,6 +785,7 @@ static int scan(run *r)
     /* Keys are read (and not echoed) from the first line on. */
     keys_start(r->opt->stats_every);
     start_outputs(r);
+    progress_set_xml(r->xml); /* after its header */
     gboolean scanned = scan_all(r, &error);
     keys_stop(); /* no status line after the last */
     if (!scanned)

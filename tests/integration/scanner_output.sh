@@ -25,7 +25,8 @@ LAB=$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 [[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN (build it, or set SCANTRACE_BIN)"
-for tool in nmap:nmap ndiff:ndiff python3:python3; do
+[[ -f /usr/share/nmap/nmap.dtd ]] || die "no /usr/share/nmap/nmap.dtd (apt-get install nmap-common)"
+for tool in nmap:nmap ndiff:ndiff python3:python3 xmllint:libxml2-utils; do
     command -v "${tool%%:*}" >/dev/null || die "no ${tool%%:*} (apt-get install ${tool#*:})"
 done
 
@@ -140,13 +141,16 @@ nmap -vv -sS -n -p 22,23 "$LAB_TARGET_IP" >nmap-vv.out 2>&1
 check "-vv: reasons and Scanned at, as nmap" \
     "grep -q \"^Scanned at \" st-vv.out && diff -u <(vv nmap-vv.out) <(vv st-vv.out)"
 "$SCANTRACE_BIN" $opts -oX - $targets >stdout.xml 2>stdout.err
+tasks() { grep -oE "<task(begin|end) task=\"[^\"]*\"( time=\"[0-9]+\")?( extrainfo=\"[^\"]*\")?" "$1" | sed -E "s/ time=\"[0-9]+\"//"; }
+check "-oX with -v: taskbegin and taskend as nmap" "[[ -n \$(tasks st.xml) ]] && diff -u <(tasks nmap.xml) <(tasks st.xml)"
+check "-oX: valid against nmap.dtd" "xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd st.xml stdout.xml"
 check "-oX -: XML alone on stdout" "head -c 5 stdout.xml | grep -q \"<?xml\" && tail -n 1 stdout.xml | grep -qx \"</nmaprun>\""
 check "-oX -: ndiff finds it the same as nmap -oX" "ndiff nmap.xml stdout.xml >ndiff.out || { cat ndiff.out; false; }"
 
 # 47 ports at 20 a second: about 3.5 s. Keys: "v" (verbosity up) at 0.05 s,
 # during discovery, "?" (help) at 0.3 s, "#" (a status line) at 0.6 s, "p" and
 # "P" (packet trace on, off) at 1.2 and 1.6 s. stty -a: the terminal afterwards.
-python3 onpty.py 0.05:v,0.3:?,0.6:#,1.2:p,1.6:P sh -c "\"\$SCANTRACE_BIN\" -sS -n -p 1-40,$LAB_TCP_PORTS --max-rate 20 --stats-every 1s -oN pty.nmap $LAB_TARGET_IP; stty -a" >pty.out 2>&1
+python3 onpty.py 0.05:v,0.3:?,0.6:#,1.2:p,1.6:P sh -c "\"\$SCANTRACE_BIN\" -sS -n -p 1-40,$LAB_TCP_PORTS --max-rate 20 --stats-every 1s -oN pty.nmap -oX pty.xml $LAB_TARGET_IP; stty -a" >pty.out 2>&1
 stats="^Stats: 0:00:0[0-9] elapsed; 0 hosts completed \(1 up\), 1 undergoing SYN Stealth Scan$"
 timing="^SYN Stealth Scan Timing: About [0-9]+\.[0-9]{2}% done(; ETC: [0-9]{2}:[0-9]{2} \([0-9]+:[0-9]{2}:[0-9]{2} remaining\))?$"
 check "--stats-every 1s and a key: 3 status lines or more" "[[ \$(grep -cE \"\$stats\" pty.out) -ge 3 ]]"
@@ -156,6 +160,8 @@ check "status lines: each with its timing line in nmap form" \
 # is found while the verbosity is still 0, and not said.)
 check "v key: verbosity raised, open ports said from then on only" \
     "sed -n \"/^Verbosity Increased to 1.\$/,\\\$p\" pty.out | grep -q \"^Discovered open port \" && [[ \$(grep -c \"^Discovered open port \" pty.out) == \$(sed -n \"/^Verbosity Increased to 1.\$/,\\\$p\" pty.out | grep -c \"^Discovered open port \") ]]"
+check "-oX: a taskprogress for each status line" \
+    "[[ \$(grep -cE \"^<taskprogress task=\\\"SYN Stealth Scan\\\" time=\\\"[0-9]+\\\" percent=\\\"[0-9.]+\\\"( remaining=\\\"[0-9]+\\\" etc=\\\"[0-9]+\\\")?/>$\" pty.xml) == \$(grep -cE \"\$stats\" pty.out) ]] && xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd pty.xml"
 check "? key: nmap'"'"'s list of keys" "grep -qx \"Interactive keyboard commands:\" pty.out"
 check "p, P keys: packets traced between them only" \
     "sed -n \"/^Packet Tracing enabled.\$/,/^Packet Tracing disabled.\$/p\" pty.out | grep -q \"^SENT (\" && [[ \$(grep -c \"^SENT (\" pty.out) == \$(sed -n \"/^Packet Tracing enabled.\$/,/^Packet Tracing disabled.\$/p\" pty.out | grep -c \"^SENT (\") ]]"

@@ -27,6 +27,21 @@ static void test_timing(void)
     g_assert_cmpstr(out->str, ==, "Ping Scan Timing: About 0.50% done\n");
 }
 
+/* nmap's <taskprogress>, with and without the estimate. */
+static void test_task_xml(void)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    progress_format_task_xml(out, "SYN Stealth Scan", 0.45, 10 * G_USEC_PER_SEC, NOW);
+    g_assert_cmpstr(out->str, ==,
+                    "<taskprogress task=\"SYN Stealth Scan\" time=\"1796042050\" "
+                    "percent=\"45.00\" remaining=\"12\" etc=\"1796042062\"/>\n");
+    g_string_truncate(out, 0);
+    progress_format_task_xml(out, "ARP Ping Scan", 0.005, G_USEC_PER_SEC, NOW);
+    g_assert_cmpstr(out->str, ==,
+                    "<taskprogress task=\"ARP Ping Scan\" time=\"1796042050\" "
+                    "percent=\"0.50\"/>\n");
+}
+
 static void test_stats(void)
 {
     g_autoptr(GString) out = g_string_new(NULL);
@@ -43,5 +58,6 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/progress/timing", test_timing);
     g_test_add_func("/progress/stats", test_stats);
+    g_test_add_func("/progress/task-xml", test_task_xml);
     return g_test_run();
 }
