@@ -99,7 +99,9 @@ for name in syn connect udp ack xmas ping ping-ip link-local; do
     [[ $name == ping ]] && want=3
     [[ $name == ping-ip ]] && want=2
     [[ $(wc -l <"$WORK/$name.st.hosts") -eq $want ]] || { echo "FAIL $name: not $want hosts"; fail=1; }
-    [[ $name == ping* ]] && continue
+    # The plugin reads the link-local scan as the SYN scan: one tshark run
+    # fewer (they dominate the test's time under the sanitizers).
+    [[ $name == ping* || $name == link-local ]] && continue
     [[ -s $WORK/$name.st.ports ]] || { echo "FAIL $name: no port in the XML"; fail=1; }
     verdicts_from_capture "$WORK/$name.pcapng" >"$WORK/$name.plugin.ports"
     check "$name: the plugin on scantrace's capture agrees with its report" \
