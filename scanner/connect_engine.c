@@ -84,7 +84,7 @@ static void trace_conn(cengine *e, int fd, guint hi, guint pi, int err)
     g_string_printf(e->line, "CONN (%.4fs) TCP %s:%u > %s:%u => %s\n", t,
                     packet_addr_format(&src_addr, src), sport, packet_addr_format(to, dst),
                     e->cfg->plan->probes[pi].port, err ? g_strerror(err) : "Connected");
-    fputs(e->line->str, e->cfg->trace);
+    progress_trace_write(e->cfg->trace, e->line->str);
 }
 
 static void conn_close(cengine *e, gint32 ci)

@@ -71,6 +71,14 @@ gboolean progress_packet_trace(void)
     return g_atomic_int_get(&pg.packet_trace);
 }
 
+void progress_trace_write(FILE *f, const char *line)
+{
+    g_mutex_lock(&pg.lock);
+    if (progress_packet_trace())
+        fputs(line, f);
+    g_mutex_unlock(&pg.lock);
+}
+
 /* nmap's words for the keys (nmap_tty.cc). */
 void progress_change_verbose(int delta)
 {

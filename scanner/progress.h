@@ -33,6 +33,10 @@ void progress_set_xml(FILE *xml);
 int progress_verbose(void);
 int progress_debugging(void);
 gboolean progress_packet_trace(void);
+/* Writes a --packet-trace line to f if tracing is still on: the check and
+ * the write are one step against the p/P keys, so that no line comes after
+ * "Packet Tracing disabled.". */
+void progress_trace_write(FILE *f, const char *line);
 /* The keys' changes; each prints nmap's line ("Verbosity Increased to 2."). */
 void progress_change_verbose(int delta);
 void progress_change_debugging(int delta);

@@ -94,14 +94,14 @@ static void trace_packet(engine *e, const char *dir, gint64 wall, const uint8_t 
 {
     g_string_truncate(e->line, 0);
     packet_trace_format(e->line, dir, (double)(wall - e->cfg->trace_zero) / 1e6, ip, pkt);
-    fputs(e->line->str, e->cfg->trace);
+    progress_trace_write(e->cfg->trace, e->line->str);
 }
 
 static void trace_arp(engine *e, const char *dir, gint64 wall, const arp_view *arp)
 {
     g_string_truncate(e->line, 0);
     packet_trace_arp(e->line, dir, (double)(wall - e->cfg->trace_zero) / 1e6, arp);
-    fputs(e->line->str, e->cfg->trace);
+    progress_trace_write(e->cfg->trace, e->line->str);
 }
 
 static void record(engine *e, guint hi, guint pi, verdict v, uint8_t ttl, gint64 wall)
