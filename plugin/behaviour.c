@@ -120,6 +120,11 @@ behaviour_source *behaviour_source_get(behaviour *b, const packet_addr *src)
     return s;
 }
 
+behaviour_source *behaviour_source_find(const behaviour *b, const packet_addr *src)
+{
+    return b ? g_hash_table_lookup(b->sources, src) : NULL;
+}
+
 /* Adds one to the count under key; returns the new count. */
 static unsigned count_up(GHashTable *counts, guint key)
 {

@@ -51,6 +51,10 @@ void behaviour_free(behaviour *b);
  * when the table is full (then the source is never called a scanner). */
 behaviour_source *behaviour_source_get(behaviour *b, const packet_addr *src);
 
+/* The record of a source address if it has one (it failed at least once), else
+ * NULL; b may be NULL. */
+behaviour_source *behaviour_source_find(const behaviour *b, const packet_addr *src);
+
 /* One failed attempt by src on target's port (proto: 6 or 17) at time when
  * (seconds). A failure on a port of a host already counted counts once. */
 void behaviour_failed(behaviour *b, behaviour_source *src, const packet_addr *target, uint8_t proto,

@@ -250,7 +250,7 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp), is_arp = true;
         else
             return 0;
-        if (res)
+        if (res && wire_tree_applies(res))
             wire_tree_remember(pinfo, tvb, bytes, len, is_arp);
         if (res && res->role == ROLE_PROBE)
             verdict_note_probe_seen(res, pinfo->num);
@@ -490,7 +490,6 @@ void proto_register_scantrace(void)
     scantrace_tap = register_tap(PORT_TABLE_TAP);
     port_table_register_gui();
     scan_state_register();
-    verdict_note_register();
     wire_tree_register(proto_scantrace);
     register_init_routine(scantrace_init);
     register_cleanup_routine(scantrace_cleanup);

@@ -22,10 +22,18 @@ typedef struct port_key {
     uint16_t port;
 } port_key;
 
-static wmem_map_t *flows;  /* packet_flow -> probe_flow_record chain */
-static wmem_map_t *ports;  /* port_key -> port_record */
+static wmem_map_t *flows; /* packet_flow -> probe_flow_record chain */
+/* port_record -> itself: a record is its own key (its type, scan_id, scanner,
+ * suspect, target, proto and port), so that no copy of the key is kept per port,
+ * and ordinary traffic may make one per client and server port. */
+static wmem_map_t *ports;
 static wmem_map_t *groups; /* port_key without scan, source or port -> unsigned count */
-static wmem_map_t *frames; /* frame number -> frame_result */
+/* Frame number -> frame_result (NULL: none), for every frame up to the last
+ * recorded: a pointer a frame where a map would cost an entry and a bucket a
+ * frame, and ordinary traffic makes most frames results (suspected probes and
+ * their replies). Emptied by scan_state_init() and scan_state_cleanup(). */
+static frame_result **frames;
+static uint32_t frames_room;
 /* nmap's host discovery: (scanner, target) -> the ICMP query and TCP probes it
  * sent the target (nmap_ping). */
 static wmem_map_t *nmap_pings;
@@ -92,6 +100,41 @@ static guint port_hash(gconstpointer key)
     return mix(h, ((guint32)k->proto << 16) | k->port);
 }
 
+static guint record_hash(gconstpointer key)
+{
+    const port_record *k = key;
+    guint h = g_direct_hash(k->type);
+    h = mix(h, k->scan_id);
+    h = mix(h, packet_addr_hash(&k->scanner));
+    h = mix(h, packet_addr_hash(&k->target));
+    return mix(h, ((guint32)k->proto << 16) | k->port);
+}
+
+static gboolean record_equal(gconstpointer a, gconstpointer b)
+{
+    const port_record *x = a, *y = b;
+    return x->type == y->type && x->scan_id == y->scan_id &&
+           packet_addr_equal(&x->scanner, &y->scanner) && x->suspect == y->suspect &&
+           packet_addr_equal(&x->target, &y->target) && x->proto == y->proto && x->port == y->port;
+}
+
+/* A record to look a port up by: its key fields set, the rest zero. */
+static port_record port_wanted(const scan_type *type, uint32_t scan_id, const packet_addr *scanner,
+                               bool suspected, const packet_addr *target, uint8_t proto,
+                               uint16_t port)
+{
+    port_record wanted;
+    memset(&wanted, 0, sizeof wanted);
+    wanted.type = type;
+    wanted.scan_id = scan_id;
+    wanted.scanner = *scanner;
+    wanted.suspect = suspected;
+    wanted.target = *target;
+    wanted.proto = proto;
+    wanted.port = port;
+    return wanted;
+}
+
 static gboolean port_equal(gconstpointer a, gconstpointer b)
 {
     const port_key *x = a, *y = b;
@@ -121,10 +164,8 @@ const char *scan_state_proto_name(uint8_t proto)
 void scan_state_register(void)
 {
     flows = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
-    ports = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
+    ports = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), record_hash, record_equal);
     groups = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
-    frames =
-        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     nmap_pings =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
     nmap_udp_scans =
@@ -138,6 +179,9 @@ void scan_state_init(const scan_state_options *opt)
     options = *opt;
     memset(pending, 0, sizeof pending);
     pending_next = 0;
+    g_free(frames);
+    frames = NULL;
+    frames_room = 0;
     behaviour_free(suspects);
     suspects = options.behaviour ? behaviour_new() : NULL;
 }
@@ -146,6 +190,9 @@ void scan_state_cleanup(void)
 {
     behaviour_free(suspects);
     suspects = NULL;
+    g_free(frames);
+    frames = NULL;
+    frames_room = 0;
 }
 
 /* scanner: the all-zero address for our own probes, whose scan id tells scans
@@ -154,18 +201,13 @@ void scan_state_cleanup(void)
 static port_record *port_get(const scan_type *type, uint32_t scan_id, const packet_addr *scanner,
                              bool suspected, const packet_flow *flow)
 {
-    port_key key = {type, scan_id, *scanner, suspected, flow->dst, flow->proto, flow->dport};
-    port_record *port = wmem_map_lookup(ports, &key);
+    port_record wanted =
+        port_wanted(type, scan_id, scanner, suspected, &flow->dst, flow->proto, flow->dport);
+    port_record *port = wmem_map_lookup(ports, &wanted);
     if (port)
         return port;
-    port = wmem_new0(wmem_file_scope(), port_record);
-    port->type = type;
-    port->scan_id = scan_id;
-    port->scanner = *scanner;
-    port->target = flow->dst;
-    port->proto = flow->proto;
-    port->port = flow->dport;
-    wmem_map_insert(ports, wmem_memdup(wmem_file_scope(), &key, sizeof key), port);
+    port = wmem_memdup(wmem_file_scope(), &wanted, sizeof wanted);
+    wmem_map_insert(ports, port, port);
     port_key group = {.type = type, .target = flow->dst, .proto = flow->proto};
     unsigned *size = wmem_map_lookup(groups, &group);
     if (!size) {
@@ -201,6 +243,48 @@ static probe_flow_record *flow_get(const packet_flow *flow, port_record *port)
     return rec;
 }
 
+/* A try of a probe flow: its first probe frame (0 if unseen) and time, its
+ * first reply frame (0 if none), and for untagged probes what a direct reply to
+ * it brings back in place of a cookie and what an ICMP error quoting it does
+ * (fingerprint.h). A flow keeps only the tries it has seen, most one, so that
+ * the many short flows of ordinary traffic (each a suspected probe until its
+ * source is known) cost little. */
+struct try_record {
+    uint32_t probe_frame;
+    uint32_t reply_frame;
+    nstime_t probe_time;
+    uint32_t reply_cookie;
+    uint32_t quote_cookie;
+    uint8_t slot;
+};
+
+/* The try in that slot, or an empty one when the flow has not seen it. */
+static const try_record *try_at(const probe_flow_record *rec, unsigned slot)
+{
+    static const try_record unseen;
+    for (unsigned i = 0; i < rec->tries_seen; i++)
+        if (rec->tries[i].slot == slot)
+            return &rec->tries[i];
+    return &unseen;
+}
+
+/* The same, made when unseen. */
+static try_record *try_make(probe_flow_record *rec, unsigned slot)
+{
+    for (unsigned i = 0; i < rec->tries_seen; i++)
+        if (rec->tries[i].slot == slot)
+            return &rec->tries[i];
+    if (rec->tries_seen == rec->tries_room) {
+        unsigned room = rec->tries_room ? rec->tries_room * 2u : 1u;
+        rec->tries = wmem_realloc(wmem_file_scope(), rec->tries, room * sizeof *rec->tries);
+        rec->tries_room = (uint8_t)room;
+    }
+    try_record *t = &rec->tries[rec->tries_seen++];
+    memset(t, 0, sizeof *t);
+    t->slot = (uint8_t)slot;
+    return t;
+}
+
 static frame_result *result_new(uint32_t frame, frame_role role, probe_flow_record *rec,
                                 unsigned try_no)
 {
@@ -210,7 +294,13 @@ static frame_result *result_new(uint32_t frame, frame_role role, probe_flow_reco
     res->try_no = try_no;
     if (frame > rec->last_frame)
         rec->last_frame = frame;
-    wmem_map_insert(frames, GUINT_TO_POINTER(frame), res);
+    if (frame >= frames_room) {
+        uint32_t room = MAX(MAX(frame + 1u, frames_room * 2u), 1024u);
+        frames = g_renew(frame_result *, frames, room);
+        memset(frames + frames_room, 0, (room - frames_room) * sizeof *frames);
+        frames_room = room;
+    }
+    frames[frame] = res;
     return res;
 }
 
@@ -226,18 +316,19 @@ static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const
     /* The kernel makes the probes of a connect scan or ping and cannot number
      * their tries, but its retransmissions share the flow: count them. */
     unsigned try_no = tag->try_no;
-    if (type->socket_tos && rec->probe_frame[0])
+    if (type->socket_tos && try_at(rec, 0)->probe_frame)
         try_no = rec->latest_try + 1;
     unsigned slot = try_no % COOKIE_MAX_TRIES;
     frame_result *res = result_new(frame, ROLE_PROBE, rec, slot);
     res->tool = tool;
-    if (rec->probe_frame[slot]) {
-        res->duplicate_of = rec->probe_frame[slot];
+    try_record *t = try_make(rec, slot);
+    if (t->probe_frame) {
+        res->duplicate_of = t->probe_frame;
     } else {
-        rec->probe_frame[slot] = frame;
-        rec->probe_time[slot] = *when;
+        t->probe_frame = frame;
+        t->probe_time = *when;
     }
-    rec->latest_try = slot;
+    rec->latest_try = (uint8_t)slot;
     port->probes++;
     return res;
 }
@@ -252,19 +343,18 @@ static double seconds(const nstime_t *t)
  * source port, a kernel on the same flow), and its own sequence number, IP ID or
  * ICMP id stand in for the cookie its replies bring back. */
 static frame_result *add_untagged_probe(uint32_t frame, const nstime_t *when,
-                                        const packet_view *pkt, const scan_type *type,
-                                        behaviour_source *suspect, uint32_t run)
+                                        const packet_view *pkt, const scan_type *type, bool suspect,
+                                        uint32_t run)
 {
-    port_record *port = port_get(type, run, &pkt->flow.src, suspect != NULL, &pkt->flow);
+    port_record *port = port_get(type, run, &pkt->flow.src, suspect, &pkt->flow);
     port->untagged = true;
-    port->suspect = suspect;
     probe_flow_record *rec = flow_get(&pkt->flow, port);
     if (!rec)
         return NULL;
     /* nmap sends every request it has for a UDP port in one try: one source
      * port, one IP ID (scan_engine_raw.cc, sendIPScanProbe). */
-    if (type == &scan_udp && rec->probe_frame[rec->latest_try] &&
-        rec->quote_cookie[rec->latest_try] == pkt->ip_id) {
+    const try_record *latest = try_at(rec, rec->latest_try);
+    if (type == &scan_udp && latest->probe_frame && latest->quote_cookie == pkt->ip_id) {
         frame_result *res = result_new(frame, ROLE_PROBE, rec, rec->latest_try);
         res->another_request = true;
         port->probes++;
@@ -275,15 +365,16 @@ static frame_result *add_untagged_probe(uint32_t frame, const nstime_t *when,
     frame_result *res = result_new(frame, ROLE_PROBE, rec, slot);
     if (!port->first_probe)
         port->first_probe = frame;
-    if (rec->probe_frame[slot]) {
-        res->duplicate_of = rec->probe_frame[slot];
+    try_record *t = try_make(rec, slot);
+    if (t->probe_frame) {
+        res->duplicate_of = t->probe_frame;
     } else {
-        rec->probe_frame[slot] = frame;
-        rec->probe_time[slot] = *when;
+        t->probe_frame = frame;
+        t->probe_time = *when;
     }
-    rec->reply_cookie[slot] = fingerprint_reply_cookie(type, pkt);
-    rec->quote_cookie[slot] = fingerprint_quote_cookie(pkt);
-    rec->latest_try = slot;
+    t->reply_cookie = fingerprint_reply_cookie(type, pkt);
+    t->quote_cookie = fingerprint_quote_cookie(pkt);
+    rec->latest_try = (uint8_t)slot;
     port->probes++;
     return res;
 }
@@ -430,7 +521,7 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
         nmap_ping_seen(pkt, when);
     unsigned ping;
     uint32_t run = nmap_run(&pkt->flow.src, fp, &ping);
-    frame_result *res = add_untagged_probe(frame, when, pkt, fp->type, NULL, run);
+    frame_result *res = add_untagged_probe(frame, when, pkt, fp->type, false, run);
     if (res) {
         res->timing_ping = ping;
         res->tool = fp->tool;
@@ -451,13 +542,14 @@ static const frame_result *add_follow_up(uint32_t frame, const nstime_t *when,
 {
     if (pkt->flow.proto != PACKET_UDP || pkt->df)
         return NULL;
-    port_key key = {&scan_udp, 0, pkt->flow.src, false, pkt->flow.dst, PACKET_UDP, pkt->flow.dport};
-    const port_record *port = wmem_map_lookup(ports, &key);
+    port_record wanted = port_wanted(&scan_udp, 0, &pkt->flow.src, false, &pkt->flow.dst,
+                                     PACKET_UDP, pkt->flow.dport);
+    const port_record *port = wmem_map_lookup(ports, &wanted);
     uint32_t first_frame = port && port->first_probe ? port->first_probe : nmap_udp_scan_of(pkt);
     if (!first_frame)
         return NULL;
     const frame_result *first = scan_state_lookup(first_frame);
-    frame_result *res = add_untagged_probe(frame, when, pkt, &scan_udp, NULL, 0);
+    frame_result *res = add_untagged_probe(frame, when, pkt, &scan_udp, false, 0);
     if (res && first) {
         res->tool = first->tool;
         res->evidence = wmem_strdup_printf(wmem_file_scope(),
@@ -476,8 +568,8 @@ static void suspect_failed(probe_flow_record *rec, const nstime_t *when, behavio
     if (rec->failed)
         return;
     rec->failed = true;
-    behaviour_failed(suspects, port->suspect, &port->target, port->proto, port->port, seconds(when),
-                     why, &options.thresholds);
+    behaviour_failed(suspects, behaviour_source_get(suspects, &port->scanner), &port->target,
+                     port->proto, port->port, seconds(when), why, &options.thresholds);
 }
 
 /* Any other attempt (a SYN, a UDP datagram) is a suspected probe: kept, and
@@ -511,8 +603,7 @@ static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, con
         suspect_failed(rec, when, FAILURE_UNANSWERED);
         break;
     }
-    behaviour_source *src = behaviour_source_get(suspects, &pkt->flow.src);
-    return src ? add_untagged_probe(frame, when, pkt, type, src, 0) : NULL;
+    return add_untagged_probe(frame, when, pkt, type, true, 0);
 }
 
 /* The client's side of a suspected attempt after its SYN: a byte of data makes it
@@ -562,7 +653,7 @@ static bool suspect_reply(probe_flow_record *rec, const packet_view *pkt, const 
 static frame_result *teardown_result(uint32_t frame, probe_flow_record *rec, unsigned slot)
 {
     frame_result *res = result_new(frame, ROLE_TEARDOWN, rec, slot);
-    res->probe_in = rec->probe_frame[slot];
+    res->probe_in = try_at(rec, slot)->probe_frame;
     return res;
 }
 
@@ -575,7 +666,7 @@ static void answer_implied(probe_flow_record *rec, const packet_view *pkt, uint3
 {
     port_record *port = rec->port;
     if (port->judged_in || port->suspect || !(port->type->tcp_flags & TCP_SYN) ||
-        rec->reply_frame[rec->latest_try] || pkt->flow.proto != PACKET_TCP)
+        try_at(rec, rec->latest_try)->reply_frame || pkt->flow.proto != PACKET_TCP)
         return;
     packet_view syn_ack = {.flow = packet_flow_reverse(&rec->flow), .tcp_flags = TCP_SYN | TCP_ACK};
     verdict v;
@@ -591,6 +682,10 @@ static void answer_implied(probe_flow_record *rec, const packet_view *pkt, uint3
 static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
                                         const packet_view *pkt)
 {
+    /* Only a TCP packet without SYN ends anything (scan_is_teardown): no lookup
+     * for the rest. */
+    if (pkt->flow.proto != PACKET_TCP || (pkt->tcp_flags & TCP_SYN))
+        return NULL;
     probe_flow_record *best = NULL;
     unsigned n = 0;
     for (probe_flow_record *rec = wmem_map_lookup(flows, &pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
@@ -601,7 +696,8 @@ static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
         return NULL;
     if (best->port->suspect && !suspect_client(best, pkt, when))
         return NULL;
-    unsigned slot = best->reply_frame[best->replied_try] ? best->replied_try : best->latest_try;
+    unsigned slot =
+        try_at(best, best->replied_try)->reply_frame ? best->replied_try : best->latest_try;
     frame_result *res = teardown_result(frame, best, slot);
     answer_implied(best, pkt, frame);
     return res;
@@ -613,23 +709,24 @@ static frame_result *attribute_reply(uint32_t frame, const nstime_t *when, const
 {
     port_record *port = rec->port;
     frame_result *res = result_new(frame, ROLE_RESPONSE, rec, slot);
-    if (rec->probe_frame[slot]) {
-        res->probe_in = rec->probe_frame[slot];
-        nstime_delta(&res->rtt, when, &rec->probe_time[slot]);
+    try_record *t = try_make(rec, slot);
+    if (t->probe_frame) {
+        res->probe_in = t->probe_frame;
+        nstime_delta(&res->rtt, when, &t->probe_time);
         /* Timestamped before its probe (queues captured apart): no round trip. */
         res->early = res->rtt.secs < 0 || res->rtt.nsecs < 0;
         res->has_rtt = !res->early;
     }
-    if (rec->reply_frame[slot]) {
-        res->duplicate_of = rec->reply_frame[slot];
+    if (t->reply_frame) {
+        res->duplicate_of = t->reply_frame;
     } else {
-        rec->reply_frame[slot] = frame;
+        t->reply_frame = frame;
         if (res->has_rtt) {
             nstime_add(&port->rtt_total, &res->rtt);
             port->rtt_samples++;
         }
     }
-    rec->replied_try = slot;
+    rec->replied_try = (uint8_t)slot;
     res->says = said != NULL;
     if (said)
         res->own = *said;
@@ -651,14 +748,18 @@ static bool untagged_try(const probe_flow_record *rec, const packet_view *pkt, r
     /* A UDP reply's echoed request id is our own payloads' cookie, not theirs. */
     if (match != REPLY_COOKIE || (pkt->flow.proto == PACKET_UDP && !pkt->has_quote))
         return true;
-    const uint32_t *want = pkt->has_quote ? rec->quote_cookie : rec->reply_cookie;
-    for (unsigned i = rec->latest_try + 1; i-- > 0;) {
-        if (rec->probe_frame[i] && want[i] == cookie) {
-            *slot = i;
-            return true;
-        }
+    /* The latest try that matches. */
+    int best = -1;
+    for (unsigned i = 0; i < rec->tries_seen; i++) {
+        const try_record *t = &rec->tries[i];
+        uint32_t want = pkt->has_quote ? t->quote_cookie : t->reply_cookie;
+        if (t->slot <= rec->latest_try && t->probe_frame && want == cookie && t->slot > best)
+            best = t->slot;
     }
-    return false;
+    if (best < 0)
+        return false;
+    *slot = (unsigned)best;
+    return true;
 }
 
 /* Whether a reply whose numbers name no try still answers the probe, as nmap
@@ -686,7 +787,7 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
     bool says = type->judge(pkt, &said);
     slot %= COOKIE_MAX_TRIES;
     /* The target's side of a connection, once answered. */
-    if (!says && rec->reply_frame[slot] && pkt->flow.proto == PACKET_TCP &&
+    if (!says && try_at(rec, slot)->reply_frame && pkt->flow.proto == PACKET_TCP &&
         !(pkt->tcp_flags & TCP_SYN))
         return teardown_result(frame, rec, slot);
     frame_result *res = attribute_reply(frame, when, says ? &said : NULL, rec, slot);
@@ -707,6 +808,10 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
     const scan_type *const *const lists[] = {scan_types, ping_types};
     probe_flow_record *seen = NULL;
     probe_flow_record *by_flow = NULL;
+    /* Most types name the same probe flow (the reply's, reversed): looked up once. */
+    packet_flow looked_up;
+    probe_flow_record *looked_up_head = NULL;
+    bool have_looked_up = false;
     for (size_t l = 0; l < G_N_ELEMENTS(lists); l++) {
         for (size_t i = 0; lists[l][i]; i++) {
             const scan_type *type = lists[l][i];
@@ -715,9 +820,14 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
             reply_match match = scan_reply_key(type, pkt, &probe_flow, &cookie);
             if (match == REPLY_NONE)
                 continue;
+            if (!have_looked_up || !packet_flow_equal(&looked_up, &probe_flow)) {
+                looked_up = probe_flow;
+                looked_up_head = wmem_map_lookup(flows, &probe_flow);
+                have_looked_up = true;
+            }
             unsigned n = 0;
-            for (probe_flow_record *rec = wmem_map_lookup(flows, &probe_flow);
-                 rec && n < MAX_SCANS_PER_FLOW; rec = rec->next, n++) {
+            for (probe_flow_record *rec = looked_up_head; rec && n < MAX_SCANS_PER_FLOW;
+                 rec = rec->next, n++) {
                 if (scan_type_judging(rec->port->type) != type)
                     continue;
                 /* A --scanflags type is listed as its base: its own flags give the
@@ -812,7 +922,10 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     const frame_result *res = add_teardown(frame, when, pkt);
     if (res)
         return res;
-    res = add_reply(frame, when, pkt);
+    /* A reply other than an ICMP error answers a probe on its reversed flow:
+     * with none there, it answers nothing. */
+    if (pkt->has_quote || against_probe)
+        res = add_reply(frame, when, pkt);
     if (res || type || against_probe)
         return res;
     res = add_follow_up(frame, when, pkt);
@@ -823,8 +936,9 @@ bool scan_state_shown(const frame_result *res)
 {
     const probe_flow_record *rec = res->flow;
     const port_record *port = rec->port;
-    return !port->suspect || (!rec->conversation && behaviour_scans(port->suspect, &port->target,
-                                                                    port->proto, port->port));
+    return !port->suspect ||
+           (!rec->conversation && behaviour_scans(behaviour_source_find(suspects, &port->scanner),
+                                                  &port->target, port->proto, port->port));
 }
 
 const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
@@ -832,7 +946,8 @@ const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
 {
     const port_record *port = probe->flow->port;
     if (port->suspect)
-        return tool_of_suspect(port->type, port->suspect, pool, evidence);
+        return tool_of_suspect(port->type, behaviour_source_find(suspects, &port->scanner), pool,
+                               evidence);
     *evidence = probe->evidence;
     return probe->tool;
 }
@@ -856,7 +971,7 @@ const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, con
 
 const frame_result *scan_state_lookup(uint32_t frame)
 {
-    return wmem_map_lookup(frames, GUINT_TO_POINTER(frame));
+    return frame < frames_room ? frames[frame] : NULL;
 }
 
 verdict scan_state_verdict(const port_record *port, bool whole_capture_seen)
@@ -883,7 +998,7 @@ bool scan_state_window_verdict(const port_record *port, bool whole_capture_seen,
 
 uint32_t scan_state_response_in(const frame_result *probe)
 {
-    return probe->flow->reply_frame[probe->try_no % COOKIE_MAX_TRIES];
+    return try_at(probe->flow, probe->try_no % COOKIE_MAX_TRIES)->reply_frame;
 }
 
 bool scan_state_probe_rtt(const frame_result *probe, nstime_t *rtt)

@@ -36,42 +36,48 @@ typedef enum frame_role {
  * probe, but shown only once behaviour.c calls its source a scanner, and never
  * when it turns out to be an ordinary conversation. */
 typedef struct port_record {
+    /* Widest first, so that no padding is paid for: ordinary traffic may make
+     * one per client and server port. type, scan_id, scanner, suspect, target,
+     * proto and port are its key (scan_state.c). */
     const scan_type *type;
-    uint32_t scan_id;
-    packet_addr scanner;       /* untagged probes: their source; all zero for ours */
-    bool untagged;             /* nothing names the tries: they are numbered as seen */
-    behaviour_source *suspect; /* suspected probes: their source's behaviour */
-    unsigned tries;            /* untagged probes: transmissions seen */
-    uint32_t first_probe;      /* untagged probes: the frame of the first */
+    packet_addr scanner; /* untagged probes: their source; all zero for ours */
     packet_addr target;
-    uint8_t proto;
-    uint16_t port;
-    unsigned probes;    /* probe frames, retransmissions included */
-    unsigned responses; /* reply frames */
+    nstime_t rtt_total; /* round trip times of the first reply to each try */
     verdict judged;     /* what the first reply that says something says */
-    uint32_t judged_in; /* that reply's frame; 0 while no reply said anything */
-    bool implied;       /* judged_in is our teardown of an answer the capture lacks */
     /* Another tool's ACK probe, which nmap's -sW sends byte for byte as its
      * -sA: what the window scan reads in the reply that judged the port. */
     verdict window_judged;
-    nstime_t rtt_total; /* round trip times of the first reply to each try */
+    uint32_t scan_id;
+    unsigned tries;       /* untagged probes: transmissions seen */
+    uint32_t first_probe; /* untagged probes: the frame of the first */
+    unsigned probes;      /* probe frames, retransmissions included */
+    unsigned responses;   /* reply frames */
+    uint32_t judged_in;   /* that reply's frame; 0 while no reply said anything */
     unsigned rtt_samples;
+    uint32_t last_probe; /* the latest probe frame (verdict_note.c's) */
+    uint16_t port;
+    uint8_t proto;
+    bool untagged; /* nothing names the tries: they are numbered as seen */
+    /* Suspected probes: their source (scanner) has a behaviour record only once
+     * an attempt of it failed, which most sources' never do. */
+    bool suspect;
+    bool implied; /* judged_in is our teardown of an answer the capture lacks */
 } port_record;
+
+/* What one try of a probe flow brought: kept only for the tries seen, most
+ * flows have one (scan_state.c). */
+typedef struct try_record try_record;
 
 /* One probe flow of one scan, with the frames of each try. */
 typedef struct probe_flow_record {
     packet_flow flow;
     port_record *port;
-    uint32_t probe_frame[COOKIE_MAX_TRIES]; /* a try's first probe frame, 0 if unseen */
-    nstime_t probe_time[COOKIE_MAX_TRIES];
-    uint32_t reply_frame[COOKIE_MAX_TRIES]; /* a try's first reply frame, 0 if none */
-    unsigned latest_try;                    /* the try sent last */
-    unsigned replied_try;                   /* the try answered last */
-    uint32_t last_frame;                    /* the latest frame on this flow */
-    /* Untagged probes: what a direct reply to each try brings back in place of
-     * a cookie, and what an ICMP error quoting it does (fingerprint.h). */
-    uint32_t reply_cookie[COOKIE_MAX_TRIES];
-    uint32_t quote_cookie[COOKIE_MAX_TRIES];
+    try_record *tries;   /* the tries seen, in the order seen (scan_state.c) */
+    uint8_t tries_seen;  /* entries in tries */
+    uint8_t tries_room;  /* entries tries has room for */
+    uint8_t latest_try;  /* the try sent last */
+    uint8_t replied_try; /* the try answered last */
+    uint32_t last_frame; /* the latest frame on this flow */
     /* Suspected probes: what became of the attempt. */
     bool accepted;                  /* the target accepted the connection (SYN-ACK), or answered */
     bool served;                    /* the target sent data on it (a listing, a banner) */
@@ -81,21 +87,28 @@ typedef struct probe_flow_record {
 } probe_flow_record;
 
 typedef struct frame_result {
-    frame_role role;
+    /* Pointers and times first, then the words, then the flags, and what only
+     * probes or only replies have shares room: one is kept per scan frame, and
+     * every frame of ordinary traffic may be one (a suspected probe, its reply). */
     probe_flow_record *flow;
+    union {
+        struct {                  /* probes */
+            const char *tool;     /* who sent it; NULL for suspected ones (scan_state_tool()) */
+            const char *evidence; /* fingerprinted probes: why tool names that tool */
+        };
+        nstime_t rtt; /* replies, with has_rtt */
+    };
+    verdict own; /* replies: what it said */
+    frame_role role;
     unsigned try_no;
-    const char *tool;      /* probes: who sent it; NULL for suspected ones (scan_state_tool()) */
-    const char *evidence;  /* fingerprinted probes: why tool names that tool */
     uint32_t duplicate_of; /* a probe or reply seen before for the same try */
-    bool another_request;  /* probes: a further UDP request of the same try */
     unsigned timing_ping;  /* probes: nmap's timing ping number (its sequence number's) */
     uint32_t probe_in;     /* replies and teardowns: the probe they answer or end */
+    bool another_request;  /* probes: a further UDP request of the same try */
     bool has_rtt;          /* replies: the time since that probe */
     bool early;            /* replies: timestamped before that probe */
-    nstime_t rtt;
-    bool numbers_differ; /* replies: its cookie names no try; tied by addresses and ports */
-    bool says;           /* replies: whether the scan type's judge said something */
-    verdict own;         /* replies: what it said */
+    bool numbers_differ;   /* replies: its cookie names no try; tied by addresses and ports */
+    bool says;             /* replies: whether the scan type's judge said something */
 } frame_result;
 
 /* "tcp", "udp", ...: how ports of that IP protocol are written (22/tcp). */

@@ -9,10 +9,8 @@
 
 #include "scan_state.h"
 
-/* Creates the table of last probes; it empties itself with each capture file. */
-void verdict_note_register(void);
-
-/* First pass: records a probe frame of its port (the latest one wins). */
+/* First pass: records a probe frame of its port (the latest one wins), in the
+ * port's record (port_record.last_probe), which lives as long as the file. */
 void verdict_note_probe_seen(const frame_result *probe, uint32_t frame);
 
 /* Whether the frame carries its port's verdict note. whole_capture_seen: false

@@ -300,10 +300,15 @@ bool wire_tree_wanted(proto_tree *tree)
     return false;
 }
 
-void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const frame_result *res)
+bool wire_tree_applies(const frame_result *res)
 {
     const port_record *port = res->flow->port;
-    if (port->untagged || port->type->socket_tos)
+    return !port->untagged && !port->type->socket_tos;
+}
+
+void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const frame_result *res)
+{
+    if (!wire_tree_applies(res))
         return;
     unsigned where = GPOINTER_TO_UINT(wmem_map_lookup(offsets, GUINT_TO_POINTER(pinfo->num)));
     unsigned caplen = tvb_captured_length(tvb);

@@ -25,6 +25,11 @@ void wire_tree_register(int proto);
 void wire_tree_remember(packet_info *pinfo, tvbuff_t *tvb, const uint8_t *bytes, size_t len,
                         bool arp);
 
+/* Whether the frame can have the fields: a tagged probe's, not another tool's
+ * or a kernel-made one's. Only such frames are noted, so that ordinary traffic
+ * (suspected probes) costs nothing here. */
+bool wire_tree_applies(const frame_result *res);
+
 /* Whether any of the fields is wanted: the tree is shown, or a filter or a
  * column names one. Reading the bytes again costs, and -Y or -e on other
  * fields need none of it. */
