@@ -9,7 +9,12 @@
 #    tree, filter or field while the scantrace dissector is disabled;
 #  - the port table of a large sweep (nmap -sS of SWEEP_HOSTS hosts, default
 #    4096, x 10 ports, made offline by scripts/make-sweep-capture.py) against
-#    -z ip_hosts,tree, the same way.
+#    -z ip_hosts,tree, the same way;
+#  - what the plugin, on by default, costs on captures that hold no scan: the
+#    same tshark -2 -Y (trees built, as in the GUI) with and without it, over
+#    ORDINARY_PACKETS (default 1,000,000) packets of web and DNS traffic and
+#    DNS_PACKETS (default 600,000) of DNS queries each from a flow of its own,
+#    made offline by scripts/make-ordinary-capture.py.
 # Each figure is the median of RUNS runs (default 3). Nothing here passes or fails.
 #
 #   scripts/benchmark.sh          (as root: the lab needs raw sockets)
@@ -105,6 +110,21 @@ for _ in $(seq "$RUNS"); do
     tshark_timed sweep-peer -r "$sweep" -2 -q -z ip_hosts,tree --disable-protocol scantrace
 done
 
+ordinary_packets=${ORDINARY_PACKETS:-1000000}
+dns_packets=${DNS_PACKETS:-600000}
+echo "benchmark: writing $ordinary_packets packets of web and DNS traffic and $dns_packets of DNS (offline)" >&2
+python3 scripts/make-ordinary-capture.py "$BENCH/ordinary.pcap" "$ordinary_packets" web
+python3 scripts/make-ordinary-capture.py "$BENCH/dns.pcap" "$dns_packets" dns
+chmod 644 "$BENCH/ordinary.pcap" "$BENCH/dns.pcap"
+ordinary=$(tshark_file "$BENCH/ordinary.pcap")
+dns=$(tshark_file "$BENCH/dns.pcap")
+for _ in $(seq "$RUNS"); do
+    tshark_timed ordinary -r "$ordinary" -2 -q -Y 'dns || http'
+    tshark_timed ordinary-peer -r "$ordinary" -2 -q -Y 'dns || http' --disable-protocol scantrace
+    tshark_timed dns -r "$dns" -2 -q -Y dns
+    tshark_timed dns-peer -r "$dns" -2 -q -Y dns --disable-protocol scantrace
+done
+
 row() { # LABEL NAME PEER-NAME
     local t m pt pm
     read -r t m <<<"$(median "$2")"
@@ -124,5 +144,7 @@ row "tshark -2 -z scantrace,ports vs -z ip_hosts,tree" table table-peer
 row "tshark -2 -Y scantrace.verdict vs -Y tcp.flags" filter filter-peer
 row "tshark -2 -e scantrace.verdict vs -e tcp.flags" fields fields-peer
 row "sweep: -z scantrace,ports vs -z ip_hosts,tree" sweep sweep-peer
-printf '\nThe 65535-port capture holds %s packets, the sweep of %s hosts %s. A ratio below 1 means\nfaster or smaller than the peer.\n' \
-    "${packets:-?}" "$sweep_hosts" "${sweep_packets:-?}"
+row "web+DNS: -2 -Y 'dns || http', plugin on/off" ordinary ordinary-peer
+row "DNS, a flow each: -2 -Y dns, plugin on/off" dns dns-peer
+printf '\nThe 65535-port capture holds %s packets, the sweep of %s hosts %s, the web and DNS\ncapture %s, the DNS one %s. A ratio below 1 means faster or smaller than the peer.\n' \
+    "${packets:-?}" "$sweep_hosts" "${sweep_packets:-?}" "$ordinary_packets" "$dns_packets"
