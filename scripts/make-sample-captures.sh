@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Remakes the scanner's sample captures in captures/, one per scan type, from
-# scans of the built-in lab, with their expected fields and tables. Review the
-# diff before committing: the scan ids and timings change every run.
+# scans of the built-in lab, with their expected fields and tables, and the
+# samples of nmap's own IPv6 scans (nmap's report beside each). Review the diff
+# before committing: the scan ids and timings change every run.
 #
 #   scripts/make-sample-captures.sh [NAME...]     (default: all)
 set -euo pipefail
@@ -25,6 +26,19 @@ SCANS=(
     "connect-scan|-sT -Pn --reason -p PORTS TARGET"
     "discovery|-sn --reason HOSTS"
 )
+# nmap's own scans over IPv6 (nmap -6), one after the other in one capture
+# (NMAP_SAMPLE: one sample, so the golden tests start tshark once for all of
+# them), made by dumpcap on the scanner's interface, with nmap's -oX report of
+# each beside it (NMAP_SAMPLE-NAME.xml); PORTS6, UPORTS6, TARGET6 and HOSTS6 are
+# the lab's IPv6 plan and addresses. Discovery with --disable-arp-ping: nmap's
+# Neighbor Discovery ping, like its ARP ping, looks like any solicitation and is
+# not labelled; its ICMPv6 echo and TCP pings are.
+NMAP_SAMPLE=nmap6-scans
+NMAP_SCANS=(
+    "syn|-6 -sS -Pn --reason -p PORTS6 TARGET6"
+    "udp|-6 -sU -Pn --reason -p UPORTS6 TARGET6"
+    "discovery|-6 -sn --reason --disable-arp-ping HOSTS6"
+)
 want=("$@")
 
 export SCANTRACE_BIN=$SCANTRACE_BUILD/scanner/scantrace
@@ -32,8 +46,9 @@ export LAB_LISTENER=$SCANTRACE_BUILD/tests/lab/lab_listener
 OUT=$(mktemp -d)
 chmod 755 "$OUT"
 trap 'rm -rf "$OUT"' EXIT
-export OUT
+export OUT NMAP_SAMPLE
 printf '%s\n' "${SCANS[@]}" >"$OUT/scans"
+printf '%s\n' "${NMAP_SCANS[@]}" >"$OUT/nmap-scans"
 [[ ${#want[@]} -gt 0 ]] && printf '%s\n' "${want[@]}" >"$OUT/want"
 
 # shellcheck disable=SC2016 # expanded by the inner shell
@@ -49,10 +64,28 @@ while IFS="|" read -r name options; do
     # shellcheck disable=SC2086 # the options are words
     "$SCANTRACE_BIN" $options -n -w "$OUT/$name.pcapng"
 done <"$OUT/scans"
+if [[ ! -f $OUT/want ]] || grep -qx "$NMAP_SAMPLE" "$OUT/want"; then
+    [[ -n $LAB_TARGET_IP6 ]] || { echo "the lab has no IPv6: no $NMAP_SAMPLE"; exit 1; }
+    dumpcap -q -i "$LAB_IFACE" -w "$OUT/$NMAP_SAMPLE.pcapng" 2>"$OUT/dumpcap.log" &
+    for _ in $(seq 100); do grep -qs "Capturing on" "$OUT/dumpcap.log" && break; sleep 0.05; done
+    while IFS="|" read -r name options; do
+        options=${options//UPORTS6/$LAB_UDP_PORTS6}
+        options=${options//PORTS6/$LAB_TCP_PORTS6}
+        options=${options//TARGET6/$LAB_TARGET_IP6}
+        options=${options//HOSTS6/$LAB_TARGET_IP6 $LAB_TARGET2_IP6 $LAB_DOWN_IP6}
+        echo "== $NMAP_SAMPLE, $name: nmap $options"
+        # shellcheck disable=SC2086 # the options are words
+        nmap $options -n -oX "$OUT/$NMAP_SAMPLE-$name.xml"
+        sleep 0.5 # the last replies
+    done <"$OUT/nmap-scans"
+    kill -INT %1
+    wait
+fi
 '
 bash tests/lab/lab.sh run -- bash -c "$inner"
 for capture in "$OUT"/*.pcapng; do
     cp "$capture" captures/
+    for xml in "${capture%.pcapng}"-*.xml; do [[ ! -e $xml ]] || cp "$xml" captures/; done
     SCANTRACE_PLUGIN=$SCANTRACE_BUILD/plugin/scantrace.so \
         bash tests/integration/plugin_expected.sh --update "captures/$(basename "$capture")"
 done

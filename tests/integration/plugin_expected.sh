@@ -14,7 +14,7 @@ set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
 
-FIELDS=(frame.number scantrace.role scantrace.target scantrace.port scantrace.proto
+FIELDS=(frame.number scantrace.role scantrace.target scantrace.target6 scantrace.port scantrace.proto
     scantrace.scan scantrace.verdict scantrace.reason scantrace.scan_id scantrace.try
     scantrace.response_in scantrace.probe_in scantrace.rtt scantrace.tool scantrace.evidence)
 

@@ -12,8 +12,8 @@ fail() {
     exit 1
 }
 
-PORT_FIELDS=(-e scantrace.target -e scantrace.proto -e scantrace.port -e scantrace.scan
-    -e scantrace.scan_id -e scantrace.verdict -e scantrace.reason)
+PORT_FIELDS=(-e scantrace.target -e scantrace.target6 -e scantrace.proto -e scantrace.port
+    -e scantrace.scan -e scantrace.scan_id -e scantrace.verdict -e scantrace.reason)
 
 # Every sample is read four times: leaks are plugin_expected's, plugin_tree's and
 # plugin_table's job, which read the same samples (tests/lib/tshark.sh).
@@ -24,7 +24,7 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
     cap=$(tshark_file "$capture")
     # Every port of every scan, once (a probe carries its port's verdict).
     want=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.role == "probe"' -T fields -E occurrence=l \
-        "${PORT_FIELDS[@]}" -e ip.src | sort -u | cut -f1-7)
+        "${PORT_FIELDS[@]}" -e ip.src -e ipv6.src | sort -u | cut -f1-8)
     got=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.port_verdict' -T fields -E occurrence=l \
         "${PORT_FIELDS[@]}" | sort)
     [[ $want == "$got" ]] ||
@@ -32,7 +32,7 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
     # The note says what the fields say.
     # (-z expert counts equal messages: two scans of one port say the same.)
     notes=$(tshark_unpriv -r "$cap" -2 -q -z expert,note |
-        awk '/ Scantrace +(Port [0-9.]+ [0-9]+\/[a-z]+|Host [0-9.]+) [a-z|]+ \(/ {n += $1} END {print n + 0}')
+        awk '/ Scantrace +(Port [0-9a-f:.]+ [0-9]+\/[a-z]+|Host [0-9a-f:.]+) [a-z|]+ \(/ {n += $1} END {print n + 0}')
     (($(wc -l <<<"$got") == notes)) || fail "$name: $notes verdict lines in -z expert, $(wc -l <<<"$got") ports"
     # One pass: only replies, never a probe.
     ! tshark_unpriv -r "$cap" -Y 'scantrace.port_verdict && scantrace.role == "probe"' | grep -q . ||

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scans of other tools in captures/, no lab needed: on nmap's default SYN scan
-# (1000 ports) and its connect scan the plugin gives every port the verdict
-# nmap's own report gives it; the preferences switch fingerprinting and
+# (1000 ports), its connect scan and its IPv6 SYN and UDP scans the plugin gives
+# every port the verdict nmap's own report gives it; the preferences switch fingerprinting and
 # behaviour off and move the threshold; and a scan found by behaviour is labelled
 # from its first probe with -2, but on a single pass only from the probe that
 # made its source a scanner on.
@@ -36,6 +36,11 @@ for name in nmap-default-syn nmap-connect; do
     check "$name: the plugin gives every port nmap's verdict" \
         <(verdicts_from_xml "$CAPTURES/$name.xml") <(verdicts_from_capture "$CAPTURES/$name.pcapng")
 done
+# nmap -6's SYN and UDP scans, one capture (its host discovery after them), a
+# report each.
+check "nmap6-scans: the plugin gives every port nmap's verdict" \
+    <(cat "$CAPTURES"/nmap6-scans-{syn,udp}.xml | verdicts_from_xml /dev/stdin | sort) \
+    <(verdicts_from_capture "$CAPTURES/nmap6-scans.pcapng" | awk '$4 != "up" && $4 != "down"')
 
 # Preferences: each kind of recognition can be switched off on its own.
 for case in "masscan-syn fingerprint" "zmap-syn fingerprint" "nmap-connect behaviour"; do

@@ -24,10 +24,14 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
     # or for another tool's probes their source): HOST PORT/PROTO SCAN STATE
     # REASON PROBES; then what the table must show of it: the port itself, or
     # its state's "Not shown" count.
-    fields=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.role == "probe" && scantrace.port' -T fields \
+    # IPv6 targets and scanners are scantrace.target6 and ipv6.src.
+    # Host discovery probes (scantrace.host) are ping rows, not ports.
+    fields=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.role == "probe" && scantrace.port && !scantrace.host' -T fields \
         -E occurrence=l -e scantrace.target -e scantrace.port -e scantrace.proto -e scantrace.scan \
-        -e scantrace.verdict -e scantrace.reason -e scantrace.scan_id -e ip.src |
-        awk -F'\t' '{print $1, $2 "/" $3, $4 "," ($7 != "" ? $7 : $8), $5, $6}' | sort | uniq -c |
+        -e scantrace.verdict -e scantrace.reason -e scantrace.scan_id -e ip.src \
+        -e scantrace.target6 -e ipv6.src |
+        awk -F'\t' '{print ($1 != "" ? $1 : $9), $2 "/" $3, $4 "," ($7 != "" ? $7 : ($8 != "" ? $8 : $10)), $5, $6}' |
+        sort | uniq -c |
         awk '{print $2, $3, $4, $5, $6, $1}')
     want_rows=$(awk 'NF == 0 {next} {split($2, pp, "/"); n[$1 " " pp[2] " " $3 " " $4]++; line[++m] = $0}
         END {
@@ -42,11 +46,11 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
         END {for (k in n) {split(k, f, " "); if (f[4] != "open" && n[k] > 25) print f[1], n[k], f[4], f[2]}}' \
         <<<"$fields" | sort)
 
-    # What the table says: "HOST ... N ports" headings, "Not shown:" lines and
-    # "PORT/PROTO STATE REASON PROBES [RTT]" rows.
-    got_rows=$(awk '/^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ / {host = $1}
+    # What the table says: "HOST ... N ports" headings (IPv4 or IPv6 hosts),
+    # "Not shown:" lines and "PORT/PROTO STATE REASON PROBES [RTT]" rows.
+    got_rows=$(awk '/^([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|[0-9a-f]*:[0-9a-f]*:[0-9a-f:]*) / {host = $1}
         host && $1 ~ /^[0-9]+\/(tcp|udp)$/ {print host, $1, $2, $3, $4}' <<<"$table" | sort)
-    got_hidden=$(awk '/^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ / {host = $1}
+    got_hidden=$(awk '/^([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|[0-9a-f]*:[0-9a-f]*:[0-9a-f:]*) / {host = $1}
         /^Not shown: / {
             sub(/^Not shown: /, "")
             n = split($0, clause, ", ")
