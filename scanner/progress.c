@@ -79,27 +79,27 @@ void progress_trace_write(FILE *f, const char *line)
     g_mutex_unlock(&pg.lock);
 }
 
-/* nmap's words for the keys (nmap_tty.cc). */
-void progress_change_verbose(int delta)
+/* Raises or lowers one runtime level (never below 0) and says so in nmap's
+ * words for the keys (nmap_tty.cc): "Verbosity Increased to 2.". */
+static void change_level(gint *level, const char *what, int delta)
 {
     g_mutex_lock(&pg.lock);
-    int v = MAX(0, progress_verbose() + delta);
-    g_atomic_int_set(&pg.verbose, v);
+    int value = MAX(0, g_atomic_int_get(level) + delta);
+    g_atomic_int_set(level, value);
     g_autoptr(GString) s = g_string_new(NULL);
-    g_string_printf(s, "Verbosity %s to %d.\n", delta > 0 ? "Increased" : "Decreased", v);
+    g_string_printf(s, "%s %s to %d.\n", what, delta > 0 ? "Increased" : "Decreased", value);
     put(s);
     g_mutex_unlock(&pg.lock);
 }
 
+void progress_change_verbose(int delta)
+{
+    change_level(&pg.verbose, "Verbosity", delta);
+}
+
 void progress_change_debugging(int delta)
 {
-    g_mutex_lock(&pg.lock);
-    int d = MAX(0, progress_debugging() + delta);
-    g_atomic_int_set(&pg.debugging, d);
-    g_autoptr(GString) s = g_string_new(NULL);
-    g_string_printf(s, "Debugging %s to %d.\n", delta > 0 ? "Increased" : "Decreased", d);
-    put(s);
-    g_mutex_unlock(&pg.lock);
+    change_level(&pg.debugging, "Debugging", delta);
 }
 
 void progress_set_packet_trace(gboolean on)
