@@ -110,11 +110,12 @@ extern const scan_type scan_connect;
 #define CONNECT_TAG_TOS    0x5c
 #define CONNECT_PORT_FIRST 61440
 
-/* Host discovery (nmap's -PE, -PP, -PS, -PA). */
+/* Host discovery (nmap's -PE, -PP, -PS, -PA, -PU). */
 extern const scan_type ping_echo;
 extern const scan_type ping_timestamp;
 extern const scan_type ping_syn;
 extern const scan_type ping_ack;
+extern const scan_type ping_udp;
 
 /* Host discovery without privileges, as nmap does it then: connect() to 80 and
  * 443. Tagged like the connect scan but with DSCP 19 (also unassigned), so that
@@ -180,6 +181,13 @@ bool scan_is_teardown(const scan_type *type, const packet_view *pkt);
 size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag);
 bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie);
+
+/* Shared by the UDP scan and the UDP ping (scan_udp.c): the datagram with its
+ * tag and the port's request, the tag found in a datagram, the cookie a
+ * service echoes. */
+size_t udp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
+bool udp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag);
+bool udp_probe_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie);
 
 /* What an ICMP error quoting a port probe says (icmp_error.c, nmap's rule);
  * udp: the probe was a UDP scan's. false: nmap ignores that error. */

@@ -6,7 +6,7 @@
 #include "scan_type.h"
 #include "udp_payload.h"
 
-static size_t udp_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
+size_t udp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
 {
     enum { HEADER = 8 };
     if (cap < HEADER)
@@ -28,14 +28,14 @@ static size_t udp_build(const scan_type *type, const probe_spec *spec, uint8_t *
     return len;
 }
 
-static bool udp_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
+bool udp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
     (void)type;
     return pkt->flow.proto == PACKET_UDP &&
            tag_find_in_payload(pkt->payload, pkt->payload_len, tag);
 }
 
-static bool udp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
+bool udp_probe_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
 {
     (void)type;
     uint16_t echoed;
@@ -60,8 +60,8 @@ const scan_type scan_udp = {
     .title = "UDP Scan",
     .ip_proto = PACKET_UDP,
     .silent = {PORT_OPEN_FILTERED, REASON_NO_RESPONSE},
-    .build = udp_build,
-    .recognise = udp_recognise,
-    .reply_cookie = udp_reply_cookie,
+    .build = udp_probe_build,
+    .recognise = udp_probe_recognise,
+    .reply_cookie = udp_probe_reply_cookie,
     .judge = udp_judge,
 };
