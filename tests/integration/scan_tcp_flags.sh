@@ -3,7 +3,8 @@
 # --scanflags URGPSH (judged as the SYN scan) and -sF --scanflags SYNFIN (judged
 # as the FIN scan), each run by nmap 7.93 and by scantrace with the same flags
 # against the lab's port plan (open, closed, dropped, admin-prohibited,
-# host-unreachable ports). Per case: both reports give every port the same
+# host-unreachable ports); over IPv6 (-6, the IPv6 plan of fd20:1::2 with its
+# ICMPv6 kinds) the same four and -sF and -sN. Per case: both reports give every port the same
 # state and reason; the plugin (tshark as nobody) on scantrace's -w capture
 # gives the scanner's verdicts, and on nmap's own capture (dumpcap on the
 # scanner's interface) nmap's verdicts. Linux answers every ACK probe with a
@@ -29,8 +30,11 @@ chmod 755 "$WORK"
 TSHARK_LEAKS=0
 tshark_setup
 trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
-# NAME:FLAGS, FLAGS with commas for spaces.
-CASES="maimon:-sM window:-sW urgpsh:--scanflags,URGPSH fin-synfin:-sF,--scanflags,SYNFIN"
+# NAME:FLAGS, FLAGS with commas for spaces; a NAME ending in 6 is a -6 scan of
+# the IPv6 plan.
+CASES="maimon:-sM window:-sW urgpsh:--scanflags,URGPSH fin-synfin:-sF,--scanflags,SYNFIN
+fin6:-6,-sF null6:-6,-sN maimon6:-6,-sM window6:-6,-sW urgpsh6:-6,--scanflags,URGPSH
+fin-synfin6:-6,-sF,--scanflags,SYNFIN"
 export SCANTRACE_BIN WORK CASES
 
 # Inside the scanner namespace: per case, nmap under dumpcap, then scantrace -w.
@@ -40,20 +44,27 @@ set -euo pipefail
 for case in $CASES; do
     name=${case%%:*}
     IFS=, read -ra flags <<<"${case#*:}"
-    common=(-Pn -n --reason --max-retries 1 -p "$LAB_TCP_PORTS")
-    dumpcap -i "$LAB_IFACE" -f "host $LAB_TARGET_IP" -q -w "$WORK/$name.nmap.pcapng" \
+    target=$LAB_TARGET_IP ports=$LAB_TCP_PORTS retries=1
+    if [[ $name == *6 ]]; then
+        [[ -n $LAB_TARGET_IP6 ]] || { echo "the lab has no IPv6"; exit 1; }
+        # One try: silence means the same after one as after two, and nmap
+        # -6 spends up to 9 s on its retransmissions of a silent port.
+        target=$LAB_TARGET_IP6 ports=$LAB_TCP_PORTS6 retries=0
+    fi
+    common=(-Pn -n --reason --max-retries "$retries" -p "$ports")
+    dumpcap -i "$LAB_IFACE" -f "host $target" -q -w "$WORK/$name.nmap.pcapng" \
         2>"$WORK/$name.dumpcap.log" &
     pid=$!
     for _ in $(seq 100); do
         grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
         sleep 0.05
     done
-    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" >/dev/null
+    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$target" >/dev/null
     sleep 0.2
     kill -INT "$pid"
     wait "$pid" || true
     "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
-        -w "$WORK/$name.st.pcapng" "$LAB_TARGET_IP" >/dev/null
+        -w "$WORK/$name.st.pcapng" "$target" >/dev/null
 done
 '
 bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
@@ -77,17 +88,19 @@ for case in $CASES; do
     # One tshark run for both readings of nmap's ACK probes (-sW's is -sA's
     # probe byte for byte): the ACK scan's verdict and the window scan's beside it.
     tshark_unpriv -r "$(tshark_file "$WORK/$name.nmap.pcapng")" -2 \
-        -Y 'scantrace.role == "probe" && scantrace.port' -T fields -E separator=' ' \
-        -e scantrace.target -e scantrace.proto -e scantrace.port -e scantrace.verdict \
-        -e scantrace.reason -e scantrace.window_verdict -e scantrace.window_reason |
+        -Y 'scantrace.role == "probe" && scantrace.port' -T fields \
+        -e scantrace.target -e scantrace.target6 -e scantrace.proto -e scantrace.port \
+        -e scantrace.verdict -e scantrace.reason -e scantrace.window_verdict \
+        -e scantrace.window_reason |
+        awk -F'\t' '{ print ($1 != "" ? $1 : $2), $3, $4, $5, $6, $7, $8 }' |
         sort -u >"$WORK/$name.plugin-nmap.fields"
     cut -d' ' -f1-5 "$WORK/$name.plugin-nmap.fields" >"$WORK/$name.plugin-nmap.txt"
-    if [[ $name == window ]]; then
+    if [[ $name == window* ]]; then
         sed 's/ closed reset$/ unfiltered reset/' "$WORK/$name.nmap.txt" >"$WORK/$name.ack.txt"
         check "$flags: the plugin on nmap's capture reads -sA's unfiltered beside -sW's verdict" \
             "$WORK/$name.ack.txt" "$WORK/$name.plugin-nmap.txt"
         cut -d' ' -f1-3,6-7 "$WORK/$name.plugin-nmap.fields" >"$WORK/$name.plugin-nmap.txt"
-    elif [[ $name == fin-synfin ]]; then
+    elif [[ $name == fin-synfin* ]]; then
         # nmap's probe does not say which type judges its custom flags: the
         # plugin reads them as nmap does with no type given, as the SYN scan,
         # which agrees with the FIN scan on every answer, not on silence.
