@@ -105,9 +105,25 @@ static bool nmap_window(uint16_t window)
  * reading is shown beside (scan_state_window_verdict). Flags of no scan type of
  * nmap's are --scanflags, judged as nmap judges them when no type is given with
  * it, by the SYN scan's rules: the wire does not say which type was given. A
- * RST or SYN-ACK is taken for a reply, never for such a probe. */
-static const scan_type *nmap_tcp_type(uint8_t flags, const char **option)
+ * RST or SYN-ACK is taken for a reply, never for such a probe.
+ *
+ * scanflags_base (preference scantrace.nmap_scanflags, NULL: none): the user
+ * says nmap ran --scanflags with this type (scan_syn when no other -s was
+ * given), which judges every nmap TCP port probe whatever its flags, as
+ * scan_engine_raw.cc judges by USI->scantype, not by the probe's flags: a FIN
+ * probe is then --scanflags FIN judged as the SYN scan, not -sF. Any flags are
+ * taken, RST and SYN-ACK too (a reply travels against a probe flow, which is
+ * never fingerprinted). */
+static const scan_type *nmap_tcp_type(uint8_t flags, const scan_type *scanflags_base,
+                                      const char **option)
 {
+    if (scanflags_base) {
+        const scan_type *type = scanflags_base->tcp_flags == flags
+                                    ? scanflags_base
+                                    : scan_flags_type(scanflags_base, flags);
+        *option = type->option;
+        return type;
+    }
     switch (flags) {
     case TCP_SYN:
         *option = "-sS";
@@ -136,11 +152,13 @@ static const scan_type *nmap_tcp_type(uint8_t flags, const char **option)
     }
 }
 
-static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out);
+static bool fingerprint_tcp_shape(const packet_view *pkt, const scan_type *scanflags_base,
+                                  fingerprint *out);
 
-static bool fingerprint_tcp(const packet_view *pkt, fingerprint *out)
+static bool fingerprint_tcp(const packet_view *pkt, const scan_type *scanflags_base,
+                            fingerprint *out)
 {
-    if (!fingerprint_tcp_shape(pkt, out))
+    if (!fingerprint_tcp_shape(pkt, scanflags_base, out))
         return false;
     if (strcmp(out->tool, "nmap") == 0) {
         out->has_run_word = true;
@@ -149,7 +167,8 @@ static bool fingerprint_tcp(const packet_view *pkt, fingerprint *out)
     return true;
 }
 
-static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
+static bool fingerprint_tcp_shape(const packet_view *pkt, const scan_type *scanflags_base,
+                                  fingerprint *out)
 {
     if (pkt->df)
         return false;
@@ -177,7 +196,7 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
         }
     }
     const char *option = NULL;
-    const scan_type *type = nmap_tcp_type(pkt->tcp_flags, &option);
+    const scan_type *type = nmap_tcp_type(pkt->tcp_flags, scanflags_base, &option);
     if (!type || !nmap_window(pkt->window) || !fingerprint_nmap_hops(pkt))
         return false;
     char hops[48];
@@ -191,12 +210,15 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
      * sendIPScanProbe); data would make any segment look like one. */
     if (type->base && pkt->payload_len)
         return false;
+    /* The try's number is in the ack of a probe with ACK, else in its sequence
+     * number, and the other one is 0 (sendIPScanProbe). */
+    bool ack_as_nmap = (pkt->tcp_flags & TCP_ACK) || pkt->ack == 0;
     if (pkt->tcp_flags & TCP_SYN) {
         /* nmap's SYN probe has one option, MSS, and nothing else: 4 bytes, which
          * a 54-byte snapshot of an Ethernet frame cuts off. */
         bool cut = pkt->tcp_header_len == 24 && pkt->tcp_options_len < 4 &&
                    (pkt->tcp_options_len == 0 || pkt->tcp_options[0] == 2);
-        if (cut && pkt->ack == 0) {
+        if (cut && ack_as_nmap) {
             set(out, "nmap", type,
                 "window %u, one 4-byte option (cut by the snapshot length; nmap's: MSS), "
                 "no DF, %s%s: nmap %s",
@@ -204,7 +226,7 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, fingerprint *out)
             out->may_be_discovery = type == &scan_syn;
             return true;
         }
-        if (pkt->ack != 0 || opt.count != 1 || !opt.mss || pkt->tcp_options_len != 4)
+        if (!ack_as_nmap || opt.count != 1 || !opt.mss || pkt->tcp_options_len != 4)
             return false;
         set(out, "nmap", type, "window %u, sole option MSS %u, no DF, %s%s: nmap %s", pkt->window,
             opt.mss_value, hops, data, option);
@@ -407,12 +429,17 @@ static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
 
 bool fingerprint_probe(const packet_view *pkt, fingerprint *out)
 {
+    return fingerprint_probe_as(pkt, NULL, out);
+}
+
+bool fingerprint_probe_as(const packet_view *pkt, const scan_type *scanflags_base, fingerprint *out)
+{
     if (!packet_addr_unicast(&pkt->flow.dst) || !packet_addr_unicast(&pkt->flow.src) ||
         packet_addr_equal(&pkt->flow.src, &pkt->flow.dst))
         return false;
     switch (pkt->flow.proto) {
     case PACKET_TCP:
-        return fingerprint_tcp(pkt, out);
+        return fingerprint_tcp(pkt, scanflags_base, out);
     case PACKET_UDP:
         return fingerprint_udp(pkt, out);
     case PACKET_ICMP:

@@ -37,6 +37,14 @@ typedef struct fingerprint {
  * multicast or broadcast addresses are never probes. */
 bool fingerprint_probe(const packet_view *pkt, fingerprint *out);
 
+/* fingerprint_probe(), told that nmap's TCP port probes are --scanflags ones
+ * judged by scanflags_base (scan_syn, scan_fin, ...: the type given with
+ * --scanflags, -sS when none was), whatever their flags; NULL: each judged by
+ * the nmap type its flags are, others by the SYN scan's rules. The wire does
+ * not say which: nmap's probe carries its flags only (scan_engine_raw.cc). */
+bool fingerprint_probe_as(const packet_view *pkt, const scan_type *scanflags_base,
+                          fingerprint *out);
+
 /* Whether pkt left its sender with nmap's TTL (IPv4: 37-59) or hop limit
  * (IPv6: 255, as nmap 7.93 sends, or 37-59), lowered by any routers since. */
 bool fingerprint_nmap_hops(const packet_view *pkt);

@@ -67,6 +67,23 @@ static scantrace_pref_bool pref_behaviour = true;
 static guint pref_behaviour_ports = BEHAVIOUR_PORT_THRESHOLD;
 static guint pref_behaviour_hosts = BEHAVIOUR_HOST_THRESHOLD;
 static guint pref_behaviour_window = BEHAVIOUR_WINDOW_SECONDS;
+/* scantrace.nmap_scanflags: which type judges nmap's --scanflags probes; the
+ * wire does not say (fingerprint_probe_as()). 0: the type the flags are. */
+static gint pref_nmap_scanflags = 0;
+static const scan_type *const nmap_scanflags_bases[] = {
+    NULL, &scan_syn, &scan_ack, &scan_fin, &scan_null, &scan_xmas, &scan_maimon, &scan_window,
+};
+static const enum_val_t nmap_scanflags_values[] = {
+    {"auto", "By the probe's flags (-sS's rules for flags of no nmap scan type)", 0},
+    {"syn", "--scanflags alone, or with -sS", 1},
+    {"ack", "-sA --scanflags", 2},
+    {"fin", "-sF --scanflags", 3},
+    {"null", "-sN --scanflags", 4},
+    {"xmas", "-sX --scanflags", 5},
+    {"maimon", "-sM --scanflags", 6},
+    {"window", "-sW --scanflags", 7},
+    {NULL, NULL, 0},
+};
 
 static const char *const role_names[] = {
     [ROLE_PROBE] = "probe",     [ROLE_RESPONSE] = "response", [ROLE_TEARDOWN] = "teardown",
@@ -302,6 +319,11 @@ static void scantrace_init(void)
         .fingerprint = pref_fingerprint,
         .behaviour = pref_behaviour,
         .thresholds = {pref_behaviour_ports, pref_behaviour_hosts, pref_behaviour_window},
+        .nmap_scanflags_base = pref_nmap_scanflags > 0 && (size_t)pref_nmap_scanflags <
+                                                              sizeof nmap_scanflags_bases /
+                                                                  sizeof *nmap_scanflags_bases
+                                   ? nmap_scanflags_bases[pref_nmap_scanflags]
+                                   : NULL,
     };
     scan_state_init(&options);
 }
@@ -466,6 +488,14 @@ void proto_register_scantrace(void)
         "Take untagged packets shaped as nmap's, masscan's or zmap's probes (window, options, "
         "IP ID, TTL, payload) for probes, named by scantrace.tool with scantrace.evidence",
         &pref_fingerprint);
+    prefs_register_enum_preference(
+        prefs, "nmap_scanflags", "nmap's --scanflags scan type",
+        "nmap's probes do not say which scan type was given with --scanflags, and that type, "
+        "not the flags, judges the replies (the SYN scan when none was given). Auto takes each "
+        "probe for the nmap scan its flags are (a FIN probe for -sF) and judges other flags as "
+        "the SYN scan; any other choice judges every nmap TCP port probe of the capture by that "
+        "type, whatever its flags (RST and SYN+ACK too)",
+        &pref_nmap_scanflags, nmap_scanflags_values, false);
     prefs_register_bool_preference(
         prefs, "behaviour", "Recognise unknown scanners by behaviour",
         "Call a source a scanner once its connection attempts or datagrams fail (refused, "

@@ -917,7 +917,8 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     if (type && !against_probe)
         return add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag));
     fingerprint fp;
-    if (!type && options.fingerprint && !against_probe && fingerprint_probe(pkt, &fp))
+    if (!type && options.fingerprint && !against_probe &&
+        fingerprint_probe_as(pkt, options.nmap_scanflags_base, &fp))
         return add_fingerprinted(frame, when, pkt, &fp);
     const frame_result *res = add_teardown(frame, when, pkt);
     if (res)

@@ -122,6 +122,9 @@ typedef struct scan_state_options {
     bool fingerprint; /* nmap's, masscan's and zmap's probes, by fingerprint.c */
     bool behaviour;   /* any other scanner, by behaviour.c */
     behaviour_config thresholds;
+    /* nmap's TCP port probes are --scanflags ones judged by this type
+     * (fingerprint_probe_as()); NULL: by the type their flags are. */
+    const scan_type *nmap_scanflags_base;
 } scan_state_options;
 
 /* Per capture file, before its first frame (an init routine), and after its

@@ -181,6 +181,43 @@ static void test_flag_probes(void)
     }
 }
 
+/* Preference scantrace.nmap_scanflags: the type given with nmap's --scanflags
+ * judges every nmap TCP port probe, whatever its flags, since the probe does
+ * not say which it was. nmap 7.93's -sF --scanflags URGACKPSHRSTSYNFIN probe
+ * from the lab (dumpcap on the scanner, 80/tcp): all six flags, MSS, the try
+ * in the ack. */
+static void test_scanflags_base(void)
+{
+    static const char all_flags[] =
+        "4500002c6cb700002a060e810ac900010ac90002cd11005048361f75589c20c4603f0400cfe70000020405b4";
+    uint8_t buf[256];
+    fingerprint fp;
+    packet_view v = parse_hex(all_flags, buf, sizeof buf);
+    /* RST and SYN+ACK are a reply's flags unless the user says otherwise. */
+    g_assert_false(fingerprint_probe(&v, &fp));
+    g_assert_true(fingerprint_probe_as(&v, &scan_fin, &fp));
+    g_assert_true(fp.type == scan_flags_type(&scan_fin, 0x3f));
+    g_assert_true(scan_type_judging(fp.type) == &scan_fin);
+    g_assert_cmpint(fp.type->silent.state, ==, PORT_OPEN_FILTERED);
+    g_assert_true(fp.has_run_word);
+    g_assert_cmphex(fp.run_word, ==, 0x589c20c4);
+    g_assert_nonnull(strstr(fp.evidence, "nmap -sF --scanflags FINSYNRSTPSHACKURG"));
+    /* nmap's -sF probe is --scanflags FIN judged as the SYN scan when told so
+     * (silence: filtered), and -sF itself when the base is -sF. */
+    v = parse_hex(probes[2].hex, buf, sizeof buf);
+    g_assert_true(fingerprint_probe_as(&v, &scan_syn, &fp));
+    g_assert_true(scan_type_judging(fp.type) == &scan_syn);
+    g_assert_cmpint(fp.type->silent.state, ==, PORT_FILTERED);
+    g_assert_nonnull(strstr(fp.evidence, "nmap --scanflags FIN"));
+    g_assert_true(fingerprint_probe_as(&v, &scan_fin, &fp));
+    g_assert_true(fp.type == &scan_fin);
+    /* nmap's -sA probe as --scanflags ACK: the SYN scan reads its RST closed. */
+    v = parse_hex(probes[1].hex, buf, sizeof buf);
+    g_assert_true(fingerprint_probe_as(&v, &scan_syn, &fp));
+    g_assert_true(scan_type_judging(fp.type) == &scan_syn);
+    g_assert_cmphex(fp.run_word, ==, v.ack);
+}
+
 static const struct {
     const char *what;
     const char *hex;
@@ -364,6 +401,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/fingerprint/probes", test_probes);
     g_test_add_func("/fingerprint/flag-probes", test_flag_probes);
+    g_test_add_func("/fingerprint/scanflags-base", test_scanflags_base);
     g_test_add_func("/fingerprint/ordinary", test_ordinary);
     g_test_add_func("/fingerprint/random_bytes", test_random_bytes);
     g_test_add_func("/fingerprint/reply_cookies", test_reply_cookies);
