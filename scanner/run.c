@@ -586,10 +586,24 @@ static char *addr_text(const packet_addr *a)
     return g_strdup(packet_addr_format(a, text));
 }
 
+/* A multicast group (IPv4 224.0.0.0/4, RFC 5771; IPv6 ff00::/8, RFC 4291
+ * section 2.7). nmap 7.93 takes one as a target (nmap -sL lists ff02::1 and
+ * 224.0.0.1) and sends it its probes, which reach every member of the group;
+ * each member answers from its own unicast address (RFC 1122 3.2.2, RFC 4443
+ * 2.2), which ties the answer to nothing sent to that address, so the group
+ * reads down or filtered whoever is in it. nmap finds a group's members with
+ * its targets-ipv6-multicast-* and broadcast-* scripts instead. */
+static gboolean addr_is_multicast(const packet_addr *a)
+{
+    if (packet_addr_is_ipv4(a))
+        return (packet_addr_low32(a) >> 28) == 0xe;
+    return a->bytes[0] == 0xff;
+}
+
 /* Every target routed before anything is sent, so that what cannot be scanned
- * stops the run with one line: no route (however many addresses lack one),
- * or a broadcast address that would get IP packets (the kernel refuses them
- * without SO_BROADCAST; with it they would reach every host of the link, whose
+ * stops the run with one line: a multicast address (addr_is_multicast()), no
+ * route (however many addresses lack one), or a broadcast address that would get IP packets (the
+ * kernel refuses them without SO_BROADCAST; with it they would reach every host of the link, whose
  * replies would all pass for the target's). A broadcast address asked by ARP
  * is scanned: nobody answers for it, and it is down. Collects the links the
  * targets need (r->links). */
@@ -608,6 +622,15 @@ static gboolean check_targets(run *r, GError **error)
         if (r->excluded && targets_contains(r->excluded, &addr))
             continue;
         total++;
+        if (addr_is_multicast(&addr)) {
+            g_autofree char *a = addr_text(&addr);
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                        "%s is a multicast address: probes to it would reach every member of "
+                        "the group, whose answers come from their own addresses (scan the "
+                        "members' addresses instead)",
+                        a);
+            return FALSE;
+        }
         if (!route_find(&addr, target_device(r, &it), &rt, &local)) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
                 g_propagate_error(error, local);

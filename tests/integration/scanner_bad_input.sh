@@ -55,6 +55,12 @@ bad "-iL file with a control byte" -sn -n -iL "$WORK/control-list"
 bad "broadcast with --send-ip" -sS -n --send-ip -p 22 10.201.0.255
 bad "limited broadcast" -sS -n -Pn -p 22 -e "$LAB_IFACE" 255.255.255.255
 bad "broadcast, -sT -Pn" -sT -n -Pn -p 22 10.201.0.255
+bad "IPv4 multicast" -sS -n -Pn -p 22 -e "$LAB_IFACE" 224.0.0.1
+bad "IPv4 multicast, -sn" -sn -n 239.255.255.250
+bad "IPv4 multicast in a range" -sS -n -p 22 "$LAB_TARGET_IP" 224.0.0.0/30
+bad "IPv6 multicast on the lab link" -6 -sS -n -Pn -p 22 "ff02::1%$LAB_IFACE"
+bad "IPv6 multicast, -sT" -6 -sT -n -Pn -p 22 "ff02::2%$LAB_IFACE"
+bad "IPv6 multicast, -sn" -6 -sn -n ff05::2
 bad "unroutable address" -sS -n -p 22 10.99.0.1
 bad "unroutable range (65536 addresses)" -sn -n 10.99.0.0/16
 bad "an unroutable address among good ones" -sS -n -p 22 "$LAB_TARGET_IP" 10.99.0.1
