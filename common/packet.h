@@ -28,6 +28,8 @@ enum {
     ICMP_PARAM_PROBLEM = 12,
     ICMP_TIMESTAMP = 13,
     ICMP_TIMESTAMP_REPLY = 14,
+    ICMP_MASK = 17, /* address mask request, RFC 950 */
+    ICMP_MASK_REPLY = 18,
 };
 
 /* ICMPv6 (RFC 4443, section 2.1 and 3): the same 8-byte header as ICMPv4, other

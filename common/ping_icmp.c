@@ -1,22 +1,26 @@
-/* ICMP host discovery (nmap's -PE echo and -PP timestamp). The cookie is the
+/* ICMP host discovery (nmap's -PE echo, -PP timestamp and -PM address mask
+ * request, RFC 792 and RFC 950 section "ICMP Address Mask"). The cookie is the
  * query's id and sequence number, which the reply echoes and an ICMP error
  * quotes; the tag follows the message in the payload. Over IPv6 the echo is
  * ICMPv6's (RFC 4443 section 4: types 128 and 129, same layout); ICMPv6 has no
- * timestamp request. */
+ * timestamp or address mask request. */
 #include "cookie.h"
 #include "scan_type.h"
 
 static size_t icmp_query_build(const scan_type *type, const probe_spec *spec, uint8_t *out,
                                size_t cap)
 {
-    enum { HEADER = 8, TIMESTAMPS = 12 };
+    enum { HEADER = 8, TIMESTAMPS = 12, MASK = 4 };
     bool v6 = !packet_addr_is_ipv4(&spec->flow.dst);
-    size_t body = type == &ping_timestamp ? TIMESTAMPS : 0;
+    size_t body = type == &ping_timestamp ? TIMESTAMPS : type == &ping_mask ? MASK : 0;
     size_t len = HEADER + body + TAG_TCP_OPTION_LEN;
-    if (cap < len || (v6 && type == &ping_timestamp))
+    if (cap < len || (v6 && type != &ping_echo))
         return 0;
     uint32_t cookie = cookie_make(spec->scan_id, &spec->flow, spec->try_no);
-    out[0] = v6 ? ICMPV6_ECHO : type == &ping_timestamp ? ICMP_TIMESTAMP : ICMP_ECHO;
+    out[0] = v6                        ? ICMPV6_ECHO
+             : type == &ping_timestamp ? ICMP_TIMESTAMP
+             : type == &ping_mask      ? ICMP_MASK
+                                       : ICMP_ECHO;
     out[1] = 0;
     put_be16(out + 2, 0);
     put_be32(out + 4, cookie);
@@ -38,6 +42,8 @@ static bool is_query(const scan_type *type, const packet_view *pkt, bool reply)
         return type == &ping_echo && pkt->icmp_type == (reply ? ICMPV6_ECHO_REPLY : ICMPV6_ECHO);
     if (type == &ping_timestamp)
         return pkt->icmp_type == (reply ? ICMP_TIMESTAMP_REPLY : ICMP_TIMESTAMP);
+    if (type == &ping_mask)
+        return pkt->icmp_type == (reply ? ICMP_MASK_REPLY : ICMP_MASK);
     return pkt->icmp_type == (reply ? ICMP_ECHO_REPLY : ICMP_ECHO);
 }
 
@@ -75,6 +81,10 @@ static bool icmp_query_judge(const packet_view *reply, verdict *out)
         *out = (verdict){HOST_UP, REASON_TIMESTAMP_REPLY};
         return true;
     }
+    if (reply->icmp_type == ICMP_MASK_REPLY) {
+        *out = (verdict){HOST_UP, REASON_ADDRESSMASK_REPLY};
+        return true;
+    }
     return false;
 }
 
@@ -95,6 +105,21 @@ const scan_type ping_timestamp = {
     .name = "timestamp",
     .option = "-PP",
     .title = "ICMP Timestamp Ping",
+    .ip_proto = PACKET_ICMP,
+    .discovery = true,
+    .silent = {HOST_DOWN, REASON_NO_RESPONSE},
+    .build = icmp_query_build,
+    .recognise = icmp_query_recognise,
+    .reply_cookie = icmp_reply_cookie,
+    .judge = icmp_query_judge,
+};
+
+/* Linux answers no address mask request (RFC 1122 3.2.2.9 lets a host not be
+ * an address mask agent): in the lab -PM finds every host down, as nmap's. */
+const scan_type ping_mask = {
+    .name = "mask",
+    .option = "-PM",
+    .title = "ICMP Address Mask Ping",
     .ip_proto = PACKET_ICMP,
     .discovery = true,
     .silent = {HOST_DOWN, REASON_NO_RESPONSE},

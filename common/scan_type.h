@@ -110,9 +110,10 @@ extern const scan_type scan_connect;
 #define CONNECT_TAG_TOS    0x5c
 #define CONNECT_PORT_FIRST 61440
 
-/* Host discovery (nmap's -PE, -PP, -PS, -PA, -PU). */
+/* Host discovery (nmap's -PE, -PP, -PM, -PS, -PA, -PU). */
 extern const scan_type ping_echo;
 extern const scan_type ping_timestamp;
+extern const scan_type ping_mask;
 extern const scan_type ping_syn;
 extern const scan_type ping_ack;
 extern const scan_type ping_udp;
@@ -182,9 +183,9 @@ size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
 bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag);
 bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie);
 
-/* Shared by the UDP scan and the UDP ping (scan_udp.c): the datagram with its
- * tag and the port's request, the tag found in a datagram, the cookie a
- * service echoes. */
+/* Shared by the UDP scan and the UDP ping (scan_udp.c): the datagram with the
+ * port's payload (udp_payload.h) and the version 1 tag, its discovery bit
+ * type->discovery; recognise() takes only probes whose bit matches. */
 size_t udp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 bool udp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag);
 bool udp_probe_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie);

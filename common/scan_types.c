@@ -7,8 +7,8 @@ const scan_type *const scan_types[] = {&scan_syn,     &scan_ack,    &scan_fin,  
                                        &scan_xmas,    &scan_maimon, &scan_window, &scan_udp,
                                        &scan_connect, NULL};
 
-const scan_type *const ping_types[] = {&ping_echo, &ping_timestamp, &ping_syn, &ping_ack,
-                                       &ping_udp,  &ping_connect,   NULL};
+const scan_type *const ping_types[] = {&ping_echo, &ping_timestamp, &ping_mask,    &ping_syn,
+                                       &ping_ack,  &ping_udp,       &ping_connect, NULL};
 
 const scan_type *scan_type_by_name(const char *name)
 {

@@ -28,11 +28,13 @@ size_t udp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
     return len;
 }
 
+/* The tag's discovery bit tells -sU's probes from -PU's, which are the same
+ * datagrams. */
 bool udp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
-    (void)type;
     return pkt->flow.proto == PACKET_UDP &&
-           tag_find_in_payload(pkt->payload, pkt->payload_len, tag);
+           tag_find_in_payload(pkt->payload, pkt->payload_len, tag) &&
+           tag->discovery == type->discovery;
 }
 
 bool udp_probe_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)

@@ -40,6 +40,7 @@ static const char *const reason_names[REASON_COUNT] = {
     [REASON_USER_SET] = "user-set",
     [REASON_LOCALHOST_RESPONSE] = "localhost-response",
     [REASON_ND_RESPONSE] = "nd-response",
+    [REASON_ADDRESSMASK_REPLY] = "addressmask-reply",
 };
 
 const char *port_state_name(port_state state)

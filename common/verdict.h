@@ -48,6 +48,8 @@ typedef enum reason {
     REASON_LOCALHOST_RESPONSE,
     /* A neighbor advertisement answered our solicitation (nmap -6's ARP). */
     REASON_ND_RESPONSE,
+    /* An ICMP address mask reply answered -PM's request. */
+    REASON_ADDRESSMASK_REPLY,
     REASON_COUNT
 } reason;
 

@@ -6,10 +6,12 @@
  *    when the port scan sends raw packets (nmap needs its MAC then, and takes a
  *    silent target for down), unless --send-ip; an IPv6 one by Neighbor
  *    Discovery likewise (nmap -6);
- *  - any other target, with privileges: ICMP echo, TCP SYN to 443, TCP ACK to
- *    80 and ICMP timestamp (IPv6: ICMPv6 echo and the TCP pings, as nmap -6),
- *    the first answer deciding;
- *  - without privileges: connect() to 80 and 443;
+ *    or --disable-arp-ping;
+ *  - any other target, with privileges: the pings asked (-PS, -PA, -PU, -PE,
+ *    -PP, -PM: ping_options.h), else nmap's default ICMP echo, TCP SYN to 443,
+ *    TCP ACK to 80 and ICMP timestamp (IPv6: ICMPv6 echo and the TCP pings, as
+ *    nmap -6), the first answer deciding;
+ *  - without privileges: connect() to the -PS and -PA ports, else 80 and 443;
  *  - -Pn: up, "user-set", without a probe.
  * The verdicts are the ping types' own (judge(), arp_answers(), silence). */
 #ifndef SCANTRACE_DISCOVERY_H
@@ -18,11 +20,13 @@
 #include <glib.h>
 
 #include "engine.h"
+#include "ping_options.h"
 #include "scan_io.h"
 
 typedef struct discovery_options {
     gboolean skip;       /* -Pn */
     gboolean send_ip;    /* --send-ip: IP pings on an Ethernet too */
+    gboolean no_arp;     /* --disable-arp-ping: likewise, for discovery */
     gboolean privileged; /* raw sockets and capture are ours */
     gboolean raw_scan;   /* the port scan that follows sends raw packets */
 } discovery_options;
@@ -40,8 +44,16 @@ typedef enum discovery_method {
 discovery_method discovery_method_for(const discovery_options *o, const route *rt,
                                       gboolean ethernet);
 
-/* Every method's probes in one plan; the TCP pings get these source ports. */
-probe_plan *discovery_plan_new(uint16_t syn_sport, uint16_t ack_sport);
+/* The first source ports of the pings that have them (host order). */
+typedef struct discovery_sports {
+    uint16_t syn, ack, udp;
+} discovery_sports;
+
+/* Every method's probes in one plan, in nmap's order: ARP; the IP pings (echo,
+ * SYN, ACK, timestamp, address mask, UDP: those asked, else nmap's default
+ * set, without the ICMPv4-only ones for IPv6 targets); connect(); ND. */
+probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
+                               const discovery_sports *sports);
 
 /* Sets the status of *hosts[0..n), whose routes are routes[0..n) (one device and
  * source address, as io says). base: timing, scan id and trace of the run. */

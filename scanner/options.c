@@ -137,6 +137,14 @@ static gboolean add_verbose(const char *name, const char *value, gpointer data, 
     return TRUE;
 }
 
+/* -PS22,80, -PE, ...: ping_options.h. */
+static gboolean add_ping(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    return ping_options_add(&st->o->pings, value, error);
+}
+
 /* nmap spelling -> what GOption parses. NULL: leave the argument alone. */
 static char *rewrite(const char *arg, GError **error)
 {
@@ -144,6 +152,8 @@ static char *rewrite(const char *arg, GError **error)
         return g_strdup_printf("--scan-type=%s", arg);
     if (strcmp(arg, "-Pn") == 0)
         return g_strdup("--skip-discovery");
+    if (g_str_has_prefix(arg, "-P") && strlen(arg) > 2)
+        return g_strdup_printf("--ping-probe=%s", arg);
     if (strcmp(arg, "-oN") == 0)
         return g_strdup("--output-normal");
     if (strcmp(arg, "-oX") == 0)
@@ -302,6 +312,8 @@ static gboolean check(parse_state *st, GError **error)
                           "of -sA, -sW, -sM, -sT, -sF, -sN, -sS and -sX");
     if (!check_scanflags(st, error))
         return FALSE;
+    if (!ping_options_check(&o->pings, o->ipv6, error))
+        return FALSE;
     if (o->ping_only && (st->tcp_type || st->udp))
         return bad(error, "-sn (skip port scan) is not valid with any other scan type");
     if (o->fast && o->ports)
@@ -424,6 +436,14 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          NULL},
         {"send-ip", 0, 0, G_OPTION_ARG_NONE, &o->send_ip,
          "Discover hosts on an Ethernet with the IP pings, not ARP", NULL},
+        {"ping-probe", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_ping,
+         "Host discovery probes, as nmap spells them (any replaces the default echo, SYN to 443, "
+         "ACK to 80 and timestamp): -PS[ports] TCP SYN, -PA[ports] TCP ACK (default 80), "
+         "-PU[ports] UDP (default 40125), -PE echo, -PP timestamp, -PM address mask (IPv4 "
+         "only), -PR ARP",
+         "-PS22,80"},
+        {"disable-arp-ping", 0, 0, G_OPTION_ARG_NONE, &o->disable_arp_ping,
+         "On an Ethernet, send the IP pings instead of ARP or Neighbor Discovery", NULL},
         {"reason", 0, 0, G_OPTION_ARG_NONE, &o->reason, "Show why each port is in its state", NULL},
         {"verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)add_verbose,
          "-v, -vv: report hosts found down, each open port as it is found and each scan "
@@ -539,6 +559,7 @@ void options_clear(scan_options *o)
     if (o->types)
         g_ptr_array_unref(o->types);
     g_free(o->ports);
+    ping_options_clear(&o->pings);
     g_strfreev(o->excluded);
     g_free(o->exclude_file);
     g_free(o->normal_file);

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "ping_options.h"
 #include "scan_type.h"
 #include "shard.h"
 #include "timing.h"
@@ -30,9 +31,11 @@ typedef struct scan_options {
     gboolean privileged, unprivileged;
     int debug; /* -d, -dd: nmap's debugging level */
     gboolean skip_discovery, send_ip, reason, packet_trace, no_dns;
-    gboolean ipv6;         /* -6: every target is IPv6 */
-    gboolean show_version; /* -V: print the versions and scan nothing */
-    int verbose;           /* -v, -vv: also report hosts found down */
+    ping_options pings;        /* -PS, -PA, -PU, -PE, -PP, -PM, -PR */
+    gboolean disable_arp_ping; /* --disable-arp-ping: IP pings on an Ethernet too */
+    gboolean ipv6;             /* -6: every target is IPv6 */
+    gboolean show_version;     /* -V: print the versions and scan nothing */
+    int verbose;               /* -v, -vv: also report hosts found down */
     char *normal_file, *xml_file, *capture_file, *device, *input_file;
     /* -oG; -oA BASE sets the three files BASE.nmap, BASE.xml, BASE.gnmap. */
     char *grepable_file, *all_base;

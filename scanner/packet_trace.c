@@ -178,6 +178,12 @@ static void icmp_text(GString *out, const packet_view *p)
     case ICMP_TIMESTAMP_REPLY:
         query = "Timestamp reply";
         break;
+    case ICMP_MASK:
+        query = "Address mask request";
+        break;
+    case ICMP_MASK_REPLY:
+        query = "Address mask reply";
+        break;
     default:
         g_string_append(out, "ICMP");
         break;
@@ -192,6 +198,11 @@ static void icmp_text(GString *out, const packet_view *p)
     if (timestamps && p->payload_len >= 12)
         g_string_append_printf(out, " orig=%u recv=%u trans=%u", get_be32(p->payload),
                                get_be32(p->payload + 4), get_be32(p->payload + 8));
+    /* nmap's netutil.cc words the mask as an address. */
+    gboolean mask = p->icmp_type == ICMP_MASK || p->icmp_type == ICMP_MASK_REPLY;
+    if (mask && p->payload_len >= 4)
+        g_string_append_printf(out, " mask=%u.%u.%u.%u", p->payload[0], p->payload[1],
+                               p->payload[2], p->payload[3]);
     g_string_append_c(out, ']');
 }
 

@@ -13,7 +13,7 @@
 #include "cookie.h"
 #include "scan_type.h"
 
-#define PLAN_MAX_TYPES 8
+#define PLAN_MAX_TYPES 12
 
 /* Each try of a probe leaves from its own source port, the type's sport + the
  * try number, as nmap's retries do (scan_engine_raw.cc, sport_encode). A retry

@@ -218,8 +218,18 @@ static gboolean make_plans(run *r, GError **error)
             probe_plan_add(r->plan, type, sport, (const uint16_t *)ports->data, ports->len);
         }
     }
-    uint16_t syn_sport = pick_source_port(lists);
-    r->pings = discovery_plan_new(syn_sport, pick_source_port(lists));
+    /* The pings' ports are taken too: no ping leaves from a port it probes. */
+    const ping_options *asked = &r->opt->pings;
+    const GArray *ping_ports[] = {asked->syn, asked->ack, asked->udp};
+    for (guint i = 0; i < G_N_ELEMENTS(ping_ports); i++)
+        if (ping_ports[i])
+            g_array_append_vals(g_ptr_array_index(lists, lists->len - 1), ping_ports[i]->data,
+                                ping_ports[i]->len);
+    discovery_sports sports;
+    sports.syn = pick_source_port(lists);
+    sports.ack = pick_source_port(lists);
+    sports.udp = pick_source_port(lists);
+    r->pings = discovery_plan_new(asked, r->opt->ipv6, &sports);
     return TRUE;
 }
 
@@ -649,7 +659,10 @@ static gboolean check_targets(run *r, GError **error)
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                         "%s is a broadcast address: probes to it would reach every host of its "
                         "network (leave it out of the targets%s)",
-                        a, r->opt->send_ip ? ", or drop --send-ip" : "");
+                        a,
+                        r->opt->send_ip            ? ", or drop --send-ip"
+                        : r->opt->disable_arp_ping ? ", or drop --disable-arp-ping"
+                                                   : "");
             return FALSE;
         }
         add_link(r->links, &rt);
@@ -759,6 +772,7 @@ static int scan(run *r)
                                    targets_count(r->targets) * (r->plan ? r->plan->nprobes : 1));
     r->disc.skip = r->opt->skip_discovery;
     r->disc.send_ip = r->opt->send_ip;
+    r->disc.no_arp = r->opt->disable_arp_ping;
     r->disc.raw_scan = r->plan && probe_plan_has_raw(r->plan);
     r->links = g_array_new(FALSE, TRUE, sizeof(link_io));
     if (!check_targets(r, &error))

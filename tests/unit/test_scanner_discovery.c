@@ -2,6 +2,7 @@
  * may do and what was asked (checked against nmap in the lab by
  * tests/integration/scanner_vs_nmap.sh), and the probes each way sends. */
 #include <glib.h>
+#include <string.h>
 
 #include "arp.h"
 #include "discovery.h"
@@ -20,7 +21,8 @@ static const route ours = {.src = PACKET_ADDR_IPV4_INIT(0x0ac90001), .device = "
 static discovery_method method(gboolean skip, gboolean send_ip, gboolean privileged,
                                gboolean raw_scan, const route *rt, gboolean ethernet)
 {
-    discovery_options o = {skip, send_ip, privileged, raw_scan};
+    discovery_options o = {
+        .skip = skip, .send_ip = send_ip, .privileged = privileged, .raw_scan = raw_scan};
     return discovery_method_for(&o, rt, ethernet);
 }
 
@@ -45,6 +47,10 @@ static void test_method(void)
     g_assert_cmpint(method(TRUE, FALSE, TRUE, FALSE, &on_link6, TRUE), ==, DISCOVER_USER_SET);
     g_assert_cmpint(method(FALSE, FALSE, TRUE, TRUE, &routed6, TRUE), ==, DISCOVER_IP_PINGS);
     g_assert_cmpint(method(FALSE, TRUE, TRUE, TRUE, &on_link6, TRUE), ==, DISCOVER_IP_PINGS);
+    /* --disable-arp-ping: the IP pings on the link, for either family. */
+    discovery_options no_arp = {.privileged = TRUE, .raw_scan = TRUE, .no_arp = TRUE};
+    g_assert_cmpint(discovery_method_for(&no_arp, &on_link, TRUE), ==, DISCOVER_IP_PINGS);
+    g_assert_cmpint(discovery_method_for(&no_arp, &on_link6, TRUE), ==, DISCOVER_IP_PINGS);
     /* Our own address, whatever else. */
     g_assert_cmpint(method(FALSE, FALSE, TRUE, TRUE, &ours, FALSE), ==, DISCOVER_LOCAL);
     g_assert_cmpint(method(TRUE, FALSE, FALSE, FALSE, &ours, FALSE), ==, DISCOVER_LOCAL);
@@ -54,7 +60,9 @@ static void test_method(void)
  * to 80 and 443; each TCP ping from its own source port; ND last. */
 static void test_plan(void)
 {
-    probe_plan *p = discovery_plan_new(40001, 40002);
+    ping_options none = {0};
+    discovery_sports sports = {40001, 40002, 40003};
+    probe_plan *p = discovery_plan_new(&none, FALSE, &sports);
     g_assert_cmpuint(p->nprobes, ==, 8);
     g_assert_true(p->probes[7].type == &ping_nd);
     g_assert_true(p->probes[0].type == &ping_arp);
@@ -74,10 +82,107 @@ static void test_plan(void)
     probe_plan_free(p);
 }
 
+static ping_options asked(const char *const *args)
+{
+    ping_options o = {0};
+    for (; *args; args++) {
+        GError *error = NULL;
+        g_assert_true(ping_options_add(&o, *args, &error));
+        g_assert_no_error(error);
+    }
+    return o;
+}
+
+/* The probes of a plan's IP pings, as "type:port" words. */
+static char *ip_pings(const char *const *args, gboolean ipv6)
+{
+    ping_options o = asked(args);
+    discovery_sports sports = {40001, 40002, 40003};
+    probe_plan *p = discovery_plan_new(&o, ipv6, &sports);
+    const plan_type *echo = probe_plan_type(p, &ping_echo);
+    const plan_type *udp = probe_plan_type(p, &ping_udp);
+    GString *s = g_string_new(NULL);
+    for (guint i = echo->first; i < udp->first + udp->count; i++)
+        g_string_append_printf(s, "%s%s:%u", s->len ? " " : "", p->probes[i].type->name,
+                               p->probes[i].port);
+    g_assert_cmpuint(probe_plan_type(p, &ping_udp)->sport, ==, 40003);
+    probe_plan_free(p);
+    ping_options_clear(&o);
+    return g_string_free(s, FALSE);
+}
+
+/* Any -P probe option replaces the default set; those given combine, in
+ * nmap's order; -PP and -PM have no IPv6 form. */
+static void test_plan_asked(void)
+{
+    static const struct {
+        const char *args[4];
+        gboolean ipv6;
+        const char *probes;
+    } cases[] = {
+        {{NULL}, FALSE, "echo:0 syn-ping:443 ack-ping:80 timestamp:0"},
+        {{NULL}, TRUE, "echo:0 syn-ping:443 ack-ping:80"},
+        {{"-PS22", NULL}, FALSE, "syn-ping:22"},
+        {{"-PS", NULL}, FALSE, "syn-ping:80"},
+        {{"-PA", NULL}, FALSE, "ack-ping:80"},
+        {{"-PU", NULL}, FALSE, "udp-ping:40125"},
+        {{"-PU53,161", NULL}, TRUE, "udp-ping:53 udp-ping:161"},
+        {{"-PS80,22", "-PE", "-PS443", NULL}, FALSE, "echo:0 syn-ping:22 syn-ping:80 syn-ping:443"},
+        {{"-PP", "-PM", "-PA3389", NULL}, FALSE, "ack-ping:3389 timestamp:0 mask:0"},
+        {{"-PE", NULL}, TRUE, "echo:0"},
+        /* -PR alone: the default set for a target off the link. */
+        {{"-PR", NULL}, FALSE, "echo:0 syn-ping:443 ack-ping:80 timestamp:0"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = ip_pings(cases[i].args, cases[i].ipv6);
+        g_assert_cmpstr(got, ==, cases[i].probes);
+    }
+    /* connect() asks -PS's and -PA's TCP ports. */
+    static const char *const tcp[] = {"-PS22", "-PA80,22", "-PU53", NULL};
+    ping_options o = asked(tcp);
+    discovery_sports sports = {40001, 40002, 40003};
+    probe_plan *p = discovery_plan_new(&o, FALSE, &sports);
+    const plan_type *connect = probe_plan_type(p, &ping_connect);
+    g_assert_cmpuint(connect->count, ==, 2);
+    g_assert_cmpuint(p->probes[connect->first].port, ==, 22);
+    g_assert_cmpuint(p->probes[connect->first + 1].port, ==, 80);
+    probe_plan_free(p);
+    ping_options_clear(&o);
+}
+
+/* Bad lists and unknown or unsupported letters: one line each. */
+static void test_options_refused(void)
+{
+    static const char *const bad[] = {"-PS0",    "-PSx",  "-PS22,", "-PA70000", "-PU1-2-3",
+                                      "-PST:22", "-PEx",  "-PP1",   "-PO",      "-PO1,2",
+                                      "-PY",     "-PY80", "-PZ",    "-PI",      "-PS-5-"};
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        ping_options o = {0};
+        GError *error = NULL;
+        g_assert_false(ping_options_add(&o, bad[i], &error));
+        g_assert_nonnull(error);
+        g_assert_null(strchr(error->message, '\n'));
+        g_assert_nonnull(strstr(error->message, bad[i]));
+        g_error_free(error);
+        ping_options_clear(&o);
+    }
+    static const char *const v4only[] = {"-PP", NULL};
+    ping_options o = asked(v4only);
+    GError *error = NULL;
+    g_assert_true(ping_options_check(&o, FALSE, &error));
+    g_assert_false(ping_options_check(&o, TRUE, &error));
+    g_assert_cmpstr(error->message, ==,
+                    "ICMP Timestamp and Address Mask pings are only valid for IPv4.");
+    g_error_free(error);
+    ping_options_clear(&o);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/discovery/method", test_method);
     g_test_add_func("/discovery/plan", test_plan);
+    g_test_add_func("/discovery/plan-asked", test_plan_asked);
+    g_test_add_func("/discovery/options-refused", test_options_refused);
     return g_test_run();
 }

@@ -81,6 +81,15 @@ static void test_types(void)
     g_assert_true(o.skip_discovery);
     g_assert_cmpint(o.verbose, ==, 2);
     options_clear(&o);
+    /* nmap's host discovery options, attached lists, combined. */
+    g_assert_true(parse(&o, &error, "-sn", "-PS22,80", "-PE", "-PU", "-PS443", "--disable-arp-ping",
+                        "10.0.0.1", NULL));
+    g_assert_true(o.pings.given && o.pings.echo && !o.pings.timestamp && o.disable_arp_ping);
+    g_assert_cmpuint(o.pings.syn->len, ==, 3);
+    g_assert_cmpuint(g_array_index(o.pings.syn, guint16, 2), ==, 443);
+    g_assert_cmpuint(g_array_index(o.pings.udp, guint16, 0), ==, 40125);
+    g_assert_null(o.pings.ack);
+    options_clear(&o);
     g_assert_no_error(error);
 }
 
@@ -91,7 +100,10 @@ static void test_refused(void)
     assert_refused("not valid with any other scan type", "-sn", "-sS", "10.0.0.1", NULL);
     assert_refused("when not doing a port scan", "-sn", "-p", "22", "10.0.0.1", NULL);
     assert_refused("-sY is not supported", "-sY", "10.0.0.1", NULL);
-    assert_refused("option -PE is not supported", "-PE", "10.0.0.1", NULL);
+    assert_refused("-PY80: the SCTP INIT ping (-PY) is not supported yet", "-PY80", "10.0.0.1",
+                   NULL);
+    assert_refused("-PSx: bad port list", "-sn", "-PSx", "10.0.0.1", NULL);
+    assert_refused("only valid for IPv4", "-6", "-sn", "-PM", "fd20:1::2", NULL);
     assert_refused("no targets given", "-sS", NULL);
     assert_refused("cannot read the target list", "-iL", "/nonexistent/list", NULL);
     /* nmap refuses a rate of 0 too. */
