@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# nmap 7.93's host discovery options, scantrace against nmap in one lab run: a
+# table of command lines (-PS, -PA, -PU, -PE, -PP, -PM, -PR, lists, several
+# combined, a port scan after -PS, IPv4 and -6), each run by both with the
+# same flags against 10.201.0.2 (the port plan: 8080 dropped, 500/udp
+# dropped, 53/udp answered), 10.201.0.3 (no firewall) and 10.201.0.5
+# (nobody), or their IPv6 twins. --disable-arp-ping or --send-ip makes the IP
+# pings go out on the veth link (ARP or ND would decide otherwise). Both XML
+# reports must give every host the same status and reason (and every port
+# the same verdict after -PS22 -p 22,80); then the plugin, run by tshark as
+# an unprivileged user on scantrace's -w capture, must label every probe of
+# the discovery phase a host discovery probe (scantrace.host set, no port
+# verdict) and give each host the status and reason the report gives.
+# Refusals (-PO, -PY, bad lists, -PP with -6) are scanner_bad_input.sh's and
+# the unit tests'.
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
+command -v nmap >/dev/null || skip "no nmap (apt-get install nmap)"
+command -v tshark >/dev/null || skip "no tshark"
+
+# NAME | FAMILY | FLAGS. Every case is -v --reason --max-retries 1 -n.
+CASES=(
+    "ps22      | 4 | -sn -PS22 --disable-arp-ping"
+    "pa80      | 4 | -sn -PA80 --disable-arp-ping"
+    "pa8080    | 4 | -sn -PA8080 --disable-arp-ping"
+    "pu53      | 4 | -sn -PU53 --disable-arp-ping"
+    "pu        | 4 | -sn -PU --disable-arp-ping"
+    "pu500     | 4 | -sn -PU500 --send-ip"
+    "pe        | 4 | -sn -PE --disable-arp-ping"
+    "pp        | 4 | -sn -PP --send-ip"
+    "pm        | 4 | -sn -PM --disable-arp-ping"
+    "ps-pe     | 4 | -sn -PS22,80 -PE --disable-arp-ping"
+    "pa-pp     | 4 | -sn -PA8080,8443 -PP --disable-arp-ping"
+    "pr        | 4 | -sn -PR"
+    "ps-scan   | 4 | -PS22 -p 22,80 --disable-arp-ping"
+    "ps22-6    | 6 | -sn -PS22 --disable-arp-ping"
+    "pa80-6    | 6 | -sn -PA80 --send-ip"
+    "pu-6      | 6 | -sn -PU --disable-arp-ping"
+    "pe-6      | 6 | -sn -PE --disable-arp-ping"
+)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-discovery.XXXXXX")
+chmod 755 "$WORK"
+tshark_setup
+trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+printf '%s\n' "${CASES[@]}" >"$WORK/cases"
+export SCANTRACE_BIN WORK
+
+# Inside the scanner namespace: each case by nmap, then by scantrace (-w).
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+# The down host gets a neighbour entry of a MAC nobody has: the IP pings to
+# it then reach the wire (and the capture) unanswered, as off the link,
+# instead of stopping at the kernel'"'"'s failed ARP. Both tools see the same.
+ip neigh replace "$LAB_DOWN_IP" lladdr 02:00:00:00:00:05 dev "$LAB_IFACE" nud permanent
+[[ -z $LAB_DOWN_IP6 ]] ||
+    ip -6 neigh replace "$LAB_DOWN_IP6" lladdr 02:00:00:00:00:05 dev "$LAB_IFACE" nud permanent
+while IFS="|" read -r name family flags; do
+    name=${name// /}
+    family=${family// /}
+    if [[ $family == 6 ]]; then
+        [[ -n $LAB_TARGET_IP6 ]] || continue
+        hosts="$LAB_TARGET_IP6 $LAB_TARGET2_IP6 $LAB_DOWN_IP6" six=-6
+    else
+        hosts="$LAB_TARGET_IP $LAB_TARGET2_IP $LAB_DOWN_IP" six=
+    fi
+    echo "$name" >>"$WORK/ran"
+    for tool in nmap "$SCANTRACE_BIN"; do
+        # No neighbour entry left from the run before: each asks afresh.
+        ip neigh flush dev "$LAB_IFACE"
+        ip -6 neigh flush dev "$LAB_IFACE" 2>/dev/null || true
+        out=$WORK/$name.nmap
+        extra=()
+        [[ $tool == nmap ]] || { out=$WORK/$name.st; extra=(-w "$WORK/$name.pcapng"); }
+        # shellcheck disable=SC2086 # flag and address lists
+        "$tool" $six $flags -n -v --reason --max-retries 1 -oX "$out.xml" "${extra[@]}" $hosts \
+            </dev/null >"$out.txt" 2>&1 || { echo "$name: $tool failed"; cat "$out.txt"; exit 1; }
+    done
+done <"$WORK/cases"
+'
+start=$(date +%s)
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+    { cat "$WORK/lab.log"; die "lab scans failed"; }
+scanned=$(date +%s)
+
+fail=0
+check() { # NAME WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
+}
+# The plugin's reading of each frame it ties to a scan, in frame order:
+# "ROLE TARGET SCAN HOST REASON PORT VERDICT" (tab-separated); HOST (up or
+# down) only on host discovery probes and their replies.
+plugin_frames() { # CAPTURE
+    tshark_unpriv -r "$(tshark_file "$1")" -2 -Y 'scantrace.role == "probe" || scantrace.role == "response"' \
+        -T fields -e scantrace.role -e scantrace.target -e scantrace.target6 -e scantrace.scan \
+        -e scantrace.host -e scantrace.reason -e scantrace.port -e scantrace.verdict |
+        awk -F'\t' -v OFS='\t' '{ print $1, ($2 != "" ? $2 : $3), $4, $5, $6, $7, $8 }'
+}
+# Each host's status as nmap decides it, from the plugin's per-probe verdicts:
+# the first reply that shows it up (in capture order: the order the scanner
+# read them) gives the reason; a host whose every discovery probe the plugin
+# judged down with no-response is down.
+plugin_hosts() { # FRAMES
+    awk -F'\t' '$4 == "" { next }
+        !($2 in seen) { seen[$2] = 1; order[++n] = $2 }
+        $1 == "response" && $4 == "up" && !($2 in up) { up[$2] = $5 }
+        $1 == "probe" && $4 != "down" && $4 != "up" { bad[$2] = 1 }
+        END { for (i = 1; i <= n; i++) {
+            h = order[i]
+            if (h in up) print h, "up", up[h]
+            else if (h in bad) print h, "unjudged", "-"
+            else print h, "down", "no-response"
+        } }' "$1" | sort
+}
+while read -r name; do
+    flags=$(grep "^$name " "$WORK/cases" | cut -d'|' -f3 | sed 's/^ *//')
+    sed "/^<hosthint>/,/^<\/hosthint>/d" "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.final.xml"
+    hosts_from_xml "$WORK/$name.nmap.final.xml" >"$WORK/$name.nmap.hosts"
+    hosts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.hosts"
+    [[ $(wc -l <"$WORK/$name.st.hosts") -eq 3 ]] || { echo "FAIL $name: not 3 hosts"; fail=1; }
+    check "$name ($flags): scantrace and nmap agree on every host: $(paste -sd, "$WORK/$name.st.hosts")" \
+        "$WORK/$name.nmap.hosts" "$WORK/$name.st.hosts"
+    if [[ " $flags " == *" -p "* ]]; then
+        verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.ports"
+        verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.ports"
+        [[ -s $WORK/$name.st.ports ]] || { echo "FAIL $name: no port scanned"; fail=1; }
+        check "$name: and on every port" "$WORK/$name.nmap.ports" "$WORK/$name.st.ports"
+    fi
+    plugin_frames "$WORK/$name.pcapng" >"$WORK/$name.plugin.frames"
+    plugin_hosts "$WORK/$name.plugin.frames" >"$WORK/$name.plugin.hosts"
+        check "$name: the plugin on the capture judges every host as the report does" \
+        "$WORK/$name.st.hosts" "$WORK/$name.plugin.hosts"
+    # No discovery probe is taken for a port probe: with -sn no probe has a
+    # port verdict; after -PS22 -p 22,80 only the port scan's do (their scan
+    # type is syn).
+    ports=$(awk -F'\t' '$1 == "probe" && $4 == "" && ($7 == "" || $3 != "syn")' \
+        "$WORK/$name.plugin.frames" | wc -l)
+    [[ $flags == *-sn* ]] && ports=$(awk -F'\t' '$1 == "probe" && $4 == ""' "$WORK/$name.plugin.frames" | wc -l)
+    [[ $ports -eq 0 ]] || { echo "FAIL $name: $ports probes not labelled as host discovery"; fail=1; }
+done <"$WORK/ran"
+[[ $(wc -l <"$WORK/ran") -ge 13 ]] || { echo "FAIL: only $(wc -l <"$WORK/ran") cases ran"; fail=1; }
+echo "scans $((scanned - start)) s, plugin $(($(date +%s) - scanned)) s"
+((fail == 0)) && echo "PASS"
+exit $fail
