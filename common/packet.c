@@ -152,7 +152,8 @@ static void parse_quote(const uint8_t *q, size_t len, bool v6, packet_view *out)
     /* RFC 792 quotes the header and 64 bits of data, RFC 4443 as much as fits
      * in the minimum MTU; a capture's snapshot length may keep less. The ports
      * are what tie the quote to a probe. */
-    bool ports_first = out->quote.proto == PACKET_TCP || out->quote.proto == PACKET_UDP;
+    bool ports_first = out->quote.proto == PACKET_TCP || out->quote.proto == PACKET_UDP ||
+                       out->quote.proto == PACKET_SCTP;
     bool icmp = packet_proto_is_icmp(out->quote.proto);
     if (!ports_first && !icmp)
         return;
@@ -172,7 +173,7 @@ static void parse_quote(const uint8_t *q, size_t len, bool v6, packet_view *out)
         return;
     out->quote_has_word = true;
     out->quote_word = get_be32(l4 + 4);
-    size_t l4_header = 8;
+    size_t l4_header = out->quote.proto == PACKET_SCTP ? SCTP_COMMON_HEADER_LEN : 8;
     if (out->quote.proto == PACKET_TCP && total >= ihl + 13) {
         size_t off = (size_t)(l4[12] >> 4) * 4;
         l4_header = off >= 20 ? off : 20;
@@ -230,6 +231,33 @@ static bool parse_udp(const uint8_t *l4, size_t len, packet_view *out)
     return true;
 }
 
+/* RFC 9260 section 3: the common header, then chunks; the first chunk's
+ * header is read when it is there (a scan's verdict is the first chunk's,
+ * as nmap reads it), and an INIT's or INIT ACK's initiate tag. */
+static bool parse_sctp(const uint8_t *l4, size_t len, packet_view *out)
+{
+    if (len < SCTP_COMMON_HEADER_LEN)
+        return false;
+    out->flow.sport = get_be16(l4);
+    out->flow.dport = get_be16(l4 + 2);
+    out->sctp_vtag = get_be32(l4 + 4);
+    out->payload = l4 + SCTP_COMMON_HEADER_LEN;
+    out->payload_len = len - SCTP_COMMON_HEADER_LEN;
+    if (out->payload_len < SCTP_CHUNK_HEADER_LEN)
+        return true;
+    const uint8_t *chunk = out->payload;
+    out->sctp_has_chunk = true;
+    out->sctp_chunk_type = chunk[0];
+    out->sctp_chunk_flags = chunk[1];
+    out->sctp_chunk_len = get_be16(chunk + 2);
+    if ((chunk[0] == SCTP_CHUNK_INIT || chunk[0] == SCTP_CHUNK_INIT_ACK) &&
+        out->payload_len >= SCTP_CHUNK_HEADER_LEN + 4) {
+        out->sctp_has_init_tag = true;
+        out->sctp_init_tag = get_be32(chunk + SCTP_CHUNK_HEADER_LEN);
+    }
+    return true;
+}
+
 /* The ICMP errors that quote the packet that caused them. */
 static bool icmp_is_error(uint8_t type, bool v6)
 {
@@ -282,6 +310,8 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
         return parse_tcp(l4, l4_len, l.claimed, out);
     case PACKET_UDP:
         return parse_udp(l4, l4_len, out);
+    case PACKET_SCTP:
+        return parse_sctp(l4, l4_len, out);
     case PACKET_ICMP:
         return !l.ipv6 && parse_icmp(l4, l4_len, false, out);
     case PACKET_ICMPV6:

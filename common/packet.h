@@ -8,7 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { PACKET_ICMP = 1, PACKET_TCP = 6, PACKET_UDP = 17, PACKET_ICMPV6 = 58 };
+enum { PACKET_ICMP = 1, PACKET_TCP = 6, PACKET_UDP = 17, PACKET_ICMPV6 = 58, PACKET_SCTP = 132 };
+
+/* SCTP chunk types (RFC 9260 section 3.2) that scans send or judge. */
+enum {
+    SCTP_CHUNK_INIT = 1,
+    SCTP_CHUNK_INIT_ACK = 2,
+    SCTP_CHUNK_ABORT = 6,
+    SCTP_CHUNK_COOKIE_ECHO = 10,
+};
+
+/* The SCTP common header: ports, verification tag, checksum (RFC 9260
+ * section 3.1); a chunk header: type, flags, length. */
+#define SCTP_COMMON_HEADER_LEN 12
+#define SCTP_CHUNK_HEADER_LEN  4
 
 enum {
     TCP_FIN = 0x01,
@@ -85,11 +98,20 @@ typedef struct packet_view {
     size_t tcp_header_len;
     const uint8_t *tcp_options;
     size_t tcp_options_len;
+    /* SCTP: the common header's verification tag, and the first chunk's
+     * header (sctp_has_chunk says whether one is there); an INIT's or INIT
+     * ACK's initiate tag (RFC 9260 section 3.3.2) when the chunk holds one. */
+    uint32_t sctp_vtag;
+    bool sctp_has_chunk, sctp_has_init_tag;
+    uint8_t sctp_chunk_type, sctp_chunk_flags;
+    uint16_t sctp_chunk_len;
+    uint32_t sctp_init_tag;
     /* ICMP */
     uint8_t icmp_type, icmp_code;
     uint16_t icmp_id, icmp_seq;
     /* The packet an ICMP error quotes: its flow, and the first 32 bits after its
-     * ports (the TCP sequence number, or the UDP length and checksum), which a
+     * ports (the TCP sequence number, the UDP length and checksum, the SCTP
+     * verification tag), which a
      * capture cut short (snaplen 68) may lack: quote_has_word says. */
     bool has_quote;
     packet_flow quote;
@@ -99,7 +121,8 @@ typedef struct packet_view {
     uint32_t quote_flow_label; /* the quoted IPv6 header's; 0 for IPv4 */
     const uint8_t *quote_payload;
     size_t quote_payload_len;
-    /* Transport payload (TCP, UDP, or ICMP data after the 8-byte header), as
+    /* Transport payload (TCP, UDP, or ICMP data after the 8-byte header, SCTP
+     * chunks after the common header), as
      * captured; UDP: the length its header states, which a snapshot length may
      * have cut the captured payload short of. */
     const uint8_t *payload;

@@ -47,7 +47,8 @@ struct scan_type {
     const char *option; /* the command-line flag: "-sS" */
     const char *title;  /* nmap's report wording: "SYN Stealth Scan" */
     uint8_t ip_proto;
-    uint8_t tcp_flags; /* TCP scans: the flags a probe carries */
+    uint8_t tcp_flags;  /* TCP scans: the flags a probe carries */
+    uint8_t sctp_chunk; /* SCTP scans: the chunk a probe carries (INIT, COOKIE ECHO) */
     /* The scan byte of the version 2 tag (tag.h) for TCP probes we send; the
      * types that version 1 knew (SCAN_CODE_V1_LAST and below) also answer to
      * version 1 tags. 0: not tagged so. */
@@ -104,6 +105,9 @@ extern const scan_type scan_maimon;
 extern const scan_type scan_window;
 extern const scan_type scan_udp;
 extern const scan_type scan_connect;
+/* nmap's -sY and -sZ (scan_sctp.c). */
+extern const scan_type scan_sctp_init;
+extern const scan_type scan_sctp_cookie_echo;
 
 /* The connect scan's tag: TOS byte (DSCP 23) and source ports from 61440 up,
  * above Linux's ephemeral range (32768-60999). */
@@ -117,6 +121,7 @@ extern const scan_type ping_mask;
 extern const scan_type ping_syn;
 extern const scan_type ping_ack;
 extern const scan_type ping_udp;
+extern const scan_type ping_sctp; /* -PY: an SCTP INIT */
 
 /* Host discovery without privileges, as nmap does it then: connect() to 80 and
  * 443. Tagged like the connect scan but with DSCP 19 (also unassigned), so that
@@ -189,6 +194,11 @@ bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t 
 size_t udp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 bool udp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag);
 bool udp_probe_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie);
+/* The cookie an ICMP error quoting an SCTP probe carries (scan_sctp.c): the
+ * quoted INIT's initiate tag, or the quoted verification tag (a COOKIE
+ * ECHO's); false when the quote holds neither (an INIT quoted only to its
+ * verification tag, 0). */
+bool sctp_quote_cookie(const packet_view *reply, uint32_t *cookie);
 
 /* What an ICMP error quoting a port probe says (icmp_error.c, nmap's rule);
  * udp: the probe was a UDP scan's. false: nmap ignores that error. */

@@ -3,12 +3,22 @@
 #include "cookie.h"
 #include "scan_type.h"
 
-const scan_type *const scan_types[] = {&scan_syn,     &scan_ack,    &scan_fin,    &scan_null,
-                                       &scan_xmas,    &scan_maimon, &scan_window, &scan_udp,
-                                       &scan_connect, NULL};
+const scan_type *const scan_types[] = {&scan_syn,
+                                       &scan_ack,
+                                       &scan_fin,
+                                       &scan_null,
+                                       &scan_xmas,
+                                       &scan_maimon,
+                                       &scan_window,
+                                       &scan_udp,
+                                       &scan_connect,
+                                       &scan_sctp_init,
+                                       &scan_sctp_cookie_echo,
+                                       NULL};
 
-const scan_type *const ping_types[] = {&ping_echo, &ping_timestamp, &ping_mask,    &ping_syn,
-                                       &ping_ack,  &ping_udp,       &ping_connect, NULL};
+const scan_type *const ping_types[] = {&ping_echo,    &ping_timestamp, &ping_mask,
+                                       &ping_syn,     &ping_ack,       &ping_udp,
+                                       &ping_connect, &ping_sctp,      NULL};
 
 const scan_type *scan_type_by_name(const char *name)
 {
@@ -113,9 +123,12 @@ reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet
         *probe_flow = pkt->quote;
         /* A TCP probe's cookie is its sequence number, an ICMP probe's its id and
          * sequence, a UDP probe's its IP ID (IPv6 has none: 0, the fragment
-         * header's identification aside). */
+         * header's identification aside), an SCTP probe's its INIT's initiate
+         * tag or its verification tag. */
         *cookie = type->ip_proto == PACKET_UDP ? pkt->quote_ip_id : pkt->quote_word;
         bool has_cookie = pkt->quote_has_word;
+        if (type->ip_proto == PACKET_SCTP)
+            has_cookie = sctp_quote_cookie(pkt, cookie);
         /* An IPv6 UDP probe has no IP ID: its flow label carries the cookie
          * (PROBE_FLOW_LABEL_COOKIE); one without the mark is tied by its flow. */
         if (type->ip_proto == PACKET_UDP && packet_addr_is_ipv4(&pkt->quote.src))

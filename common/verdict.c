@@ -41,6 +41,8 @@ static const char *const reason_names[REASON_COUNT] = {
     [REASON_LOCALHOST_RESPONSE] = "localhost-response",
     [REASON_ND_RESPONSE] = "nd-response",
     [REASON_ADDRESSMASK_REPLY] = "addressmask-reply",
+    [REASON_INIT_ACK] = "init-ack",
+    [REASON_ABORT] = "abort",
 };
 
 const char *port_state_name(port_state state)

@@ -50,6 +50,9 @@ typedef enum reason {
     REASON_ND_RESPONSE,
     /* An ICMP address mask reply answered -PM's request. */
     REASON_ADDRESSMASK_REPLY,
+    /* SCTP answers (nmap's reason.cc: ER_INITACK, ER_ABORT). */
+    REASON_INIT_ACK,
+    REASON_ABORT,
     REASON_COUNT
 } reason;
 
