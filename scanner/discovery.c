@@ -39,8 +39,8 @@ probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
     static const uint16_t default_connect[] = {ACK_PING_PORT, SYN_PING_PORT};
     /* -PR alone asks no IP ping: a target off the link gets the default set
      * (nmap has no ARP there either). */
-    gboolean defaults = !asked->given || !(asked->syn || asked->ack || asked->udp || asked->echo ||
-                                           asked->timestamp || asked->mask);
+    gboolean defaults = !asked->given || !(asked->syn || asked->ack || asked->udp || asked->sctp ||
+                                           asked->echo || asked->timestamp || asked->mask);
     probe_plan *p = probe_plan_new();
     probe_plan_add(p, &ping_arp, 0, &none, 1);
     /* nmap's order: echo, SYN, ACK, timestamp (then the mask and UDP). */
@@ -57,6 +57,9 @@ probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
     probe_plan_add(p, &ping_mask, 0, &none, !ipv6 && !defaults && asked->mask);
     probe_plan_add(p, &ping_udp, sports->udp, defaults ? NULL : ports_of(asked->udp),
                    defaults ? 0 : count_of(asked->udp));
+    /* -PY: an SCTP INIT to each port (scan_sctp.c). */
+    probe_plan_add(p, &ping_sctp, sports->sctp, defaults ? NULL : ports_of(asked->sctp),
+                   defaults ? 0 : count_of(asked->sctp));
     /* connect() can only ask the TCP ports: -PS's and -PA's, else nmap's. */
     g_autoptr(GArray) tcp = g_array_new(FALSE, FALSE, sizeof(guint16));
     if (!defaults) {
@@ -84,9 +87,9 @@ static void probes_of(const probe_plan *plan, discovery_method m, guint *first, 
 {
     const plan_type *arp = probe_plan_type(plan, &ping_arp);
     const plan_type *echo = probe_plan_type(plan, &ping_echo);
-    const plan_type *udp = probe_plan_type(plan, &ping_udp);
     const plan_type *connect = probe_plan_type(plan, &ping_connect);
     const plan_type *nd = probe_plan_type(plan, &ping_nd);
+    const plan_type *sctp = probe_plan_type(plan, &ping_sctp);
     switch (m) {
     case DISCOVER_ARP:
         *first = arp->first;
@@ -99,7 +102,7 @@ static void probes_of(const probe_plan *plan, discovery_method m, guint *first, 
     case DISCOVER_IP_PINGS:
         /* The plan holds no ICMPv4-only ping for IPv6 targets. */
         *first = echo->first;
-        *count = udp->first + udp->count - echo->first;
+        *count = sctp->first + sctp->count - echo->first;
         break;
     default:
         *first = connect->first;

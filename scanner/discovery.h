@@ -7,8 +7,8 @@
  *    silent target for down), unless --send-ip; an IPv6 one by Neighbor
  *    Discovery likewise (nmap -6);
  *    or --disable-arp-ping;
- *  - any other target, with privileges: the pings asked (-PS, -PA, -PU, -PE,
- *    -PP, -PM: ping_options.h), else nmap's default ICMP echo, TCP SYN to 443,
+ *  - any other target, with privileges: the pings asked (-PS, -PA, -PU, -PY,
+ *    -PE, -PP, -PM: ping_options.h), else nmap's default ICMP echo, TCP SYN to 443,
  *    TCP ACK to 80 and ICMP timestamp (IPv6: ICMPv6 echo and the TCP pings, as
  *    nmap -6), the first answer deciding;
  *  - without privileges: connect() to the -PS and -PA ports, else 80 and 443;
@@ -46,11 +46,11 @@ discovery_method discovery_method_for(const discovery_options *o, const route *r
 
 /* The first source ports of the pings that have them (host order). */
 typedef struct discovery_sports {
-    uint16_t syn, ack, udp;
+    uint16_t syn, ack, udp, sctp;
 } discovery_sports;
 
 /* Every method's probes in one plan, in nmap's order: ARP; the IP pings (echo,
- * SYN, ACK, timestamp, address mask, UDP: those asked, else nmap's default
+ * SYN, ACK, timestamp, address mask, UDP, SCTP INIT: those asked, else nmap's default
  * set, without the ICMPv4-only ones for IPv6 targets); connect(); ND. */
 probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
                                const discovery_sports *sports);

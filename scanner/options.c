@@ -5,6 +5,7 @@
 #include "cookie.h"
 #include "error.h"
 #include "options_timing.h"
+#include "ports.h"
 #include "privileges.h"
 #include "resume.h"
 #include "targets.h"
@@ -15,8 +16,10 @@ typedef struct parse_state {
     scan_options *o;
     const scan_type *tcp_type; /* the TCP scan type given, if any */
     gboolean udp;
-    gboolean tcp_twice; /* two different TCP types: nmap refuses that */
-    char *scanflags;    /* --scanflags as typed */
+    gboolean tcp_twice;         /* two different TCP types: nmap refuses that */
+    const scan_type *sctp_type; /* -sY or -sZ */
+    gboolean sctp_twice;
+    char *scanflags; /* --scanflags as typed */
     timing_given timing;
     int max_retries; /* G_MININT: not given */
     int debug_set;   /* -dN: the level; -1 when -d only counts */
@@ -42,6 +45,12 @@ static gboolean add_type(const char *name, const char *value, gpointer data, GEr
     }
     if (type->ip_proto == PACKET_UDP) {
         st->udp = TRUE;
+        return TRUE;
+    }
+    if (type->ip_proto == PACKET_SCTP) {
+        if (st->sctp_type && st->sctp_type != type)
+            st->sctp_twice = TRUE;
+        st->sctp_type = type;
         return TRUE;
     }
     if (st->tcp_type && st->tcp_type != type)
@@ -233,9 +242,10 @@ static gboolean add_input_file(scan_options *o, GError **error)
 static gboolean check_merge(parse_state *st, GError **error)
 {
     scan_options *o = st->o;
-    if (st->tcp_type || st->udp || o->ping_only || o->ports || o->capture_file || o->input_file ||
-        o->shards_text || o->shard_text || o->seed_text || o->grepable_file || o->all_base ||
-        o->stats_every_text || o->top_ports || o->excluded || o->exclude_file || o->open_only)
+    if (st->tcp_type || st->udp || st->sctp_type || o->ping_only || o->ports || o->capture_file ||
+        o->input_file || o->shards_text || o->shard_text || o->seed_text || o->grepable_file ||
+        o->all_base || o->stats_every_text || o->top_ports || o->excluded || o->exclude_file ||
+        o->open_only)
         return bad(error, "--merge takes only -oX, -oN and the shards' -oX reports: the scan "
                           "options are in the reports");
     if (o->targets == NULL || o->targets[0] == NULL)
@@ -259,9 +269,9 @@ static gboolean check_scanflags(parse_state *st, GError **error)
     }
     if (st->o->ping_only)
         return bad(error, "--scanflags sets the flags of a TCP port scan: not valid with -sn");
-    if (st->tcp_type == NULL && st->udp)
-        return bad(error, "--scanflags sets the flags of a TCP port scan: give one besides -sU "
-                          "(-sS, -sA, -sF, -sN, -sX, -sM or -sW)");
+    if (st->tcp_type == NULL && (st->udp || st->sctp_type))
+        return bad(error, "--scanflags sets the flags of a TCP port scan: give one besides -sU, "
+                          "-sY or -sZ (-sS, -sA, -sF, -sN, -sX, -sM or -sW)");
     const scan_type *type = scan_flags_type(st->tcp_type ? st->tcp_type : &scan_syn, flags);
     if (type == NULL) {
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
@@ -310,11 +320,14 @@ static gboolean check(parse_state *st, GError **error)
     if (st->tcp_twice)
         return bad(error, "You specified more than one type of TCP scan. Please choose only one "
                           "of -sA, -sW, -sM, -sT, -sF, -sN, -sS and -sX");
+    if (st->sctp_twice)
+        return bad(error, "You specified more than one type of SCTP scan. Please choose only one "
+                          "of -sY and -sZ");
     if (!check_scanflags(st, error))
         return FALSE;
     if (!ping_options_check(&o->pings, o->ipv6, error))
         return FALSE;
-    if (o->ping_only && (st->tcp_type || st->udp))
+    if (o->ping_only && (st->tcp_type || st->udp || st->sctp_type))
         return bad(error, "-sn (skip port scan) is not valid with any other scan type");
     if (o->fast && o->ports)
         return bad(error, "You cannot use -F (fast scan) with -p (explicit port selection) but "
@@ -368,13 +381,15 @@ static gboolean check(parse_state *st, GError **error)
     }
     if (o->targets == NULL || o->targets[0] == NULL)
         return bad(error, "no targets given (see --help)");
-    o->default_type = !o->ping_only && st->tcp_type == NULL && !st->udp;
+    o->default_type = !o->ping_only && st->tcp_type == NULL && !st->udp && !st->sctp_type;
     if (o->default_type)
         st->tcp_type = o->unprivileged ? &scan_connect : &scan_syn;
     if (st->tcp_type)
         g_ptr_array_add(o->types, (gpointer)st->tcp_type);
     if (st->udp)
         g_ptr_array_add(o->types, (gpointer)&scan_udp);
+    if (st->sctp_type)
+        g_ptr_array_add(o->types, (gpointer)st->sctp_type);
     return TRUE;
 }
 
@@ -417,15 +432,16 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     GOptionEntry entries[] = {
         {"scan-type", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_type,
          "Scan type, as nmap spells it: -sS (SYN, the default), -sT (connect, needs no "
-         "privilege), -sA, -sW (window), -sM (Maimon), -sF, -sN, -sX; -sU (UDP) besides one of "
-         "them; -sn (host discovery only)",
+         "privilege), -sA, -sW (window), -sM (Maimon), -sF, -sN, -sX; -sU (UDP) and -sY (SCTP "
+         "INIT) or -sZ (SCTP COOKIE ECHO) besides one of them; -sn (host discovery only)",
          "-sX"},
         {"scanflags", 0, 0, G_OPTION_ARG_STRING, &st.scanflags,
          "TCP flags of the probes (URGACKPSHRSTSYNFINECECWR in any order, or 0-255), judged "
          "by the scan type given (-sS when none is), as nmap does",
          "FLAGS"},
         {"ports", 'p', 0, G_OPTION_ARG_STRING, &o->ports,
-         "Ports: 22,80,1000-1010, -p- for all, T:22,U:53 per protocol (default: nmap's top 1000)",
+         "Ports: 22,80,1000-1010, -p- for all, T:22,U:53,S:80 per protocol (default: nmap's top "
+         "1000)",
          "PORTS"},
         {"skip-discovery", 0, 0, G_OPTION_ARG_NONE, &o->skip_discovery,
          "-Pn: treat every target as up (on an Ethernet, raw scans still ask ARP, as nmap does)",

@@ -1,7 +1,8 @@
 /* The command line, nmap's way: nmap spellings (-sS, -Pn, -oN, -oX, -p-, -p22,
  * -iL) are rewritten into long options first, since GOption knows neither
  * multi-letter short options nor attached values. Nmap's rules on combining
- * them hold: one TCP scan type, plus -sU; -sn alone, and without -p. */
+ * them hold: one TCP scan type, plus -sU, plus -sY or -sZ; -sn alone, and
+ * without -p. */
 #ifndef SCANTRACE_OPTIONS_H
 #define SCANTRACE_OPTIONS_H
 
@@ -13,8 +14,8 @@
 #include "timing.h"
 
 typedef struct scan_options {
-    /* The scan types, TCP type first, then -sU; -sS when none is given; empty
-     * with -sn. */
+    /* The scan types, TCP type first, then -sU, then -sY or -sZ; -sS when none
+     * is given; empty with -sn. */
     GPtrArray *types;
     gboolean ping_only; /* -sn: host discovery only */
     /* No scan type given: -sS, which becomes -sT without raw-socket privilege,

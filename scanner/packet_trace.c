@@ -245,8 +245,9 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
         g_string_append_printf(out, " IPv6 [hop=%u flow=%u len=%u ]", pkt->ttl, pkt->flow_label,
                                iplen);
         break;
+    case PACKET_SCTP:
     case PACKET_UDP:
-        g_string_append(out, "UDP ");
+        g_string_append(out, f->proto == PACKET_UDP ? "UDP " : "SCTP ");
         addr(out, &f->src);
         g_string_append_printf(out, ":%u > ", f->sport);
         addr(out, &f->dst);

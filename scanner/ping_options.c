@@ -87,12 +87,12 @@ gboolean ping_options_add(ping_options *p, const char *arg, GError **error)
                     "%s: the IP protocol ping (-PO) is not supported yet", arg);
         return FALSE;
     case 'Y':
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                    "%s: the SCTP INIT ping (-PY) is not supported yet", arg);
-        return FALSE;
+        ok = add_ports(&p->sctp, arg, rest, PING_SCTP_DEFAULT_PORT, error);
+        break;
     default:
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                    "%s is not a host discovery option (-Pn, -PS, -PA, -PU, -PE, -PP, -PM, -PR)",
+                    "%s is not a host discovery option (-Pn, -PS, -PA, -PU, -PY, -PE, -PP, -PM, "
+                    "-PR)",
                     arg);
         return FALSE;
     }
@@ -118,5 +118,7 @@ void ping_options_clear(ping_options *p)
         g_array_unref(p->ack);
     if (p->udp)
         g_array_unref(p->udp);
+    if (p->sctp)
+        g_array_unref(p->sctp);
     memset(p, 0, sizeof *p);
 }

@@ -97,40 +97,48 @@ GArray *ports_parse(const char *spec, GError **error)
     return ports_of(seen);
 }
 
-gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GError **error)
+gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GArray **sctp,
+                           GError **error)
 {
-    *tcp = *udp = NULL;
+    *tcp = *udp = *sctp = NULL;
     if (spec == NULL || *spec == '\0') {
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "empty port list");
         return FALSE;
     }
-    g_autofree guint8 *seen_tcp = g_malloc0(PORT_MAX + 1);
-    g_autofree guint8 *seen_udp = g_malloc0(PORT_MAX + 1);
-    gboolean to_tcp = TRUE, to_udp = TRUE;
+    /* T:, U:, S: in that order; before any prefix, a port is every one's. */
+    static const char prefixes[] = "TUS";
+    guint8 *seen[3];
+    for (int p = 0; p < 3; p++)
+        seen[p] = g_malloc0(PORT_MAX + 1);
+    gboolean to[3] = {TRUE, TRUE, TRUE};
     g_auto(GStrv) items = g_strsplit(spec, ",", -1);
     gboolean ok = TRUE;
     for (char **item = items; *item && ok; item++) {
         const char *text = *item;
         if (g_ascii_isalpha(text[0]) && text[1] == ':') {
-            char proto = g_ascii_toupper(text[0]);
-            if (proto != 'T' && proto != 'U') {
+            const char *which = strchr(prefixes, g_ascii_toupper(text[0]));
+            if (which == NULL) {
                 g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                            "bad port specification \"%s\" (only T: and U: are supported)", text);
+                            "bad port specification \"%s\" (only T:, U: and S: are supported)",
+                            text);
                 ok = FALSE;
                 break;
             }
-            to_tcp = proto == 'T';
-            to_udp = proto == 'U';
+            for (int p = 0; p < 3; p++)
+                to[p] = p == which - prefixes;
             text += 2;
         }
-        ok = (!to_tcp || parse_item(text, seen_tcp, error)) &&
-             (!to_udp || parse_item(text, seen_udp, error));
+        for (int p = 0; p < 3 && ok; p++)
+            ok = !to[p] || parse_item(text, seen[p], error);
     }
-    if (!ok)
-        return FALSE;
-    *tcp = ports_of(seen_tcp);
-    *udp = ports_of(seen_udp);
-    return TRUE;
+    if (ok) {
+        *tcp = ports_of(seen[0]);
+        *udp = ports_of(seen[1]);
+        *sctp = ports_of(seen[2]);
+    }
+    for (int p = 0; p < 3; p++)
+        g_free(seen[p]);
+    return ok;
 }
 
 char *ports_format(const uint16_t *ports, guint count)

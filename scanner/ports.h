@@ -1,6 +1,6 @@
 /* nmap's -p syntax: a comma-separated list of ports and ranges ("22,80,1000-1010",
- * "-1024" from 1, "60000-" to 65535, "-" for all), with T: and U: prefixes
- * that give the ports after them to one protocol. */
+ * "-1024" from 1, "60000-" to 65535, "-" for all), with T:, U: and S:
+ * (SCTP) prefixes that give the ports after them to one protocol. */
 #ifndef SCANTRACE_PORTS_H
 #define SCANTRACE_PORTS_H
 
@@ -11,10 +11,11 @@
  * (port 0 included: it cannot be probed portably). */
 GArray *ports_parse(const char *spec, GError **error);
 
-/* The same with nmap's protocol prefixes: "22,T:80,443,U:53" gives TCP 22, 80
- * and 443 and UDP 22 and 53; what comes before any prefix is for both. Each
- * list may come out empty. */
-gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GError **error);
+/* The same with nmap's protocol prefixes: "22,T:80,443,U:53,S:9" gives TCP
+ * 22, 80 and 443, UDP 22 and 53, SCTP 22 and 9; what comes before any prefix
+ * is for all three. Each list may come out empty. */
+gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GArray **sctp,
+                           GError **error);
 
 /* The list written back in the -p syntax with ranges folded: "1,3-5,80". */
 char *ports_format(const uint16_t *ports, guint count);

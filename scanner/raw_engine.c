@@ -63,9 +63,10 @@ char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean
         const scan_type *type = pt->type;
         if (type->build == NULL)
             continue;
-        const char *proto = type->ip_proto == PACKET_TCP   ? "tcp"
-                            : type->ip_proto == PACKET_UDP ? "udp"
-                                                           : "icmp";
+        const char *proto = type->ip_proto == PACKET_TCP    ? "tcp"
+                            : type->ip_proto == PACKET_UDP  ? "udp"
+                            : type->ip_proto == PACKET_SCTP ? "sctp"
+                                                            : "icmp";
         if (type->ip_proto == PACKET_ICMP) {
             g_string_append_printf(out, "%s%s", out->len ? " or " : "", icmp);
             continue;

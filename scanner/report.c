@@ -4,7 +4,7 @@
 
 const char *report_proto_name(uint8_t ip_proto)
 {
-    return ip_proto == PACKET_UDP ? "udp" : "tcp";
+    return ip_proto == PACKET_UDP ? "udp" : ip_proto == PACKET_SCTP ? "sctp" : "tcp";
 }
 
 void report_append_mac(GString *out, const uint8_t mac[6])

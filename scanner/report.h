@@ -27,7 +27,7 @@ typedef struct report_context {
 /* "Thu Nov 26 05:57:17 2026", the ctime() form nmap's files use. */
 char *report_ctime(gint64 wall_us);
 
-/* "tcp" or "udp". */
+/* "tcp", "udp" or "sctp". */
 const char *report_proto_name(uint8_t ip_proto);
 
 /* The MAC address as nmap writes it: "86:C6:AB:6B:E6:E1". */

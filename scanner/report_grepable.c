@@ -39,7 +39,8 @@ void report_grepable_start(GString *out, const report_context *ctx)
     g_string_append(out, "# Ports scanned: ");
     protocol_ports(out, ctx->plan, PACKET_TCP, "TCP");
     protocol_ports(out, ctx->plan, PACKET_UDP, "UDP");
-    g_string_append(out, "SCTP(0;) PROTOCOLS(0;)\n");
+    protocol_ports(out, ctx->plan, PACKET_SCTP, "SCTP");
+    g_string_append(out, "PROTOCOLS(0;)\n");
 }
 
 static void port_fields(GString *out, const report_context *ctx, const host_result *h)

@@ -189,14 +189,17 @@ static gboolean make_plans(run *r, GError **error)
     r->svc = services_default();
     g_autoptr(GArray) tcp = NULL;
     g_autoptr(GArray) udp = NULL;
-    if (r->opt->ports && !ports_parse_split(r->opt->ports, &tcp, &udp, error))
+    g_autoptr(GArray) sctp = NULL;
+    if (r->opt->ports && !ports_parse_split(r->opt->ports, &tcp, &udp, &sctp, error))
         return FALSE;
     /* Every type's ports, then the source ports taken. */
     g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
     guint ntypes = r->opt->ping_only ? 0 : r->opt->types->len;
     for (guint i = 0; i < ntypes; i++) {
         const scan_type *type = g_ptr_array_index(r->opt->types, i);
-        GArray *given = type->ip_proto == PACKET_UDP ? udp : tcp;
+        GArray *given = type->ip_proto == PACKET_UDP    ? udp
+                        : type->ip_proto == PACKET_SCTP ? sctp
+                                                        : tcp;
         GArray *ports =
             given && !r->opt->top_ports ? g_array_ref(given) : default_ports(r, type, given, error);
         if (ports == NULL)
@@ -220,7 +223,7 @@ static gboolean make_plans(run *r, GError **error)
     }
     /* The pings' ports are taken too: no ping leaves from a port it probes. */
     const ping_options *asked = &r->opt->pings;
-    const GArray *ping_ports[] = {asked->syn, asked->ack, asked->udp};
+    const GArray *ping_ports[] = {asked->syn, asked->ack, asked->udp, asked->sctp};
     for (guint i = 0; i < G_N_ELEMENTS(ping_ports); i++)
         if (ping_ports[i])
             g_array_append_vals(g_ptr_array_index(lists, lists->len - 1), ping_ports[i]->data,
@@ -229,6 +232,7 @@ static gboolean make_plans(run *r, GError **error)
     sports.syn = pick_source_port(lists);
     sports.ack = pick_source_port(lists);
     sports.udp = pick_source_port(lists);
+    sports.sctp = pick_source_port(lists);
     r->pings = discovery_plan_new(asked, r->opt->ipv6, &sports);
     return TRUE;
 }

@@ -70,6 +70,8 @@ static void parse_line(services *s, char *line)
         proto = PACKET_TCP;
     else if (strcmp(slash + 1, "udp") == 0)
         proto = PACKET_UDP;
+    else if (strcmp(slash + 1, "sctp") == 0)
+        proto = PACKET_SCTP;
     else
         return;
     service e = {.port = (uint16_t)port,

@@ -93,32 +93,46 @@ static void test_format(void)
 static void test_protocol_prefixes(void)
 {
     GError *error = NULL;
-    GArray *tcp, *udp;
-    g_assert_true(ports_parse_split("22,T:80,443,U:53,u:1-2", &tcp, &udp, &error));
+    GArray *tcp, *udp, *sctp;
+    g_assert_true(ports_parse_split("22,T:80,443,U:53,u:1-2", &tcp, &udp, &sctp, &error));
     g_assert_no_error(error);
     g_autofree char *t = ports_format((const uint16_t *)tcp->data, tcp->len);
     g_autofree char *u = ports_format((const uint16_t *)udp->data, udp->len);
     g_assert_cmpstr(t, ==, "22,80,443");
     g_assert_cmpstr(u, ==, "1-2,22,53");
+    g_assert_cmpuint(sctp->len, ==, 1);
     g_array_unref(tcp);
     g_array_unref(udp);
+    g_array_unref(sctp);
 
-    g_assert_true(ports_parse_split("U:53", &tcp, &udp, &error));
-    g_assert_cmpuint(tcp->len, ==, 0);
+    g_assert_true(ports_parse_split("T:22,S:80,s:9,U:7", &tcp, &udp, &sctp, &error));
+    g_autofree char *sc = ports_format((const uint16_t *)sctp->data, sctp->len);
+    g_assert_cmpstr(sc, ==, "9,80");
+    g_assert_cmpuint(tcp->len, ==, 1);
     g_assert_cmpuint(udp->len, ==, 1);
     g_array_unref(tcp);
     g_array_unref(udp);
+    g_array_unref(sctp);
 
-    g_assert_false(ports_parse_split("S:80", &tcp, &udp, &error));
-    g_assert_nonnull(strstr(error->message, "only T: and U:"));
+    g_assert_true(ports_parse_split("U:53", &tcp, &udp, &sctp, &error));
+    g_assert_cmpuint(tcp->len, ==, 0);
+    g_assert_cmpuint(udp->len, ==, 1);
+    g_assert_cmpuint(sctp->len, ==, 0);
+    g_array_unref(tcp);
+    g_array_unref(udp);
+    g_array_unref(sctp);
+
+    g_assert_false(ports_parse_split("X:80", &tcp, &udp, &sctp, &error));
+    g_assert_nonnull(strstr(error->message, "only T:, U: and S:"));
     g_clear_error(&error);
-    g_assert_false(ports_parse_split("T:,U:53", &tcp, &udp, &error));
+    g_assert_false(ports_parse_split("T:,U:53", &tcp, &udp, &sctp, &error));
     g_assert_null(strchr(error->message, '\n'));
     g_clear_error(&error);
-    g_assert_false(ports_parse_split("T:0", &tcp, &udp, &error));
+    g_assert_false(ports_parse_split("T:0", &tcp, &udp, &sctp, &error));
     g_clear_error(&error);
     g_assert_null(tcp);
     g_assert_null(udp);
+    g_assert_null(sctp);
 }
 
 int main(int argc, char **argv)

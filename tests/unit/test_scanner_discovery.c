@@ -61,7 +61,7 @@ static void test_method(void)
 static void test_plan(void)
 {
     ping_options none = {0};
-    discovery_sports sports = {40001, 40002, 40003};
+    discovery_sports sports = {40001, 40002, 40003, 40004};
     probe_plan *p = discovery_plan_new(&none, FALSE, &sports);
     g_assert_cmpuint(p->nprobes, ==, 8);
     g_assert_true(p->probes[7].type == &ping_nd);
@@ -97,12 +97,12 @@ static ping_options asked(const char *const *args)
 static char *ip_pings(const char *const *args, gboolean ipv6)
 {
     ping_options o = asked(args);
-    discovery_sports sports = {40001, 40002, 40003};
+    discovery_sports sports = {40001, 40002, 40003, 40004};
     probe_plan *p = discovery_plan_new(&o, ipv6, &sports);
     const plan_type *echo = probe_plan_type(p, &ping_echo);
-    const plan_type *udp = probe_plan_type(p, &ping_udp);
+    const plan_type *sctp = probe_plan_type(p, &ping_sctp);
     GString *s = g_string_new(NULL);
-    for (guint i = echo->first; i < udp->first + udp->count; i++)
+    for (guint i = echo->first; i < sctp->first + sctp->count; i++)
         g_string_append_printf(s, "%s%s:%u", s->len ? " " : "", p->probes[i].type->name,
                                p->probes[i].port);
     g_assert_cmpuint(probe_plan_type(p, &ping_udp)->sport, ==, 40003);
@@ -130,6 +130,11 @@ static void test_plan_asked(void)
         {{"-PS80,22", "-PE", "-PS443", NULL}, FALSE, "echo:0 syn-ping:22 syn-ping:80 syn-ping:443"},
         {{"-PP", "-PM", "-PA3389", NULL}, FALSE, "ack-ping:3389 timestamp:0 mask:0"},
         {{"-PE", NULL}, TRUE, "echo:0"},
+        /* -PY: nmap's SCTP INIT ping, to 80 when bare, after the UDP ping. */
+        {{"-PY", NULL}, FALSE, "sctp-init-ping:80"},
+        {{"-PY2905,22", "-PU53", "-PE", NULL},
+         TRUE,
+         "echo:0 udp-ping:53 sctp-init-ping:22 sctp-init-ping:2905"},
         /* -PR alone: the default set for a target off the link. */
         {{"-PR", NULL}, FALSE, "echo:0 syn-ping:443 ack-ping:80 timestamp:0"},
     };
@@ -140,7 +145,7 @@ static void test_plan_asked(void)
     /* connect() asks -PS's and -PA's TCP ports. */
     static const char *const tcp[] = {"-PS22", "-PA80,22", "-PU53", NULL};
     ping_options o = asked(tcp);
-    discovery_sports sports = {40001, 40002, 40003};
+    discovery_sports sports = {40001, 40002, 40003, 40004};
     probe_plan *p = discovery_plan_new(&o, FALSE, &sports);
     const plan_type *connect = probe_plan_type(p, &ping_connect);
     g_assert_cmpuint(connect->count, ==, 2);
@@ -153,9 +158,9 @@ static void test_plan_asked(void)
 /* Bad lists and unknown or unsupported letters: one line each. */
 static void test_options_refused(void)
 {
-    static const char *const bad[] = {"-PS0",    "-PSx",  "-PS22,", "-PA70000", "-PU1-2-3",
-                                      "-PST:22", "-PEx",  "-PP1",   "-PO",      "-PO1,2",
-                                      "-PY",     "-PY80", "-PZ",    "-PI",      "-PS-5-"};
+    static const char *const bad[] = {"-PS0",    "-PSx", "-PS22,", "-PA70000", "-PU1-2-3",
+                                      "-PST:22", "-PEx", "-PP1",   "-PO",      "-PO1,2",
+                                      "-PYx",    "-PY0", "-PZ",    "-PI",      "-PS-5-"};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         ping_options o = {0};
         GError *error = NULL;

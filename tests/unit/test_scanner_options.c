@@ -75,6 +75,23 @@ static void test_types(void)
     g_assert_true(parse(&o, &error, "-sU", "10.0.0.1", NULL));
     assert_types(&o, &scan_udp, NULL);
     options_clear(&o);
+    /* SCTP after the others, as nmap runs its scans; -sY alone is no default. */
+    g_assert_true(parse(&o, &error, "-sZ", "-sS", "10.0.0.1", NULL));
+    assert_types(&o, &scan_syn, &scan_sctp_cookie_echo);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sY", "10.0.0.1", NULL));
+    assert_types(&o, &scan_sctp_init, NULL);
+    g_assert_false(o.default_type);
+    g_assert_null(o.pings.sctp);
+    options_clear(&o);
+    /* -PY alone pings port 80, nmap's default. */
+    g_assert_true(parse(&o, &error, "-sn", "-PY", "10.0.0.1", NULL));
+    g_assert_cmpuint(o.pings.sctp->len, ==, 1);
+    g_assert_cmpuint(g_array_index(o.pings.sctp, guint16, 0), ==, 80);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-PY22,2905", "10.0.0.1", NULL));
+    g_assert_cmpuint(o.pings.sctp->len, ==, 2);
+    options_clear(&o);
     g_assert_true(parse(&o, &error, "-sn", "-vv", "-Pn", "10.0.0.1", NULL));
     assert_types(&o, NULL, NULL);
     g_assert_true(o.ping_only);
@@ -99,8 +116,11 @@ static void test_refused(void)
     assert_refused("more than one type of TCP scan", "-sA", "-sX", "10.0.0.1", NULL);
     assert_refused("not valid with any other scan type", "-sn", "-sS", "10.0.0.1", NULL);
     assert_refused("when not doing a port scan", "-sn", "-p", "22", "10.0.0.1", NULL);
-    assert_refused("-sY is not supported", "-sY", "10.0.0.1", NULL);
-    assert_refused("-PY80: the SCTP INIT ping (-PY) is not supported yet", "-PY80", "10.0.0.1",
+    assert_refused("-sI is not supported", "-sI", "10.0.0.1", NULL);
+    assert_refused("more than one type of SCTP scan", "-sY", "-sZ", "10.0.0.1", NULL);
+    assert_refused("not valid with any other scan type", "-sn", "-sY", "10.0.0.1", NULL);
+    assert_refused("-PY80,x: bad port list", "-PY80,x", "10.0.0.1", NULL);
+    assert_refused("give one besides -sU, -sY or -sZ", "-sY", "--scanflags", "SYN", "10.0.0.1",
                    NULL);
     assert_refused("-PSx: bad port list", "-sn", "-PSx", "10.0.0.1", NULL);
     assert_refused("only valid for IPv4", "-6", "-sn", "-PM", "fd20:1::2", NULL);
