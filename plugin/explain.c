@@ -46,6 +46,12 @@ static const char *probe_sentence(const scan_type *type)
     if (is(type, "udp"))
         return "A UDP datagram: a service that listens may answer, a closed port makes the "
                "host send ICMP port unreachable, and silence can mean open or filtered";
+    if (is(type, "sctpinit"))
+        return "An SCTP INIT, as if to open an association: an open port answers INIT ACK, a "
+               "closed one ABORT, and a host without SCTP ICMP protocol unreachable";
+    if (is(type, "sctpcookieecho"))
+        return "An SCTP COOKIE ECHO with a cookie no endpoint made: a closed port answers "
+               "ABORT, an open one drops it, so silence means open or filtered";
     if (type->discovery)
         return "A host discovery probe: any answer shows the host is up";
     return "A probe of the scan";
@@ -94,6 +100,23 @@ static const char *reply_sentence(const port_record *port, verdict said)
     case REASON_TIME_EXCEEDED:
         return "ICMP time exceeded: the probe died on the way to %s, which nmap calls "
                "filtered";
+    case REASON_INIT_ACK:
+        if (type->discovery)
+            return "The target answered INIT ACK: the host is up";
+        return "The target answered INIT ACK: an SCTP endpoint listens on %s; the scanner "
+               "never sends the COOKIE ECHO that would complete the association";
+    case REASON_ABORT:
+        if (type->discovery)
+            return "The target answered ABORT: the host is up";
+        return "The target answered ABORT: no SCTP endpoint listens on %s, but the host is "
+               "there and nothing filters the port";
+    case REASON_PROTO_UNREACH:
+        if (type->discovery)
+            return "ICMP protocol unreachable from the target itself: the host is up";
+        if (said.state == PORT_FILTERED)
+            return "ICMP protocol unreachable: the host (or a router) does not speak the "
+                   "probe's protocol, which nmap calls %s filtered";
+        break;
     case REASON_ECHO_REPLY:
     case REASON_TIMESTAMP_REPLY:
     case REASON_ARP_RESPONSE:

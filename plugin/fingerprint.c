@@ -427,6 +427,31 @@ static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
                hop_words(pkt, hops, sizeof hops));
 }
 
+/* nmap -sY and -sZ (scan_engine_raw.cc, sendIPScanProbe): one chunk and
+ * nothing else, an INIT of 20 octets with verification tag 0, a_rwnd 32768,
+ * 10 outbound and 2048 inbound streams, or a COOKIE ECHO of 8 (a cookie of 4
+ * random octets) under a random verification tag; nmap's TTL, no DF. nmap's
+ * -PY INIT is its -sY INIT byte for byte: read as -sY's. */
+static bool fingerprint_sctp(const packet_view *pkt, fingerprint *out)
+{
+    enum { INIT_LEN = 20, ECHO_LEN = 8 };
+    if (!pkt->sctp_has_chunk || pkt->df || !fingerprint_nmap_hops(pkt))
+        return false;
+    const uint8_t *c = pkt->payload;
+    char hops[48];
+    hop_words(pkt, hops, sizeof hops);
+    if (pkt->sctp_chunk_type == SCTP_CHUNK_INIT && pkt->sctp_chunk_len == INIT_LEN &&
+        pkt->payload_len == INIT_LEN && pkt->sctp_vtag == 0 && get_be32(c + 8) == 32768 &&
+        get_be16(c + 12) == 10 && get_be16(c + 14) == 2048)
+        return set(out, "nmap", &scan_sctp_init,
+                   "INIT alone, a_rwnd 32768, streams 10/2048, no DF, %s: nmap -sY", hops);
+    if (pkt->sctp_chunk_type == SCTP_CHUNK_COOKIE_ECHO && pkt->sctp_chunk_len == ECHO_LEN &&
+        pkt->payload_len == ECHO_LEN && pkt->sctp_vtag != 0)
+        return set(out, "nmap", &scan_sctp_cookie_echo,
+                   "COOKIE ECHO alone with a 4-octet cookie, no DF, %s: nmap -sZ", hops);
+    return false;
+}
+
 bool fingerprint_probe(const packet_view *pkt, fingerprint *out)
 {
     return fingerprint_probe_as(pkt, NULL, out);
@@ -446,6 +471,8 @@ bool fingerprint_probe_as(const packet_view *pkt, const scan_type *scanflags_bas
         return fingerprint_icmp(pkt, out);
     case PACKET_ICMPV6:
         return fingerprint_icmpv6(pkt, out);
+    case PACKET_SCTP:
+        return fingerprint_sctp(pkt, out);
     default:
         return false;
     }
@@ -481,6 +508,10 @@ uint32_t fingerprint_reply_cookie(const scan_type *type, const packet_view *prob
     case PACKET_ICMP:
     case PACKET_ICMPV6:
         return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
+    case PACKET_SCTP:
+        /* An INIT ACK or ABORT carries an INIT's initiate tag, an ABORT to a
+         * COOKIE ECHO its verification tag (scan_sctp.c). */
+        return probe->sctp_has_init_tag ? probe->sctp_init_tag : probe->sctp_vtag;
     default:
         return probe->ip_id;
     }
@@ -494,6 +525,9 @@ uint32_t fingerprint_quote_cookie(const packet_view *probe)
     case PACKET_ICMP:
     case PACKET_ICMPV6:
         return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
+    case PACKET_SCTP:
+        /* What sctp_quote_cookie() reads from the quote. */
+        return probe->sctp_has_init_tag ? probe->sctp_init_tag : probe->sctp_vtag;
     default:
         return probe->ip_id;
     }

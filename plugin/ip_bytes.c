@@ -12,6 +12,7 @@ static int proto_icmp = SCANTRACE_ID_INIT;
 static int proto_icmpv6 = SCANTRACE_ID_INIT;
 static int proto_tcp = SCANTRACE_ID_INIT;
 static int proto_udp = SCANTRACE_ID_INIT;
+static int proto_sctp = SCANTRACE_ID_INIT;
 static int proto_arp = SCANTRACE_ID_INIT;
 
 void ip_bytes_init(void)
@@ -22,6 +23,7 @@ void ip_bytes_init(void)
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_udp = proto_get_id_by_filter_name("udp");
+    proto_sctp = proto_get_id_by_filter_name("sctp");
     proto_arp = proto_get_id_by_filter_name("arp");
 }
 
@@ -31,7 +33,7 @@ void ip_bytes_want(dissector_handle_t handle, bool want)
     if (want) {
         wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
         const int protos[] = {proto_ip,  proto_ipv6, proto_icmp, proto_icmpv6,
-                              proto_tcp, proto_udp,  proto_arp};
+                              proto_tcp, proto_udp,  proto_sctp, proto_arp};
         for (size_t i = 0; i < G_N_ELEMENTS(protos); i++)
             if (protos[i] >= 0)
                 g_array_append_val(wanted, protos[i]);
@@ -85,8 +87,8 @@ static int first_icmp_layer(proto_tree *tree)
 static const field_info *reassembled_transport(proto_tree *tree, const field_info *ip,
                                                uint8_t *number)
 {
-    const int protos[] = {proto_tcp, proto_udp, proto_icmp, proto_icmpv6};
-    const uint8_t numbers[] = {PACKET_TCP, PACKET_UDP, PACKET_ICMP, PACKET_ICMPV6};
+    const int protos[] = {proto_tcp, proto_udp, proto_sctp, proto_icmp, proto_icmpv6};
+    const uint8_t numbers[] = {PACKET_TCP, PACKET_UDP, PACKET_SCTP, PACKET_ICMP, PACKET_ICMPV6};
     const field_info *best = NULL;
     for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
         GPtrArray *items = items_of(tree, protos[p]);

@@ -14,8 +14,8 @@
 /* Looks up the protocols read here; call once protocols are registered. */
 void ip_bytes_init(void);
 
-/* Asks Wireshark to keep the "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp" and
- * "arp" items in every tree handed to handle; false clears the request. */
+/* Asks Wireshark to keep the "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
+ * "sctp" and "arp" items in every tree handed to handle; false clears the request. */
 void ip_bytes_want(dissector_handle_t handle, bool want);
 
 /* The bytes of the scan's IP packet, from its header to the end of the

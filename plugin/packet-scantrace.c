@@ -99,7 +99,7 @@ static char *describe(wmem_allocator_t *pool, const frame_result *res, verdict v
     wmem_strbuf_t *s = wmem_strbuf_new(pool, role_names[res->role]);
     if (port->type->discovery)
         wmem_strbuf_append_printf(s, " %s ping", port->type->name);
-    if (port->proto == PACKET_TCP || port->proto == PACKET_UDP)
+    if (scan_state_proto_has_ports(port->proto))
         wmem_strbuf_append_printf(s, " %u/%s", port->port, scan_state_proto_name(port->proto));
     if (res->role == ROLE_PROBE)
         wmem_strbuf_append_printf(s, " try %u", res->try_no);
@@ -134,7 +134,7 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
         memcpy(a.bytes, port->target.bytes, sizeof a.bytes);
         proto_item_set_generated(proto_tree_add_ipv6(tree, hf_target6, tvb, 0, 0, &a));
     }
-    if (port->proto == PACKET_TCP || port->proto == PACKET_UDP)
+    if (scan_state_proto_has_ports(port->proto))
         add_generated_uint(tree, hf_port, tvb, port->port);
     add_generated_string(tree, hf_proto, tvb, scan_state_proto_name(port->proto));
     add_generated_string(tree, hf_scan, tvb, port->type->name);

@@ -266,7 +266,7 @@ char *port_report_row_port(const port_report_row *row)
     int len = (int)strlen(name);
     if (g_str_has_suffix(name, "-ping"))
         len -= (int)strlen("-ping");
-    if (port->proto == PACKET_TCP || port->proto == PACKET_UDP)
+    if (scan_state_proto_has_ports(port->proto))
         return g_strdup_printf("%.*s ping %u/%s", len, name, port->port, proto);
     return g_strdup_printf("%.*s ping", len, name);
 }

@@ -150,6 +150,8 @@ const char *scan_state_proto_name(uint8_t proto)
         return "tcp";
     case PACKET_UDP:
         return "udp";
+    case PACKET_SCTP:
+        return "sctp";
     case PACKET_ICMP:
         return "icmp";
     case PACKET_ICMPV6:
@@ -763,16 +765,19 @@ static bool untagged_try(const probe_flow_record *rec, const packet_view *pkt, r
 }
 
 /* Whether a reply whose numbers name no try still answers the probe, as nmap
- * takes it (scan_engine_raw.cc, get_pcap_result): a TCP or UDP reply by its
- * addresses and ports alone (stacks and middleboxes acknowledge differently:
- * a BSD RST to a FIN, a SYN proxy's SYN-ACK), an ICMP error quoting a UDP probe
- * by the quoted ports. An ICMP error that quotes a TCP probe's whole sequence
- * number must quote the probe's, and ICMP queries their id and sequence. */
+ * takes it (scan_engine_raw.cc, get_pcap_result): a TCP, UDP or SCTP reply by
+ * its addresses and ports alone (stacks and middleboxes acknowledge
+ * differently: a BSD RST to a FIN, a SYN proxy's SYN-ACK), an ICMP error
+ * quoting a UDP probe by the quoted ports, one quoting an SCTP INIT by the
+ * quoted ports and verification tag, which an INIT's is 0. An ICMP error that
+ * quotes a TCP probe's whole sequence number must quote the probe's, and ICMP
+ * queries their id and sequence. */
 static bool tied_by_flow(const scan_type *type, const packet_view *pkt)
 {
     if (!pkt->has_quote)
-        return type->ip_proto == PACKET_TCP || type->ip_proto == PACKET_UDP;
-    return pkt->quote.proto == PACKET_UDP;
+        return scan_state_proto_has_ports(type->ip_proto);
+    return pkt->quote.proto == PACKET_UDP ||
+           (pkt->quote.proto == PACKET_SCTP && pkt->quote_has_word && pkt->quote_word == 0);
 }
 
 /* The reply now tied to rec's try slot: judged by its scan type. */
@@ -864,7 +869,10 @@ static void remember_early_reply(uint32_t frame, const nstime_t *when, const pac
 {
     bool tcp_answer =
         pkt->flow.proto == PACKET_TCP && ((pkt->tcp_flags & TCP_RST) || (pkt->tcp_flags & TCP_SYN));
-    if (!tcp_answer && !pkt->has_quote)
+    bool sctp_answer =
+        pkt->flow.proto == PACKET_SCTP && pkt->sctp_has_chunk &&
+        (pkt->sctp_chunk_type == SCTP_CHUNK_INIT_ACK || pkt->sctp_chunk_type == SCTP_CHUNK_ABORT);
+    if (!tcp_answer && !sctp_answer && !pkt->has_quote)
         return;
     pending_reply *p = &pending[pending_next++ % PENDING_MAX];
     p->probe_flow = pkt->has_quote ? pkt->quote : packet_flow_reverse(&pkt->flow);

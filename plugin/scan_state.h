@@ -111,6 +111,13 @@ typedef struct frame_result {
     bool says;             /* replies: whether the scan type's judge said something */
 } frame_result;
 
+/* Whether that IP protocol has ports (TCP, UDP, SCTP): a port record of
+ * another (ICMP, ARP) is a host's. */
+static inline bool scan_state_proto_has_ports(uint8_t proto)
+{
+    return proto == PACKET_TCP || proto == PACKET_UDP || proto == PACKET_SCTP;
+}
+
 /* "tcp", "udp", ...: how ports of that IP protocol are written (22/tcp). */
 const char *scan_state_proto_name(uint8_t proto);
 

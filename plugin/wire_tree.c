@@ -202,6 +202,8 @@ static size_t transport_offset(const packet_view *pkt, const uint8_t *bytes)
     else if ((pkt->flow.proto == PACKET_UDP || packet_proto_is_icmp(pkt->flow.proto)) &&
              pkt->payload)
         l4 = pkt->payload - 8;
+    else if (pkt->flow.proto == PACKET_SCTP && pkt->payload)
+        l4 = pkt->payload - SCTP_COMMON_HEADER_LEN;
     return l4 && l4 > bytes ? (size_t)(l4 - bytes) : 0;
 }
 
@@ -236,6 +238,19 @@ static bool cookie_at(const frame_result *res, const packet_view *pkt, const uin
             return true;
         }
         return false;
+    }
+    /* SCTP (scan_sctp.c): an INIT's initiate tag, else the verification tag,
+     * which every answer carries back. */
+    if (pkt->flow.proto == PACKET_SCTP && res->role == ROLE_PROBE && pkt->sctp_has_init_tag &&
+        len >= ihl + 20) {
+        *where = bytes + ihl + 16, *n = 4, *value = pkt->sctp_init_tag;
+        *label = "Cookie (initiate tag)";
+        return true;
+    }
+    if (pkt->flow.proto == PACKET_SCTP && len >= ihl + 8 && pkt->sctp_vtag) {
+        *where = bytes + ihl + 4, *n = 4, *value = pkt->sctp_vtag;
+        *label = "Cookie (verification tag)";
+        return true;
     }
     if (packet_proto_is_icmp(pkt->flow.proto) && len >= ihl + 8 && !pkt->has_quote) {
         *where = bytes + ihl + 4, *n = 4, *value = be32(bytes + ihl + 4);

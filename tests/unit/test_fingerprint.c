@@ -113,6 +113,21 @@ static const struct {
      "6000000000083afffd200001000000000000000000000001fd2000010000000000000000000000038000929df2d7"
      "0000",
      "nmap", &ping_echo, false, "hop limit 255"},
+    /* nmap 7.93 -sY and -sZ in the lab (80/sctp), over IPv4 and IPv6. */
+    {"nmap -sY",
+     "450000348f5200003784de5f0ac900010ac90002ec890050000000007801a0b20100001459c0932200008000000a"
+     "0800c472aff4",
+     "nmap", &scan_sctp_init, false, "nmap -sY"},
+    {"nmap -sZ", "450000280a8100003684643d0ac900010ac90002b0b900508e8e696d249fcf8b0a000008c8a44ea9",
+     "nmap", &scan_sctp_cookie_echo, false, "4-octet cookie"},
+    {"nmap -6 -sY",
+     "60000000002084fffd200001000000000000000000000001fd200001000000000000000000000002c2c900500000"
+     "00001a3aa55e01000014c6bf357600008000000a0800129b5490",
+     "nmap", &scan_sctp_init, false, "hop limit 255"},
+    {"nmap -6 -sZ",
+     "60000000001484fffd200001000000000000000000000001fd20000100000000000000000000000287cb0050c6f9"
+     "b689832af3690a000008ebfed8f1",
+     "nmap", &scan_sctp_cookie_echo, false, "nmap -sZ"},
     /* A router or two on the way lowers the hop limit. */
     {"nmap -6 -sS, 3 hops away",
      "60000000001806fcfd200001000000000000000000000001fd20000100000000000000000000000288350071eb88"
@@ -257,6 +272,10 @@ static const struct {
     {"nmap's SYN shape, hop limit 64",
      "6000000000180640fd200001000000000000000000000001fd20000100000000000000000000000288350071eb88"
      "aa7400000000600204007b3c0000020405b4"},
+    /* nmap's INIT with a kernel's DF and TTL 64: an SCTP stack's own. */
+    {"a kernel's SCTP INIT",
+     "450000348f5240004084de5f0ac900010ac90002ec890050000000007801a0b20100001459c0932200008000000a"
+     "0800c472aff4"},
     /* An empty datagram with a kernel's hop limit (an application's keepalive). */
     {"empty IPv6 datagram, hop limit 64",
      "6000000000081140fd200001000000000000000000000001fd20000100000000000000000000000281a7076d0008"
@@ -284,7 +303,7 @@ static void test_random_bytes(void)
         for (size_t i = 0; i < len; i++)
             buf[i] = (uint8_t)g_rand_int(rand);
         buf[0] = 0x45;
-        buf[9] = (uint8_t[]){PACKET_TCP, PACKET_UDP, PACKET_ICMP}[round % 3];
+        buf[9] = (uint8_t[]){PACKET_TCP, PACKET_UDP, PACKET_ICMP, PACKET_SCTP}[round % 4];
         uint8_t *copy = g_memdup2(buf, len); /* ASan sees reads past len */
         packet_view v;
         fingerprint fp;
@@ -320,6 +339,14 @@ static void test_reply_cookies(void)
 
     packet_view udp = parse_hex(probes[5].hex, buf, sizeof buf);
     g_assert_cmpuint(fingerprint_quote_cookie(&udp), ==, udp.ip_id);
+
+    /* An SCTP INIT's answers carry its initiate tag, a COOKIE ECHO's its
+     * verification tag; so does an ICMP error quoting them (scan_sctp.c). */
+    packet_view init = parse_hex(probes[24].hex, buf, sizeof buf);
+    g_assert_cmphex(fingerprint_reply_cookie(&scan_sctp_init, &init), ==, 0x59c09322);
+    g_assert_cmphex(fingerprint_quote_cookie(&init), ==, 0x59c09322);
+    packet_view echo_chunk = parse_hex(probes[25].hex, buf, sizeof buf);
+    g_assert_cmphex(fingerprint_reply_cookie(&scan_sctp_cookie_echo, &echo_chunk), ==, 0x8e8e696d);
 
     packet_view echo = parse_hex(probes[8].hex, buf, sizeof buf);
     g_assert_cmpuint(fingerprint_reply_cookie(&ping_echo, &echo), ==,
