@@ -39,6 +39,15 @@ NMAP_SCANS=(
     "udp|-6 -sU -Pn --reason -p UPORTS6 TARGET6"
     "discovery|-6 -sn --reason --disable-arp-ping HOSTS6"
 )
+# The SCTP sample (sctp-scan): scantrace -sY and -sZ of five ports of the lab,
+# whose kernel has no SCTP (every probe gets ICMP protocol unreachable) but
+# whose nft drops 9/sctp and rejects 2905/sctp admin-prohibited (rules added
+# here); then, offline, tests/lib/sctp_answers.py makes a Linux SCTP stack's
+# answers in place of the lab's for 80 (INIT ACK) and 7 (ABORT) to -sY, for 7
+# (ABORT) to -sZ, and mergecap puts both scans in one capture.
+SCTP_SAMPLE=sctp-scan
+SCTP_PORTS=7,9,80,2905,3868
+SCTP_ANSWERS=("-sY|80=init-ack,7=abort" "-sZ|7=abort")
 want=("$@")
 
 export SCANTRACE_BIN=$SCANTRACE_BUILD/scanner/scantrace
@@ -46,7 +55,7 @@ export LAB_LISTENER=$SCANTRACE_BUILD/tests/lab/lab_listener
 OUT=$(mktemp -d)
 chmod 755 "$OUT"
 trap 'rm -rf "$OUT"' EXIT
-export OUT NMAP_SAMPLE
+export OUT NMAP_SAMPLE SCTP_SAMPLE SCTP_PORTS
 printf '%s\n' "${SCANS[@]}" >"$OUT/scans"
 printf '%s\n' "${NMAP_SCANS[@]}" >"$OUT/nmap-scans"
 [[ ${#want[@]} -gt 0 ]] && printf '%s\n' "${want[@]}" >"$OUT/want"
@@ -81,8 +90,28 @@ if [[ ! -f $OUT/want ]] || grep -qx "$NMAP_SAMPLE" "$OUT/want"; then
     kill -INT %1
     wait
 fi
+if [[ ! -f $OUT/want ]] || grep -qx "$SCTP_SAMPLE" "$OUT/want"; then
+    tgt() { ip netns exec "$LAB_TARGET_NS" nft add rule inet lab input "$@"; }
+    tgt ip daddr "$LAB_TARGET_IP" sctp dport 9 drop
+    tgt ip daddr "$LAB_TARGET_IP" sctp dport 2905 reject with icmp type admin-prohibited
+    for scan in -sY -sZ; do
+        echo "== $SCTP_SAMPLE: scantrace $scan -Pn --reason -p $SCTP_PORTS"
+        "$SCANTRACE_BIN" $scan -Pn --reason -n -p "$SCTP_PORTS" -w "$OUT/sctp$scan.lab" \
+            "$LAB_TARGET_IP"
+    done
+fi
 '
 bash tests/lab/lab.sh run -- bash -c "$inner"
+if [[ -e $OUT/sctp-sY.lab ]]; then
+    parts=()
+    for item in "${SCTP_ANSWERS[@]}"; do
+        scan=${item%%|*}
+        /usr/bin/python3 tests/lib/sctp_answers.py "$OUT/sctp$scan.lab" "$OUT/sctp$scan.pcap" \
+            "${item#*|}"
+        parts+=("$OUT/sctp$scan.pcap")
+    done
+    mergecap -F pcapng -w "$OUT/$SCTP_SAMPLE.pcapng" "${parts[@]}"
+fi
 for capture in "$OUT"/*.pcapng; do
     cp "$capture" captures/
     for xml in "${capture%.pcapng}"-*.xml; do [[ ! -e $xml ]] || cp "$xml" captures/; done
