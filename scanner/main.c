@@ -14,7 +14,7 @@
 static void print_version(void)
 {
     printf("scantrace %s (probe tag version %u: TCP option %u, ExID 0x%04x; version %u in UDP, "
-           "ICMP and ARP payloads)\n",
+           "ICMP and ARP payloads and SCTP chunks)\n",
            SCANTRACE_VERSION, TAG_VERSION_SCAN, TAG_TCP_OPTION_KIND, TAG_EXID, TAG_VERSION);
     printf("%s, GLib %u.%u.%u\n", pcap_lib_version(), glib_major_version, glib_minor_version,
            glib_micro_version);
