@@ -11,7 +11,7 @@
 # an unprivileged user on scantrace's -w capture, must label every probe of
 # the discovery phase a host discovery probe (scantrace.host set, no port
 # verdict) and give each host the status and reason the report gives.
-# Refusals (-PO, -PY, bad lists, -PP with -6) are scanner_bad_input.sh's and
+# -PY is scan_sctp.sh's. Refusals (-PO, bad lists, -PP with -6) are scanner_bad_input.sh's and
 # the unit tests'.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
