@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <pcap/pcap.h>
 #include <string.h>
 
 #include "arp.h"
@@ -224,11 +225,22 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
     return found;
 }
 
-static void judge_ip(engine *e, const packet_view *pkt, gint64 wall)
+/* src_mac: the Ethernet source of the frame that carried pkt, or NULL. A reply
+ * from a target reached without a gateway came from its own interface, whose
+ * address nmap reports whatever told it (scan_engine_raw.cc,
+ * setTargetMACIfAvailable(): after --send-ip's pings too). */
+static void judge_ip(engine *e, const packet_view *pkt, const uint8_t *src_mac, gint64 wall)
 {
     attribution a;
     verdict v;
-    if (attribute(e, pkt, &a) && e->cfg->plan->probes[a.pi].type->judge(pkt, &v))
+    if (!attribute(e, pkt, &a))
+        return;
+    host_result *h = e->jobs[a.hi].host;
+    if (src_mac && h->on_link && !h->has_mac && packet_addr_equal(&pkt->flow.src, &h->addr)) {
+        h->has_mac = TRUE;
+        memcpy(h->mac, src_mac, 6);
+    }
+    if (e->cfg->plan->probes[a.pi].type->judge(pkt, &v))
         decide(e, a.hi, a.pi, a.try_no, v, pkt->ttl, wall);
 }
 
@@ -294,7 +306,7 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
         if (pkt.flow.proto == PACKET_ICMPV6 && pkt.icmp_type == ICMPV6_NEIGHBOR_ADVERT)
             judge_nd(e, &pkt, wall);
         else
-            judge_ip(e, &pkt, wall);
+            judge_ip(e, &pkt, e->dlt == DLT_EN10MB && hdr->caplen >= 12 ? frame + 6 : NULL, wall);
     } else if (arp && arp_parse(arp, len, &av) && av.op == ARP_REPLY &&
                av.target_ip == packet_addr_low32(&e->io->rt->src)) {
         if (engine_tracing(e->cfg))

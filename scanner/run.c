@@ -568,6 +568,7 @@ static gboolean scan_all(run *r, GError **error)
             continue;
         routes[n] = rt;
         hosts[n].addr = addr;
+        hosts[n].on_link = rt.on_link && !rt.local;
         hosts[n].name = safe_text(name);
         hosts[n].shard_skip = skip;
         rtt_init(&hosts[n].rtt);

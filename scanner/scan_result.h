@@ -1,5 +1,6 @@
 /* What a scan found out about each host: whether it is up and why, its link
- * address when ARP told it, and every probed port's verdict. */
+ * address when ARP, ND or a reply's frame told it, and every probed port's
+ * verdict. */
 #ifndef SCANTRACE_SCAN_RESULT_H
 #define SCANTRACE_SCAN_RESULT_H
 
@@ -21,6 +22,10 @@ typedef struct host_result {
     port_result status; /* HOST_UP or HOST_DOWN and why; PORT_STATE_UNKNOWN until known */
     gboolean has_mac;
     uint8_t mac[6];
+    /* Reached without a gateway (route.on_link): a reply's Ethernet source is
+     * its MAC address, which is reported even when no ARP or ND asked for it
+     * (--send-ip), as nmap's setTargetMACIfAvailable() takes it. */
+    gboolean on_link;
     gint64 start, end;  /* wall-clock microseconds of its port scan */
     rtt_state rtt;      /* srtt < 0: no reply ever timed */
     port_result *ports; /* one per probe of the plan, or NULL when not port scanned */

@@ -89,12 +89,10 @@ for name in syn connect udp ack xmas ping ping-ip link-local; do
         "$WORK/$name.nmap.ports" "$WORK/$name.st.ports"
     check "$name: and on every host ($(wc -l <"$WORK/$name.st.hosts"))" \
         "$WORK/$name.nmap.hosts" "$WORK/$name.st.hosts"
-    # The MAC address Neighbor Discovery learnt, as nmap reports it (nmap
-    # reports it after its IP pings too: it knows its neighbours; scantrace
-    # only when it asked by ND).
-    [[ $name == ping-ip ]] ||
-        check "$name: the same MAC address" <(grep -o 'addr="[0-9A-F:]\{17\}" addrtype="mac"' "$WORK/$name.nmap.final.xml" | sort -u) \
-        <(grep -o 'addr="[0-9A-F:]\{17\}" addrtype="mac"' "$st" | sort -u)
+    # The MAC address of each host, as nmap reports it: from Neighbor
+    # Discovery, or from the frames of its replies after --send-ip.
+    check "$name: the same MAC addresses" <(macs_from_xml "$WORK/$name.nmap.final.xml") \
+        <(macs_from_xml "$st")
     want=1
     [[ $name == ping ]] && want=3
     [[ $name == ping-ip ]] && want=2
@@ -108,6 +106,7 @@ for name in syn connect udp ack xmas ping ping-ip link-local; do
         "$WORK/$name.st.ports" "$WORK/$name.plugin.ports"
 done
 grep -q "^MAC Address: " "$WORK/syn.st.txt" || { echo "FAIL syn: no MAC Address line"; fail=1; }
+grep -q "^MAC Address: " "$WORK/ping-ip.st.txt" || { echo "FAIL ping-ip: no MAC Address line"; fail=1; }
 # The UDP probes' cookies in their flow labels, as the plugin checks them.
 cookies=$(tshark_unpriv -r "$(tshark_file "$WORK/udp.pcapng")" -2 \
     -Y 'scantrace.role == "probe" && udp' -T fields -e scantrace.cookie.checks | sort | uniq -c)

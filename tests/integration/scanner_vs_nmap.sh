@@ -5,8 +5,8 @@
 # every port scan), each run by both with the same flags against the same
 # hosts: 10.201.0.2 (the full port plan), 10.201.0.3 (tcp 80 open, the rest
 # closed) and 10.201.0.5 (nobody). Both XML reports must give the same
-# (host, protocol, port, state, reason) set and the same host up/down and
-# reason; scantrace's XML must be valid against nmap.dtd. -sT is also run as
+# (host, protocol, port, state, reason) set, the same host up/down and
+# reason, and the same MAC address of each host; scantrace's XML must be valid against nmap.dtd. -sT is also run as
 # an unprivileged user, by both. -v makes both report the down host.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
@@ -88,6 +88,10 @@ compare() {
         "$WORK/$name.nmap.ports" "$WORK/$name.st.ports" || ok=0
     diff -u --label "nmap $name hosts" --label "scantrace $name hosts" \
         "$WORK/$name.nmap.hosts" "$WORK/$name.st.hosts" || ok=0
+    # The MAC address of each host on the link, whatever told it (ARP, or the
+    # frames of its replies after --send-ip).
+    diff -u --label "nmap $name MAC addresses" --label "scantrace $name MAC addresses" \
+        <(macs_from_xml "$WORK/$name.nmap.final.xml") <(macs_from_xml "$dir/$name.st.xml") || ok=0
     [[ $(wc -l <"$WORK/$name.nmap.hosts") -eq ${#hosts[@]} ]] ||
         { echo "FAIL $name: nmap reported $(wc -l <"$WORK/$name.nmap.hosts") hosts"; ok=0; }
     if ((${#wflag[@]})) && ! capinfos -c "$capture" >/dev/null 2>&1; then

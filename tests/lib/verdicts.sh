@@ -5,7 +5,7 @@
 
 # Walks the XML's tags; prints "HOST PROTO PORT STATE REASON" per port (what=ports),
 # the ports folded into <extraports> ("Not shown: 993 closed tcp ports (reset)")
-# included, or "HOST STATE REASON" per host (what=hosts).
+# included, "HOST STATE REASON" per host (what=hosts), or "HOST MAC" (what=macs).
 _xml_walk() {
     awk -v what="$1" 'BEGIN { RS = "<" }
         function attr(name,   m) {
@@ -21,6 +21,7 @@ _xml_walk() {
             host = attr("addr")
             if (what == "hosts") print host, hstate, hreason
         }
+        /^address / && attr("addrtype") == "mac" && what == "macs" { print host, attr("addr") }
         /^extraports / { folded = attr("state") }
         /^extrareasons / && what == "ports" {
             n = split(attr("ports"), ranges, ",")
@@ -40,6 +41,10 @@ verdicts_from_xml() { _xml_walk ports "$1"; }
 
 # hosts_from_xml FILE: "HOST STATE REASON" per host, sorted.
 hosts_from_xml() { _xml_walk hosts "$1"; }
+
+# macs_from_xml FILE: "HOST MAC" per host with a MAC address, sorted (nmap
+# writes the host's IP address first, then its MAC address).
+macs_from_xml() { _xml_walk macs "$1"; }
 
 # verdicts_from_capture CAPTURE [TSHARK-ARGS...]: the plugin's final verdict for
 # every port a probe in the capture touched, "HOST PROTO PORT STATE REASON", sorted;
