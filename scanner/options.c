@@ -10,6 +10,7 @@
 #include "resume.h"
 #include "targets.h"
 #include "time_spec.h"
+#include "unsupported_options.h"
 
 /* What the callbacks see while GOption parses. */
 typedef struct parse_state {
@@ -25,6 +26,16 @@ typedef struct parse_state {
     int debug_set;   /* -dN: the level; -1 when -d only counts */
 } parse_state;
 
+/* An option of nmap's that scantrace does not do: one line that says so. */
+static gboolean unsupported(GError **error, const char *arg)
+{
+    g_autofree char *name = g_strndup(arg, strcspn(arg, "="));
+    g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                "%s (nmap's %s) is not supported by scantrace (see scantrace --help)", name,
+                unsupported_option_what(arg));
+    return FALSE;
+}
+
 static gboolean add_type(const char *name, const char *value, gpointer data, GError **error)
 {
     (void)name;
@@ -34,6 +45,8 @@ static gboolean add_type(const char *name, const char *value, gpointer data, GEr
         return TRUE;
     }
     const scan_type *type = scan_type_by_option(value);
+    if (type == NULL && unsupported_option_what(value))
+        return unsupported(error, value);
     if (type == NULL) {
         GString *known = g_string_new(NULL);
         for (size_t i = 0; scan_types[i]; i++)
@@ -183,6 +196,10 @@ static char *rewrite(const char *arg, GError **error)
         return g_strdup_printf("--debug=%s", arg + 2);
     if (g_str_has_prefix(arg, "-p"))
         return g_strdup_printf("--ports=%s", arg + 2);
+    if (unsupported_option_what(arg)) {
+        unsupported(error, arg);
+        return NULL;
+    }
     if ((g_str_has_prefix(arg, "-P") || g_str_has_prefix(arg, "-o") ||
          g_str_has_prefix(arg, "-i")) &&
         strlen(arg) > 2) {
@@ -418,6 +435,21 @@ static gboolean parse_resume(int argc, char **argv, scan_options *o, gboolean *h
     return TRUE;
 }
 
+/* What GOption left in argv[1..argc-1]: options it does not know. */
+static gboolean unknown(int argc, char **argv, GError **error)
+{
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-' || argv[i][1] == '\0')
+            continue;
+        if (unsupported_option_what(argv[i]))
+            return unsupported(error, argv[i]);
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "Unknown option %s (see scantrace --help)",
+                    argv[i]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, GError **error)
 {
     memset(o, 0, sizeof *o);
@@ -564,8 +596,11 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     /* GOption removes what it parses; parse a shallow copy so args frees all. */
     int n = argc;
     g_autofree char **view = g_memdup2(args, sizeof(char *) * (gsize)(argc + 1));
-    gboolean ok =
-        g_option_context_parse(ctx, &n, &view, error) && (o->show_version || check(&st, error));
+    /* GOption leaves what it does not know in view, which then names it:
+     * nmap's options scantrace does not do get a line of their own. */
+    g_option_context_set_ignore_unknown_options(ctx, TRUE);
+    gboolean ok = g_option_context_parse(ctx, &n, &view, error) && unknown(n, view, error) &&
+                  (o->show_version || check(&st, error));
     g_free(st.scanflags);
     return ok;
 }

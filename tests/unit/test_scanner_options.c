@@ -116,7 +116,18 @@ static void test_refused(void)
     assert_refused("more than one type of TCP scan", "-sA", "-sX", "10.0.0.1", NULL);
     assert_refused("not valid with any other scan type", "-sn", "-sS", "10.0.0.1", NULL);
     assert_refused("when not doing a port scan", "-sn", "-p", "22", "10.0.0.1", NULL);
-    assert_refused("-sI is not supported", "-sI", "10.0.0.1", NULL);
+    /* nmap's options scantrace does not do: one line naming what they are to
+     * nmap, whatever the spelling (unsupported_options.c). */
+    assert_refused("-sI (nmap's idle scan) is not supported", "-sI", "10.0.0.1", NULL);
+    assert_refused("-sV (nmap's service/version detection) is not supported", "-sV", "10.0.0.1",
+                   NULL);
+    assert_refused("-O (nmap's OS detection) is not supported", "-O", "10.0.0.1", NULL);
+    assert_refused("--script (nmap's script scan) is not supported", "--script=default", "10.0.0.1",
+                   NULL);
+    assert_refused("--script (nmap's script scan)", "--script", "default", "10.0.0.1", NULL);
+    assert_refused("-oS (nmap's script kiddie output)", "-oS", "x", "10.0.0.1", NULL);
+    assert_refused("-iR (nmap's random targets)", "-iR", "5", NULL);
+    assert_refused("Unknown option --frobnicate", "--frobnicate", "10.0.0.1", NULL);
     assert_refused("more than one type of SCTP scan", "-sY", "-sZ", "10.0.0.1", NULL);
     assert_refused("not valid with any other scan type", "-sn", "-sY", "10.0.0.1", NULL);
     assert_refused("-PY80,x: bad port list", "-PY80,x", "10.0.0.1", NULL);
