@@ -5,7 +5,7 @@
 /* "22/tcp", or "the host" for host discovery. */
 static char *what(wmem_allocator_t *pool, const port_record *port)
 {
-    if (port->type->discovery)
+    if (scan_state_type(port)->discovery)
         return wmem_strdup(pool, "the host");
     return wmem_strdup_printf(pool, "%u/%s", port->port, scan_state_proto_name(port->proto));
 }
@@ -59,7 +59,7 @@ static const char *probe_sentence(const scan_type *type)
 
 static const char *reply_sentence(const port_record *port, verdict said)
 {
-    const scan_type *type = port->type;
+    const scan_type *type = scan_state_type(port);
     switch (said.why) {
     case REASON_SYN_ACK:
     case REASON_SPLIT_HANDSHAKE_SYN:
@@ -153,7 +153,7 @@ char *explain(wmem_allocator_t *pool, const frame_result *res, verdict v)
     wmem_strbuf_t *s = wmem_strbuf_new(pool, "");
     switch (res->role) {
     case ROLE_PROBE:
-        wmem_strbuf_append(s, probe_sentence(port->type));
+        wmem_strbuf_append(s, probe_sentence(scan_state_type(port)));
         if (res->try_no > 0)
             wmem_strbuf_append_printf(s,
                                       "; try %u: the scanner sent it again, no earlier "

@@ -97,8 +97,8 @@ static char *describe(wmem_allocator_t *pool, const frame_result *res, verdict v
 {
     const port_record *port = res->flow->port;
     wmem_strbuf_t *s = wmem_strbuf_new(pool, role_names[res->role]);
-    if (port->type->discovery)
-        wmem_strbuf_append_printf(s, " %s ping", port->type->name);
+    if (scan_state_type(port)->discovery)
+        wmem_strbuf_append_printf(s, " %s ping", scan_state_type(port)->name);
     if (scan_state_proto_has_ports(port->proto))
         wmem_strbuf_append_printf(s, " %u/%s", port->port, scan_state_proto_name(port->proto));
     if (res->role == ROLE_PROBE)
@@ -137,16 +137,16 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
     if (scan_state_proto_has_ports(port->proto))
         add_generated_uint(tree, hf_port, tvb, port->port);
     add_generated_string(tree, hf_proto, tvb, scan_state_proto_name(port->proto));
-    add_generated_string(tree, hf_scan, tvb, port->type->name);
+    add_generated_string(tree, hf_scan, tvb, scan_state_type(port)->name);
     /* Kernel-made probes (connect scan and ping) are tagged by TOS and source
      * port only: they carry no scan id. */
-    if (!port->untagged && !port->type->socket_tos)
+    if (!port->untagged && !scan_state_type(port)->socket_tos)
         add_generated_uint(tree, hf_scan_id, tvb, port->scan_id);
     if (res->role == ROLE_STRAY)
         return;
     if (v.state != PORT_STATE_UNKNOWN) {
         add_generated_string(tree, hf_verdict, tvb, port_state_name(v.state));
-        if (port->type->discovery)
+        if (scan_state_type(port)->discovery)
             add_generated_string(tree, hf_host, tvb, port_state_name(v.state));
         add_generated_string(tree, hf_reason, tvb, reason_name(v.why));
     }
@@ -186,9 +186,10 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
         return;
     char host[PACKET_ADDR_TEXT];
     packet_addr_format(&port->target, host);
-    if (port->type->discovery)
+    if (scan_state_type(port)->discovery)
         expert_add_info_format(pinfo, item, &ei_verdict, "Host %s %s (%s, %s ping)", host,
-                               port_state_name(v.state), reason_name(v.why), port->type->name);
+                               port_state_name(v.state), reason_name(v.why),
+                               scan_state_type(port)->name);
     else
         expert_add_info_format(pinfo, item, &ei_verdict, "Port %s %u/%s %s (%s)", host, port->port,
                                scan_state_proto_name(port->proto), port_state_name(v.state),

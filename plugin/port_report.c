@@ -78,8 +78,8 @@ static bool foldable(const port_report_group *g, port_state s)
 
 static port_report_group *group_of(port_report *report, const port_record *port)
 {
-    group_key key = {port->target, port->type->discovery ? NULL : port->type, port->proto,
-                     port->scan_id, port->scanner};
+    group_key key = {port->target, scan_state_type(port)->discovery ? NULL : scan_state_type(port),
+                     port->proto, port->scan_id, port->scanner};
     /* One host discovery per host and scanner, as nmap reports it: another
      * tool's ICMP pings encode no run and its TCP pings one, which would split it. */
     if (!key.type) {
@@ -105,8 +105,8 @@ static port_report_row *same_ping(const port_report_group *g, const port_record 
         return NULL;
     for (unsigned i = 0; i < g->rows->len; i++) {
         port_report_row *row = g_ptr_array_index(g->rows, i);
-        if (row->port->type == port->type && row->port->proto == port->proto &&
-            row->port->port == port->port)
+        if (scan_state_type(row->port) == scan_state_type(port) &&
+            row->port->proto == port->proto && row->port->port == port->port)
             return row;
     }
     return NULL;
@@ -259,10 +259,10 @@ char *port_report_row_port(const port_report_row *row)
 {
     const port_record *port = row->port;
     const char *proto = scan_state_proto_name(port->proto);
-    if (!port->type->discovery)
+    if (!scan_state_type(port)->discovery)
         return g_strdup_printf("%5u/%s", port->port, proto);
     /* "syn ping 443/tcp", not "syn-ping ping 443/tcp". */
-    const char *name = port->type->name;
+    const char *name = scan_state_type(port)->name;
     int len = (int)strlen(name);
     if (g_str_has_suffix(name, "-ping"))
         len -= (int)strlen("-ping");
@@ -312,8 +312,8 @@ static int row_order(const void *a, const void *b)
 {
     const port_report_row *x = *(port_report_row *const *)a;
     const port_report_row *y = *(port_report_row *const *)b;
-    if (x->port->type->discovery && y->port->type->discovery) {
-        int c = strcmp(x->port->type->name, y->port->type->name);
+    if (scan_state_type(x->port)->discovery && scan_state_type(y->port)->discovery) {
+        int c = strcmp(scan_state_type(x->port)->name, scan_state_type(y->port)->name);
         if (c)
             return c;
     }

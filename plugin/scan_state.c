@@ -6,6 +6,8 @@
 
 #include "arp.h"
 #include "fingerprint.h"
+#include "nd.h"
+#include "sweep.h"
 #include "tool.h"
 
 /* How many scans may share one probe flow (a rescan from the same source port,
@@ -39,6 +41,14 @@ static uint32_t frames_room;
 static wmem_map_t *nmap_pings;
 static wmem_map_t *nmap_udp_scans; /* nmap_udp_scan, by its hosts */
 static wmem_map_t *nmap_runs_of;   /* nmap_runs, by scanner address */
+/* nmap's pings told by behaviour (scan_state_type()): what each scanner sent
+ * each host (host_probes, by scanner and target), the hosts whose first run a
+ * run of a scanner was (port_key of type, run and scanner -> unsigned), and the
+ * ARP or ND requests that only resolved a host's link address for the probe
+ * that followed them (their port_record -> that probe's). */
+static wmem_map_t *nmap_hosts;
+static wmem_map_t *ping_runs;
+static wmem_map_t *resolved_by;
 
 /* Replies seen before any probe they could answer: a capture of several
  * queues, merged by time, may put a reply a little before its probe, and a
@@ -59,6 +69,7 @@ static unsigned pending_next;
 
 static scan_state_options options;
 static behaviour *suspects; /* the behaviour of every source of suspected probes */
+static sweep *sweeps;       /* who asked for which link addresses (ARP, ND) */
 
 static guint mix(guint h, guint32 v)
 {
@@ -174,6 +185,11 @@ void scan_state_register(void)
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
     nmap_runs_of =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), addr_hash, addr_equal);
+    nmap_hosts =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
+    ping_runs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
+    resolved_by =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 
 void scan_state_init(const scan_state_options *opt)
@@ -186,12 +202,16 @@ void scan_state_init(const scan_state_options *opt)
     frames_room = 0;
     behaviour_free(suspects);
     suspects = options.behaviour ? behaviour_new() : NULL;
+    sweep_free(sweeps);
+    sweeps = options.behaviour ? sweep_new() : NULL;
 }
 
 void scan_state_cleanup(void)
 {
     behaviour_free(suspects);
     suspects = NULL;
+    sweep_free(sweeps);
+    sweeps = NULL;
     g_free(frames);
     frames = NULL;
     frames_room = 0;
@@ -512,6 +532,163 @@ static uint32_t nmap_run(const packet_addr *scanner, const fingerprint *fp, unsi
     return runs->count;
 }
 
+/* nmap's SYN, ACK and UDP pings (-PS, -PA, -PU) are its port probes byte for
+ * byte, to any port the user chose: only what the scanner does with a host
+ * tells them apart. A run that sends a host at most PING_MAX_PORTS ports, as the
+ * first thing the scanner sends it, is a ping run when it does so to
+ * PING_MIN_HOSTS hosts or more (a ping sweep: nmap -sn -PS22 sends each host
+ * the same port, and no port scan follows) or when a port scan of that host
+ * follows it (later runs probing more than PING_MAX_PORTS of its ports; a
+ * rescan of the same few ports is no port scan of it). An ARP or ND request for the host's address
+ * at most RESOLUTION_SECONDS before the first probe only resolved its link address for it (nmap
+ * --disable-arp-ping still asks, and so does a kernel); one asked before that, by a source that
+ * sweeps the link, was its host discovery. */
+#define PING_MAX_PORTS     4
+#define PING_MIN_HOSTS     2
+#define RESOLUTION_SECONDS 0.05
+
+typedef struct host_probes {
+    packet_flow hosts; /* scanner and target, ports 0 */
+    const scan_type *first_type;
+    uint32_t first_run;
+    uint16_t first_run_ports; /* ports of the target the first run probed */
+    uint16_t later_ports;     /* ports of the target later runs probed */
+    bool discovered;          /* a discovery probe came first */
+} host_probes;
+
+/* The ARP or ND ping record of (scanner, target): our own or a sweep's, NULL if none. */
+static port_record *asked_record(const packet_flow *hosts)
+{
+    bool v4 = packet_addr_is_ipv4(&hosts->dst);
+    port_record wanted = port_wanted(v4 ? &ping_arp : &ping_nd, 0, &hosts->src, true, &hosts->dst,
+                                     v4 ? 0 : PACKET_ICMPV6, 0);
+    return wmem_map_lookup(ports, &wanted);
+}
+
+/* Whether the scanner swept the link and asked for the target's address well
+ * before its first probe to it (host discovery); a request just before the
+ * probe resolved the address for it (resolved_by). */
+static bool asked_before(const packet_flow *hosts, const nstime_t *when, port_record *first)
+{
+    port_record *asked = asked_record(hosts);
+    if (!asked)
+        return false;
+    packet_flow flow = {.src = hosts->src, .dst = hosts->dst, .proto = asked->proto};
+    unsigned n = 0;
+    for (probe_flow_record *rec = wmem_map_lookup(flows, &flow); rec && n < MAX_SCANS_PER_FLOW;
+         rec = rec->next, n++) {
+        if (rec->port != asked)
+            continue;
+        const try_record *t = try_at(rec, rec->latest_try);
+        if (seconds(when) - seconds(&t->probe_time) <= RESOLUTION_SECONDS) {
+            wmem_map_insert(resolved_by, asked, first);
+            return false;
+        }
+        return sweep_is_sweeper(sweep_find(sweeps, &hosts->src));
+    }
+    return false;
+}
+
+/* Keeps what an nmap probe says about the run it belongs to (host_probes). */
+static void host_probed(const packet_view *pkt, const nstime_t *when, port_record *port)
+{
+    packet_flow hosts = host_pair(&pkt->flow);
+    host_probes *h = wmem_map_lookup(nmap_hosts, &hosts);
+    if (!h) {
+        h = wmem_new0(wmem_file_scope(), host_probes);
+        h->hosts = hosts;
+        wmem_map_insert(nmap_hosts, &h->hosts, h);
+        h->discovered = asked_before(&hosts, when, port);
+    }
+    if (port->type->discovery) {
+        if (!h->first_type)
+            h->discovered = true;
+        return;
+    }
+    if (!h->first_type) {
+        h->first_type = port->type;
+        h->first_run = port->scan_id;
+        port_key run = {.type = port->type, .scan_id = port->scan_id, .scanner = hosts.src};
+        unsigned *count = wmem_map_lookup(ping_runs, &run);
+        if (!count) {
+            count = wmem_new0(wmem_file_scope(), unsigned);
+            wmem_map_insert(ping_runs, wmem_memdup(wmem_file_scope(), &run, sizeof run), count);
+        }
+        ++*count;
+    }
+    if (port->probes != 1)
+        return; /* only a port's first probe counts */
+    if (h->first_type != port->type || h->first_run != port->scan_id) {
+        if (h->later_ports < UINT16_MAX)
+            h->later_ports++;
+    } else if (h->first_run_ports < UINT16_MAX) {
+        h->first_run_ports++;
+    }
+}
+
+/* The ping of the same kind as a port scan type's probe, NULL if none. */
+static const scan_type *ping_of(const scan_type *type)
+{
+    if (type == &scan_syn)
+        return &ping_syn;
+    if (type == &scan_ack)
+        return &ping_ack;
+    if (type == &scan_udp)
+        return &ping_udp;
+    return NULL;
+}
+
+/* Whether the port's probes are a ping by what their scanner did (host_probes):
+ * *hosts the hosts its run pinged so, *later_ports the host's ports probed after. */
+static bool ping_by_behaviour(const port_record *port, unsigned *hosts, unsigned *later_ports)
+{
+    packet_flow pair = {.src = port->scanner, .dst = port->target};
+    const host_probes *h = wmem_map_lookup(nmap_hosts, &pair);
+    if (!h || h->discovered || h->first_type != port->type || h->first_run != port->scan_id ||
+        h->first_run_ports > PING_MAX_PORTS)
+        return false;
+    port_key run = {.type = port->type, .scan_id = port->scan_id, .scanner = port->scanner};
+    const unsigned *count = wmem_map_lookup(ping_runs, &run);
+    *hosts = count ? *count : 0;
+    *later_ports = h->later_ports;
+    return h->later_ports > PING_MAX_PORTS || *hosts >= PING_MIN_HOSTS;
+}
+
+const scan_type *scan_state_type(const port_record *port)
+{
+    const scan_type *ping = ping_of(port->type);
+    if (!ping || !port->untagged || port->suspect)
+        return port->type;
+    unsigned hosts, later_ports;
+    return ping_by_behaviour(port, &hosts, &later_ports) ? ping : port->type;
+}
+
+/* The evidence of a probe that is a ping by behaviour: its fingerprint's, its
+ * option the ping's (-PS for -sS), and why it is one. */
+static const char *ping_evidence(const port_record *port, const char *fingerprint,
+                                 wmem_allocator_t *pool)
+{
+    unsigned hosts, later_ports;
+    const scan_type *ping = scan_state_type(port);
+    if (ping == port->type || !ping_by_behaviour(port, &hosts, &later_ports))
+        return fingerprint;
+    char *text = wmem_strdup(pool, fingerprint ? fingerprint : "");
+    size_t len = strlen(text);
+    if (len >= 3 && text[len - 3] == '-' && text[len - 2] == 's')
+        text[len - 2] = 'P';
+    if (later_ports > PING_MAX_PORTS)
+        return wmem_strdup_printf(pool,
+                                  "%s; the first probes its scanner sent the host, to at most %u "
+                                  "of its ports, and a port scan of %u of its ports followed: "
+                                  "a ping",
+                                  text, PING_MAX_PORTS, later_ports);
+    return wmem_strdup_printf(pool,
+                              "%s; the first probes its scanner sent the host, to at most %u of "
+                              "its ports, as to %u hosts, with no port scan of it after: a ping "
+                              "sweep",
+                              text, PING_MAX_PORTS, hosts);
+}
+
 static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *when,
                                              const packet_view *pkt, fingerprint *fp)
 {
@@ -530,6 +707,8 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
         res->evidence = wmem_strdup(wmem_file_scope(), fp->evidence);
         if (fp->type == &scan_udp)
             nmap_udp_seen(pkt, frame);
+        if (strcmp(fp->tool, "nmap") == 0)
+            host_probed(pkt, when, res->flow->port);
     }
     return res;
 }
@@ -560,6 +739,8 @@ static const frame_result *add_follow_up(uint32_t frame, const nstime_t *when,
                                            "begins: nmap -sU",
                                            pkt->ttl, first_frame);
     }
+    if (res)
+        host_probed(pkt, when, res->flow->port);
     return res;
 }
 
@@ -800,6 +981,13 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
         res->role = ROLE_IGNORED;
     else if (rec->port->untagged && type == &scan_ack && rec->port->judged_in == frame)
         scan_window.judge(pkt, &rec->port->window_judged);
+    /* The ping's reading, should the probe turn out to be one (scan_state_type). */
+    const scan_type *ping = ping_of(type);
+    verdict as_ping;
+    if (ping && rec->port->untagged && !rec->port->ping_state && ping->judge(pkt, &as_ping)) {
+        rec->port->ping_state = (uint8_t)as_ping.state;
+        rec->port->ping_reason = (uint8_t)as_ping.why;
+    }
     res->numbers_differ = numbers_differ;
     return res;
 }
@@ -898,6 +1086,64 @@ static void settle_early_replies(const packet_flow *flow, const nstime_t *when)
     }
 }
 
+/* A request for the link address of flow's destination (ARP who-has, an IPv6
+ * neighbor solicitation) by flow's source, not ours: counted towards a sweep
+ * (sweep.h) and kept as a suspected probe of type (ping_arp, ping_nd), shown
+ * once its source turns out to sweep. Each request is the next try. */
+static const frame_result *add_asked(uint32_t frame, const nstime_t *when, const packet_flow *flow,
+                                     const scan_type *type)
+{
+    if (!sweeps || !sweep_asked(sweeps, &flow->src, &flow->dst, seconds(when), SWEEP_HOST_THRESHOLD,
+                                SWEEP_WINDOW_SECONDS))
+        return NULL;
+    packet_view asked;
+    memset(&asked, 0, sizeof asked);
+    asked.flow = *flow;
+    return add_untagged_probe(frame, when, &asked, type, true, 0);
+}
+
+/* An ARP reply or neighbor advertisement for flow's destination, to its
+ * source: it answers that source's request (ours or a sweep's), whichever
+ * try: up, with why (arp-response, nd-response). */
+static const frame_result *add_asked_reply(uint32_t frame, const nstime_t *when,
+                                           const packet_flow *flow, const scan_type *type,
+                                           reason why)
+{
+    unsigned n = 0;
+    for (probe_flow_record *rec = wmem_map_lookup(flows, flow); rec && n < MAX_SCANS_PER_FLOW;
+         rec = rec->next, n++)
+        if (rec->port->type == type) {
+            verdict said = {HOST_UP, why};
+            return attribute_reply(frame, when, &said, rec, rec->latest_try);
+        }
+    return NULL;
+}
+
+/* Neighbor Discovery (RFC 4861): a solicitation is ours (tagged, nd.h) or a
+ * request of a possible sweep; an advertisement answers one. Duplicate address
+ * detection (from ::) asks for nobody else's address. */
+static const frame_result *add_nd(uint32_t frame, const nstime_t *when, const packet_view *pkt)
+{
+    packet_flow flow = {.src = pkt->flow.src, .proto = PACKET_ICMPV6};
+    if (pkt->icmp_type == ICMPV6_NEIGHBOR_SOLICIT) {
+        probe_tag tag;
+        if (nd_solicit_recognise(pkt, &tag, &flow.dst))
+            return add_probe(frame, when, &flow, &ping_nd, &tag, tool_name(pkt, &tag));
+        if (pkt->payload_len < 16 || !packet_addr_unicast(&pkt->flow.src))
+            return NULL;
+        memcpy(flow.dst.bytes, pkt->payload, sizeof flow.dst.bytes);
+        if (!packet_addr_unicast(&flow.dst) || packet_addr_equal(&flow.src, &flow.dst))
+            return NULL;
+        return add_asked(frame, when, &flow, &ping_nd);
+    }
+    uint8_t mac[6];
+    bool has_mac;
+    flow.src = pkt->flow.dst;
+    if (!nd_advert_parse(pkt, &flow.dst, mac, &has_mac))
+        return NULL;
+    return add_asked_reply(frame, when, &flow, &ping_nd, REASON_ND_RESPONSE);
+}
+
 static const frame_result *classify(uint32_t frame, const nstime_t *when, const packet_view *pkt);
 
 const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const packet_view *pkt)
@@ -916,6 +1162,9 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
 /* What pkt is to a scan, recorded. */
 static const frame_result *classify(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
+    if (pkt->flow.proto == PACKET_ICMPV6 && !pkt->has_quote &&
+        (pkt->icmp_type == ICMPV6_NEIGHBOR_SOLICIT || pkt->icmp_type == ICMPV6_NEIGHBOR_ADVERT))
+        return add_nd(frame, when, pkt);
     probe_tag tag;
     const scan_type *type = scan_type_of_probe(pkt, &tag);
     /* A service that echoes its request (UDP echo, say) sends our tag back: a
@@ -945,6 +1194,12 @@ bool scan_state_shown(const frame_result *res)
 {
     const probe_flow_record *rec = res->flow;
     const port_record *port = rec->port;
+    /* A sweep's request, unless it only resolved the address for a ping. */
+    if (port->suspect && (port->type == &ping_arp || port->type == &ping_nd)) {
+        const port_record *then = wmem_map_lookup(resolved_by, port);
+        return sweep_is_sweeper(sweep_find(sweeps, &port->scanner)) &&
+               !(then && scan_state_type(then)->discovery);
+    }
     return !port->suspect ||
            (!rec->conversation && behaviour_scans(behaviour_source_find(suspects, &port->scanner),
                                                   &port->target, port->proto, port->port));
@@ -954,10 +1209,16 @@ const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
                             const char **evidence)
 {
     const port_record *port = probe->flow->port;
+    if (port->suspect && (port->type == &ping_arp || port->type == &ping_nd)) {
+        /* nmap's, arp-scan's and a kernel's requests are the same bytes. */
+        *evidence = wmem_strdup_printf(pool, "%s; requests of every tool look alike: unknown",
+                                       sweep_evidence(sweep_find(sweeps, &port->scanner)));
+        return "unknown";
+    }
     if (port->suspect)
         return tool_of_suspect(port->type, behaviour_source_find(suspects, &port->scanner), pool,
                                evidence);
-    *evidence = probe->evidence;
+    *evidence = port->untagged ? ping_evidence(port, probe->evidence, pool) : probe->evidence;
     return probe->tool;
 }
 
@@ -969,13 +1230,14 @@ const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, con
     packet_flow flow = arp_probe_flow(arp);
     if (arp->tagged)
         return add_probe(frame, when, &flow, &ping_arp, &arp->tag, tool_name(NULL, &arp->tag));
-    if (arp->op != ARP_REPLY)
+    if (arp->op == ARP_REPLY)
+        return add_asked_reply(frame, when, &flow, &ping_arp, REASON_ARP_RESPONSE);
+    /* A request for another's address: not a gratuitous one (its own), nor an
+     * RFC 5227 probe (from 0.0.0.0, before taking an address). */
+    if (arp->op != ARP_REQUEST || arp->sender_ip == 0 || arp->sender_ip == arp->target_ip ||
+        !packet_addr_unicast(&flow.dst))
         return NULL;
-    probe_flow_record *rec = wmem_map_lookup(flows, &flow);
-    if (!rec || rec->port->type != &ping_arp)
-        return NULL;
-    verdict said = {HOST_UP, REASON_ARP_RESPONSE};
-    return attribute_reply(frame, when, &said, rec, rec->latest_try);
+    return add_asked(frame, when, &flow, &ping_arp);
 }
 
 const frame_result *scan_state_lookup(uint32_t frame)
@@ -985,6 +1247,14 @@ const frame_result *scan_state_lookup(uint32_t frame)
 
 verdict scan_state_verdict(const port_record *port, bool whole_capture_seen)
 {
+    const scan_type *shown = scan_state_type(port);
+    if (shown != port->type) {
+        if (port->ping_state)
+            return (verdict){(port_state)port->ping_state, (reason)port->ping_reason};
+        if (whole_capture_seen)
+            return shown->silent;
+        return (verdict){PORT_STATE_UNKNOWN, REASON_NONE};
+    }
     if (port->judged_in)
         return port->judged;
     if (whole_capture_seen)
@@ -994,7 +1264,7 @@ verdict scan_state_verdict(const port_record *port, bool whole_capture_seen)
 
 bool scan_state_window_verdict(const port_record *port, bool whole_capture_seen, verdict *out)
 {
-    if (!port->untagged || port->type != &scan_ack)
+    if (!port->untagged || port->type != &scan_ack || scan_state_type(port) != port->type)
         return false;
     if (port->judged_in)
         *out = port->window_judged;

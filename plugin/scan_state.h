@@ -62,6 +62,11 @@ typedef struct port_record {
      * an attempt of it failed, which most sources' never do. */
     bool suspect;
     bool implied; /* judged_in is our teardown of an answer the capture lacks */
+    /* Another tool's SYN, ACK or UDP probe, which may turn out to be a host
+     * discovery probe (scan_state_type()): what the ping's rules read in the
+     * first reply they judge (a port_state and reason); 0 while none. */
+    uint8_t ping_state;
+    uint8_t ping_reason;
 } port_record;
 
 /* What one try of a probe flow brought: kept only for the tries seen, most
@@ -153,7 +158,14 @@ const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
 /* First pass: records the frame and returns what it is to the scan, or NULL. */
 const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const packet_view *pkt);
 
-/* First pass, for ARP frames: an ARP ping's request (tagged) or the reply to one. */
+/* The type a port's probes are shown and judged as: its own, or, for another
+ * tool's SYN, ACK or UDP probe that behaves as host discovery (nmap -sn -PS22,
+ * -PA80, -PU53), the ping of that kind (ping_syn, ping_ack, ping_udp). Known for
+ * sure only once the whole capture has been seen. */
+const scan_type *scan_state_type(const port_record *port);
+
+/* First pass, for ARP frames: an ARP ping's request (tagged, or any request of a
+ * source that sweeps the link: sweep.h) or the reply to one. */
 const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp);
 
 /* What the first pass found about that frame, or NULL. */
