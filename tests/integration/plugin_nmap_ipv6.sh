@@ -7,8 +7,8 @@
 # filter on it finds the scan, scantrace.target none of it) and lists the IPv6
 # host in the port table. Host discovery: the ICMPv6 echo and TCP pings
 # (--disable-arp-ping) give each host nmap's state and reason; Neighbor
-# Discovery, nmap's -sn on the link, is nd-response to nmap and, like its ARP
-# ping, looks like any neighbor solicitation: the plugin labels nothing of it.
+# Discovery, nmap's -sn on the link, is nd-response to nmap; over three hosts it is
+# no sweep (plugin_nmap_discovery.sh has one), and the plugin labels nothing of it.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"

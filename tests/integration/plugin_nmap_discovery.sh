@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# nmap's host discovery on the lab's link, captured with dumpcap on the
+# scanner's interface, in one lab run: nmap -sn over 10.201.0.1-30 (an ARP
+# sweep: two hosts answer, 27 addresses nobody holds), nmap -6 -sn over
+# fd20:1::2-1f (Neighbor Discovery), and -sn -PS22, -PA80 and -PU53 with
+# --disable-arp-ping. Nothing in one of those packets tells them from an
+# ordinary ARP request or neighbor solicitation, or from a port scan's SYN, ACK
+# or datagram: the plugin tells by behaviour (plugin/README.md, "Host
+# discovery by behaviour"). On every capture each host nmap reports gets nmap's
+# state and reason from the plugin, no probe is labelled a port scan's, and the
+# ARP requests nmap makes only to learn a pinged host's link address are not
+# labelled. A single ordinary ARP and ND exchange (the kernel's, before a connection)
+# stays unlabelled.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/foreign.sh"
+
+foreign_start nmap-discovery nmap
+
+# name, the scan types the plugin must label (sorted, one line), nmap's options.
+RUNS=(
+    "arp|arp|-sn \$T4"
+    "nd|nd|-6 -sn \$T6"
+    "syn|arp syn-ping|-sn -PS22 --disable-arp-ping \$T4"
+    "ack|ack-ping arp|-sn -PA80 --disable-arp-ping \$T4"
+    "udp|arp udp-ping|-sn -PU53 --disable-arp-ping \$T4"
+)
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/foreign.sh"
+[[ -n $LAB_TARGET_IP6 ]] || touch "$WORK/no-ipv6"
+# Only the lab'\''s own link: 10.201.0.1-30 and fd20:1::2-1f.
+T4=10.201.0.1-30
+T6=$(for i in $(seq 2 31); do printf "fd20:1::%x " "$i"; done)
+# One ordinary exchange each: the kernel resolves a target before a connection.
+ip neigh flush dev "$LAB_IFACE"
+lab_capture ordinary bash -c ": <>/dev/tcp/$LAB_TARGET_IP/80; [[ -e $WORK/no-ipv6 ]] || : <>/dev/tcp/$LAB_TARGET_IP6/80"
+while IFS="|" read -r name _ options; do
+    [[ $name == nd && -e $WORK/no-ipv6 ]] && continue
+    ip neigh flush dev "$LAB_IFACE"
+    eval "lab_capture $name nmap -v -n --reason $options -oX \"\$WORK/$name.xml\""
+done <<<"$RUN_LINES"
+'
+RUN_LINES=$(printf '%s\n' "${RUNS[@]}")
+export RUN_LINES
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+    { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
+
+fail=0
+check() { # WHAT WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
+}
+
+# The plugin's host verdicts: "HOST STATE REASON" per host with a discovery
+# probe, up by the first reply that said so (by frame), else down.
+plugin_host_verdicts() {
+    tshark_unpriv -r "$(tshark_file "$1")" -2 -Y 'scantrace.role == "probe" && scantrace.host' \
+        -T fields -e frame.number -e scantrace.target -e scantrace.target6 -e scantrace.host \
+        -e scantrace.reason -e scantrace.response_in |
+        awk -F'\t' '{host = $2 != "" ? $2 : $3
+            if ($4 == "up") { if (!(host in up) || $6 + 0 < upat[host]) { up[host] = $5; upat[host] = $6 + 0 } }
+            else down[host] = $5 }
+            END { for (h in up) print h, "up", up[h]
+                  for (h in down) if (!(h in up)) print h, "down", down[h] }' | sort
+}
+
+for run in "${RUNS[@]}"; do
+    IFS='|' read -r name types _ <<<"$run"
+    if [[ $name == nd && -e $WORK/no-ipv6 ]]; then echo "skip nd: the lab has no IPv6"; continue; fi
+    capture=$WORK/$name.pcapng
+    # nmap's own address is up by localhost-response: no packet says so.
+    hosts_from_xml "$WORK/$name.xml" | grep -v ' localhost-response$' >"$WORK/$name.want" || true
+    up=$(grep -c ' up ' "$WORK/$name.want" || true)
+    down=$(grep -c ' down ' "$WORK/$name.want" || true)
+    ((up == 2 && down >= 27)) || { echo "FAIL $name: nmap found $up hosts up, $down down"; fail=1; }
+    plugin_host_verdicts "$capture" >"$WORK/$name.got"
+    check "$name: every host as nmap found it ($up up, $down down)" "$WORK/$name.want" "$WORK/$name.got"
+    got_types=$(plugin_tools "$capture" | awk '{print $3}' | sort -u | paste -sd' ')
+    [[ $got_types == "$types" ]] || { echo "FAIL $name: probes labelled $got_types, not $types"; fail=1; }
+    # Frames labelled as ARP probes: never the requests for the hosts that answered
+    # a TCP or UDP ping (those only resolved their link address).
+    if [[ $name != arp && $name != nd ]]; then
+        resolved=$(tshark_unpriv -r "$(tshark_file "$capture")" -2 -Y \
+            "scantrace.scan == \"arp\" && (arp.dst.proto_ipv4 == 10.201.0.2 || arp.dst.proto_ipv4 == 10.201.0.3)" | wc -l)
+        ((resolved == 0)) || { echo "FAIL $name: $resolved address resolutions labelled"; fail=1; }
+    fi
+done
+
+# Ordinary traffic: one ARP exchange, one ND exchange, two connections: nothing labelled.
+tshark_unpriv -r "$(tshark_file "$WORK/ordinary.pcapng")" -2 -T fields -e frame.protocols -e scantrace.role \
+    >"$WORK/ordinary.fields"
+asks=$(grep -cE 'arp|icmpv6' "$WORK/ordinary.fields" || true)
+labelled=$(awk -F'\t' '$2 != ""' "$WORK/ordinary.fields" | wc -l)
+echo "ordinary: $(wc -l <"$WORK/ordinary.fields") frames ($asks ARP or ICMPv6), $labelled labelled"
+((asks >= 2 && labelled == 0)) || { echo "FAIL ordinary ARP/ND exchange labelled"; fail=1; }
+
+((fail == 0)) && echo PASS
+exit $fail
