@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <stdio.h>
 
+#include "decoys.h"
 #include "probe_plan.h"
 #include "progress.h"
 #include "rtt.h"
@@ -34,7 +35,12 @@ typedef struct engine_config {
     rtt_state *run_rtt; /* every reply timed in this run, across groups */
     const char *device; /* -e: connections leave by this interface, when allowed */
     FILE *trace;        /* where --packet-trace lines go (engine_tracing() says when) */
-    gint64 trace_zero;  /* wall-clock time (us) that trace times count from */
+    /* -f/--mtu: data bytes a fragment of each raw IPv4 probe, 0 for none
+     * (ip_fragment.h); -D: the decoys each raw IP probe is also sent from, or
+     * NULL (decoys.h). */
+    unsigned fragment_mtu;
+    const decoy_list *decoys;
+    gint64 trace_zero; /* wall-clock time (us) that trace times count from */
 } engine_config;
 
 /* Whether to trace packets now: --packet-trace, or the p key (keys.h). */

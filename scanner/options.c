@@ -4,6 +4,7 @@
 
 #include "cookie.h"
 #include "error.h"
+#include "ip_fragment.h"
 #include "options_timing.h"
 #include "ports.h"
 #include "privileges.h"
@@ -24,6 +25,7 @@ typedef struct parse_state {
     timing_given timing;
     int max_retries; /* G_MININT: not given */
     int debug_set;   /* -dN: the level; -1 when -d only counts */
+    char *mtu;       /* --mtu as typed */
 } parse_state;
 
 /* An option of nmap's that scantrace does not do: one line that says so. */
@@ -167,6 +169,16 @@ static gboolean add_ping(const char *name, const char *value, gpointer data, GEr
     return ping_options_add(&st->o->pings, value, error);
 }
 
+/* -f adds 8 data bytes a fragment, -ff 16, as nmap.cc adds them up. */
+static gboolean add_fragment(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)value;
+    (void)error;
+    parse_state *st = data;
+    st->o->fragment_mtu += strcmp(name, "--ff") == 0 ? 2 * IP_FRAGMENT_F : IP_FRAGMENT_F;
+    return TRUE;
+}
+
 /* nmap spelling -> what GOption parses. NULL: leave the argument alone. */
 static char *rewrite(const char *arg, GError **error)
 {
@@ -190,6 +202,14 @@ static char *rewrite(const char *arg, GError **error)
         return g_strdup("--ports");
     if (strcmp(arg, "-F") == 0)
         return g_strdup("--fast");
+    if (strcmp(arg, "-f") == 0)
+        return g_strdup("--fragment");
+    if (strcmp(arg, "-ff") == 0)
+        return g_strdup("--ff");
+    if (strcmp(arg, "-D") == 0)
+        return g_strdup("--decoys");
+    if (g_str_has_prefix(arg, "-D"))
+        return g_strdup_printf("--decoys=%s", arg + 2);
     if (g_str_has_prefix(arg, "-T") && strlen(arg) > 2)
         return g_strdup_printf("--timing=%s", arg + 2);
     if (g_str_has_prefix(arg, "-d"))
@@ -325,6 +345,53 @@ static gboolean check_outputs(scan_options *o, GError **error)
     return TRUE;
 }
 
+/* -f/--mtu and -D, by nmap 7.93's rules (nmap.cc, as nmap 7.93 answers): the
+ * MTU a positive multiple of 8; fragments only with a raw TCP scan or TCP,
+ * timestamp or (-f only) mask pings given, or -sn's default pings, and over
+ * IPv4. */
+static gboolean check_evasion(parse_state *st, GError **error)
+{
+    scan_options *o = st->o;
+    if (st->mtu) {
+        char *end = NULL;
+        guint64 mtu = g_ascii_strtoull(st->mtu, &end, 10);
+        if (st->mtu[0] == '\0' || *end != '\0' || mtu == 0 || mtu % 8 != 0 || mtu > 65528)
+            return bad(error, "Data payload MTU must be >0 and multiple of 8");
+        o->fragment_mtu = (unsigned)mtu; /* nmap: --mtu replaces -f's */
+    }
+    if (o->fragment_mtu) {
+        if (o->ipv6)
+            return bad(error, "Random targets, FTP bounce scan, and fragmentation are not "
+                              "supported with IPv6.");
+        /* A raw TCP or SCTP scan (nmap 7.93 takes -sY -f), given or default. */
+        gboolean raw_tcp = !o->ping_only && ((st->tcp_type && st->tcp_type->build) ||
+                                             st->sctp_type || (!st->tcp_type && !st->udp));
+        /* The ping types nmap counts: TCP, timestamp, mask at -f's 8 bytes;
+         * -sn's default set (nmap 7.93 refuses -sU -f but not -sU -PS -f). */
+        const ping_options *p = &o->pings;
+        gboolean pings = p->given ? p->syn || p->ack || p->timestamp ||
+                                        (p->mask && o->fragment_mtu == IP_FRAGMENT_F)
+                                  : o->ping_only;
+        if (!raw_tcp && !pings)
+            return bad(error, "Fragscan only works with TCP, ICMP Timestamp or ICMP Mask (mtu=8) "
+                              "ping types or ACK, FIN, Maimon, NULL, SYN, Window, and XMAS scan "
+                              "types");
+        if (o->unprivileged)
+            return bad(error, "-f and --mtu send raw IP fragments: not with --unprivileged");
+    }
+    if (o->decoys_text) {
+        if (!decoys_parse(o->decoys_text, o->ipv6, &o->decoys, error))
+            return FALSE;
+        if (o->unprivileged)
+            return bad(error, "-D sends raw probes from the decoys' addresses: not with "
+                              "--unprivileged");
+        if (st->tcp_type == &scan_connect && !st->udp)
+            g_printerr("You have specified some options that require raw socket access.\n"
+                       "These options will not be honored for TCP Connect scan.\n");
+    }
+    return TRUE;
+}
+
 static gboolean check(parse_state *st, GError **error)
 {
     scan_options *o = st->o;
@@ -343,6 +410,8 @@ static gboolean check(parse_state *st, GError **error)
     if (!check_scanflags(st, error))
         return FALSE;
     if (!ping_options_check(&o->pings, o->ipv6, error))
+        return FALSE;
+    if (!check_evasion(st, error))
         return FALSE;
     if (o->ping_only && (st->tcp_type || st->udp || st->sctp_type))
         return bad(error, "-sn (skip port scan) is not valid with any other scan type");
@@ -482,6 +551,16 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "-6: scan IPv6 targets (addresses, /96 to /128 prefixes, names' AAAA, fe80::1%IFACE); "
          "every target must be IPv6",
          NULL},
+        {"fragment", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)add_fragment,
+         "-f: send raw IPv4 probes as IP fragments of 8 data bytes (-ff: 16), as nmap -f", NULL},
+        {"ff", 0, G_OPTION_FLAG_NO_ARG | G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_CALLBACK,
+         (gpointer)add_fragment, "-ff: fragments of 16 data bytes", NULL},
+        {"mtu", 0, 0, G_OPTION_ARG_STRING, &st.mtu,
+         "Data bytes in each IP fragment (a multiple of 8), as nmap --mtu", "N"},
+        {"decoys", 'D', 0, G_OPTION_ARG_STRING, &o->decoys_text,
+         "-D decoy1,decoy2,ME,RND:n: send each raw probe from these addresses too, ours at ME's "
+         "place (random without ME), as nmap -D; only replies to ours count",
+         "LIST"},
         {"send-ip", 0, 0, G_OPTION_ARG_NONE, &o->send_ip,
          "Discover hosts on an Ethernet with the IP pings, not ARP", NULL},
         {"ping-probe", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_ping,
@@ -602,6 +681,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     gboolean ok = g_option_context_parse(ctx, &n, &view, error) && unknown(n, view, error) &&
                   (o->show_version || check(&st, error));
     g_free(st.scanflags);
+    g_free(st.mtu);
     return ok;
 }
 
@@ -617,6 +697,7 @@ void options_clear(scan_options *o)
     g_free(o->xml_file);
     g_free(o->capture_file);
     g_free(o->device);
+    g_free(o->decoys_text);
     g_free(o->input_file);
     g_free(o->grepable_file);
     g_free(o->all_base);

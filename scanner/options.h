@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "decoys.h"
 #include "ping_options.h"
 #include "scan_type.h"
 #include "shard.h"
@@ -35,8 +36,13 @@ typedef struct scan_options {
     ping_options pings;        /* -PS, -PA, -PU, -PE, -PP, -PM, -PR */
     gboolean disable_arp_ping; /* --disable-arp-ping: IP pings on an Ethernet too */
     gboolean ipv6;             /* -6: every target is IPv6 */
-    gboolean show_version;     /* -V: print the versions and scan nothing */
-    int verbose;               /* -v, -vv: also report hosts found down */
+    /* -f (8), -ff (16), --mtu N: data bytes after the IP header in each IPv4
+     * fragment of a raw probe (ip_fragment.h); 0: probes go whole. */
+    unsigned fragment_mtu;
+    char *decoys_text;     /* -D as typed */
+    decoy_list decoys;     /* -D, parsed (decoys.h); count 0 without -D */
+    gboolean show_version; /* -V: print the versions and scan nothing */
+    int verbose;           /* -v, -vv: also report hosts found down */
     char *normal_file, *xml_file, *capture_file, *device, *input_file;
     /* -oG; -oA BASE sets the three files BASE.nmap, BASE.xml, BASE.gnmap. */
     char *grepable_file, *all_base;

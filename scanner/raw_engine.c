@@ -8,6 +8,8 @@
 
 #include "arp.h"
 #include "cookie.h"
+#include "decoys.h"
+#include "ip_fragment.h"
 #include "interrupt.h"
 #include "link.h"
 #include "nd.h"
@@ -52,7 +54,8 @@ static gboolean asks_arp(const probe_plan *plan, const engine_job *jobs, guint n
     return FALSE;
 }
 
-char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp)
+char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp,
+                        const decoy_list *decoys, gboolean fragments)
 {
     char ip[PACKET_ADDR_TEXT];
     packet_addr_format(src, ip);
@@ -79,8 +82,15 @@ char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean
     }
     GString *f = g_string_new(NULL);
     g_string_append_printf(f, "(dst host %s and (%s))", ip, in->str);
-    if (out->len)
-        g_string_append_printf(f, " or (src host %s and (%s))", ip, out->str);
+    guint nsources = 1 + (decoys ? decoys->count : 0);
+    for (guint i = 0; i < nsources; i++) {
+        char from[PACKET_ADDR_TEXT];
+        packet_addr_format(i == 0 ? src : &decoys->addrs[i - 1], from);
+        if (out->len)
+            g_string_append_printf(f, " or (src host %s and (%s))", from, out->str);
+        if (fragments)
+            g_string_append_printf(f, " or (src host %s and ip[6:2] & 0x1fff != 0)", from);
+    }
     if (arp)
         g_string_append(f, " or arp");
     return g_string_free(f, FALSE);
@@ -361,6 +371,29 @@ static send_result send_nd(engine *e, guint hi, uint8_t try_no, gint64 now)
     return r;
 }
 
+/* One packet, whole or, with -f/--mtu, as IPv4 fragments (ip_fragment.h). A
+ * fragment the socket cannot take now makes the probe SEND_AGAIN only while
+ * none went out. */
+static send_result send_packet(engine *e, const uint8_t *packet, size_t len, guint hi)
+{
+    const scan_io *io = e->io;
+    const packet_addr *dst = &e->jobs[hi].host->addr;
+    unsigned mtu = e->cfg->fragment_mtu;
+    if (mtu == 0 || !packet_addr_is_ipv4(dst) || ip_fragment_count(len, 20, mtu) < 2)
+        return sender_send(io->tx, packet, len, dst, io->rt->scope);
+    uint8_t frag[PROBE_MAX_LEN];
+    send_result r = SEND_OK;
+    for (unsigned i = 0;; i++) {
+        size_t n = ip_fragment_build(packet, len, mtu, i, frag, sizeof frag);
+        if (n == 0)
+            break;
+        send_result ri = sender_send(io->tx, frag, n, dst, io->rt->scope);
+        if (ri != SEND_OK)
+            return i == 0 ? ri : SEND_FAILED;
+    }
+    return r;
+}
+
 static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64 now)
 {
     const engine_config *cfg = e->cfg;
@@ -381,10 +414,29 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     uint8_t buf[PROBE_MAX_LEN];
     size_t len = scan_probe_build(p->type, &spec, buf, sizeof buf);
     g_assert(len > 0);
-    send_result r = sender_send(e->io->tx, buf, len, &e->jobs[hi].host->addr, e->io->rt->scope);
-    packet_view pkt;
-    if (r != SEND_AGAIN && engine_tracing(cfg) && packet_parse(buf, len, &pkt))
-        trace_packet(e, "SENT", now + e->mono_to_real, buf, &pkt);
+    /* -D: the same probe from each decoy, in the list's order, ours at ME's
+     * place (nmap's sendIPScanProbe loop); only ours decides SEND_AGAIN. */
+    guint copies = cfg->decoys ? cfg->decoys->count + 1 : 1;
+    guint me = cfg->decoys ? cfg->decoys->me : 0;
+    send_result r = SEND_OK;
+    for (guint i = 0; i < copies; i++) {
+        uint8_t copy[PROBE_MAX_LEN];
+        const uint8_t *packet = buf;
+        if (i != me) {
+            memcpy(copy, buf, len);
+            decoys_set_source(copy, len, &cfg->decoys->addrs[i < me ? i : i - 1]);
+            packet = copy;
+        }
+        send_result ri = send_packet(e, packet, len, hi);
+        if (i == me) {
+            r = ri;
+            if (r == SEND_AGAIN)
+                return r;
+        }
+        packet_view pkt;
+        if (ri != SEND_AGAIN && engine_tracing(cfg) && packet_parse(packet, len, &pkt))
+            trace_packet(e, "SENT", now + e->mono_to_real, packet, &pkt);
+    }
     return r;
 }
 
@@ -452,7 +504,8 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
     if (njobs == 0 || cfg->plan->nprobes == 0)
         return;
     g_autofree char *filter =
-        raw_engine_filter(cfg->plan, &io->rt->src, asks_arp(cfg->plan, jobs, njobs));
+        raw_engine_filter(cfg->plan, &io->rt->src, asks_arp(cfg->plan, jobs, njobs), cfg->decoys,
+                          cfg->fragment_mtu != 0);
     GError *error = NULL;
     if (!receiver_set_filter(io->rx, filter, &error)) {
         /* Our own filter: failing to compile it is a bug, not bad input. */

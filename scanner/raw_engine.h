@@ -16,8 +16,11 @@
 
 /* The capture filter for a plan: replies to our source ports, ICMP to us, ARP
  * when we ask by ARP, and our own probes and resets (so -w holds both
- * directions). */
-char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp);
+ * directions); with decoys (or NULL) their copies of our probes too, and with
+ * fragments every IPv4 fragment but the first from us or them (a port
+ * primitive matches only a datagram's first fragment). */
+char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp,
+                        const decoy_list *decoys, gboolean fragments);
 
 /* Runs the jobs to the end through io (tx and rx, and arp when the plan asks by
  * ARP); sets rx's filter first. */

@@ -264,7 +264,7 @@ static gboolean open_sender(run *r, GError **error)
     gboolean raw_types = FALSE;
     for (guint i = 0; i < types->len; i++)
         raw_types = raw_types || ((const scan_type *)g_ptr_array_index(types, i))->build;
-    if (raw_types || r->opt->send_ip) {
+    if (raw_types || r->opt->send_ip || r->opt->fragment_mtu || r->opt->decoys.count) {
         g_set_error(error, ST_ERROR, ST_ERROR_PERMISSION,
                     "You requested a scan type which requires root privileges (raw sockets need "
                     "root or CAP_NET_RAW; -sT does not)");
@@ -810,6 +810,8 @@ static int scan(run *r)
                              .host_timeout = t->host_timeout,
                              .run_rtt = &r->run_rtt,
                              .device = r->opt->device,
+                             .fragment_mtu = r->opt->fragment_mtu,
+                             .decoys = r->opt->decoys.count ? &r->opt->decoys : NULL,
                              .trace = stdout,
                              .trace_zero = start};
     r->rc = (report_context){.plan = r->plan,
