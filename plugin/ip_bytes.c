@@ -14,6 +14,8 @@ static int proto_tcp = SCANTRACE_ID_INIT;
 static int proto_udp = SCANTRACE_ID_INIT;
 static int proto_sctp = SCANTRACE_ID_INIT;
 static int proto_arp = SCANTRACE_ID_INIT;
+static int hf_ip_fragment = SCANTRACE_ID_INIT;
+static int hf_ipv6_fragment = SCANTRACE_ID_INIT;
 
 void ip_bytes_init(void)
 {
@@ -25,6 +27,8 @@ void ip_bytes_init(void)
     proto_udp = proto_get_id_by_filter_name("udp");
     proto_sctp = proto_get_id_by_filter_name("sctp");
     proto_arp = proto_get_id_by_filter_name("arp");
+    hf_ip_fragment = proto_registrar_get_id_byname("ip.fragment");
+    hf_ipv6_fragment = proto_registrar_get_id_byname("ipv6.fragment");
 }
 
 void ip_bytes_want(dissector_handle_t handle, bool want)
@@ -32,8 +36,8 @@ void ip_bytes_want(dissector_handle_t handle, bool want)
     GArray *wanted = NULL;
     if (want) {
         wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-        const int protos[] = {proto_ip,  proto_ipv6, proto_icmp, proto_icmpv6,
-                              proto_tcp, proto_udp,  proto_sctp, proto_arp};
+        const int protos[] = {proto_ip,  proto_ipv6, proto_icmp, proto_icmpv6,   proto_tcp,
+                              proto_udp, proto_sctp, proto_arp,  hf_ip_fragment, hf_ipv6_fragment};
         for (size_t i = 0; i < G_N_ELEMENTS(protos); i++)
             if (protos[i] >= 0)
                 g_array_append_val(wanted, protos[i]);
@@ -212,4 +216,18 @@ bool ip_bytes_arp(proto_tree *tree, const uint8_t **bytes, size_t *len)
             first = fi;
     }
     return item_bytes(first, bytes, len);
+}
+
+unsigned ip_bytes_fragment_count(proto_tree *tree)
+{
+    /* One ip.fragment item (a frame number) per fragment, under the frame that
+     * completes the datagram: counting them needs no field value. */
+    const int hfs[] = {hf_ip_fragment, hf_ipv6_fragment};
+    unsigned count = 0;
+    for (size_t h = 0; h < G_N_ELEMENTS(hfs); h++) {
+        GPtrArray *items = items_of(tree, hfs[h]);
+        if (items)
+            count = MAX(count, items->len);
+    }
+    return count;
 }

@@ -29,6 +29,12 @@ void ip_bytes_want(dissector_handle_t handle, bool want);
 bool ip_bytes_scan_packet(proto_tree *tree, wmem_allocator_t *pool, const uint8_t **bytes,
                           size_t *len);
 
+/* How many IP fragments Wireshark reassembled the frame's datagram from
+ * (the ip.fragment or ipv6.fragment items, a frame number each; nmap -f
+ * sends a SYN as 3 fragments, scantrace -f its tagged SYN as 5), or 0
+ * when it was not reassembled on this frame. */
+unsigned ip_bytes_fragment_count(proto_tree *tree);
+
 /* The bytes from the ARP header to the end of the frame: an ARP ping's tag sits
  * in the Ethernet padding after the message. */
 bool ip_bytes_arp(proto_tree *tree, const uint8_t **bytes, size_t *len);

@@ -12,6 +12,7 @@
 #include <wsutil/utf8_entities.h>
 
 #include "compat.h"
+#include "decoy_groups.h"
 #include "explain.h"
 #include "ip_bytes.h"
 #include "port_table.h"
@@ -42,6 +43,14 @@ static int hf_tool = SCANTRACE_ID_INIT;
 static int hf_host = SCANTRACE_ID_INIT;
 static int hf_evidence = SCANTRACE_ID_INIT;
 static int hf_explain = SCANTRACE_ID_INIT;
+static int hf_fragments = SCANTRACE_ID_INIT;
+static int hf_decoys = SCANTRACE_ID_INIT;
+static int hf_decoy = SCANTRACE_ID_INIT;
+static int hf_decoys_scanner = SCANTRACE_ID_INIT;
+
+/* Frames that completed a datagram Wireshark reassembled from IP fragments ->
+ * how many (first pass), so that later passes say it without the IP tree. */
+static wmem_map_t *fragments;
 
 static int ett_scantrace = SCANTRACE_ID_INIT;
 
@@ -175,6 +184,61 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
         proto_item_set_generated(proto_tree_add_time(tree, hf_rtt, tvb, 0, 0, &res->rtt));
 }
 
+/* A datagram that came in IP fragments (nmap -f, --mtu): judged whole, on the
+ * frame Wireshark reassembled it on. */
+static void add_fragments(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo)
+{
+    unsigned count = GPOINTER_TO_UINT(wmem_map_lookup(fragments, GUINT_TO_POINTER(pinfo->num)));
+    if (count < 2)
+        return;
+    proto_item *item = proto_tree_add_uint(tree, hf_fragments, tvb, 0, 0, count);
+    proto_item_set_generated(item);
+    proto_item_append_text(item, " (reassembled on this frame, where it is judged)");
+}
+
+/* A probe sent at once from several sources (-D): who sent the same probe,
+ * which of them is the scanner, and whether this copy is a decoy's. */
+static void add_decoys(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const frame_result *res)
+{
+    (void)res;
+    const decoy_group *group = decoy_groups_of(pinfo->num);
+    if (!group)
+        return;
+    const char *why;
+    int scanner = decoy_groups_scanner(group, &why);
+    wmem_strbuf_t *sources = wmem_strbuf_new(pinfo->pool, NULL);
+    int self = -1;
+    for (unsigned i = 0; i < group->count; i++) {
+        const decoy_groups_member *m = &group->member[i];
+        char text[PACKET_ADDR_TEXT];
+        wmem_strbuf_append_printf(
+            sources, "%s%s (frame %u%s%s)", i ? ", " : "", packet_addr_format(&m->source, text),
+            m->frame, m->answered ? ", answered" : "", (int)i == scanner ? ", the scanner" : "");
+        if (m->frame == pinfo->num)
+            self = (int)i;
+    }
+    if (group->more)
+        wmem_strbuf_append_printf(sources, " and %u more", group->more);
+    proto_item *item =
+        proto_tree_add_string(tree, hf_decoys, tvb, 0, 0, wmem_strbuf_get_str(sources));
+    proto_item_set_generated(item);
+    proto_item_prepend_text(item, "Sent at once from %u sources: ", group->count + group->more);
+    if (scanner >= 0) {
+        char text[PACKET_ADDR_TEXT];
+        packet_addr_format(&group->member[scanner].source, text);
+        proto_item *who = proto_tree_add_string_format_value(tree, hf_decoys_scanner, tvb, 0, 0,
+                                                             text, "%s (%s)", text, why);
+        proto_item_set_generated(who);
+    } else {
+        proto_item *who = proto_tree_add_string_format_value(tree, hf_decoys_scanner, tvb, 0, 0, "",
+                                                             "unknown (%s)", why);
+        proto_item_set_generated(who);
+    }
+    if (scanner >= 0 && self >= 0)
+        proto_item_set_generated(
+            proto_tree_add_boolean(tree, hf_decoy, tvb, 0, 0, self != scanner));
+}
+
 /* The scan's finding about a port (or, for host discovery, a host), on the one
  * frame that decided it: "10.201.0.2 22/tcp open (syn-ack)", "10.201.0.5 down
  * (no-response, arp ping)". Expert Information lists one per port. */
@@ -220,7 +284,8 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
         else if (res->try_no > 0 && !res->timing_ping)
             expert_add_info_format(pinfo, item, &ei_retransmission,
                                    "Retransmission: try %u of this probe", res->try_no);
-        if (whole_capture_seen && !scan_state_response_in(res))
+        /* A decoy's copy is never answered to us: no note for it. */
+        if (whole_capture_seen && !scan_state_response_in(res) && !decoy_groups_copy(pinfo->num))
             expert_add_info(pinfo, item, &ei_no_response);
         break;
     case ROLE_RESPONSE:
@@ -262,15 +327,24 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         packet_view pkt;
         arp_view arp;
         bool is_arp = false;
-        if (ip_bytes_scan_packet(tree, pinfo->pool, &bytes, &len) && packet_parse(bytes, len, &pkt))
+        if (ip_bytes_scan_packet(tree, pinfo->pool, &bytes, &len) &&
+            packet_parse(bytes, len, &pkt)) {
             res = scan_state_add(pinfo->num, &pinfo->abs_ts, &pkt);
-        else if (ip_bytes_arp(tree, &bytes, &len) && arp_parse(bytes, len, &arp))
+            if (res && res->role == ROLE_PROBE)
+                decoy_groups_probe_seen(pinfo->num, &pinfo->abs_ts, &pkt, res);
+            else if (res)
+                decoy_groups_reply_seen(res);
+            unsigned count = res ? ip_bytes_fragment_count(tree) : 0;
+            if (count > 1)
+                wmem_map_insert(fragments, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(count));
+        } else if (ip_bytes_arp(tree, &bytes, &len) && arp_parse(bytes, len, &arp))
             res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp), is_arp = true;
         else
             return 0;
         if (res && wire_tree_applies(res))
             wire_tree_remember(pinfo, tvb, bytes, len, is_arp);
-        if (res && res->role == ROLE_PROBE)
+        /* A decoy's copy is not the port's last probe: its scanner's is. */
+        if (res && res->role == ROLE_PROBE && !decoy_groups_copy(pinfo->num))
             verdict_note_probe_seen(res, pinfo->num);
     } else {
         res = scan_state_lookup(pinfo->num);
@@ -278,7 +352,9 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     if (!res || !scan_state_shown(res))
         return 0;
 
-    verdict v = scan_state_verdict(res->flow->port, whole_capture_seen);
+    /* A decoy's copy of a probe shows the verdict of its scanner's port. */
+    verdict v = scan_state_verdict(decoy_groups_port(pinfo->num, res), whole_capture_seen);
+    bool copy = res->role == ROLE_PROBE && decoy_groups_copy(pinfo->num);
     const char *text = describe(pinfo->pool, res, v);
     if (pref_info_column && res->role != ROLE_STRAY)
         col_prepend_fstr(pinfo->cinfo, COL_INFO, "[%s] ", text);
@@ -292,15 +368,19 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         proto_item_set_generated(
             proto_tree_add_string(subtree, hf_explain, tvb, 0, 0, explain(pinfo->pool, res, v)));
     add_fields(subtree, tvb, pinfo->pool, res, v);
+    add_fragments(subtree, tvb, pinfo);
+    if (res->role == ROLE_PROBE)
+        add_decoys(subtree, tvb, pinfo, res);
     if (wire_tree_wanted(tree))
         wire_tree_add(subtree, tvb, pinfo, res);
     char *message = wmem_strdup(pinfo->pool, text);
     message[0] = g_ascii_toupper(message[0]);
     add_expert(pinfo, item, res, message, whole_capture_seen);
-    if (res->role != ROLE_STRAY)
+    if (res->role != ROLE_STRAY && !copy)
         add_verdict_note(pinfo, item, res, v, whole_capture_seen);
 
-    if (res->role == ROLE_PROBE) {
+    /* The port table counts a probe with decoys once, its scanner's copy. */
+    if (res->role == ROLE_PROBE && !copy) {
         port_table_tap *tap = wmem_new(pinfo->pool, port_table_tap);
         tap->frame = res;
         tap->final = v;
@@ -327,12 +407,14 @@ static void scantrace_init(void)
                                    : NULL,
     };
     scan_state_init(&options);
+    decoy_groups_init();
 }
 
 static void scantrace_cleanup(void)
 {
     ip_bytes_want(scantrace_handle, false);
     scan_state_cleanup();
+    decoy_groups_cleanup();
 }
 
 void proto_register_scantrace(void)
@@ -404,6 +486,26 @@ void proto_register_scantrace(void)
          {"Meaning", "scantrace.explain", FT_STRING, BASE_NONE, NULL, 0x0,
           "What the packet means to the scan and why, in plain words (preference "
           "scantrace.explain)",
+          HFILL}},
+        {&hf_fragments,
+         {"Fragments", "scantrace.fragments", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The probe or reply came in this many IP fragments (nmap -f, --mtu); it is judged "
+          "whole, on the frame Wireshark reassembled it on",
+          HFILL}},
+        {&hf_decoys,
+         {"Decoys", "scantrace.decoys", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The same probe sent at (nearly) the same time from several source addresses (nmap "
+          "-D): each source with its frame, whether the target answered it, and the scanner",
+          HFILL}},
+        {&hf_decoys_scanner,
+         {"Scanner", "scantrace.decoys.scanner", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Which of the sources sending the same probe is the real scanner, and why: our "
+          "cookie checks for its flow only, or it is the only source the target answered",
+          HFILL}},
+        {&hf_decoy,
+         {"Decoy copy", "scantrace.decoy", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "This copy of the probe came from a decoy's address, not the scanner's: the port "
+          "table does not count it, and it shows the verdict of the scanner's probe",
           HFILL}},
         {&hf_host,
          {"Host", "scantrace.host", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -522,6 +624,9 @@ void proto_register_scantrace(void)
     port_table_register_gui();
     scan_state_register();
     wire_tree_register(proto_scantrace);
+    decoy_groups_register();
+    fragments =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     register_init_routine(scantrace_init);
     register_cleanup_routine(scantrace_cleanup);
 }

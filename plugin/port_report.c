@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decoy_groups.h"
+
 /* A host's scan of one type (all its discovery probes make one group). */
 /* A host's scan of one type by one scanner: nmap reports each scan of its own,
  * so two scans (two scan ids, or two sources of untagged probes) of the same
@@ -192,6 +194,15 @@ char *port_report_scan_name(const port_report_group *group)
         append_ip(s, &group->key.scanner);
     } else if (group->key.scan_id) {
         g_string_append_printf(s, ", scan id 0x%08x", group->key.scan_id);
+    }
+    /* Probes sent with decoys (-D): the other sources, once per port scan. */
+    if (group->key.type) {
+        bool theirs = !packet_addr_is_zero(&group->key.scanner);
+        char *decoys =
+            decoy_groups_describe(&group->key.target, theirs ? &group->key.scanner : NULL, NULL);
+        if (decoys)
+            g_string_append_printf(s, ", %s", decoys);
+        g_free(decoys);
     }
     /* nmap's -sW probe is its -sA probe: say which reading the rows are. */
     if (group->key.type == &scan_ack && !packet_addr_is_zero(&group->key.scanner))
