@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# -f, --mtu 16 and -D in the lab, with real packets: each run by nmap 7.93 (under
+# dumpcap on the scanner's interface) and by scantrace (-w) with the same flags
+# against the lab's port plan. The decoys are lab addresses nobody holds
+# (10.201.0.7 and .8; never RND). Per case:
+#  - both reports give every port the same state and reason;
+#  - the plugin (tshark as nobody) on each capture gives that report's verdicts,
+#    and its port table lists each port once, in one port-scan group (with -D,
+#    under a heading that names both decoys and, for nmap's probes, the scanner);
+#  - the wire has what the option says: IPv4 fragments (ip.flags.mf set, a
+#    non-zero ip.frag_offset) of 8 or 16 data bytes, and SYNs from both decoys
+#    and from us to every port;
+#  - with -D, the plugin names 10.201.0.1 the scanner of every probe group
+#    (scantrace.decoys.scanner) and calls the decoys' copies copies;
+#  - with -f, the plugin says the probes came in fragments (scantrace.fragments).
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
+command -v nmap >/dev/null || { echo "SKIP: no nmap"; exit 77; }
+command -v dumpcap >/dev/null || { echo "SKIP: no dumpcap"; exit 77; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-frag-decoys.XXXXXX")
+chmod 755 "$WORK"
+# The same code paths are leak-checked on captures/nmap-decoys by the golden tests.
+TSHARK_LEAKS=0
+tshark_setup
+trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+DECOY1=10.201.0.7
+DECOY2=10.201.0.8
+SCANNER_IP=10.201.0.1 # the lab's (tests/lab/README.md)
+# NAME:FLAGS, FLAGS with + for spaces.
+CASES="frag:-f mtu16:--mtu+16 decoys:-D+$DECOY1,$DECOY2,ME"
+export SCANTRACE_BIN WORK CASES
+
+# Inside the scanner namespace: per case, nmap under dumpcap, then scantrace -w.
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+for case in $CASES; do
+    name=${case%%:*}
+    IFS=+ read -ra flags <<<"${case#*:}"
+    common=(-n --reason --max-retries 1 -p "$LAB_TCP_PORTS")
+    dumpcap -i "$LAB_IFACE" -f "host $LAB_TARGET_IP or arp" -q -w "$WORK/$name.nmap.pcapng" \
+        2>"$WORK/$name.dumpcap.log" &
+    pid=$!
+    for _ in $(seq 100); do
+        grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
+        sleep 0.05
+    done
+    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" >/dev/null
+    sleep 0.2
+    kill -INT "$pid"
+    wait "$pid" || true
+    "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
+        -w "$WORK/$name.st.pcapng" "$LAB_TARGET_IP" >/dev/null
+done
+'
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+    { cat "$WORK/lab.log"; die "lab scans failed"; }
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=1; }
+check() { # WHAT WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then ok "$1"; else bad "$1"; fi
+}
+# fields CAPTURE FILTER FIELD...: tshark's fields of the frames the filter takes.
+fields() {
+    local capture=$1 filter=$2
+    shift 2
+    local args=()
+    for f in "$@"; do args+=(-e "$f"); done
+    tshark_unpriv -r "$(tshark_file "$capture")" -2 -Y "$filter" -T fields "${args[@]}"
+}
+for case in $CASES; do
+    name=${case%%:*}
+    flags=${case#*:}
+    flags=${flags//+/ }
+    verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.txt"
+    verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.txt"
+    ports=$(wc -l <"$WORK/$name.nmap.txt")
+    ((ports >= 10)) || die "nmap $flags reported $ports ports"
+    check "$flags: scantrace's verdicts are nmap's ($ports ports)" \
+        "$WORK/$name.nmap.txt" "$WORK/$name.st.txt"
+    for tool in nmap st; do
+        cap=$WORK/$name.$tool.pcapng
+        verdicts_from_capture "$cap" >"$WORK/$name.plugin-$tool.txt"
+        check "$flags: the plugin on $tool's capture gives $tool's report" \
+            "$WORK/$name.$tool.txt" "$WORK/$name.plugin-$tool.txt"
+        table=$(tshark_unpriv -r "$(tshark_file "$cap")" -2 -q -z scantrace,ports)
+        rows=$(grep -cE '^ *[0-9]+/tcp ' <<<"$table" || true)
+        distinct=$(grep -oE '^ *[0-9]+/tcp ' <<<"$table" | sort -u | wc -l)
+        headings=$(grep -c 'tcp SYN Stealth Scan' <<<"$table" || true)
+        if ((rows == ports && distinct == ports && headings == 1)); then
+            ok "$flags: $tool's capture: the port table lists each of the $ports ports once"
+        else
+            echo "$table"
+            bad "$flags: $tool's capture: table rows $rows, distinct $distinct, headings $headings"
+        fi
+        if [[ $name == decoys ]]; then
+            heading=$(grep 'tcp SYN Stealth Scan' <<<"$table")
+            want="decoys $DECOY1, $DECOY2"
+            [[ $tool == nmap ]] && want="by $SCANNER_IP, $want"
+            if [[ $heading == *"$want"* ]]; then ok "$flags: $tool: heading '$want'"; else
+                bad "$flags: $tool: heading '$heading' lacks '$want'"; fi
+            # Every port got a SYN from each decoy and from us, the same probe.
+            for src in "$DECOY1" "$DECOY2" "$SCANNER_IP"; do
+                n=$(fields "$cap" "ip.src == $src && tcp.flags == 0x002" tcp.dstport | sort -u | wc -l)
+                if ((n == ports)); then ok "$flags: $tool: SYNs from $src to all $n ports"; else
+                    bad "$flags: $tool: SYNs from $src to $n of $ports ports"; fi
+            done
+            scanners=$(fields "$cap" 'scantrace.decoys' scantrace.decoys.scanner | sort | uniq -c)
+            if [[ $(wc -l <<<"$scanners") == 1 && $(awk '{print $2}' <<<"$scanners") == "$SCANNER_IP" ]]; then
+                ok "$flags: $tool: every probe group names $SCANNER_IP the scanner"
+            else
+                bad "$flags: $tool: scanners named: $scanners"
+            fi
+            copies=$(fields "$cap" 'scantrace.decoy == 1' ip.src | sort -u | tr '\n' ' ')
+            ours=$(fields "$cap" 'scantrace.decoy == 0' ip.src | sort -u | tr '\n' ' ')
+            if [[ $copies == "$DECOY1 $DECOY2 " && $ours == "$SCANNER_IP " ]]; then
+                ok "$flags: $tool: the decoys' probes are copies, ours is not"
+            else
+                bad "$flags: $tool: copies from '$copies', scanner's from '$ours'"
+            fi
+        else
+            mtu=8
+            [[ $name == mtu16 ]] && mtu=16
+            # Fragments of the probes: more to come, at offsets in mtu steps
+            # (tshark 4.0 gives ip.frag_offset in 8-byte units, as the header).
+            more=$(fields "$cap" "ip.src == $SCANNER_IP && ip.flags.mf == 1" ip.len | sort -u)
+            offsets=$(fields "$cap" "ip.src == $SCANNER_IP && ip.frag_offset > 0" ip.frag_offset |
+                sort -un | tr '\n' ' ')
+            if [[ $more == $((20 + mtu)) && ($offsets == "$((mtu / 8)) "* || $offsets == "$mtu "*) ]]; then
+                ok "$flags: $tool: fragments on the wire ($mtu data bytes; offsets $offsets)"
+            else
+                bad "$flags: $tool: fragment lengths '$more', offsets '$offsets'"
+            fi
+            n=$(fields "$cap" 'scantrace.role == "probe" && scantrace.fragments >= 2' frame.number | wc -l)
+            probes=$(fields "$cap" 'scantrace.role == "probe" && scantrace.port' frame.number | wc -l)
+            if ((n == probes && n >= ports)); then
+                ok "$flags: $tool: the plugin says all $n probes came in fragments"
+            else
+                bad "$flags: $tool: $n of $probes probes said to be fragmented"
+            fi
+        fi
+    done
+done
+((fail == 0)) && echo "PASS"
+exit $fail
