@@ -136,7 +136,7 @@ static void record(cengine *e, guint hi, guint pi, verdict v, gint64 wall)
 {
     host_result *h = e->jobs[hi].host;
     port_result r = {(uint8_t)v.state, (uint8_t)v.why, 0};
-    engine_progress(e->cfg, h, h->status.state, pi, r.state);
+    engine_progress(e->cfg, h, h->status.state, pi, r.state, r.why);
     if (e->cfg->discovery) {
         h->status = r;
         /* The host is decided: its other probes are over too. */
@@ -186,7 +186,12 @@ static gboolean conclude(cengine *e, int fd, guint hi, guint pi, uint8_t try_no,
     if (!e->cfg->plan->probes[pi].type->judge_errno(err, &v))
         return FALSE;
     if (sched_wants(e->sched, hi, pi, try_no)) {
-        sched_decide(e->sched, hi, pi, try_no, when);
+        /* --defeat-rst-ratelimit (with --open): as raw_engine.c's decide(). */
+        if (e->cfg->defeat_rst_ratelimit && !e->cfg->discovery && v.state == PORT_CLOSED &&
+            try_no > 0)
+            sched_decide_untimed(e->sched, hi, pi, try_no, when);
+        else
+            sched_decide(e->sched, hi, pi, try_no, when);
         record(e, hi, pi, v, when + e->mono_to_real);
     }
     return TRUE;

@@ -32,6 +32,10 @@ typedef struct engine_config {
     /* Host discovery: a verdict goes to the host (host_result.status), the first
      * one decides it; else to the port (host_result.ports). */
     gboolean discovery;
+    gboolean in_order; /* -r: a host's ports in plan order, not shuffled */
+    /* --defeat-rst-ratelimit: a closed answer to a retransmission leaves the
+     * host's pace alone (sched_decide_untimed()). */
+    gboolean defeat_rst_ratelimit;
     rtt_state *run_rtt; /* every reply timed in this run, across groups */
     const char *device; /* -e: connections leave by this interface, when allowed */
     FILE *trace;        /* where --packet-trace lines go (engine_tracing() says when) */
@@ -50,15 +54,16 @@ static inline gboolean engine_tracing(const engine_config *cfg)
 }
 
 /* A verdict recorded for host h (before: its status until then): counted for
- * the status line, and an open port said when found, as nmap -v does. */
+ * the status line, and said when an answer set it (why is not no-response):
+ * an open port as nmap -v does, any state with -dd (progress.h). */
 static inline void engine_progress(const engine_config *cfg, const host_result *h,
-                                   uint8_t status_before, guint pi, uint8_t state)
+                                   uint8_t status_before, guint pi, uint8_t state, uint8_t why)
 {
     if (!cfg->discovery) {
         progress_decided();
-        if (state == PORT_OPEN)
-            progress_discovered(cfg->plan->probes[pi].port, cfg->plan->probes[pi].type->ip_proto,
-                                &h->addr);
+        if (why != REASON_NO_RESPONSE)
+            progress_discovered_state(cfg->plan->probes[pi].port,
+                                      cfg->plan->probes[pi].type->ip_proto, &h->addr, state);
     } else if (status_before == PORT_STATE_UNKNOWN) {
         progress_decided();
     }
@@ -87,7 +92,7 @@ static inline sched_config engine_sched_config(const engine_config *cfg, guint n
                           .max_rate = cfg->max_rate,
                           .min_rate = cfg->min_rate,
                           .window = window,
-                          .shuffle = !cfg->discovery,
+                          .shuffle = !cfg->discovery && !cfg->in_order,
                           .per_host = cfg->discovery,
                           .run_rtt = cfg->run_rtt,
                           .udp = engine_plan_has_udp(cfg->plan),

@@ -111,6 +111,25 @@ static gboolean set_top_ports(const char *name, const char *value, gpointer data
     return TRUE;
 }
 
+/* --port-ratio R: nmap's range ("--port-ratio should be between [0 and 1)"),
+ * a number, not atof()'s 0 for anything else. */
+static gboolean set_port_ratio(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    char *end = NULL;
+    double r = g_ascii_strtod(value, &end);
+    if (end == value || *end != '\0' || !(r > 0 && r < 1)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "--port-ratio should be between [0 and 1), not \"%s\" (0.01: the ports open "
+                    "on 1%% or more of the hosts nmap-services counts)",
+                    value);
+        return FALSE;
+    }
+    st->o->port_ratio = r;
+    return TRUE;
+}
+
 /* --exclude: nmap splits its argument at commas and white space
  * (load_exclude_string), so 10.0.0.1,3 is two specs there. */
 static gboolean add_exclude(const char *name, const char *value, gpointer data, GError **error)
@@ -282,7 +301,8 @@ static gboolean check_merge(parse_state *st, GError **error)
     if (st->tcp_type || st->udp || st->sctp_type || o->ping_only || o->ports || o->capture_file ||
         o->input_file || o->shards_text || o->shard_text || o->seed_text || o->grepable_file ||
         o->all_base || o->stats_every_text || o->top_ports || o->excluded || o->exclude_file ||
-        o->open_only)
+        o->open_only || o->exclude_ports || o->port_ratio > 0 || o->in_order ||
+        o->defeat_rst_ratelimit)
         return bad(error, "--merge takes only -oX, -oN and the shards' -oX reports: the scan "
                           "options are in the reports");
     if (o->targets == NULL || o->targets[0] == NULL)
@@ -420,11 +440,16 @@ static gboolean check(parse_state *st, GError **error)
                           "see --top-ports to fast scan a range of ports");
     if (o->fast && o->top_ports)
         return bad(error, "You can specify either -F or --top-ports but not both");
+    if (o->port_ratio > 0 && (o->fast || o->top_ports))
+        return bad(error, "--port-ratio chooses the ports as -F and --top-ports do: give one of "
+                          "them");
     if (o->fast)
         o->top_ports = 100;
-    if (o->ping_only && (o->ports || o->top_ports))
+    if (o->ping_only && (o->ports || o->top_ports || o->port_ratio > 0))
         return bad(error, "You cannot use -F (fast scan), --top-ports or -p (explicit port "
                           "selection) when not doing a port scan");
+    if (o->ping_only && o->exclude_ports)
+        return bad(error, "--exclude-ports leaves ports out of a port scan: not valid with -sn");
     if (st->max_retries != G_MININT && st->max_retries < 0)
         return bad(error, "--max-retries must be 0 or more");
     if (o->privileged && o->unprivileged)
@@ -470,6 +495,11 @@ static gboolean check(parse_state *st, GError **error)
     o->default_type = !o->ping_only && st->tcp_type == NULL && !st->udp && !st->sctp_type;
     if (o->default_type)
         st->tcp_type = o->unprivileged ? &scan_connect : &scan_syn;
+    /* nmap: --open turns it on; without --open, a SYN scan's alone (NmapOps.cc). */
+    if (o->defeat_rst_ratelimit && !o->open_only &&
+        (st->tcp_type == NULL || scan_type_judging(st->tcp_type) != &scan_syn))
+        return bad(error, "Option --defeat-rst-ratelimit works only with a SYN scan (-sS)");
+    o->defeat_rst_ratelimit = o->defeat_rst_ratelimit || o->open_only;
     if (st->tcp_type)
         g_ptr_array_add(o->types, (gpointer)st->tcp_type);
     if (st->udp)
@@ -606,6 +636,22 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "-F: nmap's 100 most often open ports of each protocol", NULL},
         {"top-ports", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_top_ports,
          "The N most often open ports of each protocol (nmap-services), of -p's when given", "N"},
+        {"exclude-ports", 0, 0, G_OPTION_ARG_STRING, &o->exclude_ports,
+         "Leave these ports out of every port list (-p's syntax, T: and U: too), before "
+         "--top-ports or -F pick theirs",
+         "PORTS"},
+        {"port-ratio", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_port_ratio,
+         "The ports found open at least this often (0 < R < 1, nmap-services' frequencies), of "
+         "-p's when given",
+         "R"},
+        {"in-order", 'r', 0, G_OPTION_ARG_NONE, &o->in_order,
+         "-r: scan each host's ports in ascending order (by default in random order, as nmap)",
+         NULL},
+        {"defeat-rst-ratelimit", 0, 0, G_OPTION_ARG_NONE, &o->defeat_rst_ratelimit,
+         "SYN scan: a RST answering a retransmission does not slow the host down, so a host "
+         "that rate-limits its RSTs is not waited for (closed ports may then read filtered); "
+         "--open implies it, as in nmap",
+         NULL},
         {"open", 0, 0, G_OPTION_ARG_NONE, &o->open_only,
          "Show only open (or open|filtered) ports, and only hosts with one", NULL},
         {"exclude", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_exclude,
@@ -693,6 +739,7 @@ void options_clear(scan_options *o)
     ping_options_clear(&o->pings);
     g_strfreev(o->excluded);
     g_free(o->exclude_file);
+    g_free(o->exclude_ports);
     g_free(o->normal_file);
     g_free(o->xml_file);
     g_free(o->capture_file);

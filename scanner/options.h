@@ -22,11 +22,17 @@ typedef struct scan_options {
     /* No scan type given: -sS, which becomes -sT without raw-socket privilege,
      * as nmap's default does (NmapOps.cc: isr00t). */
     gboolean default_type;
-    char *ports;        /* -p, or NULL for the top 1000 of each protocol */
-    int top_ports;      /* --top-ports N, -F (100); 0: 1000, or all of -p */
-    gboolean fast;      /* -F */
-    gboolean open_only; /* --open: only ports open or open|filtered, hosts with one */
-    char **excluded;    /* --exclude's and --excludefile's target specs */
+    char *ports;         /* -p, or NULL for the top 1000 of each protocol */
+    int top_ports;       /* --top-ports N, -F (100); 0: 1000, or all of -p */
+    gboolean fast;       /* -F */
+    gboolean open_only;  /* --open: only ports open or open|filtered, hosts with one */
+    char *exclude_ports; /* --exclude-ports, -p's syntax: left out of every port list */
+    double port_ratio;   /* --port-ratio R: the ports open at least this often; 0: none */
+    gboolean in_order;   /* -r: each host's ports in ascending order, not shuffled */
+    /* --defeat-rst-ratelimit (and --open, as nmap): a closed answer to a
+     * retransmission does not slow the host down (scan_engine.cc). */
+    gboolean defeat_rst_ratelimit;
+    char **excluded; /* --exclude's and --excludefile's target specs */
     char *exclude_file;
     /* --unprivileged: scan as if raw sockets were refused; --privileged:
      * try them whoever we are (and fail if the kernel refuses). */

@@ -229,13 +229,19 @@ void progress_host_done(const host_result *h)
 
 void progress_discovered(uint16_t port, uint8_t ip_proto, const packet_addr *addr)
 {
-    if (!phase_lines())
+    progress_discovered_state(port, ip_proto, addr, PORT_OPEN);
+}
+
+void progress_discovered_state(uint16_t port, uint8_t ip_proto, const packet_addr *addr,
+                               uint8_t state)
+{
+    if (state == PORT_OPEN ? !phase_lines() : progress_debugging() < 2)
         return;
     g_mutex_lock(&pg.lock);
     g_autoptr(GString) s = g_string_new(NULL);
     char ip[PACKET_ADDR_TEXT];
-    g_string_printf(s, "Discovered open port %u/%s on %s\n", port, report_proto_name(ip_proto),
-                    packet_addr_format(addr, ip));
+    g_string_printf(s, "Discovered %s port %u/%s on %s\n", port_state_name(state), port,
+                    report_proto_name(ip_proto), packet_addr_format(addr, ip));
     put(s);
     g_mutex_unlock(&pg.lock);
 }

@@ -57,6 +57,13 @@ void progress_decided(void);
 void progress_host_done(const host_result *h);
 /* Prints "Discovered open port PORT/PROTO on ADDR" when verbose. */
 void progress_discovered(uint16_t port, uint8_t ip_proto, const packet_addr *addr);
+
+/* A port's state set by an answer: an open port as progress_discovered()
+ * says it, any other state at debugging level 2 (-dd), as nmap's
+ * PortList::setPortState() logs it ("Discovered closed port 23/tcp on
+ * 10.201.0.2"). A port left in its silent state says nothing, as in nmap. */
+void progress_discovered_state(uint16_t port, uint8_t ip_proto, const packet_addr *addr,
+                               uint8_t state);
 /* Hosts found up, and hosts reported (completed). */
 void progress_hosts_up(guint n);
 void progress_host_completed(void);

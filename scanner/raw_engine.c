@@ -120,7 +120,7 @@ static void record(engine *e, guint hi, guint pi, verdict v, uint8_t ttl, gint64
 {
     host_result *h = e->jobs[hi].host;
     port_result r = {(uint8_t)v.state, (uint8_t)v.why, ttl};
-    engine_progress(e->cfg, h, h->status.state, pi, r.state);
+    engine_progress(e->cfg, h, h->status.state, pi, r.state, r.why);
     if (e->cfg->discovery)
         h->status = r;
     else
@@ -135,7 +135,14 @@ static void record(engine *e, guint hi, guint pi, verdict v, uint8_t ttl, gint64
 static void decide(engine *e, guint hi, guint pi, unsigned try_no, verdict v, uint8_t ttl,
                    gint64 wall)
 {
-    sched_decide(e->sched, hi, pi, try_no, wall - e->mono_to_real);
+    /* nmap's --defeat-rst-ratelimit: a closed answer to a retransmission, in
+     * a scan whose silence is not open|filtered, leaves the timing alone. */
+    const scan_type *type = e->cfg->plan->probes[pi].type;
+    if (e->cfg->defeat_rst_ratelimit && !e->cfg->discovery && v.state == PORT_CLOSED &&
+        type->silent.state != PORT_OPEN_FILTERED && try_no != SCHED_TRY_UNKNOWN && try_no > 0)
+        sched_decide_untimed(e->sched, hi, pi, try_no, wall - e->mono_to_real);
+    else
+        sched_decide(e->sched, hi, pi, try_no, wall - e->mono_to_real);
     record(e, hi, pi, v, ttl, wall);
     g_cond_signal(&e->changed);
 }

@@ -12,10 +12,12 @@
 typedef struct report_context {
     const probe_plan *plan; /* the port scan's; NULL with -sn */
     const services *svc;
-    mac_vendors *vendors; /* or NULL: every vendor unknown */
-    gboolean reason;      /* --reason */
-    int verbose;          /* -v: hosts found down are reported too */
-    gboolean open_only;   /* --open (port_summary.h) */
+    mac_vendors *vendors;          /* or NULL: every vendor unknown */
+    gboolean reason;               /* --reason */
+    int verbose;                   /* -v: hosts found down are reported too */
+    int debug;                     /* -d: "Scanned at" as with -vv */
+    gboolean open_only;            /* --open (port_summary.h) */
+    gboolean defeat_rst_ratelimit; /* --defeat-rst-ratelimit, or --open (options.h) */
     /* -oX lists hosts found down even without -v: a shard's report, which
      * --merge counts hosts from (the merged report lists them as verbose says). */
     gboolean list_down;

@@ -108,10 +108,10 @@ static void ports(GString *out, const report_context *ctx, const host_result *h)
             not_shown(out, &sum);
         else
             g_string_append_c(out, '\n');
-        /* nmap's --open turns on --defeat-rst-ratelimit, and says so whenever a
-         * TCP scan found ports filtered (output.cc); scantrace's verdicts do
-         * not change, the line is for readers of nmap's output. */
-        if (ctx->open_only && sum.filtered_tcp_scan)
+        /* With --defeat-rst-ratelimit (which nmap's --open turns on) nmap says
+         * so whenever a TCP scan found ports filtered (output.cc): a closed
+         * port whose RST was rate-limited away reads filtered. */
+        if (ctx->defeat_rst_ratelimit && sum.filtered_tcp_scan)
             g_string_append(out, "Some closed ports may be reported as filtered due to "
                                  "--defeat-rst-ratelimit\n");
         port_table(out, ctx, h, &sum);
@@ -129,8 +129,9 @@ static void mac_line(GString *out, const report_context *ctx, const host_result 
     g_string_append_printf(out, " (%s)\n", vendor ? vendor : "Unknown");
 }
 
-/* -vv: "Scanned at 2026-12-01 06:00:21 UTC for 1s", the port scan's start and
- * its length in whole seconds, as nmap prints it from -vv (output.cc). */
+/* -vv or -d: "Scanned at 2026-12-01 06:00:21 UTC for 1s", the port scan's
+ * start and its length in whole seconds, as nmap prints it (output.cc:
+ * o.verbose > 1 || o.debugging). */
 static void scanned_at(GString *out, const host_result *h)
 {
     time_t start = (time_t)(h->start / G_USEC_PER_SEC);
@@ -185,7 +186,7 @@ void report_normal_host(GString *out, const report_context *given, const host_re
         g_string_append(out, " due to host timeout\n");
         return;
     }
-    if (ctx->verbose >= 2 && ctx->plan && h->ports && h->start)
+    if ((ctx->verbose >= 2 || ctx->debug > 0) && ctx->plan && h->ports && h->start)
         scanned_at(out, h);
     if (ctx->plan && h->ports)
         ports(out, ctx, h);

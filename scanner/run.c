@@ -167,12 +167,17 @@ static uint16_t pick_source_port(GPtrArray *lists)
     return sport;
 }
 
-/* The top ports (1000, -F's 100, --top-ports'), of -p's when given. */
-static GArray *default_ports(run *r, const scan_type *type, const GArray *given, GError **error)
+/* The top ports (1000, -F's 100, --top-ports'), or those of --port-ratio, of
+ * among's when not NULL (-p's, less --exclude-ports'). from_all: among is
+ * every port but the excluded ones, not -p's. */
+static GArray *default_ports(run *r, const scan_type *type, const GArray *among, gboolean from_all,
+                             GError **error)
 {
     guint n = r->opt->top_ports ? (guint)r->opt->top_ports : TOP_PORTS;
-    GArray *ports = services_top_ports_of(r->svc, type->ip_proto, n, given);
-    if (ports->len == 0 && given == NULL) {
+    GArray *ports = r->opt->port_ratio > 0
+                        ? services_ports_by_ratio(r->svc, type->ip_proto, r->opt->port_ratio, among)
+                        : services_top_ports_of(r->svc, type->ip_proto, n, among);
+    if (ports->len == 0 && (among == NULL || from_all) && !services_knows(r->svc, type->ip_proto)) {
         /* The built-in table only knows TCP. */
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                     "no default ports for %s without %s: give them with -p", type->option,
@@ -181,6 +186,27 @@ static GArray *default_ports(run *r, const scan_type *type, const GArray *given,
         return NULL;
     }
     return ports;
+}
+
+/* The ports a type may scan: -p's (given), or every port when -p gave none,
+ * less --exclude-ports' (excluded) as nmap removes them (removepts) before
+ * --top-ports, -F or --port-ratio pick theirs. NULL: every port. */
+static GArray *candidate_ports(const GArray *given, const GArray *excluded)
+{
+    if (excluded == NULL || excluded->len == 0)
+        return given ? g_array_ref((GArray *)given) : NULL;
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(guint16));
+    guint e = 0;
+    guint n = given ? given->len : 65535;
+    for (guint i = 0; i < n; i++) {
+        guint16 p = given ? g_array_index(given, guint16, i) : (guint16)(i + 1);
+        while (e < excluded->len && g_array_index(excluded, guint16, e) < p)
+            e++;
+        if (e < excluded->len && g_array_index(excluded, guint16, e) == p)
+            continue;
+        g_array_append_val(out, p);
+    }
+    return out;
 }
 
 /* The port scan's plan, and discovery's, with a source port for each type. */
@@ -192,22 +218,35 @@ static gboolean make_plans(run *r, GError **error)
     g_autoptr(GArray) sctp = NULL;
     if (r->opt->ports && !ports_parse_split(r->opt->ports, &tcp, &udp, &sctp, error))
         return FALSE;
+    g_autoptr(GArray) ex_tcp = NULL;
+    g_autoptr(GArray) ex_udp = NULL;
+    g_autoptr(GArray) ex_sctp = NULL;
+    if (r->opt->exclude_ports &&
+        !ports_parse_split(r->opt->exclude_ports, &ex_tcp, &ex_udp, &ex_sctp, error)) {
+        g_prefix_error(error, "--exclude-ports: ");
+        return FALSE;
+    }
     /* Every type's ports, then the source ports taken. */
     g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
     guint ntypes = r->opt->ping_only ? 0 : r->opt->types->len;
     for (guint i = 0; i < ntypes; i++) {
         const scan_type *type = g_ptr_array_index(r->opt->types, i);
-        GArray *given = type->ip_proto == PACKET_UDP    ? udp
-                        : type->ip_proto == PACKET_SCTP ? sctp
-                                                        : tcp;
-        GArray *ports =
-            given && !r->opt->top_ports ? g_array_ref(given) : default_ports(r, type, given, error);
+        gboolean is_udp = type->ip_proto == PACKET_UDP, is_sctp = type->ip_proto == PACKET_SCTP;
+        GArray *given = is_udp ? udp : is_sctp ? sctp : tcp;
+        const GArray *excluded = is_udp ? ex_udp : is_sctp ? ex_sctp : ex_tcp;
+        g_autoptr(GArray) among = candidate_ports(given, excluded);
+        GArray *ports = given && !r->opt->top_ports && !(r->opt->port_ratio > 0)
+                            ? g_array_ref(among)
+                            : default_ports(r, type, among, given == NULL, error);
         if (ports == NULL)
             return FALSE;
         g_ptr_array_add(lists, ports);
         if (ports->len == 0) {
-            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "-p gives no %s port to scan with %s",
-                        report_proto_name(type->ip_proto), type->option);
+            const char *who = r->opt->exclude_ports && excluded && excluded->len ? "--exclude-ports"
+                              : r->opt->port_ratio > 0                           ? "--port-ratio"
+                                                                                 : "-p";
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "%s leaves no %s port to scan with %s",
+                        who, report_proto_name(type->ip_proto), type->option);
             return FALSE;
         }
     }
@@ -808,6 +847,8 @@ static int scan(run *r)
                              .max_scan_delay_tcp = t->max_scan_delay_tcp,
                              .max_scan_delay_udp = t->max_scan_delay_udp,
                              .host_timeout = t->host_timeout,
+                             .in_order = r->opt->in_order,
+                             .defeat_rst_ratelimit = r->opt->defeat_rst_ratelimit,
                              .run_rtt = &r->run_rtt,
                              .device = r->opt->device,
                              .fragment_mtu = r->opt->fragment_mtu,
@@ -819,7 +860,9 @@ static int scan(run *r)
                              .vendors = r->vendors,
                              .reason = r->opt->reason,
                              .verbose = r->opt->verbose,
+                             .debug = r->opt->debug,
                              .open_only = r->opt->open_only,
+                             .defeat_rst_ratelimit = r->opt->defeat_rst_ratelimit,
                              .list_down = r->opt->shard.count > 1,
                              .scan_id = r->cfg.scan_id,
                              .args = r->opt->command_line,

@@ -257,7 +257,19 @@ void sched_skip(sched *s, guint hi, guint pi)
     finish(s, hi, pi);
 }
 
+static void decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when, gboolean timed);
+
 void sched_decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when)
+{
+    decide(s, hi, pi, try_no, when, TRUE);
+}
+
+void sched_decide_untimed(sched *s, guint hi, guint pi, unsigned try_no, gint64 when)
+{
+    decide(s, hi, pi, try_no, when, FALSE);
+}
+
+static void decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when, gboolean timed)
 {
     host *h = &s->hosts[hi];
     slot *sl = slot_at(s, hi, pi);
@@ -267,9 +279,9 @@ void sched_decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when)
         rtt_sample(h->rtt, when - sl->sent_at);
         rtt_sample(s->cfg.run_rtt, when - sl->sent_at);
     }
-    if (try_no != SCHED_TRY_UNKNOWN)
+    if (timed && try_no != SCHED_TRY_UNKNOWN)
         h->good_try = MAX(h->good_try, try_no);
-    if (sl->tries > 0)
+    if (timed && sl->tries > 0)
         drops_answer(&h->drops, try_no, sl->sent_at, h->good_try, s->cfg.udp, when);
     if (!s->cfg.per_host) {
         finish(s, hi, pi);

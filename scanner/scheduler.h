@@ -83,6 +83,13 @@ gboolean sched_wants(const sched *s, guint hi, guint pi, unsigned try_no);
  * retransmission may slow the host down (drops.h). */
 void sched_decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when);
 
+/* sched_decide(), but the answer neither slows the host down (drops.h) nor
+ * raises the try it retransmits up to: nmap's --defeat-rst-ratelimit for a
+ * closed answer to a retransmission (scan_engine.cc,
+ * ultrascan_port_probe_update: adjust_timing false), so that a host which
+ * rate-limits its RSTs is not waited for. The RTT sample is kept. */
+void sched_decide_untimed(sched *s, guint hi, guint pi, unsigned try_no, gint64 when);
+
 /* Called for a probe that had all its tries unanswered (per_host: for the last
  * probe of a host none of whose probes was answered). */
 typedef void (*sched_silent_fn)(void *ctx, guint hi, guint pi);

@@ -165,6 +165,35 @@ GArray *services_top_ports_of(const services *s, uint8_t ip_proto, guint n, cons
     return ports;
 }
 
+gboolean services_knows(const services *s, uint8_t ip_proto)
+{
+    for (guint i = 0; i < s->entries->len; i++)
+        if (g_array_index(s->entries, service, i).proto == ip_proto)
+            return TRUE;
+    return FALSE;
+}
+
+GArray *services_ports_by_ratio(const services *s, uint8_t ip_proto, double ratio,
+                                const GArray *among)
+{
+    GArray *ports = g_array_new(FALSE, FALSE, sizeof(guint16));
+    for (guint i = 0; i < s->entries->len; i++) {
+        const service *e = &g_array_index(s->entries, service, i);
+        if (e->proto == ip_proto && e->port != 0 && e->ratio >= ratio &&
+            (among == NULL || bsearch(&e->port, among->data, among->len, sizeof(guint16), by_port)))
+            g_array_append_val(ports, e->port);
+    }
+    g_array_sort(ports, by_port);
+    /* A port listed twice in the file counts once. */
+    guint kept = 0;
+    for (guint i = 0; i < ports->len; i++)
+        if (kept == 0 ||
+            g_array_index(ports, guint16, i) != g_array_index(ports, guint16, kept - 1))
+            g_array_index(ports, guint16, kept++) = g_array_index(ports, guint16, i);
+    g_array_set_size(ports, kept);
+    return ports;
+}
+
 services *services_default(void)
 {
     GError *error = NULL;

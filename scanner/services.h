@@ -31,4 +31,14 @@ GArray *services_top_ports(const services *s, uint8_t ip_proto, guint n);
  * --top-ports with -p. */
 GArray *services_top_ports_of(const services *s, uint8_t ip_proto, guint n, const GArray *among);
 
+/* Whether the table names any port of that protocol (the built-in copy knows
+ * TCP only). */
+gboolean services_knows(const services *s, uint8_t ip_proto);
+
+/* The ports of that protocol found open at least ratio of the time (0..1),
+ * among among's when not NULL, sorted by port: nmap's --port-ratio
+ * (services.cc, gettoppts: ratio >= level). */
+GArray *services_ports_by_ratio(const services *s, uint8_t ip_proto, double ratio,
+                                const GArray *among);
+
 #endif

@@ -61,6 +61,13 @@ bad "IPv4 multicast in a range" -sS -n -p 22 "$LAB_TARGET_IP" 224.0.0.0/30
 bad "IPv6 multicast on the lab link" -6 -sS -n -Pn -p 22 "ff02::1%$LAB_IFACE"
 bad "IPv6 multicast, -sT" -6 -sT -n -Pn -p 22 "ff02::2%$LAB_IFACE"
 bad "IPv6 multicast, -sn" -6 -sn -n ff05::2
+bad "--port-ratio 1.5" -n --port-ratio 1.5 "$LAB_TARGET_IP"
+bad "--port-ratio not a number" -n --port-ratio x "$LAB_TARGET_IP"
+bad "--port-ratio with -F" -n -F --port-ratio 0.1 "$LAB_TARGET_IP"
+bad "--exclude-ports with -sn" -sn -n --exclude-ports 22 "$LAB_TARGET_IP"
+bad "--exclude-ports leaving no port" -n -p 22 --exclude-ports 22 "$LAB_TARGET_IP"
+bad "--exclude-ports with a bad list" -n -p 22 --exclude-ports 22x "$LAB_TARGET_IP"
+bad "--defeat-rst-ratelimit with -sA" -sA -n -p 22 --defeat-rst-ratelimit "$LAB_TARGET_IP"
 bad "unroutable address" -sS -n -p 22 10.99.0.1
 bad "unroutable range (65536 addresses)" -sn -n 10.99.0.0/16
 bad "an unroutable address among good ones" -sS -n -p 22 "$LAB_TARGET_IP" 10.99.0.1

@@ -146,6 +146,38 @@ static void test_refused(void)
 }
 
 /* Rates not given are 0 ("none"), given ones kept. */
+/* nmap's port options: --port-ratio, --exclude-ports, -r, --defeat-rst-ratelimit
+ * (and --open turning it on), with nmap's refusals. */
+static void test_port_options(void)
+{
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "--port-ratio", "0.25", "--exclude-ports", "T:22,U:53", "-r",
+                        "--defeat-rst-ratelimit", "10.0.0.1", NULL));
+    g_assert_cmpfloat(o.port_ratio, ==, 0.25);
+    g_assert_cmpstr(o.exclude_ports, ==, "T:22,U:53");
+    g_assert_true(o.in_order);
+    g_assert_true(o.defeat_rst_ratelimit);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sA", "--open", "10.0.0.1", NULL));
+    g_assert_true(o.defeat_rst_ratelimit);
+    options_clear(&o);
+    g_assert_true(parse(&o, &error, "-sS", "10.0.0.1", NULL));
+    g_assert_false(o.defeat_rst_ratelimit || o.in_order);
+    options_clear(&o);
+    g_assert_no_error(error);
+    assert_refused("should be between [0 and 1)", "--port-ratio", "1", "10.0.0.1", NULL);
+    assert_refused("should be between [0 and 1)", "--port-ratio", "0", "10.0.0.1", NULL);
+    assert_refused("should be between [0 and 1)", "--port-ratio", "0.5x", "10.0.0.1", NULL);
+    assert_refused("give one of them", "--top-ports", "5", "--port-ratio", "0.1", "10.0.0.1", NULL);
+    assert_refused("not valid with -sn", "-sn", "--exclude-ports", "22", "10.0.0.1", NULL);
+    assert_refused("when not doing a port scan", "-sn", "--port-ratio", "0.1", "10.0.0.1", NULL);
+    assert_refused("works only with a SYN scan (-sS)", "-sT", "--defeat-rst-ratelimit", "10.0.0.1",
+                   NULL);
+    assert_refused("works only with a SYN scan (-sS)", "-sU", "--defeat-rst-ratelimit", "10.0.0.1",
+                   NULL);
+}
+
 static void test_rates(void)
 {
     scan_options o;
@@ -327,6 +359,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/options/types", test_types);
     g_test_add_func("/options/refused", test_refused);
+    g_test_add_func("/options/port_options", test_port_options);
     g_test_add_func("/options/input-file", test_input_file);
     g_test_add_func("/options/rates", test_rates);
     g_test_add_func("/options/binary-input-file", test_binary_input_file);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# nmap's everyday port options, by nmap 7.93 and by scantrace with the same
+# flags in one lab run: --port-ratio and -F with --exclude-ports (TCP and UDP)
+# scan the same ports (the XML's <scaninfo services>) with the same verdicts;
+# -r sends each port's first probe in ascending order, as nmap -r does (and
+# without it both shuffle them); --defeat-rst-ratelimit gives the same
+# verdicts and nmap's "Some closed ports may be reported as filtered" line;
+# -dd says "Discovered <state> port" for the same ports as nmap -dd, and -d
+# prints "Scanned at" as nmap -d does.
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
+command -v nmap >/dev/null || { echo "SKIP: no nmap"; exit 77; }
+[[ -f /usr/share/nmap/nmap-services ]] || { echo "SKIP: no nmap-services"; exit 77; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-port-options.XXXXXX")
+chmod 755 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+export SCANTRACE_BIN WORK
+
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+run() { # NAME FLAGS...: nmap, then scantrace, -oX and the screen kept
+    local name=$1
+    shift
+    nmap -n -Pn --reason --max-retries 1 "$@" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" \
+        >"$WORK/$name.nmap.txt" 2>&1 || { cat "$WORK/$name.nmap.txt"; return 1; }
+    "$SCANTRACE_BIN" -n -Pn --reason --max-retries 1 "$@" -oX "$WORK/$name.st.xml" \
+        "$LAB_TARGET_IP" >"$WORK/$name.st.txt" 2>&1 || { cat "$WORK/$name.st.txt"; return 1; }
+}
+run ratio -sS --port-ratio 0.1
+run exclude -sS -sU -F --exclude-ports T:22,80,U:53,161
+run order -sS -r -p 20-30,80 --packet-trace
+run shuffled -sS -p 20-30,80 --packet-trace
+run defeat -sS --defeat-rst-ratelimit -p "$LAB_TCP_PORTS"
+run dd -sS -dd -p "$LAB_TCP_PORTS"
+run d -sS -d -p 22
+'
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+    { cat "$WORK/lab.log"; die "lab scans failed"; }
+
+fail=0
+check() { # WHAT WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
+}
+scaninfo() { grep -o "<scaninfo [^>]*>" "$1" | grep -o "type=\"[^\"]*\"\|protocol=\"[^\"]*\"\|numservices=\"[^\"]*\"\|services=\"[^\"]*\""; }
+for name in ratio exclude defeat; do
+    scaninfo "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.info"
+    scaninfo "$WORK/$name.st.xml" >"$WORK/$name.st.info"
+    [[ -s $WORK/$name.nmap.info ]] || { echo "FAIL $name: no scaninfo from nmap"; fail=1; }
+    check "$name: the same ports scanned ($(grep -o "numservices=\"[0-9]*\"" "$WORK/$name.st.info" | tr "\n" " "))" \
+        "$WORK/$name.nmap.info" "$WORK/$name.st.info"
+    verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.ports"
+    verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.ports"
+    check "$name: the same verdicts ($(wc -l <"$WORK/$name.st.ports") ports)" \
+        "$WORK/$name.nmap.ports" "$WORK/$name.st.ports"
+done
+# The excluded ports are in neither list (ranges expanded).
+expand() { # XML PROTO: the scaninfo services of PROTO, one port a line
+    grep -o "<scaninfo [^>]*protocol=\"$2\"[^>]*>" "$1" | grep -o " services=\"[^\"]*\"" |
+        tr -d "services=\"" | tr "," "\n" | awk -F- "{ for (p = \$1; p <= (\$2 ? \$2 : \$1); p++) print p }"
+}
+left=$( (expand "$WORK/exclude.st.xml" tcp | grep -Ex "22|80"; expand "$WORK/exclude.st.xml" udp |
+    grep -Ex "53|161") || true)
+if [[ -z $left && $(expand "$WORK/exclude.st.xml" tcp | wc -l) -eq 100 ]]; then
+    echo "ok   exclude: T:22,80 and U:53,161 left out, 100 others taken"
+else
+    echo "FAIL exclude: still scanned: $left"; fail=1
+fi
+# First transmissions, in the order sent: "SENT (...) TCP a:sport > b:dport ...".
+first_probes() { grep "^SENT .* TCP " "$1" | sed -E "s/.* > [^ ]*:([0-9]+) .*/\1/" | awk "!seen[\$0]++"; }
+for who in nmap st; do
+    first_probes "$WORK/order.$who.txt" >"$WORK/order.$who.sent"
+    sort -n "$WORK/order.$who.sent" >"$WORK/order.$who.sorted"
+    [[ $(wc -l <"$WORK/order.$who.sent") -eq 12 ]] || { echo "FAIL -r: $who sent $(wc -l <"$WORK/order.$who.sent") ports, not 12"; fail=1; }
+    check "-r: $who sends the ports in ascending order" "$WORK/order.$who.sorted" "$WORK/order.$who.sent"
+    first_probes "$WORK/shuffled.$who.txt" >"$WORK/shuffled.$who.sent"
+    if cmp -s <(sort -n "$WORK/shuffled.$who.sent") "$WORK/shuffled.$who.sent"; then
+        echo "FAIL without -r: $who sent the ports in ascending order"; fail=1
+    else
+        echo "ok   without -r: $who shuffles the ports"
+    fi
+done
+line="Some closed ports may be reported as filtered due to --defeat-rst-ratelimit"
+for who in nmap st; do
+    if grep -qx "$line" "$WORK/defeat.$who.txt"; then echo "ok   --defeat-rst-ratelimit: $who says so"; else
+        echo "FAIL --defeat-rst-ratelimit: no \"$line\" from $who"; fail=1; fi
+done
+discovered() { grep -o "^Discovered [a-z|]* port [0-9]*/[a-z]* on [0-9.]*" "$1" | sort -u; }
+discovered "$WORK/dd.nmap.txt" >"$WORK/dd.nmap.found"
+discovered "$WORK/dd.st.txt" >"$WORK/dd.st.found"
+grep -q "^Discovered closed port" "$WORK/dd.nmap.found" || { echo "FAIL -dd: nmap said no closed port"; fail=1; }
+check "-dd: the same Discovered lines ($(wc -l <"$WORK/dd.st.found"))" "$WORK/dd.nmap.found" "$WORK/dd.st.found"
+for who in nmap st; do
+    grep -q "^Scanned at " "$WORK/d.$who.txt" && echo "ok   -d: $who prints Scanned at" ||
+        { echo "FAIL -d: no Scanned at from $who"; fail=1; }
+done
+((fail == 0)) && echo "PASS"
+exit $fail
