@@ -86,10 +86,10 @@ static gpointer watch(gpointer data)
     return NULL;
 }
 
-void keys_start(gint64 stats_every)
+void keys_start(gint64 stats_every, gboolean interactive)
 {
     every = stats_every;
-    reading = terminal_keys_mode(STDIN_FILENO);
+    reading = interactive && terminal_keys_mode(STDIN_FILENO);
     if (!reading && every == 0)
         return;
     if (pipe(wake) != 0) {

@@ -10,7 +10,9 @@
 /* Starts the thread when there is something to wait for: keys (stdin is the
  * terminal, taken into the keys' mode, terminal.h) or stats_every (microseconds,
  * 0 for none). Signals are blocked in it, so they reach the scan. */
-void keys_start(gint64 stats_every);
+/* interactive FALSE (--noninteractive, nmap's): no key is read and the
+ * terminal is left as it is; the --stats-every lines still come. */
+void keys_start(gint64 stats_every, gboolean interactive);
 
 /* Stops the thread and restores the terminal; harmless when none runs. */
 void keys_stop(void);

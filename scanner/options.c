@@ -647,6 +647,10 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
         {"in-order", 'r', 0, G_OPTION_ARG_NONE, &o->in_order,
          "-r: scan each host's ports in ascending order (by default in random order, as nmap)",
          NULL},
+        {"noninteractive", 0, 0, G_OPTION_ARG_NONE, &o->noninteractive,
+         "Read no key during the scan and leave the terminal as it is (--stats-every's lines "
+         "still come)",
+         NULL},
         {"defeat-rst-ratelimit", 0, 0, G_OPTION_ARG_NONE, &o->defeat_rst_ratelimit,
          "SYN scan: a RST answering a retransmission does not slow the host down, so a host "
          "that rate-limits its RSTs is not waited for (closed ports may then read filtered); "

@@ -22,13 +22,14 @@ typedef struct scan_options {
     /* No scan type given: -sS, which becomes -sT without raw-socket privilege,
      * as nmap's default does (NmapOps.cc: isr00t). */
     gboolean default_type;
-    char *ports;         /* -p, or NULL for the top 1000 of each protocol */
-    int top_ports;       /* --top-ports N, -F (100); 0: 1000, or all of -p */
-    gboolean fast;       /* -F */
-    gboolean open_only;  /* --open: only ports open or open|filtered, hosts with one */
-    char *exclude_ports; /* --exclude-ports, -p's syntax: left out of every port list */
-    double port_ratio;   /* --port-ratio R: the ports open at least this often; 0: none */
-    gboolean in_order;   /* -r: each host's ports in ascending order, not shuffled */
+    char *ports;             /* -p, or NULL for the top 1000 of each protocol */
+    int top_ports;           /* --top-ports N, -F (100); 0: 1000, or all of -p */
+    gboolean fast;           /* -F */
+    gboolean open_only;      /* --open: only ports open or open|filtered, hosts with one */
+    char *exclude_ports;     /* --exclude-ports, -p's syntax: left out of every port list */
+    double port_ratio;       /* --port-ratio R: the ports open at least this often; 0: none */
+    gboolean in_order;       /* -r: each host's ports in ascending order, not shuffled */
+    gboolean noninteractive; /* --noninteractive: no runtime keys (keys.h) */
     /* --defeat-rst-ratelimit (and --open, as nmap): a closed answer to a
      * retransmission does not slow the host down (scan_engine.cc). */
     gboolean defeat_rst_ratelimit;

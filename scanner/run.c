@@ -870,7 +870,7 @@ static int scan(run *r)
     r->screen = r->normal == stdout || r->xml == stdout || r->grepable == stdout ? NULL : stdout;
     progress_init(r->screen, r->opt->verbose, r->opt->debug, r->opt->packet_trace, start);
     /* Keys are read (and not echoed) from the first line on. */
-    keys_start(r->opt->stats_every);
+    keys_start(r->opt->stats_every, !r->opt->noninteractive);
     start_outputs(r);
     progress_set_xml(r->xml); /* after its header */
     gboolean scanned = scan_all(r, &error);

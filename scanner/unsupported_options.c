@@ -50,7 +50,6 @@ static const struct {
     {"--badsum", "bogus checksums"},
     {"-oS", "script kiddie output"},
     {"--iflist", "interface list"},
-    {"--noninteractive", "switch-off of runtime interaction"},
     {"--stylesheet", "XML stylesheet choice"},
     {"--webxml", "XML stylesheet choice"},
     {"--no-stylesheet", "XML stylesheet choice"},

@@ -128,7 +128,6 @@ done <<"OPTIONS"
 --spoof-mac 0
 -oS /dev/null
 --iflist
---noninteractive
 --stylesheet x.xsl
 --webxml
 --no-stylesheet

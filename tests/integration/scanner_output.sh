@@ -168,6 +168,10 @@ traced=$(sed -n "/^Packet Tracing enabled.\$/,/^Packet Tracing disabled.\$/p" pt
 check "p, P keys: packets traced between them only ($traced)" \
     "[[ $traced -gt 0 && \$(grep -c \"^SENT (\" pty.out) == $traced ]]"
 check "keys not echoed" "! grep -q \"#\" pty.out"
+# --noninteractive: the terminal stays as it is (what is typed is echoed) and
+# no key acts.
+python3 onpty.py 0.05:# sh -c "\"\$SCANTRACE_BIN\" --noninteractive -sS -n -p 1-10 --max-rate 20 $LAB_TARGET_IP" >quiet.out 2>&1
+check "--noninteractive: the key echoed, not acted on" "grep -q \"#\" quiet.out && ! grep -q \"^Stats: \" quiet.out"
 check "-oN: no status line, no key" "! grep -qE \"^(Stats|SYN Stealth|Verbosity)\" pty.nmap && [[ \$(grep -c \"#\" pty.nmap) == 2 ]]"
 check "terminal restored (echo, icanon)" "grep -qE \"(^| )icanon( |$)\" pty.out && grep -qE \"(^| )echo( |$)\" pty.out"
 # A second signal ends the process in its signal handler, which must give the
