@@ -390,7 +390,7 @@ static bool all_zero(const uint8_t *p, size_t len)
 
 static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
 {
-    enum { TIMESTAMPS = 12 };
+    enum { TIMESTAMPS = 12, MASK = 4 };
     if (pkt->icmp_code != 0 || pkt->df)
         return false;
     const uint8_t *p = pkt->payload;
@@ -413,6 +413,11 @@ static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
         pkt->ttl <= NMAP_TTL_MAX)
         return set(out, "nmap", &ping_timestamp,
                    "timestamp request with all timestamps zero, no DF, TTL %u: nmap -PP", pkt->ttl);
+    /* nmap -PM: an address mask request (RFC 950) whose mask is 0, nothing after
+     * it (the lab's captures; tcpip.cc build_icmp_raw). */
+    if (pkt->icmp_type == ICMP_MASK && len == MASK && all_zero(p, len) && pkt->ttl <= NMAP_TTL_MAX)
+        return set(out, "nmap", &ping_mask,
+                   "address mask request with mask 0, no DF, TTL %u: nmap -PM", pkt->ttl);
     return false;
 }
 

@@ -532,8 +532,8 @@ static uint32_t nmap_run(const packet_addr *scanner, const fingerprint *fp, unsi
     return runs->count;
 }
 
-/* nmap's SYN, ACK and UDP pings (-PS, -PA, -PU) are its port probes byte for
- * byte, to any port the user chose: only what the scanner does with a host
+/* nmap's SYN, ACK, UDP and SCTP INIT pings (-PS, -PA, -PU, -PY) are its port
+ * probes byte for byte, to any port the user chose: only what the scanner does with a host
  * tells them apart. A run that sends a host at most PING_MAX_PORTS ports, as the
  * first thing the scanner sends it, is a ping run when it does so to
  * PING_MIN_HOSTS hosts or more (a ping sweep: nmap -sn -PS22 sends each host
@@ -635,6 +635,8 @@ static const scan_type *ping_of(const scan_type *type)
         return &ping_ack;
     if (type == &scan_udp)
         return &ping_udp;
+    if (type == &scan_sctp_init)
+        return &ping_sctp;
     return NULL;
 }
 

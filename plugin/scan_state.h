@@ -62,7 +62,7 @@ typedef struct port_record {
      * an attempt of it failed, which most sources' never do. */
     bool suspect;
     bool implied; /* judged_in is our teardown of an answer the capture lacks */
-    /* Another tool's SYN, ACK or UDP probe, which may turn out to be a host
+    /* Another tool's SYN, ACK, UDP or SCTP INIT probe, which may turn out to be a host
      * discovery probe (scan_state_type()): what the ping's rules read in the
      * first reply they judge (a port_state and reason); 0 while none. */
     uint8_t ping_state;
@@ -159,8 +159,9 @@ const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
 const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const packet_view *pkt);
 
 /* The type a port's probes are shown and judged as: its own, or, for another
- * tool's SYN, ACK or UDP probe that behaves as host discovery (nmap -sn -PS22,
- * -PA80, -PU53), the ping of that kind (ping_syn, ping_ack, ping_udp). Known for
+ * tool's SYN, ACK, UDP or SCTP INIT probe that behaves as host discovery (nmap
+ * -sn -PS22, -PA80, -PU53, -PY), the ping of that kind (ping_syn, ping_ack,
+ * ping_udp, ping_sctp). Known for
  * sure only once the whole capture has been seen. */
 const scan_type *scan_state_type(const port_record *port);
 

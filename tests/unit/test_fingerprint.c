@@ -133,6 +133,9 @@ static const struct {
      "60000000001806fcfd200001000000000000000000000001fd20000100000000000000000000000288350071eb88"
      "aa7400000000600204007b3c0000020405b4",
      "nmap", &scan_syn, true, "hop limit 252"},
+    /* Appended: tests below index the entries above. */
+    {"nmap -PM", "45000020805600002901fbf10ac900010ac9000311003cd7b228000000000000", "nmap",
+     &ping_mask, false, "mask 0"},
 };
 
 static void test_probes(void)
