@@ -50,3 +50,13 @@ bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t valu
     *try_no = value & mask;
     return true;
 }
+
+bool cookie_check_acked(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value,
+                        uint32_t data_len, bool rst, unsigned *try_no)
+{
+    if (data_len == 0 || probe_flow->proto != PACKET_TCP)
+        return cookie_check(scan_id, probe_flow, value, try_no);
+    uint32_t first = rst ? value - data_len : value, second = rst ? value : value - data_len;
+    return cookie_check(scan_id, probe_flow, first, try_no) ||
+           cookie_check(scan_id, probe_flow, second, try_no);
+}

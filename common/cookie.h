@@ -21,4 +21,13 @@ uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned t
 bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value,
                   unsigned *try_no);
 
+/* cookie_check() of a TCP reply's number, allowing for data_len octets of
+ * data the probe carried (--data-length) that the reply may acknowledge as
+ * well: RFC 793 section 3.3, a RST acknowledges a segment's data; Linux's
+ * SYN-ACK does not acknowledge a SYN's (no TCP Fast Open). With fewer than 16
+ * octets both numbers may check, naming different tries: a RST (rst) is
+ * read as acknowledging the data first, anything else as not. */
+bool cookie_check_acked(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value,
+                        uint32_t data_len, bool rst, unsigned *try_no);
+
 #endif

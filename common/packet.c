@@ -398,3 +398,38 @@ uint32_t packet_pseudo_sum(const packet_addr *src, const packet_addr *dst, uint8
         sum += get_be16(src->bytes + i) + get_be16(dst->bytes + i);
     return sum;
 }
+
+bool packet_transport_checksum_ok(const uint8_t *ip, size_t len, const packet_view *pkt,
+                                  bool *known)
+{
+    *known = false;
+    const uint8_t *l4;
+    size_t at;
+    switch (pkt->flow.proto) {
+    case PACKET_TCP:
+        l4 = pkt->tcp_options - 20;
+        break;
+    case PACKET_UDP:
+    case PACKET_ICMP:
+    case PACKET_ICMPV6:
+        l4 = pkt->payload - 8;
+        break;
+    default:
+        return false;
+    }
+    if (pkt->more_fragments || pkt->ipv6_fragment || l4 < ip || (at = (size_t)(l4 - ip)) > len)
+        return false;
+    bool v4 = (ip[0] >> 4) == 4;
+    size_t end = v4 ? get_be16(ip + 2) : 40 + (size_t)get_be16(ip + 4);
+    if (end > len || end < at + 8)
+        return false;
+    size_t l4_len = end - at;
+    if (v4 && pkt->flow.proto == PACKET_UDP && get_be16(l4 + 6) == 0)
+        return false; /* RFC 768: no checksum computed */
+    uint32_t pseudo =
+        pkt->flow.proto == PACKET_ICMP
+            ? 0
+            : packet_pseudo_sum(&pkt->flow.src, &pkt->flow.dst, pkt->flow.proto, (uint32_t)l4_len);
+    *known = true;
+    return packet_checksum(l4, l4_len, pseudo) == 0;
+}

@@ -226,6 +226,14 @@ packet_flow packet_flow_reverse(const packet_flow *flow);
 
 bool packet_flow_equal(const packet_flow *a, const packet_flow *b);
 
+/* Whether the TCP, UDP, ICMP or ICMPv6 checksum of the packet at ip (its IP
+ * header first, len bytes, as packet_parse() read it into pkt) is right.
+ * false also when it cannot be told: fragments, a capture cut short, another
+ * protocol, UDP without checksum (0 over IPv4). *known says whether it could
+ * be (RFC 768, RFC 793 section 3.1, RFC 792, RFC 8200 section 8.1). */
+bool packet_transport_checksum_ok(const uint8_t *ip, size_t len, const packet_view *pkt,
+                                  bool *known);
+
 /* Internet checksum of data, folded with an initial partial sum. */
 uint16_t packet_checksum(const uint8_t *data, size_t len, uint32_t sum);
 

@@ -4,6 +4,8 @@
  * quotes; the tag follows the message in the payload. Over IPv6 the echo is
  * ICMPv6's (RFC 4443 section 4: types 128 and 129, same layout); ICMPv6 has no
  * timestamp or address mask request. */
+#include <string.h>
+
 #include "cookie.h"
 #include "scan_type.h"
 
@@ -13,7 +15,11 @@ static size_t icmp_query_build(const scan_type *type, const probe_spec *spec, ui
     enum { HEADER = 8, TIMESTAMPS = 12, MASK = 4 };
     bool v6 = !packet_addr_is_ipv4(&spec->flow.dst);
     size_t body = type == &ping_timestamp ? TIMESTAMPS : type == &ping_mask ? MASK : 0;
-    size_t len = HEADER + body + TAG_TCP_OPTION_LEN;
+    /* --data-length: after the echo's tag; nmap adds none to a timestamp
+     * request (seen in the lab: nmap 7.93 -PP --data-length 20). */
+    size_t data_len = 0;
+    const uint8_t *data = type == &ping_echo ? probe_data(spec, &data_len) : NULL;
+    size_t len = HEADER + body + TAG_TCP_OPTION_LEN + data_len;
     if (cap < len || (v6 && type != &ping_echo))
         return 0;
     uint32_t cookie = cookie_make(spec->scan_id, &spec->flow, spec->try_no);
@@ -27,6 +33,8 @@ static size_t icmp_query_build(const scan_type *type, const probe_spec *spec, ui
     for (size_t i = 0; i < body; i++)
         out[HEADER + i] = 0;
     tag_write_tcp_option(out + HEADER + body, spec->scan_id, spec->try_no, true);
+    if (data_len)
+        memcpy(out + HEADER + body + TAG_TCP_OPTION_LEN, data, data_len);
     /* ICMPv6 sums a pseudo-header as TCP does (RFC 4443 section 2.3). */
     uint32_t pseudo =
         v6 ? packet_pseudo_sum(&spec->flow.src, &spec->flow.dst, PACKET_ICMPV6, (uint32_t)len) : 0;

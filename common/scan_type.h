@@ -13,9 +13,15 @@
 #include "tag.h"
 #include "verdict.h"
 
+/* --data-length's bound: nmap 7.93 takes up to 65435 and warns above 1400
+ * ("Payloads bigger than 1400 bytes may not be sent successfully": 1500 less
+ * the largest IP and TCP headers); scantrace refuses what would not fit an
+ * Ethernet frame. */
+#define PROBE_DATA_MAX 1400
+
 /* Enough for any probe we send: IPv4 or IPv6 + TCP with options, or a UDP
- * request. */
-#define PROBE_MAX_LEN 560
+ * request, plus PROBE_DATA_MAX bytes of --data-length. */
+#define PROBE_MAX_LEN (560 + PROBE_DATA_MAX)
 
 /* IPv6 has no IP ID: an IPv6 UDP probe's 16-bit cookie rides in its flow
  * label's low 16 bits, bit 16 set to mark it (0x1cccc), which an ICMPv6 error
@@ -25,13 +31,43 @@
 #define PROBE_FLOW_LABEL_COOKIE 0x10000u
 #define PROBE_FLOW_LABEL_MASK   0xf0000u
 
+/* nmap's probe options (nmap 7.93's man page, "Firewall/IDS Evasion and
+ * Spoofing"), the same for every probe of a run. The source address (-S) and
+ * port (-g) are the flow's. */
+typedef struct probe_extras {
+    int ttl; /* --ttl: the IPv4 TTL or IPv6 hop limit, 0-255; -1: the default 64 */
+    /* --data-length N: N random bytes, drawn once for the run as nmap draws
+     * them, appended to TCP probes after their options and to ICMP echo
+     * requests after the tag; UDP probes send the tag and these bytes in place
+     * of a service's request, as nmap sends them in place of nmap-payloads'
+     * (with 0, the tag alone). ICMP timestamp requests get none, as nmap's. */
+    bool data_set;
+    const uint8_t *data;
+    size_t data_len; /* at most PROBE_DATA_MAX */
+    /* --badsum: the transport checksum (TCP, UDP, ICMP, ICMPv6) one less than
+     * the right one, 0xffff for UDP where that is 0 (tcpip.cc, ipv4_cksum) */
+    bool badsum;
+} probe_extras;
+
 /* What the scanner decides about a probe; everything else in the packet follows
  * from it (the IP ID and sequence numbers carry the cookie). */
 typedef struct probe_spec {
     packet_flow flow; /* scanner -> target */
     uint32_t scan_id;
     uint8_t try_no;
+    const probe_extras *extras; /* NULL: none given */
 } probe_spec;
+
+/* The --data-length bytes a probe of spec carries: NULL and 0 when none. */
+static inline const uint8_t *probe_data(const probe_spec *spec, size_t *len)
+{
+    if (spec->extras == NULL || !spec->extras->data_set) {
+        *len = 0;
+        return NULL;
+    }
+    *len = spec->extras->data_len;
+    return spec->extras->data;
+}
 
 /* How surely a reply is tied to one try of one probe. */
 typedef enum reply_match {
@@ -171,7 +207,7 @@ const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag);
  * out; returns its length or 0 (cap too small, or a type IPv6 lacks: ICMP
  * timestamp). IPv6: hop limit 64, traffic class 0, next header the flow's
  * proto (58 for an echo over IPv6), flow label as PROBE_FLOW_LABEL_COOKIE
- * says. */
+ * says. spec->extras: the TTL or hop limit, the data, a bad checksum. */
 size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 
 /* If pkt answers a probe of this type: that probe's flow and, with REPLY_COOKIE,

@@ -57,12 +57,41 @@ const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag)
     return scan_flags_of_probe(pkt, tag);
 }
 
+/* The TTL or hop limit a probe leaves with: --ttl's, else 64. */
+static uint8_t probe_ttl(const probe_spec *spec)
+{
+    enum { DEFAULT_TTL = 64 };
+    if (spec->extras && spec->extras->ttl >= 0)
+        return (uint8_t)spec->extras->ttl;
+    return DEFAULT_TTL;
+}
+
+/* --badsum: the transport checksum at l4 (len bytes of proto) made one less,
+ * as nmap makes it (tcpip.cc, ipv4_cksum: "--sum", and 0xffff for a UDP sum
+ * of 0, which would mean none); SCTP's CRC32c (RFC 9260 section 6.8, at
+ * octet 8) likewise. */
+static void spoil_checksum(uint8_t proto, uint8_t *l4, size_t len)
+{
+    if (proto == PACKET_SCTP) {
+        if (len >= 12)
+            put_be32(l4 + 8, get_be32(l4 + 8) - 1u);
+        return;
+    }
+    size_t at = proto == PACKET_TCP ? 16 : proto == PACKET_UDP ? 6 : 2;
+    if (len < at + 2)
+        return;
+    uint16_t sum = (uint16_t)(get_be16(l4 + at) - 1u);
+    if (proto == PACKET_UDP && sum == 0)
+        sum = 0xffff;
+    put_be16(l4 + at, sum);
+}
+
 /* RFC 8200 section 3: version 6, traffic class 0, the flow label, payload
  * length, next header, hop limit, addresses. */
 static size_t ipv6_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out,
                                size_t cap)
 {
-    enum { IP6_HEADER = 40, DEFAULT_HOP_LIMIT = 64 };
+    enum { IP6_HEADER = 40 };
     if (cap < IP6_HEADER)
         return 0;
     size_t l4 = type->build(type, spec, out + IP6_HEADER, cap - IP6_HEADER);
@@ -75,7 +104,7 @@ static size_t ipv6_probe_build(const scan_type *type, const probe_spec *spec, ui
     put_be32(out, 6u << 28 | label);
     put_be16(out + 4, (uint16_t)l4);
     out[6] = spec->flow.proto;
-    out[7] = DEFAULT_HOP_LIMIT;
+    out[7] = probe_ttl(spec);
     memcpy(out + 8, spec->flow.src.bytes, 16);
     memcpy(out + 24, spec->flow.dst.bytes, 16);
     return IP6_HEADER + l4;
@@ -83,12 +112,16 @@ static size_t ipv6_probe_build(const scan_type *type, const probe_spec *spec, ui
 
 size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
 {
-    enum { IP_HEADER = 20, DEFAULT_TTL = 64 };
+    enum { IP_HEADER = 20, IP6_HEADER = 40 };
     bool v4 = packet_addr_is_ipv4(&spec->flow.src);
     if (v4 != packet_addr_is_ipv4(&spec->flow.dst))
         return 0;
-    if (!v4)
-        return ipv6_probe_build(type, spec, out, cap);
+    if (!v4) {
+        size_t len = ipv6_probe_build(type, spec, out, cap);
+        if (len && spec->extras && spec->extras->badsum)
+            spoil_checksum(spec->flow.proto, out + IP6_HEADER, len - IP6_HEADER);
+        return len;
+    }
     if (cap < IP_HEADER)
         return 0;
     size_t l4 = type->build(type, spec, out + IP_HEADER, cap - IP_HEADER);
@@ -102,12 +135,14 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
      * IP header, even when it quotes nothing of a UDP probe's payload. */
     put_be16(out + 4, (uint16_t)cookie_make(spec->scan_id, &spec->flow, spec->try_no));
     put_be16(out + 6, 0);
-    out[8] = DEFAULT_TTL;
+    out[8] = probe_ttl(spec);
     out[9] = type->ip_proto;
     put_be16(out + 10, 0);
     memcpy(out + 12, spec->flow.src.bytes + 12, 4);
     memcpy(out + 16, spec->flow.dst.bytes + 12, 4);
     put_be16(out + 10, packet_checksum(out, IP_HEADER, 0));
+    if (spec->extras && spec->extras->badsum)
+        spoil_checksum(type->ip_proto, out + IP_HEADER, l4);
     return total;
 }
 

@@ -2,9 +2,27 @@
  * target closed, other ICMP errors filtered (icmp_error.c), and silence open|filtered, since most
  * UDP services ignore a datagram they don't understand. The cookie rides in the IP ID (which ICMP
  * errors quote) and in the request id of services that echo one. */
+#include <string.h>
+
 #include "cookie.h"
 #include "scan_type.h"
 #include "udp_payload.h"
+
+/* --data-length: the tag, then the run's random bytes, in place of a
+ * service's request, as nmap sends its random bytes in place of nmap-payloads'
+ * requests (nmap(1): "and not to use any protocol-specific payloads"). */
+static size_t udp_data_write(const probe_spec *spec, const uint8_t tag[TAG_TCP_OPTION_LEN],
+                             uint8_t *out, size_t cap)
+{
+    size_t data_len;
+    const uint8_t *data = probe_data(spec, &data_len);
+    if (cap < TAG_TCP_OPTION_LEN + data_len)
+        return 0;
+    memcpy(out, tag, TAG_TCP_OPTION_LEN);
+    if (data_len)
+        memcpy(out + TAG_TCP_OPTION_LEN, data, data_len);
+    return TAG_TCP_OPTION_LEN + data_len;
+}
 
 size_t udp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
 {
@@ -14,7 +32,10 @@ size_t udp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
     uint8_t tag[TAG_TCP_OPTION_LEN];
     tag_write_tcp_option(tag, spec->scan_id, spec->try_no, type->discovery);
     uint16_t cookie = (uint16_t)cookie_make(spec->scan_id, &spec->flow, spec->try_no);
-    size_t payload = udp_payload_write(spec->flow.dport, cookie, tag, out + HEADER, cap - HEADER);
+    size_t payload =
+        spec->extras && spec->extras->data_set
+            ? udp_data_write(spec, tag, out + HEADER, cap - HEADER)
+            : udp_payload_write(spec->flow.dport, cookie, tag, out + HEADER, cap - HEADER);
     if (payload == 0)
         return 0;
     uint16_t len = (uint16_t)(HEADER + payload);

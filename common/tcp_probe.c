@@ -1,13 +1,18 @@
 /* The TCP probe every TCP scan type sends: nmap's shape (window 1024, MSS 1460)
  * plus our tag, with the cookie as sequence number and, for probes with ACK set,
- * as acknowledgment number too, so a RST's sequence number carries it back. */
+ * as acknowledgment number too, so a RST's sequence number carries it back.
+ * --data-length's bytes follow the options, as nmap's follow its header. */
+#include <string.h>
+
 #include "cookie.h"
 #include "scan_type.h"
 
 size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
 {
     enum { BASE = 20, OPTIONS = 16, WINDOW = 1024, MSS = 1460 };
-    if (cap < BASE + OPTIONS)
+    size_t data_len;
+    const uint8_t *data = probe_data(spec, &data_len);
+    if (cap < BASE + OPTIONS + data_len)
         return 0;
     uint32_t cookie = cookie_make(spec->scan_id, &spec->flow, spec->try_no);
     put_be16(out, spec->flow.sport);
@@ -26,7 +31,9 @@ size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
     tag_write_scan_option(opt + 4, spec->scan_id, spec->try_no, type->discovery, type->tag_code,
                           type->base != NULL);
     opt[15] = 1; /* NOP padding to a 32-bit boundary */
-    uint16_t len = BASE + OPTIONS;
+    if (data_len)
+        memcpy(out + BASE + OPTIONS, data, data_len);
+    uint16_t len = (uint16_t)(BASE + OPTIONS + data_len);
     uint32_t pseudo = packet_pseudo_sum(&spec->flow.src, &spec->flow.dst, PACKET_TCP, len);
     put_be16(out + 16, packet_checksum(out, len, pseudo));
     return len;
@@ -46,7 +53,8 @@ bool tcp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_ta
 
 /* RFC 793's reset rule, which every stack follows: a reply to a segment with ACK
  * takes its sequence number from that ack (our cookie); a reply to one without
- * acknowledges its sequence number plus the octets its SYN and FIN occupy. */
+ * acknowledges its sequence number plus the octets its SYN and FIN occupy, and
+ * a RST its data too (--data-length): cookie_check_acked() allows for that. */
 bool tcp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
 {
     if (type->tcp_flags & TCP_ACK)

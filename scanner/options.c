@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "cookie.h"
@@ -92,6 +93,79 @@ static gboolean set_rate(const char *name, const char *value, gpointer data, GEr
         st->o->max_rate = rate;
     else
         st->o->min_rate = rate;
+    return TRUE;
+}
+
+/* A whole number from lo to hi, digits only: where nmap's atoi() and strtol()
+ * read "12abc" as 12 and "abc" as 0, scantrace refuses both. */
+static gboolean whole_number(const char *value, gint64 lo, gint64 hi, gint64 *out)
+{
+    char *end = NULL;
+    if (!g_ascii_isdigit(value[0]))
+        return FALSE;
+    gint64 n = g_ascii_strtoll(value, &end, 10);
+    if (*end != '\0' || n < lo || n > hi)
+        return FALSE;
+    *out = n;
+    return TRUE;
+}
+
+/* --ttl N: nmap's bounds and words (nmap.cc). */
+static gboolean set_ttl(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    gint64 n;
+    if (!whole_number(value, 0, 255, &n)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "ttl option must be a number between 0 and 255 (inclusive), not \"%s\"", value);
+        return FALSE;
+    }
+    st->o->extras.ttl = (int)n;
+    return TRUE;
+}
+
+/* --data-length N: nmap's words (nmap.cc), with scantrace's bound
+ * (PROBE_DATA_MAX: nmap takes up to 65435 but warns past 1400). */
+static gboolean set_data_length(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    gint64 n;
+    if (!whole_number(value, 0, PROBE_DATA_MAX, &n)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "data-length must be between 0 and %d (bytes per probe: more would not fit an "
+                    "Ethernet frame), not \"%s\"",
+                    PROBE_DATA_MAX, value);
+        return FALSE;
+    }
+    scan_options *o = st->o;
+    g_free(o->data);
+    o->data = g_malloc(MAX((gsize)n, 1));
+    for (gint64 i = 0; i < n; i++)
+        o->data[i] = (uint8_t)g_random_int_range(0, 256);
+    o->extras.data_set = TRUE;
+    o->extras.data = o->data;
+    o->extras.data_len = (size_t)n;
+    return TRUE;
+}
+
+/* -g N, --source-port N: nmap warns about port 0 and sends from it. */
+static gboolean set_source_port(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    gint64 n;
+    if (!whole_number(value, 0, 65535, &n)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "-g/--source-port must be a port number between 0 and 65535, not \"%s\"",
+                    value);
+        return FALSE;
+    }
+    if (n == 0)
+        g_printerr("WARNING: a source port of zero may not work on all systems.\n");
+    st->o->has_sport = TRUE;
+    st->o->sport = (uint16_t)n;
     return TRUE;
 }
 
@@ -235,6 +309,10 @@ static char *rewrite(const char *arg, GError **error)
         return g_strdup_printf("--debug=%s", arg + 2);
     if (g_str_has_prefix(arg, "-p"))
         return g_strdup_printf("--ports=%s", arg + 2);
+    if (g_str_has_prefix(arg, "-g") && strlen(arg) > 2)
+        return g_strdup_printf("--source-port=%s", arg + 2);
+    if (g_str_has_prefix(arg, "-S") && strlen(arg) > 2)
+        return g_strdup_printf("--spoof-source=%s", arg + 2);
     if (unsupported_option_what(arg)) {
         unsupported(error, arg);
         return NULL;
@@ -338,6 +416,42 @@ static gboolean check_scanflags(parse_state *st, GError **error)
         return FALSE;
     }
     st->tcp_type = type;
+    return TRUE;
+}
+
+/* -S ADDR: an address of the targets' family (nmap.cc: inet_pton for -6,
+ * else a name or address; scantrace takes addresses only). nmap's warnings:
+ * the pings, sent from it too, may need -Pn, and -sT's kernel picks its own
+ * source address. */
+static gboolean check_source(parse_state *st, GError **error)
+{
+    scan_options *o = st->o;
+    if (o->source_text == NULL)
+        return TRUE;
+    uint8_t bytes[16];
+    gboolean v6 = o->ipv6;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, o->source_text, bytes) != 1) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "-S %s is not an %s address%s", o->source_text,
+                    v6 ? "IPv6" : "IPv4",
+                    v6 ? "" : " (an IPv6 source needs -6, as IPv6 targets do)");
+        return FALSE;
+    }
+    if (v6)
+        memcpy(o->source.bytes, bytes, 16);
+    else
+        o->source = packet_addr_from_ipv4(get_be32(bytes));
+    if (!packet_addr_unicast(&o->source))
+        return bad(error, "-S must be one host's address: not 0, multicast or broadcast");
+    o->has_source = TRUE;
+    if (!o->skip_discovery)
+        g_printerr("WARNING: If -S is being used to fake your source address, you may also have "
+                   "to use -e <interface> and -Pn .  If you are using it to specify your real "
+                   "source address, you can ignore this warning.\n");
+    if (st->tcp_type == &scan_connect)
+        g_printerr("WARNING: -S will only affect the source address used in a connect() scan if "
+                   "you specify one of your own addresses.  Use -sS or another raw scan if you "
+                   "want to completely spoof your source address, but then you need to know what "
+                   "you're doing to obtain meaningful results.\n");
     return TRUE;
 }
 
@@ -484,6 +598,8 @@ static gboolean check(parse_state *st, GError **error)
         return bad(error, "--min-rate must be less than or equal to --max-rate");
     if (!add_input_file(o, error))
         return FALSE;
+    if (!check_source(st, error))
+        return FALSE;
     if (o->user == NULL)
         o->user = g_strdup(PRIVILEGES_DEFAULT_USER);
     if (!privileges_user_exists(o->user)) {
@@ -558,6 +674,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     *help = FALSE;
     o->types = g_ptr_array_new();
     o->command_line = g_strjoinv(" ", argv);
+    o->extras.ttl = -1;
     parse_state st = {.o = o, .max_retries = G_MININT, .debug_set = -1};
     timing_given_init(&st.timing);
     GOptionEntry entries[] = {
@@ -681,6 +798,22 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "Started as root, go on as USER once the raw sockets and capture handles are open "
          "(default " PRIVILEGES_DEFAULT_USER "; root keeps root)",
          "USER"},
+        {"ttl", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_ttl,
+         "IPv4 TTL / IPv6 hop limit of every raw probe, 0-255 (default 64)", "N"},
+        {"data-length", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_data_length,
+         "Append N random bytes (0-1400, the same for every probe) to TCP probes and ICMP "
+         "echoes; UDP probes send the tag and them, no service request",
+         "N"},
+        {"source-port", 'g', 0, G_OPTION_ARG_CALLBACK, (gpointer)set_source_port,
+         "-g: send every raw probe, every try, from this source port", "PORT"},
+        {"spoof-source", 'S', 0, G_OPTION_ARG_STRING, &o->source_text,
+         "-S: send raw probes from this address (give -e IFACE unless an interface holds it, "
+         "and -Pn; replies must reach this host)",
+         "ADDR"},
+        {"badsum", 0, 0, G_OPTION_ARG_NONE, &o->extras.badsum,
+         "Send raw probes with a bogus TCP/UDP/ICMP checksum: only a stack that does not check "
+         "answers",
+         NULL},
         {"interface", 'e', 0, G_OPTION_ARG_STRING, &o->device, "Send and capture on this interface",
          "IFACE"},
         {"shards", 0, 0, G_OPTION_ARG_STRING, &o->shards_text,
@@ -749,6 +882,8 @@ void options_clear(scan_options *o)
     g_free(o->capture_file);
     g_free(o->device);
     g_free(o->decoys_text);
+    g_free(o->data);
+    g_free(o->source_text);
     g_free(o->input_file);
     g_free(o->grepable_file);
     g_free(o->all_base);

@@ -62,6 +62,18 @@ typedef struct scan_options {
     char *user;    /* -Z: whom a scan started as root continues as */
     timing timing; /* -T and the timing options, resolved */
     double max_rate, min_rate;
+    /* nmap's probe options, for the raw probes (scan types and discovery):
+     * --ttl, --data-length (its random bytes drawn here, once for the run, as
+     * nmap draws them), --badsum; what the builders take (scan_type.h). */
+    probe_extras extras;
+    uint8_t *data; /* extras.data's storage */
+    /* -g / --source-port: every raw probe's source port, every try's. */
+    gboolean has_sport;
+    uint16_t sport;
+    /* -S: every raw probe's source address (the family of the targets'). */
+    char *source_text;
+    gboolean has_source;
+    packet_addr source;
     /* --shards, --shard, --seed as typed, and what they say (shard.h). */
     char *shards_text, *shard_text, *seed_text;
     shard_spec shard;

@@ -35,6 +35,15 @@ void probe_plan_add(probe_plan *p, const scan_type *type, uint16_t sport, const 
     }
 }
 
+void probe_plan_fix_sport(probe_plan *p, uint16_t sport)
+{
+    for (guint t = 0; t < p->ntypes; t++)
+        if (p->types[t].sport) {
+            p->types[t].sport = sport;
+            p->types[t].fixed = TRUE;
+        }
+}
+
 gint32 probe_plan_find(const probe_plan *p, const scan_type *type, uint16_t port)
 {
     for (guint t = 0; t < p->ntypes; t++)

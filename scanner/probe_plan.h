@@ -32,6 +32,9 @@ typedef struct plan_type {
     /* The first try's source port (host order); try n leaves from sport + n. 0
      * for ICMP, ARP and the connect scan, whose sockets each get their own. */
     uint16_t sport;
+    /* -g: every try leaves from sport itself, as nmap's do then; the cookie
+     * alone names a reply's try. */
+    gboolean fixed;
     guint first, count; /* its probes in the plan */
 } plan_type;
 
@@ -50,6 +53,9 @@ void probe_plan_free(probe_plan *p);
 void probe_plan_add(probe_plan *p, const scan_type *type, uint16_t sport, const uint16_t *ports,
                     guint nports);
 
+/* -g: every type with a source port sends every try from sport. */
+void probe_plan_fix_sport(probe_plan *p, uint16_t sport);
+
 /* The probe of that type to that port, or -1. */
 gint32 probe_plan_find(const probe_plan *p, const scan_type *type, uint16_t port);
 
@@ -59,6 +65,8 @@ const plan_type *probe_plan_type(const probe_plan *p, const scan_type *type);
 /* The source port of a try (0 .. PLAN_SPORT_SPAN - 1) of the type's probes. */
 static inline uint16_t plan_try_sport(const plan_type *pt, unsigned try_no)
 {
+    if (pt->fixed)
+        return pt->sport;
     return pt->sport ? (uint16_t)(pt->sport + try_no) : 0;
 }
 
@@ -66,9 +74,14 @@ static inline uint16_t plan_try_sport(const plan_type *pt, unsigned try_no)
 #define PLAN_TRY_UNKNOWN 0xffu
 
 /* Whether sport is one of the type's source ports; *try_no: the try it is
- * for. A type without source port (ICMP) takes any: PLAN_TRY_UNKNOWN. */
+ * for. A type without source port (ICMP) takes any, and -g's names no try:
+ * PLAN_TRY_UNKNOWN. */
 static inline gboolean plan_sport_try(const plan_type *pt, uint16_t sport, unsigned *try_no)
 {
+    if (pt->fixed) {
+        *try_no = PLAN_TRY_UNKNOWN;
+        return sport == pt->sport;
+    }
     if (pt->sport == 0) {
         *try_no = PLAN_TRY_UNKNOWN;
         return TRUE;

@@ -75,7 +75,7 @@ char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean
             g_string_append_printf(out, "%s%s", out->len ? " or " : "", icmp);
             continue;
         }
-        unsigned last = pt->sport + PLAN_SPORT_SPAN - 1u;
+        unsigned last = pt->fixed ? pt->sport : pt->sport + PLAN_SPORT_SPAN - 1u;
         g_string_append_printf(in, " or (%s dst portrange %u-%u)", proto, pt->sport, last);
         g_string_append_printf(out, "%s(%s src portrange %u-%u)", out->len ? " or " : "", proto,
                                pt->sport, last);
@@ -227,8 +227,22 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
         if (job == 0 || pi < 0)
             continue;
         unsigned cookie_try;
-        if (match == REPLY_COOKIE && (!cookie_check(cfg->scan_id, &probe, cookie, &cookie_try) ||
-                                      (try_no != PLAN_TRY_UNKNOWN && cookie_try != try_no)))
+        /* A RST acknowledges a probe's --data-length bytes too; a reply to
+         * one with ACK takes its number from that ack, data or none. */
+        uint32_t data_len = cfg->extras && cfg->extras->data_set && !(type->tcp_flags & TCP_ACK)
+                                ? (uint32_t)cfg->extras->data_len
+                                : 0;
+        gboolean checks = match == REPLY_COOKIE &&
+                          cookie_check_acked(cfg->scan_id, &probe, cookie, data_len,
+                                             (pkt->tcp_flags & TCP_RST) != 0, &cookie_try);
+        /* A service's reply echoes the id of the request it got: with
+         * --data-length, no request of ours but random bytes. nmap ties a UDP
+         * reply by its ports alone. */
+        if (match == REPLY_COOKIE && !checks && type->ip_proto == PACKET_UDP && !pkt->has_quote &&
+            cfg->extras && cfg->extras->data_set)
+            match = REPLY_FLOW;
+        if (match == REPLY_COOKIE &&
+            (!checks || (try_no != PLAN_TRY_UNKNOWN && cookie_try != try_no)))
             continue;
         if (match == REPLY_COOKIE)
             try_no = cookie_try;
@@ -417,7 +431,8 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
                                 .dport = p->port,
                                 .proto = proto},
                        .scan_id = cfg->scan_id,
-                       .try_no = try_no};
+                       .try_no = try_no,
+                       .extras = cfg->extras};
     uint8_t buf[PROBE_MAX_LEN];
     size_t len = scan_probe_build(p->type, &spec, buf, sizeof buf);
     g_assert(len > 0);

@@ -206,3 +206,9 @@ gboolean route_find(const packet_addr *dst, const char *device, route *out, GErr
     out->on_link = same_subnet(dst, &out->src, &mask) || out->scope != 0;
     return TRUE;
 }
+
+gboolean route_device_holding(const packet_addr *addr, char *name, size_t len)
+{
+    packet_addr a = *addr, mask;
+    return find_device(NULL, &a, &mask, name, len, NULL);
+}

@@ -71,8 +71,9 @@ typedef struct run {
     report_context rc;
     rtt_state run_rtt;
     guint hosts, up;
-    shard_order *order; /* --shards: which shard each (target, probe) is */
-    GArray *links;      /* link_io: each device and source address the targets need */
+    shard_order *order;     /* --shards: which shard each (target, probe) is */
+    GArray *links;          /* link_io: each device and source address the targets need */
+    char source_device[64]; /* -S without -e: the interface holding the -S address */
 } run;
 
 /* Messages may quote what the user or the network gave (a name, a path). */
@@ -273,6 +274,11 @@ static gboolean make_plans(run *r, GError **error)
     sports.udp = pick_source_port(lists);
     sports.sctp = pick_source_port(lists);
     r->pings = discovery_plan_new(asked, r->opt->ipv6, &sports);
+    if (r->opt->has_sport) {
+        if (r->plan)
+            probe_plan_fix_sport(r->plan, r->opt->sport);
+        probe_plan_fix_sport(r->pings, r->opt->sport);
+    }
     return TRUE;
 }
 
@@ -510,10 +516,42 @@ static void free_group(host_result *hosts, guint n)
 }
 
 /* Where the current target is reached: its own %iface, else -e. */
+/* -e, a link-local target's %iface, or with -S and neither the interface
+ * holding the -S address, as nmap picks it. */
 static const char *target_device(const run *r, const target_iter *it)
 {
     const char *iface = target_iter_interface(it);
-    return iface ? iface : r->opt->device;
+    if (iface)
+        return iface;
+    if (r->opt->device == NULL && r->opt->has_source)
+        return r->source_device;
+    return r->opt->device;
+}
+
+/* The route to addr; with -S its probes leave from the -S address, which
+ * replies come back to (the scan hears them only if they reach this link). */
+static gboolean route_target(const run *r, const packet_addr *addr, const target_iter *it,
+                             route *rt, GError **error)
+{
+    if (!route_find(addr, target_device(r, it), rt, error))
+        return FALSE;
+    if (r->opt->has_source)
+        rt->src = r->opt->source;
+    return TRUE;
+}
+
+/* nmap's rule: a -S address no interface holds needs -e (nmap.cc's words). */
+static gboolean find_source_device(run *r, GError **error)
+{
+    if (!r->opt->has_source || r->opt->device ||
+        route_device_holding(&r->opt->source, r->source_device, sizeof r->source_device))
+        return TRUE;
+    g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                "Could not figure out what device to send the packet out on with the source "
+                "address you gave me!  If you are trying to sp00f your scan, this is normal, just "
+                "give the -e eth0 or -e ppp0 or whatever.  Otherwise you can still use -e, but I "
+                "find it kind of fishy.");
+    return FALSE;
 }
 
 static gboolean in_group(const host_result *hosts, guint n, const packet_addr *addr)
@@ -581,7 +619,7 @@ static gboolean scan_all(run *r, GError **error)
             g_free(skip);
             continue;
         }
-        gboolean routed = more && route_find(&addr, target_device(r, &it), &rt, &local);
+        gboolean routed = more && route_target(r, &addr, &it, &rt, &local);
         if (more && !routed) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
                 g_propagate_error(error, local);
@@ -685,7 +723,7 @@ static gboolean check_targets(run *r, GError **error)
                         a);
             return FALSE;
         }
-        if (!route_find(&addr, target_device(r, &it), &rt, &local)) {
+        if (!route_target(r, &addr, &it, &rt, &local)) {
             if (local->domain == ST_ERROR && local->code != ST_ERROR_SYSTEM) {
                 g_propagate_error(error, local);
                 return FALSE;
@@ -819,7 +857,7 @@ static int scan(run *r)
     r->disc.no_arp = r->opt->disable_arp_ping;
     r->disc.raw_scan = r->plan && probe_plan_has_raw(r->plan);
     r->links = g_array_new(FALSE, TRUE, sizeof(link_io));
-    if (!check_targets(r, &error))
+    if (!find_source_device(r, &error) || !check_targets(r, &error))
         return fail(error);
     if (!open_links(r, &error))
         return fail(error);
@@ -850,6 +888,7 @@ static int scan(run *r)
                              .in_order = r->opt->in_order,
                              .defeat_rst_ratelimit = r->opt->defeat_rst_ratelimit,
                              .run_rtt = &r->run_rtt,
+                             .extras = &r->opt->extras,
                              .device = r->opt->device,
                              .fragment_mtu = r->opt->fragment_mtu,
                              .decoys = r->opt->decoys.count ? &r->opt->decoys : NULL,

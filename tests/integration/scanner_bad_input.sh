@@ -90,8 +90,9 @@ bad "-PP with -6" -6 -sn -n -PP "$LAB_TARGET_IP6"
 bad "-PM with -6" -6 -sn -n -PM "$LAB_TARGET_IP6"
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
 # takes it (with its value): refused in one line that names it. -f, --mtu,
-# -D, -S, -g, --source-port, --data-length, --ttl, --badsum, -sO
-# and -PO are left to the tests of the work that adds them.
+# -D, -sO and -PO are left to the tests of the work that adds them (-S, -g,
+# --source-port, --data-length, --ttl and --badsum are scantrace's: their bad
+# values are above).
 while IFS= read -r line; do
     read -ra args <<<"$line"
     bad "nmap ${args[0]}" -n -p 22 "${args[@]}" "$LAB_TARGET_IP"

@@ -354,6 +354,70 @@ static void test_resume(void)
     g_unlink(path);
 }
 
+/* nmap's probe options: --ttl, --data-length, -g, -S, --badsum, their bounds
+ * and spellings. */
+static void test_probe_options(void)
+{
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "-p", "22", "10.0.0.1", NULL));
+    g_assert_cmpint(o.extras.ttl, ==, -1);
+    g_assert_false(o.extras.data_set);
+    g_assert_false(o.extras.badsum);
+    g_assert_false(o.has_sport);
+    g_assert_false(o.has_source);
+    options_clear(&o);
+
+    g_assert_true(parse(&o, &error, "--ttl", "0", "--data-length", "1400", "-g", "53", "--badsum",
+                        "-S", "10.0.0.9", "-e", "eth0", "-Pn", "10.0.0.1", NULL));
+    g_assert_no_error(error);
+    g_assert_cmpint(o.extras.ttl, ==, 0);
+    g_assert_true(o.extras.data_set);
+    g_assert_cmpuint(o.extras.data_len, ==, 1400);
+    g_assert_nonnull(o.extras.data);
+    g_assert_true(o.extras.badsum);
+    g_assert_true(o.has_sport);
+    g_assert_cmpuint(o.sport, ==, 53);
+    g_assert_true(o.has_source);
+    g_assert_true(packet_addr_equal(&o.source, &(packet_addr)PACKET_ADDR_IPV4_INIT(0x0a000009)));
+    options_clear(&o);
+
+    /* nmap's attached spellings, the upper bounds, port 0 (nmap warns). */
+    g_assert_true(parse(&o, &error, "-g0", "-S10.0.0.9", "--ttl=255", "--data-length=0",
+                        "--source-port", "65535", "10.0.0.1", NULL));
+    g_assert_no_error(error);
+    g_assert_cmpuint(o.sport, ==, 65535);
+    g_assert_cmpint(o.extras.ttl, ==, 255);
+    g_assert_true(o.extras.data_set); /* 0: the tag alone in UDP probes */
+    g_assert_cmpuint(o.extras.data_len, ==, 0);
+    options_clear(&o);
+
+    g_assert_true(parse(&o, &error, "-6", "-S", "fd20:1::9", "fd20:1::2", NULL));
+    g_assert_false(packet_addr_is_ipv4(&o.source));
+    options_clear(&o);
+
+    assert_refused("ttl option must be a number between 0 and 255", "--ttl", "256", "10.0.0.1",
+                   NULL);
+    assert_refused("ttl option must be a number between 0 and 255", "--ttl", "-1", "10.0.0.1",
+                   NULL);
+    assert_refused("ttl option must be a number between 0 and 255", "--ttl", "abc", "10.0.0.1",
+                   NULL);
+    assert_refused("data-length must be between 0 and 1400", "--data-length", "1401", "10.0.0.1",
+                   NULL);
+    assert_refused("data-length must be between 0 and 1400", "--data-length", "-1", "10.0.0.1",
+                   NULL);
+    assert_refused("data-length must be between 0 and 1400", "--data-length", "20x", "10.0.0.1",
+                   NULL);
+    assert_refused("-g/--source-port must be a port number between 0 and 65535", "-g", "65536",
+                   "10.0.0.1", NULL);
+    assert_refused("-g/--source-port must be a port number", "-gdns", "10.0.0.1", NULL);
+    assert_refused("-S 10.0.0 is not an IPv4 address", "-S", "10.0.0", "10.0.0.1", NULL);
+    assert_refused("-S fd20::9 is not an IPv4 address (an IPv6 source needs -6", "-S", "fd20::9",
+                   "10.0.0.1", NULL);
+    assert_refused("-S 10.0.0.9 is not an IPv6 address", "-6", "-S", "10.0.0.9", "fd20:1::2", NULL);
+    assert_refused("-S must be one host's address", "-S", "224.0.0.1", "10.0.0.1", NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -368,5 +432,6 @@ int main(int argc, char **argv)
     g_test_add_func("/options/flag-scans", test_flag_scans);
     g_test_add_func("/options/outputs", test_outputs);
     g_test_add_func("/options/resume", test_resume);
+    g_test_add_func("/options/probe-options", test_probe_options);
     return g_test_run();
 }
