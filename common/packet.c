@@ -421,7 +421,12 @@ bool packet_transport_checksum_ok(const uint8_t *ip, size_t len, const packet_vi
         return false;
     bool v4 = (ip[0] >> 4) == 4;
     size_t end = v4 ? get_be16(ip + 2) : 40 + (size_t)get_be16(ip + 4);
-    if (end > len || end < at + 8)
+    /* A datagram read whole: not a fragment (IPv4's MF or offset; a
+     * reassembled one's header may state another length), nor cut short. IPv4
+     * may be followed by Ethernet padding; IPv6 probes are never that short. */
+    if (v4 && (get_be16(ip + 6) & 0x3fff))
+        return false;
+    if (end > len || end < at + 8 || (!v4 && end != len))
         return false;
     size_t l4_len = end - at;
     if (v4 && pkt->flow.proto == PACKET_UDP && get_be16(l4 + 6) == 0)

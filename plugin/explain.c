@@ -159,6 +159,10 @@ char *explain(wmem_allocator_t *pool, const frame_result *res, verdict v)
                                       "; try %u: the scanner sent it again, no earlier "
                                       "try was answered in time",
                                       res->try_no);
+        if (res->bad_checksum)
+            wmem_strbuf_append(s, "; its checksum is wrong (nmap's --badsum): a host's stack "
+                                  "drops it unread, so only a firewall or IDS that does not "
+                                  "check checksums could answer");
         if (v.why == REASON_NO_RESPONSE && silence_sentence(v))
             wmem_strbuf_append_printf(s, silence_sentence(v), name);
         break;

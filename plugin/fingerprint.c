@@ -29,11 +29,28 @@ bool fingerprint_nmap_hops(const packet_view *pkt)
     return !packet_addr_is_ipv4(&pkt->flow.dst) && pkt->ttl >= TTL_255_MIN;
 }
 
+/* nmap --ttl N sends every probe with TTL N: over IPv4, where every kernel sets
+ * DF on TCP, a probe's shape without DF tells it whatever its TTL, up to 128
+ * (above are masscan's and zmap's 255, which their own rules tell). Over IPv6
+ * no packet has DF, and a hop limit of 64 on nmap's shape is taken for a
+ * kernel's, as before: nmap -6 --ttl is recognised in 37-59 and above 128
+ * only. Where the shape alone is weak (an empty datagram: a keepalive), the
+ * TTL must still be nmap's. */
+static bool nmap_ttl_given(const packet_view *pkt)
+{
+    return packet_addr_is_ipv4(&pkt->flow.dst) && !fingerprint_nmap_hops(pkt) &&
+           pkt->ttl < TTL_255_MIN;
+}
+
 /* The TTL words of the evidence: "TTL 45 (nmap: 37-59)", over IPv6 "hop limit
- * 255 (nmap -6: 255)" or "hop limit 45 (nmap: 37-59)". */
+ * 255 (nmap -6: 255)" or "hop limit 45 (nmap: 37-59)", and with --ttl "TTL
+ * 70 (not nmap's 37-59: --ttl)". */
 static const char *hop_words(const packet_view *pkt, char *buf, size_t cap)
 {
-    if (packet_addr_is_ipv4(&pkt->flow.dst))
+    if (nmap_ttl_given(pkt))
+        snprintf(buf, cap, "%s %u (not nmap's 37-59: --ttl)",
+                 packet_addr_is_ipv4(&pkt->flow.dst) ? "TTL" : "hop limit", pkt->ttl);
+    else if (packet_addr_is_ipv4(&pkt->flow.dst))
         snprintf(buf, cap, "TTL %u (nmap: 37-59)", pkt->ttl);
     else if (pkt->ttl <= NMAP_TTL_MAX)
         snprintf(buf, cap, "hop limit %u (nmap: 37-59)", pkt->ttl);
@@ -197,7 +214,7 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, const scan_type *scanf
     }
     const char *option = NULL;
     const scan_type *type = nmap_tcp_type(pkt->tcp_flags, scanflags_base, &option);
-    if (!type || !nmap_window(pkt->window) || !fingerprint_nmap_hops(pkt))
+    if (!type || !nmap_window(pkt->window) || (!fingerprint_nmap_hops(pkt) && !nmap_ttl_given(pkt)))
         return false;
     char hops[48];
     hop_words(pkt, hops, sizeof hops);
@@ -237,19 +254,19 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, const scan_type *scanf
         return false;
     if (type == &scan_ack) {
         set(out, "nmap", type,
-            "ACK, window %u, seq %u, no options, no DF, TTL %u%s: nmap %s (or -sW: the same "
+            "ACK, window %u, seq %u, no options, no DF, %s%s: nmap %s (or -sW: the same "
             "probe)",
-            pkt->window, pkt->seq, pkt->ttl, data, option);
+            pkt->window, pkt->seq, hops, data, option);
         out->may_be_discovery = true;
         return true;
     }
     if (pkt->tcp_flags & TCP_ACK)
-        return set(out, "nmap", type, "window %u, no options, no DF, TTL %u%s: nmap %s",
-                   pkt->window, pkt->ttl, data, option);
+        return set(out, "nmap", type, "window %u, no options, no DF, %s%s: nmap %s", pkt->window,
+                   hops, data, option);
     if (pkt->ack != 0)
         return false;
-    return set(out, "nmap", type, "window %u, no options, no DF, TTL %u%s: nmap %s", pkt->window,
-               pkt->ttl, data, option);
+    return set(out, "nmap", type, "window %u, no options, no DF, %s%s: nmap %s", pkt->window, hops,
+               data, option);
 }
 
 typedef struct payload_sig {
@@ -355,11 +372,11 @@ static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
                        pkt->ttl);
         return false;
     }
-    if (!fingerprint_nmap_hops(pkt))
+    if (!fingerprint_nmap_hops(pkt) && !nmap_ttl_given(pkt))
         return false;
     char hops[48];
     hop_words(pkt, hops, sizeof hops);
-    if (pkt->udp_stated_len == 0)
+    if (pkt->udp_stated_len == 0 && fingerprint_nmap_hops(pkt))
         return set(out, "nmap", &scan_udp, "empty datagram, no DF, %s: nmap -sU", hops);
     if (nmap_payload_for(pkt->flow.dport, p, len, pkt->udp_stated_len))
         return set(out, "nmap", &scan_udp, "nmap-payloads' request for %u/udp, no DF, %s: nmap -sU",
@@ -403,14 +420,14 @@ static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
         if (pkt->ip_id == ZMAP_IP_ID && pkt->ttl >= TTL_255_MIN)
             return set(out, "zmap", &ping_echo, "IP ID 54321, TTL %u: zmap -M icmp_echoscan",
                        pkt->ttl);
-        if (len == 0 && pkt->ttl <= NMAP_TTL_MAX)
-            return set(out, "nmap", &ping_echo,
-                       "echo request without data, no DF, TTL %u (nmap: 37-59): nmap -PE",
-                       pkt->ttl);
+        char hops[48];
+        if (len == 0 && (fingerprint_nmap_hops(pkt) || nmap_ttl_given(pkt)))
+            return set(out, "nmap", &ping_echo, "echo request without data, no DF, %s: nmap -PE",
+                       hop_words(pkt, hops, sizeof hops));
         return false;
     }
     if (pkt->icmp_type == ICMP_TIMESTAMP && len == TIMESTAMPS && all_zero(p, len) &&
-        pkt->ttl <= NMAP_TTL_MAX)
+        (fingerprint_nmap_hops(pkt) || nmap_ttl_given(pkt)))
         return set(out, "nmap", &ping_timestamp,
                    "timestamp request with all timestamps zero, no DF, TTL %u: nmap -PP", pkt->ttl);
     /* nmap -PM: an address mask request (RFC 950) whose mask is 0, nothing after
@@ -440,7 +457,7 @@ static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
 static bool fingerprint_sctp(const packet_view *pkt, fingerprint *out)
 {
     enum { INIT_LEN = 20, ECHO_LEN = 8 };
-    if (!pkt->sctp_has_chunk || pkt->df || !fingerprint_nmap_hops(pkt))
+    if (!pkt->sctp_has_chunk || pkt->df || (!fingerprint_nmap_hops(pkt) && !nmap_ttl_given(pkt)))
         return false;
     const uint8_t *c = pkt->payload;
     char hops[48];

@@ -68,6 +68,7 @@ static expert_field ei_early = EI_INIT;
 static expert_field ei_tied_by_flow = EI_INIT;
 static expert_field ei_timing_ping = EI_INIT;
 static expert_field ei_verdict = EI_INIT;
+static expert_field ei_bad_checksum = EI_INIT;
 
 static scantrace_pref_bool pref_info_column = true;
 static scantrace_pref_bool pref_explain = true;
@@ -255,9 +256,13 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
                                port_state_name(v.state), reason_name(v.why),
                                scan_state_type(port)->name);
     else
-        expert_add_info_format(pinfo, item, &ei_verdict, "Port %s %u/%s %s (%s)", host, port->port,
-                               scan_state_proto_name(port->proto), port_state_name(v.state),
-                               reason_name(v.why));
+        expert_add_info_format(pinfo, item, &ei_verdict, "Port %s %u/%s %s (%s)%s", host,
+                               port->port, scan_state_proto_name(port->proto),
+                               port_state_name(v.state), reason_name(v.why),
+                               port->bad_checksum && v.why == REASON_NO_RESPONSE
+                                   ? ": its probes had wrong checksums (--badsum), which the "
+                                     "target's stack drops"
+                                   : "");
 }
 
 /* text is describe()'s, capitalised as expert messages are. */
@@ -284,6 +289,13 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
         else if (res->try_no > 0 && !res->timing_ping)
             expert_add_info_format(pinfo, item, &ei_retransmission,
                                    "Retransmission: try %u of this probe", res->try_no);
+        if (res->bad_checksum)
+            expert_add_info_format(
+                pinfo, item, &ei_bad_checksum,
+                "Wrong %s checksum (nmap's --badsum): the target's stack drops this probe "
+                "unread, so nothing answers it; only a firewall or IDS that does not check "
+                "checksums would",
+                scan_state_proto_name(res->flow->flow.proto));
         /* A decoy's copy is never answered to us: no note for it. */
         if (whole_capture_seen && !scan_state_response_in(res) && !decoy_groups_copy(pinfo->num))
             expert_add_info(pinfo, item, &ei_no_response);
@@ -346,6 +358,12 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         /* A decoy's copy is not the port's last probe: its scanner's is. */
         if (res && res->role == ROLE_PROBE && !decoy_groups_copy(pinfo->num))
             verdict_note_probe_seen(res, pinfo->num);
+        /* --badsum: only a probe a scanner built (a kernel's, -sT's, may be
+         * captured before its checksum is filled in: offloading). */
+        bool known;
+        if (res && res->role == ROLE_PROBE && !is_arp && res->flow->port->type->build &&
+            !packet_transport_checksum_ok(bytes, len, &pkt, &known) && known)
+            scan_state_bad_checksum(res);
     } else {
         res = scan_state_lookup(pinfo->num);
     }
@@ -565,6 +583,10 @@ void proto_register_scantrace(void)
          {"scantrace.port_verdict", PI_SEQUENCE, PI_NOTE,
           "A port's verdict (a host's, for host discovery): the scan's finding, on the frame that "
           "decided it (the reply, or the last probe of a port nobody answered)",
+          EXPFILL}},
+        {&ei_bad_checksum,
+         {"scantrace.bad_checksum", PI_CHECKSUM, PI_WARN,
+          "Probe with a wrong transport checksum (--badsum): the target's stack drops it",
           EXPFILL}},
         {&ei_stray,
          {"scantrace.stray", PI_SEQUENCE, PI_NOTE,

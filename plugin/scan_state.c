@@ -1242,6 +1242,14 @@ const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, con
     return add_asked(frame, when, &flow, &ping_arp);
 }
 
+void scan_state_bad_checksum(const frame_result *probe)
+{
+    /* The records are the first pass's own, handed out read-only. */
+    frame_result *res = (frame_result *)probe;
+    res->bad_checksum = true;
+    res->flow->port->bad_checksum = true;
+}
+
 const frame_result *scan_state_lookup(uint32_t frame)
 {
     return frame < frames_room ? frames[frame] : NULL;

@@ -67,6 +67,9 @@ typedef struct port_record {
      * first reply they judge (a port_state and reason); 0 while none. */
     uint8_t ping_state;
     uint8_t ping_reason;
+    /* A probe of the port had a wrong transport checksum (--badsum): the
+     * target's stack drops such a probe, which is why nothing answered. */
+    bool bad_checksum;
 } port_record;
 
 /* What one try of a probe flow brought: kept only for the tries seen, most
@@ -114,6 +117,7 @@ typedef struct frame_result {
     bool early;            /* replies: timestamped before that probe */
     bool numbers_differ;   /* replies: its cookie names no try; tied by addresses and ports */
     bool says;             /* replies: whether the scan type's judge said something */
+    bool bad_checksum;     /* probes: its transport checksum is wrong (--badsum) */
 } frame_result;
 
 /* Whether that IP protocol has ports (TCP, UDP, SCTP): a port record of
@@ -168,6 +172,10 @@ const scan_type *scan_state_type(const port_record *port);
 /* First pass, for ARP frames: an ARP ping's request (tagged, or any request of a
  * source that sweeps the link: sweep.h) or the reply to one. */
 const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp);
+
+/* First pass: the probe res, built by a scanner (not a kernel), has a wrong
+ * transport checksum (packet_transport_checksum_ok()): marks it and its port. */
+void scan_state_bad_checksum(const frame_result *probe);
 
 /* What the first pass found about that frame, or NULL. */
 const frame_result *scan_state_lookup(uint32_t frame);

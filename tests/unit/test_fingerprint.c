@@ -285,6 +285,40 @@ static const struct {
      "7c83"},
 };
 
+/* nmap --ttl N: over IPv4 its probes' shape tells them whatever their TTL up
+ * to 128 (the TTL field is not in the TCP or UDP checksum: set after
+ * parsing); above, masscan's and zmap's 255, and an empty datagram (a
+ * keepalive's shape) needs nmap's own TTL. */
+static void test_ttl_given(void)
+{
+    static const size_t syn = 0, ack = 1, udp69 = 5;
+    const size_t which[] = {syn, ack, udp69};
+    for (size_t i = 0; i < G_N_ELEMENTS(which); i++) {
+        uint8_t buf[256];
+        packet_view v = parse_hex(probes[which[i]].hex, buf, sizeof buf);
+        fingerprint fp;
+        v.ttl = 70;
+        g_test_message("%s --ttl 70", probes[which[i]].what);
+        g_assert_true(fingerprint_probe(&v, &fp));
+        g_assert_cmpstr(fp.tool, ==, "nmap");
+        g_assert_nonnull(strstr(fp.evidence, "TTL 70 (not nmap's 37-59: --ttl)"));
+        v.ttl = 128;
+        g_assert_true(fingerprint_probe(&v, &fp));
+        v.ttl = 200;
+        g_assert_false(fingerprint_probe(&v, &fp) && strcmp(fp.tool, "nmap") == 0);
+        v.df = true;
+        v.ttl = 70;
+        g_assert_false(fingerprint_probe(&v, &fp));
+    }
+    uint8_t buf[256];
+    packet_view v =
+        parse_hex("45000028bec000003211b4700ac900010ac90002969e0045000800000000", buf, sizeof buf);
+    fingerprint fp;
+    g_assert_true(fingerprint_probe(&v, &fp)); /* TTL 50: nmap's empty datagram */
+    v.ttl = 128;
+    g_assert_false(fingerprint_probe(&v, &fp)); /* a Windows keepalive's */
+}
+
 static void test_ordinary(void)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(ordinary); i++) {
@@ -433,6 +467,7 @@ int main(int argc, char **argv)
     g_test_add_func("/fingerprint/flag-probes", test_flag_probes);
     g_test_add_func("/fingerprint/scanflags-base", test_scanflags_base);
     g_test_add_func("/fingerprint/ordinary", test_ordinary);
+    g_test_add_func("/fingerprint/ttl-given", test_ttl_given);
     g_test_add_func("/fingerprint/random_bytes", test_random_bytes);
     g_test_add_func("/fingerprint/reply_cookies", test_reply_cookies);
     g_test_add_func("/behaviour/port_scan", test_port_scan);

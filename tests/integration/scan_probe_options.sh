@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# nmap's probe options in the lab, with real packets: --data-length, --ttl,
+# -g (--source-port), -S (with -e and -Pn, from a second address of the
+# scanner's link, 10.201.0.9, that the replies come back to) and --badsum, each
+# alone, and -S --ttl -g together, run by nmap 7.93 and by scantrace
+# with the same flags (-sS -sU on a few ports of each kind; host discovery
+# with --send-ip for the pings). Per case:
+#  - both reports give every port (every host, for -sn) the same state and
+#    reason;
+#  - the plugin (tshark as nobody) on scantrace's -w capture gives the
+#    scanner's verdicts, and on nmap's own (dumpcap on the scanner's interface)
+#    nmap's: but for nmap's UDP probes with --data-length, whose random
+#    datagrams carry nothing of nmap's (plugin/README.md);
+#  - the wire has the option, in both captures: every probe's ip.ttl, its
+#    source port, its source address, its data length (TCP: N after the
+#    options; UDP: nmap's N bytes, ours the 10-byte tag and N), and with
+#    --badsum Wireshark's own checksum check (tcp/udp/icmp check_checksum)
+#    finds every probe's wrong, the plugin's scantrace.bad_checksum warning is
+#    on every one, and no port answered.
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
+command -v nmap >/dev/null || { echo "SKIP: no nmap"; exit 77; }
+command -v dumpcap >/dev/null || { echo "SKIP: no dumpcap"; exit 77; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-probe-options.XXXXXX")
+chmod 755 "$WORK"
+# The plugin's paths here (fingerprints, the checksum note) are leak-checked by
+# plugin_expected and plugin_foreign_nmap on their captures.
+TSHARK_LEAKS=0
+tshark_setup
+trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+SPOOF=10.201.0.9
+PORTS=T:22,23,8080,U:53,69,500
+# NAME:FLAGS, FLAGS with commas for spaces; -p and the target are added.
+CASES="data:--data-length,20 ttl:--ttl,70 sport:-g,53 spoof:-S,$SPOOF,-e,@IFACE,-Pn
+badsum:--badsum combo:-S,$SPOOF,-e,@IFACE,-Pn,--ttl,70,-g,53 pings:-sn,--send-ip,--ttl,70,-g,53,--data-length,20"
+CASES=${CASES//$'\n'/ }
+export SCANTRACE_BIN WORK CASES SPOOF PORTS
+
+# Inside the scanner namespace: a second address on the scanner's link for -S;
+# per case, nmap under dumpcap, then scantrace -w.
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+ip addr add "$SPOOF/24" dev "$LAB_IFACE"
+for case in $CASES; do
+    name=${case%%:*}
+    flags=${case#*:}
+    IFS=, read -ra flags <<<"${flags//@IFACE/$LAB_IFACE}"
+    common=(-n --reason --max-retries 1)
+    [[ $name == pings ]] || common+=(-sS -sU -p "$PORTS")
+    dumpcap -i "$LAB_IFACE" -f "host $LAB_TARGET_IP" -q -w "$WORK/$name.nmap.pcapng" \
+        2>"$WORK/$name.dumpcap.log" &
+    pid=$!
+    for _ in $(seq 100); do
+        grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
+        sleep 0.05
+    done
+    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" \
+        >"$WORK/$name.nmap.out" 2>&1
+    sleep 0.2
+    kill -INT "$pid"
+    wait "$pid" || true
+    "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
+        -w "$WORK/$name.st.pcapng" "$LAB_TARGET_IP" >"$WORK/$name.st.out" 2>&1
+done
+'
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+    { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
+fail=0
+check() { # WHAT WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
+}
+check_eq() { # WHAT WANT GOT
+    if [[ $2 == "$3" ]]; then echo "ok   $1"; else echo "FAIL $1: want '$2', got '$3'"; fail=1; fi
+}
+# Every probe of a capture, one line each: the fields given, '|' between them,
+# from the scanner's address (or -S's) to the target; ARP aside. ICMP
+# checksums Wireshark checks always, TCP and UDP ones when asked.
+probes() { # CAPTURE SOURCE FIELD...
+    local capture=$1 source=$2
+    shift 2
+    local fields=()
+    for f in "$@"; do fields+=(-e "$f"); done
+    tshark_unpriv -r "$(tshark_file "$capture")" -2 -o tcp.check_checksum:TRUE \
+        -o udp.check_checksum:TRUE \
+        -Y "ip.src == $source && ip.dst == 10.201.0.2 && scantrace.role == \"probe\"" \
+        -T fields -E separator='|' "${fields[@]}"
+}
+for case in $CASES; do
+    name=${case%%:*}
+    flags=${case#*:}
+    flags=${flags//,/ }
+    src=10.201.0.1
+    [[ $name == spoof || $name == combo ]] && src=$SPOOF
+    if [[ $name == pings ]]; then
+        hosts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.txt"
+        hosts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.txt"
+        [[ -s $WORK/$name.nmap.txt ]] || die "nmap $flags reported no host"
+        check "$flags: scantrace's host is nmap's ($(cat "$WORK/$name.nmap.txt"))" \
+            "$WORK/$name.nmap.txt" "$WORK/$name.st.txt"
+    else
+        verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.txt"
+        verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.txt"
+        [[ -s $WORK/$name.nmap.txt ]] || die "nmap $flags reported no port"
+        check "$flags: scantrace's verdicts are nmap's ($(wc -l <"$WORK/$name.nmap.txt") ports)" \
+            "$WORK/$name.nmap.txt" "$WORK/$name.st.txt"
+        verdicts_from_capture "$WORK/$name.st.pcapng" >"$WORK/$name.plugin-st.txt"
+        check "$flags: the plugin on scantrace's capture gives the scanner's verdicts" \
+            "$WORK/$name.st.txt" "$WORK/$name.plugin-st.txt"
+        verdicts_from_capture "$WORK/$name.nmap.pcapng" >"$WORK/$name.plugin-nmap.txt"
+        cp "$WORK/$name.nmap.txt" "$WORK/$name.nmap-seen.txt"
+        if [[ $flags == *--data-length* ]]; then
+            # nmap's UDP probes are then random bytes, nothing of nmap's.
+            grep -v ' udp ' "$WORK/$name.nmap.txt" >"$WORK/$name.nmap-seen.txt" || true
+            if grep -q ' udp ' "$WORK/$name.plugin-nmap.txt"; then
+                echo "FAIL $flags: nmap's random UDP datagrams taken for probes"; fail=1
+            fi
+        fi
+        check "$flags: the plugin on nmap's capture gives nmap's verdicts" \
+            "$WORK/$name.nmap-seen.txt" "$WORK/$name.plugin-nmap.txt"
+    fi
+    # The wire.
+    for tool in nmap st; do
+        cap=$WORK/$name.$tool.pcapng
+        probes "$cap" "$src" ip.ttl tcp.srcport udp.srcport ip.src tcp.len udp.length \
+            tcp.checksum.status udp.checksum.status icmp.checksum.status \
+            _ws.expert.message >"$WORK/$name.$tool.wire"
+        n=$(wc -l <"$WORK/$name.$tool.wire")
+        ((n > 0)) || { echo "FAIL $flags: no probe of $tool's labelled"; fail=1; continue; }
+        what="$flags: $tool's $n probes"
+        case $flags in
+        *--ttl\ 70*)
+            check_eq "$what have TTL 70" 70 "$(cut -d'|' -f1 "$WORK/$name.$tool.wire" | sort -u)" ;;
+        esac
+        case $flags in
+        *-g\ 53*)
+            check_eq "$what leave from port 53" 53 \
+                "$(awk -F'|' '$2 != "" || $3 != "" { print $2 $3 }' "$WORK/$name.$tool.wire" |
+                    sort -u)" ;;
+        esac
+        if [[ $name == spoof || $name == combo ]]; then
+            check_eq "$what leave from $SPOOF" "$SPOOF" "$(cut -d'|' -f4 "$WORK/$name.$tool.wire" | sort -u)"
+        fi
+        case $flags in
+        *--data-length\ 20*)
+            # Every TCP probe 20 bytes after its options; UDP: nmap's 20 random
+            # bytes (UDP length 28), ours the tag and them (38).
+            udp_want=" udp 28"
+            [[ $tool == st ]] && udp_want=" udp 38"
+            [[ $name == pings ]] && udp_want=""
+            got=$(awk -F'|' '$5 != "" { t[$5] } $6 != "" { u[$6] } END {
+                for (k in t) printf "tcp %s ", k; for (k in u) printf "udp %s", k }' \
+                "$WORK/$name.$tool.wire" | sed 's/ $//')
+            # nmap's random datagrams are no labelled probes: every datagram it sent.
+            if [[ $tool == nmap && -n $udp_want ]]; then
+                got="$got udp $(tshark_unpriv -r "$(tshark_file "$cap")" \
+                    -Y "ip.src == $src && udp && !icmp" -T fields -e udp.length | sort -u |
+                    paste -sd,)"
+            fi
+            check_eq "$what: TCP data 20, UDP length${udp_want:- none}" "tcp 20$udp_want" "$got"
+            ;;
+        esac
+        if [[ $name == badsum ]]; then
+            # Wireshark's own check: 0 is "Bad"; the plugin's warning on each.
+            bad=$(awk -F'|' '($7 == "0" || $8 == "0" || $9 == "0")' "$WORK/$name.$tool.wire" | wc -l)
+            check_eq "$what have a wrong checksum (Wireshark's check)" "$n" "$bad"
+            warned=$(grep -c "Wrong .* checksum (nmap's --badsum)" "$WORK/$name.$tool.wire" || true)
+            check_eq "$what carry the plugin's bad-checksum warning" "$n" "$warned"
+        elif grep -q "badsum" "$WORK/$name.$tool.wire"; then
+            echo "FAIL $flags: a checksum warning on a $tool probe with a right checksum"; fail=1
+        fi
+    done
+    # Our own probes are labelled by their tag, whatever the option.
+    untagged=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.st.pcapng")" -2 \
+        -Y "scantrace.role == \"probe\" && !(scantrace.tool == \"scantrace\")" | wc -l)
+    check_eq "$flags: every probe of scantrace's is labelled by its tag" 0 "$untagged"
+done
+if ! grep -q "WARNING: If -S is being used to fake your source address" "$WORK/spoof.st.out" &&
+    ! grep -q "WARNING: If -S" "$WORK/spoof.nmap.out"; then
+    echo "ok   -S -Pn: no warning, as nmap gives none"
+else
+    echo "FAIL -S -Pn: a warning"; fail=1
+fi
+((fail == 0)) && echo "PASS"
+exit $fail
