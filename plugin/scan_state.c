@@ -326,12 +326,14 @@ static frame_result *result_new(uint32_t frame, frame_role role, probe_flow_reco
     return res;
 }
 
-/* tool: who sent the probe, as tool_name() tells. */
+/* tool: who sent the probe, as tool_name() tells; data_len: a TCP probe's data. */
 static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const packet_flow *flow,
-                                     const scan_type *type, const probe_tag *tag, const char *tool)
+                                     const scan_type *type, const probe_tag *tag, const char *tool,
+                                     size_t data_len)
 {
     static const packet_addr ours; /* all zero: our probes name their scan */
     port_record *port = port_get(type, tag->scan_id, &ours, false, flow);
+    port->data_len = (uint16_t)MIN(data_len, G_MAXUINT16);
     probe_flow_record *rec = flow_get(flow, port);
     if (!rec)
         return NULL;
@@ -1038,7 +1040,10 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                     named = untagged_try(rec, pkt, rec_match, rec_cookie, &slot);
                 else
                     named = rec_match != REPLY_COOKIE ||
-                            cookie_check(rec->port->scan_id, &probe_flow, rec_cookie, &slot);
+                            cookie_check_acked(
+                                rec->port->scan_id, &probe_flow, rec_cookie,
+                                (rec->port->type->tcp_flags & TCP_ACK) ? 0 : rec->port->data_len,
+                                pkt->flow.proto == PACKET_TCP && (pkt->tcp_flags & TCP_RST), &slot);
                 if (named)
                     return add_tied_reply(frame, when, pkt, rec, slot, false);
                 if (tied_by_flow(type, pkt) && (!by_flow || rec->last_frame > by_flow->last_frame))
@@ -1130,7 +1135,7 @@ static const frame_result *add_nd(uint32_t frame, const nstime_t *when, const pa
     if (pkt->icmp_type == ICMPV6_NEIGHBOR_SOLICIT) {
         probe_tag tag;
         if (nd_solicit_recognise(pkt, &tag, &flow.dst))
-            return add_probe(frame, when, &flow, &ping_nd, &tag, tool_name(pkt, &tag));
+            return add_probe(frame, when, &flow, &ping_nd, &tag, tool_name(pkt, &tag), 0);
         if (pkt->payload_len < 16 || !packet_addr_unicast(&pkt->flow.src))
             return NULL;
         memcpy(flow.dst.bytes, pkt->payload, sizeof flow.dst.bytes);
@@ -1174,7 +1179,8 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     packet_flow back = packet_flow_reverse(&pkt->flow);
     bool against_probe = wmem_map_lookup(flows, &back) != NULL;
     if (type && !against_probe)
-        return add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag));
+        return add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag),
+                         pkt->flow.proto == PACKET_TCP ? pkt->payload_len : 0);
     fingerprint fp;
     if (!type && options.fingerprint && !against_probe &&
         fingerprint_probe_as(pkt, options.nmap_scanflags_base, &fp))
@@ -1231,7 +1237,7 @@ const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, con
         return done;
     packet_flow flow = arp_probe_flow(arp);
     if (arp->tagged)
-        return add_probe(frame, when, &flow, &ping_arp, &arp->tag, tool_name(NULL, &arp->tag));
+        return add_probe(frame, when, &flow, &ping_arp, &arp->tag, tool_name(NULL, &arp->tag), 0);
     if (arp->op == ARP_REPLY)
         return add_asked_reply(frame, when, &flow, &ping_arp, REASON_ARP_RESPONSE);
     /* A request for another's address: not a gratuitous one (its own), nor an

@@ -56,6 +56,9 @@ typedef struct port_record {
     unsigned rtt_samples;
     uint32_t last_probe; /* the latest probe frame (verdict_note.c's) */
     uint16_t port;
+    /* Our TCP probes: the --data-length bytes after their options, which a
+     * RST acknowledges with their SYN or FIN (cookie_check_acked()). */
+    uint16_t data_len;
     uint8_t proto;
     bool untagged; /* nothing names the tries: they are numbered as seen */
     /* Suspected probes: their source (scanner) has a behaviour record only once

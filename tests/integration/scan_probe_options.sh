@@ -179,6 +179,12 @@ for case in $CASES; do
             echo "FAIL $flags: a checksum warning on a $tool probe with a right checksum"; fail=1
         fi
     done
+    # A RST acknowledging our probe's data still names its try by the cookie.
+    if [[ $name == data ]]; then
+        tied=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.st.pcapng")" -2 \
+            -Y 'tcp && scantrace.tied_by_flow' | wc -l)
+        check_eq "$flags: every TCP reply to scantrace's probes names its try by the cookie" 0 "$tied"
+    fi
     # Our own probes are labelled by their tag, whatever the option.
     untagged=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.st.pcapng")" -2 \
         -Y "scantrace.role == \"probe\" && !(scantrace.tool == \"scantrace\")" | wc -l)
