@@ -420,9 +420,7 @@ static gboolean check_scanflags(parse_state *st, GError **error)
 }
 
 /* -S ADDR: an address of the targets' family (nmap.cc: inet_pton for -6,
- * else a name or address; scantrace takes addresses only). nmap's warnings:
- * the pings, sent from it too, may need -Pn, and -sT's kernel picks its own
- * source address. */
+ * else a name or address; scantrace takes addresses only). */
 static gboolean check_source(parse_state *st, GError **error)
 {
     scan_options *o = st->o;
@@ -443,15 +441,6 @@ static gboolean check_source(parse_state *st, GError **error)
     if (!packet_addr_unicast(&o->source))
         return bad(error, "-S must be one host's address: not 0, multicast or broadcast");
     o->has_source = TRUE;
-    if (!o->skip_discovery)
-        g_printerr("WARNING: If -S is being used to fake your source address, you may also have "
-                   "to use -e <interface> and -Pn .  If you are using it to specify your real "
-                   "source address, you can ignore this warning.\n");
-    if (st->tcp_type == &scan_connect)
-        g_printerr("WARNING: -S will only affect the source address used in a connect() scan if "
-                   "you specify one of your own addresses.  Use -sS or another raw scan if you "
-                   "want to completely spoof your source address, but then you need to know what "
-                   "you're doing to obtain meaningful results.\n");
     return TRUE;
 }
 

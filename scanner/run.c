@@ -540,12 +540,33 @@ static gboolean route_target(const run *r, const packet_addr *addr, const target
     return TRUE;
 }
 
+/* -S warnings, in nmap's words (NmapOps.cc), once the address is usable: the
+ * pings leave from it too and may need -Pn; -sT's kernel picks its own
+ * address. */
+static void warn_source(const run *r)
+{
+    if (!r->opt->skip_discovery)
+        g_printerr("WARNING: If -S is being used to fake your source address, you may also have "
+                   "to use -e <interface> and -Pn .  If you are using it to specify your real "
+                   "source address, you can ignore this warning.\n");
+    for (guint i = 0; i < r->opt->types->len; i++)
+        if (g_ptr_array_index(r->opt->types, i) == &scan_connect)
+            g_printerr("WARNING: -S will only affect the source address used in a connect() scan "
+                       "if you specify one of your own addresses.  Use -sS or another raw scan if "
+                       "you want to completely spoof your source address, but then you need to "
+                       "know what you're doing to obtain meaningful results.\n");
+}
+
 /* nmap's rule: a -S address no interface holds needs -e (nmap.cc's words). */
 static gboolean find_source_device(run *r, GError **error)
 {
-    if (!r->opt->has_source || r->opt->device ||
-        route_device_holding(&r->opt->source, r->source_device, sizeof r->source_device))
+    if (!r->opt->has_source)
         return TRUE;
+    if (r->opt->device ||
+        route_device_holding(&r->opt->source, r->source_device, sizeof r->source_device)) {
+        warn_source(r);
+        return TRUE;
+    }
     g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                 "Could not figure out what device to send the packet out on with the source "
                 "address you gave me!  If you are trying to sp00f your scan, this is normal, just "

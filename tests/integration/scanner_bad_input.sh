@@ -88,6 +88,11 @@ bad "a link-local target on no interface" -6 -sS -n -p 22 fe80::1%nosuch0
 bad "an unroutable IPv6 address" -6 -sS -n -p 22 fd99::1
 bad "-PP with -6" -6 -sn -n -PP "$LAB_TARGET_IP6"
 bad "-PM with -6" -6 -sn -n -PM "$LAB_TARGET_IP6"
+bad "--ttl 256" -sS -n -p 22 --ttl 256 "$LAB_TARGET_IP"
+bad "--data-length 1401" -sS -n -p 22 --data-length 1401 "$LAB_TARGET_IP"
+bad "-g 65536" -sS -n -p 22 -g 65536 "$LAB_TARGET_IP"
+bad "-S not an address" -sS -n -p 22 -S 10.201.0 "$LAB_TARGET_IP"
+bad "-S no interface holds, without -e" -sS -n -p 22 -S 10.201.0.77 "$LAB_TARGET_IP"
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
 # takes it (with its value): refused in one line that names it. -f, --mtu,
 # -D, -sO and -PO are left to the tests of the work that adds them (-S, -g,
