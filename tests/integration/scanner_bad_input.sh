@@ -96,8 +96,8 @@ bad "-S no interface holds, without -e" -sS -n -p 22 -S 10.201.0.77 "$LAB_TARGET
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
 # takes it (with its value): refused in one line that names it. -f, --mtu,
 # -D, -sO and -PO are left to the tests of the work that adds them (-S, -g,
-# --source-port, --data-length, --ttl and --badsum are scantrace's: their bad
-# values are above).
+# --source-port, --data-length, --ttl and --badsum are done: bad values of
+# them are above).
 while IFS= read -r line; do
     read -ra args <<<"$line"
     bad "nmap ${args[0]}" -n -p 22 "${args[@]}" "$LAB_TARGET_IP"
