@@ -94,10 +94,10 @@ bad "-g 65536" -sS -n -p 22 -g 65536 "$LAB_TARGET_IP"
 bad "-S not an address" -sS -n -p 22 -S 10.201.0 "$LAB_TARGET_IP"
 bad "-S no interface holds, without -e" -sS -n -p 22 -S 10.201.0.77 "$LAB_TARGET_IP"
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
-# takes it (with its value): refused in one line that names it. -f, --mtu,
-# -D, -sO and -PO are left to the tests of the work that adds them (-S, -g,
-# --source-port, --data-length, --ttl and --badsum are done: bad values of
-# them are above).
+# takes it (with its value): refused in one line that names it. -sO and -PO
+# are left to the tests of the work that adds them (-S, -g, --source-port,
+# --data-length, --ttl, --badsum, -f, --mtu and -D are done: bad values of
+# some are above, the others in their own tests).
 while IFS= read -r line; do
     read -ra args <<<"$line"
     bad "nmap ${args[0]}" -n -p 22 "${args[@]}" "$LAB_TARGET_IP"
