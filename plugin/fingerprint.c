@@ -432,7 +432,8 @@ static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
                    "timestamp request with all timestamps zero, no DF, TTL %u: nmap -PP", pkt->ttl);
     /* nmap -PM: an address mask request (RFC 950) whose mask is 0, nothing after
      * it (the lab's captures; tcpip.cc build_icmp_raw). */
-    if (pkt->icmp_type == ICMP_MASK && len == MASK && all_zero(p, len) && pkt->ttl <= NMAP_TTL_MAX)
+    if (pkt->icmp_type == ICMP_MASK && len == MASK && all_zero(p, len) &&
+        (fingerprint_nmap_hops(pkt) || nmap_ttl_given(pkt)))
         return set(out, "nmap", &ping_mask,
                    "address mask request with mask 0, no DF, TTL %u: nmap -PM", pkt->ttl);
     return false;
