@@ -6,16 +6,21 @@
 # and reject 2905/sctp admin-prohibited. Per case, nmap 7.93 (under dumpcap on
 # the scanner's interface) and scantrace -w with the same flags:
 #   -sY of nmap's default SCTP ports (nmap-services: 52), -sZ of four ports,
-#   -6 -sY and -6 -sZ, -sn -PY --send-ip of two hosts;
-# both reports give every port (host) the same state and reason; the plugin on
-# each capture gives that report's verdicts; every SCTP probe scantrace sent
-# has a CRC32c tshark finds good, and carries the tag and a cookie that checks.
-# Then offline (tests/lib/sctp_answers.py, scapy writing files only): each
-# capture with the lab's answers to some ports replaced by what an SCTP stack
-# sends (INIT ACK, ABORT) or by silence; the plugin gives those ports nmap's
-# verdicts (scan_engine_raw.cc): -sY INIT ACK open (init-ack), ABORT closed
-# (abort); -sZ ABORT closed (abort), silence open|filtered; the other ports
-# keep the lab's.
+#   -6 -sY and -6 -sZ;
+# then, with tests/lab/sctp_responder.py answering for the target's addresses
+# as an SCTP stack would (a raw socket in its namespace, plain sockets: INIT
+# ACK from 80, ABORT from 7, nothing from the other ports), -sY, -sZ, -6 -sY
+# and -sn -PY --send-ip of 10.201.0.2 (INIT ACK) and 10.201.0.3 (no responder:
+# protocol unreachable). In each case both reports give every port (host) the
+# same state and reason; the plugin on each capture gives that report's
+# verdicts; every SCTP probe scantrace sent has a CRC32c tshark finds good, and
+# carries the tag and a cookie that checks.
+# Offline (tests/lib/sctp_answers.py, scapy writing files only): each IPv4
+# capture of the lab's kernel with its answers to some ports replaced by what an SCTP
+# stack sends (INIT ACK, ABORT) or by silence; the plugin gives those ports
+# nmap's verdicts (scan_engine_raw.cc): -sY INIT ACK open (init-ack), ABORT
+# closed (abort); -sZ ABORT closed (abort), silence open|filtered; the other
+# ports keep the lab's.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -40,10 +45,14 @@ TSHARK_LEAKS=0
 tshark_setup
 trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
 # NAME:FLAGS:TARGET-VARIABLE, FLAGS with commas for spaces and + for commas.
+# CASES face the lab's kernel, LIVE its responder (no port it drops: no wait).
 CASES="sy:-sY:LAB_TARGET_IP sz:-sZ,-p,7+9+80+2905:LAB_TARGET_IP
 sy6:-6,-sY,-p,7+9+80:LAB_TARGET_IP6 sz6:-6,-sZ,-p,7+9+80:LAB_TARGET_IP6"
+LIVE="ly:-sY,-p,7+80+2905:LAB_TARGET_IP lz:-sZ,-p,7+80:LAB_TARGET_IP
+ly6:-6,-sY,-p,7+80:LAB_TARGET_IP6"
+ANSWERS=80=init-ack,7=abort
 PINGS="-sn -PY --send-ip"
-export SCANTRACE_BIN WORK CASES PINGS
+export SCANTRACE_BIN WORK CASES LIVE ANSWERS PINGS SCANTRACE_SOURCE_DIR
 
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
@@ -69,12 +78,30 @@ run_both() { # NAME TARGETS FLAGS...
     # shellcheck disable=SC2086
     "$SCANTRACE_BIN" "$@" -oX "$WORK/$name.st.xml" -w "$WORK/$name.st.pcapng" $targets >/dev/null
 }
-for case in $CASES; do
-    IFS=: read -r name flags var <<<"$case"
-    IFS=, read -ra f <<<"$flags"
-    f=("${f[@]//+/,}")
-    run_both "$name" "${!var}" "${f[@]}" -Pn -n --reason --max-retries 1
+run_cases() {
+    for case in "$@"; do
+        IFS=: read -r name flags var <<<"$case"
+        IFS=, read -ra f <<<"$flags"
+        f=("${f[@]//+/,}")
+        run_both "$name" "${!var}" "${f[@]}" -Pn -n --reason --max-retries 1
+    done
+}
+# shellcheck disable=SC2086 # one case a word
+run_cases $CASES
+responders=()
+# The responders end with this shell, however it ends.
+trap '\''kill "${responders[@]}" 2>/dev/null || true'\'' EXIT
+for addr in "$LAB_TARGET_IP" "$LAB_TARGET_IP6"; do
+    ip netns exec "$LAB_TARGET_NS" python3 "$SCANTRACE_SOURCE_DIR/tests/lab/sctp_responder.py" \
+        "$addr" "$ANSWERS" "$WORK/ready.$addr" &
+    responders+=($!)
 done
+for _ in $(seq 100); do
+    [[ -e $WORK/ready.$LAB_TARGET_IP && -e $WORK/ready.$LAB_TARGET_IP6 ]] && break
+    sleep 0.05
+done
+# shellcheck disable=SC2086
+run_cases $LIVE
 # shellcheck disable=SC2086
 run_both py "$LAB_TARGET_IP $LAB_TARGET2_IP" $PINGS -n --reason
 '
@@ -98,7 +125,7 @@ rule() {
 # The offline answers per scan: ports and what answers them.
 declare -A PLAN=([-sY]="80=init-ack,7=abort" [-sZ]="7=abort,80=silent")
 
-for case in $CASES; do
+for case in $CASES $LIVE; do
     IFS=: read -r name flags _ <<<"$case"
     flags=${flags//,/ }
     flags=${flags//+/,}
@@ -114,17 +141,43 @@ for case in $CASES; do
     verdicts_from_capture "$WORK/$name.nmap.pcapng" >"$WORK/$name.plugin-nmap.txt"
     check "$flags: the plugin on nmap's capture gives nmap's verdicts" \
         "$WORK/$name.nmap.txt" "$WORK/$name.plugin-nmap.txt"
-    # Every probe of ours: CRC32c good (tshark's own check), tag and cookie.
+    # Every probe of ours: CRC32c good (tshark's own check), tag and cookie;
+    # every SCTP answer the responder sent: CRC32c good, our cookie carried back.
     tshark_unpriv -r "$(tshark_file "$WORK/$name.st.pcapng")" -o sctp.checksum:CRC-32C \
-        -Y 'sctp && !icmp && !icmpv6' -T fields -e sctp.checksum.status -e scantrace.role \
-        -e scantrace.tag.scan_id -e scantrace.cookie.checks | sort | uniq -c >"$WORK/$name.probes.txt"
+        -Y 'sctp && !icmp && !icmpv6' -T fields -e scantrace.role -e sctp.checksum.status \
+        -e scantrace.tag.scan_id -e scantrace.cookie.checks >"$WORK/$name.sctp.txt"
+    awk -F'\t' '$1 == "probe"' "$WORK/$name.sctp.txt" | cut -f2- | sort | uniq -c >"$WORK/$name.probes.txt"
     if [[ $(wc -l <"$WORK/$name.probes.txt") == 1 ]] &&
-        grep -qE '^ +[0-9]+ 1	probe	0x[0-9a-f]{8}	(1|True)$' "$WORK/$name.probes.txt"; then
+        grep -qE '^ +[0-9]+ 1	0x[0-9a-f]{8}	(1|True)$' "$WORK/$name.probes.txt"; then
         echo "ok   $flags: $(awk '{print $1}' "$WORK/$name.probes.txt") probes, CRC32c good, tagged, cookie checks"
     else
         echo "FAIL $flags: probes' checksum, tag or cookie:"; cat "$WORK/$name.probes.txt"; fail=1
     fi
-    # Offline: the same captures with an SCTP stack's answers.
+    answers=$(awk -F'\t' '$1 != "probe"' "$WORK/$name.sctp.txt")
+    if [[ $name == l* ]]; then
+        if [[ -n $answers ]] && ! awk -F'\t' '$1 != "response" || $2 != 1 || $4 !~ /^(1|True)$/ {bad = 1}
+            END {exit !bad}' <<<"$answers"; then
+            echo "ok   $flags: $(wc -l <<<"$answers") SCTP answers, CRC32c good, our cookie in their tag"
+        else
+            echo "FAIL $flags: the SCTP answers:"; echo "$answers"; fail=1
+        fi
+    elif [[ -n $answers ]]; then
+        echo "FAIL $flags: SCTP answers from a kernel without SCTP:"; echo "$answers"; fail=1
+    fi
+    if [[ $name == l* ]]; then
+        # The responder's answers came: nmap read them by its rules.
+        for item in ${ANSWERS//,/ }; do
+            port=${item%%=*}
+            v=$(rule "${item#*=}" "$scan")
+            [[ $scan == -sZ && $port == 80 ]] && v=$(rule silent -sZ)
+            grep -q " sctp $port $v\$" "$WORK/$name.nmap.txt" ||
+                { echo "FAIL $flags: nmap does not say '$port/sctp $v'"; fail=1; }
+        done
+        continue
+    fi
+    # Offline: the same captures with an SCTP stack's answers (IPv4; the
+    # responder answers over IPv6).
+    [[ $name == *6 ]] && continue
     for who in nmap st; do
         "$PY" "$SCANTRACE_SOURCE_DIR/tests/lib/sctp_answers.py" "$WORK/$name.$who.pcapng" \
             "$WORK/$name.$who.answered.pcap" "${PLAN[$scan]}" ||
@@ -147,6 +200,7 @@ done
 hosts_from_xml "$WORK/py.nmap.xml" >"$WORK/py.nmap.txt"
 hosts_from_xml "$WORK/py.st.xml" >"$WORK/py.st.txt"
 [[ -s $WORK/py.nmap.txt ]] || die "nmap $PINGS reported no host"
+grep -q " up init-ack$" "$WORK/py.nmap.txt" || { echo "FAIL $PINGS: no host up by INIT ACK"; fail=1; }
 check "$PINGS: scantrace's hosts are nmap's ($(paste -sd, "$WORK/py.nmap.txt"))" \
     "$WORK/py.nmap.txt" "$WORK/py.st.txt"
 tshark_unpriv -r "$(tshark_file "$WORK/py.st.pcapng")" -2 -Y 'scantrace.role == "probe" && scantrace.host' \
