@@ -14,7 +14,9 @@
  * 1, as UDP and ICMP payloads carry it) ride in a Padding parameter of the
  * INIT (type 0x8005, RFC 4820 section 3: its content is ignored, and an
  * endpoint that does not know it skips it, the type's top bits being 10) and
- * in the COOKIE ECHO's cookie, which only its maker reads.
+ * in the COOKIE ECHO's cookie, which only its maker reads. --data-length's
+ * bytes follow the chunk, unpadded, as nmap's follow it (tcpip.cc,
+ * build_sctp_raw).
  *
  * Verdicts, by nmap's rules (scan_engine_raw.cc, get_pcap_result and
  * get_ping_pcap_result), on the answer's first chunk:
@@ -43,7 +45,11 @@ enum {
 static size_t sctp_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
 {
     bool init = type->sctp_chunk == SCTP_CHUNK_INIT;
-    size_t len = SCTP_COMMON_HEADER_LEN + (init ? INIT_CHUNK_LEN + PAD_PARAM_LEN : ECHO_CHUNK_LEN);
+    size_t chunks =
+        SCTP_COMMON_HEADER_LEN + (init ? INIT_CHUNK_LEN + PAD_PARAM_LEN : ECHO_CHUNK_LEN);
+    size_t data_len;
+    const uint8_t *data = probe_data(spec, &data_len);
+    size_t len = chunks + data_len;
     if (cap < len)
         return 0;
     memset(out, 0, len);
@@ -54,7 +60,7 @@ static size_t sctp_build(const scan_type *type, const probe_spec *spec, uint8_t 
     put_be32(out + 4, init ? 0 : cookie);
     uint8_t *chunk = out + SCTP_COMMON_HEADER_LEN;
     chunk[0] = type->sctp_chunk;
-    put_be16(chunk + 2, (uint16_t)(len - SCTP_COMMON_HEADER_LEN));
+    put_be16(chunk + 2, (uint16_t)(chunks - SCTP_COMMON_HEADER_LEN));
     uint8_t *tag = chunk + SCTP_CHUNK_HEADER_LEN;
     if (init) {
         put_be32(chunk + 4, cookie);
@@ -68,6 +74,8 @@ static size_t sctp_build(const scan_type *type, const probe_spec *spec, uint8_t 
         tag = param + 4;
     }
     tag_write_tcp_option(tag, spec->scan_id, spec->try_no, type->discovery);
+    if (data_len)
+        memcpy(out + chunks, data, data_len);
     sctp_checksum_set(out, len);
     return len;
 }

@@ -37,10 +37,10 @@
 typedef struct probe_extras {
     int ttl; /* --ttl: the IPv4 TTL or IPv6 hop limit, 0-255; -1: the default 64 */
     /* --data-length N: N random bytes, drawn once for the run as nmap draws
-     * them, appended to TCP probes after their options and to ICMP echo
-     * requests after the tag; UDP probes send the tag and these bytes in place
-     * of a service's request, as nmap sends them in place of nmap-payloads'
-     * (with 0, the tag alone). ICMP timestamp requests get none, as nmap's. */
+     * them, appended to TCP probes after their options, to SCTP probes after
+     * their chunk and to ICMP echo requests after the tag; UDP probes send the tag and these bytes
+     * in place of a service's request, as nmap sends them in place of nmap-payloads' (with 0, the
+     * tag alone). ICMP timestamp requests get none, as nmap's. */
     bool data_set;
     const uint8_t *data;
     size_t data_len; /* at most PROBE_DATA_MAX */

@@ -128,6 +128,29 @@ static void test_cookie_echo_probe(void)
     g_assert_true(tag.discovery);
 }
 
+/* --data-length: the bytes follow the chunk, which keeps its length; the
+ * CRC32c covers them, and the tag and cookie are where they were. */
+static void test_data_length(void)
+{
+    static const uint8_t bytes[7] = {1, 2, 3, 4, 5, 6, 7};
+    probe_extras extras = {.ttl = -1, .data_set = true, .data = bytes, .data_len = sizeof bytes};
+    probe_spec s = spec_for(80, false);
+    s.extras = &extras;
+    const scan_type *types[] = {&scan_sctp_init, &scan_sctp_cookie_echo};
+    for (size_t i = 0; i < G_N_ELEMENTS(types); i++) {
+        uint8_t p[PROBE_MAX_LEN];
+        packet_view v;
+        size_t len = build(types[i], &s, p, &v);
+        size_t chunks = i == 0 ? 48 : 28;
+        g_assert_cmpuint(len, ==, 20 + chunks + sizeof bytes);
+        g_assert_cmpmem(p + 20 + chunks, sizeof bytes, bytes, sizeof bytes);
+        g_assert_cmpuint(v.sctp_chunk_len, ==, chunks - 12);
+        g_assert_true(sctp_checksum_ok(p + 20, len - 20));
+        probe_tag tag;
+        g_assert_true(scan_type_of_probe(&v, &tag) == types[i]);
+    }
+}
+
 /* An SCTP packet from the target with one chunk, verification tag vtag. */
 static size_t answer(uint8_t *p, const probe_spec *s, uint32_t vtag, uint8_t chunk, uint8_t flags)
 {
@@ -254,6 +277,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sctp/checksum-field", test_sctp_checksum_field);
     g_test_add_func("/sctp/init-probe", test_init_probe);
     g_test_add_func("/sctp/cookie-echo-probe", test_cookie_echo_probe);
+    g_test_add_func("/sctp/data-length", test_data_length);
     g_test_add_func("/sctp/answers", test_answers_judged);
     g_test_add_func("/sctp/protocol-unreachable", test_protocol_unreachable);
     g_test_add_func("/sctp/malformed", test_malformed);
