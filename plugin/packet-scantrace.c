@@ -329,6 +329,15 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
     }
 }
 
+/* Whether the frame went to one station's Ethernet address (its group bit
+ * clear), not broadcast; false when the link has no such address (Linux cooked
+ * captures). */
+static bool to_one_station(const packet_info *pinfo)
+{
+    const uint8_t *mac = pinfo->dl_dst.data;
+    return pinfo->dl_dst.type == AT_ETHER && pinfo->dl_dst.len == 6 && mac && !(mac[0] & 1);
+}
+
 static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     bool whole_capture_seen = PINFO_FD_VISITED(pinfo);
@@ -350,7 +359,8 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
             if (count > 1)
                 wmem_map_insert(fragments, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(count));
         } else if (ip_bytes_arp(tree, &bytes, &len) && arp_parse(bytes, len, &arp))
-            res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp), is_arp = true;
+            res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp, to_one_station(pinfo)),
+            is_arp = true;
         else
             return 0;
         if (res && wire_tree_applies(res))

@@ -1139,7 +1139,12 @@ static const frame_result *add_nd(uint32_t frame, const nstime_t *when, const pa
         if (pkt->payload_len < 16 || !packet_addr_unicast(&pkt->flow.src))
             return NULL;
         memcpy(flow.dst.bytes, pkt->payload, sizeof flow.dst.bytes);
-        if (!packet_addr_unicast(&flow.dst) || packet_addr_equal(&flow.src, &flow.dst))
+        /* Only address resolution, to the target's solicited-node address (RFC
+         * 4861 7.2.2), as nmap's ND ping asks; a unicast solicitation checks a
+         * neighbour the sender knows (reachability confirmation, 7.3.1). */
+        packet_addr group = nd_solicited_node(&flow.dst);
+        if (!packet_addr_unicast(&flow.dst) || packet_addr_equal(&flow.src, &flow.dst) ||
+            !packet_addr_equal(&pkt->flow.dst, &group))
             return NULL;
         return add_asked(frame, when, &flow, &ping_nd);
     }
@@ -1230,7 +1235,8 @@ const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
     return probe->tool;
 }
 
-const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp)
+const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp,
+                                       bool to_one)
 {
     const frame_result *done = scan_state_lookup(frame);
     if (done)
@@ -1240,10 +1246,12 @@ const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, con
         return add_probe(frame, when, &flow, &ping_arp, &arp->tag, tool_name(NULL, &arp->tag), 0);
     if (arp->op == ARP_REPLY)
         return add_asked_reply(frame, when, &flow, &ping_arp, REASON_ARP_RESPONSE);
-    /* A request for another's address: not a gratuitous one (its own), nor an
-     * RFC 5227 probe (from 0.0.0.0, before taking an address). */
-    if (arp->op != ARP_REQUEST || arp->sender_ip == 0 || arp->sender_ip == arp->target_ip ||
-        !packet_addr_unicast(&flow.dst))
+    /* A broadcast request for another's address: not a gratuitous one (its own),
+     * nor an RFC 5227 probe (from 0.0.0.0, before taking an address), nor one
+     * sent to the station's own link address (Linux refreshing an entry it has,
+     * NUD_PROBE: it knows the host is there). */
+    if (arp->op != ARP_REQUEST || to_one || arp->sender_ip == 0 ||
+        arp->sender_ip == arp->target_ip || !packet_addr_unicast(&flow.dst))
         return NULL;
     return add_asked(frame, when, &flow, &ping_arp);
 }

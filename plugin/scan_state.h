@@ -173,8 +173,11 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
 const scan_type *scan_state_type(const port_record *port);
 
 /* First pass, for ARP frames: an ARP ping's request (tagged, or any request of a
- * source that sweeps the link: sweep.h) or the reply to one. */
-const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp);
+ * source that sweeps the link: sweep.h) or the reply to one. to_one: the frame went
+ * to one station's link address, not broadcast (a kernel refreshing an entry it
+ * has: no discovery). */
+const frame_result *scan_state_add_arp(uint32_t frame, const nstime_t *when, const arp_view *arp,
+                                       bool to_one);
 
 /* First pass: the probe res, built by a scanner (not a kernel), has a wrong
  * transport checksum (packet_transport_checksum_ok()): marks it and its port. */

@@ -124,5 +124,32 @@ want_nd=1
 [[ -e $WORK/no-ipv6 ]] && want_nd=0
 ((arp >= 2 && nd >= want_nd && labelled == 0)) || { echo "FAIL ordinary ARP/ND exchange labelled or missing"; fail=1; }
 
+# Written offline (struct, nothing sent): 20 ARP requests from one source within
+# 40 ms, broadcast (a sweep: all labelled) or each to the target's own MAC
+# address (a kernel refreshing entries it has: none labelled).
+if command -v python3 >/dev/null; then
+    python3 - "$WORK" <<'PY'
+import struct, sys
+def mac(i): return bytes([2, 0, 0, 0, 0, i])
+for name, bcast in (("bcast", True), ("unicast", False)):
+    with open(f"{sys.argv[1]}/{name}.pcap", "wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for b in range(2, 22):
+            t = 1_700_000_000 + b * 0.002
+            fr = (b"\xff" * 6 if bcast else mac(b)) + mac(1) + b"\x08\x06"
+            fr += struct.pack(">HHBBH", 1, 0x0800, 6, 4, 1) + mac(1) + bytes([10, 50, 0, 1])
+            fr += b"\0" * 6 + bytes([10, 50, 0, b])
+            fr += b"\0" * (60 - len(fr))
+            out.write(struct.pack("<IIII", int(t), int(t % 1 * 1e6), len(fr), len(fr)) + fr)
+PY
+    for name in bcast unicast; do
+        n=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.pcap")" -2 -Y 'scantrace.role == "probe"' | wc -l)
+        want=20
+        [[ $name == unicast ]] && want=0
+        if ((n == want)); then echo "ok   20 $name ARP requests in 40 ms: $n labelled"; else
+            echo "FAIL 20 $name ARP requests in 40 ms: $n labelled, not $want"; fail=1; fi
+    done
+fi
+
 ((fail == 0)) && echo PASS
 exit $fail
