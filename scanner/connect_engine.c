@@ -201,7 +201,7 @@ static gboolean conclude(cengine *e, int fd, guint hi, guint pi, uint8_t try_no,
  * a port to the same port of our own address connects to itself (TCP's
  * simultaneous open, RFC 9293 3.5) and would call a port with nothing behind it
  * open. */
-static gboolean bind_tag_port(int fd, int family, uint16_t dport)
+static gboolean bind_tag_port(int fd, int family, uint16_t dport, const packet_addr *source)
 {
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
         uint16_t port = (uint16_t)(CONNECT_PORT_FIRST + next_port);
@@ -210,7 +210,7 @@ static gboolean bind_tag_port(int fd, int family, uint16_t dport)
             continue;
         struct sockaddr_storage sa;
         packet_addr any = family == AF_INET ? packet_addr_from_ipv4(0) : (packet_addr){{0}};
-        socklen_t sa_len = sock_addr_from(&any, port, 0, &sa);
+        socklen_t sa_len = sock_addr_from(source ? source : &any, port, 0, &sa);
         if (bind(fd, (struct sockaddr *)&sa, sa_len) == 0)
             return TRUE;
         if (errno != EADDRINUSE)
@@ -221,8 +221,12 @@ static gboolean bind_tag_port(int fd, int family, uint16_t dport)
 }
 
 /* family: AF_INET or AF_INET6, the target's. IPv6 carries the tag in the
- * traffic class, IPv4's TOS byte under another name (RFC 8200 section 7). */
-static int tagged_socket(const scan_type *type, int family, const char *device, uint16_t dport)
+ * traffic class, IPv4's TOS byte under another name (RFC 8200 section 7).
+ * source: -S's address, one of ours, to bind to (NULL: the kernel's choice);
+ * ttl: --ttl's TTL or hop limit, or -1, as nmap sets them on its connect()
+ * sockets (seen in the lab: nmap 7.93 -sT --ttl 33, -sT -S). */
+static int tagged_socket(const scan_type *type, int family, const char *device, uint16_t dport,
+                         const packet_addr *source, int ttl)
 {
     int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
     if (fd < 0)
@@ -239,7 +243,9 @@ static int tagged_socket(const scan_type *type, int family, const char *device, 
             : setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos)) != 0 ||
         (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one)
             : setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one)) != 0 ||
-        !bind_tag_port(fd, family, dport)) {
+        (ttl >= 0 && (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl)
+                         : setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl)) != 0) ||
+        !bind_tag_port(fd, family, dport, source)) {
         int saved = errno;
         close(fd);
         errno = saved;
@@ -276,7 +282,10 @@ static gboolean start(cengine *e, guint hi, guint pi, uint8_t try_no)
     const packet_addr *dst = &e->jobs[hi].host->addr;
     /* A link-local target is reached through its own interface only. */
     const char *device = e->rt->scope ? e->rt->device : e->cfg->device;
-    int fd = e->nfree ? tagged_socket(p->type, sock_addr_family(dst), device, p->port) : -1;
+    const packet_addr *source = e->cfg->bind_source ? &e->rt->src : NULL;
+    int ttl = e->cfg->extras ? e->cfg->extras->ttl : -1;
+    int fd =
+        e->nfree ? tagged_socket(p->type, sock_addr_family(dst), device, p->port, source, ttl) : -1;
     if (fd < 0) {
         if (e->nfree && errno != EMFILE && errno != ENFILE && errno != EADDRINUSE &&
             errno != ENOBUFS && !e->error_told) {

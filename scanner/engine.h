@@ -38,8 +38,11 @@ typedef struct engine_config {
     gboolean defeat_rst_ratelimit;
     rtt_state *run_rtt;         /* every reply timed in this run, across groups */
     const probe_extras *extras; /* --ttl, --data-length, --badsum: every raw probe's */
-    const char *device;         /* -e: connections leave by this interface, when allowed */
-    FILE *trace;                /* where --packet-trace lines go (engine_tracing() says when) */
+    /* -S: connections bind to the route's source address (one of ours), as
+     * nmap's connect() sockets do. */
+    gboolean bind_source;
+    const char *device; /* -e: connections leave by this interface, when allowed */
+    FILE *trace;        /* where --packet-trace lines go (engine_tracing() says when) */
     /* -f/--mtu: data bytes a fragment of each raw IPv4 probe, 0 for none
      * (ip_fragment.h); -D: the decoys each raw IP probe is also sent from, or
      * NULL (decoys.h). */

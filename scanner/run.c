@@ -540,6 +540,29 @@ static gboolean route_target(const run *r, const packet_addr *addr, const target
     return TRUE;
 }
 
+static gboolean uses_connect(const run *r)
+{
+    for (guint i = 0; r->opt->types && i < r->opt->types->len; i++)
+        if (g_ptr_array_index(r->opt->types, i) == &scan_connect)
+            return TRUE;
+    return FALSE;
+}
+
+/* nmap's words for what its connect() scan leaves out (nmap.cc): -g, and the
+ * options only raw packets carry (--data-length, --badsum); --ttl and -S it
+ * sets on the sockets. */
+static void warn_connect(const run *r)
+{
+    if (!uses_connect(r))
+        return;
+    if (r->opt->has_sport)
+        g_printerr("WARNING: -g is incompatible with the default connect() scan (-sT).  Use a raw "
+                   "scan such as -sS if you want to set the source port.\n");
+    if (r->opt->has_sport || r->opt->extras.data_set || r->opt->extras.badsum)
+        g_printerr("You have specified some options that require raw socket access.\nThese "
+                   "options will not be honored for TCP Connect scan.\n");
+}
+
 /* -S warnings, in nmap's words (NmapOps.cc), once the address is usable: the
  * pings leave from it too and may need -Pn; -sT's kernel picks its own
  * address. */
@@ -549,21 +572,32 @@ static void warn_source(const run *r)
         g_printerr("WARNING: If -S is being used to fake your source address, you may also have "
                    "to use -e <interface> and -Pn .  If you are using it to specify your real "
                    "source address, you can ignore this warning.\n");
-    for (guint i = 0; i < r->opt->types->len; i++)
-        if (g_ptr_array_index(r->opt->types, i) == &scan_connect)
-            g_printerr("WARNING: -S will only affect the source address used in a connect() scan "
-                       "if you specify one of your own addresses.  Use -sS or another raw scan if "
-                       "you want to completely spoof your source address, but then you need to "
-                       "know what you're doing to obtain meaningful results.\n");
+    if (uses_connect(r))
+        g_printerr("WARNING: -S will only affect the source address used in a connect() scan "
+                   "if you specify one of your own addresses.  Use -sS or another raw scan if "
+                   "you want to completely spoof your source address, but then you need to "
+                   "know what you're doing to obtain meaningful results.\n");
 }
 
 /* nmap's rule: a -S address no interface holds needs -e (nmap.cc's words). */
 static gboolean find_source_device(run *r, GError **error)
 {
+    warn_connect(r);
     if (!r->opt->has_source)
         return TRUE;
-    if (r->opt->device ||
-        route_device_holding(&r->opt->source, r->source_device, sizeof r->source_device)) {
+    char held_by[sizeof r->source_device];
+    gboolean ours = route_device_holding(&r->opt->source, held_by, sizeof held_by);
+    if (ours && !r->opt->device)
+        g_strlcpy(r->source_device, held_by, sizeof r->source_device);
+    if (!ours && uses_connect(r)) {
+        /* The kernel binds a socket to its own addresses only. */
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "-S %s is none of this host's addresses: a connect() scan (-sT) binds its "
+                    "sockets to it, and can only bind to one of ours (use a raw scan, -sS)",
+                    r->opt->source_text);
+        return FALSE;
+    }
+    if (r->opt->device || ours) {
         warn_source(r);
         return TRUE;
     }
@@ -910,6 +944,7 @@ static int scan(run *r)
                              .defeat_rst_ratelimit = r->opt->defeat_rst_ratelimit,
                              .run_rtt = &r->run_rtt,
                              .extras = &r->opt->extras,
+                             .bind_source = r->opt->has_source,
                              .device = r->opt->device,
                              .fragment_mtu = r->opt->fragment_mtu,
                              .decoys = r->opt->decoys.count ? &r->opt->decoys : NULL,

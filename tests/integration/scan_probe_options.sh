@@ -4,7 +4,8 @@
 # scanner's link, 10.201.0.9, that the replies come back to) and --badsum, each
 # alone, and -S --ttl -g together, run by nmap 7.93 and by scantrace
 # with the same flags (-sS -sU on a few ports of each kind; host discovery
-# with --send-ip for the pings). Per case:
+# with --send-ip for the pings), and -sT with --ttl and -S, which nmap sets
+# on its sockets. Per case:
 #  - both reports give every port (every host, for -sn) the same state and
 #    reason;
 #  - the plugin (tshark as nobody) on scantrace's -w capture gives the
@@ -72,6 +73,12 @@ for case in $CASES; do
     "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
         -w "$WORK/$name.st.pcapng" "$LAB_TARGET_IP" >"$WORK/$name.st.out" 2>&1
 done
+# -sT: the kernel makes the probes; nmap sets --ttl on its sockets and binds
+# them to -S (one of our addresses).
+connect=(-sT --ttl 70 -S "$SPOOF" -Pn -n --reason --max-retries 1 -p 22,23)
+nmap "${connect[@]}" -oX "$WORK/connect.nmap.xml" "$LAB_TARGET_IP" >"$WORK/connect.nmap.out" 2>&1
+"$SCANTRACE_BIN" "${connect[@]}" -oX "$WORK/connect.st.xml" -w "$WORK/connect.st.pcapng" \
+    "$LAB_TARGET_IP" >"$WORK/connect.st.out" 2>&1
 '
 bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
     { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
@@ -190,6 +197,17 @@ for case in $CASES; do
         -Y "scantrace.role == \"probe\" && !(scantrace.tool == \"scantrace\")" | wc -l)
     check_eq "$flags: every probe of scantrace's is labelled by its tag" 0 "$untagged"
 done
+verdicts_from_xml "$WORK/connect.nmap.xml" >"$WORK/connect.nmap.txt"
+verdicts_from_xml "$WORK/connect.st.xml" >"$WORK/connect.st.txt"
+[[ -s $WORK/connect.nmap.txt ]] || die "nmap -sT reported no port"
+check "-sT --ttl 70 -S: scantrace's verdicts are nmap's" "$WORK/connect.nmap.txt" "$WORK/connect.st.txt"
+verdicts_from_capture "$WORK/connect.st.pcapng" >"$WORK/connect.plugin-st.txt"
+check "-sT --ttl 70 -S: the plugin on scantrace's capture gives the scanner's verdicts" \
+    "$WORK/connect.st.txt" "$WORK/connect.plugin-st.txt"
+check_eq "-sT --ttl 70 -S: scantrace's SYNs leave $SPOOF with TTL 70" "$SPOOF 70" \
+    "$(tshark_unpriv -r "$(tshark_file "$WORK/connect.st.pcapng")" \
+        -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && ip.dst == 10.201.0.2' \
+        -T fields -E separator=' ' -e ip.src -e ip.ttl | sort -u | paste -sd,)"
 if ! grep -q "WARNING: If -S is being used to fake your source address" "$WORK/spoof.st.out" &&
     ! grep -q "WARNING: If -S" "$WORK/spoof.nmap.out"; then
     echo "ok   -S -Pn: no warning, as nmap gives none"

@@ -93,6 +93,7 @@ bad "--data-length 1401" -sS -n -p 22 --data-length 1401 "$LAB_TARGET_IP"
 bad "-g 65536" -sS -n -p 22 -g 65536 "$LAB_TARGET_IP"
 bad "-S not an address" -sS -n -p 22 -S 10.201.0 "$LAB_TARGET_IP"
 bad "-S no interface holds, without -e" -sS -n -p 22 -S 10.201.0.77 "$LAB_TARGET_IP"
+bad "-sT -S none of our addresses" -sT -n -Pn -p 22 -S 10.201.0.77 -e "$LAB_IFACE" "$LAB_TARGET_IP"
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
 # takes it (with its value): refused in one line that names it. -sO and -PO
 # are left to the tests of the work that adds them (-S, -g, --source-port,
