@@ -39,6 +39,13 @@ NMAP_SCANS=(
     "udp|-6 -sU -Pn --reason -p UPORTS6 TARGET6"
     "discovery|-6 -sn --reason --disable-arp-ping HOSTS6"
 )
+# nmap's own SYN scan with decoys and fragments (NMAP_DECOYS_SAMPLE, made by
+# dumpcap on the scanner's interface, nmap's -oX beside it): nmap -sS -f -D
+# DECOYS,ME,... of the lab's TCP ports, every probe sent as three 8-byte
+# fragments from each decoy and from the scanner. The decoys are lab addresses
+# nobody holds (never RND: random addresses are not the lab's).
+NMAP_DECOYS_SAMPLE=nmap-decoys
+NMAP_DECOYS=10.201.0.7,ME,10.201.0.8
 # The SCTP sample (sctp-scan): scantrace -sY and -sZ of five ports of the lab,
 # whose kernel has no SCTP (every probe gets ICMP protocol unreachable) but
 # whose nft drops 9/sctp and rejects 2905/sctp admin-prohibited (rules added
@@ -55,7 +62,7 @@ export LAB_LISTENER=$SCANTRACE_BUILD/tests/lab/lab_listener
 OUT=$(mktemp -d)
 chmod 755 "$OUT"
 trap 'rm -rf "$OUT"' EXIT
-export OUT NMAP_SAMPLE SCTP_SAMPLE SCTP_PORTS
+export OUT NMAP_SAMPLE NMAP_DECOYS_SAMPLE NMAP_DECOYS SCTP_SAMPLE SCTP_PORTS
 printf '%s\n' "${SCANS[@]}" >"$OUT/scans"
 printf '%s\n' "${NMAP_SCANS[@]}" >"$OUT/nmap-scans"
 [[ ${#want[@]} -gt 0 ]] && printf '%s\n' "${want[@]}" >"$OUT/want"
@@ -89,6 +96,18 @@ if [[ ! -f $OUT/want ]] || grep -qx "$NMAP_SAMPLE" "$OUT/want"; then
     done <"$OUT/nmap-scans"
     kill -INT %1
     wait
+fi
+if [[ ! -f $OUT/want ]] || grep -qx "$NMAP_DECOYS_SAMPLE" "$OUT/want"; then
+    dumpcap -q -i "$LAB_IFACE" -f "host $LAB_TARGET_IP or arp" \
+        -w "$OUT/$NMAP_DECOYS_SAMPLE.pcapng" 2>"$OUT/dumpcap-decoys.log" &
+    pid=$!
+    for _ in $(seq 100); do grep -qs "Capturing on" "$OUT/dumpcap-decoys.log" && break; sleep 0.05; done
+    echo "== $NMAP_DECOYS_SAMPLE: nmap -sS -f -D $NMAP_DECOYS --reason -p $LAB_TCP_PORTS"
+    nmap -sS -f -D "$NMAP_DECOYS" --reason -n -p "$LAB_TCP_PORTS" \
+        -oX "$OUT/$NMAP_DECOYS_SAMPLE-syn.xml" "$LAB_TARGET_IP"
+    sleep 0.5 # the last replies
+    kill -INT "$pid"
+    wait "$pid"
 fi
 if [[ ! -f $OUT/want ]] || grep -qx "$SCTP_SAMPLE" "$OUT/want"; then
     tgt() { ip netns exec "$LAB_TARGET_NS" nft add rule inet lab input "$@"; }

@@ -16,7 +16,8 @@ SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}"
 
 FIELDS=(frame.number scantrace.role scantrace.target scantrace.target6 scantrace.port scantrace.proto
     scantrace.scan scantrace.verdict scantrace.reason scantrace.scan_id scantrace.try
-    scantrace.response_in scantrace.probe_in scantrace.rtt scantrace.tool scantrace.evidence)
+    scantrace.response_in scantrace.probe_in scantrace.rtt scantrace.tool scantrace.evidence
+    scantrace.fragments scantrace.decoy scantrace.decoys.scanner)
 
 fields_of() { # CAPTURE FIELD...
     local capture=$1 args=() f

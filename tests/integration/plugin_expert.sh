@@ -23,7 +23,8 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
     name=$(basename "$capture")
     cap=$(tshark_file "$capture")
     # Every port of every scan, once (a probe carries its port's verdict).
-    want=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.role == "probe"' -T fields -E occurrence=l \
+    # A decoy's copy of a probe (nmap -D) has its scanner's port and note.
+    want=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.role == "probe" && !(scantrace.decoy == 1)' -T fields -E occurrence=l \
         "${PORT_FIELDS[@]}" -e ip.src -e ipv6.src | sort -u | cut -f1-8)
     got=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.port_verdict' -T fields -E occurrence=l \
         "${PORT_FIELDS[@]}" | sort)

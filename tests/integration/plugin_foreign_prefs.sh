@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scans of other tools in captures/, no lab needed: on nmap's default SYN scan
-# (1000 ports), its connect scan and its IPv6 SYN and UDP scans the plugin gives
+# (1000 ports), its connect scan, its SYN scan with -f and decoys and its IPv6
+# SYN and UDP scans the plugin gives
 # every port the verdict nmap's own report gives it; the preferences switch fingerprinting and
 # behaviour off and move the threshold; and a scan found by behaviour is labelled
 # from its first probe with -2, but on a single pass only from the probe that
@@ -36,6 +37,10 @@ for name in nmap-default-syn nmap-connect; do
     check "$name: the plugin gives every port nmap's verdict" \
         <(verdicts_from_xml "$CAPTURES/$name.xml") <(verdicts_from_capture "$CAPTURES/$name.pcapng")
 done
+# nmap -sS -f -D: every probe in fragments, from two decoys and the scanner.
+check "nmap-decoys: the plugin gives every port nmap's verdict" \
+    <(verdicts_from_xml "$CAPTURES/nmap-decoys-syn.xml") \
+    <(verdicts_from_capture "$CAPTURES/nmap-decoys.pcapng")
 # nmap -6's SYN and UDP scans, one capture (its host discovery after them), a
 # report each.
 check "nmap6-scans: the plugin gives every port nmap's verdict" \
