@@ -94,6 +94,15 @@ bad "-g 65536" -sS -n -p 22 -g 65536 "$LAB_TARGET_IP"
 bad "-S not an address" -sS -n -p 22 -S 10.201.0 "$LAB_TARGET_IP"
 bad "-S no interface holds, without -e" -sS -n -p 22 -S 10.201.0.77 "$LAB_TARGET_IP"
 bad "-sT -S none of our addresses" -sT -n -Pn -p 22 -S 10.201.0.77 -e "$LAB_IFACE" "$LAB_TARGET_IP"
+bad "--mtu 12 (not a multiple of 8)" -sS -n -p 22 --mtu 12 "$LAB_TARGET_IP"
+bad "--mtu 0" -sS -n -p 22 --mtu 0 "$LAB_TARGET_IP"
+bad "-f with -sU alone" -sU -n -p 53 -f "$LAB_TARGET_IP"
+bad "-f with -sT" -sT -n -p 22 -f "$LAB_TARGET_IP"
+bad "-f with -6" -6 -sS -n -p 22 -f "$LAB_TARGET_IP6"
+bad "-D with ME twice" -sS -n -p 22 -D 10.201.0.7,ME,ME "$LAB_TARGET_IP"
+bad "-D with an empty decoy" -sS -n -p 22 -D 10.201.0.7,,ME "$LAB_TARGET_IP"
+bad "-D with a name" -sS -n -p 22 -D lab-decoy.invalid,ME "$LAB_TARGET_IP"
+bad "-D with an IPv4 decoy and -6" -6 -sS -n -p 22 -D 10.201.0.7,ME "$LAB_TARGET_IP6"
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
 # takes it (with its value): refused in one line that names it. -sO and -PO
 # are left to the tests of the work that adds them (-S, -g, --source-port,
