@@ -115,6 +115,20 @@ gboolean decoys_parse(const char *text, gboolean ipv6, decoy_list *out, GError *
     return TRUE;
 }
 
+/* RFC 1624's incremental update of a checksum for n bytes (even) changed from
+ * old to new: a deliberately wrong checksum (--badsum) stays as wrong. */
+static uint16_t checksum_adjust(uint16_t check, const uint8_t *old, const uint8_t *new, size_t n)
+{
+    uint32_t sum = (uint16_t)~check;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        sum += (uint16_t)~get_be16(old + i);
+        sum += get_be16(new + i);
+    }
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
 void decoys_set_source(uint8_t *packet, size_t len, const packet_addr *src)
 {
     gboolean v4 = len >= 20 && (packet[0] >> 4) == 4;
@@ -122,25 +136,24 @@ void decoys_set_source(uint8_t *packet, size_t len, const packet_addr *src)
     if ((!v4 && (len < 40 || (packet[0] >> 4) != 6)) || ihl > len)
         return;
     uint8_t proto = v4 ? packet[9] : packet[6];
-    packet_addr dst;
+    uint8_t *addr = v4 ? packet + 12 : packet + 8;
+    const uint8_t *new_addr = v4 ? src->bytes + 12 : src->bytes;
+    size_t addr_len = v4 ? 4 : 16;
+    uint8_t old_addr[16];
+    memcpy(old_addr, addr, addr_len);
+    memcpy(addr, new_addr, addr_len);
     if (v4) {
-        memcpy(packet + 12, src->bytes + 12, 4);
         put_be16(packet + 10, 0);
         put_be16(packet + 10, packet_checksum(packet, ihl, 0));
-        dst = packet_addr_from_ipv4(get_be32(packet + 16));
-    } else {
-        memcpy(packet + 8, src->bytes, 16);
-        memcpy(dst.bytes, packet + 24, 16);
     }
     uint8_t *l4 = packet + ihl;
     size_t l4_len = len - ihl;
     size_t at = proto == PACKET_TCP ? 16 : proto == PACKET_UDP ? 6 : proto == PACKET_ICMPV6 ? 2 : 0;
     if (at == 0 || l4_len < at + 2)
-        return; /* ICMPv4's checksum covers no address */
-    if (proto == PACKET_UDP && v4 && get_be16(l4 + 6) == 0)
+        return; /* ICMPv4's and SCTP's checksums cover no address */
+    uint16_t check = get_be16(l4 + at);
+    if (proto == PACKET_UDP && v4 && check == 0)
         return; /* no checksum stays none */
-    put_be16(l4 + at, 0);
-    uint16_t sum =
-        packet_checksum(l4, l4_len, packet_pseudo_sum(src, &dst, proto, (uint32_t)l4_len));
-    put_be16(l4 + at, proto == PACKET_UDP && sum == 0 ? 0xffff : sum);
+    check = checksum_adjust(check, old_addr, new_addr, addr_len);
+    put_be16(l4 + at, proto == PACKET_UDP && check == 0 ? 0xffff : check);
 }

@@ -39,7 +39,8 @@ gboolean decoys_reserved_ipv4(guint32 addr);
 
 /* Rewrites the source address of a probe built by scan_probe_build() (IPv4 or
  * IPv6 without extension headers) and the checksums it enters: the IPv4
- * header's, and TCP's, UDP's and ICMPv6's pseudo-header sums. */
+ * header's, and TCP's, UDP's and ICMPv6's pseudo-header sums, updated by RFC
+ * 1624's rule, so that a --badsum checksum stays wrong as nmap's copies do. */
 void decoys_set_source(uint8_t *packet, size_t len, const packet_addr *src);
 
 #endif

@@ -87,6 +87,13 @@ static void test_decoy_copy(void)
         for (size_t i = 0; i < len; i++)
             if (!(i >= 10 && i < 16) && i != sum_at && i != sum_at + 1)
                 g_assert_cmpuint(copy[i], ==, probe[i]);
+        /* A wrong checksum (--badsum) stays as wrong in the copy. */
+        if (protos[t] != PACKET_ICMP) {
+            put_be16(probe + sum_at, (uint16_t)(get_be16(probe + sum_at) - 1));
+            memcpy(copy, probe, len);
+            decoys_set_source(copy, len, &decoy);
+            g_assert_cmpuint(packet_checksum(copy + 20, len - 20, pseudo), !=, 0);
+        }
     }
 }
 
