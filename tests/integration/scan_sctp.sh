@@ -195,8 +195,8 @@ for case in $CASES $LIVE; do
     done
 done
 
-# -PY: both reports say the same of every host; the plugin on scantrace's
-# capture says it of every host it pinged.
+# -PY: both reports say the same of every host; the plugin on each capture
+# says it of every host pinged.
 hosts_from_xml "$WORK/py.nmap.xml" >"$WORK/py.nmap.txt"
 hosts_from_xml "$WORK/py.st.xml" >"$WORK/py.st.txt"
 [[ -s $WORK/py.nmap.txt ]] || die "nmap $PINGS reported no host"
@@ -208,5 +208,12 @@ tshark_unpriv -r "$(tshark_file "$WORK/py.st.pcapng")" -2 -Y 'scantrace.role == 
     sort -u >"$WORK/py.plugin.txt"
 check "$PINGS: the plugin on scantrace's capture gives the scanner's hosts" \
     "$WORK/py.st.txt" "$WORK/py.plugin.txt"
+# nmap's INITs are its -sY INITs byte for byte: a sweep of two hosts, nothing
+# after, makes them pings (plugin/README.md, "TCP, UDP and SCTP pings").
+tshark_unpriv -r "$(tshark_file "$WORK/py.nmap.pcapng")" -2 -Y 'scantrace.role == "probe" && scantrace.host' \
+    -T fields -E separator=' ' -e scantrace.target -e scantrace.host -e scantrace.reason |
+    sort -u >"$WORK/py.plugin-nmap.txt"
+check "$PINGS: the plugin on nmap's capture gives nmap's hosts" \
+    "$WORK/py.nmap.txt" "$WORK/py.plugin-nmap.txt"
 ((fail == 0)) && echo "PASS"
 exit $fail
