@@ -26,10 +26,16 @@ static uint32_t cookie_hash(uint32_t scan_id, const packet_flow *f)
     return (uint32_t)siphash24(key, in, 2 * alen + 5);
 }
 
-/* A UDP probe's cookie travels in its 16-bit IP ID (and, for DNS, the query id). */
+/* A UDP probe's cookie travels in its 16-bit IP ID (and, for DNS, the query id),
+ * as does that of any protocol but TCP, SCTP and the family's ICMP (the -sO
+ * scan's probes: ICMPv6 over IPv4 is a bare header, as ICMP over IPv6). Proto
+ * 0 is ARP's flows' (arp_probe_flow), which keep 32 bits. */
 static uint32_t cookie_width_mask(const packet_flow *f)
 {
-    return f->proto == PACKET_UDP ? 0xffffu : 0xffffffffu;
+    bool v4 = packet_addr_is_ipv4(&f->dst);
+    bool wide = f->proto == PACKET_IP_ANY || f->proto == PACKET_TCP || f->proto == PACKET_SCTP ||
+                f->proto == (v4 ? PACKET_ICMP : PACKET_ICMPV6);
+    return wide ? 0xffffffffu : 0xffffu;
 }
 
 uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned try_no)

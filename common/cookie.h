@@ -3,7 +3,8 @@
  * proves which probe, and which try of it, caused the reply. The key is derived
  * from the scan id, which every probe carries in the clear: the cookie attributes
  * replies, it is not a secret. The low COOKIE_TRY_BITS hold the try number.
- * TCP and ICMP cookies are 32 bits; UDP cookies 16 (they ride in the IP ID). */
+ * TCP and ICMP cookies are 32 bits; UDP's and every other protocol's 16 (they
+ * ride in the IP ID). */
 #ifndef SCANTRACE_COOKIE_H
 #define SCANTRACE_COOKIE_H
 

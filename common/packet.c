@@ -154,9 +154,14 @@ static void parse_quote(const uint8_t *q, size_t len, bool v6, packet_view *out)
      * are what tie the quote to a probe. */
     bool ports_first = out->quote.proto == PACKET_TCP || out->quote.proto == PACKET_UDP ||
                        out->quote.proto == PACKET_SCTP;
-    bool icmp = packet_proto_is_icmp(out->quote.proto);
-    if (!ports_first && !icmp)
+    bool icmp = out->quote.proto == (v6 ? PACKET_ICMPV6 : PACKET_ICMP);
+    if (!ports_first && !icmp) {
+        /* Another protocol (an -sO probe's): no ports, the IP header ties it. */
+        out->quote_ip_id = l.ip_id;
+        out->quote_flow_label = l.flow_label;
+        out->has_quote = true;
         return;
+    }
     if (total < ihl + (ports_first ? 4 : 8))
         return;
     const uint8_t *l4 = q + ihl;

@@ -8,7 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { PACKET_ICMP = 1, PACKET_TCP = 6, PACKET_UDP = 17, PACKET_ICMPV6 = 58, PACKET_SCTP = 132 };
+enum {
+    PACKET_IP_ANY = 0,
+    PACKET_ICMP = 1,
+    PACKET_TCP = 6,
+    PACKET_UDP = 17,
+    PACKET_ICMPV6 = 58,
+    PACKET_SCTP = 132,
+};
 
 /* SCTP chunk types (RFC 9260 section 3.2) that scans send or judge. */
 enum {

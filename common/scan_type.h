@@ -130,6 +130,7 @@ enum {
     SCAN_CODE_V1_LAST = 7, /* the types tagged before version 2 */
     SCAN_CODE_MAIMON = 8,
     SCAN_CODE_WINDOW = 9,
+    SCAN_CODE_PROTO = 10,
 };
 
 extern const scan_type scan_syn;
@@ -145,6 +146,41 @@ extern const scan_type scan_connect;
 extern const scan_type scan_sctp_init;
 extern const scan_type scan_sctp_cookie_echo;
 
+/* The IP protocol scan (-sO, scan_proto.c): a probe's "port" is the IP
+ * protocol number it probes, its flow's proto. Not in scan_types[], whose
+ * members each have one protocol: the scanner names it itself. */
+extern const scan_type scan_proto;
+
+/* Whether a -sO probe of that protocol has ports: TCP, UDP, SCTP. */
+bool proto_has_ports(uint8_t proto);
+
+/* Whether nmap sends a bare IP header for that protocol (no payload): all but
+ * TCP, UDP, SCTP, the family's ICMP and, over IPv4, IGMP. */
+bool proto_probe_is_bare(uint8_t proto, bool v4);
+
+/* The flow of the -sO probe of proto from src to dst: sport (host order, the
+ * try's) and nmap's destination port (TCP 80, UDP 40125, SCTP 80) for the
+ * protocols with ports; the echo's id (its cookie's top half) as both ports
+ * for the family's ICMP; none for the rest. */
+packet_flow proto_probe_flow(const packet_addr *src, const packet_addr *dst, uint8_t proto,
+                             uint16_t sport, uint32_t scan_id, uint8_t try_no);
+
+/* Whether pkt is an ICMP error nmap's -sO judges for the probe it quotes:
+ * ICMPv4 types 3 and 11, ICMPv6 types 1 and 4 (scan_engine_raw.cc). Any other
+ * ICMP message is a packet of the ICMP protocol itself. */
+bool proto_is_error(const packet_view *pkt);
+
+/* The -sO probe pkt answers: an error's quoted flow (cookie: a TCP or echo
+ * probe's quoted word, else the quoted IP ID or marked flow label), or the
+ * reply's flow reversed (cookie: a RST's sequence number, an echo reply's id
+ * and sequence). scan_reply_key() gives this for scan_proto. */
+reply_match proto_reply_key(const packet_view *pkt, packet_flow *probe_flow, uint32_t *cookie);
+
+/* nmap's reason for the ICMP protocol (1) of an IPv4 -sO scan, read from the
+ * packet that completes nmap's receive loop after an ICMP message from the
+ * target (get_pcap_result, "protoscanicmphack"): an ICMP one by its type and
+ * code (echo-reply, proto-unreach, ...), any other "unknown-response". */
+reason proto_icmp_reason(const packet_view *pkt);
 /* The connect scan's tag: TOS byte (DSCP 23) and source ports from 61440 up,
  * above Linux's ephemeral range (32768-60999). */
 #define CONNECT_TAG_TOS    0x5c
@@ -210,8 +246,8 @@ const scan_type *scan_type_of_probe(const packet_view *pkt, probe_tag *tag);
  * says. spec->extras: the TTL or hop limit, the data, a bad checksum. */
 size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap);
 
-/* If pkt answers a probe of this type: that probe's flow and, with REPLY_COOKIE,
- * the cookie the reply carries or quotes (check it with cookie_check()). */
+/* If pkt answers a probe of this type (scan_proto: proto_reply_key()): that probe's flow and, with
+ * REPLY_COOKIE, the cookie the reply carries or quotes (check it with cookie_check()). */
 reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
                            uint32_t *cookie);
 

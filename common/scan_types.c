@@ -86,6 +86,12 @@ static void spoil_checksum(uint8_t proto, uint8_t *l4, size_t len)
     put_be16(l4 + at, sum);
 }
 
+/* A -sO probe of most protocols is the IP header alone, as nmap sends it. */
+static bool bare_allowed(const scan_type *type, const probe_spec *spec, bool v4)
+{
+    return type == &scan_proto && proto_probe_is_bare(spec->flow.proto, v4);
+}
+
 /* RFC 8200 section 3: version 6, traffic class 0, the flow label, payload
  * length, next header, hop limit, addresses. */
 static size_t ipv6_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out,
@@ -95,10 +101,10 @@ static size_t ipv6_probe_build(const scan_type *type, const probe_spec *spec, ui
     if (cap < IP6_HEADER)
         return 0;
     size_t l4 = type->build(type, spec, out + IP6_HEADER, cap - IP6_HEADER);
-    if (l4 == 0)
+    if (l4 == 0 && !bare_allowed(type, spec, false))
         return 0;
     uint32_t label = 0;
-    if (spec->flow.proto == PACKET_UDP)
+    if (spec->flow.proto == PACKET_UDP || type == &scan_proto)
         label = PROBE_FLOW_LABEL_COOKIE |
                 (cookie_make(spec->scan_id, &spec->flow, spec->try_no) & 0xffffu);
     put_be32(out, 6u << 28 | label);
@@ -125,7 +131,7 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
     if (cap < IP_HEADER)
         return 0;
     size_t l4 = type->build(type, spec, out + IP_HEADER, cap - IP_HEADER);
-    if (l4 == 0)
+    if (l4 == 0 && !bare_allowed(type, spec, true))
         return 0;
     uint16_t total = (uint16_t)(IP_HEADER + l4);
     out[0] = 0x45;
@@ -136,7 +142,7 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
     put_be16(out + 4, (uint16_t)cookie_make(spec->scan_id, &spec->flow, spec->try_no));
     put_be16(out + 6, 0);
     out[8] = probe_ttl(spec);
-    out[9] = type->ip_proto;
+    out[9] = type == &scan_proto ? spec->flow.proto : type->ip_proto;
     put_be16(out + 10, 0);
     memcpy(out + 12, spec->flow.src.bytes + 12, 4);
     memcpy(out + 16, spec->flow.dst.bytes + 12, 4);
@@ -149,6 +155,8 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
 reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
                            uint32_t *cookie)
 {
+    if (type == &scan_proto)
+        return proto_reply_key(pkt, probe_flow, cookie);
     if (packet_proto_matches(type->ip_proto, pkt->flow.proto) && !pkt->has_quote) {
         *probe_flow = packet_flow_reverse(&pkt->flow);
         return type->reply_cookie(type, pkt, cookie) ? REPLY_COOKIE : REPLY_FLOW;

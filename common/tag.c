@@ -50,6 +50,14 @@ bool tag_find_in_payload(const uint8_t *payload, size_t len, probe_tag *out)
     return false;
 }
 
+bool tag_find_scan_in_payload(const uint8_t *payload, size_t len, probe_tag *out)
+{
+    for (size_t i = 0; i + TAG_SCAN_OPTION_LEN <= len; i++)
+        if (payload[i + 1] == TAG_SCAN_OPTION_LEN && tag_read(payload + i, len - i, out))
+            return true;
+    return false;
+}
+
 bool tag_find_in_tcp_options(const uint8_t *options, size_t len, probe_tag *out)
 {
     enum { END = 0, NOP = 1 };

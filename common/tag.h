@@ -56,4 +56,8 @@ bool tag_find_in_tcp_options(const uint8_t *options, size_t len, probe_tag *out)
 /* Finds a version 1 tag's ten bytes anywhere in a payload. */
 bool tag_find_in_payload(const uint8_t *payload, size_t len, probe_tag *out);
 
+/* Finds a version 2 tag's eleven bytes anywhere in a payload (the -sO probes
+ * carry it, so no version 1 reader takes them for -sU's or -PE's). */
+bool tag_find_scan_in_payload(const uint8_t *payload, size_t len, probe_tag *out);
+
 #endif

@@ -43,6 +43,8 @@ static const char *const reason_names[REASON_COUNT] = {
     [REASON_ADDRESSMASK_REPLY] = "addressmask-reply",
     [REASON_INIT_ACK] = "init-ack",
     [REASON_ABORT] = "abort",
+    [REASON_PROTO_RESPONSE] = "proto-response",
+    [REASON_UNKNOWN_RESPONSE] = "unknown-response",
 };
 
 const char *port_state_name(port_state state)

@@ -53,6 +53,10 @@ typedef enum reason {
     /* SCTP answers (nmap's reason.cc: ER_INITACK, ER_ABORT). */
     REASON_INIT_ACK,
     REASON_ABORT,
+    /* -sO: a packet in the probed protocol; nmap's word for a packet it
+     * cannot word otherwise (reason.cc, ER_PROTORESPONSE, ER_UNKNOWN). */
+    REASON_PROTO_RESPONSE,
+    REASON_UNKNOWN_RESPONSE,
     REASON_COUNT
 } reason;
 

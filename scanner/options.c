@@ -22,6 +22,7 @@ typedef struct parse_state {
     gboolean tcp_twice;         /* two different TCP types: nmap refuses that */
     const scan_type *sctp_type; /* -sY or -sZ */
     gboolean sctp_twice;
+    gboolean proto;  /* -sO */
     char *scanflags; /* --scanflags as typed */
     timing_given timing;
     int max_retries; /* G_MININT: not given */
@@ -47,6 +48,10 @@ static gboolean add_type(const char *name, const char *value, gpointer data, GEr
         st->o->ping_only = TRUE;
         return TRUE;
     }
+    if (strcmp(value, scan_proto.option) == 0) {
+        st->proto = TRUE;
+        return TRUE;
+    }
     const scan_type *type = scan_type_by_option(value);
     if (type == NULL && unsupported_option_what(value))
         return unsupported(error, value);
@@ -54,8 +59,8 @@ static gboolean add_type(const char *name, const char *value, gpointer data, GEr
         GString *known = g_string_new(NULL);
         for (size_t i = 0; scan_types[i]; i++)
             g_string_append_printf(known, "%s, ", scan_types[i]->option);
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "scan type %s is not supported (known: %s-sn)",
-                    value, known->str);
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "scan type %s is not supported (known: %s-sO, -sn)", value, known->str);
         g_string_free(known, TRUE);
         return FALSE;
     }
@@ -530,6 +535,12 @@ static gboolean check(parse_state *st, GError **error)
     if (st->sctp_twice)
         return bad(error, "You specified more than one type of SCTP scan. Please choose only one "
                           "of -sY and -sZ");
+    /* nmap's words (nmap.cc) */
+    if (st->proto && (st->tcp_type || st->udp || st->sctp_type || o->ping_only))
+        return bad(error, "Sorry, the IPProtoscan (-sO) must currently be used alone rather than "
+                          "combined with other scan types.");
+    if (st->proto && st->scanflags)
+        return bad(error, "--scanflags sets the flags of a TCP port scan: not valid with -sO");
     if (!check_scanflags(st, error))
         return FALSE;
     if (!ping_options_check(&o->pings, o->ipv6, error))
@@ -597,7 +608,10 @@ static gboolean check(parse_state *st, GError **error)
     }
     if (o->targets == NULL || o->targets[0] == NULL)
         return bad(error, "no targets given (see --help)");
-    o->default_type = !o->ping_only && st->tcp_type == NULL && !st->udp && !st->sctp_type;
+    o->default_type =
+        !o->ping_only && st->tcp_type == NULL && !st->udp && !st->sctp_type && !st->proto;
+    if (st->proto)
+        g_ptr_array_add(o->types, (gpointer)&scan_proto);
     if (o->default_type)
         st->tcp_type = o->unprivileged ? &scan_connect : &scan_syn;
     /* nmap: --open turns it on; without --open, a SYN scan's alone (NmapOps.cc). */
@@ -670,7 +684,8 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
         {"scan-type", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_type,
          "Scan type, as nmap spells it: -sS (SYN, the default), -sT (connect, needs no "
          "privilege), -sA, -sW (window), -sM (Maimon), -sF, -sN, -sX; -sU (UDP) and -sY (SCTP "
-         "INIT) or -sZ (SCTP COOKIE ECHO) besides one of them; -sn (host discovery only)",
+         "INIT) or -sZ (SCTP COOKIE ECHO) besides one of them; -sO (IP protocols, alone; -p "
+         "lists protocol numbers); -sn (host discovery only)",
          "-sX"},
         {"scanflags", 0, 0, G_OPTION_ARG_STRING, &st.scanflags,
          "TCP flags of the probes (URGACKPSHRSTSYNFINECECWR in any order, or 0-255), judged "

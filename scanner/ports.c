@@ -141,6 +141,83 @@ gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GArray 
     return ok;
 }
 
+/* A protocol number of len characters at text; an empty one (an open end of
+ * a range) gives dflt. -1: not digits; 256: above 255. */
+static long protocol_bound(const char *text, size_t len, long dflt)
+{
+    if (len == 0)
+        return dflt;
+    long v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!g_ascii_isdigit(text[i]))
+            return -1;
+        v = MIN(v * 10 + (text[i] - '0'), 256);
+    }
+    return v;
+}
+
+/* One protocol list item: N, N-M, -M, N-, -. */
+static gboolean parse_protocol_item(const char *item, guint8 *seen, GError **error)
+{
+    const char *dash = strchr(item, '-');
+    size_t len = strlen(item);
+    long lo, hi;
+    if (dash == NULL) {
+        lo = hi = len ? protocol_bound(item, len, 0) : -1;
+    } else {
+        lo = strchr(dash + 1, '-') ? -1 : protocol_bound(item, (size_t)(dash - item), 0);
+        hi = protocol_bound(dash + 1, strlen(dash + 1), 255);
+    }
+    if (lo < 0 || hi < 0) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad protocol specification \"%s\"", item);
+        return FALSE;
+    }
+    if (lo > 255 || hi > 255) {
+        /* nmap's words (nmap.cc) */
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "Protocols specified must be between 0 and 255 inclusive (\"%s\")", item);
+        return FALSE;
+    }
+    if (lo > hi) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "reversed protocol range \"%s\"", item);
+        return FALSE;
+    }
+    for (long p = lo; p <= hi; p++)
+        seen[p] = 1;
+    return TRUE;
+}
+
+GArray *ports_parse_protocols(const char *spec, GError **error)
+{
+    if (spec == NULL || *spec == '\0') {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "empty protocol list");
+        return NULL;
+    }
+    guint8 seen[256] = {0};
+    gboolean mine = TRUE;
+    g_auto(GStrv) items = g_strsplit(spec, ",", -1);
+    for (char **item = items; *item; item++) {
+        const char *text = *item;
+        if (g_ascii_isalpha(text[0]) && text[1] == ':') {
+            char proto = g_ascii_toupper(text[0]);
+            if (proto != 'T' && proto != 'U' && proto != 'S' && proto != 'P') {
+                g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                            "bad port specification \"%s\" (T:, U:, S: or P:)", text);
+                return NULL;
+            }
+            mine = proto == 'P';
+            text += 2;
+        }
+        if (mine && !parse_protocol_item(text, seen, error))
+            return NULL;
+    }
+    GArray *protos = g_array_new(FALSE, FALSE, sizeof(guint16));
+    for (guint16 p = 0; p < 256; p++)
+        if (seen[p])
+            g_array_append_val(protos, p);
+    return protos;
+}
+
 char *ports_format(const uint16_t *ports, guint count)
 {
     GString *s = g_string_new(NULL);

@@ -17,6 +17,13 @@ GArray *ports_parse(const char *spec, GError **error);
 gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GArray **sctp,
                            GError **error);
 
+/* -sO's -p: IP protocol numbers 0-255 in the same syntax ("1,6,17", "0-9",
+ * "-" for all), sorted, without duplicates; what comes after T:, U: or S: is
+ * not for -sO and left out, what comes after P: or before any prefix is, as
+ * nmap reads it. NULL and error on bad input or a number above 255 (nmap's
+ * "Protocols specified must be between 0 and 255 inclusive"). */
+GArray *ports_parse_protocols(const char *spec, GError **error);
+
 /* The list written back in the -p syntax with ranges folded: "1,3-5,80". */
 char *ports_format(const uint16_t *ports, guint count);
 

@@ -32,6 +32,12 @@ typedef struct engine {
     gint64 mono_to_real; /* add to a monotonic time to get wall-clock time */
     GString *line;
     gboolean send_error_told;
+    /* -sO over IPv4: nmap words the ICMP protocol's verdict by the packet that
+     * ends its receive loop after an ICMP message from the target
+     * (proto_icmp_reason): the probe waiting for that packet, and until when. */
+    gboolean icmp_pending;
+    guint icmp_pending_host;
+    gint64 icmp_pending_until;
 } engine;
 
 static gboolean is_arp(const scan_type *type)
@@ -81,6 +87,13 @@ char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean
                                pt->sport, last);
     }
     GString *f = g_string_new(NULL);
+    if (probe_plan_type(plan, &scan_proto)) {
+        /* -sO: any protocol from the target answers, and we send any. */
+        g_string_append_printf(f, "dst host %s or src host %s", ip, ip);
+        if (arp)
+            g_string_append(f, " or arp");
+        return g_string_free(f, FALSE);
+    }
     g_string_append_printf(f, "(dst host %s and (%s))", ip, in->str);
     guint nsources = 1 + (decoys ? decoys->count : 0);
     for (guint i = 0; i < nsources; i++) {
@@ -176,6 +189,8 @@ static gboolean is_ours(const engine *e, const packet_view *pkt)
 {
     if (!packet_addr_equal(&pkt->flow.src, &e->io->rt->src))
         return FALSE;
+    if (plan_entry(e, &scan_proto))
+        return TRUE; /* -sO: nothing we send is a reply to us */
     probe_tag tag;
     unsigned try_no;
     const scan_type *type = scan_type_of_probe(pkt, &tag);
@@ -197,6 +212,46 @@ typedef struct attribution {
     unsigned try_no;
 } attribution;
 
+/* -sO (nmap's get_pcap_result): an ICMP error ties to the probe it quotes,
+ * by its cookie; any other packet from the target to the probe of its
+ * protocol, whatever its ports, as nmap takes it, with the try its cookie or
+ * destination port names if it names one. ICMPv4 messages other than errors
+ * are left to proto_icmp_quirk(). */
+static gboolean attribute_proto(const engine *e, const plan_type *pt, const packet_view *pkt,
+                                attribution *out)
+{
+    const engine_config *cfg = e->cfg;
+    gboolean error = proto_is_error(pkt);
+    if (pkt->flow.proto == PACKET_ICMP && !error)
+        return FALSE;
+    packet_flow probe;
+    uint32_t cookie = 0;
+    reply_match match = proto_reply_key(pkt, &probe, &cookie);
+    if (match == REPLY_NONE || !packet_addr_equal(&probe.src, &e->io->rt->src))
+        return FALSE;
+    guint job = job_of(e, &probe.dst);
+    gint32 pi = probe_plan_find(cfg->plan, &scan_proto, probe.proto);
+    if (job == 0 || pi < 0)
+        return FALSE;
+    unsigned try_no = PLAN_TRY_UNKNOWN;
+    if (proto_has_ports(probe.proto) && !plan_sport_try(pt, probe.sport, &try_no)) {
+        if (error)
+            return FALSE; /* it quotes a flow of someone else's */
+        try_no = PLAN_TRY_UNKNOWN;
+        match = REPLY_FLOW;
+    }
+    unsigned cookie_try;
+    if (match == REPLY_COOKIE && cookie_check(cfg->scan_id, &probe, cookie, &cookie_try) &&
+        (try_no == PLAN_TRY_UNKNOWN || cookie_try == try_no))
+        try_no = cookie_try;
+    else if (match == REPLY_COOKIE && error)
+        return FALSE; /* it quotes a packet we did not send */
+    if (!sched_wants(e->sched, job - 1, (guint)pi, try_no))
+        return FALSE;
+    *out = (attribution){job - 1, (guint)pi, try_no};
+    return TRUE;
+}
+
 /* Which probe, and which try of it, pkt answers. A reply that names its try
  * with a cookie beats one that only matches a probe's flow: an echo reply's
  * flow also matches the timestamp request to the same host. A port probe's
@@ -209,6 +264,8 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
     for (guint t = 0; t < cfg->plan->ntypes; t++) {
         const plan_type *pt = &cfg->plan->types[t];
         const scan_type *type = pt->type;
+        if (type == &scan_proto)
+            return attribute_proto(e, pt, pkt, out);
         if (type->build == NULL)
             continue;
         packet_flow probe;
@@ -256,6 +313,39 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
     return found;
 }
 
+/* nmap's -sO over IPv4 takes any ICMP message from a target whose ICMP probe
+ * is out for that protocol's answer: open, worded by the packet that ends
+ * its receive loop (get_pcap_result, "protoscanicmphack"): this one when it
+ * decided another probe (an error), else the next that decides one, or this
+ * one when none comes before the loop gives up (nmap's wait: at least 2 ms;
+ * we give it PROTO_ICMP_WAIT). decided: pkt just decided another probe. */
+#define PROTO_ICMP_WAIT (20 * 1000)
+static void proto_icmp_quirk(engine *e, const packet_view *pkt, gboolean decided, gint64 wall)
+{
+    const probe_plan *plan = e->cfg->plan;
+    gint32 pi = probe_plan_find(plan, &scan_proto, PACKET_ICMP);
+    if (pi < 0 || !packet_addr_is_ipv4(&pkt->flow.src))
+        return;
+    if (e->icmp_pending && decided && wall <= e->icmp_pending_until) {
+        port_result *r = &e->jobs[e->icmp_pending_host].host->ports[pi];
+        r->why = (uint8_t)proto_icmp_reason(pkt);
+        r->ttl = pkt->ttl;
+    }
+    if (decided || wall > e->icmp_pending_until)
+        e->icmp_pending = FALSE;
+    guint job = job_of(e, &pkt->flow.src);
+    if (pkt->flow.proto != PACKET_ICMP || job == 0 ||
+        !sched_wants(e->sched, job - 1, (guint)pi, SCHED_TRY_UNKNOWN))
+        return;
+    verdict v = {PORT_OPEN, proto_icmp_reason(pkt)};
+    decide(e, job - 1, (guint)pi, SCHED_TRY_UNKNOWN, v, pkt->ttl, wall);
+    if (!decided) {
+        e->icmp_pending = TRUE;
+        e->icmp_pending_host = job - 1;
+        e->icmp_pending_until = wall + PROTO_ICMP_WAIT;
+    }
+}
+
 /* src_mac: the Ethernet source of the frame that carried pkt, or NULL. A reply
  * from a target reached without a gateway came from its own interface, whose
  * address nmap reports whatever told it (scan_engine_raw.cc,
@@ -264,15 +354,19 @@ static void judge_ip(engine *e, const packet_view *pkt, const uint8_t *src_mac, 
 {
     attribution a;
     verdict v;
-    if (!attribute(e, pkt, &a))
-        return;
-    host_result *h = e->jobs[a.hi].host;
-    if (src_mac && h->on_link && !h->has_mac && packet_addr_equal(&pkt->flow.src, &h->addr)) {
-        h->has_mac = TRUE;
-        memcpy(h->mac, src_mac, 6);
+    gboolean decided = FALSE;
+    if (attribute(e, pkt, &a)) {
+        host_result *h = e->jobs[a.hi].host;
+        if (src_mac && h->on_link && !h->has_mac && packet_addr_equal(&pkt->flow.src, &h->addr)) {
+            h->has_mac = TRUE;
+            memcpy(h->mac, src_mac, 6);
+        }
+        decided = e->cfg->plan->probes[a.pi].type->judge(pkt, &v);
     }
-    if (e->cfg->plan->probes[a.pi].type->judge(pkt, &v))
+    if (decided)
         decide(e, a.hi, a.pi, a.try_no, v, pkt->ttl, wall);
+    if (plan_entry(e, &scan_proto))
+        proto_icmp_quirk(e, pkt, decided, wall);
 }
 
 static void judge_arp(engine *e, const arp_view *reply, gint64 wall)
@@ -433,6 +527,9 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
                        .scan_id = cfg->scan_id,
                        .try_no = try_no,
                        .extras = cfg->extras};
+    if (p->type == &scan_proto) /* the "port" is the protocol */
+        spec.flow = proto_probe_flow(&e->io->rt->src, dst, (uint8_t)p->port,
+                                     plan_try_sport(pt, try_no), cfg->scan_id, try_no);
     uint8_t buf[PROBE_MAX_LEN];
     size_t len = scan_probe_build(p->type, &spec, buf, sizeof buf);
     g_assert(len > 0);

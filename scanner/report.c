@@ -2,9 +2,26 @@
 
 #include <time.h>
 
+#include "ip_protocols.h"
+
 const char *report_proto_name(uint8_t ip_proto)
 {
-    return ip_proto == PACKET_UDP ? "udp" : ip_proto == PACKET_SCTP ? "sctp" : "tcp";
+    return ip_proto == PACKET_IP_ANY ? "ip"
+           : ip_proto == PACKET_UDP  ? "udp"
+           : ip_proto == PACKET_SCTP ? "sctp"
+                                     : "tcp";
+}
+
+const char *report_folded_proto_name(uint8_t ip_proto)
+{
+    return ip_proto == PACKET_IP_ANY ? "n/a" : report_proto_name(ip_proto);
+}
+
+const char *report_service_name(const report_context *ctx, uint8_t ip_proto, uint16_t port)
+{
+    if (ip_proto == PACKET_IP_ANY)
+        return ip_protocol_name((uint8_t)port);
+    return services_name(ctx->svc, ip_proto, port);
 }
 
 void report_append_mac(GString *out, const uint8_t mac[6])

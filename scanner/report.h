@@ -29,8 +29,15 @@ typedef struct report_context {
 /* "Thu Nov 26 05:57:17 2026", the ctime() form nmap's files use. */
 char *report_ctime(gint64 wall_us);
 
-/* "tcp", "udp" or "sctp". */
+/* "tcp", "udp" or "sctp"; "ip" for -sO's protocols (scan_proto's ip_proto, 0). */
 const char *report_proto_name(uint8_t ip_proto);
+
+/* The same in nmap's "Not shown" line and <extrareasons>: "n/a" for -sO's. */
+const char *report_folded_proto_name(uint8_t ip_proto);
+
+/* A port's service name, or with -sO the protocol's (NULL when nmap-protocols
+ * names none: nmap writes "unknown" in -oN, nothing in -oX and -oG). */
+const char *report_service_name(const report_context *ctx, uint8_t ip_proto, uint16_t port);
 
 /* The MAC address as nmap writes it: "86:C6:AB:6B:E6:E1". */
 void report_append_mac(GString *out, const uint8_t mac[6]);

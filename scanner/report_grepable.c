@@ -40,7 +40,9 @@ void report_grepable_start(GString *out, const report_context *ctx)
     protocol_ports(out, ctx->plan, PACKET_TCP, "TCP");
     protocol_ports(out, ctx->plan, PACKET_UDP, "UDP");
     protocol_ports(out, ctx->plan, PACKET_SCTP, "SCTP");
-    g_string_append(out, "PROTOCOLS(0;)\n");
+    protocol_ports(out, ctx->plan, PACKET_IP_ANY, "PROTOCOLS");
+    g_string_truncate(out, out->len - 1);
+    g_string_append_c(out, '\n');
 }
 
 static void port_fields(GString *out, const report_context *ctx, const host_result *h)
@@ -49,7 +51,8 @@ static void port_fields(GString *out, const report_context *ctx, const host_resu
     port_summary sum;
     port_summary_init_open(&sum, plan, h, ctx->verbose, ctx->open_only);
     host_prefix(out, h);
-    g_string_append(out, "Ports: ");
+    gboolean protocols = plan->ntypes && plan->types[0].type == &scan_proto;
+    g_string_append(out, protocols ? "Protocols: " : "Ports: ");
     gboolean first = TRUE;
     for (guint i = 0; i < plan->nprobes; i++) {
         const port_result *r = &h->ports[i];
@@ -57,10 +60,13 @@ static void port_fields(GString *out, const report_context *ctx, const host_resu
             continue;
         uint8_t proto = plan->probes[i].type->ip_proto;
         uint16_t port = plan->probes[i].port;
-        /* port/state/protocol/owner/service/rpc info/version/ */
-        g_string_append_printf(out, "%s%u/%s/%s//%s///", first ? "" : ", ", port,
-                               port_state_name(r->state), report_proto_name(proto),
-                               services_name(ctx->svc, proto, port));
+        const char *service = report_service_name(ctx, proto, port);
+        if (protocols) /* protocol/state/name/ */
+            g_string_append_printf(out, "%s%u/%s/%s/", first ? "" : ", ", port,
+                                   port_state_name(r->state), service ? service : "");
+        else /* port/state/protocol/owner/service/rpc info/version/ */
+            g_string_append_printf(out, "%s%u/%s/%s//%s///", first ? "" : ", ", port,
+                                   port_state_name(r->state), report_proto_name(proto), service);
         first = FALSE;
     }
     guint states = 0, folded = 0, count = 0;

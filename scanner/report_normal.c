@@ -49,9 +49,10 @@ static void not_shown(GString *out, const port_summary *sum)
     for (guint i = 0; i < sum->groups->len; i++) {
         const ignored_group *g = &g_array_index(sum->groups, ignored_group, i);
         /* nmap chooses "port" or "ports" by the whole state's count. */
-        g_string_append_printf(out, "%s%u %s %s %s (%s)", i ? ", " : "", g->count,
-                               port_state_name(g->state), report_proto_name(g->proto),
-                               g->state_count == 1 ? "port" : "ports", reason_name(g->why));
+        const char *what = g->proto == PACKET_IP_ANY ? "protocol" : "port";
+        g_string_append_printf(out, "%s%u %s %s %s%s (%s)", i ? ", " : "", g->count,
+                               port_state_name(g->state), report_folded_proto_name(g->proto), what,
+                               g->state_count == 1 ? "" : "s", reason_name(g->why));
     }
     g_string_append_c(out, '\n');
 }
@@ -64,7 +65,8 @@ static void port_table(GString *out, const report_context *ctx, const host_resul
     const probe_plan *plan = ctx->plan;
     guint ncols = ctx->reason ? 4 : 3;
     g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func(g_free);
-    const char *head[4] = {"PORT", "STATE", "SERVICE", "REASON"};
+    gboolean protocols = plan->ntypes && plan->types[0].type == &scan_proto;
+    const char *head[4] = {protocols ? "PROTOCOL" : "PORT", "STATE", "SERVICE", "REASON"};
     for (guint c = 0; c < ncols; c++)
         g_ptr_array_add(cells, g_strdup(head[c]));
     for (guint i = 0; i < plan->nprobes; i++) {
@@ -73,9 +75,13 @@ static void port_table(GString *out, const report_context *ctx, const host_resul
             continue;
         uint8_t proto = plan->probes[i].type->ip_proto;
         uint16_t port = plan->probes[i].port;
-        g_ptr_array_add(cells, g_strdup_printf("%u/%s", port, report_proto_name(proto)));
+        if (proto == PACKET_IP_ANY)
+            g_ptr_array_add(cells, g_strdup_printf("%u", port));
+        else
+            g_ptr_array_add(cells, g_strdup_printf("%u/%s", port, report_proto_name(proto)));
         g_ptr_array_add(cells, g_strdup(port_state_name(r->state)));
-        g_ptr_array_add(cells, g_strdup(services_name(ctx->svc, proto, port)));
+        const char *service = report_service_name(ctx, proto, port);
+        g_ptr_array_add(cells, g_strdup(service ? service : "unknown"));
         if (ctx->reason)
             g_ptr_array_add(cells, r->ttl
                                        ? g_strdup_printf("%s ttl %u", reason_name(r->why), r->ttl)

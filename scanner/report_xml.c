@@ -81,7 +81,8 @@ static void extraports(GString *out, const report_context *ctx, const host_resul
         g_string_append_printf(out,
                                "<extrareasons reason=\"%s\" count=\"%u\" proto=\"%s\" "
                                "ports=\"%s\"/>\n",
-                               reason_name(g->why), g->count, report_proto_name(g->proto), list);
+                               reason_name(g->why), g->count, report_folded_proto_name(g->proto),
+                               list);
     }
     if (sum->groups->len)
         g_string_append(out, "</extraports>\n");
@@ -100,13 +101,21 @@ static void port_list(GString *out, const report_context *ctx, const host_result
             continue;
         uint8_t proto = plan->probes[i].type->ip_proto;
         uint16_t port = plan->probes[i].port;
-        g_autofree char *service = g_markup_escape_text(services_name(ctx->svc, proto, port), -1);
+        const char *name = report_service_name(ctx, proto, port);
         g_string_append_printf(out,
                                "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
-                               "reason=\"%s\" reason_ttl=\"%u\"/><service name=\"%s\" "
-                               "method=\"table\" conf=\"3\"/></port>\n",
+                               "reason=\"%s\" reason_ttl=\"%u\"/>",
                                report_proto_name(proto), port, port_state_name(r->state),
-                               reason_name(r->why), r->ttl, service);
+                               reason_name(r->why), r->ttl);
+        g_autofree char *service = name ? g_markup_escape_text(name, -1) : NULL;
+        /* nmap's confidence in a protocol's name is 8, in a port's 3. */
+        if (proto == PACKET_IP_ANY && service)
+            g_string_append_printf(out, "<service name=\"%s\" conf=\"8\" method=\"table\"/>",
+                                   service);
+        else if (service)
+            g_string_append_printf(out, "<service name=\"%s\" method=\"table\" conf=\"3\"/>",
+                                   service);
+        g_string_append(out, "</port>\n");
     }
     port_summary_clear(&sum);
     g_string_append(out, "</ports>\n");

@@ -20,6 +20,7 @@
 #include "portscan.h"
 #include "privileges.h"
 #include "progress.h"
+#include "ip_protocols.h"
 #include "ports.h"
 #include "rdns.h"
 #include "receiver.h"
@@ -210,6 +211,22 @@ static GArray *candidate_ports(const GArray *given, const GArray *excluded)
     return out;
 }
 
+/* -sO's protocols as nmap picks them: -p's (numbers 0-255), -F's the ones
+ * nmap-protocols names, else all 256 (--top-ports leaves them all, as nmap's
+ * does). */
+static gboolean protocol_list(run *r, GArray **out, GError **error)
+{
+    if (r->opt->ports) {
+        *out = ports_parse_protocols(r->opt->ports, error);
+        return *out != NULL;
+    }
+    *out = g_array_new(FALSE, FALSE, sizeof(guint16));
+    for (guint16 p = 0; p < 256; p++)
+        if (!r->opt->fast || ip_protocol_name((uint8_t)p))
+            g_array_append_val(*out, p);
+    return TRUE;
+}
+
 /* The port scan's plan, and discovery's, with a source port for each type. */
 static gboolean make_plans(run *r, GError **error)
 {
@@ -217,7 +234,10 @@ static gboolean make_plans(run *r, GError **error)
     g_autoptr(GArray) tcp = NULL;
     g_autoptr(GArray) udp = NULL;
     g_autoptr(GArray) sctp = NULL;
-    if (r->opt->ports && !ports_parse_split(r->opt->ports, &tcp, &udp, &sctp, error))
+    gboolean proto = !r->opt->ping_only && g_ptr_array_index(r->opt->types, 0) == &scan_proto;
+    if (proto && !protocol_list(r, &tcp, error))
+        return FALSE;
+    if (!proto && r->opt->ports && !ports_parse_split(r->opt->ports, &tcp, &udp, &sctp, error))
         return FALSE;
     g_autoptr(GArray) ex_tcp = NULL;
     g_autoptr(GArray) ex_udp = NULL;
@@ -236,7 +256,8 @@ static gboolean make_plans(run *r, GError **error)
         GArray *given = is_udp ? udp : is_sctp ? sctp : tcp;
         const GArray *excluded = is_udp ? ex_udp : is_sctp ? ex_sctp : ex_tcp;
         g_autoptr(GArray) among = candidate_ports(given, excluded);
-        GArray *ports = given && !r->opt->top_ports && !(r->opt->port_ratio > 0)
+        GArray *ports = proto ? g_array_ref(given)
+                        : given && !r->opt->top_ports && !(r->opt->port_ratio > 0)
                             ? g_array_ref(among)
                             : default_ports(r, type, among, given == NULL, error);
         if (ports == NULL)
@@ -246,8 +267,9 @@ static gboolean make_plans(run *r, GError **error)
             const char *who = r->opt->exclude_ports && excluded && excluded->len ? "--exclude-ports"
                               : r->opt->port_ratio > 0                           ? "--port-ratio"
                                                                                  : "-p";
-            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "%s leaves no %s port to scan with %s",
-                        who, report_proto_name(type->ip_proto), type->option);
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "%s leaves no %s %s to scan with %s", who,
+                        report_proto_name(type->ip_proto), proto ? "protocol" : "port",
+                        type->option);
             return FALSE;
         }
     }

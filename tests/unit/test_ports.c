@@ -135,6 +135,33 @@ static void test_protocol_prefixes(void)
     g_assert_null(sctp);
 }
 
+/* -sO's -p: protocol numbers 0-255, P: for them, T:/U:/S: lists left out. */
+static void test_protocols(void)
+{
+    GError *error = NULL;
+    struct {
+        const char *spec, *want;
+    } ok[] = {{"1,6,17", "1,6,17"}, {"0-3,255", "0-3,255"},  {"-", "0-255"},  {"250-", "250-255"},
+              {"-2", "0-2"},        {"T:80,P:6,17", "6,17"}, {"6,U:53", "6"}, {"T:80", ""}};
+    for (size_t i = 0; i < G_N_ELEMENTS(ok); i++) {
+        GArray *p = ports_parse_protocols(ok[i].spec, &error);
+        g_assert_no_error(error);
+        g_autofree char *text = ports_format((const uint16_t *)p->data, p->len);
+        g_assert_cmpstr(text, ==, ok[i].want);
+        g_array_unref(p);
+    }
+    const char *bad[] = {"256", "1,300", "0-256", "x", "", "1,,2", "5-3", "1-2-3", "Q:6"};
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_null(ports_parse_protocols(bad[i], &error));
+        g_assert_nonnull(error);
+        g_assert_null(strchr(error->message, '\n'));
+        g_clear_error(&error);
+    }
+    g_assert_null(ports_parse_protocols("256", &error));
+    g_assert_nonnull(strstr(error->message, "between 0 and 255 inclusive"));
+    g_clear_error(&error);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -145,5 +172,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ports/garbage", test_garbage);
     g_test_add_func("/ports/format", test_format);
     g_test_add_func("/ports/protocol-prefixes", test_protocol_prefixes);
+    g_test_add_func("/ports/ip-protocols", test_protocols);
     return g_test_run();
 }
