@@ -318,9 +318,13 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
     case PACKET_SCTP:
         return parse_sctp(l4, l4_len, out);
     case PACKET_ICMP:
-        return !l.ipv6 && parse_icmp(l4, l4_len, false, out);
     case PACKET_ICMPV6:
-        return l.ipv6 && parse_icmp(l4, l4_len, true, out);
+        if (l.ipv6 == (out->flow.proto == PACKET_ICMPV6))
+            return parse_icmp(l4, l4_len, l.ipv6, out);
+        /* The other family's ICMP (an -sO probe's bare header): no message of
+         * this family's, so no ICMP type any rule reads (255 is reserved). */
+        out->icmp_type = 0xff;
+        return true;
     default:
         return true;
     }

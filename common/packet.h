@@ -148,7 +148,9 @@ typedef struct packet_view {
  * when the headers a verdict needs are there: TCP options and an ICMP error's
  * quote may be partial. A first fragment (MF set) parses too: the caller
  * decides whether to wait for the reassembled datagram. ICMPv6 keeps its own
- * protocol (58), types and codes. */
+ * protocol (58), types and codes; the other family's ICMP (ICMPv4 over IPv6,
+ * ICMPv6 over IPv4, as -sO sends them) parses with icmp_type 255 and nothing
+ * else. */
 bool packet_parse(const uint8_t *ip, size_t len, packet_view *out);
 
 /* Whether addr (host order) can be one host's address: not 0.0.0.0, multicast

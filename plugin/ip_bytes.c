@@ -152,10 +152,10 @@ static bool join_fragments6(const uint8_t *ip, size_t ip_len, const field_info *
     return true;
 }
 
-/* The innermost IP layer of either family that no ICMP error quotes. */
-static const field_info *scan_ip_layer(proto_tree *tree)
+/* The innermost IP layer of either family that no ICMP error quotes, below
+ * the layer number quoted_from. */
+static const field_info *scan_ip_layer(proto_tree *tree, int quoted_from)
 {
-    int quoted_from = first_icmp_layer(tree);
     const int protos[] = {proto_ip, proto_ipv6};
     const field_info *scan_ip = NULL;
     for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
@@ -187,9 +187,17 @@ bool ip_bytes_scan_packet(proto_tree *tree, wmem_allocator_t *pool, const uint8_
 {
     if (!tree)
         return false;
-    const field_info *scan_ip = scan_ip_layer(tree);
-    if (!item_bytes(scan_ip, bytes, len) || *len < 20)
-        return false;
+    /* An IP-in-IP packet with nothing inside (an -sO probe of protocol 4 or
+     * 41) has an inner layer without a header's worth of bytes: the scan's
+     * layer is then the one around it. */
+    const field_info *scan_ip = NULL;
+    for (int below = first_icmp_layer(tree);; below = scan_ip->total_layer_num) {
+        scan_ip = scan_ip_layer(tree, below);
+        if (!scan_ip)
+            return false;
+        if (item_bytes(scan_ip, bytes, len) && *len >= 20)
+            break;
+    }
     uint8_t number = 0;
     if (((*bytes)[0] >> 4) == 6) {
         if (!ipv6_fragmented(*bytes, *len))

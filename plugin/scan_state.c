@@ -67,6 +67,33 @@ typedef struct pending_reply {
 static pending_reply pending[PENDING_MAX];
 static unsigned pending_next;
 
+/* -sO: our probes of most protocols carry no tag (nmap's bare headers, its
+ * IGMP query, the SCTP INIT), only their cookie in the IP ID or flow label.
+ * The scan id comes from the scan's tagged probes (TCP, UDP, echo) to the same
+ * target: proto_scans maps (scanner, target) to it. Untagged ones seen before
+ * any tagged one wait in pending_bare (the last PENDING_BARE_MAX) until a
+ * tagged one names the scan. */
+typedef struct proto_scan_key {
+    packet_addr scanner, target;
+} proto_scan_key;
+static wmem_map_t *proto_scans; /* proto_scan_key -> uint32_t scan id */
+#define PENDING_BARE_MAX 512
+typedef struct pending_bare {
+    uint32_t frame; /* 0: free */
+    nstime_t when;
+    packet_flow flow;
+    uint32_t cookie; /* the IP ID, or the flow label's low 16 bits */
+    bool has_cookie; /* IPv6: the label carries the mark */
+} pending_bare;
+static pending_bare pending_bares[PENDING_BARE_MAX];
+static unsigned pending_bare_next;
+/* nmap words the ICMP protocol of an IPv4 -sO scan by the packet after the
+ * ICMP message that made it open (proto_icmp_reason): that port, and until
+ * when the next reply judged for the same scan rewords it. */
+static port_record *icmp_rewording;
+static nstime_t icmp_rewording_until;
+#define PROTO_ICMP_WAIT 0.02 /* the scanner's PROTO_ICMP_WAIT */
+
 static scan_state_options options;
 static behaviour *suspects; /* the behaviour of every source of suspected probes */
 static sweep *sweeps;       /* who asked for which link addresses (ARP, ND) */
@@ -154,6 +181,18 @@ static gboolean port_equal(gconstpointer a, gconstpointer b)
            packet_addr_equal(&x->target, &y->target) && x->proto == y->proto && x->port == y->port;
 }
 
+static guint proto_scan_hash(gconstpointer key)
+{
+    const proto_scan_key *k = key;
+    return mix(packet_addr_hash(&k->scanner), packet_addr_hash(&k->target));
+}
+
+static gboolean proto_scan_equal(gconstpointer a, gconstpointer b)
+{
+    const proto_scan_key *x = a, *y = b;
+    return packet_addr_equal(&x->scanner, &y->scanner) && packet_addr_equal(&x->target, &y->target);
+}
+
 const char *scan_state_proto_name(uint8_t proto)
 {
     switch (proto) {
@@ -190,6 +229,8 @@ void scan_state_register(void)
     ping_runs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
     resolved_by =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    proto_scans = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), proto_scan_hash,
+                                         proto_scan_equal);
 }
 
 void scan_state_init(const scan_state_options *opt)
@@ -197,6 +238,9 @@ void scan_state_init(const scan_state_options *opt)
     options = *opt;
     memset(pending, 0, sizeof pending);
     pending_next = 0;
+    memset(pending_bares, 0, sizeof pending_bares);
+    pending_bare_next = 0;
+    icmp_rewording = NULL;
     g_free(frames);
     frames = NULL;
     frames_room = 0;
@@ -208,6 +252,7 @@ void scan_state_init(const scan_state_options *opt)
 
 void scan_state_cleanup(void)
 {
+    icmp_rewording = NULL;
     behaviour_free(suspects);
     suspects = NULL;
     sweep_free(sweeps);
@@ -223,14 +268,17 @@ void scan_state_cleanup(void)
 static port_record *port_get(const scan_type *type, uint32_t scan_id, const packet_addr *scanner,
                              bool suspected, const packet_flow *flow)
 {
+    /* -sO: the port is the protocol probed, "ip" its protocol (SCAN_STATE_PROTO_IP). */
+    bool proto = type == &scan_proto;
     port_record wanted =
-        port_wanted(type, scan_id, scanner, suspected, &flow->dst, flow->proto, flow->dport);
+        port_wanted(type, scan_id, scanner, suspected, &flow->dst,
+                    proto ? SCAN_STATE_PROTO_IP : flow->proto, proto ? flow->proto : flow->dport);
     port_record *port = wmem_map_lookup(ports, &wanted);
     if (port)
         return port;
     port = wmem_memdup(wmem_file_scope(), &wanted, sizeof wanted);
     wmem_map_insert(ports, port, port);
-    port_key group = {.type = type, .target = flow->dst, .proto = flow->proto};
+    port_key group = {.type = type, .target = flow->dst, .proto = port->proto};
     unsigned *size = wmem_map_lookup(groups, &group);
     if (!size) {
         size = wmem_new0(wmem_file_scope(), unsigned);
@@ -965,6 +1013,44 @@ static bool tied_by_flow(const scan_type *type, const packet_view *pkt)
            (pkt->quote.proto == PACKET_SCTP && pkt->quote_has_word && pkt->quote_word == 0);
 }
 
+/* nmap's -sO over IPv4 (get_pcap_result, "protoscanicmphack"): any ICMP
+ * message from the target while the ICMP protocol's probe is out makes that
+ * protocol open, worded by the packet that ends nmap's receive loop
+ * (proto_icmp_reason): an error that decided another protocol words it
+ * itself; an echo reply leaves it to the next reply that decides a protocol
+ * of the scan within PROTO_ICMP_WAIT, as the scanner does. port: the record
+ * pkt was just tied to. */
+static void proto_icmp_after(uint32_t frame, const nstime_t *when, const packet_view *pkt,
+                             port_record *port)
+{
+    if (!packet_addr_is_ipv4(&port->target))
+        return;
+    bool decided = port->judged_in == frame;
+    if (icmp_rewording && decided && icmp_rewording != port &&
+        icmp_rewording->scan_id == port->scan_id && seconds(when) <= seconds(&icmp_rewording_until))
+        icmp_rewording->judged.why = proto_icmp_reason(pkt);
+    if (decided || (icmp_rewording && seconds(when) > seconds(&icmp_rewording_until)))
+        icmp_rewording = NULL;
+    if (!decided)
+        return;
+    if (port->port == PACKET_ICMP && !proto_is_error(pkt)) {
+        icmp_rewording = port;
+        nstime_t wait = {0, (int)(PROTO_ICMP_WAIT * 1e9)};
+        nstime_sum(&icmp_rewording_until, when, &wait);
+        return;
+    }
+    if (pkt->flow.proto != PACKET_ICMP || port->port == PACKET_ICMP)
+        return;
+    static const packet_addr ours;
+    port_record wanted = port_wanted(&scan_proto, port->scan_id, &ours, false, &port->target,
+                                     SCAN_STATE_PROTO_IP, PACKET_ICMP);
+    port_record *icmp = wmem_map_lookup(ports, &wanted);
+    if (icmp && !icmp->judged_in && icmp->probes) {
+        icmp->judged = (verdict){PORT_OPEN, proto_icmp_reason(pkt)};
+        icmp->judged_in = frame;
+    }
+}
+
 /* The reply now tied to rec's try slot: judged by its scan type. */
 static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
                                           const packet_view *pkt, probe_flow_record *rec,
@@ -993,6 +1079,8 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
         rec->port->ping_reason = (uint8_t)as_ping.why;
     }
     res->numbers_differ = numbers_differ;
+    if (type == &scan_proto)
+        proto_icmp_after(frame, when, pkt, rec->port);
     return res;
 }
 
@@ -1002,7 +1090,8 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
  * scan active last on the flow. */
 static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
-    const scan_type *const *const lists[] = {scan_types, ping_types};
+    static const scan_type *const proto_types[] = {&scan_proto, NULL};
+    const scan_type *const *const lists[] = {scan_types, ping_types, proto_types};
     probe_flow_record *seen = NULL;
     probe_flow_record *by_flow = NULL;
     /* Most types name the same probe flow (the reply's, reversed): looked up once. */
@@ -1158,6 +1247,90 @@ static const frame_result *add_nd(uint32_t frame, const nstime_t *when, const pa
 
 static const frame_result *classify(uint32_t frame, const nstime_t *when, const packet_view *pkt);
 
+/* The try whose cookie's low 16 bits are cookie, for an untagged -sO probe
+ * (its IP ID or flow label holds them, whatever the cookie's width). */
+static bool bare_try(uint32_t scan_id, const packet_flow *flow, uint32_t cookie, unsigned *try_no)
+{
+    for (unsigned t = 0; t < COOKIE_MAX_TRIES; t++)
+        if ((cookie_make(scan_id, flow, t) & 0xffffu) == cookie) {
+            *try_no = t;
+            return true;
+        }
+    return false;
+}
+
+/* An untagged -sO probe of a scan named by a tagged one: its cookie checks. */
+static const frame_result *add_bare_probe(uint32_t frame, const nstime_t *when,
+                                          const packet_flow *flow, uint32_t cookie)
+{
+    proto_scan_key key = {flow->src, flow->dst};
+    const uint32_t *scan_id = wmem_map_lookup(proto_scans, &key);
+    unsigned try_no;
+    if (!scan_id || !bare_try(*scan_id, flow, cookie, &try_no))
+        return NULL;
+    probe_tag tag = {.version = TAG_VERSION_SCAN,
+                     .try_no = (uint8_t)try_no,
+                     .scan_id = *scan_id,
+                     .scan_code = SCAN_CODE_PROTO};
+    const frame_result *res = add_probe(frame, when, flow, &scan_proto, &tag, "scantrace", 0);
+    if (res)
+        settle_early_replies(flow, when);
+    return res;
+}
+
+/* Whether pkt may be one of our untagged -sO probes, and the cookie it
+ * carries: no TCP, UDP or ICMP of its family, nor an error. */
+static bool bare_candidate(const packet_view *pkt, uint32_t *cookie)
+{
+    bool v4 = packet_addr_is_ipv4(&pkt->flow.src);
+    uint8_t p = pkt->flow.proto;
+    if (pkt->has_quote || p == PACKET_TCP || p == PACKET_UDP ||
+        p == (v4 ? PACKET_ICMP : PACKET_ICMPV6))
+        return false;
+    if (v4) {
+        *cookie = pkt->ip_id;
+        return true;
+    }
+    *cookie = pkt->flow_label & 0xffffu;
+    return (pkt->flow_label & PROBE_FLOW_LABEL_MASK) == PROBE_FLOW_LABEL_COOKIE;
+}
+
+/* A tagged -sO probe names its scan: the untagged probes from its source to
+ * its target waiting for it are its scan's if their cookies check. */
+static void proto_scan_named(const packet_flow *flow, uint32_t scan_id)
+{
+    proto_scan_key key = {flow->src, flow->dst};
+    if (wmem_map_lookup(proto_scans, &key))
+        return;
+    uint32_t *id = wmem_new(wmem_file_scope(), uint32_t);
+    *id = scan_id;
+    wmem_map_insert(proto_scans, wmem_memdup(wmem_file_scope(), &key, sizeof key), id);
+    for (unsigned i = 0; i < PENDING_BARE_MAX; i++) {
+        pending_bare *b = &pending_bares[i];
+        if (!b->frame || !packet_addr_equal(&b->flow.src, &flow->src) ||
+            !packet_addr_equal(&b->flow.dst, &flow->dst))
+            continue;
+        uint32_t frame = b->frame;
+        b->frame = 0;
+        if (!scan_state_lookup(frame))
+            add_bare_probe(frame, &b->when, &b->flow, b->cookie);
+    }
+}
+
+/* An untagged -sO probe, or one kept until a tagged probe names its scan. */
+static const frame_result *bare_probe(uint32_t frame, const nstime_t *when, const packet_view *pkt)
+{
+    uint32_t cookie;
+    if (!bare_candidate(pkt, &cookie))
+        return NULL;
+    proto_scan_key key = {pkt->flow.src, pkt->flow.dst};
+    if (wmem_map_lookup(proto_scans, &key))
+        return add_bare_probe(frame, when, &pkt->flow, cookie);
+    pending_bare *b = &pending_bares[pending_bare_next++ % PENDING_BARE_MAX];
+    *b = (pending_bare){.frame = frame, .when = *when, .flow = pkt->flow, .cookie = cookie};
+    return NULL;
+}
+
 const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
     const frame_result *done = scan_state_lookup(frame);
@@ -1179,13 +1352,25 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
         return add_nd(frame, when, pkt);
     probe_tag tag;
     const scan_type *type = scan_type_of_probe(pkt, &tag);
+    if (!type && scan_proto.recognise(&scan_proto, pkt, &tag))
+        type = &scan_proto;
     /* A service that echoes its request (UDP echo, say) sends our tag back: a
      * tagged packet travelling against a known probe flow is a reply. */
     packet_flow back = packet_flow_reverse(&pkt->flow);
     bool against_probe = wmem_map_lookup(flows, &back) != NULL;
-    if (type && !against_probe)
-        return add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag),
-                         pkt->flow.proto == PACKET_TCP ? pkt->payload_len : 0);
+    if (type && !against_probe) {
+        const frame_result *res =
+            add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag),
+                      pkt->flow.proto == PACKET_TCP ? pkt->payload_len : 0);
+        if (type == &scan_proto)
+            proto_scan_named(&pkt->flow, tag.scan_id);
+        return res;
+    }
+    if (!type && !against_probe) {
+        const frame_result *res = bare_probe(frame, when, pkt);
+        if (res)
+            return res;
+    }
     fingerprint fp;
     if (!type && options.fingerprint && !against_probe &&
         fingerprint_probe_as(pkt, options.nmap_scanflags_base, &fp))

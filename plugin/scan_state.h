@@ -123,14 +123,22 @@ typedef struct frame_result {
     bool bad_checksum;     /* probes: its transport checksum is wrong (--badsum) */
 } frame_result;
 
-/* Whether that IP protocol has ports (TCP, UDP, SCTP): a port record of
- * another (ICMP, ARP) is a host's. */
+/* The proto of a -sO scan's port records, whose port is the IP protocol
+ * probed: written "6/ip" (a reserved protocol number, which no other record
+ * has). */
+#define SCAN_STATE_PROTO_IP 255
+
+/* Whether that IP protocol has ports (TCP, UDP, SCTP; -sO's records, whose
+ * port is a protocol number): a port record of another (ICMP, ARP) is a
+ * host's. */
 static inline bool scan_state_proto_has_ports(uint8_t proto)
 {
-    return proto == PACKET_TCP || proto == PACKET_UDP || proto == PACKET_SCTP;
+    return proto == PACKET_TCP || proto == PACKET_UDP || proto == PACKET_SCTP ||
+           proto == SCAN_STATE_PROTO_IP;
 }
 
-/* "tcp", "udp", ...: how ports of that IP protocol are written (22/tcp). */
+/* "tcp", "udp", ...: how ports of that IP protocol are written (22/tcp); "ip"
+ * for -sO's (SCAN_STATE_PROTO_IP). */
 const char *scan_state_proto_name(uint8_t proto);
 
 /* Creates the tables; they empty themselves whenever a capture file is closed. */

@@ -218,6 +218,21 @@ static bool cookie_at(const frame_result *res, const packet_view *pkt, const uin
     size_t ihl = transport_offset(pkt, bytes);
     const scan_type *type = res->flow->port->type;
     *label = "Cookie";
+    /* -sO's untagged probes (a bare header, IGMP, SCTP): the IP ID or the
+     * flow label holds the cookie's low 16 bits, as a UDP probe's. */
+    bool v4 = packet_addr_is_ipv4(&pkt->flow.src);
+    bool bare = type == &scan_proto && res->role == ROLE_PROBE && pkt->flow.proto != PACKET_TCP &&
+                pkt->flow.proto != PACKET_UDP &&
+                pkt->flow.proto != (v4 ? PACKET_ICMP : PACKET_ICMPV6);
+    if (bare && v4 && len >= 6) {
+        *where = bytes + 4, *n = 2, *value = pkt->ip_id, *label = "Cookie (IP ID: its low 16 bits)";
+        return true;
+    }
+    if (bare && len >= 4 && (pkt->flow_label & PROBE_FLOW_LABEL_MASK) == PROBE_FLOW_LABEL_COOKIE) {
+        *where = bytes + 1, *n = 3, *value = pkt->flow_label & 0xffffu;
+        *label = "Cookie (flow label: its low 16 bits)";
+        return true;
+    }
     if (ihl == 0)
         return false;
     if (pkt->flow.proto == PACKET_TCP && len >= ihl + 12) {

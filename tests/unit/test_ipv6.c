@@ -377,7 +377,8 @@ static void test_quote_cookie(void)
 }
 
 /* An ICMPv6 error quoting an IPv4 packet quotes nothing we read, and ICMPv4 in
- * IPv6 (or ICMPv6 in IPv4) is not ICMP at all. */
+ * IPv6 (or ICMPv6 in IPv4) is not ICMP at all: a bare protocol number (-sO
+ * sends such packets), with no message any rule reads. */
 static void test_families_kept_apart(void)
 {
     uint8_t v4[28] = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, PACKET_UDP, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
@@ -394,11 +395,20 @@ static void test_families_kept_apart(void)
     set_next(&p, PACKET_ICMP);
     p.len += 8;
     finish(&p);
-    g_assert_false(parse_exact(p.b, p.len, &v));
+    probe_tag tag;
+    verdict out;
+    g_assert_true(parse_exact(p.b, p.len, &v));
+    g_assert_cmpuint(v.icmp_type, ==, 0xff);
+    g_assert_false(v.has_quote);
+    g_assert_null(scan_type_of_probe(&v, &tag));
+    g_assert_false(ping_echo.judge(&v, &out));
 
     v4[9] = PACKET_ICMPV6;
     v4[20] = ICMPV6_ECHO;
-    g_assert_false(parse_exact(v4, sizeof v4, &v));
+    g_assert_true(parse_exact(v4, sizeof v4, &v));
+    g_assert_cmpuint(v.icmp_type, ==, 0xff);
+    g_assert_null(scan_type_of_probe(&v, &tag));
+    g_assert_false(ping_echo.judge(&v, &out));
 }
 
 /* ICMPv6 echo (RFC 4443 section 4): the id is both ports, as for ICMPv4; a
