@@ -25,6 +25,7 @@ SCANS=(
     "udp-scan|-sU -Pn --reason -p UPORTS TARGET"
     "connect-scan|-sT -Pn --reason -p PORTS TARGET"
     "discovery|-sn --reason HOSTS"
+    "proto-scan|-sO -Pn --reason -p 1,2,6,17,41,47,50,58,103,132,255 TARGET"
 )
 # nmap's own scans over IPv6 (nmap -6), one after the other in one capture
 # (NMAP_SAMPLE: one sample, so the golden tests start tshark once for all of

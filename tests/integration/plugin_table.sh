@@ -50,7 +50,7 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
     # What the table says: "HOST ... N ports" headings (IPv4 or IPv6 hosts),
     # "Not shown:" lines and "PORT/PROTO STATE REASON PROBES [RTT]" rows.
     got_rows=$(awk '/^([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|[0-9a-f]*:[0-9a-f]*:[0-9a-f:]*) / {host = $1}
-        host && $1 ~ /^[0-9]+\/(tcp|udp|sctp)$/ {print host, $1, $2, $3, $4}' <<<"$table" | sort)
+        host && $1 ~ /^[0-9]+\/(tcp|udp|sctp|ip)$/ {print host, $1, $2, $3, $4}' <<<"$table" | sort)
     got_hidden=$(awk '/^([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|[0-9a-f]*:[0-9a-f]*:[0-9a-f:]*) / {host = $1}
         /^Not shown: / {
             sub(/^Not shown: /, "")
@@ -65,7 +65,7 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
 
     # Within a state, ports ascend; each state's heading counts its ports.
     awk '/^[a-z|]+: [0-9]+ (port|ping type)s?$/ {if (state != "" && seen != want) exit 1; state = $1; want = $2; seen = 0; last = -1; next}
-         $1 ~ /^[0-9]+\/(tcp|udp|sctp)$/ {split($1, pp, "/"); if (pp[1] + 0 < last) exit 2; last = pp[1] + 0; seen++}
+         $1 ~ /^[0-9]+\/(tcp|udp|sctp|ip)$/ {split($1, pp, "/"); if (pp[1] + 0 < last) exit 2; last = pp[1] + 0; seen++}
          $2 == "ping" {seen++}
          /^$/ {if (state != "" && seen != want) exit 1; state = ""}
          END {if (state != "" && seen != want) exit 1}' <<<"$table" ||
@@ -73,12 +73,12 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
 
     # No meaningless columns: rows are PORT STATE REASON PROBES and an RTT only
     # where a probe was answered (no-response ports have none).
-    rtt_wrong=$(awk '$1 ~ /^[0-9]+\/(tcp|udp|sctp)$/ && (NF == 5) != ($3 != "no-response")' <<<"$table")
+    rtt_wrong=$(awk '$1 ~ /^[0-9]+\/(tcp|udp|sctp|ip)$/ && (NF == 5) != ($3 != "no-response")' <<<"$table")
     [[ -z $rtt_wrong ]] || fail "$name: rtt on unanswered or missing on answered ports:"$'\n'"$rtt_wrong"
     ! grep -qE 'Rate|Percent|Burst' <<<"$table" || fail "$name: stats_tree columns in the table"
-    grep -qE '^ *([0-9]+/(tcp|udp|sctp)|[a-z-]+ ping( [0-9]+/(tcp|sctp))?) |^Not shown: ' <<<"$table" ||
+    grep -qE '^ *([0-9]+/(tcp|udp|sctp|ip)|[a-z-]+ ping( [0-9]+/(tcp|sctp))?) |^Not shown: ' <<<"$table" ||
         fail "$name: empty table"
-    echo "ok   $name: $(grep -cE '^ *[0-9]+/(tcp|udp|sctp) ' <<<"$table") ports listed, $(grep -c '^Not shown' <<<"$table") 'Not shown' lines"
+    echo "ok   $name: $(grep -cE '^ *[0-9]+/(tcp|udp|sctp|ip) ' <<<"$table") ports listed, $(grep -c '^Not shown' <<<"$table") 'Not shown' lines"
 
     # nmap's own report of the same scan, where there is one: its folded ports
     # (<extraports>) are the table's "Not shown".

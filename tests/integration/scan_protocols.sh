@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The IP protocol scan (-sO) in the lab, with real packets: nmap 7.93 and
+# scantrace with the same flags scan the same protocol list of the lab's
+# target, over IPv4 and over IPv6 (-6: the next header probed), in order (-r:
+# nmap words the ICMP protocol by the packet that follows its answer, so the
+# order must be the same). The list has a protocol of each kind of answer: ICMP
+# (echo, or a bare header over IPv6), IGMP and PIM (no answer: open|filtered),
+# TCP (the ACK's RST: proto-response), UDP (port-unreach: open), ICMPv6 (echo
+# over IPv6, a bare header over IPv4) and protocols the lab's kernel lacks
+# (41, 47, 50, SCTP's 132, 255: proto-unreach, or param-problem over IPv6:
+# closed). Per family: both -oX reports give every protocol the same state
+# and reason, both -oG files the same Protocols: line, both -oN files the same
+# table (less the reply TTLs, which nmap -6 takes from whatever ICMPv6 packet
+# came first); the plugin (tshark as nobody) on scantrace's -w capture gives
+# the scanner's verdicts. And -sO's refusals, in nmap's words, before anything
+# is sent.
+#
+# Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
+set -euo pipefail
+SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
+command -v nmap >/dev/null || { echo "SKIP: no nmap"; exit 77; }
+command -v dumpcap >/dev/null || { echo "SKIP: no dumpcap"; exit 77; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-protocols.XXXXXX")
+chmod 755 "$WORK"
+TSHARK_LEAKS=0 # the same code paths are leak-checked on captures/proto-scan by the golden tests
+tshark_setup
+trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+PROTOCOLS=1,2,6,17,41,47,50,58,103,132,255
+export SCANTRACE_BIN WORK PROTOCOLS
+
+# shellcheck disable=SC2016 # expanded by the inner shell
+inner='
+set -euo pipefail
+for family in 4 6; do
+    if [[ $family == 4 ]]; then target=$LAB_TARGET_IP; six=(); else target=$LAB_TARGET_IP6; six=(-6); fi
+    common=("${six[@]}" -sO -r -Pn -n --reason --max-retries 1 -p "$PROTOCOLS")
+    nmap "${common[@]}" -oA "$WORK/nmap$family" "$target" >/dev/null
+    "$SCANTRACE_BIN" "${common[@]}" -oA "$WORK/st$family" -w "$WORK/st$family.pcapng" "$target" >/dev/null
+done
+# Refusals: nothing is sent (the capture stays empty).
+dumpcap -i "$LAB_IFACE" -q -w "$WORK/refused.pcapng" 2>"$WORK/dumpcap.log" &
+pid=$!
+for _ in $(seq 100); do grep -qs "Capturing on" "$WORK/dumpcap.log" && break; sleep 0.05; done
+for args in "-sO -sS -p 6" "-sO -sU -p 6" "-sO -p 256" "-sO -p 1-300" "-sO -p x" "-sO --scanflags SYN -p 6" "-sO -p T:80"; do
+    # shellcheck disable=SC2086 # the arguments are words
+    if "$SCANTRACE_BIN" $args -Pn -n "$LAB_TARGET_IP" >"$WORK/refused.out" 2>"$WORK/refused.err"; then
+        echo "REFUSAL NOT: $args"
+    else
+        echo "refused: $args: $(cat "$WORK/refused.err")"
+    fi
+done >"$WORK/refusals.txt"
+sleep 0.3
+kill -INT "$pid"
+wait "$pid" || true
+'
+bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+    { cat "$WORK/lab.log"; die "lab scans failed"; }
+fail=0
+check() { # WHAT WANT-FILE GOT-FILE
+    if diff -u "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
+}
+# The table rows of an -oN file, the reply TTLs left out.
+table() { sed -n '/^PROTOCOL /,/^MAC Address/p' "$1" | grep -v '^MAC Address' | sed 's/ ttl [0-9]*$//; s/ *$//'; }
+for family in 4 6; do
+    verdicts_from_xml "$WORK/nmap$family.xml" >"$WORK/nmap$family.txt"
+    verdicts_from_xml "$WORK/st$family.xml" >"$WORK/st$family.txt"
+    n=$(wc -l <"$WORK/nmap$family.txt")
+    ((n == 11)) || die "IPv$family: nmap reported $n protocols, not 11"
+    check "IPv$family: scantrace's verdicts are nmap's ($n protocols)" "$WORK/nmap$family.txt" "$WORK/st$family.txt"
+    grep -o 'Protocols: .*' "$WORK/nmap$family.gnmap" >"$WORK/nmap$family.g"
+    grep -o 'Protocols: .*' "$WORK/st$family.gnmap" >"$WORK/st$family.g"
+    check "IPv$family: -oG's Protocols: line is nmap's" "$WORK/nmap$family.g" "$WORK/st$family.g"
+    table "$WORK/nmap$family.nmap" >"$WORK/nmap$family.table"
+    table "$WORK/st$family.nmap" >"$WORK/st$family.table"
+    check "IPv$family: -oN's table is nmap's" "$WORK/nmap$family.table" "$WORK/st$family.table"
+    grep -o '<scaninfo [^>]*>' "$WORK/nmap$family.xml" >"$WORK/nmap$family.si"
+    grep -o '<scaninfo [^>]*>' "$WORK/st$family.xml" >"$WORK/st$family.si"
+    check "IPv$family: -oX's scaninfo is nmap's" "$WORK/nmap$family.si" "$WORK/st$family.si"
+    verdicts_from_capture "$WORK/st$family.pcapng" >"$WORK/plugin-st$family.txt"
+    check "IPv$family: the plugin on scantrace's capture gives the scanner's verdicts" \
+        "$WORK/st$family.txt" "$WORK/plugin-st$family.txt"
+done
+cat "$WORK/refusals.txt"
+if grep -q "REFUSAL NOT" "$WORK/refusals.txt" || (($(grep -c '^refused' "$WORK/refusals.txt") != 7)); then
+    echo "FAIL -sO: a bad command line was not refused"; fail=1
+else
+    echo "ok   -sO: every bad command line refused in one line"
+fi
+grep -q 'must currently be used alone' "$WORK/refusals.txt" &&
+    grep -q 'between 0 and 255 inclusive' "$WORK/refusals.txt" ||
+    { echo "FAIL -sO: refusals not in nmap's words"; fail=1; }
+sent=$(tshark_unpriv -r "$(tshark_file "$WORK/refused.pcapng")" -Y 'ip.src == 10.201.0.1 || ipv6.src == fd20:1::1' 2>/dev/null | wc -l)
+if ((sent == 0)); then echo "ok   -sO: the refused command lines sent nothing"; else
+    echo "FAIL -sO: the refused command lines sent $sent packets"; fail=1; fi
+((fail == 0)) && echo "PASS"
+exit $fail
