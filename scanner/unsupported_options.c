@@ -17,7 +17,6 @@ static const struct {
     {"--system-dns", "use of the system resolver"},
     {"--traceroute", "traceroute"},
     {"-sI", "idle scan"},
-    {"-sO", "IP protocol scan"},
     {"-b", "FTP bounce scan"},
     {"-sV", "service/version detection"},
     {"--version-intensity", "version detection"},

@@ -104,10 +104,11 @@ bad "-D with an empty decoy" -sS -n -p 22 -D 10.201.0.7,,ME "$LAB_TARGET_IP"
 bad "-D with a name" -sS -n -p 22 -D lab-decoy.invalid,ME "$LAB_TARGET_IP"
 bad "-D with an IPv4 decoy and -6" -6 -sS -n -p 22 -D 10.201.0.7,ME "$LAB_TARGET_IP6"
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
-# takes it (with its value): refused in one line that names it. -sO and -PO
-# are left to the tests of the work that adds them (-S, -g, --source-port,
+# takes it (with its value): refused in one line that names it. -PO is left
+# to the tests of the work that adds it (-S, -g, --source-port,
 # --data-length, --ttl, --badsum, -f, --mtu and -D are done: bad values of
-# some are above, the others in their own tests).
+# some are above, the others in their own tests; scan_protocols.sh checks the
+# refusals of -sO).
 while IFS= read -r line; do
     read -ra args <<<"$line"
     bad "nmap ${args[0]}" -n -p 22 "${args[@]}" "$LAB_TARGET_IP"
