@@ -100,6 +100,16 @@ static const char *const role_names[] = {
     [ROLE_IGNORED] = "ignored", [ROLE_STRAY] = "stray",
 };
 
+/* The length of a ping type's name without "-ping": "syn ping", not "syn-ping
+ * ping". */
+static int ping_word_len(const scan_type *type)
+{
+    size_t len = strlen(type->name);
+    if (g_str_has_suffix(type->name, "-ping"))
+        len -= strlen("-ping");
+    return (int)len;
+}
+
 /* "probe 22/tcp try 1 → closed (reset)": what the frame is and, once known, what
  * its port turned out to be. Host discovery: "probe echo ping try 0 → up
  * (echo-reply)", "probe syn ping 443/tcp try 0 → ...". */
@@ -108,7 +118,8 @@ static char *describe(wmem_allocator_t *pool, const frame_result *res, verdict v
     const port_record *port = res->flow->port;
     wmem_strbuf_t *s = wmem_strbuf_new(pool, role_names[res->role]);
     if (scan_state_type(port)->discovery)
-        wmem_strbuf_append_printf(s, " %s ping", scan_state_type(port)->name);
+        wmem_strbuf_append_printf(s, " %.*s ping", ping_word_len(scan_state_type(port)),
+                                  scan_state_type(port)->name);
     if (scan_state_proto_has_ports(port->proto))
         wmem_strbuf_append_printf(s, " %u/%s", port->port, scan_state_proto_name(port->proto));
     if (res->role == ROLE_PROBE)
@@ -252,9 +263,9 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
     char host[PACKET_ADDR_TEXT];
     packet_addr_format(&port->target, host);
     if (scan_state_type(port)->discovery)
-        expert_add_info_format(pinfo, item, &ei_verdict, "Host %s %s (%s, %s ping)", host,
+        expert_add_info_format(pinfo, item, &ei_verdict, "Host %s %s (%s, %.*s ping)", host,
                                port_state_name(v.state), reason_name(v.why),
-                               scan_state_type(port)->name);
+                               ping_word_len(scan_state_type(port)), scan_state_type(port)->name);
     else
         expert_add_info_format(pinfo, item, &ei_verdict, "Port %s %u/%s %s (%s)%s", host,
                                port->port, scan_state_proto_name(port->proto),
