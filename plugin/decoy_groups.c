@@ -72,7 +72,7 @@ void decoy_groups_cleanup(void)
 static probe_shape shape_of(const packet_view *pkt)
 {
     probe_shape s;
-    memset(&s, 0, sizeof s); /* compared with memcmp: no stray padding bytes */
+    memset(&s, 0, sizeof s);
     s.target = pkt->flow.dst;
     s.proto = pkt->flow.proto;
     s.sport = pkt->flow.sport;
@@ -86,6 +86,16 @@ static probe_shape shape_of(const packet_view *pkt)
     s.icmp_seq = pkt->icmp_seq;
     s.payload_len = pkt->payload_len;
     return s;
+}
+
+/* Field by field: a struct copy need not keep padding bytes as memset left them. */
+static bool shape_equal(const probe_shape *a, const probe_shape *b)
+{
+    return packet_addr_equal(&a->target, &b->target) && a->seq == b->seq && a->ack == b->ack &&
+           a->sport == b->sport && a->dport == b->dport && a->ip_id == b->ip_id &&
+           a->icmp_id == b->icmp_id && a->icmp_seq == b->icmp_seq && a->proto == b->proto &&
+           a->tcp_flags == b->tcp_flags && a->icmp_type == b->icmp_type &&
+           a->payload_len == b->payload_len;
 }
 
 static double seconds(const nstime_t *t)
@@ -182,7 +192,7 @@ void decoy_groups_probe_seen(uint32_t frame, const nstime_t *when, const packet_
     for (unsigned k = 0; k < DECOY_GROUPS_RECENT; k++) {
         const recent_probe *r = &recent[k];
         if (r->frame == 0 || r->frame == frame || packet_addr_equal(&r->source, &now.source) ||
-            memcmp(&r->shape, &now.shape, sizeof now.shape) != 0)
+            !shape_equal(&r->shape, &now.shape))
             continue;
         double apart = seconds(&now.when) - seconds(&r->when);
         if (apart > DECOY_GROUPS_SECONDS || apart < -DECOY_GROUPS_SECONDS)
