@@ -5,6 +5,7 @@
 #include <epan/wmem_scopes.h>
 
 #include "cookie.h"
+#include "nd.h"
 #include "scan_type.h"
 
 /* What makes two probes copies of each other: everything nmap's decoy loop
@@ -40,6 +41,7 @@ static recent_probe recent[DECOY_GROUPS_RECENT];
 static unsigned recent_next;
 static wmem_map_t *groups_by_frame; /* probe frame -> decoy_group */
 static wmem_map_t *sets;            /* target -> decoy_set */
+static wmem_map_t *decoyed_ports;   /* port_record of a member -> its decoy_set */
 
 static guint addr_hash(gconstpointer key)
 {
@@ -56,6 +58,8 @@ void decoy_groups_register(void)
     groups_by_frame =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     sets = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), addr_hash, addr_equal);
+    decoyed_ports =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 
 void decoy_groups_init(void)
@@ -172,6 +176,7 @@ static void add_member(decoy_group *group, const recent_probe *p)
     m->cookie_checks = p->cookie_checks;
     wmem_map_insert(groups_by_frame, GUINT_TO_POINTER(p->frame), group);
     decoy_set *set = set_of(&p->shape.target);
+    wmem_map_insert(decoyed_ports, (void *)p->probe->flow->port, set);
     int i = set_source(set, &p->source);
     if (i >= 0 && p->cookie_checks)
         set->checked[i]++;
@@ -183,6 +188,10 @@ static void add_member(decoy_group *group, const recent_probe *p)
 void decoy_groups_probe_seen(uint32_t frame, const nstime_t *when, const packet_view *pkt,
                              const frame_result *probe)
 {
+    /* nmap sends Neighbor Discovery (as ARP) from its own address alone, and a
+     * kernel's solicitation for the same target looks the same as ours. */
+    if (probe->flow->port->type == &ping_nd)
+        return;
     recent_probe now = {.shape = shape_of(pkt),
                         .source = pkt->flow.src,
                         .when = *when,
@@ -191,8 +200,9 @@ void decoy_groups_probe_seen(uint32_t frame, const nstime_t *when, const packet_
                         .cookie_checks = our_cookie_checks(pkt, probe)};
     for (unsigned k = 0; k < DECOY_GROUPS_RECENT; k++) {
         const recent_probe *r = &recent[k];
-        if (r->frame == 0 || r->frame == frame || packet_addr_equal(&r->source, &now.source) ||
-            !shape_equal(&r->shape, &now.shape))
+        if (r->frame == 0 || r->frame == frame ||
+            r->probe->flow->port->type != probe->flow->port->type ||
+            packet_addr_equal(&r->source, &now.source) || !shape_equal(&r->shape, &now.shape))
             continue;
         double apart = seconds(&now.when) - seconds(&r->when);
         if (apart > DECOY_GROUPS_SECONDS || apart < -DECOY_GROUPS_SECONDS)
@@ -287,10 +297,15 @@ const port_record *decoy_groups_port(uint32_t frame, const frame_result *res)
     return group ? group->member[counted(group)].probe->flow->port : res->flow->port;
 }
 
-char *decoy_groups_describe(const packet_addr *target, const packet_addr *scanner,
+bool decoy_groups_port_decoyed(const port_record *port)
+{
+    return decoyed_ports && wmem_map_lookup(decoyed_ports, port) != NULL;
+}
+
+char *decoy_groups_describe(const port_record *port, const packet_addr *scanner,
                             wmem_allocator_t *pool)
 {
-    const decoy_set *set = sets ? wmem_map_lookup(sets, target) : NULL;
+    const decoy_set *set = decoyed_ports ? wmem_map_lookup(decoyed_ports, port) : NULL;
     if (!set || set->count < 2)
         return NULL;
     const char *why;

@@ -76,9 +76,13 @@ bool decoy_groups_copy(uint32_t frame);
 /* The port whose verdict the frame shows: a copy's is its scanner's. */
 const port_record *decoy_groups_port(uint32_t frame, const frame_result *res);
 
-/* "decoys 10.201.0.7, 10.201.0.8": the other sources seen sending copies of
- * scanner's probes to target, in pool; NULL when none. */
-char *decoy_groups_describe(const packet_addr *target, const packet_addr *scanner,
+/* Whether some probe of the port was sent with decoys. */
+bool decoy_groups_port_decoyed(const port_record *port);
+
+/* "decoys 10.201.0.7, 10.201.0.8": the sources other than the scanner (given,
+ * or the one the rules name) seen sending copies of probes to the port's
+ * target, in pool; NULL when the port's probes had no decoys. */
+char *decoy_groups_describe(const port_record *port, const packet_addr *scanner,
                             wmem_allocator_t *pool);
 
 #endif

@@ -24,6 +24,8 @@ struct port_report_group {
     unsigned reasons[PORT_STATE_COUNT][REASON_COUNT];
     bool folded[PORT_STATE_COUNT];
     GPtrArray *rows; /* port_report_row, in the order seen */
+    /* A port of the group whose probes had decoys (-D), or NULL. */
+    const port_record *decoyed;
 };
 
 struct port_report {
@@ -150,6 +152,8 @@ port_report_change port_report_add(port_report *report, const frame_result *res,
         change.new_row = true;
     }
     row->probes++;
+    if (!row->group->decoyed && decoy_groups_port_decoyed(port))
+        row->group->decoyed = port;
     if (rtt) {
         row->rtt_count++;
         row->rtt_total_us += (double)rtt->secs * 1e6 + rtt->nsecs / 1e3;
@@ -196,10 +200,10 @@ char *port_report_scan_name(const port_report_group *group)
         g_string_append_printf(s, ", scan id 0x%08x", group->key.scan_id);
     }
     /* Probes sent with decoys (-D): the other sources, once per port scan. */
-    if (group->key.type) {
+    if (group->key.type && group->decoyed) {
         bool theirs = !packet_addr_is_zero(&group->key.scanner);
         char *decoys =
-            decoy_groups_describe(&group->key.target, theirs ? &group->key.scanner : NULL, NULL);
+            decoy_groups_describe(group->decoyed, theirs ? &group->key.scanner : NULL, NULL);
         if (decoys)
             g_string_append_printf(s, ", %s", decoys);
         g_free(decoys);

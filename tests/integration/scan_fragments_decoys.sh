@@ -12,7 +12,8 @@
 #    and from us to every port;
 #  - with -D, the plugin names 10.201.0.1 the scanner of every probe group
 #    (scantrace.decoys.scanner) and calls the decoys' copies copies;
-#  - with -f, the plugin says the probes came in fragments (scantrace.fragments).
+#  - with -f, the plugin says the probes came in fragments (scantrace.fragments);
+#  - -6 -D fd20:1::7,ME likewise, the plugin naming fd20:1::1 the scanner.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -34,10 +35,12 @@ tshark_setup
 trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
 DECOY1=10.201.0.7
 DECOY2=10.201.0.8
-SCANNER_IP=10.201.0.1 # the lab's (tests/lab/README.md)
+SCANNER_IP=10.201.0.1 SCANNER_IP6=fd20:1::1 # the lab's (tests/lab/README.md)
 # NAME:FLAGS, FLAGS with + for spaces.
-CASES="frag:-f mtu16:--mtu+16 decoys:-D+$DECOY1,$DECOY2,ME"
+DECOY6=fd20:1::7
+CASES="frag:-f mtu16:--mtu+16 decoys:-D+$DECOY1,$DECOY2,ME decoys6:-6+-D+$DECOY6,ME"
 export SCANTRACE_BIN WORK CASES
+[[ -e /proc/net/if_inet6 ]] || CASES=${CASES% decoys6:*} # a kernel without IPv6
 
 # Inside the scanner namespace: per case, nmap under dumpcap, then scantrace -w.
 # shellcheck disable=SC2016 # expanded by the inner shell
@@ -46,20 +49,24 @@ set -euo pipefail
 for case in $CASES; do
     name=${case%%:*}
     IFS=+ read -ra flags <<<"${case#*:}"
-    common=(-n --reason --max-retries 1 -p "$LAB_TCP_PORTS")
-    dumpcap -i "$LAB_IFACE" -f "host $LAB_TARGET_IP or arp" -q -w "$WORK/$name.nmap.pcapng" \
+    target=$LAB_TARGET_IP ports=$LAB_TCP_PORTS
+    # Over IPv6 the ports that answer (no retries to wait for): open, closed,
+    # and ICMPv6 admin-prohibited, no-route, address and port unreachable.
+    [[ $name == decoys6 ]] && target=$LAB_TARGET_IP6 ports=22,23,3389,3390,5900,5901
+    common=(-n --reason --max-retries 1 -p "$ports")
+    dumpcap -i "$LAB_IFACE" -f "host $target or arp or icmp6" -q -w "$WORK/$name.nmap.pcapng" \
         2>"$WORK/$name.dumpcap.log" &
     pid=$!
     for _ in $(seq 100); do
         grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
         sleep 0.05
     done
-    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" >/dev/null
+    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$target" >/dev/null
     sleep 0.2
     kill -INT "$pid"
     wait "$pid" || true
     "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
-        -w "$WORK/$name.st.pcapng" "$LAB_TARGET_IP" >/dev/null
+        -w "$WORK/$name.st.pcapng" "$target" >/dev/null
 done
 '
 bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
@@ -85,7 +92,7 @@ for case in $CASES; do
     verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.txt"
     verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.txt"
     ports=$(wc -l <"$WORK/$name.nmap.txt")
-    ((ports >= 10)) || die "nmap $flags reported $ports ports"
+    ((ports >= 6)) || die "nmap $flags reported $ports ports"
     check "$flags: scantrace's verdicts are nmap's ($ports ports)" \
         "$WORK/$name.nmap.txt" "$WORK/$name.st.txt"
     for tool in nmap st; do
@@ -103,7 +110,15 @@ for case in $CASES; do
             echo "$table"
             bad "$flags: $tool's capture: table rows $rows, distinct $distinct, headings $headings"
         fi
-        if [[ $name == decoys ]]; then
+        if [[ $name == decoys6 ]]; then
+            scanners=$(fields "$cap" 'scantrace.decoys' scantrace.decoys.scanner | sort -u)
+            copies=$(fields "$cap" 'scantrace.decoy == 1' ipv6.src | sort -u)
+            if [[ $scanners == "$SCANNER_IP6" && $copies == "$DECOY6" ]]; then
+                ok "$flags: $tool: $SCANNER_IP6 named the scanner, $DECOY6's probes copies"
+            else
+                bad "$flags: $tool: scanners '$scanners', copies from '$copies'"
+            fi
+        elif [[ $name == decoys ]]; then
             heading=$(grep 'tcp SYN Stealth Scan' <<<"$table")
             want="decoys $DECOY1, $DECOY2"
             [[ $tool == nmap ]] && want="by $SCANNER_IP, $want"
