@@ -324,8 +324,14 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
         /* The other family's ICMP (an -sO probe's bare header): no message of
          * this family's, so no ICMP type any rule reads (255 is reserved). */
         out->icmp_type = 0xff;
+        out->payload = l4;
+        out->payload_len = l4_len;
         return true;
     default:
+        /* Another protocol: what follows the IP header, read by no rule but
+         * -sO's (an IGMP query, or nothing). */
+        out->payload = l4;
+        out->payload_len = l4_len;
         return true;
     }
 }

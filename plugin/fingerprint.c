@@ -450,6 +450,33 @@ static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
                hop_words(pkt, hops, sizeof hops));
 }
 
+/* nmap -sO (and -PO, which sends the same; scan_engine_raw.cc,
+ * build_protoscan_packet): the probes no other scan of nmap's sends, an IP
+ * header alone of a protocol nmap builds nothing for (the other family's ICMP
+ * too), or its IGMP membership query of 8 octets; no DF, nmap's TTL. Its TCP,
+ * UDP, echo and SCTP probes are its -sA, -sU, -PE and -sY probes byte for
+ * byte: scan_state.c takes them for -sO's once this has seen the scan. */
+static bool fingerprint_proto(const packet_view *pkt, fingerprint *out)
+{
+    enum { IGMP = 2, IGMP_LEN = 8, IGMP_QUERY = 0x11 };
+    bool v4 = packet_addr_is_ipv4(&pkt->flow.src);
+    bool igmp = v4 && pkt->flow.proto == IGMP && pkt->payload_len == IGMP_LEN &&
+                pkt->payload[0] == IGMP_QUERY;
+    /* A weak shape (scantrace's own untagged -sO probes have it too, with TTL
+     * 64): nmap's TTL, not --ttl's. */
+    if (pkt->has_quote || pkt->df || !fingerprint_nmap_hops(pkt))
+        return false;
+    if (!igmp && (pkt->payload_len != 0 || !proto_probe_is_bare(pkt->flow.proto, v4)))
+        return false;
+    char hops[48];
+    hop_words(pkt, hops, sizeof hops);
+    if (igmp)
+        return set(out, "nmap", &scan_proto, "IGMP membership query alone, no DF, %s: nmap -sO",
+                   hops);
+    return set(out, "nmap", &scan_proto, "an IP header alone, protocol %u, no DF, %s: nmap -sO",
+               pkt->flow.proto, hops);
+}
+
 /* nmap -sY and -sZ (scan_engine_raw.cc, sendIPScanProbe): one chunk and
  * nothing else, an INIT of 20 octets with verification tag 0, a_rwnd 32768,
  * 10 outbound and 2048 inbound streams, or a COOKIE ECHO of 8 (a cookie of 4
@@ -485,6 +512,8 @@ bool fingerprint_probe_as(const packet_view *pkt, const scan_type *scanflags_bas
     if (!packet_addr_unicast(&pkt->flow.dst) || !packet_addr_unicast(&pkt->flow.src) ||
         packet_addr_equal(&pkt->flow.src, &pkt->flow.dst))
         return false;
+    if (fingerprint_proto(pkt, out))
+        return true;
     switch (pkt->flow.proto) {
     case PACKET_TCP:
         return fingerprint_tcp(pkt, scanflags_base, out);
@@ -530,6 +559,10 @@ uint32_t fingerprint_reply_cookie(const scan_type *type, const packet_view *prob
         return (type->tcp_flags & TCP_ACK) ? probe->ack : probe->seq + (uint32_t)probe->payload_len;
     case PACKET_ICMP:
     case PACKET_ICMPV6:
+        /* The other family's ICMP is a bare header (-sO's): its IP ID. */
+        if (probe->flow.proto !=
+            (packet_addr_is_ipv4(&probe->flow.src) ? PACKET_ICMP : PACKET_ICMPV6))
+            return probe->ip_id;
         return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
     case PACKET_SCTP:
         /* An INIT ACK or ABORT carries an INIT's initiate tag, an ABORT to a
@@ -547,6 +580,10 @@ uint32_t fingerprint_quote_cookie(const packet_view *probe)
         return probe->seq;
     case PACKET_ICMP:
     case PACKET_ICMPV6:
+        /* The other family's ICMP is a bare header (-sO's): its IP ID. */
+        if (probe->flow.proto !=
+            (packet_addr_is_ipv4(&probe->flow.src) ? PACKET_ICMP : PACKET_ICMPV6))
+            return probe->ip_id;
         return (uint32_t)probe->icmp_id << 16 | probe->icmp_seq;
     case PACKET_SCTP:
         /* What sctp_quote_cookie() reads from the quote. */

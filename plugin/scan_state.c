@@ -77,6 +77,10 @@ typedef struct proto_scan_key {
     packet_addr scanner, target;
 } proto_scan_key;
 static wmem_map_t *proto_scans; /* proto_scan_key -> uint32_t scan id */
+/* nmap's -sO scans seen (fingerprint.c: its bare headers and IGMP query), by
+ * (scanner, target): its later TCP, UDP, echo and SCTP probes to that target
+ * are the scan's, not -sA's, -sU's, -PE's or -sY's. */
+static wmem_map_t *nmap_proto_scans;
 #define PENDING_BARE_MAX 512
 typedef struct pending_bare {
     uint32_t frame; /* 0: free */
@@ -231,6 +235,8 @@ void scan_state_register(void)
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     proto_scans = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), proto_scan_hash,
                                          proto_scan_equal);
+    nmap_proto_scans = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), proto_scan_hash,
+                                              proto_scan_equal);
 }
 
 void scan_state_init(const scan_state_options *opt)
@@ -1317,6 +1323,56 @@ static void proto_scan_named(const packet_flow *flow, uint32_t scan_id)
     }
 }
 
+/* nmap's -sO probe of TCP, UDP, the family's ICMP or SCTP, once its scan of
+ * the target is known (scan_engine_raw.cc, build_protoscan_packet): an ACK
+ * alone to port 80 (no option, no data), an empty datagram to 40125, an echo
+ * request without data, an INIT to port 80; no DF. */
+static bool nmap_proto_probe(const packet_view *pkt, fingerprint *fp)
+{
+    proto_scan_key key = {pkt->flow.src, pkt->flow.dst};
+    if (pkt->df || pkt->has_quote || !wmem_map_lookup(nmap_proto_scans, &key))
+        return false;
+    bool v4 = packet_addr_is_ipv4(&pkt->flow.src);
+    packet_flow want =
+        proto_probe_flow(&pkt->flow.src, &pkt->flow.dst, pkt->flow.proto, pkt->flow.sport, 0, 0);
+    bool shape;
+    switch (pkt->flow.proto) {
+    case PACKET_TCP:
+        shape = pkt->tcp_flags == TCP_ACK && pkt->tcp_header_len == 20 && pkt->payload_len == 0;
+        break;
+    case PACKET_UDP:
+        shape = pkt->payload_len == 0;
+        break;
+    case PACKET_SCTP:
+        shape = pkt->sctp_has_chunk && pkt->sctp_chunk_type == SCTP_CHUNK_INIT;
+        break;
+    default:
+        shape = pkt->flow.proto == (v4 ? PACKET_ICMP : PACKET_ICMPV6) && !pkt->has_quote &&
+                pkt->icmp_type == (v4 ? ICMP_ECHO : ICMPV6_ECHO) && pkt->payload_len == 0;
+        want.dport = pkt->flow.dport;
+        break;
+    }
+    if (!shape || want.dport != pkt->flow.dport)
+        return false;
+    fp->tool = "nmap";
+    fp->type = &scan_proto;
+    fp->may_be_discovery = false;
+    fp->has_run_word = false;
+    g_snprintf(fp->evidence, sizeof fp->evidence,
+               "protocol %u's probe of nmap -sO (no DF, TTL %u), whose scan of this host began "
+               "before: nmap -sO",
+               pkt->flow.proto, pkt->ttl);
+    return true;
+}
+
+static void nmap_proto_seen(const packet_flow *flow)
+{
+    proto_scan_key key = {flow->src, flow->dst};
+    if (!wmem_map_lookup(nmap_proto_scans, &key))
+        wmem_map_insert(nmap_proto_scans, wmem_memdup(wmem_file_scope(), &key, sizeof key),
+                        GUINT_TO_POINTER(1));
+}
+
 /* An untagged -sO probe, or one kept until a tagged probe names its scan. */
 static const frame_result *bare_probe(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
@@ -1373,8 +1429,12 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     }
     fingerprint fp;
     if (!type && options.fingerprint && !against_probe &&
-        fingerprint_probe_as(pkt, options.nmap_scanflags_base, &fp))
+        (nmap_proto_probe(pkt, &fp) ||
+         fingerprint_probe_as(pkt, options.nmap_scanflags_base, &fp))) {
+        if (fp.type == &scan_proto)
+            nmap_proto_seen(&pkt->flow);
         return add_fingerprinted(frame, when, pkt, &fp);
+    }
     const frame_result *res = add_teardown(frame, when, pkt);
     if (res)
         return res;

@@ -12,8 +12,9 @@
 # and reason, both -oG files the same Protocols: line, both -oN files the same
 # table (less the reply TTLs, which nmap -6 takes from whatever ICMPv6 packet
 # came first); the plugin (tshark as nobody) on scantrace's -w capture gives
-# the scanner's verdicts. And -sO's refusals, in nmap's words, before anything
-# is sent.
+# the scanner's verdicts, on nmap's own capture (dumpcap) nmap's (IPv4's
+# protocol 1 aside: nmap's echo request comes before anything tells its scan).
+# And -sO's refusals, in nmap's words, before anything is sent.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -41,7 +42,14 @@ set -euo pipefail
 for family in 4 6; do
     if [[ $family == 4 ]]; then target=$LAB_TARGET_IP; six=(); else target=$LAB_TARGET_IP6; six=(-6); fi
     common=("${six[@]}" -sO -r -Pn -n --reason --max-retries 1 -p "$PROTOCOLS")
+    dumpcap -i "$LAB_IFACE" -f "host $target" -q -w "$WORK/nmap$family.pcapng" \
+        2>"$WORK/dumpcap$family.log" &
+    pid=$!
+    for _ in $(seq 100); do grep -qs "Capturing on" "$WORK/dumpcap$family.log" && break; sleep 0.05; done
     nmap "${common[@]}" -oA "$WORK/nmap$family" "$target" >/dev/null
+    sleep 0.2
+    kill -INT "$pid"
+    wait "$pid" || true
     "$SCANTRACE_BIN" "${common[@]}" -oA "$WORK/st$family" -w "$WORK/st$family.pcapng" "$target" >/dev/null
 done
 # Refusals: nothing is sent (the capture stays empty).
@@ -86,6 +94,21 @@ for family in 4 6; do
     verdicts_from_capture "$WORK/st$family.pcapng" >"$WORK/plugin-st$family.txt"
     check "IPv$family: the plugin on scantrace's capture gives the scanner's verdicts" \
         "$WORK/st$family.txt" "$WORK/plugin-st$family.txt"
+    # nmap's probes carry no tag: its bare headers and IGMP query tell its
+    # scan, and its TCP, UDP and echo probes are its -sA, -sU and -PE probes
+    # byte for byte, so they are the scan's once it is known. In order, nmap's
+    # IPv4 echo request (protocol 1) comes before any of those: it stays an
+    # echo ping, and protocol 1 is left out there.
+    verdicts_from_capture "$WORK/nmap$family.pcapng" >"$WORK/plugin-nmap$family.txt"
+    if [[ $family == 4 ]]; then
+        grep -v ' ip 1 ' "$WORK/nmap$family.txt" >"$WORK/nmap$family.want"
+        grep ' ip ' "$WORK/plugin-nmap$family.txt" | grep -v ' ip 1 ' >"$WORK/plugin-nmap$family.got" || true
+    else
+        cp "$WORK/nmap$family.txt" "$WORK/nmap$family.want"
+        cp "$WORK/plugin-nmap$family.txt" "$WORK/plugin-nmap$family.got"
+    fi
+    check "IPv$family: the plugin on nmap's capture gives nmap's verdicts ($(wc -l <"$WORK/nmap$family.want") protocols)" \
+        "$WORK/nmap$family.want" "$WORK/plugin-nmap$family.got"
 done
 cat "$WORK/refusals.txt"
 if grep -q "REFUSAL NOT" "$WORK/refusals.txt" || (($(grep -c '^refused' "$WORK/refusals.txt") != 7)); then

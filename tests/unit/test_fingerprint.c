@@ -460,6 +460,46 @@ static void test_window_and_off(void)
     behaviour_free(b);
 }
 
+/* nmap -sO's probes that nothing else of nmap's sends (scan_engine_raw.cc,
+ * build_protoscan_packet): an IP header alone, or the IGMP query, with nmap's
+ * TTL and no DF; the same with DF, with a kernel's TTL, or with data is not. */
+static void test_proto_scan(void)
+{
+    /* IPv4, 20 octets, protocol 47 (GRE), TTL 50, no DF */
+    uint8_t p[64] = {0x45, 0, 0, 20, 0x12, 0x34, 0, 0, 50, 47, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+    put_be16(p + 10, packet_checksum(p, 20, 0));
+    packet_view v;
+    fingerprint fp;
+    g_assert_true(packet_parse(p, 20, &v));
+    g_assert_true(fingerprint_probe(&v, &fp));
+    g_assert_true(fp.type == &scan_proto);
+    g_assert_cmpstr(fp.tool, ==, "nmap");
+    g_assert_nonnull(strstr(fp.evidence, "nmap -sO"));
+    v.df = true;
+    g_assert_false(fingerprint_probe(&v, &fp));
+    v.df = false;
+    v.ttl = 64;
+    g_assert_false(fingerprint_probe(&v, &fp));
+    /* with four octets of data: a packet of the protocol, not nmap's probe */
+    p[3] = 24;
+    g_assert_true(packet_parse(p, 24, &v));
+    g_assert_false(fingerprint_probe(&v, &fp));
+    /* the IGMP membership query (RFC 2236), 8 octets */
+    p[3] = 28;
+    p[9] = 2;
+    memset(p + 20, 0, 8);
+    p[20] = 0x11;
+    g_assert_true(packet_parse(p, 28, &v));
+    g_assert_true(fingerprint_probe(&v, &fp));
+    g_assert_true(fp.type == &scan_proto);
+    /* ICMPv6's number over IPv4 is a bare header too */
+    p[3] = 20;
+    p[9] = PACKET_ICMPV6;
+    g_assert_true(packet_parse(p, 20, &v));
+    g_assert_true(fingerprint_probe(&v, &fp));
+    g_assert_true(fp.type == &scan_proto);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -468,6 +508,7 @@ int main(int argc, char **argv)
     g_test_add_func("/fingerprint/scanflags-base", test_scanflags_base);
     g_test_add_func("/fingerprint/ordinary", test_ordinary);
     g_test_add_func("/fingerprint/ttl-given", test_ttl_given);
+    g_test_add_func("/fingerprint/proto-scan", test_proto_scan);
     g_test_add_func("/fingerprint/random_bytes", test_random_bytes);
     g_test_add_func("/fingerprint/reply_cookies", test_reply_cookies);
     g_test_add_func("/behaviour/port_scan", test_port_scan);
