@@ -30,8 +30,9 @@ static void rules(const packet_view *pkt)
 {
     probe_tag tag;
     scan_type_of_probe(pkt, &tag);
-    const scan_type *const *lists[] = {scan_types, ping_types};
-    for (size_t l = 0; l < 2; l++)
+    static const scan_type *const proto_types[] = {&scan_proto, NULL};
+    const scan_type *const *lists[] = {scan_types, ping_types, proto_types};
+    for (size_t l = 0; l < 3; l++)
         for (const scan_type *const *t = lists[l]; *t; t++) {
             const scan_type *type = *t;
             if (type->recognise)
@@ -53,6 +54,8 @@ static void rules(const packet_view *pkt)
         fingerprint_as_discovery(&fp);
     }
     fingerprint_quote_cookie(pkt);
+    proto_is_error(pkt);
+    proto_icmp_reason(pkt);
     uint16_t echoed;
     if (pkt->payload)
         udp_payload_echoed_cookie(pkt->flow.dport, pkt->payload, pkt->payload_len, &echoed);
