@@ -23,7 +23,10 @@ fields_of() { # CAPTURE FIELD...
     local capture=$1 args=() f
     shift
     for f in "$@"; do args+=(-e "$f"); done
-    tshark_unpriv -r "$(tshark_file "$capture")" -2 -T fields -E header=y "${args[@]}"
+    # From 4.2 on, tshark prints a boolean field as True/False where 4.0 prints 1/0.
+    tshark_unpriv -r "$(tshark_file "$capture")" -2 -T fields -E header=y "${args[@]}" |
+        awk 'BEGIN { FS = OFS = "\t" }
+             { for (i = 1; i <= NF; i++) { if ($i == "True") $i = 1; else if ($i == "False") $i = 0 } print }'
 }
 
 # From 4.4 on, tshark titles the table with its menu path, "Scantrace / Ports".
