@@ -156,10 +156,15 @@ static void parse_quote(const uint8_t *q, size_t len, bool v6, packet_view *out)
                        out->quote.proto == PACKET_SCTP;
     bool icmp = out->quote.proto == (v6 ? PACKET_ICMPV6 : PACKET_ICMP);
     if (!ports_first && !icmp) {
-        /* Another protocol (an -sO probe's): no ports, the IP header ties it. */
+        /* Another protocol (an -sO or -PO probe's): no ports, the IP header
+         * ties it; what data the error kept. */
         out->quote_ip_id = l.ip_id;
         out->quote_flow_label = l.flow_label;
         out->has_quote = true;
+        if (total > ihl) {
+            out->quote_payload = q + ihl;
+            out->quote_payload_len = total - ihl;
+        }
         return;
     }
     if (total < ihl + (ports_first ? 4 : 8))
@@ -328,8 +333,8 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
         out->payload_len = l4_len;
         return true;
     default:
-        /* Another protocol: what follows the IP header, read by no rule but
-         * -sO's (an IGMP query, or nothing). */
+        /* Another protocol: what follows the IP header (an -sO IGMP query,
+         * -PO's tag, or nothing). */
         out->payload = l4;
         out->payload_len = l4_len;
         return true;

@@ -57,8 +57,10 @@ static bool is_query(const scan_type *type, const packet_view *pkt, bool reply)
 
 static bool icmp_query_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
+    /* Version 2 tags are -PO's (ping_proto.c). */
     return packet_proto_is_icmp(pkt->flow.proto) && !pkt->has_quote && is_query(type, pkt, false) &&
-           tag_find_in_payload(pkt->payload, pkt->payload_len, tag) && tag->discovery;
+           tag_find_in_payload(pkt->payload, pkt->payload_len, tag) && tag->discovery &&
+           tag->version == TAG_VERSION;
 }
 
 static bool icmp_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)

@@ -93,6 +93,9 @@ struct scan_type {
      * were replaced by tcp_flags (scan_flags.c); NULL for nmap's own types. */
     const scan_type *base;
     bool discovery; /* a host discovery probe: it judges the host, not the port */
+    /* -PO: probes of any IP protocol, the protocol number standing for the
+     * port (ping_proto.c); ip_proto is 0 then. */
+    bool any_ip_proto;
     verdict silent; /* what a probe nobody answers means */
 
     /* Writes the transport header and payload after the IP header; returns its
@@ -131,6 +134,7 @@ enum {
     SCAN_CODE_MAIMON = 8,
     SCAN_CODE_WINDOW = 9,
     SCAN_CODE_PROTO = 10,
+    SCAN_CODE_PING_PROTO = 11,
 };
 
 extern const scan_type scan_syn;
@@ -194,6 +198,11 @@ extern const scan_type ping_syn;
 extern const scan_type ping_ack;
 extern const scan_type ping_udp;
 extern const scan_type ping_sctp; /* -PY: an SCTP INIT */
+extern const scan_type ping_proto;
+
+/* The destination port of -PO's TCP (80) and UDP (40125) probes; 0 for the
+ * other protocols. */
+uint16_t ping_proto_dport(uint8_t proto);
 
 /* Host discovery without privileges, as nmap does it then: connect() to 80 and
  * 443. Tagged like the connect scan but with DSCP 19 (also unassigned), so that

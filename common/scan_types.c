@@ -16,9 +16,9 @@ const scan_type *const scan_types[] = {&scan_syn,
                                        &scan_sctp_cookie_echo,
                                        NULL};
 
-const scan_type *const ping_types[] = {&ping_echo,    &ping_timestamp, &ping_mask,
-                                       &ping_syn,     &ping_ack,       &ping_udp,
-                                       &ping_connect, &ping_sctp,      NULL};
+const scan_type *const ping_types[] = {
+    &ping_echo, &ping_timestamp, &ping_mask,    &ping_syn,  &ping_ack,
+    &ping_udp,  &ping_proto,     &ping_connect, &ping_sctp, NULL};
 
 const scan_type *scan_type_by_name(const char *name)
 {
@@ -69,7 +69,7 @@ static uint8_t probe_ttl(const probe_spec *spec)
 /* --badsum: the transport checksum at l4 (len bytes of proto) made one less,
  * as nmap makes it (tcpip.cc, ipv4_cksum: "--sum", and 0xffff for a UDP sum
  * of 0, which would mean none); SCTP's CRC32c (RFC 9260 section 6.8, at
- * octet 8) likewise. */
+ * octet 8) likewise; other protocols (-PO's) are left alone. */
 static void spoil_checksum(uint8_t proto, uint8_t *l4, size_t len)
 {
     if (proto == PACKET_SCTP) {
@@ -77,6 +77,9 @@ static void spoil_checksum(uint8_t proto, uint8_t *l4, size_t len)
             put_be32(l4 + 8, get_be32(l4 + 8) - 1u);
         return;
     }
+    /* -PO's bare protocols have no checksum of ours to spoil. */
+    if (proto != PACKET_TCP && proto != PACKET_UDP && !packet_proto_is_icmp(proto))
+        return;
     size_t at = proto == PACKET_TCP ? 16 : proto == PACKET_UDP ? 6 : 2;
     if (len < at + 2)
         return;
@@ -142,20 +145,20 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
     put_be16(out + 4, (uint16_t)cookie_make(spec->scan_id, &spec->flow, spec->try_no));
     put_be16(out + 6, 0);
     out[8] = probe_ttl(spec);
-    out[9] = type == &scan_proto ? spec->flow.proto : type->ip_proto;
+    out[9] = type == &scan_proto || type->any_ip_proto ? spec->flow.proto : type->ip_proto;
     put_be16(out + 10, 0);
     memcpy(out + 12, spec->flow.src.bytes + 12, 4);
     memcpy(out + 16, spec->flow.dst.bytes + 12, 4);
     put_be16(out + 10, packet_checksum(out, IP_HEADER, 0));
     if (spec->extras && spec->extras->badsum)
-        spoil_checksum(type->ip_proto, out + IP_HEADER, l4);
+        spoil_checksum(spec->flow.proto, out + IP_HEADER, l4);
     return total;
 }
 
 reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
                            uint32_t *cookie)
 {
-    if (type == &scan_proto)
+    if (type == &scan_proto || type->any_ip_proto)
         return proto_reply_key(pkt, probe_flow, cookie);
     if (packet_proto_matches(type->ip_proto, pkt->flow.proto) && !pkt->has_quote) {
         *probe_flow = packet_flow_reverse(&pkt->flow);

@@ -50,12 +50,12 @@ size_t udp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
 }
 
 /* The tag's discovery bit tells -sU's probes from -PU's, which are the same
- * datagrams. */
+ * datagrams; a version 2 tag is -PO's (ping_proto.c). */
 bool udp_probe_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
     return pkt->flow.proto == PACKET_UDP &&
            tag_find_in_payload(pkt->payload, pkt->payload_len, tag) &&
-           tag->discovery == type->discovery;
+           tag->discovery == type->discovery && tag->version == TAG_VERSION;
 }
 
 bool udp_probe_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)

@@ -45,7 +45,8 @@ static bool tag_read(const uint8_t *p, size_t len, probe_tag *out)
 bool tag_find_in_payload(const uint8_t *payload, size_t len, probe_tag *out)
 {
     for (size_t i = 0; i + TAG_TCP_OPTION_LEN <= len; i++)
-        if (payload[i + 1] == TAG_TCP_OPTION_LEN && tag_read(payload + i, len - i, out))
+        if ((payload[i + 1] == TAG_TCP_OPTION_LEN || payload[i + 1] == TAG_SCAN_OPTION_LEN) &&
+            tag_read(payload + i, len - i, out))
             return true;
     return false;
 }

@@ -12,7 +12,9 @@
  * segment: -sW's probe is -sA's, and --scanflags can make any type's. TCP
  * probes carry version 2; UDP and ICMP probes, whose protocol and ICMP type
  * already name their scan, carry version 1's ten bytes in their payload (inside
- * a valid request where a service needs one). Readers take both versions. */
+ * a valid request where a service needs one), but for -PO's, which carry
+ * version 2's eleven to tell them from -PE's and -PU's. Readers take both
+ * versions. */
 #ifndef SCANTRACE_TAG_H
 #define SCANTRACE_TAG_H
 
@@ -53,7 +55,8 @@ size_t tag_write_scan_option(uint8_t *out, uint32_t scan_id, uint8_t try_no, boo
  * malformed. */
 bool tag_find_in_tcp_options(const uint8_t *options, size_t len, probe_tag *out);
 
-/* Finds a version 1 tag's ten bytes anywhere in a payload. */
+/* Finds a tag anywhere in a payload: version 1's ten bytes, or version 2's
+ * eleven, which -PO's probes carry (ping_proto.c). */
 bool tag_find_in_payload(const uint8_t *payload, size_t len, probe_tag *out);
 
 /* Finds a version 2 tag's eleven bytes anywhere in a payload (the -sO probes

@@ -152,17 +152,29 @@ static bool join_fragments6(const uint8_t *ip, size_t ip_len, const field_info *
     return true;
 }
 
+/* Whether fi's bytes begin with its family's version: an IP-in-IP packet
+ * whose payload is no IP header (-PO4's probe: our tag, and --data-length's
+ * bytes after it) has Wireshark add an inner IP layer all the same. */
+static bool has_version(const field_info *fi, uint8_t version)
+{
+    const uint8_t *bytes;
+    size_t len;
+    return item_bytes(fi, &bytes, &len) && len >= 20 && (bytes[0] >> 4) == version;
+}
+
 /* The innermost IP layer of either family that no ICMP error quotes, below
  * the layer number quoted_from. */
 static const field_info *scan_ip_layer(proto_tree *tree, int quoted_from)
 {
     const int protos[] = {proto_ip, proto_ipv6};
+    const uint8_t versions[] = {4, 6};
     const field_info *scan_ip = NULL;
     for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
         GPtrArray *items = items_of(tree, protos[p]);
         for (guint i = 0; items && i < items->len; i++) {
             const field_info *fi = g_ptr_array_index(items, i);
             if (fi && fi->ds_tvb && fi->total_layer_num < quoted_from &&
+                has_version(fi, versions[p]) &&
                 (!scan_ip || fi->total_layer_num > scan_ip->total_layer_num))
                 scan_ip = fi;
         }

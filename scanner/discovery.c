@@ -39,11 +39,13 @@ probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
     static const uint16_t default_connect[] = {ACK_PING_PORT, SYN_PING_PORT};
     /* -PR alone asks no IP ping: a target off the link gets the default set
      * (nmap has no ARP there either). */
-    gboolean defaults = !asked->given || !(asked->syn || asked->ack || asked->udp || asked->sctp ||
-                                           asked->echo || asked->timestamp || asked->mask);
+    gboolean defaults =
+        !asked->given || !(asked->syn || asked->ack || asked->udp || asked->sctp || asked->echo ||
+                           asked->timestamp || asked->mask || asked->proto);
     probe_plan *p = probe_plan_new();
     probe_plan_add(p, &ping_arp, 0, &none, 1);
-    /* nmap's order: echo, SYN, ACK, timestamp (then the mask and UDP). */
+    /* nmap's order: echo, SYN, ACK, timestamp (then the mask, UDP and the IP
+     * protocols). */
     probe_plan_add(p, &ping_echo, 0, &none, defaults || asked->echo);
     if (defaults) {
         probe_plan_add(p, &ping_syn, sports->syn, &syn, 1);
@@ -60,6 +62,10 @@ probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
     /* -PY: an SCTP INIT to each port (scan_sctp.c). */
     probe_plan_add(p, &ping_sctp, sports->sctp, defaults ? NULL : ports_of(asked->sctp),
                    defaults ? 0 : count_of(asked->sctp));
+    /* -PO's "ports" are protocol numbers; IPv4 only. */
+    gboolean proto = !defaults && !ipv6;
+    probe_plan_add(p, &ping_proto, sports->proto, proto ? ports_of(asked->proto) : NULL,
+                   proto ? count_of(asked->proto) : 0);
     /* connect() can only ask the TCP ports: -PS's and -PA's, else nmap's. */
     g_autoptr(GArray) tcp = g_array_new(FALSE, FALSE, sizeof(guint16));
     if (!defaults) {
@@ -87,9 +93,9 @@ static void probes_of(const probe_plan *plan, discovery_method m, guint *first, 
 {
     const plan_type *arp = probe_plan_type(plan, &ping_arp);
     const plan_type *echo = probe_plan_type(plan, &ping_echo);
+    const plan_type *last = probe_plan_type(plan, &ping_proto);
     const plan_type *connect = probe_plan_type(plan, &ping_connect);
     const plan_type *nd = probe_plan_type(plan, &ping_nd);
-    const plan_type *sctp = probe_plan_type(plan, &ping_sctp);
     switch (m) {
     case DISCOVER_ARP:
         *first = arp->first;
@@ -102,7 +108,7 @@ static void probes_of(const probe_plan *plan, discovery_method m, guint *first, 
     case DISCOVER_IP_PINGS:
         /* The plan holds no ICMPv4-only ping for IPv6 targets. */
         *first = echo->first;
-        *count = sctp->first + sctp->count - echo->first;
+        *count = last->first + last->count - echo->first;
         break;
     default:
         *first = connect->first;

@@ -8,7 +8,7 @@
  *    Discovery likewise (nmap -6);
  *    or --disable-arp-ping;
  *  - any other target, with privileges: the pings asked (-PS, -PA, -PU, -PY,
- *    -PE, -PP, -PM: ping_options.h), else nmap's default ICMP echo, TCP SYN to 443,
+ *    -PE, -PP, -PM, -PO: ping_options.h), else nmap's default ICMP echo, TCP SYN to 443,
  *    TCP ACK to 80 and ICMP timestamp (IPv6: ICMPv6 echo and the TCP pings, as
  *    nmap -6), the first answer deciding;
  *  - without privileges: connect() to the -PS and -PA ports, else 80 and 443;
@@ -46,12 +46,13 @@ discovery_method discovery_method_for(const discovery_options *o, const route *r
 
 /* The first source ports of the pings that have them (host order). */
 typedef struct discovery_sports {
-    uint16_t syn, ack, udp, sctp;
+    uint16_t syn, ack, udp, sctp, proto; /* proto: -PO's TCP and UDP probes */
 } discovery_sports;
 
 /* Every method's probes in one plan, in nmap's order: ARP; the IP pings (echo,
- * SYN, ACK, timestamp, address mask, UDP, SCTP INIT: those asked, else nmap's default
- * set, without the ICMPv4-only ones for IPv6 targets); connect(); ND. */
+ * SYN, ACK, timestamp, address mask, UDP, SCTP INIT, IP protocols: those
+ * asked, else nmap's default set, without the ICMPv4-only ones for IPv6
+ * targets); connect(); ND. */
 probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
                                const discovery_sports *sports);
 

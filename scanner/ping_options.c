@@ -42,6 +42,42 @@ static gboolean add_ports(GArray **list, const char *arg, const char *spec, uint
     return TRUE;
 }
 
+/* -PO's list: protocol numbers and ranges, 0-255, added to *list. */
+static gboolean add_protocols(GArray **list, const char *arg, const char *spec, GError **error)
+{
+    g_autofree guint8 *seen = g_malloc0(256);
+    g_auto(GStrv) items = g_strsplit(*spec ? spec : PING_PROTO_DEFAULT, ",", -1);
+    for (char **item = items; *item; item++) {
+        g_auto(GStrv) ends = g_strsplit(*item, "-", 3);
+        guint64 lo = 0, hi = 0;
+        guint n = g_strv_length(ends);
+        gboolean ok = (n == 1 || n == 2) &&
+                      g_ascii_string_to_unsigned(ends[0], 10, 0, 255, &lo, NULL) &&
+                      g_ascii_string_to_unsigned(ends[n - 1], 10, 0, 255, &hi, NULL) && lo <= hi;
+        if (!ok) {
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                        "%s: bad protocol list \"%s\" (IP protocol numbers 0-255 and ranges, as "
+                        "in -PO1,2,4 or -PO1-6)",
+                        arg, spec);
+            return FALSE;
+        }
+        for (guint64 p = lo; p <= hi; p++)
+            seen[p] = 1;
+    }
+    if (*list)
+        for (guint i = 0; i < (*list)->len; i++)
+            seen[g_array_index(*list, guint16, i)] = 1;
+    else
+        *list = g_array_new(FALSE, FALSE, sizeof(guint16));
+    g_array_set_size(*list, 0);
+    for (guint p = 0; p < 256; p++)
+        if (seen[p]) {
+            guint16 v = (guint16)p;
+            g_array_append_val(*list, v);
+        }
+    return TRUE;
+}
+
 static gboolean flag(gboolean *set, const char *arg, GError **error)
 {
     if (arg[3] != '\0') {
@@ -83,16 +119,15 @@ gboolean ping_options_add(ping_options *p, const char *arg, GError **error)
         ok = flag(&p->arp, arg, error);
         break;
     case 'O':
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                    "%s: the IP protocol ping (-PO) is not supported yet", arg);
-        return FALSE;
+        ok = add_protocols(&p->proto, arg, rest, error);
+        break;
     case 'Y':
         ok = add_ports(&p->sctp, arg, rest, PING_SCTP_DEFAULT_PORT, error);
         break;
     default:
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                     "%s is not a host discovery option (-Pn, -PS, -PA, -PU, -PY, -PE, -PP, -PM, "
-                    "-PR)",
+                    "-PO, -PR)",
                     arg);
         return FALSE;
     }
@@ -105,6 +140,11 @@ gboolean ping_options_check(const ping_options *p, gboolean ipv6, GError **error
     if (ipv6 && (p->timestamp || p->mask)) {
         g_set_error_literal(error, ST_ERROR, ST_ERROR_INPUT,
                             "ICMP Timestamp and Address Mask pings are only valid for IPv4.");
+        return FALSE;
+    }
+    if (ipv6 && p->proto) {
+        g_set_error_literal(error, ST_ERROR, ST_ERROR_INPUT,
+                            "-PO (IP protocol ping) with -6 is not supported yet");
         return FALSE;
     }
     return TRUE;
@@ -120,5 +160,7 @@ void ping_options_clear(ping_options *p)
         g_array_unref(p->udp);
     if (p->sctp)
         g_array_unref(p->sctp);
+    if (p->proto)
+        g_array_unref(p->proto);
     memset(p, 0, sizeof *p);
 }

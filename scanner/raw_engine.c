@@ -60,6 +60,28 @@ static gboolean asks_arp(const probe_plan *plan, const engine_job *jobs, guint n
     return FALSE;
 }
 
+/* -PO's probes (IPv4 only): TCP and UDP from the type's source ports, ICMP,
+ * and each other protocol asked both ways. */
+static void any_proto_filter(const probe_plan *plan, const plan_type *pt, GString *in, GString *out,
+                             const char *icmp)
+{
+    unsigned last = pt->fixed ? pt->sport : pt->sport + PLAN_SPORT_SPAN - 1u;
+    for (guint i = pt->first; i < pt->first + pt->count; i++) {
+        uint16_t proto = plan->probes[i].port;
+        const char *sep = out->len ? " or " : "";
+        if (proto == PACKET_TCP || proto == PACKET_UDP) {
+            const char *name = proto == PACKET_TCP ? "tcp" : "udp";
+            g_string_append_printf(in, " or (%s dst portrange %u-%u)", name, pt->sport, last);
+            g_string_append_printf(out, "%s(%s src portrange %u-%u)", sep, name, pt->sport, last);
+        } else if (proto == PACKET_ICMP) {
+            g_string_append_printf(out, "%s%s", sep, icmp);
+        } else {
+            g_string_append_printf(in, " or (ip proto %u)", proto);
+            g_string_append_printf(out, "%s(ip proto %u)", sep, proto);
+        }
+    }
+}
+
 char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp,
                         const decoy_list *decoys, gboolean fragments)
 {
@@ -73,6 +95,10 @@ char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean
         const scan_type *type = pt->type;
         if (type->build == NULL)
             continue;
+        if (type->any_ip_proto) {
+            any_proto_filter(plan, pt, in, out, icmp);
+            continue;
+        }
         const char *proto = type->ip_proto == PACKET_TCP    ? "tcp"
                             : type->ip_proto == PACKET_UDP  ? "udp"
                             : type->ip_proto == PACKET_SCTP ? "sctp"
@@ -196,6 +222,10 @@ static gboolean is_ours(const engine *e, const packet_view *pkt)
     const scan_type *type = scan_type_of_probe(pkt, &tag);
     if (type && tag.scan_id == e->cfg->scan_id) {
         const plan_type *pt = plan_entry(e, type);
+        /* -PO's probes of protocols without ports. */
+        if (pt && type->any_ip_proto && pkt->flow.proto != PACKET_TCP &&
+            pkt->flow.proto != PACKET_UDP)
+            return TRUE;
         return pt && plan_sport_try(pt, pkt->flow.sport, &try_no);
     }
     for (guint t = 0; t < e->cfg->plan->ntypes; t++) {
@@ -275,12 +305,19 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
             continue;
         gboolean icmp = type->ip_proto == PACKET_ICMP;
         unsigned try_no;
+        /* -PO: the protocol is the probe's "port"; only TCP and UDP have a
+         * source port, which names the try. */
+        gboolean any = type->any_ip_proto;
+        gboolean ports = !any || probe.proto == PACKET_TCP || probe.proto == PACKET_UDP;
         if (!packet_addr_equal(&probe.src, &e->io->rt->src) ||
-            !packet_proto_matches(type->ip_proto, probe.proto) ||
-            !plan_sport_try(pt, probe.sport, &try_no))
+            (!any && !packet_proto_matches(type->ip_proto, probe.proto)))
             continue;
+        if (ports && !plan_sport_try(pt, probe.sport, &try_no))
+            continue;
+        if (!ports)
+            try_no = PLAN_TRY_UNKNOWN;
         guint job = job_of(e, &probe.dst);
-        gint32 pi = probe_plan_find(cfg->plan, type, icmp ? 0 : probe.dport);
+        gint32 pi = probe_plan_find(cfg->plan, type, any ? probe.proto : icmp ? 0 : probe.dport);
         if (job == 0 || pi < 0)
             continue;
         unsigned cookie_try;
@@ -519,10 +556,18 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     /* An echo over IPv6 is ICMPv6's, and its cookie hashes that protocol, as
      * the reply's flow has it. */
     uint8_t proto = icmp && !packet_addr_is_ipv4(dst) ? PACKET_ICMPV6 : p->type->ip_proto;
+    uint16_t dport = p->port;
+    gboolean ports = !icmp;
+    if (p->type->any_ip_proto) {
+        /* -PO: the "port" is the protocol (ping_proto.c). */
+        proto = (uint8_t)p->port;
+        dport = ping_proto_dport(proto);
+        ports = proto == PACKET_TCP || proto == PACKET_UDP;
+    }
     probe_spec spec = {.flow = {.src = e->io->rt->src,
                                 .dst = *dst,
-                                .sport = icmp ? 0 : plan_try_sport(pt, try_no),
-                                .dport = p->port,
+                                .sport = ports ? plan_try_sport(pt, try_no) : 0,
+                                .dport = dport,
                                 .proto = proto},
                        .scan_id = cfg->scan_id,
                        .try_no = try_no,

@@ -295,6 +295,7 @@ static gboolean make_plans(run *r, GError **error)
     sports.ack = pick_source_port(lists);
     sports.udp = pick_source_port(lists);
     sports.sctp = pick_source_port(lists);
+    sports.proto = pick_source_port(lists);
     r->pings = discovery_plan_new(asked, r->opt->ipv6, &sports);
     if (r->opt->has_sport) {
         if (r->plan)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # nmap 7.93's host discovery options, scantrace against nmap in one lab run: a
-# table of command lines (-PS, -PA, -PU, -PE, -PP, -PM, -PR, lists, several
-# combined, a port scan after -PS, IPv4 and -6), each run by both with the
+# table of command lines (-PS, -PA, -PU, -PE, -PP, -PM, -PO, -PR, lists,
+# several combined, a port scan after -PS, IPv4 and -6), each run by both with the
 # same flags against 10.201.0.2 (the port plan: 8080 dropped, 500/udp
 # dropped, 53/udp answered), 10.201.0.3 (no firewall) and 10.201.0.5
 # (nobody), or their IPv6 twins. --disable-arp-ping or --send-ip makes the IP
@@ -11,7 +11,8 @@
 # an unprivileged user on scantrace's -w capture, must label every probe of
 # the discovery phase a host discovery probe (scantrace.host set, no port
 # verdict) and give each host the status and reason the report gives.
-# -PY is scan_sctp.sh's. Refusals (-PO, bad lists, -PP with -6) are scanner_bad_input.sh's and
+# -PY is scan_sctp.sh's. Refusals (-PO with -6, bad lists, -PP with -6) are
+# scanner_bad_input.sh's and
 # the unit tests'.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
@@ -38,6 +39,10 @@ CASES=(
     "pe        | 4 | -sn -PE --disable-arp-ping"
     "pp        | 4 | -sn -PP --send-ip"
     "pm        | 4 | -sn -PM --disable-arp-ping"
+    "po        | 4 | -sn -PO --disable-arp-ping"
+    "po4       | 4 | -sn -PO4 --send-ip"
+    "po2       | 4 | -sn -PO2 --disable-arp-ping"
+    "po6-17    | 4 | -sn -PO6,17 --disable-arp-ping"
     "ps-pe     | 4 | -sn -PS22,80 -PE --disable-arp-ping"
     "pa-pp     | 4 | -sn -PA8080,8443 -PP --disable-arp-ping"
     "pr        | 4 | -sn -PR"
@@ -148,7 +153,7 @@ while read -r name; do
     [[ $flags == *-sn* ]] && ports=$(awk -F'\t' '$1 == "probe" && $4 == ""' "$WORK/$name.plugin.frames" | wc -l)
     [[ $ports -eq 0 ]] || { echo "FAIL $name: $ports probes not labelled as host discovery"; fail=1; }
 done <"$WORK/ran"
-[[ $(wc -l <"$WORK/ran") -ge 13 ]] || { echo "FAIL: only $(wc -l <"$WORK/ran") cases ran"; fail=1; }
+[[ $(wc -l <"$WORK/ran") -ge 17 ]] || { echo "FAIL: only $(wc -l <"$WORK/ran") cases ran"; fail=1; }
 echo "scans $((scanned - start)) s, plugin $(($(date +%s) - scanned)) s"
 ((fail == 0)) && echo "PASS"
 exit $fail

@@ -145,6 +145,70 @@ static void test_ping_icmp_errors(void)
     g_assert_false(ping_syn.judge(&v, &out));
 }
 
+/* -PO: a probe of each protocol carries the version 2 tag, which no other
+ * ping type takes; a protocol unreachable quoting it and an answer in its own
+ * protocol are nmap's proto-unreach and proto-response. */
+static void test_proto_ping(void)
+{
+    uint8_t buf[PROBE_MAX_LEN], reply[128];
+    const uint8_t protos[] = {PACKET_ICMP, 2, 4, PACKET_TCP, PACKET_UDP};
+    for (size_t i = 0; i < G_N_ELEMENTS(protos); i++) {
+        uint8_t proto = protos[i];
+        gboolean ports = proto == PACKET_TCP || proto == PACKET_UDP;
+        probe_spec spec = {
+            .flow = {scanner, target, ports ? 45000 : 0, ping_proto_dport(proto), proto},
+            .scan_id = 0x1234,
+            .try_no = 2};
+        size_t len = scan_probe_build(&ping_proto, &spec, buf, sizeof buf);
+        g_assert_cmpuint(len, >, 20);
+        g_assert_cmpuint(buf[9], ==, proto);
+        packet_view v;
+        g_assert_true(packet_parse(buf, len, &v));
+        probe_tag tag;
+        g_assert_true(scan_type_of_probe(&v, &tag) == &ping_proto);
+        g_assert_true(tag.discovery);
+        g_assert_cmpuint(tag.try_no, ==, 2);
+        g_assert_cmpuint(tag.scan_code, ==, SCAN_CODE_PING_PROTO);
+        /* Protocol unreachable (code 2) from the target: up. */
+        packet_view err;
+        verdict out;
+        packet_flow flow;
+        uint32_t cookie;
+        g_assert_true(
+            packet_parse(reply, reply_icmp_unreach(reply, &spec.flow, 2, buf, len), &err));
+        g_assert_cmpint(scan_reply_key(&ping_proto, &err, &flow, &cookie), !=, REPLY_NONE);
+        g_assert_cmpuint(flow.proto, ==, proto);
+        g_assert_true(packet_addr_equal(&flow.dst, &target));
+        g_assert_true(ping_proto.judge(&err, &out));
+        g_assert_cmpstr(reason_name(out.why), ==, "proto-unreach");
+        g_assert_cmpstr(port_state_name(out.state), ==, "up");
+    }
+    /* The ICMP one's echo reply: proto-response, its cookie naming the try; -PE
+     * does not take the request for its own. */
+    probe_spec spec = {
+        .flow = {scanner, target, 0, 0, PACKET_ICMP}, .scan_id = 0x1234, .try_no = 2};
+    size_t len = scan_probe_build(&ping_proto, &spec, buf, sizeof buf);
+    packet_view v;
+    probe_tag tag;
+    g_assert_true(packet_parse(buf, len, &v));
+    g_assert_false(ping_echo.recognise(&ping_echo, &v, &tag));
+    g_assert_true(packet_parse(buf, icmp_reply(buf, len, ICMP_ECHO_REPLY), &v));
+    packet_flow flow;
+    uint32_t cookie;
+    unsigned try_no;
+    g_assert_cmpint(scan_reply_key(&ping_proto, &v, &flow, &cookie), ==, REPLY_COOKIE);
+    g_assert_true(cookie_check(0x1234, &flow, cookie, &try_no));
+    g_assert_cmpuint(try_no, ==, 2);
+    verdict out;
+    g_assert_true(ping_proto.judge(&v, &out));
+    g_assert_cmpstr(reason_name(out.why), ==, "proto-response");
+    /* No IPv6 form yet. */
+    probe_spec six = {.flow = {.proto = 4}, .scan_id = 1};
+    six.flow.src.bytes[0] = 0xfd;
+    six.flow.dst.bytes[0] = 0xfd;
+    g_assert_cmpuint(scan_probe_build(&ping_proto, &six, buf, sizeof buf), ==, 0);
+}
+
 static void test_arp(void)
 {
     static const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 1};
@@ -186,6 +250,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ping/tcp-pings-are-not-port-probes", test_tcp_pings_are_not_port_probes);
     g_test_add_func("/ping/tcp-ping-replies", test_tcp_ping_replies);
     g_test_add_func("/ping/arp", test_arp);
+    g_test_add_func("/ping/proto", test_proto_ping);
     g_test_add_func("/ping/icmp-errors", test_ping_icmp_errors);
     return g_test_run();
 }

@@ -99,8 +99,48 @@ static void test_every_type(void)
     for (int v6 = 0; v6 < 2; v6++)
         for (size_t l = 0; l < 2; l++)
             for (size_t i = 0; lists[l][i]; i++)
-                if (lists[l][i]->build) /* the kernel builds -sT's */
+                /* The kernel builds -sT's; -PO's protocol is the flow's
+                 * (test_proto_ping). */
+                if (lists[l][i]->build && !lists[l][i]->any_ip_proto)
                     check_type(lists[l][i], v6);
+}
+
+/* -PO's probes (IPv4 only): the TTL, the data after the tag (after the TCP
+ * options for TCP), a bad checksum where the protocol has one. */
+static void test_proto_ping(void)
+{
+    const uint8_t protos[] = {PACKET_ICMP, 4, PACKET_TCP, PACKET_UDP};
+    for (size_t i = 0; i < G_N_ELEMENTS(protos); i++)
+        for (int badsum = 0; badsum < 2; badsum++) {
+            uint8_t proto = protos[i];
+            bool ports = proto == PACKET_TCP || proto == PACKET_UDP;
+            probe_extras ex = {.ttl = 33,
+                               .data_set = true,
+                               .data = data,
+                               .data_len = sizeof data,
+                               .badsum = badsum};
+            probe_spec spec = {.flow = {packet_addr_from_ipv4(0x0ac90001),
+                                        packet_addr_from_ipv4(0x0ac90002), ports ? 53 : 0,
+                                        ping_proto_dport(proto), proto},
+                               .scan_id = 0x5eed,
+                               .try_no = 3,
+                               .extras = &ex};
+            uint8_t buf[PROBE_MAX_LEN];
+            size_t len = scan_probe_build(&ping_proto, &spec, buf, sizeof buf);
+            packet_view pkt;
+            g_assert_true(packet_parse(buf, len, &pkt));
+            g_assert_cmpuint(pkt.ttl, ==, 33);
+            probe_tag tag;
+            const scan_type *t = scan_type_of_probe(&pkt, &tag);
+            g_assert_true(t == &ping_proto);
+            g_assert_cmpuint(tag.try_no, ==, 3);
+            g_assert_cmpmem(buf + len - sizeof data, sizeof data, data, sizeof data);
+            bool known;
+            bool ok = packet_transport_checksum_ok(buf, len, &pkt, &known);
+            g_assert_true(known == (proto != 4));
+            if (known)
+                g_assert_true(ok == !badsum);
+        }
 }
 
 /* Without extras: TTL 64, nothing appended, checksums right, as before. */
@@ -140,6 +180,7 @@ static void test_defaults(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/probe-options/proto-ping", test_proto_ping);
     g_test_add_func("/probe-options/every-type", test_every_type);
     g_test_add_func("/probe-options/defaults", test_defaults);
     return g_test_run();

@@ -61,7 +61,7 @@ static void test_method(void)
 static void test_plan(void)
 {
     ping_options none = {0};
-    discovery_sports sports = {40001, 40002, 40003, 40004};
+    discovery_sports sports = {40001, 40002, 40003, 40004, 40005};
     probe_plan *p = discovery_plan_new(&none, FALSE, &sports);
     g_assert_cmpuint(p->nprobes, ==, 8);
     g_assert_true(p->probes[7].type == &ping_nd);
@@ -97,12 +97,12 @@ static ping_options asked(const char *const *args)
 static char *ip_pings(const char *const *args, gboolean ipv6)
 {
     ping_options o = asked(args);
-    discovery_sports sports = {40001, 40002, 40003, 40004};
+    discovery_sports sports = {40001, 40002, 40003, 40004, 40005};
     probe_plan *p = discovery_plan_new(&o, ipv6, &sports);
     const plan_type *echo = probe_plan_type(p, &ping_echo);
-    const plan_type *sctp = probe_plan_type(p, &ping_sctp);
+    const plan_type *last = probe_plan_type(p, &ping_proto);
     GString *s = g_string_new(NULL);
-    for (guint i = echo->first; i < sctp->first + sctp->count; i++)
+    for (guint i = echo->first; i < last->first + last->count; i++)
         g_string_append_printf(s, "%s%s:%u", s->len ? " " : "", p->probes[i].type->name,
                                p->probes[i].port);
     g_assert_cmpuint(probe_plan_type(p, &ping_udp)->sport, ==, 40003);
@@ -135,6 +135,10 @@ static void test_plan_asked(void)
         {{"-PY2905,22", "-PU53", "-PE", NULL},
          TRUE,
          "echo:0 udp-ping:53 sctp-init-ping:22 sctp-init-ping:2905"},
+        {{"-PO", NULL}, FALSE, "proto-ping:1 proto-ping:2 proto-ping:4"},
+        {{"-PO6,17", "-PO1-2", "-PE", NULL},
+         FALSE,
+         "echo:0 proto-ping:1 proto-ping:2 proto-ping:6 proto-ping:17"},
         /* -PR alone: the default set for a target off the link. */
         {{"-PR", NULL}, FALSE, "echo:0 syn-ping:443 ack-ping:80 timestamp:0"},
     };
@@ -145,7 +149,7 @@ static void test_plan_asked(void)
     /* connect() asks -PS's and -PA's TCP ports. */
     static const char *const tcp[] = {"-PS22", "-PA80,22", "-PU53", NULL};
     ping_options o = asked(tcp);
-    discovery_sports sports = {40001, 40002, 40003, 40004};
+    discovery_sports sports = {40001, 40002, 40003, 40004, 40005};
     probe_plan *p = discovery_plan_new(&o, FALSE, &sports);
     const plan_type *connect = probe_plan_type(p, &ping_connect);
     g_assert_cmpuint(connect->count, ==, 2);
@@ -159,7 +163,7 @@ static void test_plan_asked(void)
 static void test_options_refused(void)
 {
     static const char *const bad[] = {"-PS0",    "-PSx", "-PS22,", "-PA70000", "-PU1-2-3",
-                                      "-PST:22", "-PEx", "-PP1",   "-PO",      "-PO1,2",
+                                      "-PST:22", "-PEx", "-PP1",   "-PO256",   "-PO1,x",
                                       "-PYx",    "-PY0", "-PZ",    "-PI",      "-PS-5-"};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         ping_options o = {0};
@@ -171,6 +175,13 @@ static void test_options_refused(void)
         g_error_free(error);
         ping_options_clear(&o);
     }
+    static const char *const proto6[] = {"-PO", NULL};
+    ping_options po = asked(proto6);
+    GError *po_error = NULL;
+    g_assert_false(ping_options_check(&po, TRUE, &po_error));
+    g_assert_nonnull(strstr(po_error->message, "not supported yet"));
+    g_error_free(po_error);
+    ping_options_clear(&po);
     static const char *const v4only[] = {"-PP", NULL};
     ping_options o = asked(v4only);
     GError *error = NULL;

@@ -60,8 +60,11 @@ static void test_version_2(void)
     /* Cut short of its scan byte. */
     tag_write_scan_option(opts + 4, 1, 0, false, 2, false);
     g_assert_false(tag_find_in_tcp_options(opts, 14, &tag));
-    /* A payload carries version 1 only. */
-    g_assert_false(tag_find_in_payload(opts + 4, TAG_SCAN_OPTION_LEN, &tag));
+    /* A payload carries version 1, or version 2 for -PO's probes (whole). */
+    g_assert_true(tag_find_in_payload(opts + 4, TAG_SCAN_OPTION_LEN, &tag));
+    g_assert_cmpuint(tag.version, ==, TAG_VERSION_SCAN);
+    g_assert_cmpuint(tag.scan_code, ==, 2);
+    g_assert_false(tag_find_in_payload(opts + 4, TAG_SCAN_OPTION_LEN - 1, &tag));
 }
 
 static void test_absent_and_damaged(void)
