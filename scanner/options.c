@@ -718,7 +718,8 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "Host discovery probes, as nmap spells them (any replaces the default echo, SYN to 443, "
          "ACK to 80 and timestamp): -PS[ports] TCP SYN, -PA[ports] TCP ACK (default 80), "
          "-PU[ports] UDP (default 40125), -PY[ports] SCTP INIT (default 80), -PE echo, -PP "
-         "timestamp, -PM address mask (IPv4 only), -PR ARP",
+         "timestamp, -PM address mask, -PO[protocols] IP protocols (default 1,2,4; the last "
+         "three IPv4 only), -PR ARP",
          "-PS22,80"},
         {"disable-arp-ping", 0, 0, G_OPTION_ARG_NONE, &o->disable_arp_ping,
          "On an Ethernet, send the IP pings instead of ARP or Neighbor Discovery", NULL},

@@ -75,7 +75,7 @@ bad "-PS with a bad port list" -sn -n -PS22,x "$LAB_TARGET_IP"
 bad "-PU with port 0" -sn -n -PU0 "$LAB_TARGET_IP"
 bad "-PA with a protocol prefix" -sn -n -PAT:80 "$LAB_TARGET_IP"
 bad "-PE with an argument" -sn -n -PE80 "$LAB_TARGET_IP"
-bad "-PO (not supported yet)" -sn -n -PO "$LAB_TARGET_IP"
+bad "-PO with a protocol past 255" -sn -n -PO1,256 "$LAB_TARGET_IP"
 bad "-PY with a bad port list" -sn -n -PY22,x "$LAB_TARGET_IP"
 bad "-sY and -sZ together" -sY -sZ -n -Pn -p 80 "$LAB_TARGET_IP"
 bad "-p with an unknown protocol prefix" -sY -n -Pn -p X:80 "$LAB_TARGET_IP"
@@ -104,11 +104,10 @@ bad "-D with an empty decoy" -sS -n -p 22 -D 10.201.0.7,,ME "$LAB_TARGET_IP"
 bad "-D with a name" -sS -n -p 22 -D lab-decoy.invalid,ME "$LAB_TARGET_IP"
 bad "-D with an IPv4 decoy and -6" -6 -sS -n -p 22 -D 10.201.0.7,ME "$LAB_TARGET_IP6"
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
-# takes it (with its value): refused in one line that names it. -PO is left
-# to the tests of the work that adds it (-S, -g, --source-port,
-# --data-length, --ttl, --badsum, -f, --mtu and -D are done: bad values of
-# some are above, the others in their own tests; scan_protocols.sh checks the
-# refusals of -sO).
+# takes it (with its value): refused in one line that names it. -PO, -sO,
+# -S, -g, --source-port, --data-length, --ttl, --badsum, -f, --mtu and -D
+# are done: bad values of some are above, the others in their own tests;
+# scan_protocols.sh checks the refusals of -sO.
 while IFS= read -r line; do
     read -ra args <<<"$line"
     bad "nmap ${args[0]}" -n -p 22 "${args[@]}" "$LAB_TARGET_IP"
@@ -152,6 +151,7 @@ done <<"OPTIONS"
 --datadir /tmp
 --send-eth
 OPTIONS
+bad "-PO with -6 (not supported yet)" -6 -sn -n -PO "$LAB_TARGET_IP6"
 sleep 0.2
 kill -INT "$dumpcap_pid"
 wait "$dumpcap_pid" || true
