@@ -1,5 +1,6 @@
 #include "packet_trace.h"
 
+#include "ip_protocols.h"
 #include "tag.h"
 
 static void addr(GString *out, const packet_addr *a)
@@ -206,6 +207,33 @@ static void icmp_text(GString *out, const packet_view *p)
     g_string_append_c(out, ']');
 }
 
+/* Any other protocol, as nmap 7.93 writes -sO's probes of it (tcpip.cc,
+ * ippackethdrinfo; seen in the lab): its nmap-protocols name ("unknown" for
+ * none) and number, then the IP fields; the other family's ICMP as nmap
+ * writes it, with no message it could read. */
+static void other_protocol(GString *out, const packet_view *pkt, gboolean v6, unsigned iplen)
+{
+    const packet_flow *f = &pkt->flow;
+    const char *name = ip_protocol_name(f->proto);
+    if (v6 && f->proto == PACKET_ICMP)
+        g_string_append(out, "ICMP ");
+    else if (!v6 && f->proto == PACKET_ICMPV6)
+        g_string_append(out, "ICMPv6 (58) ");
+    else
+        g_string_append_printf(out, "%s (%u) ", name ? name : "unknown", f->proto);
+    addr(out, &f->src);
+    g_string_append(out, " > ");
+    addr(out, &f->dst);
+    if (v6)
+        g_string_append_printf(out, "%s hopl=%u flow=%x payloadlen=%u",
+                               f->proto == PACKET_ICMP ? " [??]" : ":", pkt->ttl, pkt->flow_label,
+                               iplen - 40u);
+    else
+        g_string_append_printf(out, "%s ttl=%u id=%u iplen=%u ",
+                               f->proto == PACKET_ICMPV6 ? " (type=?/code=?)" : ":", pkt->ttl,
+                               pkt->ip_id, iplen);
+}
+
 void packet_trace_format(GString *out, const char *direction, double elapsed, const uint8_t *ip,
                          const packet_view *pkt)
 {
@@ -214,7 +242,9 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
     gboolean v6 = (ip[0] >> 4) == 6;
     unsigned iplen = v6 ? 40u + get_be16(ip + 4) : get_be16(ip + 2);
     g_string_append_printf(out, "%s (%.4fs) ", direction, elapsed);
-    switch (f->proto) {
+    /* The other family's ICMP (an -sO probe's bare header) is no ICMP message. */
+    gboolean other_icmp = f->proto == (v6 ? PACKET_ICMP : PACKET_ICMPV6);
+    switch (other_icmp ? PACKET_IP_ANY : f->proto) {
     case PACKET_TCP:
         g_string_append(out, "TCP ");
         addr(out, &f->src);
@@ -255,11 +285,7 @@ void packet_trace_format(GString *out, const char *direction, double elapsed, co
                                iplen);
         break;
     default:
-        g_string_append_printf(out, "Unknown protocol (%u) ", f->proto);
-        addr(out, &f->src);
-        g_string_append(out, " > ");
-        addr(out, &f->dst);
-        g_string_append_printf(out, ": ttl=%u id=%u iplen=%u", pkt->ttl, pkt->ip_id, iplen);
+        other_protocol(out, pkt, v6, iplen);
         break;
     }
     g_string_append_c(out, '\n');

@@ -52,6 +52,14 @@ for family in 4 6; do
     wait "$pid" || true
     "$SCANTRACE_BIN" "${common[@]}" -oA "$WORK/st$family" -w "$WORK/st$family.pcapng" "$target" >/dev/null
 done
+# --packet-trace of the probes with no transport nmap builds (bare headers,
+# IGMP, ICMP of the other family).
+"$SCANTRACE_BIN" -sO -r -Pn -n --max-retries 0 --packet-trace -p 2,47,58,255 "$LAB_TARGET_IP" \
+    >"$WORK/st.trace"
+nmap -sO -r -Pn -n --max-retries 0 --packet-trace -p 2,47,58,255 "$LAB_TARGET_IP" >"$WORK/nmap.trace"
+"$SCANTRACE_BIN" -6 -sO -r -Pn -n --max-retries 0 --packet-trace -p 1,47 "$LAB_TARGET_IP6" \
+    >>"$WORK/st.trace"
+nmap -6 -sO -r -Pn -n --max-retries 0 --packet-trace -p 1,47 "$LAB_TARGET_IP6" >>"$WORK/nmap.trace"
 # Refusals: nothing is sent (the capture stays empty).
 dumpcap -i "$LAB_IFACE" -q -w "$WORK/refused.pcapng" 2>"$WORK/dumpcap.log" &
 pid=$!
@@ -110,6 +118,16 @@ for family in 4 6; do
     check "IPv$family: the plugin on nmap's capture gives nmap's verdicts ($(wc -l <"$WORK/nmap$family.want") protocols)" \
         "$WORK/nmap$family.want" "$WORK/plugin-nmap$family.got"
 done
+# The SENT lines of those probes, less what differs by design (times, TTL or
+# hop limit, IP ID, flow label).
+bare_sent() {
+    grep -E '^SENT .* (\(|\[\?\?\])' "$1" | grep -vE ' (TCP|UDP|SCTP|ARP) |type=135' |
+        sed -E 's/^SENT \([0-9.]+s\) //; s/(ttl|id|hopl|flow)=[0-9a-f]+ //g'
+}
+bare_sent "$WORK/nmap.trace" >"$WORK/nmap.sent"
+bare_sent "$WORK/st.trace" >"$WORK/st.sent"
+[[ $(wc -l <"$WORK/nmap.sent") == 6 ]] || { cat "$WORK/nmap.trace"; die "nmap traced $(wc -l <"$WORK/nmap.sent") bare probes, not 6"; }
+check "--packet-trace words the bare probes as nmap's" "$WORK/nmap.sent" "$WORK/st.sent"
 cat "$WORK/refusals.txt"
 if grep -q "REFUSAL NOT" "$WORK/refusals.txt" || (($(grep -c '^refused' "$WORK/refusals.txt") != 7)); then
     echo "FAIL -sO: a bad command line was not refused"; fail=1
