@@ -5,10 +5,12 @@
 #include <epan/wmem_scopes.h>
 
 #include "arp.h"
+#include "attempts.h"
 #include "fingerprint.h"
 #include "nd.h"
 #include "sweep.h"
 #include "tool.h"
+#include "verdict_note.h"
 
 /* How many scans may share one probe flow (a rescan from the same source port,
  * say) before further ones are ignored; it bounds every walk along a chain. */
@@ -26,14 +28,14 @@ typedef struct port_key {
 
 static wmem_map_t *flows; /* packet_flow -> probe_flow_record chain */
 /* port_record -> itself: a record is its own key (its type, scan_id, scanner,
- * suspect, target, proto and port), so that no copy of the key is kept per port,
- * and ordinary traffic may make one per client and server port. */
+ * suspect, target, proto and port), so that no copy of the key is kept per port:
+ * a scan of all ports of many hosts makes one per port. */
 static wmem_map_t *ports;
 static wmem_map_t *groups; /* port_key without scan, source or port -> unsigned count */
 /* Frame number -> frame_result (NULL: none), for every frame up to the last
  * recorded: a pointer a frame where a map would cost an entry and a bucket a
- * frame, and ordinary traffic makes most frames results (suspected probes and
- * their replies). Emptied by scan_state_init() and scan_state_cleanup(). */
+ * frame, and a scan makes most of its frames results (probes and their
+ * replies). Emptied by scan_state_init() and scan_state_cleanup(). */
 static frame_result **frames;
 static uint32_t frames_room;
 /* nmap's host discovery: (scanner, target) -> the ICMP query and TCP probes it
@@ -100,6 +102,7 @@ static nstime_t icmp_rewording_until;
 
 static scan_state_options options;
 static behaviour *suspects; /* the behaviour of every source of suspected probes */
+static attempts *recent;    /* suspected attempts of sources not yet known to scan */
 static sweep *sweeps;       /* who asked for which link addresses (ARP, ND) */
 
 static guint mix(guint h, guint32 v)
@@ -252,6 +255,8 @@ void scan_state_init(const scan_state_options *opt)
     frames_room = 0;
     behaviour_free(suspects);
     suspects = options.behaviour ? behaviour_new() : NULL;
+    attempts_free(recent);
+    recent = options.behaviour ? attempts_new() : NULL;
     sweep_free(sweeps);
     sweeps = options.behaviour ? sweep_new() : NULL;
 }
@@ -261,6 +266,8 @@ void scan_state_cleanup(void)
     icmp_rewording = NULL;
     behaviour_free(suspects);
     suspects = NULL;
+    attempts_free(recent);
+    recent = NULL;
     sweep_free(sweeps);
     sweeps = NULL;
     g_free(frames);
@@ -813,21 +820,26 @@ static void suspect_failed(probe_flow_record *rec, const nstime_t *when, behavio
                      port->proto, port->port, seconds(when), why, &options.thresholds);
 }
 
-/* Any other attempt (a SYN, a UDP datagram) is a suspected probe: kept, and
- * shown once its source turns out to scan. A kernel's SYN (DF, a full option
- * list) is judged as a connect scan's, a raw one as a SYN scan's. */
-static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, const packet_view *pkt)
+/* The type a suspected attempt is judged as, NULL if pkt is none: a kernel's
+ * SYN (DF, a full option list) as a connect scan's, a raw one as a SYN scan's,
+ * any UDP datagram as a UDP scan's. */
+static const scan_type *suspect_type(const packet_view *pkt)
 {
-    const scan_type *type;
-    if (!suspects || !packet_addr_unicast(&pkt->flow.dst) || !packet_addr_unicast(&pkt->flow.src))
+    if (!packet_addr_unicast(&pkt->flow.dst) || !packet_addr_unicast(&pkt->flow.src))
         return NULL;
     if (pkt->flow.proto == PACKET_TCP &&
         (pkt->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN)
-        type = pkt->df || pkt->tcp_options_len > 4 ? &scan_connect : &scan_syn;
-    else if (pkt->flow.proto == PACKET_UDP)
-        type = &scan_udp;
-    else
-        return NULL;
+        return pkt->df || pkt->tcp_options_len > 4 ? &scan_connect : &scan_syn;
+    if (pkt->flow.proto == PACKET_UDP)
+        return &scan_udp;
+    return NULL;
+}
+
+/* A suspected attempt of a source known to scan (or being recorded now that it
+ * is one: replay_source()), recorded as a probe. */
+static const frame_result *record_suspect(uint32_t frame, const nstime_t *when,
+                                          const packet_view *pkt, const scan_type *type)
+{
     unsigned n = 0;
     for (probe_flow_record *rec = wmem_map_lookup(flows, &pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
          rec = rec->next, n++) {
@@ -845,6 +857,173 @@ static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, con
         break;
     }
     return add_untagged_probe(frame, when, pkt, type, true, 0);
+}
+
+static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
+                                        const packet_view *pkt);
+static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const packet_view *pkt);
+
+/* An attempt's frame, with its attempt. */
+typedef struct kept_event {
+    const attempt_event *event;
+    const attempt *of;
+} kept_event;
+
+static int event_order(gconstpointer a, gconstpointer b)
+{
+    const kept_event *x = a, *y = b;
+    return x->event->frame < y->event->frame ? -1 : x->event->frame > y->event->frame;
+}
+
+/* src has just crossed a threshold: the attempts it still has in the table
+ * (attempts.h) are recorded, frame by frame in the order seen, as they would
+ * have been had it been known to scan from its first, so that its scan is
+ * labelled from its first probe (on the passes after this one). */
+static void replay_source(const packet_addr *src)
+{
+    GPtrArray *mine = g_ptr_array_new();
+    attempts_of_source(recent, src, mine);
+    GArray *events = g_array_new(FALSE, FALSE, sizeof(kept_event));
+    for (guint i = 0; i < mine->len; i++) {
+        const attempt *at = g_ptr_array_index(mine, i);
+        for (unsigned e = 0; e < at->events; e++) {
+            kept_event k = {&at->event[e], at};
+            g_array_append_val(events, k);
+        }
+    }
+    g_array_sort(events, event_order);
+    for (guint i = 0; i < events->len; i++) {
+        const kept_event *k = &g_array_index(events, kept_event, i);
+        const attempt_event *e = k->event;
+        nstime_t when = {.secs = (time_t)e->secs, .nsecs = e->nsecs};
+        const frame_result *res;
+        switch (e->side) {
+        case ATTEMPT_PROBE:
+            res = record_suspect(e->frame, &when, &e->pkt, k->of->type);
+            if (res && res->role == ROLE_PROBE)
+                verdict_note_probe_seen(res, e->frame);
+            break;
+        case ATTEMPT_CLIENT:
+            add_teardown(e->frame, &when, &e->pkt);
+            break;
+        default:
+            res = add_reply(e->frame, &when, &e->pkt);
+            /* The event keeps no payload: whether the target sent data. */
+            if (res && e->data && e->pkt.flow.proto == PACKET_TCP)
+                res->flow->served = true;
+            break;
+        }
+    }
+    for (guint i = 0; i < mine->len; i++)
+        attempts_drop(g_ptr_array_index(mine, i));
+    g_array_free(events, TRUE);
+    g_ptr_array_free(mine, TRUE);
+}
+
+/* Counts the attempt as failed, once; should that make its source a scanner,
+ * records its attempts. What the current frame (its last event) is: NULL but
+ * then. */
+static const frame_result *attempt_failed(attempt *at, uint32_t frame, const nstime_t *when,
+                                          behaviour_failure why)
+{
+    if (at->failed)
+        return NULL;
+    at->failed = true;
+    behaviour_source *src = behaviour_source_get(suspects, &at->flow.src);
+    behaviour_failed(suspects, src, &at->flow.dst, at->flow.proto, at->flow.dport, seconds(when),
+                     why, &options.thresholds);
+    if (!behaviour_is_scanner(src))
+        return NULL;
+    packet_addr who = at->flow.src;
+    replay_source(&who);
+    return scan_state_lookup(frame);
+}
+
+static void attempt_note(attempt *at, attempt_side side, uint32_t frame, const nstime_t *when,
+                         const packet_view *pkt)
+{
+    attempts_note(at, side, frame, (int64_t)when->secs, (int32_t)when->nsecs, pkt);
+}
+
+/* A suspected attempt (suspect_type()) of a source not known to scan: kept in
+ * the table of attempts, with no record, as suspect_client() and suspect_reply()
+ * would keep it. */
+static const frame_result *attempt_probe(uint32_t frame, const nstime_t *when,
+                                         const packet_view *pkt, const scan_type *type)
+{
+    attempt *at = attempts_find(recent, &pkt->flow);
+    if (!at || at->type != type) {
+        attempt_note(attempts_start(recent, &pkt->flow, type), ATTEMPT_PROBE, frame, when, pkt);
+        return NULL;
+    }
+    if (at->conversation)
+        return NULL;
+    if (at->accepted) {
+        attempts_conversation(at);
+        return NULL;
+    }
+    attempt_note(at, ATTEMPT_PROBE, frame, when, pkt);
+    return attempt_failed(at, frame, when, FAILURE_UNANSWERED);
+}
+
+/* A packet on the flow of a kept attempt, either side's, as suspect_client()
+ * and suspect_reply() read it. false: pkt is on no kept attempt's flow. */
+static bool attempt_seen(uint32_t frame, const nstime_t *when, const packet_view *pkt,
+                         const frame_result **res)
+{
+    *res = NULL;
+    packet_flow back = pkt->has_quote ? pkt->quote : packet_flow_reverse(&pkt->flow);
+    attempt *at = attempts_find(recent, &back);
+    if (at) {
+        if (at->conversation)
+            return true;
+        attempt_note(at, ATTEMPT_SERVER, frame, when, pkt);
+        if (pkt->has_quote) {
+            bool v6 = pkt->flow.proto == PACKET_ICMPV6;
+            bool unreach = pkt->icmp_type == (v6 ? ICMPV6_UNREACH : ICMP_UNREACH);
+            bool refused = unreach && pkt->icmp_code == (v6 ? 4 : 3);
+            if (unreach)
+                *res = attempt_failed(at, frame, when,
+                                      refused ? FAILURE_REFUSED : FAILURE_UNREACHABLE);
+        } else if (pkt->flow.proto == PACKET_TCP && pkt->payload_len > 0) {
+            at->served = true;
+        } else if (pkt->flow.proto == PACKET_TCP && (pkt->tcp_flags & TCP_RST)) {
+            *res = attempt_failed(at, frame, when, FAILURE_REFUSED);
+        } else if (pkt->flow.proto == PACKET_UDP ||
+                   (pkt->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+            at->accepted = true;
+        }
+        return true;
+    }
+    if (pkt->has_quote || pkt->flow.proto != PACKET_TCP || (pkt->tcp_flags & TCP_SYN))
+        return false;
+    at = attempts_find(recent, &pkt->flow);
+    if (!at || !scan_is_teardown(at->type, pkt))
+        return false;
+    if (at->conversation)
+        return true;
+    if (pkt->payload_len > 0) {
+        attempts_conversation(at);
+        return true;
+    }
+    attempt_note(at, ATTEMPT_CLIENT, frame, when, pkt);
+    if ((pkt->tcp_flags & (TCP_RST | TCP_FIN)) && at->accepted && !at->served)
+        *res = attempt_failed(at, frame, when,
+                              (pkt->tcp_flags & TCP_RST) ? FAILURE_ABORTED_RESET : FAILURE_ABORTED);
+    return true;
+}
+
+/* Any other attempt (a SYN, a UDP datagram) is a suspected probe: recorded
+ * once its source is known to scan, else only kept in the table of attempts
+ * (attempts.h), which records it should its source turn out to scan. */
+static const frame_result *add_suspect(uint32_t frame, const nstime_t *when, const packet_view *pkt)
+{
+    const scan_type *type = suspects ? suspect_type(pkt) : NULL;
+    if (!type)
+        return NULL;
+    if (behaviour_is_scanner(behaviour_source_find(suspects, &pkt->flow.src)))
+        return record_suspect(frame, when, pkt, type);
+    return attempt_probe(frame, when, pkt, type);
 }
 
 /* The client's side of a suspected attempt after its SYN: a byte of data makes it
@@ -1445,7 +1624,11 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     if (res || type || against_probe)
         return res;
     res = add_follow_up(frame, when, pkt);
-    return res ? res : add_suspect(frame, when, pkt);
+    if (res)
+        return res;
+    if (recent && attempt_seen(frame, when, pkt, &res))
+        return res;
+    return add_suspect(frame, when, pkt);
 }
 
 bool scan_state_shown(const frame_result *res)

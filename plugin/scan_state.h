@@ -32,9 +32,10 @@ typedef enum frame_role {
  * Probes without our tag (another tool's) have no scan id: their source tells
  * their scans apart, and they come in two kinds. A fingerprinted probe is one
  * from the moment it is seen. A suspected one is any other attempt (a kernel's
- * SYN, a UDP datagram) by a source not yet known to scan: it is recorded like a
- * probe, but shown only once behaviour.c calls its source a scanner, and never
- * when it turns out to be an ordinary conversation. */
+ * SYN, a UDP datagram): recorded like a probe once behaviour.c calls its source
+ * a scanner (those it made before, from the table of recent attempts,
+ * attempts.h), shown where the source scans, and never when it turns out to be
+ * an ordinary conversation. */
 typedef struct port_record {
     /* Widest first, so that no padding is paid for: ordinary traffic may make
      * one per client and server port. type, scan_id, scanner, suspect, target,
