@@ -18,6 +18,15 @@
 
 G_STATIC_ASSERT(PLAN_TRY_UNKNOWN == SCHED_TRY_UNKNOWN);
 
+/* A probe in the sender's batch: its packets (copies from decoys, fragments)
+ * are the batch's [first, first + n), our own copy's [mine, mine + nmine),
+ * whose fate is the probe's. */
+typedef struct queued_probe {
+    guint hi, pi;
+    guint first, n, mine, nmine;
+    gint64 now;
+} queued_probe;
+
 typedef struct engine {
     const engine_config *cfg;
     const scan_io *io;
@@ -38,6 +47,10 @@ typedef struct engine {
     gboolean icmp_pending;
     guint icmp_pending_host;
     gint64 icmp_pending_until;
+    /* The probes in the sender's batch (flush_batch()); the main thread's
+     * alone, as is the sender. */
+    queued_probe batch[SENDER_BATCH];
+    guint nbatch;
 } engine;
 
 static gboolean is_arp(const scan_type *type)
@@ -546,7 +559,9 @@ static send_result send_packet(engine *e, const uint8_t *packet, size_t len, gui
     return r;
 }
 
-static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64 now)
+/* Probe pi's try for host hi, built into buf (PROBE_MAX_LEN bytes); its
+ * length. */
+static size_t build_ip(engine *e, guint hi, guint pi, uint8_t try_no, uint8_t *buf)
 {
     const engine_config *cfg = e->cfg;
     const probe_def *p = &cfg->plan->probes[pi];
@@ -575,9 +590,17 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     if (p->type == &scan_proto) /* the "port" is the protocol */
         spec.flow = proto_probe_flow(&e->io->rt->src, dst, (uint8_t)p->port,
                                      plan_try_sport(pt, try_no), cfg->scan_id, try_no);
-    uint8_t buf[PROBE_MAX_LEN];
-    size_t len = scan_probe_build(p->type, &spec, buf, sizeof buf);
+    size_t len = scan_probe_build(p->type, &spec, buf, PROBE_MAX_LEN);
     g_assert(len > 0);
+    return len;
+}
+
+/* Probe pi's try for host hi, sent at once, packet by packet. */
+static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64 now)
+{
+    const engine_config *cfg = e->cfg;
+    uint8_t buf[PROBE_MAX_LEN];
+    size_t len = build_ip(e, hi, pi, try_no, buf);
     /* -D: the same probe from each decoy, in the list's order, ours at ME's
      * place (nmap's sendIPScanProbe loop); only ours decides SEND_AGAIN. */
     guint copies = cfg->decoys ? cfg->decoys->count + 1 : 1;
@@ -604,19 +627,148 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     return r;
 }
 
-/* Sends what the sched allows. FALSE: a socket was full, back off briefly. */
+/* Sends the batch with one sendmmsg(). The engine's lock is not held for the
+ * syscall, the slow part of sending (the kernel takes each probe through the
+ * lab's veth to the target and back before it returns): meanwhile the
+ * receiver thread judges replies, which only needs the lock for its
+ * bookkeeping. The probes were already sched_sent() when queued, so a reply
+ * that beats the syscall's return finds its probe in flight; those the
+ * socket could not take are taken back (sched_revert()), last first.
+ * FALSE: the socket was full, back off briefly. Called with the lock held. */
+static gboolean flush_batch(engine *e)
+{
+    sender *tx = e->io->tx;
+    guint npackets = sender_queued(tx);
+    if (npackets == 0)
+        return TRUE;
+    send_result res[SENDER_BATCH];
+    g_mutex_unlock(&e->lock);
+    int err = sender_flush(tx, res);
+    g_mutex_lock(&e->lock);
+    gboolean full = FALSE;
+    for (guint q = e->nbatch; q-- > 0;) {
+        const queued_probe *p = &e->batch[q];
+        send_result r = res[p->mine];
+        /* A fragment the socket could not take after the first went out
+         * leaves the probe sent and unanswered, as send_packet() has it. */
+        for (guint k = 1; r == SEND_OK && k < p->nmine; k++)
+            if (res[p->mine + k] != SEND_OK)
+                r = SEND_FAILED;
+        if (r == SEND_AGAIN) {
+            sched_revert(e->sched, p->hi, p->pi);
+            full = TRUE;
+        } else if (r == SEND_FAILED) {
+            errno = err;
+            told_send_error(e, &e->jobs[p->hi].host->addr);
+        }
+    }
+    for (guint q = 0; q < e->nbatch && engine_tracing(e->cfg); q++) {
+        const queued_probe *p = &e->batch[q];
+        for (guint i = p->first; i < p->first + p->n; i++) {
+            size_t len;
+            const uint8_t *packet = sender_batch_packet(tx, i, &len);
+            packet_view pkt;
+            if (res[i] != SEND_AGAIN && packet_parse(packet, len, &pkt))
+                trace_packet(e, "SENT", p->now + e->mono_to_real, packet, &pkt);
+        }
+    }
+    e->nbatch = 0;
+    return !full;
+}
+
+/* Builds probe pi's try for host hi into the sender's batch (every decoy's
+ * copy, every fragment), flushing it first when it has no room, and marks it
+ * sent. A probe of more packets than a batch holds (many decoys, small
+ * fragments) goes out at once by send_ip(). FALSE: the socket was full, the
+ * probe waits for its turn again. */
+static gboolean queue_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64 now)
+{
+    const engine_config *cfg = e->cfg;
+    const scan_io *io = e->io;
+    const packet_addr *dst = &e->jobs[hi].host->addr;
+    uint8_t buf[PROBE_MAX_LEN];
+    size_t len = build_ip(e, hi, pi, try_no, buf);
+    guint copies = cfg->decoys ? cfg->decoys->count + 1 : 1;
+    guint me = cfg->decoys ? cfg->decoys->me : 0;
+    unsigned mtu = cfg->fragment_mtu;
+    gboolean fragment =
+        mtu != 0 && packet_addr_is_ipv4(dst) && ip_fragment_count(len, 20, mtu) >= 2;
+    guint nfrag = fragment ? ip_fragment_count(len, 20, mtu) : 1;
+    guint need = copies * nfrag;
+    if (need > SENDER_BATCH || sender_queued(io->tx) + need > SENDER_BATCH) {
+        if (!flush_batch(e)) {
+            sched_unsent(e->sched, hi, pi);
+            return FALSE;
+        }
+    }
+    if (need > SENDER_BATCH) {
+        send_result r = send_ip(e, hi, pi, try_no, now);
+        if (r == SEND_AGAIN) {
+            sched_unsent(e->sched, hi, pi);
+            return FALSE;
+        }
+        if (r == SEND_FAILED)
+            told_send_error(e, dst);
+        sched_sent(e->sched, hi, pi, now);
+        return TRUE;
+    }
+    queued_probe *q = &e->batch[e->nbatch++];
+    *q = (queued_probe){.hi = hi,
+                        .pi = pi,
+                        .first = sender_queued(io->tx),
+                        .n = need,
+                        .mine = sender_queued(io->tx) + me * nfrag,
+                        .nmine = nfrag,
+                        .now = now};
+    /* -D: the same probe from each decoy, in the list's order, ours at ME's
+     * place (nmap's sendIPScanProbe loop). */
+    for (guint i = 0; i < copies; i++) {
+        uint8_t copy[PROBE_MAX_LEN];
+        const uint8_t *packet = buf;
+        if (i != me) {
+            memcpy(copy, buf, len);
+            decoys_set_source(copy, len, &cfg->decoys->addrs[i < me ? i : i - 1]);
+            packet = copy;
+        }
+        for (guint f = 0; f < nfrag; f++) {
+            uint8_t frag[PROBE_MAX_LEN];
+            const uint8_t *out = packet;
+            size_t n = len;
+            if (fragment) {
+                n = ip_fragment_build(packet, len, mtu, f, frag, sizeof frag);
+                g_assert(n > 0);
+                out = frag;
+            }
+            gboolean queued = sender_queue(io->tx, out, n, dst, io->rt->scope);
+            g_assert(queued);
+        }
+    }
+    sched_sent(e->sched, hi, pi, now);
+    return TRUE;
+}
+
+/* Sends what the sched allows, IP probes a batch at a time (ARP and ND ones
+ * one by one, after the batch before them). FALSE: a socket was full, back
+ * off briefly. */
 static gboolean send_some(engine *e, gint64 now)
 {
     guint hi, pi;
     uint8_t try_no;
     while (sched_next(e->sched, now, &hi, &pi, &try_no)) {
-        /* Timed per probe, not per batch: a batch can take longer than a LAN
-         * round trip. */
+        /* Timed per probe, not per batch: building a batch is quick, but a
+         * probe is stamped when queued, the syscall up to a batch later. */
         now = g_get_monotonic_time();
         const scan_type *type = e->cfg->plan->probes[pi].type;
-        send_result r = is_arp(type)  ? send_arp(e, hi, try_no, now)
-                        : is_nd(type) ? send_nd(e, hi, try_no, now)
-                                      : send_ip(e, hi, pi, try_no, now);
+        if (!is_arp(type) && !is_nd(type)) {
+            if (!queue_ip(e, hi, pi, try_no, now))
+                return FALSE;
+            continue;
+        }
+        if (!flush_batch(e)) {
+            sched_unsent(e->sched, hi, pi);
+            return FALSE;
+        }
+        send_result r = is_arp(type) ? send_arp(e, hi, try_no, now) : send_nd(e, hi, try_no, now);
         if (r == SEND_AGAIN) {
             sched_unsent(e->sched, hi, pi);
             return FALSE;
@@ -625,7 +777,7 @@ static gboolean send_some(engine *e, gint64 now)
             told_send_error(e, &e->jobs[hi].host->addr);
         sched_sent(e->sched, hi, pi, now);
     }
-    return TRUE;
+    return flush_batch(e);
 }
 
 static void engine_init(engine *e, const engine_config *cfg, const scan_io *io, engine_job *jobs,

@@ -58,6 +58,14 @@ static void ring_push(ring *r, guint32 v)
     r->items[(r->head + r->count++) % r->cap] = v;
 }
 
+/* Takes back the item last pushed. */
+static guint32 ring_pop_back(ring *r)
+{
+    g_assert(r->count > 0);
+    r->count--;
+    return r->items[(r->head + r->count) % r->cap];
+}
+
 static guint32 ring_peek(const ring *r)
 {
     return r->items[r->head];
@@ -228,6 +236,22 @@ void sched_unsent(sched *s, guint hi, guint pi)
     slot *sl = slot_at(s, hi, pi);
     sl->status = SLOT_WAITING;
     ring_push(&s->hosts[hi].waiting, pi);
+}
+
+void sched_revert(sched *s, guint hi, guint pi)
+{
+    slot *sl = slot_at(s, hi, pi);
+    host *h = &s->hosts[hi];
+    guint32 last = ring_pop_back(&h->in_flight);
+    g_assert(last == pi && sl->tries > 0);
+    sl->tries--;
+    s->sent--;
+    /* A reply to an earlier try may have decided it meanwhile. */
+    if (sl->status == SLOT_DONE)
+        return;
+    s->in_flight--;
+    sl->status = SLOT_WAITING;
+    ring_push(&h->waiting, pi);
 }
 
 gboolean sched_wants(const sched *s, guint hi, guint pi, unsigned try_no)

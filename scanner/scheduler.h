@@ -73,6 +73,13 @@ gboolean sched_next(sched *s, gint64 now, guint *hi, guint *pi, uint8_t *try_no)
 void sched_sent(sched *s, guint hi, guint pi, gint64 now);
 void sched_unsent(sched *s, guint hi, guint pi);
 
+/* Undoes the sched_sent() of a probe queued for a batch that the socket then
+ * could not take: it waits for its turn again. Revert the probes of a batch
+ * from the last sent to the first, before sched_expire() runs. Its send time
+ * stays that of the try taken back: a late reply to its try before is timed
+ * from then (a batch's span, a millisecond or so, too short). */
+void sched_revert(sched *s, guint hi, guint pi);
+
 /* Whether a reply to that try of that probe can still decide it: the probe was
  * sent that many times and has no verdict yet. */
 gboolean sched_wants(const sched *s, guint hi, guint pi, unsigned try_no);
