@@ -401,6 +401,11 @@ gint64 sched_deadline(sched *s, gint64 now, gboolean can_send)
     return when;
 }
 
+guint sched_window_room(const sched *s)
+{
+    return s->in_flight < s->cfg.window ? s->cfg.window - s->in_flight : 0;
+}
+
 gint64 sched_host_delay(const sched *s, guint hi)
 {
     return s->hosts[hi].drops.delay;

@@ -112,6 +112,9 @@ gboolean sched_done(const sched *s);
 gboolean sched_host_done(const sched *s, guint hi);
 guint64 sched_probes_sent(const sched *s);
 
+/* How many more probes the window lets out now (--min-rate aside). */
+guint sched_window_room(const sched *s);
+
 /* The delay between host hi's probes (microseconds; 0 until it dropped some). */
 gint64 sched_host_delay(const sched *s, guint hi);
 
