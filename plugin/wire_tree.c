@@ -244,7 +244,18 @@ static bool cookie_at(const frame_result *res, const packet_view *pkt, const uin
         }
         if (!type->reply_cookie || !type->reply_cookie(type, pkt, &c))
             return false;
-        if (c + 1 == pkt->ack) {
+        /* The scanner's own teardown (the RST that ends what a SYN-ACK opened)
+         * goes the probe's way: its seq is the SYN-ACK's ack, our ISN + 1, so
+         * the cookie is seq - 1. Its ack field says nothing: a bare RST has no
+         * ACK flag and ack 0 (RFC 9293 3.10.7.4). */
+        if (res->role == ROLE_TEARDOWN && packet_addr_equal(&pkt->flow.src, &res->flow->flow.src)) {
+            if (!(type->tcp_flags & TCP_SYN))
+                return false;
+            *where = tcp + 4, *n = 4, *value = pkt->seq - 1;
+            *label = "Cookie (sequence number - 1)";
+            return true;
+        }
+        if ((pkt->tcp_flags & TCP_ACK) && c + 1 == pkt->ack) {
             *where = tcp + 8, *n = 4, *value = c, *label = "Cookie (acknowledged: ack - 1)";
             return true;
         }
