@@ -41,6 +41,7 @@ static int hf_probe_in = SCANTRACE_ID_INIT;
 static int hf_rtt = SCANTRACE_ID_INIT;
 static int hf_tool = SCANTRACE_ID_INIT;
 static int hf_host = SCANTRACE_ID_INIT;
+static int hf_host_reason = SCANTRACE_ID_INIT;
 static int hf_evidence = SCANTRACE_ID_INIT;
 static int hf_explain = SCANTRACE_ID_INIT;
 static int hf_fragments = SCANTRACE_ID_INIT;
@@ -141,7 +142,7 @@ static void add_generated_string(proto_tree *tree, int hf, tvbuff_t *tvb, const 
 }
 
 static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
-                       const frame_result *res, verdict v)
+                       const frame_result *res, verdict v, bool whole_capture_seen)
 {
     const port_record *port = res->flow->port;
     if (res->role != ROLE_STRAY)
@@ -167,8 +168,15 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
         return;
     if (v.state != PORT_STATE_UNKNOWN) {
         add_generated_string(tree, hf_verdict, tvb, port_state_name(v.state));
-        if (scan_state_type(port)->discovery)
-            add_generated_string(tree, hf_host, tvb, port_state_name(v.state));
+        /* nmap reports the host, not the ping: an unanswered ping of a host
+         * another ping found up is an up host's. */
+        if (scan_state_type(port)->discovery) {
+            verdict host = scan_state_host_verdict(port, whole_capture_seen);
+            if (host.state == PORT_STATE_UNKNOWN)
+                host = v;
+            add_generated_string(tree, hf_host, tvb, port_state_name(host.state));
+            add_generated_string(tree, hf_host_reason, tvb, reason_name(host.why));
+        }
         add_generated_string(tree, hf_reason, tvb, reason_name(v.why));
     }
     /* nmap's -sA and -sW probes are the same bytes: both readings are shown. */
@@ -406,7 +414,7 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     if (pref_explain && proto_field_is_referenced(tree, hf_explain))
         proto_item_set_generated(
             proto_tree_add_string(subtree, hf_explain, tvb, 0, 0, explain(pinfo->pool, res, v)));
-    add_fields(subtree, tvb, pinfo->pool, res, v);
+    add_fields(subtree, tvb, pinfo->pool, res, v, whole_capture_seen);
     add_fragments(subtree, tvb, pinfo);
     if (res->role == ROLE_PROBE)
         add_decoys(subtree, tvb, pinfo, res);
@@ -548,8 +556,14 @@ void proto_register_scantrace(void)
           HFILL}},
         {&hf_host,
          {"Host", "scantrace.host", FT_STRING, BASE_NONE, NULL, 0x0,
-          "Host discovery: whether the probed host is up or down (the reason is "
-          "scantrace.reason)",
+          "Host discovery: whether the probed host is up or down, as nmap reports it: up "
+          "when any of the scanner's pings of it got a reply that says so (this ping's own "
+          "reading is scantrace.verdict)",
+          HFILL}},
+        {&hf_host_reason,
+         {"Host reason", "scantrace.host_reason", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Host discovery: why the host is up or down, in nmap's words: the reason of the "
+          "first reply to any of the scanner's pings of it that said up",
           HFILL}},
     };
     static int *ett[] = {&ett_scantrace};

@@ -51,6 +51,12 @@ static wmem_map_t *nmap_runs_of;   /* nmap_runs, by scanner address */
 static wmem_map_t *nmap_hosts;
 static wmem_map_t *ping_runs;
 static wmem_map_t *resolved_by;
+/* Each host's status as nmap reports it: up on the first reply to any of a
+ * scanner's discovery probes that says so, whichever ping type got it
+ * (host_key -> host_status). Filled once, after the first pass
+ * (scan_state_host_verdict()), since which probes are pings is known only then. */
+static wmem_map_t *host_statuses;
+static bool host_statuses_filled;
 
 /* Replies seen before any probe they could answer: a capture of several
  * queues, merged by time, may put a reply a little before its probe, and a
@@ -200,6 +206,42 @@ static gboolean proto_scan_equal(gconstpointer a, gconstpointer b)
     return packet_addr_equal(&x->scanner, &y->scanner) && packet_addr_equal(&x->target, &y->target);
 }
 
+/* One host's discovery by one scanner, as the port table groups it: our own
+ * probes by scan id, another tool's by its source. */
+typedef struct host_key {
+    packet_addr target;
+    packet_addr scanner;
+    uint32_t scan_id;
+} host_key;
+
+typedef struct host_status {
+    const port_record *up_by; /* the ping whose reply first said up */
+} host_status;
+
+static host_key host_of(const port_record *port)
+{
+    host_key k;
+    memset(&k, 0, sizeof k);
+    k.target = port->target;
+    k.scanner = port->scanner;
+    k.scan_id = packet_addr_is_zero(&port->scanner) ? port->scan_id : 0;
+    return k;
+}
+
+static guint host_hash(gconstpointer p)
+{
+    const host_key *k = p;
+    return (packet_addr_hash(&k->target) * 2654435761u) ^ packet_addr_hash(&k->scanner) ^
+           k->scan_id;
+}
+
+static gboolean host_equal(gconstpointer a, gconstpointer b)
+{
+    const host_key *x = a, *y = b;
+    return x->scan_id == y->scan_id && packet_addr_equal(&x->target, &y->target) &&
+           packet_addr_equal(&x->scanner, &y->scanner);
+}
+
 const char *scan_state_proto_name(uint8_t proto)
 {
     switch (proto) {
@@ -236,6 +278,8 @@ void scan_state_register(void)
     ping_runs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
     resolved_by =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    host_statuses =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), host_hash, host_equal);
     proto_scans = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), proto_scan_hash,
                                          proto_scan_equal);
     nmap_proto_scans = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), proto_scan_hash,
@@ -244,6 +288,7 @@ void scan_state_register(void)
 
 void scan_state_init(const scan_state_options *opt)
 {
+    host_statuses_filled = false;
     options = *opt;
     memset(pending, 0, sizeof pending);
     pending_next = 0;
@@ -263,6 +308,7 @@ void scan_state_init(const scan_state_options *opt)
 
 void scan_state_cleanup(void)
 {
+    host_statuses_filled = false;
     icmp_rewording = NULL;
     behaviour_free(suspects);
     suspects = NULL;
@@ -1631,19 +1677,33 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     return add_suspect(frame, when, pkt);
 }
 
-bool scan_state_shown(const frame_result *res)
+static bool link_ping(const port_record *port)
 {
-    const probe_flow_record *rec = res->flow;
-    const port_record *port = rec->port;
+    return port->type == &ping_arp || port->type == &ping_nd;
+}
+
+/* Whether a port's probes are shown as a scan's: a suspected probe only once
+ * its source behaves as a scanner (behaviour.h, sweep.h). */
+static bool port_shown(const port_record *port)
+{
+    if (!port->suspect)
+        return true;
     /* A sweep's request, unless it only resolved the address for a ping. */
-    if (port->suspect && (port->type == &ping_arp || port->type == &ping_nd)) {
+    if (link_ping(port)) {
         const port_record *then = wmem_map_lookup(resolved_by, port);
         return sweep_is_sweeper(sweep_find(sweeps, &port->scanner)) &&
                !(then && scan_state_type(then)->discovery);
     }
-    return !port->suspect ||
-           (!rec->conversation && behaviour_scans(behaviour_source_find(suspects, &port->scanner),
-                                                  &port->target, port->proto, port->port));
+    return behaviour_scans(behaviour_source_find(suspects, &port->scanner), &port->target,
+                           port->proto, port->port);
+}
+
+bool scan_state_shown(const frame_result *res)
+{
+    /* A suspected probe that began a conversation was a client's. */
+    if (res->flow->port->suspect && !link_ping(res->flow->port) && res->flow->conversation)
+        return false;
+    return port_shown(res->flow->port);
 }
 
 const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
@@ -1712,6 +1772,36 @@ verdict scan_state_verdict(const port_record *port, bool whole_capture_seen)
     if (whole_capture_seen)
         return port->type->silent;
     return (verdict){PORT_STATE_UNKNOWN, REASON_NONE};
+}
+
+static void note_host_up(gpointer key _U_, gpointer value, gpointer data _U_)
+{
+    const port_record *port = value;
+    if (!scan_state_type(port)->discovery || !port->judged_in || !port_shown(port) ||
+        scan_state_verdict(port, true).state != HOST_UP)
+        return;
+    host_key k = host_of(port);
+    host_status *status = wmem_map_lookup(host_statuses, &k);
+    if (!status) {
+        status = wmem_new0(wmem_file_scope(), host_status);
+        wmem_map_insert(host_statuses, wmem_memdup(wmem_file_scope(), &k, sizeof k), status);
+    }
+    if (!status->up_by || port->judged_in < status->up_by->judged_in)
+        status->up_by = port;
+}
+
+verdict scan_state_host_verdict(const port_record *port, bool whole_capture_seen)
+{
+    verdict own = scan_state_verdict(port, whole_capture_seen);
+    if (!whole_capture_seen || !scan_state_type(port)->discovery)
+        return own;
+    if (!host_statuses_filled) {
+        wmem_map_foreach(ports, note_host_up, NULL);
+        host_statuses_filled = true;
+    }
+    host_key k = host_of(port);
+    const host_status *status = wmem_map_lookup(host_statuses, &k);
+    return status ? scan_state_verdict(status->up_by, true) : own;
 }
 
 bool scan_state_window_verdict(const port_record *port, bool whole_capture_seen, verdict *out)

@@ -199,6 +199,13 @@ const frame_result *scan_state_lookup(uint32_t frame);
  * been seen, what the scan type says silence means. PORT_STATE_UNKNOWN before. */
 verdict scan_state_verdict(const port_record *port, bool whole_capture_seen);
 
+/* For a host discovery probe's port: the host's status as nmap reports it, up
+ * with the reason of the first reply to any of the scanner's pings of that host
+ * that said so (nmap's ping rules, whichever ping type got it), else this ping's
+ * own verdict (down, no-response). Any other port, or before the whole capture
+ * has been seen: scan_state_verdict(). */
+verdict scan_state_host_verdict(const port_record *port, bool whole_capture_seen);
+
 /* The window scan's reading (-sW) of a port probed by another tool's ACK probes,
  * which are nmap's -sA and -sW probes alike: from the RST's window that judged
  * the port (scan_window.c), else as scan_state_verdict says silence. false for

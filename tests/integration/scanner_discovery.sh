@@ -118,28 +118,27 @@ check() { # NAME WANT-FILE GOT-FILE
     if diff -u "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
 }
 # The plugin's reading of each frame it ties to a scan, in frame order:
-# "ROLE TARGET SCAN HOST REASON PORT VERDICT" (tab-separated); HOST (up or
-# down) only on host discovery probes and their replies.
+# "ROLE TARGET SCAN HOST REASON PORT VERDICT HOST-REASON" (tab-separated); HOST
+# (up or down) and HOST-REASON only on host discovery probes and their replies.
 plugin_frames() { # CAPTURE
     tshark_unpriv -r "$(tshark_file "$1")" -2 -Y 'scantrace.role == "probe" || scantrace.role == "response"' \
         -T fields -e scantrace.role -e scantrace.target -e scantrace.target6 -e scantrace.scan \
-        -e scantrace.host -e scantrace.reason -e scantrace.port -e scantrace.verdict |
-        awk -F'\t' -v OFS='\t' '{ print $1, ($2 != "" ? $2 : $3), $4, $5, $6, $7, $8 }'
+        -e scantrace.host -e scantrace.reason -e scantrace.port -e scantrace.verdict \
+        -e scantrace.host_reason |
+        awk -F'\t' -v OFS='\t' '{ print $1, ($2 != "" ? $2 : $3), $4, $5, $6, $7, $8, $9 }'
 }
-# Each host's status as nmap decides it, from the plugin's per-probe verdicts:
-# the first reply that shows it up (in capture order: the order the scanner
-# read them) gives the reason; a host whose every discovery probe the plugin
-# judged down with no-response is down.
+# Each host's status as the plugin gives it: every discovery frame of a host
+# must carry the same scantrace.host and scantrace.host_reason (nmap's status of
+# the host, whichever ping the frame is; a ping nobody answered of a host that
+# another ping found up says up too), else the host is "inconsistent".
 plugin_hosts() { # FRAMES
     awk -F'\t' '$4 == "" { next }
-        !($2 in seen) { seen[$2] = 1; order[++n] = $2 }
-        $1 == "response" && $4 == "up" && !($2 in up) { up[$2] = $5 }
-        $1 == "probe" && $4 != "down" && $4 != "up" { bad[$2] = 1 }
+        !($2 in seen) { seen[$2] = $4 " " $8; order[++n] = $2 }
+        seen[$2] != $4 " " $8 { bad[$2] = 1 }
         END { for (i = 1; i <= n; i++) {
             h = order[i]
-            if (h in up) print h, "up", up[h]
-            else if (h in bad) print h, "unjudged", "-"
-            else print h, "down", "no-response"
+            if (h in bad) print h, "inconsistent", "-"
+            else print h, seen[h]
         } }' "$1" | sort
 }
 while read -r name; do
