@@ -52,7 +52,7 @@ printf '\n== The scanner: scantrace %s (%s)\n\n' "${SCAN_OPTIONS:--sS --reason -
     "captures/lab/scan.nmap"
 grep -v '^#' "$OUT/scan.nmap"
 
-printf '\n== The plugin: tshark -2 -q -z scantrace,ports -r captures/lab/scan.pcapng\n\n'
+printf '\n== The plugin: tshark -2 -q -z scantrace,ports -r captures/lab/scan.pcapng\n'
 tshark_unpriv -r "$scan" -2 -q -z scantrace,ports | cut -c1-95
 
 printf '\n== Port by port: the scanner, the plugin on the scanner'"'"'s capture, and on dumpcap'"'"'s on the target\n\n'
@@ -72,8 +72,7 @@ printf '\nall three agree on every port: %s\n' "$agree"
 
 printf '\n== Every packet of the scan, as the plugin labels it (tshark -2 -r captures/lab/scan.pcapng)\n\n'
 tshark_unpriv -r "$scan" -2 \
-    -o 'gui.column.format:"No.","%m","Time","%t","Source","%s","Destination","%d","Info","%i"' |
-    cut -c1-160
+    -o 'gui.column.format:"No.","%m","Source","%s","Destination","%d","Info","%i"'
 printf '\nCaptures: captures/lab/scan.pcapng (the scanner'"'"'s -w), captures/lab/target.pcapng (dumpcap on the target).\n'
 printf 'Open them in Wireshark with the plugin installed (cmake --install build) and filter on scantrace.verdict.\n'
 [[ $agree == yes ]]
