@@ -17,6 +17,14 @@ static gboolean parse_bound(const char *text, const char *item, long dflt, long 
         *out = dflt;
         return TRUE;
     }
+    /* nmap also takes nmap-services' names ("-p http,ssh", "-p 'http*'"); scantrace
+     * says so rather than guess at a name's ports. */
+    if (g_ascii_isalpha(text[0])) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "port names such as \"%s\" are not supported by scantrace: give port numbers",
+                    item);
+        return FALSE;
+    }
     for (const char *c = text; *c; c++) {
         if (!g_ascii_isdigit(*c)) {
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad port specification \"%s\"", item);

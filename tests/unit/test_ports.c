@@ -72,11 +72,14 @@ static void test_bounds(void)
 static void test_garbage(void)
 {
     assert_bad("100-20", "reversed port range \"100-20\"");
-    assert_bad("abc", "bad port specification");
+    assert_bad("abc", "port names such as \"abc\" are not supported");
+    assert_bad("22,ssh",
+               "port names such as \"ssh\" are not supported by scantrace: give port numbers");
+    assert_bad("22a", "bad port specification \"22a\"");
     assert_bad("22,", "empty item");
     assert_bad("", "empty port list");
     assert_bad("1-2-3", "bad port range");
-    assert_bad("22,x80", "bad port specification \"x80\"");
+    assert_bad("22,x80", "port names such as \"x80\" are not supported");
     assert_bad(" 22", "bad port specification");
     assert_bad("+22", "bad port specification");
 }
