@@ -332,8 +332,11 @@ char **targets_read_file(const char *path, GError **error)
         ok = g_file_get_contents(path, &text, &len, &local);
     }
     if (!ok) {
+        /* "Error reading file “PATH”: Is a directory": the system's words only. */
+        const char *why = local ? local->message : g_strerror(errno);
+        const char *last = local ? g_strrstr(why, ": ") : NULL;
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "cannot read the target list %s: %s", path,
-                    local ? local->message : g_strerror(errno));
+                    last ? last + 2 : why);
         g_clear_error(&local);
         return NULL;
     }

@@ -136,7 +136,8 @@ static void test_refused(void)
     assert_refused("-PSx: bad port list", "-sn", "-PSx", "10.0.0.1", NULL);
     assert_refused("only valid for IPv4", "-6", "-sn", "-PM", "fd20:1::2", NULL);
     assert_refused("no targets given", "-sS", NULL);
-    assert_refused("cannot read the target list", "-iL", "/nonexistent/list", NULL);
+    assert_refused("cannot read the target list /nonexistent/list: No such file or directory",
+                   "-iL", "/nonexistent/list", NULL);
     /* nmap refuses a rate of 0 too. */
     assert_refused("more than 0", "--max-rate", "0", "10.0.0.1", NULL);
     assert_refused("more than 0", "--min-rate", "0", "10.0.0.1", NULL);
