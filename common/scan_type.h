@@ -169,6 +169,13 @@ bool proto_probe_is_bare(uint8_t proto, bool v4);
 packet_flow proto_probe_flow(const packet_addr *src, const packet_addr *dst, uint8_t proto,
                              uint16_t sport, uint32_t scan_id, uint8_t try_no);
 
+/* Whether pkt (a parsed packet, host-order fields) is our own -sO SCTP INIT,
+ * which carries no tag: its initiate tag and initial TSN are one cookie and
+ * the IP ID (IPv4) or marked flow label (IPv6) holds its low 16 bits. The
+ * plugin must not take it for nmap's -sY (same shape) before a tagged probe
+ * names its scan. */
+bool proto_sctp_probe_is_ours(const packet_view *pkt);
+
 /* Whether pkt is an ICMP error nmap's -sO judges for the probe it quotes:
  * ICMPv4 types 3 and 11, ICMPv6 types 1 and 4 (scan_engine_raw.cc). Any other
  * ICMP message is a packet of the ICMP protocol itself. */

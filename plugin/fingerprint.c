@@ -485,7 +485,9 @@ static bool fingerprint_proto(const packet_view *pkt, fingerprint *out)
 static bool fingerprint_sctp(const packet_view *pkt, fingerprint *out)
 {
     enum { INIT_LEN = 20, ECHO_LEN = 8 };
-    if (!pkt->sctp_has_chunk || pkt->df || (!fingerprint_nmap_hops(pkt) && !nmap_ttl_given(pkt)))
+    /* Our -sO INIT has nmap's shape: its cookie, twice over, tells it. */
+    if (!pkt->sctp_has_chunk || pkt->df || (!fingerprint_nmap_hops(pkt) && !nmap_ttl_given(pkt)) ||
+        proto_sctp_probe_is_ours(pkt))
         return false;
     const uint8_t *c = pkt->payload;
     char hops[48];

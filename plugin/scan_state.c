@@ -1651,6 +1651,10 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
         const frame_result *res = bare_probe(frame, when, pkt);
         if (res)
             return res;
+        /* Our -sO INIT sent before any tagged probe: it waits (pending_bares)
+         * for one to name its scan; no fingerprint or suspicion may take it. */
+        if (proto_sctp_probe_is_ours(pkt))
+            return NULL;
     }
     fingerprint fp;
     if (!type && options.fingerprint && !against_probe &&

@@ -14,7 +14,9 @@
 # came first); the plugin (tshark as nobody) on scantrace's -w capture gives
 # the scanner's verdicts, on nmap's own capture (dumpcap) nmap's (IPv4's
 # protocol 1 aside: nmap's echo request comes before anything tells its scan).
-# And -sO's refusals, in nmap's words, before anything is sent.
+# Our SCTP INIT sent before the TCP probe that names the scan (no tag of its
+# own) stays -sO's to the plugin. And -sO's refusals, in nmap's words, before
+# anything is sent.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -51,6 +53,15 @@ for family in 4 6; do
     kill -INT "$pid"
     wait "$pid" || true
     "$SCANTRACE_BIN" "${common[@]}" -oA "$WORK/st$family" -w "$WORK/st$family.pcapng" "$target" >/dev/null
+done
+# Our untagged SCTP INIT sent before the tagged TCP probe names the scan: the
+# plugin must wait for it, not take it for nmap -sY (--ttl 64). The order is
+# random (-r would put 6 first): scan until --packet-trace shows SCTP first
+# (one run in two; checked below on the capture).
+for _ in $(seq 20); do
+    "$SCANTRACE_BIN" -sO -Pn -n --reason --max-retries 0 --packet-trace -p 6,132 \
+        -oX "$WORK/sctpfirst.xml" -w "$WORK/sctpfirst.pcapng" "$LAB_TARGET_IP" >"$WORK/sctpfirst.trace"
+    grep -E "^SENT .* (SCTP|TCP) " "$WORK/sctpfirst.trace" | head -1 | grep -q " SCTP " && break
 done
 # --packet-trace of the probes with no transport nmap builds (bare headers,
 # IGMP, ICMP of the other family).
@@ -118,6 +129,13 @@ for family in 4 6; do
     check "IPv$family: the plugin on nmap's capture gives nmap's verdicts ($(wc -l <"$WORK/nmap$family.want") protocols)" \
         "$WORK/nmap$family.want" "$WORK/plugin-nmap$family.got"
 done
+first=$(tshark_unpriv -r "$(tshark_file "$WORK/sctpfirst.pcapng")" -Y 'ip.src == 10.201.0.1' \
+    -T fields -e ip.proto 2>/dev/null | head -1)
+[[ $first == 132 ]] || die "20 scans of -p 6,132 sent protocol '$first' first, not 132"
+verdicts_from_xml "$WORK/sctpfirst.xml" >"$WORK/sctpfirst.want"
+verdicts_from_capture "$WORK/sctpfirst.pcapng" >"$WORK/sctpfirst.got"
+check "IPv4: the SCTP INIT sent first is -sO's to the plugin, not nmap -sY's" \
+    "$WORK/sctpfirst.want" "$WORK/sctpfirst.got"
 # The SENT lines of those probes, less what differs by design (times, TTL or
 # hop limit, IP ID, flow label).
 bare_sent() {

@@ -267,6 +267,40 @@ static void test_ipv6(void)
     g_assert_cmpuint(p[40], ==, ICMPV6_ECHO);
 }
 
+/* Our SCTP INIT carries no tag, and nmap's -sY INIT has its shape: the
+ * plugin tells ours by its cookie (initiate tag = initial TSN, low 16 bits in
+ * the IP ID or flow label). An INIT whose numbers differ, or whose IP ID does
+ * not match, as nmap's random ones do, is not ours. */
+static void test_sctp_probe_is_ours(void)
+{
+    probe_spec s = spec4(PACKET_SCTP);
+    uint8_t p[PROBE_MAX_LEN];
+    size_t len = build(&s, p);
+    packet_view v;
+    g_assert_true(packet_parse(p, len, &v));
+    g_assert_true(proto_sctp_probe_is_ours(&v));
+    p[20 + 12 + 16] ^= 0x80; /* the initial TSN, no longer the initiate tag */
+    g_assert_true(packet_parse(p, len, &v));
+    g_assert_false(proto_sctp_probe_is_ours(&v));
+    p[20 + 12 + 16] ^= 0x80;
+    p[5] ^= 1; /* the IP ID */
+    g_assert_true(packet_parse(p, len, &v));
+    g_assert_false(proto_sctp_probe_is_ours(&v));
+
+    packet_addr src = {{0xfd, 0x20, 0, 1, [15] = 1}}, dst = {{0xfd, 0x20, 0, 1, [15] = 2}};
+    probe_spec s6 = {.flow = proto_probe_flow(&src, &dst, PACKET_SCTP, 41003, 0x5eed5eed, 2),
+                     .scan_id = 0x5eed5eed,
+                     .try_no = 2};
+    len = scan_probe_build(&scan_proto, &s6, p, sizeof p);
+    g_assert_true(packet_parse(p, len, &v));
+    g_assert_true(proto_sctp_probe_is_ours(&v));
+    p[3] ^= 1; /* the flow label's cookie bits */
+    g_assert_true(packet_parse(p, len, &v));
+    g_assert_false(proto_sctp_probe_is_ours(&v));
+    /* Nor is a packet of another protocol. */
+    g_assert_false(proto_sctp_probe_is_ours(&(packet_view){.flow.proto = PACKET_TCP}));
+}
+
 static void test_names(void)
 {
     g_assert_cmpstr(ip_protocol_name(1), ==, "icmp");
@@ -283,5 +317,6 @@ int main(int argc, char **argv)
     g_test_add_func("/proto/direct-replies", test_direct_replies);
     g_test_add_func("/proto/ipv6", test_ipv6);
     g_test_add_func("/proto/names", test_names);
+    g_test_add_func("/proto/sctp-probe-is-ours", test_sctp_probe_is_ours);
     return g_test_run();
 }
