@@ -12,18 +12,8 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
-. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v dumpcap >/dev/null || die "no dumpcap (apt-get install wireshark-common)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lab-agreement.XXXXXX")
-chmod 755 "$WORK"
-tshark_setup
-trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
+lab_test_start lab-agreement --tshark dumpcap
 OTHER_SCANS="-sA -sF -sN -sX -sU"
 export SCANTRACE_BIN WORK OTHER_SCANS
 

@@ -18,21 +18,10 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
-. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v nmap >/dev/null || { echo "SKIP: no nmap"; exit 77; }
-command -v dumpcap >/dev/null || { echo "SKIP: no dumpcap"; exit 77; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-frag-decoys.XXXXXX")
-chmod 755 "$WORK"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 # The same code paths are leak-checked on captures/nmap-decoys by the golden tests.
 TSHARK_LEAKS=0
-tshark_setup
-trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+lab_test_start scan-frag-decoys --tshark nmap dumpcap
 DECOY1=10.201.0.7
 DECOY2=10.201.0.8
 SCANNER_IP=10.201.0.1 SCANNER_IP6=fd20:1::1 # the lab's (tests/lab/README.md)

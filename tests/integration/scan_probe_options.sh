@@ -22,22 +22,11 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
-. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v nmap >/dev/null || { echo "SKIP: no nmap"; exit 77; }
-command -v dumpcap >/dev/null || { echo "SKIP: no dumpcap"; exit 77; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-probe-options.XXXXXX")
-chmod 755 "$WORK"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 # The plugin's paths here (fingerprints, the checksum note) are leak-checked by
 # plugin_expected and plugin_foreign_nmap on their captures.
 TSHARK_LEAKS=0
-tshark_setup
-trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+lab_test_start scan-probe-options --tshark nmap dumpcap
 SPOOF=10.201.0.9
 PORTS=T:22,23,8080,U:53,69,500
 # NAME:FLAGS, FLAGS with commas for spaces; -p and the target are added.

@@ -25,25 +25,14 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
-. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v nmap >/dev/null || skip "no nmap (apt-get install nmap)"
-command -v dumpcap >/dev/null || skip "no dumpcap (apt-get install wireshark-common)"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 # Debian's python3-scapy, whichever python3 comes first on PATH.
 PY=/usr/bin/python3
 [[ -x $PY ]] || PY=python3
 "$PY" -c 'import scapy.layers.sctp' 2>/dev/null || skip "no scapy (apt-get install python3-scapy)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-sctp.XXXXXX")
-chmod 755 "$WORK"
 TSHARK_LEAKS=0
-tshark_setup
-trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+lab_test_start scan-sctp --tshark nmap dumpcap
 # NAME:FLAGS:TARGET-VARIABLE, FLAGS with commas for spaces and + for commas.
 # CASES face the lab's kernel, LIVE its responder (no port it drops: no wait).
 CASES="sy:-sY:LAB_TARGET_IP sz:-sZ,-p,7+9+80+2905:LAB_TARGET_IP

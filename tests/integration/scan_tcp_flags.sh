@@ -13,23 +13,13 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
-. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v nmap >/dev/null || die "no nmap (apt-get install nmap)"
-command -v dumpcap >/dev/null || die "no dumpcap (apt-get install wireshark-common)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scan-tcp-flags.XXXXXX")
-chmod 755 "$WORK"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 # The same code paths are leak-checked on captures/maimon-scan, window-scan and
 # scanflags-scan by plugin_expected, plugin_tree and plugin_table; the window
 # reading of nmap's ACK probes allocates nothing of its own.
 TSHARK_LEAKS=0
-tshark_setup
-trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+lab_test_start scan-tcp-flags --tshark nmap dumpcap
+
 # NAME:FLAGS, FLAGS with commas for spaces; a NAME ending in 6 is a -6 scan of
 # the IPv6 plan. sf-fin and sf-ack send nmap's -sF and -sA probes byte for
 # byte, judged as the SYN scan; fin-all sends every flag, RST and SYN+ACK too.

@@ -18,15 +18,7 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
-. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v nmap >/dev/null || skip "no nmap (apt-get install nmap)"
-command -v tshark >/dev/null || skip "no tshark"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 
 # NAME | FAMILY | FLAGS [| nobody]. Every case is -v --reason --max-retries 1
 # -n. nobody: both run as an ordinary user (connect() to the -PS ports, no
@@ -56,10 +48,7 @@ CASES=(
     "pe-6      | 6 | -sn -PE --disable-arp-ping"
 )
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-discovery.XXXXXX")
-chmod 755 "$WORK"
-tshark_setup
-trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+lab_test_start scanner-discovery --tshark nmap tshark
 printf '%s\n' "${CASES[@]}" >"$WORK/cases"
 mkdir -m 1777 "$WORK/nobody"
 export SCANTRACE_BIN WORK

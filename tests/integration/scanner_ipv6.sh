@@ -16,21 +16,10 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 DTD=/usr/share/nmap/nmap.dtd
-. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
-. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v nmap >/dev/null || die "no nmap (apt-get install nmap)"
 [[ -f $DTD ]] || die "no $DTD (apt-get install nmap-common)"
-command -v xmllint >/dev/null || die "no xmllint (apt-get install libxml2-utils)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-ipv6.XXXXXX")
-chmod 755 "$WORK"
-tshark_setup
-trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
+lab_test_start scanner-ipv6 --tshark nmap xmllint
 export SCANTRACE_BIN SCANTRACE_SOURCE_DIR WORK
 
 # Inside the scanner namespace: each scan by nmap, then by scantrace (-w).

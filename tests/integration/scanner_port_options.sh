@@ -11,17 +11,9 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
-. "$SCANTRACE_SOURCE_DIR/tests/lib/verdicts.sh"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v nmap >/dev/null || { echo "SKIP: no nmap"; exit 77; }
-[[ -f /usr/share/nmap/nmap-services ]] || { echo "SKIP: no nmap-services"; exit 77; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-port-options.XXXXXX")
-chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
+[[ -f /usr/share/nmap/nmap-services ]] || skip "no nmap-services (apt-get install nmap-common)"
+lab_test_start scanner-port-options nmap
 export SCANTRACE_BIN WORK
 
 # shellcheck disable=SC2016 # expanded by the inner shell
