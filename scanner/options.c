@@ -277,6 +277,23 @@ static gboolean add_fragment(const char *name, const char *value, gpointer data,
     return TRUE;
 }
 
+/* GOption's "Missing argument for --output-xml" names the option as rewrite()
+ * spelled it: name it as the user typed it (-oX). */
+static void name_as_typed(int argc, char **argv, char **args, GError **error)
+{
+    static const char prefix[] = "Missing argument for ";
+    if (!error || !*error || !g_str_has_prefix((*error)->message, prefix))
+        return;
+    const char *long_name = (*error)->message + strlen(prefix);
+    for (int i = 1; i < argc; i++)
+        if (strcmp(args[i], long_name) == 0 && strcmp(argv[i], long_name) != 0) {
+            g_autofree char *typed = g_strdup(argv[i]);
+            g_clear_error(error);
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "%s%s", prefix, typed);
+            return;
+        }
+}
+
 /* nmap spelling -> what GOption parses. NULL: leave the argument alone. */
 static char *rewrite(const char *arg, GError **error)
 {
@@ -866,8 +883,10 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
     /* GOption leaves what it does not know in view, which then names it:
      * nmap's options scantrace does not do get a line of their own. */
     g_option_context_set_ignore_unknown_options(ctx, TRUE);
-    gboolean ok = g_option_context_parse(ctx, &n, &view, error) && unknown(n, view, error) &&
-                  (o->show_version || check(&st, error));
+    gboolean ok = g_option_context_parse(ctx, &n, &view, error);
+    if (!ok)
+        name_as_typed(argc, argv, args, error);
+    ok = ok && unknown(n, view, error) && (o->show_version || check(&st, error));
     g_free(st.scanflags);
     g_free(st.mtu);
     return ok;

@@ -136,6 +136,9 @@ static void test_refused(void)
     assert_refused("-PSx: bad port list", "-sn", "-PSx", "10.0.0.1", NULL);
     assert_refused("only valid for IPv4", "-6", "-sn", "-PM", "fd20:1::2", NULL);
     assert_refused("no targets given", "-sS", NULL);
+    /* Named as typed, not as GOption knows it (--output-xml). */
+    assert_refused("Missing argument for -oX", "-oX", NULL);
+    assert_refused("Missing argument for -iL", "-sS", "-iL", NULL);
     assert_refused("cannot read the target list /nonexistent/list: No such file or directory",
                    "-iL", "/nonexistent/list", NULL);
     /* nmap refuses a rate of 0 too. */
