@@ -3,6 +3,8 @@
 # same machine, so the ratios mean something where absolute times do not:
 #  - the scanner against nmap: the same SYN scans of the built-in lab's target
 #    (1000 ports and all 65535), wall-clock time and peak memory (max RSS);
+#    and the floor under both, the probes a second the lab's link takes
+#    (tests/bench/veth_floor: prebuilt SYNs to every port, 64 a sendmmsg());
 #  - the plugin against tshark's own dissectors: the capture of the 65535-port
 #    scan read by tshark -2 making the -z table, filtering on a verdict and
 #    printing every verdict, each beside tshark doing the like with a built-in
@@ -28,6 +30,7 @@ setup_build
 export SCANTRACE_BIN=$SCANTRACE_BUILD/scanner/scantrace
 export SCANTRACE_PLUGIN=$SCANTRACE_BUILD/plugin/scantrace.so
 export LAB_LISTENER=$SCANTRACE_BUILD/tests/lab/lab_listener
+export VETH_FLOOR=$SCANTRACE_BUILD/tests/bench/veth_floor
 export SCANTRACE_SOURCE_DIR=$SCANTRACE_ROOT
 export RUNS=${RUNS:-3}
 # shellcheck source=tests/lib/tshark.sh
@@ -62,6 +65,7 @@ median() {
 inner='
 set -euo pipefail
 for run in $(seq "$RUNS"); do
+    "$VETH_FLOOR" "$LAB_SCANNER_IP" "$LAB_TARGET_IP" 1 64 | cut -d" " -f2 >>"$BENCH/floor.runs"
     measure scantrace-1000 "$SCANTRACE_BIN" -sS -n -p 1-1000 "$LAB_TARGET_IP"
     measure nmap-1000 nmap -sS -n -p 1-1000 "$LAB_TARGET_IP"
     measure scantrace-all "$SCANTRACE_BIN" -sS -n -p- -w "$BENCH/all.pcapng" "$LAB_TARGET_IP"
@@ -146,5 +150,8 @@ row "tshark -2 -e scantrace.verdict vs -e tcp.flags" fields fields-peer
 row "sweep: -z scantrace,ports vs -z ip_hosts,tree" sweep sweep-peer
 row "web+DNS: -2 -Y 'dns || http', plugin on/off" ordinary ordinary-peer
 row "DNS, a flow each: -2 -Y dns, plugin on/off" dns dns-peer
-printf '\nThe 65535-port capture holds %s packets, the sweep of %s hosts %s, the web and DNS\ncapture %s, the DNS one %s. A ratio below 1 means faster or smaller than the peer.\n' \
+floor=$(sort -g "$BENCH/floor.runs" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+printf '\nThe lab'"'"'s link takes %s SYN probes a second (veth_floor, 64 a sendmmsg()): %.2f s for 65535.\n' \
+    "$floor" "$(awk -v f="$floor" 'BEGIN {print (f > 0 ? 65535 / f : 0)}')"
+printf 'The 65535-port capture holds %s packets, the sweep of %s hosts %s, the web and DNS\ncapture %s, the DNS one %s. A ratio below 1 means faster or smaller than the peer.\n' \
     "${packets:-?}" "$sweep_hosts" "${sweep_packets:-?}" "$ordinary_packets" "$dns_packets"
