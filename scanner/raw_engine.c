@@ -80,11 +80,15 @@ static gboolean asks_arp(const probe_plan *plan, const engine_job *jobs, guint n
     return FALSE;
 }
 
-/* -PO's probes (IPv4 only): TCP and UDP from the type's source ports, ICMP,
- * and each other protocol asked both ways. */
+/* -PO's probes: TCP and UDP from the type's source ports, the family's ICMP
+ * (icmp: "icmp" or "icmp6"), and each other protocol asked both ways (BPF's
+ * "ip proto" is IPv4's only, "ip6 proto" IPv6's). */
 static void any_proto_filter(const probe_plan *plan, const plan_type *pt, GString *in, GString *out,
                              const char *icmp)
 {
+    gboolean v6 = strcmp(icmp, "icmp6") == 0;
+    uint16_t family_icmp = v6 ? PACKET_ICMPV6 : PACKET_ICMP;
+    const char *ip = v6 ? "ip6" : "ip";
     unsigned last = pt->fixed ? pt->sport : pt->sport + PLAN_SPORT_SPAN - 1u;
     for (guint i = pt->first; i < pt->first + pt->count; i++) {
         uint16_t proto = plan->probes[i].port;
@@ -93,11 +97,11 @@ static void any_proto_filter(const probe_plan *plan, const plan_type *pt, GStrin
             const char *name = proto == PACKET_TCP ? "tcp" : "udp";
             g_string_append_printf(in, " or (%s dst portrange %u-%u)", name, pt->sport, last);
             g_string_append_printf(out, "%s(%s src portrange %u-%u)", sep, name, pt->sport, last);
-        } else if (proto == PACKET_ICMP) {
+        } else if (proto == family_icmp) {
             g_string_append_printf(out, "%s%s", sep, icmp);
         } else {
-            g_string_append_printf(in, " or (ip proto %u)", proto);
-            g_string_append_printf(out, "%s(ip proto %u)", sep, proto);
+            g_string_append_printf(in, " or (%s proto %u)", ip, proto);
+            g_string_append_printf(out, "%s(%s proto %u)", sep, ip, proto);
         }
     }
 }

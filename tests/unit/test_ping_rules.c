@@ -202,11 +202,91 @@ static void test_proto_ping(void)
     verdict out;
     g_assert_true(ping_proto.judge(&v, &out));
     g_assert_cmpstr(reason_name(out.why), ==, "proto-response");
-    /* No IPv6 form yet. */
-    probe_spec six = {.flow = {.proto = 4}, .scan_id = 1};
-    six.flow.src.bytes[0] = 0xfd;
-    six.flow.dst.bytes[0] = 0xfd;
-    g_assert_cmpuint(scan_probe_build(&ping_proto, &six, buf, sizeof buf), ==, 0);
+}
+
+/* An ICMPv6 error (type, code) from to about the probe it quotes whole. */
+static size_t icmp6_error(uint8_t *p, const packet_addr *from, const packet_addr *to, uint8_t type,
+                          uint8_t code, const uint8_t *probe, size_t probe_len)
+{
+    memset(p, 0, 48);
+    p[0] = 0x60;
+    put_be16(p + 4, (uint16_t)(8 + probe_len));
+    p[6] = PACKET_ICMPV6;
+    p[7] = 64;
+    memcpy(p + 8, from->bytes, 16);
+    memcpy(p + 24, to->bytes, 16);
+    p[40] = type;
+    p[41] = code;
+    memcpy(p + 48, probe, probe_len);
+    return 48 + probe_len;
+}
+
+/* -PO over IPv6 (nmap -6 -PO, seen in the lab): the next header is the
+ * protocol; 58 is an ICMPv6 echo request, ICMP (1) goes bare. An echo reply
+ * is proto-response and a UDP port unreachable port-unreach; a parameter
+ * problem "unrecognized next header" decides nothing, so the host stays down
+ * as in nmap. */
+static void test_proto_ping6(void)
+{
+    packet_addr src = {{0}}, dst;
+    src.bytes[0] = 0xfd;
+    src.bytes[1] = 0x20;
+    src.bytes[3] = 1;
+    dst = src;
+    src.bytes[15] = 1;
+    dst.bytes[15] = 2;
+    uint8_t buf[PROBE_MAX_LEN], reply[PROBE_MAX_LEN + 48];
+    const uint8_t protos[] = {PACKET_ICMP, 2, 4, PACKET_TCP, PACKET_UDP, PACKET_ICMPV6};
+    for (size_t i = 0; i < G_N_ELEMENTS(protos); i++) {
+        uint8_t proto = protos[i];
+        gboolean ports = proto == PACKET_TCP || proto == PACKET_UDP;
+        probe_spec spec = {.flow = {src, dst, ports ? 45000 : 0, ping_proto_dport(proto), proto},
+                           .scan_id = 0x1234,
+                           .try_no = 1};
+        size_t len = scan_probe_build(&ping_proto, &spec, buf, sizeof buf);
+        g_assert_cmpuint(len, >, 40);
+        g_assert_cmpuint(buf[0] >> 4, ==, 6);
+        g_assert_cmpuint(buf[6], ==, proto);
+        packet_view v;
+        probe_tag tag;
+        g_assert_true(packet_parse(buf, len, &v));
+        g_assert_true(scan_type_of_probe(&v, &tag) == &ping_proto);
+        g_assert_cmpuint(tag.scan_code, ==, SCAN_CODE_PING_PROTO);
+        g_assert_true(tag.discovery);
+        bool known;
+        if (proto == PACKET_ICMPV6 || proto == PACKET_UDP || proto == PACKET_TCP) {
+            g_assert_true(packet_transport_checksum_ok(buf, len, &v, &known));
+            g_assert_true(known);
+        }
+        packet_view err;
+        verdict out;
+        packet_flow flow;
+        uint32_t cookie;
+        size_t n = icmp6_error(reply, &dst, &src, ICMPV6_PARAM_PROBLEM, 1, buf, len);
+        g_assert_true(packet_parse(reply, n, &err));
+        g_assert_false(ping_proto.judge(&err, &out));
+        if (proto == PACKET_UDP) {
+            n = icmp6_error(reply, &dst, &src, ICMPV6_UNREACH, 4, buf, len);
+            g_assert_true(packet_parse(reply, n, &err));
+            g_assert_cmpint(scan_reply_key(&ping_proto, &err, &flow, &cookie), !=, REPLY_NONE);
+            g_assert_true(ping_proto.judge(&err, &out));
+            g_assert_cmpstr(reason_name(out.why), ==, "port-unreach");
+        }
+        if (proto != PACKET_ICMPV6)
+            continue;
+        g_assert_false(ping_echo.recognise(&ping_echo, &v, &tag));
+        /* The target's echo reply: addresses swapped, type 129. */
+        memcpy(buf + 8, dst.bytes, 16);
+        memcpy(buf + 24, src.bytes, 16);
+        buf[40] = ICMPV6_ECHO_REPLY;
+        g_assert_true(packet_parse(buf, len, &v));
+        unsigned try_no;
+        g_assert_cmpint(scan_reply_key(&ping_proto, &v, &flow, &cookie), ==, REPLY_COOKIE);
+        g_assert_true(cookie_check(0x1234, &flow, cookie, &try_no));
+        g_assert_cmpuint(try_no, ==, 1);
+        g_assert_true(ping_proto.judge(&v, &out));
+        g_assert_cmpstr(reason_name(out.why), ==, "proto-response");
+    }
 }
 
 static void test_arp(void)
@@ -251,6 +331,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ping/tcp-ping-replies", test_tcp_ping_replies);
     g_test_add_func("/ping/arp", test_arp);
     g_test_add_func("/ping/proto", test_proto_ping);
+    g_test_add_func("/ping/proto6", test_proto_ping6);
     g_test_add_func("/ping/icmp-errors", test_ping_icmp_errors);
     return g_test_run();
 }
