@@ -62,8 +62,8 @@ probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
     /* -PY: an SCTP INIT to each port (scan_sctp.c). */
     probe_plan_add(p, &ping_sctp, sports->sctp, defaults ? NULL : ports_of(asked->sctp),
                    defaults ? 0 : count_of(asked->sctp));
-    /* -PO's "ports" are protocol numbers; IPv4 only. */
-    gboolean proto = !defaults && !ipv6;
+    /* -PO's "ports" are protocol numbers, over IPv4 and IPv6 alike. */
+    gboolean proto = !defaults;
     probe_plan_add(p, &ping_proto, sports->proto, proto ? ports_of(asked->proto) : NULL,
                    proto ? count_of(asked->proto) : 0);
     /* connect() can only ask the TCP ports: -PS's and -PA's, else nmap's. */

@@ -142,11 +142,6 @@ gboolean ping_options_check(const ping_options *p, gboolean ipv6, GError **error
                             "ICMP Timestamp and Address Mask pings are only valid for IPv4.");
         return FALSE;
     }
-    if (ipv6 && p->proto) {
-        g_set_error_literal(error, ST_ERROR, ST_ERROR_INPUT,
-                            "-PO (IP protocol ping) with -6 is not supported yet");
-        return FALSE;
-    }
     return TRUE;
 }
 

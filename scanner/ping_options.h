@@ -35,8 +35,7 @@ typedef struct ping_options {
  * 0-255 and ranges (1,2,4 by default). */
 gboolean ping_options_add(ping_options *p, const char *arg, GError **error);
 
-/* nmap's refusal of -PP and -PM with -6 ("only valid for IPv4"); -PO with -6
- * is not supported yet. */
+/* nmap's refusal of -PP and -PM with -6 ("only valid for IPv4"). */
 gboolean ping_options_check(const ping_options *p, gboolean ipv6, GError **error);
 
 void ping_options_clear(ping_options *p);

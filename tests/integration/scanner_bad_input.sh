@@ -151,7 +151,6 @@ done <<"OPTIONS"
 --datadir /tmp
 --send-eth
 OPTIONS
-bad "-PO with -6 (not supported yet)" -6 -sn -n -PO "$LAB_TARGET_IP6"
 sleep 0.2
 kill -INT "$dumpcap_pid"
 wait "$dumpcap_pid" || true

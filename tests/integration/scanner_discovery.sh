@@ -11,9 +11,11 @@
 # an unprivileged user on scantrace's -w capture, must label every probe of
 # the discovery phase a host discovery probe (scantrace.host set, no port
 # verdict) and give each host the status and reason the report gives.
-# -PY is scan_sctp.sh's. Refusals (-PO with -6, bad lists, -PP with -6) are
-# scanner_bad_input.sh's and
-# the unit tests'.
+# -PY is scan_sctp.sh's. -6 -PO: nmap sends 1, 2 and 4 bare, the IPv6 targets
+# answer each with a parameter problem (unrecognized next header), which nmap
+# takes for nothing, so every host is down (no-response); 58 is an ICMPv6 echo.
+# Refusals (bad lists, -PP with -6) are scanner_bad_input.sh's and the unit
+# tests'.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -46,6 +48,9 @@ CASES=(
     "pa80-6    | 6 | -sn -PA80 --send-ip"
     "pu-6      | 6 | -sn -PU --disable-arp-ping"
     "pe-6      | 6 | -sn -PE --disable-arp-ping"
+    "po-6      | 6 | -sn -PO --disable-arp-ping"
+    "po58-6    | 6 | -sn -PO58 --disable-arp-ping"
+    "po6-17-58-6 | 6 | -sn -PO6,17,58 --disable-arp-ping"
 )
 
 lab_test_start scanner-discovery --tshark nmap tshark

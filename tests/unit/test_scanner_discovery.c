@@ -175,12 +175,12 @@ static void test_options_refused(void)
         g_error_free(error);
         ping_options_clear(&o);
     }
+    /* -PO is taken with -6 as nmap takes it. */
     static const char *const proto6[] = {"-PO", NULL};
     ping_options po = asked(proto6);
     GError *po_error = NULL;
-    g_assert_false(ping_options_check(&po, TRUE, &po_error));
-    g_assert_nonnull(strstr(po_error->message, "not supported yet"));
-    g_error_free(po_error);
+    g_assert_true(ping_options_check(&po, TRUE, &po_error));
+    g_assert_null(po_error);
     ping_options_clear(&po);
     static const char *const v4only[] = {"-PP", NULL};
     ping_options o = asked(v4only);
