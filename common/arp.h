@@ -14,6 +14,8 @@
 #include "verdict.h"
 
 #define ARP_FRAME_LEN 60
+/* The ARP message itself (Ethernet/IPv4, RFC 826), without header or padding. */
+#define ARP_MESSAGE_LEN 28
 
 enum { ARP_REQUEST = 1, ARP_REPLY = 2 };
 

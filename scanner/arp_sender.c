@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "arp.h"
 #include "error.h"
+#include "packet_stats.h"
 
 struct arp_sender {
     pcap_t *pcap;
@@ -97,7 +99,11 @@ const uint8_t *arp_sender_mac(const arp_sender *a)
 
 send_result arp_sender_send(arp_sender *a, const uint8_t *frame, size_t len)
 {
-    if (pcap_inject(a->pcap, frame, len) == (int)len)
-        return SEND_OK;
-    return errno == EAGAIN || errno == ENOBUFS || errno == EINTR ? SEND_AGAIN : SEND_FAILED;
+    gboolean sent = pcap_inject(a->pcap, frame, len) == (int)len;
+    if (!sent && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR))
+        return SEND_AGAIN;
+    /* Refused counts too, as nmap counts what it tried; an ARP request as its
+     * message alone, without Ethernet header and padding (PacketTrace::traceArp()). */
+    packet_stats_sent(ARP_MESSAGE_LEN);
+    return sent ? SEND_OK : SEND_FAILED;
 }

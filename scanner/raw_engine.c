@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "link.h"
 #include "nd.h"
+#include "packet_stats.h"
 #include "packet_trace.h"
 #include "scheduler.h"
 
@@ -489,7 +490,12 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
     const uint8_t *arp = ip ? NULL : link_arp(e->dlt, frame, hdr->caplen, &len);
     packet_view pkt;
     arp_view av;
-    if (ip && packet_parse(ip, len, &pkt) && !is_ours(e, &pkt)) {
+    gboolean parsed = ip && packet_parse(ip, len, &pkt);
+    /* Received as nmap counts it: what is addressed to us (its filter is "dst
+     * host" ours), not our own probes, resets or decoys seen going out. */
+    if (parsed && packet_addr_equal(&pkt.flow.dst, &e->io->rt->src))
+        packet_stats_received(len);
+    if (parsed && !is_ours(e, &pkt)) {
         if (engine_tracing(e->cfg))
             trace_packet(e, "RCVD", wall, ip, &pkt);
         if (pkt.flow.proto == PACKET_ICMPV6 && pkt.icmp_type == ICMPV6_NEIGHBOR_ADVERT)
@@ -498,6 +504,7 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
             judge_ip(e, &pkt, e->dlt == DLT_EN10MB && hdr->caplen >= 12 ? frame + 6 : NULL, wall);
     } else if (arp && arp_parse(arp, len, &av) && av.op == ARP_REPLY &&
                av.target_ip == packet_addr_low32(&e->io->rt->src)) {
+        packet_stats_received(ARP_MESSAGE_LEN);
         if (engine_tracing(e->cfg))
             trace_arp(e, "RCVD", wall, &av);
         judge_arp(e, &av, wall);

@@ -215,6 +215,12 @@ char *report_done_summary(guint hosts, guint up, double seconds)
                            seconds);
 }
 
+void report_normal_data_files(GString *out, const char *dir)
+{
+    if (dir)
+        g_string_append_printf(out, "Read data files from: %s\n", dir);
+}
+
 void report_normal_done(GString *out, const char *summary, const char *stopped_by)
 {
     if (stopped_by)

@@ -19,6 +19,9 @@ void report_normal_seems_down(GString *out);
 
 /* "1 IP address (1 host up) scanned in 1.23 seconds" */
 char *report_done_summary(guint hosts, guint up, double seconds);
+/* "Read data files from: DIR" (nmap -v's line before its last), nothing when
+ * dir is NULL (the built-in tables were used). */
+void report_normal_data_files(GString *out, const char *dir);
 /* The last line; stopped_by: the signal that interrupted the scan ("SIGINT"),
  * or NULL: "scantrace done: ..." or "scantrace interrupted by SIGINT: ...". */
 void report_normal_done(GString *out, const char *summary, const char *stopped_by);

@@ -25,6 +25,7 @@
 #include "rdns.h"
 #include "receiver.h"
 #include "output_file.h"
+#include "packet_stats.h"
 #include "report_grepable.h"
 #include "report_normal.h"
 #include "report_xml.h"
@@ -879,15 +880,28 @@ static void finish_outputs(run *r, gint64 start, int signo)
     const char *stopped_by = signo ? interrupt_name(signo) : NULL;
     /* nmap's hint is about its pings: with -Pn there were none to block. */
     gboolean seems_down = !signo && r->hosts == 1 && r->up == 0 && !r->opt->skip_discovery;
+    /* nmap -v (not -d, which lists the files) says where it read its data
+     * files, on the screen and in -oN (printdatafilepaths(), output.cc). */
+    const char *data_dir = r->svc && progress_verbose() > 0 && progress_debugging() == 0 && !signo
+                               ? services_dir(r->svc)
+                               : NULL;
     g_autoptr(GString) text = g_string_new(NULL);
     if (seems_down)
         report_normal_seems_down(text);
+    report_normal_data_files(text, data_dir);
     report_normal_done(text, summary, stopped_by);
+    /* Then, on the screen only, the raw packets' count, when there were
+     * any: a connect scan without raw pings has none (printfinaloutput()). */
+    if (progress_verbose() > 0 && !signo && packet_stats_sent_packets() > 0) {
+        g_autofree char *packets = packet_stats_line();
+        g_string_append_printf(text, "           %s\n", packets);
+    }
     emit(r->screen, text);
     if (r->normal) {
         g_string_truncate(text, 0);
         if (seems_down)
             report_normal_seems_down(text);
+        report_normal_data_files(text, data_dir);
         report_normal_file_done(text, end, summary, stopped_by);
         emit(r->normal, text);
     }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "packet_stats.h"
 #include "sock_addr.h"
 
 /* The batch: packets copied into a ring of buffers, each with its own
@@ -69,11 +70,11 @@ send_result sender_send(sender *s, const uint8_t *packet, size_t len, const pack
     /* An IPv6 raw socket takes port 0 or its protocol (255) there. */
     socklen_t to_len = sock_addr_from(dst, 0, scope, &to);
     ssize_t n = sendto(s->fd, packet, len, 0, (struct sockaddr *)&to, to_len);
-    if (n == (ssize_t)len)
-        return SEND_OK;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EINTR))
         return SEND_AGAIN;
-    return SEND_FAILED;
+    /* Refused counts too: nmap counts what it tried (PacketTrace::trace()). */
+    packet_stats_sent(len);
+    return n == (ssize_t)len ? SEND_OK : SEND_FAILED;
 }
 
 gboolean sender_queue(sender *s, const uint8_t *packet, size_t len, const packet_addr *dst,
@@ -118,8 +119,10 @@ int sender_flush(sender *s, send_result *results)
     while (done < s->queued) {
         int n = sendmmsg(s->fd, s->msgs + done, s->queued - done, 0);
         if (n > 0) {
-            for (guint i = done; i < done + (guint)n; i++)
+            for (guint i = done; i < done + (guint)n; i++) {
                 results[i] = s->msgs[i].msg_len == s->iov[i].iov_len ? SEND_OK : SEND_FAILED;
+                packet_stats_sent(s->iov[i].iov_len);
+            }
             done += (guint)n;
             continue;
         }
@@ -132,6 +135,7 @@ int sender_flush(sender *s, send_result *results)
         /* sendmmsg() stops at a packet the kernel refuses (a route, say):
          * that one counts as sent and unanswered, the rest still go. */
         error = errno;
+        packet_stats_sent(s->iov[done].iov_len);
         results[done++] = SEND_FAILED;
     }
     s->flushed = TRUE;

@@ -17,6 +17,7 @@ typedef struct service {
 struct services {
     GArray *entries; /* service, sorted by (proto, port) for lookups */
     GStringChunk *names;
+    char *dir; /* the folder the table was read from; NULL for the built-in copy */
 };
 
 static int by_proto_port(const void *a, const void *b)
@@ -101,6 +102,7 @@ services *services_load(const char *path, GError **error)
         return NULL;
     }
     g_array_sort(s->entries, by_proto_port);
+    s->dir = g_path_get_dirname(path);
     return s;
 }
 
@@ -125,7 +127,13 @@ void services_free(services *s)
         return;
     g_array_unref(s->entries);
     g_string_chunk_free(s->names);
+    g_free(s->dir);
     g_free(s);
+}
+
+const char *services_dir(const services *s)
+{
+    return s->dir;
 }
 
 const char *services_name(const services *s, uint8_t ip_proto, uint16_t port)

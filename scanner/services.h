@@ -20,6 +20,10 @@ void services_free(services *s);
  * merge of its shards' reports (--merge) both name ports with. */
 services *services_default(void);
 
+/* The folder the table was read from ("/usr/share/nmap"), which -v names as
+ * nmap names where it read its data files; NULL for the built-in copy. */
+const char *services_dir(const services *s);
+
 /* "unknown" for ports the table does not name, as nmap prints them. */
 const char *services_name(const services *s, uint8_t ip_proto, uint16_t port);
 

@@ -13,6 +13,7 @@ static void test_builtin(void)
     g_assert_cmpstr(services_name(s, PACKET_TCP, 22), ==, "ssh");
     g_assert_cmpstr(services_name(s, PACKET_TCP, 3389), ==, "ms-wbt-server");
     g_assert_cmpstr(services_name(s, PACKET_TCP, 28), ==, "unknown");
+    g_assert_null(services_dir(s)); /* -v names no folder for the built-in copy */
     g_autoptr(GArray) top = services_top_ports(s, PACKET_TCP, 1000);
     g_assert_cmpuint(top->len, ==, 1000);
     for (guint i = 1; i < top->len; i++)
@@ -48,6 +49,8 @@ static void test_file(void)
     g_assert_cmpuint(top->len, ==, 2);
     g_assert_cmpuint(g_array_index(top, guint16, 0), ==, 7);
     g_assert_cmpuint(g_array_index(top, guint16, 1), ==, 9);
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_assert_cmpstr(services_dir(s), ==, dir);
     services_free(s);
     g_unlink(path);
 }
