@@ -8,7 +8,12 @@
 # - -vv gives the reasons and "Scanned at" as nmap does;
 # - -v prints nmap's phase lines ("Initiating SYN Stealth Scan at HH:MM",
 #   "Scanning 2 hosts [N ports/host]", "Completed ... (M total ports)"), and a
-#   "Discovered open port" line for exactly the open ports;
+#   "Discovered open port" line for exactly the open ports; "Read data files
+#   from:" before the done line (on the screen and in -oN) and "Raw packets
+#   sent: N (SIZE) | Rcvd: N (SIZE)" after it (the screen only) as nmap does,
+#   its counts those of scantrace's own -w capture (tshark: our tagged probes
+#   and ARP requests out, what is addressed to us in), no packets line with
+#   -sT -Pn;
 # - -oX - puts the XML report alone on stdout, and ndiff finds no difference
 #   from nmap's -oX; --append-output adds to a file; --resume continues a log
 #   cut after its first host with the second;
@@ -32,7 +37,9 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-output.XXXXXX")
 chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
+. "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+tshark_setup
+trap '_tshark_cleanup; rm -rf "$WORK"' EXIT
 export SCANTRACE_BIN WORK
 
 # A grepable reader: one line per fact, "HOST status STATE",
@@ -104,7 +111,8 @@ cd "$WORK"
 targets="$LAB_TARGET_IP $LAB_TARGET2_IP $LAB_DOWN_IP"
 opts="-sS -n -v -p 1-60,$LAB_TCP_PORTS"
 nmap $opts -oA nmap $targets >nmap.out 2>nmap.err || { cat nmap.err; exit 1; }
-"$SCANTRACE_BIN" $opts -oA st $targets >st.out 2>st.err || { cat st.out st.err; exit 1; }
+"$SCANTRACE_BIN" $opts -oA st -w st.pcapng $targets >st.out 2>st.err || { cat st.out st.err; exit 1; }
+echo "$LAB_SCANNER_IP" >scanner.ip
 check "the Starting line first" "head -n 1 st.out | grep -q \"^Starting scantrace \""
 check "-oA: the three files" "[[ -s st.nmap && -s st.xml && -s st.gnmap ]]"
 check "-oA: .gnmap is grepable" "grep -q \"^Host: $LAB_TARGET_IP ()	Ports: \" st.gnmap"
@@ -133,6 +141,15 @@ phases() { grep -E "^(Initiating|Scanning|Completed) " "$1" | grep -v DNS |
     sed -E "s/ at [0-9]{2}:[0-9]{2}/ at T/; s/[0-9]+\.[0-9]{2}s/Ns/"; }
 check "-v: the phase lines as nmap prints them" "diff -u <(phases nmap.out) <(phases st.out)"
 check "-v: phase lines only on the screen" "! grep -qE \"^(Initiating|Discovered)\" st.nmap"
+# The lines around the done line, numbers and times left out.
+ends() { grep -A1 -B1 -E "^(# )?(Nmap|scantrace) done" "$1" | sed -E "s/^(# )?(Nmap|scantrace) done.*/DONE/;
+    s/^(Read data files from: ).*/\1DIR/; s/[0-9]+ \([0-9.]+[KM]?B\)/N (S)/g"; }
+check "-v: data files and raw packets lines around the done line, as nmap" \
+    "grep -q \"^Read data files from: /\" st.out && diff -u <(ends nmap.out) <(ends st.out)"
+check "-oN: the data files line too, as nmap" "grep -q \"^Read data files from: /\" st.nmap && diff -u <(ends nmap.nmap) <(ends st.nmap)"
+nmap -sT -Pn -n -v -p 22,80 "$LAB_TARGET_IP" >nmap-st.out 2>&1
+"$SCANTRACE_BIN" -sT -Pn -n -v -p 22,80 "$LAB_TARGET_IP" >st-st.out 2>&1
+check "-sT -Pn -v: no raw packets line, as nmap" "! grep -q \"Raw packets\" st-st.out && diff -u <(ends nmap-st.out) <(ends st-st.out)"
 # -vv: the reasons as --reason gives them, and "Scanned at".
 vv() { grep -E "^(Host is up|Scanned at|PORT|[0-9]+/tcp)" "$1" |
     sed -E "s/\([0-9.]+s latency\)/(L)/; s/^Scanned at .* UTC for [0-9]+s$/Scanned at/"; }
@@ -186,4 +203,22 @@ check "no sanitizer report anywhere" "! grep -lE \"(Address|Leak|UndefinedBehavi
 [[ $fail == 0 ]] || { echo "--- scantrace"; cat st.out st.err; echo "--- pty"; cat pty.out; }
 exit $fail
 '
-"$LAB" run bash -c "$inner"
+status=0
+"$LAB" run bash -c "$inner" || status=1
+
+# The raw packets' count against scantrace's own capture of the scan, read by
+# tshark as nobody with the plugin: sent, the probes and ARP requests it
+# tagged (the kernel's resets and its own ARP requests are not scantrace's);
+# received, what is addressed to it.
+ip=$(cat "$WORK/scanner.ip")
+counts=$(sed -nE "s/^           Raw packets sent: ([0-9]+) \([0-9.]+[KM]?B\) \| Rcvd: ([0-9]+) \([0-9.]+[KM]?B\)$/\1 \2/p" "$WORK/st.out")
+capture=$(tshark_file "$WORK/st.pcapng")
+out=$(tshark_unpriv -r "$capture" -Y "scantrace.tag && (arp.src.proto_ipv4==$ip || ip.src==$ip)" | wc -l)
+in=$(tshark_unpriv -r "$capture" -Y "(arp.opcode==2 && arp.dst.proto_ipv4==$ip) || ip.dst==$ip" | wc -l)
+if [[ $out -gt 0 && $counts == "$out $in" ]]; then
+    echo "ok   -v: raw packets sent and received as in the -w capture ($out, $in)"
+else
+    echo "FAIL -v: raw packets sent and received as in the -w capture: printed '$counts', captured '$out $in'"
+    status=1
+fi
+exit $status
