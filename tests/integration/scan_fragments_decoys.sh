@@ -35,6 +35,7 @@ export SCANTRACE_BIN WORK CASES
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 for case in $CASES; do
     name=${case%%:*}
     IFS=+ read -ra flags <<<"${case#*:}"
@@ -43,17 +44,8 @@ for case in $CASES; do
     # and ICMPv6 admin-prohibited, no-route, address and port unreachable.
     [[ $name == decoys6 ]] && target=$LAB_TARGET_IP6 ports=22,23,3389,3390,5900,5901
     common=(-n --reason --max-retries 1 -p "$ports")
-    dumpcap -i "$LAB_IFACE" -f "host $target or arp or icmp6" -q -w "$WORK/$name.nmap.pcapng" \
-        2>"$WORK/$name.dumpcap.log" &
-    pid=$!
-    for _ in $(seq 100); do
-        grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
-        sleep 0.05
-    done
-    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$target" >/dev/null
-    sleep 0.2
-    kill -INT "$pid"
-    wait "$pid" || true
+    capture_around "$WORK/$name.nmap.pcapng" "host $target or arp or icmp6" \
+        nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$target" >/dev/null
     "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
         -w "$WORK/$name.st.pcapng" "$target" >/dev/null
 done

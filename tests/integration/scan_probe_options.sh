@@ -40,6 +40,7 @@ export SCANTRACE_BIN WORK CASES SPOOF PORTS
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 ip addr add "$SPOOF/24" dev "$LAB_IFACE"
 for case in $CASES; do
     name=${case%%:*}
@@ -47,18 +48,9 @@ for case in $CASES; do
     IFS=, read -ra flags <<<"${flags//@IFACE/$LAB_IFACE}"
     common=(-n --reason --max-retries 1)
     [[ $name == pings ]] || common+=(-sS -sU -p "$PORTS")
-    dumpcap -i "$LAB_IFACE" -f "host $LAB_TARGET_IP" -q -w "$WORK/$name.nmap.pcapng" \
-        2>"$WORK/$name.dumpcap.log" &
-    pid=$!
-    for _ in $(seq 100); do
-        grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
-        sleep 0.05
-    done
-    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" \
+    capture_around "$WORK/$name.nmap.pcapng" "host $LAB_TARGET_IP" \
+        nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" \
         >"$WORK/$name.nmap.out" 2>&1
-    sleep 0.2
-    kill -INT "$pid"
-    wait "$pid" || true
     "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
         -w "$WORK/$name.st.pcapng" "$LAB_TARGET_IP" >"$WORK/$name.st.out" 2>&1
 done

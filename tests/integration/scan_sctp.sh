@@ -46,6 +46,7 @@ export SCANTRACE_BIN WORK CASES LIVE ANSWERS PINGS SCANTRACE_SOURCE_DIR
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 tgt() { ip netns exec "$LAB_TARGET_NS" nft add rule inet lab input "$@"; }
 tgt ip daddr "$LAB_TARGET_IP" sctp dport 9 drop
 tgt ip daddr "$LAB_TARGET_IP" sctp dport 2905 reject with icmp type admin-prohibited
@@ -53,17 +54,8 @@ tgt ip6 daddr "$LAB_TARGET_IP6" sctp dport 9 drop
 run_both() { # NAME TARGETS FLAGS...
     local name=$1 targets=$2
     shift 2
-    dumpcap -i "$LAB_IFACE" -q -w "$WORK/$name.nmap.pcapng" 2>"$WORK/$name.dumpcap.log" &
-    local pid=$!
-    for _ in $(seq 100); do
-        grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
-        sleep 0.05
-    done
     # shellcheck disable=SC2086 # several targets
-    nmap "$@" -oX "$WORK/$name.nmap.xml" $targets >/dev/null
-    sleep 0.2
-    kill -INT "$pid"
-    wait "$pid" || true
+    capture_around "$WORK/$name.nmap.pcapng" "" nmap "$@" -oX "$WORK/$name.nmap.xml" $targets >/dev/null
     # shellcheck disable=SC2086
     "$SCANTRACE_BIN" "$@" -oX "$WORK/$name.st.xml" -w "$WORK/$name.st.pcapng" $targets >/dev/null
 }

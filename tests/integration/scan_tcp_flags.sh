@@ -44,6 +44,7 @@ nmap_scanflags_pref() { # NAME
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 for case in $CASES; do
     name=${case%%:*}
     IFS=, read -ra flags <<<"${case#*:}"
@@ -56,17 +57,8 @@ for case in $CASES; do
         target=$LAB_TARGET_IP6 ports=$LAB_TCP_PORTS6 retries=0
     fi
     common=(-Pn -n --reason --max-retries "$retries" -p "$ports")
-    dumpcap -i "$LAB_IFACE" -f "host $target" -q -w "$WORK/$name.nmap.pcapng" \
-        2>"$WORK/$name.dumpcap.log" &
-    pid=$!
-    for _ in $(seq 100); do
-        grep -q "Capturing on" "$WORK/$name.dumpcap.log" 2>/dev/null && break
-        sleep 0.05
-    done
-    nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$target" >/dev/null
-    sleep 0.2
-    kill -INT "$pid"
-    wait "$pid" || true
+    capture_around "$WORK/$name.nmap.pcapng" "host $target" \
+        nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$target" >/dev/null
     "$SCANTRACE_BIN" "${flags[@]}" "${common[@]}" -oX "$WORK/$name.st.xml" \
         -w "$WORK/$name.st.pcapng" "$target" >/dev/null
 done

@@ -4,6 +4,8 @@
 # captures made in the lab. Source after tests/lib/tshark.sh and verdicts.sh.
 
 die() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=tests/lib/capture.sh
+. "$(dirname "${BASH_SOURCE[0]}")/capture.sh"
 
 # foreign_start NAME COMMAND...: skips the test (77) where a command it needs is
 # missing (a Wireshark chroot has no nmap, say); else makes $WORK, readable by
@@ -42,16 +44,5 @@ plugin_hosts() {
 lab_capture() {
     local name=$1
     shift
-    dumpcap -i "$LAB_IFACE" -q -w "$WORK/$name.pcapng" 2>"$WORK/$name.dumpcap" &
-    local pid=$!
-    for _ in $(seq 100); do
-        grep -q "Capturing on" "$WORK/$name.dumpcap" 2>/dev/null && break
-        sleep 0.05
-    done
-    local rc=0
-    "$@" >"$WORK/$name.out" 2>&1 || rc=$?
-    sleep 0.5 # the last replies and teardowns
-    kill -INT "$pid"
-    wait "$pid" || true
-    return "$rc"
+    CAPTURE_SETTLE=0.5 capture_around "$WORK/$name.pcapng" "" "$@" >"$WORK/$name.out" 2>&1
 }

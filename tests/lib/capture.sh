@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# dumpcap on the lab scanner's interface around a command, for the scripts a
+# test runs inside the lab (tests/lab/lab.sh run: $LAB_IFACE is set there).
+#
+#   capture_around FILE FILTER CMD...
+#
+# runs CMD while dumpcap writes FILE (FILTER: a capture filter, "" for every
+# frame), once dumpcap says it captures; after CMD, waits CAPTURE_SETTLE
+# seconds (default 0.2) for the last replies and teardowns, then stops
+# dumpcap. dumpcap's messages go to FILE.log. Returns CMD's status.
+capture_around() {
+    local file=$1 filter=$2 pid rc=0
+    shift 2
+    local args=(-i "$LAB_IFACE" -q -w "$file")
+    [[ -n $filter ]] && args+=(-f "$filter")
+    dumpcap "${args[@]}" 2>"$file.log" &
+    pid=$!
+    for _ in $(seq 100); do
+        grep -q "Capturing on" "$file.log" 2>/dev/null && break
+        sleep 0.05
+    done
+    "$@" || rc=$?
+    sleep "${CAPTURE_SETTLE:-0.2}"
+    kill -INT "$pid"
+    wait "$pid" || true
+    return "$rc"
+}
