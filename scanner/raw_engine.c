@@ -617,6 +617,18 @@ static size_t build_ip(engine *e, guint hi, guint pi, uint8_t try_no, uint8_t *b
 }
 
 /* Probe pi's try for host hi, sent at once, packet by packet. */
+/* The probe in buf (len bytes) as the i-th of -D's copies: buf itself at
+ * ME's place (me), else a copy in copy from the decoy's address. */
+static const uint8_t *decoy_copy(const engine_config *cfg, const uint8_t *buf, size_t len, guint i,
+                                 guint me, uint8_t copy[PROBE_MAX_LEN])
+{
+    if (i == me)
+        return buf;
+    memcpy(copy, buf, len);
+    decoys_set_source(copy, len, &cfg->decoys->addrs[i < me ? i : i - 1]);
+    return copy;
+}
+
 static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64 now)
 {
     const engine_config *cfg = e->cfg;
@@ -629,12 +641,7 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     send_result r = SEND_OK;
     for (guint i = 0; i < copies; i++) {
         uint8_t copy[PROBE_MAX_LEN];
-        const uint8_t *packet = buf;
-        if (i != me) {
-            memcpy(copy, buf, len);
-            decoys_set_source(copy, len, &cfg->decoys->addrs[i < me ? i : i - 1]);
-            packet = copy;
-        }
+        const uint8_t *packet = decoy_copy(cfg, buf, len, i, me, copy);
         send_result ri = send_packet(e, packet, len, hi);
         if (i == me) {
             r = ri;
@@ -742,12 +749,7 @@ static gboolean queue_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64 n
      * place (nmap's sendIPScanProbe loop). */
     for (guint i = 0; i < copies; i++) {
         uint8_t copy[PROBE_MAX_LEN];
-        const uint8_t *packet = buf;
-        if (i != me) {
-            memcpy(copy, buf, len);
-            decoys_set_source(copy, len, &cfg->decoys->addrs[i < me ? i : i - 1]);
-            packet = copy;
-        }
+        const uint8_t *packet = decoy_copy(cfg, buf, len, i, me, copy);
         for (guint f = 0; f < nfrag; f++) {
             uint8_t frag[PROBE_MAX_LEN];
             const uint8_t *out = packet;
