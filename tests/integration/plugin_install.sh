@@ -14,6 +14,12 @@
 # Scantrace then shows its columns (port, verdict, reason, try, RTT), and every
 # colouring rule of ours is a valid filter that picks the packets it names.
 set -euo pipefail
+# Where files go does not change under the sanitizers, and the filters' code is
+# the other tests' own: once, in the plain build, is enough (CI time).
+if [[ ${SCANTRACE_SANITIZED:-0} == 1 ]]; then
+    echo "SKIP: installing is checked in the plain build"
+    exit 77
+fi
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 PLUGIN=${SCANTRACE_PLUGIN:-$SCANTRACE_SOURCE_DIR/build/plugin/scantrace.so}
 BUILD=$(cd "$(dirname "$PLUGIN")/.." && pwd)
