@@ -5,6 +5,9 @@
 #    (1000 ports and all 65535), wall-clock time and peak memory (max RSS);
 #    and the floor under both, the probes a second the lab's link takes
 #    (tests/bench/veth_floor: prebuilt SYNs to every port, 64 a sendmmsg());
+#    and a sweep of LAB_SWEEP_HOSTS lab hosts (default 64) x the top 1000
+#    ports by both with -T4, each report held to the lab's truth port by port
+#    (tests/lib/sweep_check.py; a mismatch is printed loudly);
 #  - the plugin against tshark's own dissectors: the capture of the 65535-port
 #    scan read by tshark -2 making the -z table, filtering on a verdict and
 #    printing every verdict, each beside tshark doing the like with a built-in
@@ -20,6 +23,7 @@
 # Each figure is the median of RUNS runs (default 3). Nothing here passes or fails.
 #
 #   scripts/benchmark.sh          (as root: the lab needs raw sockets)
+#   SCANNER_ONLY=1 scripts/benchmark.sh   the scanner's rows alone
 set -euo pipefail
 # shellcheck source=scripts/setup.sh
 source "$(dirname "$0")/setup.sh"
@@ -33,6 +37,8 @@ export LAB_LISTENER=$SCANTRACE_BUILD/tests/lab/lab_listener
 export VETH_FLOOR=$SCANTRACE_BUILD/tests/bench/veth_floor
 export SCANTRACE_SOURCE_DIR=$SCANTRACE_ROOT
 export RUNS=${RUNS:-3}
+export LAB_SWEEP_HOSTS=${LAB_SWEEP_HOSTS:-64}
+scanner_only=${SCANNER_ONLY:-0}
 # shellcheck source=tests/lib/tshark.sh
 . tests/lib/tshark.sh
 
@@ -51,6 +57,13 @@ measure() {
     cat "$BENCH/$name.one" >>"$BENCH/$name.runs"
 }
 export -f measure
+# sweep_check NAME REPORT: the report against the lab's sweep truth; a
+# mismatch goes to $BENCH/NAME.wrong, said at the end.
+sweep_check() {
+    python3 tests/lib/sweep_check.py "$2" "$LAB_SWEEP_TRUTH" >"$BENCH/$1.check" ||
+        cat "$BENCH/$1.check" >>"$BENCH/$1.wrong"
+}
+export -f sweep_check
 # median NAME: the median run's "seconds KiB" (each column on its own).
 median() {
     local col
@@ -70,12 +83,17 @@ for run in $(seq "$RUNS"); do
     measure nmap-1000 nmap -sS -n -p 1-1000 "$LAB_TARGET_IP"
     measure scantrace-all "$SCANTRACE_BIN" -sS -n -p- -w "$BENCH/all.pcapng" "$LAB_TARGET_IP"
     measure nmap-all nmap -sS -n -p- "$LAB_TARGET_IP"
+    measure scantrace-sweep "$SCANTRACE_BIN" -sS -n -T4 -oX "$BENCH/sweep-scantrace.xml" "$LAB_SWEEP_TARGETS"
+    sweep_check scantrace-sweep "$BENCH/sweep-scantrace.xml"
+    measure nmap-sweep nmap -sS -n -T4 -oX "$BENCH/sweep-nmap.xml" "$LAB_SWEEP_TARGETS"
+    sweep_check nmap-sweep "$BENCH/sweep-nmap.xml"
 done
 '
 echo "benchmark: scanning the lab, $RUNS runs of each scan" >&2
 bash tests/lab/lab.sh run -- bash -c "$inner" >"$BENCH/lab.log" 2>&1 ||
     { cat "$BENCH/lab.log" >&2; exit 1; }
 
+if ((scanner_only == 0)); then
 echo "benchmark: reading the 65535-port capture with tshark, $RUNS runs of each" >&2
 tshark_setup
 capture=$(tshark_file "$BENCH/all.pcapng")
@@ -128,22 +146,26 @@ for _ in $(seq "$RUNS"); do
     tshark_timed dns -r "$dns" -2 -q -Y dns
     tshark_timed dns-peer -r "$dns" -2 -q -Y dns --disable-protocol scantrace
 done
+fi
 
 row() { # LABEL NAME PEER-NAME
     local t m pt pm
+    [[ -s $BENCH/$2.runs && -s $BENCH/$3.runs ]] || return 0
     read -r t m <<<"$(median "$2")"
     read -r pt pm <<<"$(median "$3")"
     awk -v l="$1" -v t="$t" -v m="$m" -v pt="$pt" -v pm="$pm" 'BEGIN {
         printf "%-44s %7.2f s %8.1f MiB   %7.2f s %8.1f MiB   %6.2f  %6.2f\n",
             l, t, m / 1024, pt, pm / 1024, (pt > 0 ? t / pt : 0), (pm > 0 ? m / pm : 0) }'
 }
-printf '\nscantrace %s, nmap %s, tshark %s; %s cores; median of %s runs\n\n' \
+printf '\nscantrace %s, nmap %s, tshark %s; %s cores, load average %s; median of %s runs\n\n' \
     "$("$SCANTRACE_BIN" --version | awk 'NR == 1 {print $2}')" \
     "$(nmap --version | awk 'NR == 1 {print $3}')" \
-    "$(tshark --version | sed -n '1s/^TShark (Wireshark) \([0-9.]*\).*/\1/p')" "$(nproc)" "$RUNS"
+    "$(tshark --version | sed -n '1s/^TShark (Wireshark) \([0-9.]*\).*/\1/p')" "$(nproc)" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)" "$RUNS"
 printf '%-44s %-22s %-22s %s\n' "" "THIS" "PEER" "RATIO (time, memory)"
 row "scantrace -sS -p 1-1000   vs nmap" scantrace-1000 nmap-1000
 row "scantrace -sS -p-         vs nmap" scantrace-all nmap-all
+row "sweep $LAB_SWEEP_HOSTS hosts x top 1000, -T4 vs nmap" scantrace-sweep nmap-sweep
 row "tshark -2 -z scantrace,ports vs -z ip_hosts,tree" table table-peer
 row "tshark -2 -Y scantrace.verdict vs -Y tcp.flags" filter filter-peer
 row "tshark -2 -e scantrace.verdict vs -e tcp.flags" fields fields-peer
@@ -153,5 +175,15 @@ row "DNS, a flow each: -2 -Y dns, plugin on/off" dns dns-peer
 floor=$(sort -g "$BENCH/floor.runs" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
 printf '\nThe lab'"'"'s link takes %s SYN probes a second (veth_floor, 64 a sendmmsg()): %.2f s for 65535.\n' \
     "$floor" "$(awk -v f="$floor" 'BEGIN {print (f > 0 ? 65535 / f : 0)}')"
-printf 'The 65535-port capture holds %s packets, the sweep of %s hosts %s, the web and DNS\ncapture %s, the DNS one %s. A ratio below 1 means faster or smaller than the peer.\n' \
-    "${packets:-?}" "$sweep_hosts" "${sweep_packets:-?}" "$ordinary_packets" "$dns_packets"
+((scanner_only)) ||
+    printf 'The 65535-port capture holds %s packets, the sweep of %s hosts %s, the web and DNS\ncapture %s, the DNS one %s. ' \
+        "${packets:-?}" "$sweep_hosts" "${sweep_packets:-?}" "$ordinary_packets" "$dns_packets"
+printf 'A ratio below 1 means faster or smaller than the peer.\n'
+for name in scantrace-sweep nmap-sweep; do
+    if [[ -s $BENCH/$name.wrong ]]; then
+        printf '\n*** MISMATCH: %s was wrong on the sweep (against the lab truth):\n' "${name%-sweep}"
+        cat "$BENCH/$name.wrong"
+    else
+        printf '%s was right on every port of the sweep (%s).\n' "${name%-sweep}" "$(tail -1 "$BENCH/$name.check" | sed 's/^sweep_check: //')"
+    fi
+done

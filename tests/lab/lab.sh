@@ -8,7 +8,7 @@
 #   lab.sh clean                    remove what a SIGKILLed lab left behind
 #
 # Faults, off unless set (see README.md): LAB_LOSS=PCT, LAB_ICMP_LIMIT=linux,
-# LAB_HOSTS=FILE.
+# LAB_HOSTS=FILE. LAB_SWEEP_HOSTS=N adds N small targets on 10.201.1.0/24.
 #
 # Root uses named namespaces (st-scan-PID, st-tgt-PID) so labs can run side
 # by side; anyone else gets the same lab inside a private user+net+mount
@@ -28,6 +28,15 @@ TARGET2_IP6=fd20:1::3
 DOWN_IP6=fd20:1::5 # never assigned: Neighbor Discovery fails, address unreachable
 SCAN_IFACE=st0
 TARGET_IFACE=st1
+# LAB_SWEEP_HOSTS=N: N more targets for sweeps of many hosts, on a subnet of
+# their own on the same link (so nothing in 10.201.0.0/24 changes): the
+# scanner also holds SWEEP_SCANNER_IP, target i (0-based) is SWEEP_NET.(2+i).
+SWEEP_NET=10.201.1
+SWEEP_SCANNER_IP=$SWEEP_NET.1
+SWEEP_MAX=250
+# The ports a sweep host's plan picks from: nmap's 20 most often open TCP
+# ports (nmap-services), so that any top-ports scan of 20 or more sees them.
+SWEEP_PORTS=(80 23 443 21 22 25 3389 110 445 139 143 53 135 3306 8080 1723 111 995 993 5900)
 
 # The port plan for TARGET_IP and TARGET_IP6, the one source of nft rules,
 # listener sockets and ground truth. Actions: open, closed (no listener, kernel
@@ -142,6 +151,10 @@ esac
 
 need ip nft setpriv
 [[ -n ${LAB_LISTENER:-} ]] || need cc
+sweep_hosts=${LAB_SWEEP_HOSTS:-0}
+[[ $sweep_hosts =~ ^[0-9]+$ ]] && ((10#$sweep_hosts <= SWEEP_MAX)) ||
+    die "LAB_SWEEP_HOSTS must be a number of hosts (0-$SWEEP_MAX)"
+sweep_hosts=$((10#$sweep_hosts))
 
 SCAN_NS=st-scan-$$
 TGT_NS=st-tgt-$$
@@ -205,6 +218,11 @@ ip -n "$SCAN_NS" link add "$SCAN_IFACE" type veth peer name "$TARGET_IFACE" netn
 ip -n "$SCAN_NS" addr add "$SCANNER_IP/24" dev "$SCAN_IFACE"
 ip -n "$TGT_NS" addr add "$TARGET_IP/24" dev "$TARGET_IFACE"
 ip -n "$TGT_NS" addr add "$TARGET2_IP/24" dev "$TARGET_IFACE"
+if ((sweep_hosts)); then
+    ip -n "$SCAN_NS" addr add "$SWEEP_SCANNER_IP/24" dev "$SCAN_IFACE"
+    for ((i = 0; i < sweep_hosts; i++)); do echo "addr add $SWEEP_NET.$((2 + i))/24 dev $TARGET_IFACE"; done |
+        ip -n "$TGT_NS" -batch -
+fi
 if ((ipv6)); then
     ip -n "$SCAN_NS" addr add "$SCANNER_IP6/64" dev "$SCAN_IFACE" nodad
     ip -n "$TGT_NS" addr add "$TARGET_IP6/64" dev "$TARGET_IFACE" nodad
@@ -276,8 +294,31 @@ for entry in "${PLAN2[@]}"; do
     listen+=("$proto:$TARGET2_IP:$port")
     ((ipv6)) && listen+=("$proto:$TARGET2_IP6:$port")
 done
-printf 'table inet lab {\n chain input {\n  type filter hook input priority 0; policy accept;\n%s\n }\n}\n' \
-    "$(printf '  %s\n' "${rules[@]}")" >"$LAB_DIR/lab.nft"
+# The sweep's hosts: host i has two open ports, one dropped and one rejected
+# (ICMP admin-prohibited), four different ports of SWEEP_PORTS that move
+# with i, so that a reply given to the wrong host shows; every other port is
+# closed (the kernel's RST). Their rules are two sets of address . port, one
+# lookup a packet however many hosts there are.
+sweep_drop=() sweep_admin=() sweep_truth=()
+for ((i = 0; i < sweep_hosts; i++)); do
+    ip=$SWEEP_NET.$((2 + i))
+    n=${#SWEEP_PORTS[@]}
+    open1=${SWEEP_PORTS[i % n]} open2=${SWEEP_PORTS[(i + 5) % n]}
+    drop=${SWEEP_PORTS[(i + 10) % n]} admin=${SWEEP_PORTS[(i + 15) % n]}
+    listen+=("tcp:$ip:$open1" "tcp:$ip:$open2")
+    sweep_drop+=("$ip . $drop") sweep_admin+=("$ip . $admin")
+    sweep_truth+=("$ip tcp $open1 $(verdict tcp open)" "$ip tcp $open2 $(verdict tcp open)"
+        "$ip tcp $drop $(verdict tcp drop)" "$ip tcp $admin $(verdict tcp admin)")
+done
+if ((sweep_hosts)); then
+    join() { local IFS=,; echo "$*"; }
+    rules+=("ip daddr . tcp dport @sweep_drop drop"
+        "ip daddr . tcp dport @sweep_admin $(nft_action 4 admin)")
+    sets=$(printf ' set sweep_drop {\n  type ipv4_addr . inet_service\n  elements = { %s }\n }\n set sweep_admin {\n  type ipv4_addr . inet_service\n  elements = { %s }\n }\n' \
+        "$(join "${sweep_drop[@]}")" "$(join "${sweep_admin[@]}")")
+fi
+printf 'table inet lab {\n%s\n chain input {\n  type filter hook input priority 0; policy accept;\n%s\n }\n}\n' \
+    "${sets:-}" "$(printf '  %s\n' "${rules[@]}")" >"$LAB_DIR/lab.nft"
 ip netns exec "$TGT_NS" nft -f "$LAB_DIR/lab.nft"
 
 # truth_lines TARGET TARGET2 FAMILY: the truth of both targets over one family.
@@ -296,6 +337,7 @@ truth_lines() {
     truth_lines "$TARGET_IP" "$TARGET2_IP" 4
     ((ipv6 == 0)) || truth_lines "$TARGET_IP6" "$TARGET2_IP6" 6
 } | sort -k1,1V -k2,2 -k3,3n >"$LAB_DIR/truth.txt"
+((sweep_hosts == 0)) || printf '%s\n' "${sweep_truth[@]}" | sort -k1,1V -k2,2 -k3,3n >"$LAB_DIR/sweep_truth.txt"
 
 listener=${LAB_LISTENER:-}
 if [[ -z $listener ]]; then
@@ -325,6 +367,14 @@ if ((ipv6)); then
     LAB_UDP_PORTS6=$(printf '%s\n' "${udp_ports6[@]}" | sort -n | paste -sd,)
 fi
 export LAB_SCANNER_IP6 LAB_TARGET_IP6 LAB_TARGET2_IP6 LAB_DOWN_IP6 LAB_TCP_PORTS6 LAB_UDP_PORTS6
+# The sweep's hosts as a target range both scanners read, and their truth;
+# empty without LAB_SWEEP_HOSTS.
+LAB_SWEEP_SCANNER_IP="" LAB_SWEEP_TARGETS="" LAB_SWEEP_TRUTH=""
+if ((sweep_hosts)); then
+    LAB_SWEEP_SCANNER_IP=$SWEEP_SCANNER_IP LAB_SWEEP_TRUTH=$LAB_DIR/sweep_truth.txt
+    LAB_SWEEP_TARGETS=$SWEEP_NET.2-$((1 + sweep_hosts))
+fi
+export LAB_SWEEP_SCANNER_IP LAB_SWEEP_TARGETS LAB_SWEEP_TRUTH
 
 # CMD runs as a child we wait for, so a TERM sent to lab.sh (e.g. by a
 # timeout) reaches CMD at once and teardown still happens. Ctrl-C reaches CMD

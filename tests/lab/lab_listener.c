@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SOCKS 128
+#define MAX_SOCKS 1024 /* the base plan, and two a host for LAB_SWEEP_HOSTS (lab.sh) */
 
 static const char ssh_banner[] = "SSH-2.0-lab\r\n";
 
