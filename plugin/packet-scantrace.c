@@ -11,6 +11,7 @@
 #include <epan/tap.h>
 #include <wsutil/utf8_entities.h>
 
+#include "arp_trailer.h"
 #include "compat.h"
 #include "decoy_groups.h"
 #include "explain.h"
@@ -682,6 +683,7 @@ void proto_register_scantrace(void)
     scan_state_register();
     wire_tree_register(proto_scantrace);
     decoy_groups_register();
+    arp_trailer_register(proto_scantrace);
     fragments =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     register_init_routine(scantrace_init);
@@ -691,5 +693,6 @@ void proto_register_scantrace(void)
 void proto_reg_handoff_scantrace(void)
 {
     ip_bytes_init();
+    arp_trailer_handoff();
     register_postdissector(scantrace_handle);
 }

@@ -57,4 +57,14 @@ cookies=$(pos scantrace.cookie)
 [[ $(head -1 <<<"$cookies") == "$seq" && $(sed -n 2p <<<"$cookies") == "$ack" ]] ||
     fail "cookies at '$cookies', want the probe's tcp.seq ($seq) and the reply's tcp.ack ($ack)"
 echo "ok   the tag covers TCP option 253's bytes ($tag), the cookie tcp.seq's ($seq) and the reply's tcp.ack's ($ack)"
+
+# Our ARP pings carry the tag in the Ethernet padding: the plugin claims it
+# (scantrace.arp_tag), so Ethernet's "undecoded trailer" note is on none.
+cap=$(tshark_file "$SCANTRACE_SOURCE_DIR/captures/discovery.pcapng")
+requests=$(tshark_unpriv -r "$cap" -Y 'arp.opcode == 1 && scantrace.tag' | wc -l)
+claimed=$(tshark_unpriv -r "$cap" -Y 'arp.opcode == 1 && scantrace.arp_tag' | wc -l)
+notes=$(tshark_unpriv -r "$cap" -Y 'arp && _ws.expert.group == "Protocol"' | wc -l)
+((requests > 0 && claimed == requests && notes == 0)) ||
+    fail "tagged ARP requests: $requests, their padding claimed on $claimed, protocol notes on $notes"
+echo "ok   the tag in the padding of all $requests tagged ARP requests is claimed, no undecoded-trailer note"
 echo ok
