@@ -270,6 +270,52 @@ char *port_report_state_title(const port_report_group *group, port_state state)
     return g_string_free(t, FALSE);
 }
 
+/* seconds with two significant digits, as nmap writes a latency
+ * (num_to_string_sigdigits): 0.000023, 0.00010, 0.12, 1.5. */
+static void append_latency(GString *s, double seconds)
+{
+    enum { DIGITS = 2 };
+    int decimals = DIGITS - 1;
+    double v = seconds;
+    if (v <= 0) {
+        g_string_append(s, "0.00");
+        return;
+    }
+    /* A little below 1 (0.0001 * 10^4 in binary) counts as 1. */
+    while (v < 1.0 - 1e-9) {
+        v *= 10;
+        decimals++;
+    }
+    while (v >= 10.0 && decimals > 0) {
+        v /= 10;
+        decimals--;
+    }
+    g_string_append_printf(s, "%.*f", decimals, seconds);
+}
+
+char *port_report_host_status(const port_report_group *group)
+{
+    if (group->key.type || group->rows->len == 0)
+        return NULL;
+    const port_report_row *first = g_ptr_array_index(group->rows, 0);
+    verdict host = scan_state_host_verdict(first->port, true);
+    const port_record *up_by = scan_state_host_up_by(first->port);
+    if (host.state != HOST_UP || !up_by)
+        return g_strdup_printf("Host seems down, received %s.", reason_name(host.why));
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "Host is up, received %s", reason_name(host.why));
+    if (up_by->judged_ttl)
+        g_string_append_printf(s, " ttl %u", up_by->judged_ttl);
+    nstime_t rtt;
+    if (scan_state_mean_rtt(up_by, &rtt)) {
+        g_string_append(s, " (");
+        append_latency(s, (double)rtt.secs + rtt.nsecs / 1e9);
+        g_string_append(s, "s latency)");
+    }
+    g_string_append_c(s, '.');
+    return g_string_free(s, FALSE);
+}
+
 char *port_report_row_port(const port_report_row *row)
 {
     const port_record *port = row->port;
@@ -365,6 +411,10 @@ static void print_group(const port_report_group *g, GString *out)
     g_string_append_printf(out, "\n%s: %u %s%s\n", name, ports, g->key.type ? "port" : "ping type",
                            ports == 1 ? "" : "s");
     g_free(name);
+    char *status = port_report_host_status(g);
+    if (status)
+        g_string_append_printf(out, "%s\n", status);
+    g_free(status);
 
     port_state states[PORT_STATE_COUNT];
     unsigned nstates = 0;

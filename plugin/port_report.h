@@ -60,6 +60,15 @@ char *port_report_group_name(const port_report_group *group);
 char *port_report_host_name(const port_report_group *group);
 char *port_report_scan_name(const port_report_group *group);
 
+/* A host discovery group's host line, as nmap's report words it (nmap.cc,
+ * "Host is up"): "Host is up, received echo-reply (0.000023s latency)." with
+ * the reason of the first reply to any of the scanner's pings of the host that
+ * said up and that ping's mean round trip time in seconds (two significant
+ * digits), or "Host seems down, received no-response." NULL for a port scan's
+ * group (nmap's line there would need the discovery the capture may lack).
+ * Newly allocated; the whole capture must have been seen. */
+char *port_report_host_status(const port_report_group *group);
+
 /* Calls func on every row of the report: group by group in the order the groups
  * were first seen, each group's rows in the order seen. */
 typedef void (*port_report_row_func)(port_report_row *row, void *data);

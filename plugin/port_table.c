@@ -98,7 +98,9 @@ SCANTRACE_TAP_INIT_CB(cli_init, cli_start)
 
 /* --- GUI: a stat_tap_table ---------------------------------------------------
  * One table (a top-level line of the dialog) per host, scan type and state,
- * titled "10.201.0.2 tcp SYN Stealth Scan: open: 3 ports", its rows the ports;
+ * titled "10.201.0.2 tcp SYN Stealth Scan: open: 3 ports", its rows the ports
+ * (a host discovery's title ends with its host line: "...: up: 1 ping type;
+ * Host is up, received echo-reply ttl 64 (0.000020s latency).");
  * a folded state's table has no rows and nmap's "Not shown: ..." for a title.
  * The dialog sorts the tables by title (so "Not shown" comes first, then the
  * states by name) and the rows by the first column: the port, right-aligned
@@ -275,7 +277,15 @@ static void retitle(gui_group *gg, const port_report_group *group, port_state s)
         state = port_report_state_title(group, s);
     }
     g_free(gg->title[s]);
-    gg->title[s] = g_strdup_printf("%s: %s", name, state);
+    /* A host's discovery says whether the host is up, as tshark's text does
+     * on the line after the heading: here after the state, so that the
+     * dialog's sorting by title still sorts by host. */
+    char *status = gui_sweep ? NULL : port_report_host_status(group);
+    if (status)
+        gg->title[s] = g_strdup_printf("%s: %s; %s", name, state, status);
+    else
+        gg->title[s] = g_strdup_printf("%s: %s", name, state);
+    g_free(status);
     gg->table[s]->title = gg->title[s];
     g_free(name);
     g_free(state);

@@ -1298,6 +1298,8 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
         !(pkt->tcp_flags & TCP_SYN))
         return teardown_result(frame, rec, slot);
     frame_result *res = attribute_reply(frame, when, says ? &said : NULL, rec, slot);
+    if (rec->port->judged_in == frame)
+        rec->port->judged_ttl = pkt->ttl;
     if (!says)
         res->role = ROLE_IGNORED;
     else if (rec->port->untagged && type == &scan_ack && rec->port->judged_in == frame)
@@ -1794,18 +1796,26 @@ static void note_host_up(gpointer key _U_, gpointer value, gpointer data _U_)
         status->up_by = port;
 }
 
-verdict scan_state_host_verdict(const port_record *port, bool whole_capture_seen)
+const port_record *scan_state_host_up_by(const port_record *port)
 {
-    verdict own = scan_state_verdict(port, whole_capture_seen);
-    if (!whole_capture_seen || !scan_state_type(port)->discovery)
-        return own;
+    if (!scan_state_type(port)->discovery)
+        return NULL;
     if (!host_statuses_filled) {
         wmem_map_foreach(ports, note_host_up, NULL);
         host_statuses_filled = true;
     }
     host_key k = host_of(port);
     const host_status *status = wmem_map_lookup(host_statuses, &k);
-    return status ? scan_state_verdict(status->up_by, true) : own;
+    return status ? status->up_by : NULL;
+}
+
+verdict scan_state_host_verdict(const port_record *port, bool whole_capture_seen)
+{
+    verdict own = scan_state_verdict(port, whole_capture_seen);
+    if (!whole_capture_seen || !scan_state_type(port)->discovery)
+        return own;
+    const port_record *up_by = scan_state_host_up_by(port);
+    return up_by ? scan_state_verdict(up_by, true) : own;
 }
 
 bool scan_state_window_verdict(const port_record *port, bool whole_capture_seen, verdict *out)

@@ -71,6 +71,9 @@ typedef struct port_record {
      * first reply they judge (a port_state and reason); 0 while none. */
     uint8_t ping_state;
     uint8_t ping_reason;
+    /* The TTL (hop limit) of the reply that judged the port, as nmap's --reason
+     * gives it ("received echo-reply ttl 64"); 0 for ARP and ND answers. */
+    uint8_t judged_ttl;
     /* A probe of the port had a wrong transport checksum (--badsum): the
      * target's stack drops such a probe, which is why nothing answered. */
     bool bad_checksum;
@@ -205,6 +208,12 @@ verdict scan_state_verdict(const port_record *port, bool whole_capture_seen);
  * own verdict (down, no-response). Any other port, or before the whole capture
  * has been seen: scan_state_verdict(). */
 verdict scan_state_host_verdict(const port_record *port, bool whole_capture_seen);
+
+/* For a host discovery probe's port, once the whole capture has been seen: the
+ * ping of the same host and scanner whose reply first said the host is up
+ * (scan_state_host_verdict() reads its verdict), or NULL: the host is down, or
+ * port is no discovery probe's. */
+const port_record *scan_state_host_up_by(const port_record *port);
 
 /* The window scan's reading (-sW) of a port probed by another tool's ACK probes,
  * which are nmap's -sA and -sW probes alike: from the RST's window that judged

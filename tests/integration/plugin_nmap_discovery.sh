@@ -76,6 +76,19 @@ plugin_host_verdicts() {
                   for (h in down) if (!(h in up)) print h, "down", down[h] }' | sort
 }
 
+# The port table's host line of each host ("Host is up, received echo-reply
+# ttl 64 (0.000020s latency)." under its discovery's heading) as "HOST STATE
+# REASON[ ttl N]", what nmap's own line says (the latency aside: timing).
+plugin_host_lines() {
+    tshark_unpriv -r "$(tshark_file "$1")" -2 -q -z scantrace,ports |
+        awk '/^[0-9a-f.:]+ host discovery/ { host = $1; next }
+             host != "" && /^Host (is up|seems down), received / {
+                 why = $5; sub(/\.$/, "", why)
+                 print host, ($2 == "is" ? "up" : "down"), why ($6 == "ttl" ? " ttl " $7 : "")
+             }
+             { host = "" }' | sort
+}
+
 for run in "${RUNS[@]}"; do
     IFS='|' read -r name want_up types _ <<<"$run"
     if [[ $name == nd && -e $WORK/no-ipv6 ]]; then echo "skip nd: the lab has no IPv6"; continue; fi
@@ -89,6 +102,9 @@ for run in "${RUNS[@]}"; do
     ((up == want_up && up + down == hosts)) || { echo "FAIL $name: nmap found $up hosts up, $down down"; fail=1; }
     plugin_host_verdicts "$capture" >"$WORK/$name.got"
     check "$name: every host as nmap found it ($up up, $down down)" "$WORK/$name.want" "$WORK/$name.got"
+    host_lines_from_xml "$WORK/$name.xml" | grep -v ' localhost-response$' >"$WORK/$name.lines.want" || true
+    plugin_host_lines "$capture" >"$WORK/$name.lines.got"
+    check "$name: the port table's host lines are nmap's" "$WORK/$name.lines.want" "$WORK/$name.lines.got"
     got_types=$(plugin_tools "$capture" | awk '{print $3}' | sort -u | paste -sd' ')
     [[ $got_types == "$types" ]] || { echo "FAIL $name: probes labelled $got_types, not $types"; fail=1; }
     # Frames labelled as ARP probes: never the requests for the hosts that answered

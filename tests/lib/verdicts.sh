@@ -5,7 +5,8 @@
 
 # Walks the XML's tags; prints "HOST PROTO PORT STATE REASON" per port (what=ports),
 # the ports folded into <extraports> ("Not shown: 993 closed tcp ports (reset)")
-# included, "HOST STATE REASON" per host (what=hosts), or "HOST MAC" (what=macs).
+# included, "HOST STATE REASON" per host (what=hosts), the same with the
+# reply's TTL (what=hostlines), or "HOST MAC" (what=macs).
 _xml_walk() {
     awk -v what="$1" 'BEGIN { RS = "<" }
         function attr(name,   m) {
@@ -16,10 +17,11 @@ _xml_walk() {
             sub(/"$/, "", m)
             return m
         }
-        /^status / { hstate = attr("state"); hreason = attr("reason") }
+        /^status / { hstate = attr("state"); hreason = attr("reason"); httl = attr("reason_ttl") }
         /^address / && (attr("addrtype") == "ipv4" || attr("addrtype") == "ipv6") {
             host = attr("addr")
             if (what == "hosts") print host, hstate, hreason
+            if (what == "hostlines") print host, hstate, hreason (httl != "" && httl != "0" ? " ttl " httl : "")
         }
         /^address / && attr("addrtype") == "mac" && what == "macs" { print host, attr("addr") }
         /^extraports / { folded = attr("state") }
@@ -41,6 +43,11 @@ verdicts_from_xml() { _xml_walk ports "$1"; }
 
 # hosts_from_xml FILE: "HOST STATE REASON" per host, sorted.
 hosts_from_xml() { _xml_walk hosts "$1"; }
+
+# host_lines_from_xml FILE: "HOST STATE REASON[ ttl N]" per host, sorted: what
+# nmap's "Host is up, received echo-reply ttl 64" line says (no TTL where nmap
+# gives 0: an ARP answer, no answer).
+host_lines_from_xml() { _xml_walk hostlines "$1"; }
 
 # macs_from_xml FILE: "HOST MAC" per host with a MAC address, sorted (nmap
 # writes the host's IP address first, then its MAC address).
