@@ -22,6 +22,9 @@
 /* Boolean preferences are written through a pointer: gboolean (an int) in 4.0,
  * bool (one byte) from 4.4 on. */
 typedef gboolean scantrace_pref_bool;
+/* What a heuristic dissector (heur_dissector_t) returns: gboolean in 4.0, bool
+ * from 4.4 on. */
+typedef gboolean scantrace_heur_result;
 /* Submenus of a stats_tree's name: "/" in 4.0, "//" from 4.4 on (where "/" is
  * an ordinary character). */
 #define SCANTRACE_STATS_TREE_SUBMENU "/"
@@ -31,6 +34,7 @@ typedef gboolean scantrace_pref_bool;
 #include <wsutil/plugins.h>
 #define SCANTRACE_ID_INIT            0
 typedef bool scantrace_pref_bool;
+typedef bool scantrace_heur_result;
 #define SCANTRACE_STATS_TREE_SUBMENU STATS_TREE_MENU_SEPARATOR
 /* Optional for the loader; without it, the plugin list says "unknown". */
 #define SCANTRACE_PLUGIN_DESCRIBE(flags)                                                           \
