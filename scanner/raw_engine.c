@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "arp.h"
 #include "cookie.h"
 #include "decoys.h"
+#include "frame_ring.h"
 #include "ip_fragment.h"
 #include "interrupt.h"
 #include "link.h"
@@ -18,6 +20,10 @@
 #include "scheduler.h"
 
 G_STATIC_ASSERT(PLAN_TRY_UNKNOWN == SCHED_TRY_UNKNOWN);
+
+/* The receiver's hand-over (frame_ring.h): a few thousand replies with their
+ * headers, many times the window's worth. */
+#define FRAME_RING_BYTES (512u * 1024u)
 
 /* A probe in the sender's batch: its packets (copies from decoys, fragments)
  * are the batch's [first, first + n), our own copy's [mine, mine + nmine),
@@ -36,15 +42,15 @@ typedef struct engine {
     int dlt;
     GHashTable *job_by_addr; /* address -> index + 1 */
 
-    /* Guards everything below: the receiver thread judges replies, the
-     * sending thread picks, builds and sends probes (flush_batch() says why
-     * it keeps it for the syscall). The receiver wakes the sender only when
-     * it sleeps and a reply freed room for a good part of a batch or ended
-     * the scan (decide()), not at every reply. */
-    GMutex lock;
-    GCond changed;
-    gboolean sleeping; /* the sending thread waits on changed */
-    guint wake_room;   /* window room worth waking it for */
+    /* The receiver thread writes -w, drops our own packets and hands every
+     * other frame over through frames; this thread (the engine's) judges
+     * them, and picks, builds and sends probes: everything below is its
+     * alone, so no lock is shared on the way of a probe or a reply. It
+     * sleeps until a reply could free room for a good part of a batch
+     * (wake_room) or the next deadline (wait_frames()). */
+    frame_ring *frames;
+    atomic_bool closed; /* the engine reads no more frames: drop them */
+    guint wake_room;    /* window room worth waking up for */
     sched *sched;
     gint64 mono_to_real; /* add to a monotonic time to get wall-clock time */
     GString *line;
@@ -108,7 +114,7 @@ static void any_proto_filter(const probe_plan *plan, const plan_type *pt, GStrin
 }
 
 char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp,
-                        const decoy_list *decoys, gboolean fragments)
+                        const decoy_list *decoys, gboolean fragments, gboolean outgoing)
 {
     char ip[PACKET_ADDR_TEXT];
     packet_addr_format(src, ip);
@@ -140,13 +146,15 @@ char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean
     GString *f = g_string_new(NULL);
     if (probe_plan_type(plan, &scan_proto)) {
         /* -sO: any protocol from the target answers, and we send any. */
-        g_string_append_printf(f, "dst host %s or src host %s", ip, ip);
+        g_string_append_printf(f, "dst host %s", ip);
+        if (outgoing)
+            g_string_append_printf(f, " or src host %s", ip);
         if (arp)
             g_string_append(f, " or arp");
         return g_string_free(f, FALSE);
     }
     g_string_append_printf(f, "(dst host %s and (%s))", ip, in->str);
-    guint nsources = 1 + (decoys ? decoys->count : 0);
+    guint nsources = outgoing ? 1 + (decoys ? decoys->count : 0) : 0;
     for (guint i = 0; i < nsources; i++) {
         char from[PACKET_ADDR_TEXT];
         packet_addr_format(i == 0 ? src : &decoys->addrs[i - 1], from);
@@ -208,10 +216,6 @@ static void decide(engine *e, guint hi, guint pi, unsigned try_no, verdict v, ui
     else
         sched_decide(e->sched, hi, pi, try_no, wall - e->mono_to_real);
     record(e, hi, pi, v, ttl, wall);
-    if (e->sleeping && (sched_done(e->sched) || sched_window_room(e->sched) >= e->wake_room)) {
-        e->sleeping = FALSE;
-        g_cond_signal(&e->changed);
-    }
 }
 
 static void on_silent(void *ctx, guint hi, guint pi)
@@ -476,11 +480,55 @@ static void judge_nd(engine *e, const packet_view *pkt, gint64 wall)
     decide(e, job - 1, (guint)pi, SCHED_TRY_UNKNOWN, v, 0, wall);
 }
 
+/* A frame the receiver thread handed over (judge_frames()): parsed again
+ * here, where the sched and the hosts' results are. */
+static void judge_frame(engine *e, const uint8_t *frame, size_t caplen, gint64 wall)
+{
+    size_t len;
+    const uint8_t *ip = link_ipv4(e->dlt, frame, caplen, &len);
+    if (ip == NULL)
+        ip = link_ipv6(e->dlt, frame, caplen, &len);
+    packet_view pkt;
+    arp_view av;
+    if (ip && packet_parse(ip, len, &pkt)) {
+        if (engine_tracing(e->cfg))
+            trace_packet(e, "RCVD", wall, ip, &pkt);
+        if (pkt.flow.proto == PACKET_ICMPV6 && pkt.icmp_type == ICMPV6_NEIGHBOR_ADVERT)
+            judge_nd(e, &pkt, wall);
+        else
+            judge_ip(e, &pkt, e->dlt == DLT_EN10MB && caplen >= 12 ? frame + 6 : NULL, wall);
+        return;
+    }
+    const uint8_t *arp = ip ? NULL : link_arp(e->dlt, frame, caplen, &len);
+    if (arp && arp_parse(arp, len, &av)) {
+        if (engine_tracing(e->cfg))
+            trace_arp(e, "RCVD", wall, &av);
+        judge_arp(e, &av, wall);
+    }
+}
+
+/* Judges every frame handed over so far. */
+static void judge_frames(engine *e)
+{
+    const uint8_t *frame;
+    size_t len;
+    gint64 wall;
+    while ((frame = frame_ring_peek(e->frames, &len, &wall)) != NULL) {
+        judge_frame(e, frame, len, wall);
+        frame_ring_pop(e->frames);
+    }
+}
+
+/* On the receiver thread: writes -w, counts what nmap counts as received, and
+ * hands over what may answer a probe, with its capture time, to the engine's
+ * thread (frame_ring.h). Our own probes and resets (in the filter for -w) go
+ * no further; it reads only what never changes during the run (the plan,
+ * the route). A full ring is waited out, not dropped from: every reply
+ * counts. */
 static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *frame)
 {
     engine *e = ctx;
     gint64 wall = (gint64)hdr->ts.tv_sec * G_USEC_PER_SEC + hdr->ts.tv_usec;
-    g_mutex_lock(&e->lock);
     if (e->io->cap)
         capture_write(e->io->cap, hdr, frame);
     size_t len;
@@ -491,25 +539,23 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
     packet_view pkt;
     arp_view av;
     gboolean parsed = ip && packet_parse(ip, len, &pkt);
+    gboolean wanted = FALSE;
     /* Received as nmap counts it: what is addressed to us (its filter is "dst
      * host" ours), not our own probes, resets or decoys seen going out. */
     if (parsed && packet_addr_equal(&pkt.flow.dst, &e->io->rt->src))
         packet_stats_received(len);
-    if (parsed && !is_ours(e, &pkt)) {
-        if (engine_tracing(e->cfg))
-            trace_packet(e, "RCVD", wall, ip, &pkt);
-        if (pkt.flow.proto == PACKET_ICMPV6 && pkt.icmp_type == ICMPV6_NEIGHBOR_ADVERT)
-            judge_nd(e, &pkt, wall);
-        else
-            judge_ip(e, &pkt, e->dlt == DLT_EN10MB && hdr->caplen >= 12 ? frame + 6 : NULL, wall);
+    if (parsed) {
+        wanted = !is_ours(e, &pkt);
     } else if (arp && arp_parse(arp, len, &av) && av.op == ARP_REPLY &&
                av.target_ip == packet_addr_low32(&e->io->rt->src)) {
         packet_stats_received(ARP_MESSAGE_LEN);
-        if (engine_tracing(e->cfg))
-            trace_arp(e, "RCVD", wall, &av);
-        judge_arp(e, &av, wall);
+        wanted = TRUE;
     }
-    g_mutex_unlock(&e->lock);
+    while (wanted && !atomic_load(&e->closed) &&
+           !frame_ring_push(e->frames, frame, hdr->caplen, wall)) {
+        frame_ring_kick(e->frames);
+        g_usleep(100);
+    }
 }
 
 static void told_send_error(engine *e, const packet_addr *dst)
@@ -655,13 +701,11 @@ static send_result send_ip(engine *e, guint hi, guint pi, uint8_t try_no, gint64
     return r;
 }
 
-/* Sends the batch with one sendmmsg(), the engine's lock held. Releasing it
- * for the syscall, so that the receiver thread could judge replies
- * meanwhile, measured worse: every batch then handed the lock to and fro
- * (27,000 context switches in a -p- scan of the lab instead of 500, 40% more
- * time). The probes were sched_sent() when queued; those the socket could
- * not take are taken back (sched_revert()), last first. FALSE: the socket
- * was full, back off briefly. */
+/* Sends the batch with one sendmmsg(). The receiver thread goes on reading
+ * meanwhile: it shares no lock with this one (frame_ring.h). The probes were
+ * sched_sent() when queued; those the socket could not take are taken back
+ * (sched_revert()), last first. FALSE: the socket was full, back off
+ * briefly. */
 static gboolean flush_batch(engine *e)
 {
     sender *tx = e->io->tx;
@@ -809,8 +853,10 @@ static void engine_init(engine *e, const engine_config *cfg, const scan_io *io, 
     e->jobs = jobs;
     e->njobs = njobs;
     e->dlt = pcap_datalink(receiver_handle(io->rx));
-    g_mutex_init(&e->lock);
-    g_cond_init(&e->changed);
+    e->frames = frame_ring_new(FRAME_RING_BYTES);
+    if (e->frames == NULL)
+        g_error("cannot make the receiver's frame ring: %s", g_strerror(errno));
+    atomic_init(&e->closed, false);
     gint64 now = g_get_monotonic_time();
     e->mono_to_real = g_get_real_time() - now;
     sched_config sc = engine_sched_config(cfg, njobs, cfg->window);
@@ -832,8 +878,19 @@ static void engine_clear(engine *e)
     sched_free(e->sched);
     g_hash_table_unref(e->job_by_addr);
     g_string_free(e->line, TRUE);
-    g_mutex_clear(&e->lock);
-    g_cond_clear(&e->changed);
+    frame_ring_free(e->frames);
+}
+
+/* Sleeps until the deadline, or until enough replies came to be worth
+ * judging: as many as would open the window for a good part of a batch when
+ * it is nearly full (a wake-up, a context switch, every reply measured a
+ * third slower), else the first (it may end the scan, or a host). With a
+ * full socket (backoff) replies do not help: the deadline alone. */
+static void wait_frames(engine *e, gboolean backoff, gint64 deadline)
+{
+    guint room = sched_window_room(e->sched);
+    guint count = backoff ? G_MAXUINT : room < e->wake_room ? e->wake_room - room : 1;
+    frame_ring_wait(e->frames, count, deadline);
 }
 
 void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *jobs, guint njobs)
@@ -842,7 +899,7 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
         return;
     g_autofree char *filter =
         raw_engine_filter(cfg->plan, &io->rt->src, asks_arp(cfg->plan, jobs, njobs), cfg->decoys,
-                          cfg->fragment_mtu != 0);
+                          cfg->fragment_mtu != 0, io->cap != NULL);
     GError *error = NULL;
     if (!receiver_set_filter(io->rx, filter, &error)) {
         /* Our own filter: failing to compile it is a bug, not bad input. */
@@ -851,8 +908,10 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
     engine e;
     engine_init(&e, cfg, io, jobs, njobs);
     receiver_start(io->rx, on_frame, &e);
-    g_mutex_lock(&e.lock);
     while (!sched_done(e.sched) && !interrupt_signal()) {
+        /* Replies first: one that came before a probe's timeout must decide
+         * it before sched_expire() takes it for lost. */
+        judge_frames(&e);
         gint64 now = g_get_monotonic_time();
         sched_expire(e.sched, now, on_silent, &e);
         gboolean backoff = !send_some(&e, now);
@@ -861,12 +920,10 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
         /* A full socket buffer drains within a millisecond or so. */
         gint64 deadline = backoff ? MIN(sched_deadline(e.sched, now, FALSE), now + 1000)
                                   : sched_deadline(e.sched, now, TRUE);
-        if (deadline > now) {
-            e.sleeping = TRUE;
-            g_cond_wait_until(&e.changed, &e.lock, deadline);
-            e.sleeping = FALSE;
-        }
+        if (deadline > now)
+            wait_frames(&e, backoff, deadline);
     }
+    atomic_store(&e.closed, true);
     if (cfg->trace)
         fflush(cfg->trace);
     for (guint i = 0; i < njobs; i++) {
@@ -875,7 +932,6 @@ void raw_engine_run(const engine_config *cfg, const scan_io *io, engine_job *job
         if (sched_host_timed_out(e.sched, i))
             jobs[i].host->timed_out = TRUE;
     }
-    g_mutex_unlock(&e.lock);
     /* Let our kernel's resets to the last SYN-ACKs reach the capture. */
     receiver_stop(io->rx, io->cap ? 20 * 1000 : 0);
     engine_clear(&e);

@@ -14,13 +14,15 @@
 #include "engine.h"
 #include "scan_io.h"
 
-/* The capture filter for a plan: replies to our source ports, ICMP to us, ARP
- * when we ask by ARP, and our own probes and resets (so -w holds both
- * directions); with decoys (or NULL) their copies of our probes too, and with
- * fragments every IPv4 fragment but the first from us or them (a port
- * primitive matches only a datagram's first fragment). */
+/* The capture filter for a plan: replies to our source ports, ICMP to us, and
+ * ARP when we ask by ARP. With outgoing (-w), our own probes and resets too,
+ * so the capture holds both directions: with decoys (or NULL) their copies of
+ * our probes, and with fragments every IPv4 fragment but the first from us or
+ * them (a port primitive matches only a datagram's first fragment). Without
+ * it none of ours: the scan reads no packet of its own, which would only be
+ * copied to the receiver and thrown away (half of a SYN scan's frames). */
 char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp,
-                        const decoy_list *decoys, gboolean fragments);
+                        const decoy_list *decoys, gboolean fragments, gboolean outgoing);
 
 /* Runs the jobs to the end through io (tx and rx, and arp when the plan asks by
  * ARP); sets rx's filter first. */
