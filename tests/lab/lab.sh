@@ -152,8 +152,9 @@ esac
 need ip nft setpriv
 [[ -n ${LAB_LISTENER:-} ]] || need cc
 sweep_hosts=${LAB_SWEEP_HOSTS:-0}
-[[ $sweep_hosts =~ ^[0-9]+$ ]] && ((10#$sweep_hosts <= SWEEP_MAX)) ||
+if ! [[ $sweep_hosts =~ ^[0-9]+$ ]] || ((10#$sweep_hosts > SWEEP_MAX)); then
     die "LAB_SWEEP_HOSTS must be a number of hosts (0-$SWEEP_MAX)"
+fi
 sweep_hosts=$((10#$sweep_hosts))
 
 SCAN_NS=st-scan-$$
