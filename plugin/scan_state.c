@@ -596,12 +596,34 @@ static uint32_t nmap_udp_scan_of(const packet_view *pkt)
 /* nmap's runs: a scanner's TCP probes of one run share the mask of their
  * try-encoding number (fingerprint.h), a later run draws another. The runs of a
  * source, by mask; a probe's run numbers its scan (port_key.scan_id), so that a
- * rescan of a port is a scan of its own, not a retry of the first. */
-#define NMAP_MAX_RUNS 16
+ * rescan of a port is a scan of its own, not a retry of the first.
+ *
+ * A probe of nmap's shape whose number no known mask explains is a new run when
+ * it is nmap's: nmap's own run shows its mask again at its next probe (every
+ * port's first try carries the mask itself, seq32_encode(USI, 0, 0)), and each
+ * new run leaves from a source port of its own (scan_engine.cc draws base_port
+ * anew per UltraScanInfo) unless -g fixes it. Probes crafted in nmap's shape
+ * (scapy, a test generator) draw a number per probe and often share one source
+ * port: each would be a run, and the port table would show a one-port scan per
+ * probe. So a number that matches no mask joins the scanner's latest run of the
+ * same scan type while that run never showed its mask again (no nmap run, then),
+ * left from the same source port, and has not probed this port of the target (a
+ * second probe of a port is a rescan). Should the joined number come again (an
+ * nmap run after all, -g's), the probes from then on are a run of their own. */
+#define NMAP_MAX_MASKS 64
+typedef struct nmap_mask {
+    uint32_t mask;
+    uint32_t run; /* the run (1, 2, ...) it numbers */
+    const scan_type *type;
+    uint16_t sport;
+    bool repeated; /* a later probe's number matched it: nmap's own run */
+    bool joined;   /* it joined the run of an earlier mask */
+} nmap_mask;
 typedef struct nmap_runs {
     packet_addr scanner;
+    uint32_t runs; /* runs numbered */
     unsigned count;
-    uint32_t mask[NMAP_MAX_RUNS];
+    nmap_mask mask[NMAP_MAX_MASKS];
 } nmap_runs;
 
 /* Whether word belongs to the run with that mask: (n << 16 | n) ^ mask, where
@@ -616,29 +638,67 @@ static bool nmap_try_of(uint32_t word, uint32_t mask)
     return (t >> 16) == (t & 0xffff);
 }
 
+/* Whether a run never showed a mask of its own again: no nmap run, probes
+ * crafted in its shape (above). */
+static bool nmap_run_loose(const nmap_runs *runs, uint32_t run)
+{
+    for (unsigned i = 0; i < runs->count; i++)
+        if (runs->mask[i].run == run && runs->mask[i].repeated)
+            return false;
+    return true;
+}
+
+/* The run a probe whose number matches no mask joins (above); 0: a new run. */
+static uint32_t nmap_run_joined(const nmap_runs *runs, const fingerprint *fp,
+                                const packet_view *pkt)
+{
+    for (unsigned i = runs->count; i-- > 0;) {
+        const nmap_mask *m = &runs->mask[i];
+        if (m->type != fp->type)
+            continue;
+        if (m->sport != pkt->flow.sport || !nmap_run_loose(runs, m->run))
+            return 0;
+        port_record wanted = port_wanted(fp->type, m->run, &runs->scanner, false, &pkt->flow.dst,
+                                         pkt->flow.proto, pkt->flow.dport);
+        return wmem_map_lookup(ports, &wanted) ? 0 : m->run;
+    }
+    return 0;
+}
+
 /* The run (1, 2, ...) of the source's fingerprinted probe; 0 when its shape
- * encodes none. Past NMAP_MAX_RUNS runs, the last is taken. *ping: the timing
- * ping's number the word encodes, 0 for a port probe. */
-static uint32_t nmap_run(const packet_addr *scanner, const fingerprint *fp, unsigned *ping)
+ * encodes none. Past NMAP_MAX_MASKS masks, the last one's run is taken. *ping:
+ * the timing ping's number the word encodes, 0 for a port probe. */
+static uint32_t nmap_run(const packet_view *pkt, const fingerprint *fp, unsigned *ping)
 {
     *ping = 0;
     if (!fp->has_run_word)
         return 0;
-    nmap_runs *runs = wmem_map_lookup(nmap_runs_of, scanner);
+    nmap_runs *runs = wmem_map_lookup(nmap_runs_of, &pkt->flow.src);
     if (!runs) {
         runs = wmem_new0(wmem_file_scope(), nmap_runs);
-        runs->scanner = *scanner;
+        runs->scanner = pkt->flow.src;
         wmem_map_insert(nmap_runs_of, &runs->scanner, runs);
     }
-    for (unsigned i = 0; i < runs->count; i++)
-        if (nmap_try_of(fp->run_word, runs->mask[i])) {
-            *ping = ((fp->run_word ^ runs->mask[i]) >> 8) & 0xff;
-            return i + 1;
-        }
-    if (runs->count == NMAP_MAX_RUNS)
-        return runs->count;
-    runs->mask[runs->count++] = fp->run_word; /* its first probe seen: try 0, as a rule */
-    return runs->count;
+    for (unsigned i = 0; i < runs->count; i++) {
+        nmap_mask *m = &runs->mask[i];
+        if (!nmap_try_of(fp->run_word, m->mask))
+            continue;
+        if (!m->repeated && m->joined)
+            m->run = ++runs->runs; /* nmap's run after all: its own from here */
+        m->repeated = true;
+        *ping = ((fp->run_word ^ m->mask) >> 8) & 0xff;
+        return m->run;
+    }
+    uint32_t joined = nmap_run_joined(runs, fp, pkt);
+    if (runs->count == NMAP_MAX_MASKS)
+        return joined ? joined : runs->mask[runs->count - 1].run;
+    /* Its first probe seen: try 0, as a rule. */
+    runs->mask[runs->count++] = (nmap_mask){.mask = fp->run_word,
+                                            .run = joined ? joined : ++runs->runs,
+                                            .type = fp->type,
+                                            .sport = pkt->flow.sport,
+                                            .joined = joined != 0};
+    return runs->mask[runs->count - 1].run;
 }
 
 /* nmap's SYN, ACK, UDP and SCTP INIT pings (-PS, -PA, -PU, -PY) are its port
@@ -810,7 +870,7 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
     if (fp->type == &ping_echo || fp->type == &ping_timestamp)
         nmap_ping_seen(pkt, when);
     unsigned ping;
-    uint32_t run = nmap_run(&pkt->flow.src, fp, &ping);
+    uint32_t run = nmap_run(pkt, fp, &ping);
     frame_result *res = add_untagged_probe(frame, when, pkt, fp->type, false, run);
     if (res) {
         res->timing_ping = ping;
