@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nmap_data.h"
+
 /* nmap sends raw probes with a TTL drawn from 37-59 unless --ttl is given; a
  * kernel starts at 64, 128 or 255. */
 #define NMAP_TTL_MAX 59
@@ -40,6 +42,11 @@ static bool nmap_ttl_given(const packet_view *pkt)
 {
     return packet_addr_is_ipv4(&pkt->flow.dst) && !fingerprint_nmap_hops(pkt) &&
            pkt->ttl < TTL_255_MIN;
+}
+
+bool fingerprint_nmap_ttl(const packet_view *pkt)
+{
+    return fingerprint_nmap_hops(pkt) || nmap_ttl_given(pkt);
 }
 
 /* The TTL words of the evidence: "TTL 45 (nmap: 37-59)", over IPv6 "hop limit
@@ -381,6 +388,13 @@ static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
     if (nmap_payload_for(pkt->flow.dport, p, len, pkt->udp_stated_len))
         return set(out, "nmap", &scan_udp, "nmap-payloads' request for %u/udp, no DF, %s: nmap -sU",
                    pkt->flow.dport, hops);
+    /* nmap -PU with --data-length: its random bytes to its own ping port. Any
+     * other port's random datagram needs a second one (scan_state.c). */
+    if (pkt->flow.dport == NMAP_UDP_PING_PORT && nmap_data_random(p, len))
+        return set(out, "nmap", &scan_udp,
+                   "%zu random bytes (--data-length) to %u/udp (nmap -PU's port), no DF, %s: "
+                   "nmap -PU",
+                   pkt->udp_stated_len, pkt->flow.dport, hops);
     return false;
 }
 
@@ -424,6 +438,11 @@ static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
         if (len == 0 && (fingerprint_nmap_hops(pkt) || nmap_ttl_given(pkt)))
             return set(out, "nmap", &ping_echo, "echo request without data, no DF, %s: nmap -PE",
                        hop_words(pkt, hops, sizeof hops));
+        if (nmap_echo_with_data(pkt) && (fingerprint_nmap_hops(pkt) || nmap_ttl_given(pkt)))
+            return set(out, "nmap", &ping_echo,
+                       "echo request, sequence 0, %zu random bytes (--data-length), no DF, %s: "
+                       "nmap -PE",
+                       len, hop_words(pkt, hops, sizeof hops));
         return false;
     }
     if (pkt->icmp_type == ICMP_TIMESTAMP && len == TIMESTAMPS && all_zero(p, len) &&
@@ -439,15 +458,23 @@ static bool fingerprint_icmp(const packet_view *pkt, fingerprint *out)
     return false;
 }
 
-/* nmap -6 -PE: an ICMPv6 echo request without data, with nmap's hop limit. */
+/* nmap -6 -PE: an ICMPv6 echo request without data (or nmap's --data-length
+ * bytes), with nmap's hop limit. */
 static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
 {
-    if (pkt->icmp_type != ICMPV6_ECHO || pkt->icmp_code != 0 || pkt->payload_len != 0 ||
-        !fingerprint_nmap_hops(pkt))
+    if (pkt->icmp_type != ICMPV6_ECHO || pkt->icmp_code != 0 || !fingerprint_nmap_hops(pkt))
         return false;
     char hops[48];
-    return set(out, "nmap", &ping_echo, "ICMPv6 echo request without data, %s: nmap -6 -PE",
-               hop_words(pkt, hops, sizeof hops));
+    if (pkt->payload_len == 0)
+        return set(out, "nmap", &ping_echo, "ICMPv6 echo request without data, %s: nmap -6 -PE",
+                   hop_words(pkt, hops, sizeof hops));
+    /* With --data-length: its random bytes, sequence 0 (nmap_data.h). */
+    if (nmap_echo_with_data(pkt))
+        return set(out, "nmap", &ping_echo,
+                   "ICMPv6 echo request, sequence 0, %zu random bytes (--data-length), %s: "
+                   "nmap -6 -PE",
+                   pkt->payload_len, hop_words(pkt, hops, sizeof hops));
+    return false;
 }
 
 /* nmap -sO (and -PO, which sends the same; scan_engine_raw.cc,

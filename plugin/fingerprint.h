@@ -49,6 +49,10 @@ bool fingerprint_probe_as(const packet_view *pkt, const scan_type *scanflags_bas
  * (IPv6: 255, as nmap 7.93 sends, or 37-59), lowered by any routers since. */
 bool fingerprint_nmap_hops(const packet_view *pkt);
 
+/* fingerprint_nmap_hops(), or a TTL nmap's --ttl may have set on a probe
+ * without DF (IPv4, up to 128: above are masscan's and zmap's 255). */
+bool fingerprint_nmap_ttl(const packet_view *pkt);
+
 /* The discovery type (ping_syn, ping_ack) of an nmap probe that
  * fingerprint_probe() found may be a discovery probe; type itself otherwise. */
 const scan_type *fingerprint_discovery_type(const scan_type *type);

@@ -1,12 +1,15 @@
 #include "scan_state.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <epan/wmem_scopes.h>
 
 #include "arp.h"
 #include "attempts.h"
+#include "data_length.h"
 #include "fingerprint.h"
+#include "nmap_data.h"
 #include "nd.h"
 #include "sweep.h"
 #include "tool.h"
@@ -107,9 +110,10 @@ static nstime_t icmp_rewording_until;
 #define PROTO_ICMP_WAIT 0.02 /* the scanner's PROTO_ICMP_WAIT */
 
 static scan_state_options options;
-static behaviour *suspects; /* the behaviour of every source of suspected probes */
-static attempts *recent;    /* suspected attempts of sources not yet known to scan */
-static sweep *sweeps;       /* who asked for which link addresses (ARP, ND) */
+static behaviour *suspects;   /* the behaviour of every source of suspected probes */
+static attempts *recent;      /* suspected attempts of sources not yet known to scan */
+static sweep *sweeps;         /* who asked for which link addresses (ARP, ND) */
+static data_length *datalens; /* nmap's --data-length bytes, per source */
 
 static guint mix(guint h, guint32 v)
 {
@@ -304,6 +308,8 @@ void scan_state_init(const scan_state_options *opt)
     recent = options.behaviour ? attempts_new() : NULL;
     sweep_free(sweeps);
     sweeps = options.behaviour ? sweep_new() : NULL;
+    data_length_free(datalens);
+    datalens = data_length_new();
 }
 
 void scan_state_cleanup(void)
@@ -316,6 +322,8 @@ void scan_state_cleanup(void)
     recent = NULL;
     sweep_free(sweeps);
     sweeps = NULL;
+    data_length_free(datalens);
+    datalens = NULL;
     g_free(frames);
     frames = NULL;
     frames_room = 0;
@@ -809,6 +817,15 @@ static const scan_type *ping_of(const scan_type *type)
     return NULL;
 }
 
+/* nmap -sn -PU of one host: a datagram to nmap's own -PU port (nmap.h,
+ * DEFAULT_UDP_PROBE_PORT), the only port the scanner sent the host, is a ping
+ * even where no second host or port scan shows it (a port scan sends more). */
+static bool udp_ping_port_alone(const port_record *port, const host_probes *h)
+{
+    return port->type == &scan_udp && port->port == NMAP_UDP_PING_PORT && h->first_run_ports == 1 &&
+           h->later_ports == 0;
+}
+
 /* Whether the port's probes are a ping by what their scanner did (host_probes):
  * *hosts the hosts its run pinged so, *later_ports the host's ports probed after. */
 static bool ping_by_behaviour(const port_record *port, unsigned *hosts, unsigned *later_ports)
@@ -822,7 +839,8 @@ static bool ping_by_behaviour(const port_record *port, unsigned *hosts, unsigned
     const unsigned *count = wmem_map_lookup(ping_runs, &run);
     *hosts = count ? *count : 0;
     *later_ports = h->later_ports;
-    return h->later_ports > PING_MAX_PORTS || *hosts >= PING_MIN_HOSTS;
+    return h->later_ports > PING_MAX_PORTS || *hosts >= PING_MIN_HOSTS ||
+           udp_ping_port_alone(port, h);
 }
 
 const scan_type *scan_state_type(const port_record *port)
@@ -847,6 +865,11 @@ static const char *ping_evidence(const port_record *port, const char *fingerprin
     size_t len = strlen(text);
     if (len >= 3 && text[len - 3] == '-' && text[len - 2] == 's')
         text[len - 2] = 'P';
+    if (hosts < PING_MIN_HOSTS && later_ports <= PING_MAX_PORTS)
+        return wmem_strdup_printf(pool,
+                                  "%s; the only port its scanner probed on the host, nmap -PU's "
+                                  "own, with no port scan of it after: a ping",
+                                  text);
     if (later_ports > PING_MAX_PORTS)
         return wmem_strdup_printf(pool,
                                   "%s; the first probes its scanner sent the host, to at most %u "
@@ -878,6 +901,11 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
         res->evidence = wmem_strdup(wmem_file_scope(), fp->evidence);
         if (fp->type == &scan_udp)
             nmap_udp_seen(pkt, frame);
+        /* nmap's --data-length bytes: every UDP probe of the run is them. */
+        if (datalens && pkt->payload && pkt->payload_len &&
+            (pkt->flow.proto == PACKET_TCP || fp->type == &ping_echo) &&
+            strcmp(fp->tool, "nmap") == 0)
+            data_length_learn(datalens, pkt, frame);
         if (strcmp(fp->tool, "nmap") == 0)
             host_probed(pkt, when, res->flow->port);
     }
@@ -1024,6 +1052,89 @@ static void replay_source(const packet_addr *src)
         attempts_drop(g_ptr_array_index(mine, i));
     g_array_free(events, TRUE);
     g_ptr_array_free(mine, TRUE);
+}
+
+/* The frames of a run of nmap's --data-length datagrams kept in the table of
+ * attempts before the second of them showed the run (frames: theirs), recorded
+ * as nmap's UDP probes, with what answered them, in the order seen, as if
+ * known from the first (replay_source() does so for a source that crosses a
+ * threshold). */
+static void replay_data_length(const packet_addr *src, const GArray *frames, const fingerprint *fp)
+{
+    if (!recent)
+        return;
+    GPtrArray *all = g_ptr_array_new();
+    GPtrArray *mine = g_ptr_array_new();
+    attempts_of_source(recent, src, all);
+    GArray *events = g_array_new(FALSE, FALSE, sizeof(kept_event));
+    for (guint i = 0; i < all->len; i++) {
+        const attempt *at = g_ptr_array_index(all, i);
+        bool run = false;
+        for (guint f = 0; at->flow.proto == PACKET_UDP && at->events && f < frames->len; f++)
+            run = run || g_array_index(frames, uint32_t, f) == at->event[0].frame;
+        if (!run)
+            continue;
+        g_ptr_array_add(mine, (gpointer)at);
+        for (unsigned e = 0; e < at->events; e++) {
+            kept_event k = {&at->event[e], at};
+            g_array_append_val(events, k);
+        }
+    }
+    g_array_sort(events, event_order);
+    for (guint i = 0; i < events->len; i++) {
+        const attempt_event *e = g_array_index(events, kept_event, i).event;
+        nstime_t when = {.secs = (time_t)e->secs, .nsecs = e->nsecs};
+        if (e->side == ATTEMPT_PROBE) {
+            fingerprint each = *fp;
+            const frame_result *res = add_fingerprinted(e->frame, &when, &e->pkt, &each);
+            if (res && res->role == ROLE_PROBE)
+                verdict_note_probe_seen(res, e->frame);
+        } else if (e->side == ATTEMPT_SERVER) {
+            add_reply(e->frame, &when, &e->pkt);
+        }
+    }
+    for (guint i = 0; i < mine->len; i++)
+        attempts_drop(g_ptr_array_index(mine, i));
+    g_array_free(events, TRUE);
+    g_ptr_array_free(mine, TRUE);
+    g_ptr_array_free(all, TRUE);
+}
+
+/* nmap's UDP probes with --data-length carry nothing of nmap's but the run's
+ * random bytes (common/nmap_data.h): a raw datagram (no DF, nmap's TTL or
+ * --ttl's) is one when its bytes are those an nmap probe of the same source
+ * carried (its TCP probes, its echo request), or those of a datagram of the
+ * same source to another port or host (kept, data_length.h), whose kept
+ * attempts are then recorded as the run's too (replay_data_length()). */
+static bool nmap_data_datagram(uint32_t frame, const packet_view *pkt, fingerprint *fp)
+{
+    if (!datalens || pkt->flow.proto != PACKET_UDP || pkt->df || pkt->udp_stated_len == 0 ||
+        !fingerprint_nmap_ttl(pkt) || !packet_addr_unicast(&pkt->flow.dst) ||
+        !packet_addr_unicast(&pkt->flow.src))
+        return false;
+    *fp = (fingerprint){.tool = "nmap", .type = &scan_udp};
+    uint32_t carried = data_length_known(datalens, pkt);
+    if (carried) {
+        snprintf(fp->evidence, sizeof fp->evidence,
+                 "the same %zu bytes as nmap's probe in frame %u (--data-length: every probe of "
+                 "a run carries them), no DF, TTL %u: nmap -sU",
+                 pkt->udp_stated_len, carried, pkt->ttl);
+        return true;
+    }
+    if (!nmap_data_random(pkt->payload, pkt->payload_len))
+        return false;
+    GArray *frames = data_length_candidate(datalens, pkt, frame);
+    if (!frames)
+        return false;
+    uint32_t first = g_array_index(frames, uint32_t, 0);
+    data_length_learn(datalens, pkt, first);
+    snprintf(fp->evidence, sizeof fp->evidence,
+             "%zu random bytes, sent to another port too (frames %u and %u): nmap's "
+             "--data-length, the same in every probe of a run; no DF: nmap -sU",
+             pkt->udp_stated_len, first, frame);
+    replay_data_length(&pkt->flow.src, frames, fp);
+    g_array_unref(frames);
+    return true;
 }
 
 /* Counts the attempt as failed, once; should that make its source a scanner,
@@ -1726,6 +1837,8 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
             nmap_proto_seen(&pkt->flow);
         return add_fingerprinted(frame, when, pkt, &fp);
     }
+    if (!type && options.fingerprint && !against_probe && nmap_data_datagram(frame, pkt, &fp))
+        return add_fingerprinted(frame, when, pkt, &fp);
     const frame_result *res = add_teardown(frame, when, pkt);
     if (res)
         return res;

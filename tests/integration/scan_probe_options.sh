@@ -4,14 +4,16 @@
 # scanner's link, 10.201.0.9, that the replies come back to) and --badsum, each
 # alone, and -S --ttl -g together, run by nmap 7.93 and by scantrace
 # with the same flags (-sS -sU on a few ports of each kind; host discovery
-# with --send-ip for the pings), and -sT with --ttl and -S, which nmap sets
+# with --send-ip for the pings: the default set with the options, -PE and -PU
+# with --data-length), and -sT with --ttl and -S, which nmap sets
 # on its sockets. Per case:
 #  - both reports give every port (every host, for -sn) the same state and
 #    reason;
 #  - the plugin (tshark as nobody) on scantrace's -w capture gives the
-#    scanner's verdicts, and on nmap's own (dumpcap on the scanner's interface)
-#    nmap's: but for nmap's UDP probes with --data-length, whose random
-#    datagrams carry nothing of nmap's (plugin/README.md);
+#    scanner's verdicts (host statuses, for -sn), and on nmap's own (dumpcap
+#    on the scanner's interface) nmap's: nmap's UDP probes and echo requests
+#    with --data-length included, which carry nothing of nmap's but the run's
+#    random bytes (plugin/README.md);
 #  - the wire has the option, in both captures: every probe's ip.ttl, its
 #    source port, its source address, its data length (TCP: N after the
 #    options; UDP: nmap's N bytes, ours the 10-byte tag and N), and with
@@ -31,7 +33,8 @@ SPOOF=10.201.0.9
 PORTS=T:22,23,8080,U:53,69,500
 # NAME:FLAGS, FLAGS with commas for spaces; -p and the target are added.
 CASES="data:--data-length,20 ttl:--ttl,70 sport:-g,53 spoof:-S,$SPOOF,-e,@IFACE,-Pn
-badsum:--badsum combo:-S,$SPOOF,-e,@IFACE,-Pn,--ttl,70,-g,53 pings:-sn,--send-ip,--ttl,70,-g,53,--data-length,20"
+badsum:--badsum combo:-S,$SPOOF,-e,@IFACE,-Pn,--ttl,70,-g,53 pings:-sn,--send-ip,--ttl,70,-g,53,--data-length,20
+ping-echo:-sn,--send-ip,-PE,--data-length,20 ping-udp:-sn,--send-ip,-PU,--data-length,20"
 CASES=${CASES//$'\n'/ }
 export SCANTRACE_BIN WORK CASES SPOOF PORTS
 
@@ -47,7 +50,7 @@ for case in $CASES; do
     flags=${case#*:}
     IFS=, read -ra flags <<<"${flags//@IFACE/$LAB_IFACE}"
     common=(-n --reason --max-retries 1)
-    [[ $name == pings ]] || common+=(-sS -sU -p "$PORTS")
+    [[ $name == ping* ]] || common+=(-sS -sU -p "$PORTS")
     capture_around "$WORK/$name.nmap.pcapng" "host $LAB_TARGET_IP" \
         nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" \
         >"$WORK/$name.nmap.out" 2>&1
@@ -83,18 +86,31 @@ probes() { # CAPTURE SOURCE FIELD...
         -Y "ip.src == $source && ip.dst == 10.201.0.2 && scantrace.role == \"probe\"" \
         -T fields -E separator='|' "${fields[@]}"
 }
+# The plugin's host status: "HOST STATE REASON" per host pinged, as
+# hosts_from_xml prints nmap's.
+hosts_from_capture() { # CAPTURE
+    tshark_unpriv -r "$(tshark_file "$1")" -2 -Y 'scantrace.role == "probe" && scantrace.host' \
+        -T fields -E separator=' ' -e scantrace.target -e scantrace.host -e scantrace.host_reason |
+        sort -u
+}
 for case in $CASES; do
     name=${case%%:*}
     flags=${case#*:}
     flags=${flags//,/ }
     src=10.201.0.1
     [[ $name == spoof || $name == combo ]] && src=$SPOOF
-    if [[ $name == pings ]]; then
+    if [[ $name == ping* ]]; then
         hosts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.txt"
         hosts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.txt"
         [[ -s $WORK/$name.nmap.txt ]] || die "nmap $flags reported no host"
         check "$flags: scantrace's host is nmap's ($(cat "$WORK/$name.nmap.txt"))" \
             "$WORK/$name.nmap.txt" "$WORK/$name.st.txt"
+        hosts_from_capture "$WORK/$name.st.pcapng" >"$WORK/$name.plugin-st.txt"
+        check "$flags: the plugin on scantrace's capture gives the scanner's host" \
+            "$WORK/$name.st.txt" "$WORK/$name.plugin-st.txt"
+        hosts_from_capture "$WORK/$name.nmap.pcapng" >"$WORK/$name.plugin-nmap.txt"
+        check "$flags: the plugin on nmap's capture gives nmap's host" \
+            "$WORK/$name.nmap.txt" "$WORK/$name.plugin-nmap.txt"
     else
         verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.txt"
         verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.txt"
@@ -105,23 +121,15 @@ for case in $CASES; do
         check "$flags: the plugin on scantrace's capture gives the scanner's verdicts" \
             "$WORK/$name.st.txt" "$WORK/$name.plugin-st.txt"
         verdicts_from_capture "$WORK/$name.nmap.pcapng" >"$WORK/$name.plugin-nmap.txt"
-        cp "$WORK/$name.nmap.txt" "$WORK/$name.nmap-seen.txt"
-        if [[ $flags == *--data-length* ]]; then
-            # nmap's UDP probes are then random bytes, nothing of nmap's.
-            grep -v ' udp ' "$WORK/$name.nmap.txt" >"$WORK/$name.nmap-seen.txt" || true
-            if grep -q ' udp ' "$WORK/$name.plugin-nmap.txt"; then
-                echo "FAIL $flags: nmap's random UDP datagrams taken for probes"; fail=1
-            fi
-        fi
         check "$flags: the plugin on nmap's capture gives nmap's verdicts" \
-            "$WORK/$name.nmap-seen.txt" "$WORK/$name.plugin-nmap.txt"
+            "$WORK/$name.nmap.txt" "$WORK/$name.plugin-nmap.txt"
     fi
     # The wire.
     for tool in nmap st; do
         cap=$WORK/$name.$tool.pcapng
         probes "$cap" "$src" ip.ttl tcp.srcport udp.srcport ip.src tcp.len udp.length \
             tcp.checksum.status udp.checksum.status icmp.checksum.status \
-            _ws.expert.message >"$WORK/$name.$tool.wire"
+            _ws.expert.message data.len >"$WORK/$name.$tool.wire"
         n=$(wc -l <"$WORK/$name.$tool.wire")
         ((n > 0)) || { echo "FAIL $flags: no probe of $tool's labelled"; fail=1; continue; }
         what="$flags: $tool's $n probes"
@@ -138,8 +146,8 @@ for case in $CASES; do
         if [[ $name == spoof || $name == combo ]]; then
             check_eq "$what leave from $SPOOF" "$SPOOF" "$(cut -d'|' -f4 "$WORK/$name.$tool.wire" | sort -u)"
         fi
-        case $flags in
-        *--data-length\ 20*)
+        case $name in
+        data | pings)
             # Every TCP probe 20 bytes after its options; UDP: nmap's 20 random
             # bytes (UDP length 28), ours the tag and them (38).
             udp_want=" udp 28"
@@ -148,13 +156,24 @@ for case in $CASES; do
             got=$(awk -F'|' '$5 != "" { t[$5] } $6 != "" { u[$6] } END {
                 for (k in t) printf "tcp %s ", k; for (k in u) printf "udp %s", k }' \
                 "$WORK/$name.$tool.wire" | sed 's/ $//')
-            # nmap's random datagrams are no labelled probes: every datagram it sent.
-            if [[ $tool == nmap && -n $udp_want ]]; then
-                got="$got udp $(tshark_unpriv -r "$(tshark_file "$cap")" \
-                    -Y "ip.src == $src && udp && !icmp" -T fields -e udp.length | sort -u |
-                    paste -sd,)"
-            fi
             check_eq "$what: TCP data 20, UDP length${udp_want:- none}" "tcp 20$udp_want" "$got"
+            # Every datagram nmap sent is a labelled probe.
+            if [[ $tool == nmap && -n $udp_want ]]; then
+                check_eq "$what: every datagram nmap sent is labelled" \
+                    "$(tshark_unpriv -r "$(tshark_file "$cap")" -Y "ip.src == $src && udp && !icmp" |
+                        wc -l)" "$(awk -F'|' '$6 != ""' "$WORK/$name.$tool.wire" | wc -l)"
+            fi
+            ;;
+        ping-echo | ping-udp)
+            # nmap's echo data and datagram: its 20 random bytes; ours the
+            # 10-byte tag and them.
+            want="data 20"
+            [[ $tool == st ]] && want="data 30"
+            [[ $name == ping-udp ]] && want="udp 28"
+            [[ $name == ping-udp && $tool == st ]] && want="udp 38"
+            got=$(awk -F'|' '$6 != "" { print "udp " $6; next } $11 != "" { print "data " $11 }' \
+                "$WORK/$name.$tool.wire" | sort -u | paste -sd,)
+            check_eq "$what carry nmap's --data-length" "$want" "$got"
             ;;
         esac
         if [[ $name == badsum ]]; then

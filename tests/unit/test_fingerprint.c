@@ -136,6 +136,18 @@ static const struct {
     /* Appended: tests below index the entries above. */
     {"nmap -PM", "45000020805600002901fbf10ac900010ac9000311003cd7b228000000000000", "nmap",
      &ping_mask, false, "mask 0"},
+    /* nmap 7.93 -sn --send-ip -PE --data-length 20 and -PU --data-length 20 in
+     * the lab: sequence 0 and the run's 20 random bytes; the datagram to 40125,
+     * nmap's -PU port. */
+    {"nmap -PE --data-length 20",
+     "45000030dbc70000300199710ac900010ac900020800d895805200"
+     "00cc3d7f06dc32f6d8ab47d2845feab07d7e"
+     "0b7487",
+     "nmap", &ping_echo, false, "20 random bytes (--data-length)"},
+    {"nmap -PU --data-length 20",
+     "45000030b47600002511cbb20ac900010ac90002903d9cbd001c2f16cf49aa506a30653f98c0b790fd7efd417d"
+     "d37c20",
+     "nmap", &scan_udp, false, "nmap -PU"},
 };
 
 static void test_probes(void)
@@ -279,6 +291,20 @@ static const struct {
     {"a kernel's SCTP INIT",
      "450000348f5240004084de5f0ac900010ac90002ec890050000000007801a0b20100001459c0932200008000000a"
      "0800c472aff4"},
+    /* A macOS ping 12 hops away: no DF, TTL 52, sequence 0, but a timestamp
+     * and the bytes 08 09 .. after it, not random ones. */
+    {"ping from macOS, 12 hops away",
+     "4500005412340000340100000ac900010ac90002080000001a2b00006568a1b2000c3f1008090a0b0c0d0e0f10"
+     "1112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637"},
+    /* A Windows ping (no DF), sequence 0: its data is text. */
+    {"ping from Windows",
+     "4500003c12340000700100000ac900010ac9000208000000000100006162636465666768696a6b6c6d6e6f7071"
+     "727374757677616263646566676869"},
+    /* Random bytes to a port other than nmap -PU's: a second datagram must
+     * show the run (scan_state.c), as an encrypted protocol's look alike. */
+    {"random bytes to 4500/udp",
+     "45000030b47600002511cbb20ac900010ac90002903d1194001c2f16cf49aa506a30653f98c0b790fd7efd417d"
+     "d37c20"},
     /* An empty datagram with a kernel's hop limit (an application's keepalive). */
     {"empty IPv6 datagram, hop limit 64",
      "6000000000081140fd200001000000000000000000000001fd20000100000000000000000000000281a7076d0008"
