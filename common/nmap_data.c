@@ -7,6 +7,8 @@ bool nmap_data_random(const uint8_t *data, size_t len)
     enum { RUN = 4, PRINTABLE_FIRST = 0x20, PRINTABLE_LAST = 0x7e };
     if (len < NMAP_DATA_MIN)
         return false;
+    if (len > NMAP_DATA_JUDGED)
+        len = NMAP_DATA_JUDGED;
     size_t zeros = 0, rising = 1, same = 1;
     bool text = true;
     for (size_t i = 0; i < len; i++) {

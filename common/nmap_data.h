@@ -28,13 +28,16 @@
 /* Fewer bytes than this tell random data from anything else too poorly. */
 #define NMAP_DATA_MIN 4
 
+/* Random bytes are random throughout: only the first ones are judged (a
+ * datagram of a thousand bytes costs no more than one of 64). */
+#define NMAP_DATA_JUDGED 64
+
 /* Whether len bytes may be nmap's random --data-length bytes: at least
- * NMAP_DATA_MIN of them, and none of what ping tools and protocols put there
- * (four bytes in a row each one above the last: the fill after a ping's
- * timestamp, BSD's and Linux's, masscan's 08 09 ..; text only: Windows'
- * "abcdefgh..."; a quarter or more zero bytes: timestamps, DNS and other
- * headers; one byte four times in a row). A random run of 20 bytes fails these
- * about once in 10^5. */
+ * NMAP_DATA_MIN of them, and, in the first NMAP_DATA_JUDGED, none of what ping tools and protocols
+ * put there (four bytes in a row each one above the last: the fill after a ping's timestamp, BSD's
+ * and Linux's, masscan's 08 09 ..; text only: Windows' "abcdefgh..."; a quarter or more zero bytes:
+ * timestamps, DNS and other headers; one byte four times in a row). A random run of 20 bytes fails
+ * these about once in 10^5. */
 bool nmap_data_random(const uint8_t *data, size_t len);
 
 /* Whether pkt (IPv4 or IPv6) is an echo request of nmap's shape with

@@ -19,6 +19,7 @@ typedef struct source_runs {
 } source_runs;
 
 typedef struct candidate {
+    uint32_t key;     /* key_of(): compared first, so that most slots cost one comparison */
     packet_flow flow; /* proto 0: free */
     uint32_t frame;
     payload bytes;
@@ -68,6 +69,17 @@ static payload payload_of(const packet_view *pkt)
     return p;
 }
 
+/* The source and stated length, and the first bytes, hashed: equal for the
+ * same bytes from the same source (a cut payload keeps fewer than 4 bytes
+ * rarely: nmap_data_random() wants 4). */
+static uint32_t key_of(const packet_addr *src, const payload *p)
+{
+    uint32_t h = packet_addr_hash(src) ^ (uint32_t)p->len * 0x9e3779b1u;
+    for (size_t i = 0; i < NMAP_DATA_MIN && i < p->captured; i++)
+        h = (h ^ p->head[i]) * 0x01000193u;
+    return h;
+}
+
 static bool same(const payload *a, const payload *b)
 {
     return nmap_data_same(a->head, a->captured, a->len, b->head, b->captured, b->len);
@@ -109,13 +121,14 @@ uint32_t data_length_known(const data_length *d, const packet_view *pkt)
 GArray *data_length_candidate(data_length *d, const packet_view *pkt, uint32_t frame)
 {
     payload p = payload_of(pkt);
+    uint32_t key = key_of(&pkt->flow.src, &p);
     GArray *frames = NULL;
     bool elsewhere = false;
     /* The oldest first: kept[next] is the oldest slot. */
     for (unsigned k = 0; k < DATA_LENGTH_CANDIDATES; k++) {
         const candidate *c = &d->kept[(d->next + k) % DATA_LENGTH_CANDIDATES];
-        if (c->flow.proto != pkt->flow.proto || !packet_addr_equal(&c->flow.src, &pkt->flow.src) ||
-            !same(&c->bytes, &p))
+        if (c->key != key || c->flow.proto != pkt->flow.proto ||
+            !packet_addr_equal(&c->flow.src, &pkt->flow.src) || !same(&c->bytes, &p))
             continue;
         if (!frames)
             frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -129,7 +142,7 @@ GArray *data_length_candidate(data_length *d, const packet_view *pkt, uint32_t f
     }
     if (frames)
         g_array_unref(frames);
-    d->kept[d->next] = (candidate){.flow = pkt->flow, .frame = frame, .bytes = p};
+    d->kept[d->next] = (candidate){.key = key, .flow = pkt->flow, .frame = frame, .bytes = p};
     d->next = (d->next + 1) % DATA_LENGTH_CANDIDATES;
     return NULL;
 }
