@@ -94,58 +94,58 @@ bash tests/lab/lab.sh run -- bash -c "$inner" >"$BENCH/lab.log" 2>&1 ||
     { cat "$BENCH/lab.log" >&2; exit 1; }
 
 if ((scanner_only == 0)); then
-echo "benchmark: reading the 65535-port capture with tshark, $RUNS runs of each" >&2
-tshark_setup
-capture=$(tshark_file "$BENCH/all.pcapng")
-packets=$(capinfos -M -c "$BENCH/all.pcapng" | awk '/Number of packets/ {print $NF}')
-tshark_timed() { # NAME TSHARK-ARGS...
-    local name=$1
-    shift
-    : >"$TSHARK_HOME/time.one"
-    chmod 666 "$TSHARK_HOME/time.one"
-    local TSHARK_PROGRAM=(/usr/bin/time -f "%e %M" -o "$TSHARK_HOME/time.one" tshark)
-    tshark_unpriv "$@" >/dev/null 2>"$BENCH/$name.err" ||
-        { echo "benchmark: $name failed:"; cat "$BENCH/$name.err"; exit 1; } >&2
-    cat "$TSHARK_HOME/time.one" >>"$BENCH/$name.runs"
-}
-# Each peer is tshark doing the like with a built-in dissector or tree, the
-# scantrace dissector disabled.
-for _ in $(seq "$RUNS"); do
-    tshark_timed table -r "$capture" -2 -q -z scantrace,ports
-    tshark_timed table-peer -r "$capture" -2 -q -z ip_hosts,tree --disable-protocol scantrace
-    tshark_timed filter -r "$capture" -2 -q -Y 'scantrace.verdict == "filtered"'
-    tshark_timed filter-peer -r "$capture" -2 -q -Y 'tcp.flags.syn == 1' \
-        --disable-protocol scantrace
-    tshark_timed fields -r "$capture" -2 -T fields -e scantrace.verdict
-    tshark_timed fields-peer -r "$capture" -2 -T fields -e tcp.flags.str \
-        --disable-protocol scantrace
-done
+    echo "benchmark: reading the 65535-port capture with tshark, $RUNS runs of each" >&2
+    tshark_setup
+    capture=$(tshark_file "$BENCH/all.pcapng")
+    packets=$(capinfos -M -c "$BENCH/all.pcapng" | awk '/Number of packets/ {print $NF}')
+    tshark_timed() { # NAME TSHARK-ARGS...
+        local name=$1
+        shift
+        : >"$TSHARK_HOME/time.one"
+        chmod 666 "$TSHARK_HOME/time.one"
+        local TSHARK_PROGRAM=(/usr/bin/time -f "%e %M" -o "$TSHARK_HOME/time.one" tshark)
+        tshark_unpriv "$@" >/dev/null 2>"$BENCH/$name.err" ||
+            { echo "benchmark: $name failed:"; cat "$BENCH/$name.err"; exit 1; } >&2
+        cat "$TSHARK_HOME/time.one" >>"$BENCH/$name.runs"
+    }
+    # Each peer is tshark doing the like with a built-in dissector or tree, the
+    # scantrace dissector disabled.
+    for _ in $(seq "$RUNS"); do
+        tshark_timed table -r "$capture" -2 -q -z scantrace,ports
+        tshark_timed table-peer -r "$capture" -2 -q -z ip_hosts,tree --disable-protocol scantrace
+        tshark_timed filter -r "$capture" -2 -q -Y 'scantrace.verdict == "filtered"'
+        tshark_timed filter-peer -r "$capture" -2 -q -Y 'tcp.flags.syn == 1' \
+            --disable-protocol scantrace
+        tshark_timed fields -r "$capture" -2 -T fields -e scantrace.verdict
+        tshark_timed fields-peer -r "$capture" -2 -T fields -e tcp.flags.str \
+            --disable-protocol scantrace
+    done
 
-sweep_hosts=${SWEEP_HOSTS:-4096}
-echo "benchmark: writing a sweep of $sweep_hosts hosts x 10 ports (scapy, offline)" >&2
-python3 scripts/make-sweep-capture.py "$BENCH/sweep.pcap" "$sweep_hosts" 10
-chmod 644 "$BENCH/sweep.pcap"
-sweep=$(tshark_file "$BENCH/sweep.pcap")
-sweep_packets=$(capinfos -M -c "$BENCH/sweep.pcap" | awk '/Number of packets/ {print $NF}')
-for _ in $(seq "$RUNS"); do
-    tshark_timed sweep -r "$sweep" -2 -q -z scantrace,ports
-    tshark_timed sweep-peer -r "$sweep" -2 -q -z ip_hosts,tree --disable-protocol scantrace
-done
+    sweep_hosts=${SWEEP_HOSTS:-4096}
+    echo "benchmark: writing a sweep of $sweep_hosts hosts x 10 ports (scapy, offline)" >&2
+    python3 scripts/make-sweep-capture.py "$BENCH/sweep.pcap" "$sweep_hosts" 10
+    chmod 644 "$BENCH/sweep.pcap"
+    sweep=$(tshark_file "$BENCH/sweep.pcap")
+    sweep_packets=$(capinfos -M -c "$BENCH/sweep.pcap" | awk '/Number of packets/ {print $NF}')
+    for _ in $(seq "$RUNS"); do
+        tshark_timed sweep -r "$sweep" -2 -q -z scantrace,ports
+        tshark_timed sweep-peer -r "$sweep" -2 -q -z ip_hosts,tree --disable-protocol scantrace
+    done
 
-ordinary_packets=${ORDINARY_PACKETS:-1000000}
-dns_packets=${DNS_PACKETS:-600000}
-echo "benchmark: writing $ordinary_packets packets of web and DNS traffic and $dns_packets of DNS (offline)" >&2
-python3 scripts/make-ordinary-capture.py "$BENCH/ordinary.pcap" "$ordinary_packets" web
-python3 scripts/make-ordinary-capture.py "$BENCH/dns.pcap" "$dns_packets" dns
-chmod 644 "$BENCH/ordinary.pcap" "$BENCH/dns.pcap"
-ordinary=$(tshark_file "$BENCH/ordinary.pcap")
-dns=$(tshark_file "$BENCH/dns.pcap")
-for _ in $(seq "$RUNS"); do
-    tshark_timed ordinary -r "$ordinary" -2 -q -Y 'dns || http'
-    tshark_timed ordinary-peer -r "$ordinary" -2 -q -Y 'dns || http' --disable-protocol scantrace
-    tshark_timed dns -r "$dns" -2 -q -Y dns
-    tshark_timed dns-peer -r "$dns" -2 -q -Y dns --disable-protocol scantrace
-done
+    ordinary_packets=${ORDINARY_PACKETS:-1000000}
+    dns_packets=${DNS_PACKETS:-600000}
+    echo "benchmark: writing $ordinary_packets packets of web and DNS traffic and $dns_packets of DNS (offline)" >&2
+    python3 scripts/make-ordinary-capture.py "$BENCH/ordinary.pcap" "$ordinary_packets" web
+    python3 scripts/make-ordinary-capture.py "$BENCH/dns.pcap" "$dns_packets" dns
+    chmod 644 "$BENCH/ordinary.pcap" "$BENCH/dns.pcap"
+    ordinary=$(tshark_file "$BENCH/ordinary.pcap")
+    dns=$(tshark_file "$BENCH/dns.pcap")
+    for _ in $(seq "$RUNS"); do
+        tshark_timed ordinary -r "$ordinary" -2 -q -Y 'dns || http'
+        tshark_timed ordinary-peer -r "$ordinary" -2 -q -Y 'dns || http' --disable-protocol scantrace
+        tshark_timed dns -r "$dns" -2 -q -Y dns
+        tshark_timed dns-peer -r "$dns" -2 -q -Y dns --disable-protocol scantrace
+    done
 fi
 
 row() { # LABEL NAME PEER-NAME
