@@ -480,7 +480,8 @@ static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
 /* nmap -sO (and -PO, which sends the same; scan_engine_raw.cc,
  * build_protoscan_packet): the probes no other scan of nmap's sends, an IP
  * header alone of a protocol nmap builds nothing for (the other family's ICMP
- * too), or its IGMP membership query of 8 octets; no DF, nmap's TTL. Its TCP,
+ * too), its IGMP membership query of 8 octets, or over IPv6 its echo request
+ * with code 129; no DF, nmap's TTL. Its TCP,
  * UDP, echo and SCTP probes are its -sA, -sU, -PE and -sY probes byte for
  * byte: scan_state.c takes them for -sO's once this has seen the scan. */
 static bool fingerprint_proto(const packet_view *pkt, fingerprint *out)
@@ -493,9 +494,16 @@ static bool fingerprint_proto(const packet_view *pkt, fingerprint *out)
      * 64): nmap's TTL, not --ttl's. */
     if (pkt->has_quote || pkt->df || !fingerprint_nmap_hops(pkt))
         return false;
+    char hops[48];
+    /* nmap -6 -sO's (and -PO's) echo request has code 129, the echo reply's
+     * type, where its -PE's has 0 (every nmap -6 -sO capture of the lab). */
+    if (!v4 && pkt->flow.proto == PACKET_ICMPV6 && pkt->icmp_type == ICMPV6_ECHO &&
+        pkt->icmp_code == ICMPV6_ECHO_REPLY && pkt->payload_len == 0)
+        return set(out, "nmap", &scan_proto,
+                   "ICMPv6 echo request with code 129, no data, %s: nmap -6 -sO",
+                   hop_words(pkt, hops, sizeof hops));
     if (!igmp && (pkt->payload_len != 0 || !proto_probe_is_bare(pkt->flow.proto, v4)))
         return false;
-    char hops[48];
     hop_words(pkt, hops, sizeof hops);
     if (igmp)
         return set(out, "nmap", &scan_proto, "IGMP membership query alone, no DF, %s: nmap -sO",

@@ -97,6 +97,15 @@ static const enum_val_t nmap_scanflags_values[] = {
     {NULL, NULL, 0},
 };
 
+/* scantrace.nmap_echo: whose nmap's echo requests are, where the wire does not
+ * say (scan_state_options.nmap_echo_proto). */
+static gint pref_nmap_echo = 0;
+static const enum_val_t nmap_echo_values[] = {
+    {"auto", "-PE's, unless -sO's or -PO's other probes to the host show theirs", 0},
+    {"po", "-PO's (nmap -PO, -PO1): an echo reply says proto-response", 1},
+    {NULL, NULL, 0},
+};
+
 static const char *const role_names[] = {
     [ROLE_PROBE] = "probe",     [ROLE_RESPONSE] = "response", [ROLE_TEARDOWN] = "teardown",
     [ROLE_IGNORED] = "ignored", [ROLE_STRAY] = "stray",
@@ -453,6 +462,7 @@ static void scantrace_init(void)
                                                                   sizeof *nmap_scanflags_bases
                                    ? nmap_scanflags_bases[pref_nmap_scanflags]
                                    : NULL,
+        .nmap_echo_proto = pref_nmap_echo == 1,
     };
     scan_state_init(&options);
     decoy_groups_init();
@@ -657,6 +667,14 @@ void proto_register_scantrace(void)
         "the SYN scan; any other choice judges every nmap TCP port probe of the capture by that "
         "type, whatever its flags (RST and SYN+ACK too)",
         &pref_nmap_scanflags, nmap_scanflags_values, false);
+    prefs_register_enum_preference(
+        prefs, "nmap_echo", "nmap's echo requests",
+        "nmap's IP protocol ping (-PO, -PO1) sends protocol 1 as an echo request byte for byte "
+        "its -PE one, and nmap words the echo reply proto-response, not echo-reply. Auto takes "
+        "an echo for -PE's unless nmap's IGMP query or bare IP header to the same host (its -sO "
+        "or -PO) comes within 2 s of it (a host that answered the echo first gets nothing "
+        "else); -PO takes every nmap echo request without data outside an -sO scan for -PO's",
+        &pref_nmap_echo, nmap_echo_values, false);
     prefs_register_bool_preference(
         prefs, "behaviour", "Recognise unknown scanners by behaviour",
         "Call a source a scanner once its connection attempts or datagrams fail (refused, "

@@ -88,10 +88,39 @@ typedef struct proto_scan_key {
     packet_addr scanner, target;
 } proto_scan_key;
 static wmem_map_t *proto_scans; /* proto_scan_key -> uint32_t scan id */
-/* nmap's -sO scans seen (fingerprint.c: its bare headers and IGMP query), by
- * (scanner, target): its later TCP, UDP, echo and SCTP probes to that target
- * are the scan's, not -sA's, -sU's, -PE's or -sY's. */
-static wmem_map_t *nmap_proto_scans;
+/* nmap's -sO and -PO probes that look like other scans' (the section "nmap's -sO
+ * and -PO, whatever probe came first" below). */
+#define PROTO_LOOKBACK 2.0 /* seconds from a candidate to what shows its scan */
+#define PROTO_KEPT_MAX 64  /* replies to candidates kept */
+/* nmap sends a burst of probes before it reads any answer: an ICMP error that
+ * came up to this long before the ICMP probe is read after it. */
+#define PROTO_BURST 0.001
+
+enum { CAND_TCP, CAND_UDP, CAND_ICMP, CAND_SCTP, CAND_KINDS };
+
+typedef struct nmap_proto_pair {
+    packet_flow hosts; /* scanner and target, ports 0 */
+    bool known;        /* its -sO or -PO probes seen: later probes of those shapes are its */
+    port_record *cand[CAND_KINDS];
+    nstime_t cand_when[CAND_KINDS];
+    uint16_t cand_sport[CAND_KINDS];
+    /* IPv4: the first ICMP error of a burst that decided another protocol while
+     * no ICMP probe was out (proto_icmp_burst()); 0: none. */
+    uint32_t error_frame;
+    nstime_t error_when;
+    uint8_t error_why, error_ttl;
+} nmap_proto_pair;
+static wmem_map_t *nmap_proto_pairs; /* nmap_proto_pair, by its hosts */
+
+typedef struct proto_kept_reply {
+    uint32_t frame; /* 0: free */
+    nstime_t when;
+    packet_view pkt; /* without its pointers into the frame's bytes */
+    const port_record *port;
+} proto_kept_reply;
+static proto_kept_reply proto_kept[PROTO_KEPT_MAX];
+static unsigned proto_kept_next;
+
 #define PENDING_BARE_MAX 512
 typedef struct pending_bare {
     uint32_t frame; /* 0: free */
@@ -286,8 +315,8 @@ void scan_state_register(void)
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), host_hash, host_equal);
     proto_scans = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), proto_scan_hash,
                                          proto_scan_equal);
-    nmap_proto_scans = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), proto_scan_hash,
-                                              proto_scan_equal);
+    nmap_proto_pairs =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
 }
 
 void scan_state_init(const scan_state_options *opt)
@@ -298,6 +327,8 @@ void scan_state_init(const scan_state_options *opt)
     pending_next = 0;
     memset(pending_bares, 0, sizeof pending_bares);
     pending_bare_next = 0;
+    memset(proto_kept, 0, sizeof proto_kept);
+    proto_kept_next = 0;
     icmp_rewording = NULL;
     g_free(frames);
     frames = NULL;
@@ -731,6 +762,10 @@ typedef struct host_probes {
     uint16_t first_run_ports; /* ports of the target the first run probed */
     uint16_t later_ports;     /* ports of the target later runs probed */
     bool discovered;          /* a discovery probe came first */
+    bool asked;               /* a sweep's ARP or ND request came first (asked_before) */
+    /* The discovery probe that came first, should it turn out to be -sO's or
+     * -PO's (proto_convert() takes it back). */
+    const port_record *discovered_by;
 } host_probes;
 
 /* The ARP or ND ping record of (scanner, target): our own or a sweep's, NULL if none. */
@@ -766,6 +801,44 @@ static bool asked_before(const packet_flow *hosts, const nstime_t *when, port_re
     return false;
 }
 
+/* The hosts whose first run is (type, run) of scanner: made when wanted. */
+static unsigned *ping_run_count(const scan_type *type, uint32_t run, const packet_addr *scanner,
+                                bool make)
+{
+    port_key key = {.type = type, .scan_id = run, .scanner = *scanner};
+    unsigned *count = wmem_map_lookup(ping_runs, &key);
+    if (!count && make) {
+        count = wmem_new0(wmem_file_scope(), unsigned);
+        wmem_map_insert(ping_runs, wmem_memdup(wmem_file_scope(), &key, sizeof key), count);
+    }
+    return count;
+}
+
+/* A port of the host's runs: first_port, its first probe (only that counts). */
+static void host_run_port(host_probes *h, const port_record *port, bool first_port)
+{
+    if (port->type->discovery) {
+        if (!h->first_type && !h->discovered) {
+            h->discovered = true;
+            h->discovered_by = port;
+        }
+        return;
+    }
+    if (!h->first_type) {
+        h->first_type = port->type;
+        h->first_run = port->scan_id;
+        ++*ping_run_count(port->type, port->scan_id, &h->hosts.src, true);
+    }
+    if (!first_port)
+        return;
+    if (h->first_type != port->type || h->first_run != port->scan_id) {
+        if (h->later_ports < UINT16_MAX)
+            h->later_ports++;
+    } else if (h->first_run_ports < UINT16_MAX) {
+        h->first_run_ports++;
+    }
+}
+
 /* Keeps what an nmap probe says about the run it belongs to (host_probes). */
 static void host_probed(const packet_view *pkt, const nstime_t *when, port_record *port)
 {
@@ -775,32 +848,9 @@ static void host_probed(const packet_view *pkt, const nstime_t *when, port_recor
         h = wmem_new0(wmem_file_scope(), host_probes);
         h->hosts = hosts;
         wmem_map_insert(nmap_hosts, &h->hosts, h);
-        h->discovered = asked_before(&hosts, when, port);
+        h->asked = h->discovered = asked_before(&hosts, when, port);
     }
-    if (port->type->discovery) {
-        if (!h->first_type)
-            h->discovered = true;
-        return;
-    }
-    if (!h->first_type) {
-        h->first_type = port->type;
-        h->first_run = port->scan_id;
-        port_key run = {.type = port->type, .scan_id = port->scan_id, .scanner = hosts.src};
-        unsigned *count = wmem_map_lookup(ping_runs, &run);
-        if (!count) {
-            count = wmem_new0(wmem_file_scope(), unsigned);
-            wmem_map_insert(ping_runs, wmem_memdup(wmem_file_scope(), &run, sizeof run), count);
-        }
-        ++*count;
-    }
-    if (port->probes != 1)
-        return; /* only a port's first probe counts */
-    if (h->first_type != port->type || h->first_run != port->scan_id) {
-        if (h->later_ports < UINT16_MAX)
-            h->later_ports++;
-    } else if (h->first_run_ports < UINT16_MAX) {
-        h->first_run_ports++;
-    }
+    host_run_port(h, port, port->probes == 1);
 }
 
 /* The ping of the same kind as a port scan type's probe, NULL if none. */
@@ -814,6 +864,8 @@ static const scan_type *ping_of(const scan_type *type)
         return &ping_udp;
     if (type == &scan_sctp_init)
         return &ping_sctp;
+    if (type == &scan_proto)
+        return &ping_proto;
     return NULL;
 }
 
@@ -883,15 +935,347 @@ static const char *ping_evidence(const port_record *port, const char *fingerprin
                               text, PING_MAX_PORTS, hosts);
 }
 
+/* --- nmap's -sO and -PO, whatever probe came first -------------------------
+ * nmap's IP protocol scan (-sO) and ping (-PO) send TCP, UDP, the family's ICMP
+ * and SCTP as its -sA, -sU, -PE and -sY probes, byte for byte
+ * (scan_engine_raw.cc, build_protoscan_packet): an ACK alone to port 80, an
+ * empty datagram to 40125, an echo request without data, an INIT to port 80,
+ * all from the run's one source port. What shows the scan is a probe no other
+ * of nmap's sends (an IGMP query, a bare IP header: fingerprint.c), or a TCP
+ * and a UDP or SCTP probe of those shapes from one source port to the same
+ * target (its -sA and -sU runs draw source ports 256 apart). Probes of those
+ * shapes sent before that (nmap -r sends protocol 1's echo first) are kept as
+ * candidates, with their replies, and made the scan's once it shows itself:
+ * their flows move to the scan's port record and their replies are judged
+ * again by its rules (proto_convert()). */
+static nmap_proto_pair *proto_pair(const packet_flow *flow, bool make)
+{
+    packet_flow hosts = host_pair(flow);
+    hosts.proto = 0;
+    nmap_proto_pair *pair = wmem_map_lookup(nmap_proto_pairs, &hosts);
+    if (!pair && make) {
+        pair = wmem_new0(wmem_file_scope(), nmap_proto_pair);
+        pair->hosts = hosts;
+        wmem_map_insert(nmap_proto_pairs, &pair->hosts, pair);
+    }
+    return pair;
+}
+
+/* Which of -sO's probes of a protocol with a header nmap builds pkt's shape
+ * is (CAND_*), -1 if none: an ACK alone to port 80 (no option, no data), an
+ * empty datagram to 40125, an echo request without data, an INIT to port 80;
+ * no DF. */
+static int nmap_proto_shape(const packet_view *pkt)
+{
+    if (pkt->df || pkt->has_quote)
+        return -1;
+    bool v4 = packet_addr_is_ipv4(&pkt->flow.src);
+    packet_flow want =
+        proto_probe_flow(&pkt->flow.src, &pkt->flow.dst, pkt->flow.proto, pkt->flow.sport, 0, 0);
+    switch (pkt->flow.proto) {
+    case PACKET_TCP:
+        return pkt->tcp_flags == TCP_ACK && pkt->tcp_header_len == 20 && pkt->payload_len == 0 &&
+                       want.dport == pkt->flow.dport
+                   ? CAND_TCP
+                   : -1;
+    case PACKET_UDP:
+        return pkt->payload_len == 0 && want.dport == pkt->flow.dport ? CAND_UDP : -1;
+    case PACKET_SCTP:
+        return pkt->sctp_has_chunk && pkt->sctp_chunk_type == SCTP_CHUNK_INIT &&
+                       want.dport == pkt->flow.dport
+                   ? CAND_SCTP
+                   : -1;
+    default:
+        return pkt->flow.proto == (v4 ? PACKET_ICMP : PACKET_ICMPV6) &&
+                       pkt->icmp_type == (v4 ? ICMP_ECHO : ICMPV6_ECHO) && pkt->payload_len == 0
+                   ? CAND_ICMP
+                   : -1;
+    }
+}
+
+/* Makes fp the -sO probe of pkt's protocol; why: what showed the scan. */
+static void nmap_proto_as(const packet_view *pkt, fingerprint *fp, const char *why)
+{
+    fp->tool = "nmap";
+    fp->type = &scan_proto;
+    fp->may_be_discovery = false;
+    fp->has_run_word = false;
+    g_snprintf(fp->evidence, sizeof fp->evidence,
+               "protocol %u's probe of nmap -sO or -PO (no DF, TTL %u), %s: nmap -sO",
+               pkt->flow.proto, pkt->ttl, why);
+}
+
+/* nmap's -sO probe of TCP, UDP, the family's ICMP or SCTP, once its scan of
+ * the target is known. */
+static bool nmap_proto_probe(const packet_view *pkt, fingerprint *fp)
+{
+    /* Every untagged packet asks: the cheap tests first. */
+    if (pkt->df || pkt->has_quote)
+        return false;
+    const nmap_proto_pair *pair = proto_pair(&pkt->flow, false);
+    if (!pair || !pair->known || nmap_proto_shape(pkt) < 0)
+        return false;
+    nmap_proto_as(pkt, fp, "whose scan of this host began before");
+    return true;
+}
+
+/* A reply to a candidate, kept to be judged again should it become -sO's. */
+static void proto_keep_reply(uint32_t frame, const nstime_t *when, const packet_view *pkt,
+                             const port_record *port)
+{
+    proto_kept_reply *k = &proto_kept[proto_kept_next++ % PROTO_KEPT_MAX];
+    k->frame = frame;
+    k->when = *when;
+    k->pkt = *pkt;
+    k->pkt.tcp_options = k->pkt.payload = k->pkt.quote_payload = NULL;
+    k->pkt.tcp_options_len = k->pkt.payload_len = k->pkt.quote_payload_len = 0;
+    k->port = port;
+}
+
+/* IPv4 (get_pcap_result, "protoscanicmphack"): an ICMP error that decided
+ * another protocol while the scan's ICMP probe was not yet out is kept: should
+ * the probe follow within the burst (PROTO_BURST), nmap read the error after
+ * sending it, and words protocol 1 by it. */
+static void proto_icmp_error_seen(uint32_t frame, const nstime_t *when, const packet_view *pkt,
+                                  const port_record *decided)
+{
+    if (!decided->untagged || !packet_addr_is_ipv4(&decided->target))
+        return;
+    packet_flow hosts = {.src = decided->scanner, .dst = decided->target};
+    nmap_proto_pair *pair = proto_pair(&hosts, true);
+    /* The first of a burst: nmap reads them in order. */
+    if (pair->error_frame && seconds(when) - seconds(&pair->error_when) <= PROTO_BURST)
+        return;
+    pair->error_frame = frame;
+    pair->error_when = *when;
+    pair->error_why = (uint8_t)proto_icmp_reason(pkt);
+    pair->error_ttl = pkt->ttl;
+}
+
+/* The scan's ICMP probe (icmp, IPv4), first sent at when: an error kept
+ * (proto_icmp_error_seen) from just before words it. */
+static void proto_icmp_burst(const nstime_t *when, port_record *icmp)
+{
+    packet_flow hosts = {.src = icmp->scanner, .dst = icmp->target};
+    nmap_proto_pair *pair = proto_pair(&hosts, false);
+    if (!pair || !pair->error_frame || icmp->judged_in || !packet_addr_is_ipv4(&icmp->target))
+        return;
+    double ahead = seconds(when) - seconds(&pair->error_when);
+    if (ahead < 0 || ahead > PROTO_BURST)
+        return;
+    icmp->judged = (verdict){PORT_OPEN, (reason)pair->error_why};
+    icmp->judged_in = pair->error_frame;
+    icmp->judged_ttl = pair->error_ttl;
+    pair->error_frame = 0;
+}
+
+/* The candidate's flows (with their probes and replies) move to the -sO
+ * record of its protocol, and the host's runs count it as the scan's. */
+static void proto_move(port_record *cand)
+{
+    packet_flow flow = {.src = cand->scanner, .dst = cand->target, .proto = cand->proto};
+    bool fresh;
+    port_record *q;
+    {
+        port_record wanted = port_wanted(&scan_proto, 0, &cand->scanner, false, &cand->target,
+                                         SCAN_STATE_PROTO_IP, cand->proto);
+        fresh = wmem_map_lookup(ports, &wanted) == NULL;
+        q = port_get(&scan_proto, 0, &cand->scanner, false, &flow);
+    }
+    q->untagged = true;
+    /* Its probes' evidence says what they turned out to be; then their flows
+     * (which their replies share) move. */
+    for (uint32_t f = cand->first_probe; f && f < frames_room; f++)
+        if (frames[f] && frames[f]->flow->port == cand && frames[f]->role == ROLE_PROBE)
+            frames[f]->evidence = wmem_strdup_printf(
+                wmem_file_scope(),
+                "%s; but its scan of the host showed itself after: protocol %u's probe of nmap -sO",
+                frames[f]->evidence ? frames[f]->evidence : "", cand->proto);
+    for (uint32_t f = cand->first_probe; f && f < frames_room; f++)
+        if (frames[f] && frames[f]->flow->port == cand)
+            frames[f]->flow->port = q;
+    if (!q->first_probe || (cand->first_probe && cand->first_probe < q->first_probe))
+        q->first_probe = cand->first_probe;
+    q->last_probe = MAX(q->last_probe, cand->last_probe);
+    q->tries += cand->tries;
+    q->probes += cand->probes;
+    q->responses += cand->responses;
+    q->rtt_samples += cand->rtt_samples;
+    nstime_add(&q->rtt_total, &cand->rtt_total);
+    q->bad_checksum |= cand->bad_checksum;
+    /* The candidate is no port of its old type any more. */
+    wmem_map_remove(ports, cand);
+    port_key group = {.type = cand->type, .target = cand->target, .proto = cand->proto};
+    unsigned *size = wmem_map_lookup(groups, &group);
+    if (size && *size)
+        --*size;
+    cand->proto_candidate = false;
+    /* nmap's UDP scan of the host was this probe's: no further datagram joins it. */
+    packet_flow hosts = {.src = cand->scanner, .dst = cand->target};
+    const nmap_udp_scan *udp = wmem_map_lookup(nmap_udp_scans, &hosts);
+    if (cand->type == &scan_udp && udp && udp->first == cand->first_probe)
+        wmem_map_remove(nmap_udp_scans, &hosts);
+    /* The host's runs: the candidate was the first thing sent, or its run. */
+    host_probes *h = wmem_map_lookup(nmap_hosts, &hosts);
+    if (h) {
+        if (h->discovered_by == cand) {
+            h->discovered = h->asked;
+            h->discovered_by = NULL;
+        }
+        if (h->first_type == cand->type && h->first_run == cand->scan_id) {
+            unsigned *count = ping_run_count(cand->type, cand->scan_id, &cand->scanner, false);
+            if (count && *count)
+                --*count;
+            h->first_type = NULL;
+            h->first_run_ports = 0;
+        }
+        host_run_port(h, q, fresh);
+    }
+}
+
+static void proto_icmp_after(uint32_t frame, const nstime_t *when, const packet_view *pkt,
+                             port_record *port);
+
+/* A kept reply to a candidate now -sO's, judged again by nmap's -sO and -PO
+ * rules, as add_tied_reply() would have judged it. */
+static void proto_rejudge(proto_kept_reply *k)
+{
+    frame_result *res = k->frame < frames_room ? frames[k->frame] : NULL;
+    if (!res || res->flow->port->type != &scan_proto)
+        return;
+    port_record *q = res->flow->port;
+    verdict said;
+    bool says = scan_proto.judge(&k->pkt, &said);
+    if (res->role == ROLE_RESPONSE || res->role == ROLE_IGNORED) {
+        res->says = says;
+        res->own = says ? said : (verdict){0};
+        res->role = says ? ROLE_RESPONSE : ROLE_IGNORED;
+    }
+    if (says && !q->judged_in) {
+        q->judged = said;
+        q->judged_in = k->frame;
+        q->judged_ttl = k->pkt.ttl;
+    }
+    verdict ping;
+    if (!q->ping_state && ping_proto.judge(&k->pkt, &ping)) {
+        q->ping_state = (uint8_t)ping.state;
+        q->ping_reason = (uint8_t)ping.why;
+    }
+    proto_icmp_after(k->frame, &k->when, &k->pkt, q);
+}
+
+/* The pair's scan showed itself: its candidates sent within PROTO_LOOKBACK
+ * become its probes, and their replies are judged again in the order seen. */
+static void proto_convert(nmap_proto_pair *pair, const nstime_t *now)
+{
+    pair->known = true;
+    const port_record *moved[CAND_KINDS] = {NULL};
+    for (int k = 0; k < CAND_KINDS; k++) {
+        port_record *cand = pair->cand[k];
+        pair->cand[k] = NULL;
+        if (!cand || !cand->proto_candidate)
+            continue;
+        cand->proto_candidate = false;
+        if (seconds(now) - seconds(&pair->cand_when[k]) > PROTO_LOOKBACK)
+            continue;
+        proto_move(cand);
+        moved[k] = cand;
+    }
+    for (unsigned n = 0; n < PROTO_KEPT_MAX; n++) {
+        proto_kept_reply *k = &proto_kept[(proto_kept_next + n) % PROTO_KEPT_MAX];
+        for (int c = 0; k->frame && c < CAND_KINDS; c++)
+            if (moved[c] && k->port == moved[c]) {
+                k->port = NULL;
+                proto_rejudge(k);
+            }
+    }
+}
+
+/* Forgets the pair's candidates: nmap's default host discovery (an echo, a
+ * SYN to 443, an ACK to 80, a timestamp request) sent them. */
+static void proto_candidates_drop(const packet_flow *flow)
+{
+    nmap_proto_pair *pair = proto_pair(flow, false);
+    if (!pair)
+        return;
+    for (int k = 0; k < CAND_KINDS; k++) {
+        if (pair->cand[k])
+            pair->cand[k]->proto_candidate = false;
+        pair->cand[k] = NULL;
+    }
+}
+
+/* Before an nmap probe of one of -sO's shapes is recorded: a TCP probe and a
+ * UDP or SCTP one of those shapes from one source port to the target show the
+ * scan (the candidates become its probes, and so does this one: fp). */
+static void proto_paired(const packet_view *pkt, const nstime_t *when, fingerprint *fp)
+{
+    int kind = nmap_proto_shape(pkt);
+    if (kind < 0 || kind == CAND_ICMP || strcmp(fp->tool, "nmap") != 0)
+        return;
+    nmap_proto_pair *pair = proto_pair(&pkt->flow, false);
+    if (!pair || pair->known)
+        return;
+    for (int k = 0; k < CAND_KINDS; k++) {
+        if (k == kind || k == CAND_ICMP || !pair->cand[k] ||
+            pair->cand_sport[k] != pkt->flow.sport ||
+            seconds(when) - seconds(&pair->cand_when[k]) > PROTO_LOOKBACK)
+            continue;
+        proto_convert(pair, when);
+        nmap_proto_as(pkt, fp, "from the source port of the scan's other probe");
+        return;
+    }
+}
+
+/* After an nmap probe is recorded: one of -sO's shapes is a candidate of its
+ * pair, until the scan shows itself (or its next one of that kind). */
+static void proto_candidate(const packet_view *pkt, const nstime_t *when, port_record *port)
+{
+    int kind = nmap_proto_shape(pkt);
+    if (kind < 0 || port->type == &scan_proto || !port->untagged || port->suspect)
+        return;
+    nmap_proto_pair *pair = proto_pair(&pkt->flow, true);
+    if (pair->known || pair->cand[kind] == port)
+        return;
+    if (pair->cand[kind])
+        pair->cand[kind]->proto_candidate = false;
+    pair->cand[kind] = port;
+    pair->cand_when[kind] = *when;
+    pair->cand_sport[kind] = pkt->flow.sport;
+    port->proto_candidate = true;
+}
+
+/* nmap's -sO or -PO probe no other scan sends (fingerprint.c): its scan of the
+ * target is known, with the candidates before it. */
+static void nmap_proto_seen(const packet_view *pkt, const nstime_t *when)
+{
+    nmap_proto_pair *pair = proto_pair(&pkt->flow, true);
+    if (!pair->known)
+        proto_convert(pair, when);
+}
+
 static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *when,
                                              const packet_view *pkt, fingerprint *fp)
 {
     /* nmap pings a host now and then during a port scan of another protocol, to
      * time it (its timing pings), from the scan's own source ports. */
+    proto_paired(pkt, when, fp);
     if (fp->may_be_discovery && (nmap_discovery(pkt, when) || nmap_udp_scan_of(pkt)))
         fingerprint_as_discovery(fp);
     if (fp->type == &ping_echo || fp->type == &ping_timestamp)
         nmap_ping_seen(pkt, when);
+    /* nmap's default host discovery (echo, SYN to 443, ACK to 80, timestamp):
+     * its echo and ACK are no -sO probes. */
+    if (fp->type == &ping_timestamp || (fp->type == &ping_syn && pkt->flow.dport == 443))
+        proto_candidates_drop(&pkt->flow);
+    /* The wire does not tell -PO1's echo from -PE's: the preference may. */
+    if (fp->type == &ping_echo && options.nmap_echo_proto && strcmp(fp->tool, "nmap") == 0) {
+        fp->type = &ping_proto;
+        char *tail = strrchr(fp->evidence, ':');
+        if (tail)
+            g_snprintf(tail, sizeof fp->evidence - (size_t)(tail - fp->evidence),
+                       ": nmap -PO (preference scantrace.nmap_echo)");
+    }
     unsigned ping;
     uint32_t run = nmap_run(pkt, fp, &ping);
     frame_result *res = add_untagged_probe(frame, when, pkt, fp->type, false, run);
@@ -906,8 +1290,13 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
             (pkt->flow.proto == PACKET_TCP || fp->type == &ping_echo) &&
             strcmp(fp->tool, "nmap") == 0)
             data_length_learn(datalens, pkt, frame);
-        if (strcmp(fp->tool, "nmap") == 0)
-            host_probed(pkt, when, res->flow->port);
+        if (strcmp(fp->tool, "nmap") == 0) {
+            port_record *port = res->flow->port;
+            host_probed(pkt, when, port);
+            proto_candidate(pkt, when, port);
+            if (port->type == &scan_proto && port->probes == 1 && port->port == PACKET_ICMP)
+                proto_icmp_burst(when, port);
+        }
     }
     return res;
 }
@@ -1443,13 +1832,16 @@ static void proto_icmp_after(uint32_t frame, const nstime_t *when, const packet_
     }
     if (pkt->flow.proto != PACKET_ICMP || port->port == PACKET_ICMP)
         return;
-    static const packet_addr ours;
-    port_record wanted = port_wanted(&scan_proto, port->scan_id, &ours, false, &port->target,
-                                     SCAN_STATE_PROTO_IP, PACKET_ICMP);
+    /* Ours have the all-zero scanner; another tool's, its source. */
+    port_record wanted = port_wanted(&scan_proto, port->scan_id, &port->scanner, false,
+                                     &port->target, SCAN_STATE_PROTO_IP, PACKET_ICMP);
     port_record *icmp = wmem_map_lookup(ports, &wanted);
     if (icmp && !icmp->judged_in && icmp->probes) {
         icmp->judged = (verdict){PORT_OPEN, proto_icmp_reason(pkt)};
         icmp->judged_in = frame;
+        icmp->judged_ttl = pkt->ttl;
+    } else if (!icmp || !icmp->probes) {
+        proto_icmp_error_seen(frame, when, pkt, port);
     }
 }
 
@@ -1471,6 +1863,8 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
     frame_result *res = attribute_reply(frame, when, says ? &said : NULL, rec, slot);
     if (rec->port->judged_in == frame)
         rec->port->judged_ttl = pkt->ttl;
+    if (rec->port->proto_candidate)
+        proto_keep_reply(frame, when, pkt, rec->port);
     if (!says)
         res->role = ROLE_IGNORED;
     else if (rec->port->untagged && type == &scan_ack && rec->port->judged_in == frame)
@@ -1721,56 +2115,6 @@ static void proto_scan_named(const packet_flow *flow, uint32_t scan_id)
     }
 }
 
-/* nmap's -sO probe of TCP, UDP, the family's ICMP or SCTP, once its scan of
- * the target is known (scan_engine_raw.cc, build_protoscan_packet): an ACK
- * alone to port 80 (no option, no data), an empty datagram to 40125, an echo
- * request without data, an INIT to port 80; no DF. */
-static bool nmap_proto_probe(const packet_view *pkt, fingerprint *fp)
-{
-    proto_scan_key key = {pkt->flow.src, pkt->flow.dst};
-    if (pkt->df || pkt->has_quote || !wmem_map_lookup(nmap_proto_scans, &key))
-        return false;
-    bool v4 = packet_addr_is_ipv4(&pkt->flow.src);
-    packet_flow want =
-        proto_probe_flow(&pkt->flow.src, &pkt->flow.dst, pkt->flow.proto, pkt->flow.sport, 0, 0);
-    bool shape;
-    switch (pkt->flow.proto) {
-    case PACKET_TCP:
-        shape = pkt->tcp_flags == TCP_ACK && pkt->tcp_header_len == 20 && pkt->payload_len == 0;
-        break;
-    case PACKET_UDP:
-        shape = pkt->payload_len == 0;
-        break;
-    case PACKET_SCTP:
-        shape = pkt->sctp_has_chunk && pkt->sctp_chunk_type == SCTP_CHUNK_INIT;
-        break;
-    default:
-        shape = pkt->flow.proto == (v4 ? PACKET_ICMP : PACKET_ICMPV6) && !pkt->has_quote &&
-                pkt->icmp_type == (v4 ? ICMP_ECHO : ICMPV6_ECHO) && pkt->payload_len == 0;
-        want.dport = pkt->flow.dport;
-        break;
-    }
-    if (!shape || want.dport != pkt->flow.dport)
-        return false;
-    fp->tool = "nmap";
-    fp->type = &scan_proto;
-    fp->may_be_discovery = false;
-    fp->has_run_word = false;
-    g_snprintf(fp->evidence, sizeof fp->evidence,
-               "protocol %u's probe of nmap -sO (no DF, TTL %u), whose scan of this host began "
-               "before: nmap -sO",
-               pkt->flow.proto, pkt->ttl);
-    return true;
-}
-
-static void nmap_proto_seen(const packet_flow *flow)
-{
-    proto_scan_key key = {flow->src, flow->dst};
-    if (!wmem_map_lookup(nmap_proto_scans, &key))
-        wmem_map_insert(nmap_proto_scans, wmem_memdup(wmem_file_scope(), &key, sizeof key),
-                        GUINT_TO_POINTER(1));
-}
-
 /* An untagged -sO probe, or one kept until a tagged probe names its scan. */
 static const frame_result *bare_probe(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
@@ -1834,7 +2178,7 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
         (nmap_proto_probe(pkt, &fp) ||
          fingerprint_probe_as(pkt, options.nmap_scanflags_base, &fp))) {
         if (fp.type == &scan_proto)
-            nmap_proto_seen(&pkt->flow);
+            nmap_proto_seen(pkt, when);
         return add_fingerprinted(frame, when, pkt, &fp);
     }
     if (!type && options.fingerprint && !against_probe && nmap_data_datagram(frame, pkt, &fp))

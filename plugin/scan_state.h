@@ -74,6 +74,10 @@ typedef struct port_record {
     /* The TTL (hop limit) of the reply that judged the port, as nmap's --reason
      * gives it ("received echo-reply ttl 64"); 0 for ARP and ND answers. */
     uint8_t judged_ttl;
+    /* nmap's probe of one of -sO's shapes (an ACK to 80, an empty datagram to
+     * 40125, an echo, an INIT to 80) that its -sO or -PO may turn out to have
+     * sent (scan_state.c, proto_convert()): its replies are kept until then. */
+    bool proto_candidate;
     /* A probe of the port had a wrong transport checksum (--badsum): the
      * target's stack drops such a probe, which is why nothing answered. */
     bool bad_checksum;
@@ -156,6 +160,10 @@ typedef struct scan_state_options {
     /* nmap's TCP port probes are --scanflags ones judged by this type
      * (fingerprint_probe_as()); NULL: by the type their flags are. */
     const scan_type *nmap_scanflags_base;
+    /* nmap's echo requests without data outside an -sO scan are -PO's (its
+     * IP protocol ping, -PO1), not -PE's: an echo reply says proto-response.
+     * The wire does not say which (the preference scantrace.nmap_echo). */
+    bool nmap_echo_proto;
 } scan_state_options;
 
 /* Per capture file, before its first frame (an init routine), and after its

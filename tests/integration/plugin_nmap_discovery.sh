@@ -2,12 +2,14 @@
 # nmap's host discovery on the lab's link, captured with dumpcap on the
 # scanner's interface, in one lab run: nmap -sn over 10.201.0.1-30 (an ARP
 # sweep: two hosts answer, 27 addresses nobody holds), nmap -6 -sn over
-# fd20:1::2-1f (Neighbor Discovery), and -sn -PS22, -PA80, -PU53, -PY, -PE and
-# -PM with --disable-arp-ping. Nothing in one of those packets tells them from an
-# ordinary ARP request or neighbor solicitation, or from a port scan's SYN, ACK
-# or datagram: the plugin tells by behaviour (plugin/README.md, "Host
-# discovery by behaviour"). On every capture each host nmap reports gets nmap's
-# state and reason from the plugin, no probe is labelled a port scan's, and the
+# fd20:1::2-1f (Neighbor Discovery), and -sn -PS22, -PA80, -PU53, -PY, -PE,
+# -PM, -PO, -PO1 and -PO1,2,4 with --disable-arp-ping. Nothing in one of those
+# packets tells them from an ordinary ARP request or neighbor solicitation, or
+# from a port scan's SYN, ACK or datagram (or -PE's echo): the plugin tells by
+# behaviour (plugin/README.md, "Host discovery by behaviour"), or the preference
+# scantrace.nmap_echo. On every capture each host nmap reports gets nmap's
+# state and reason from the plugin (scantrace.host, .host_reason) and the port
+# table's host line says the same, no probe is labelled a port scan's, and the
 # ARP requests nmap makes only to learn a pinged host's link address are not
 # labelled. A single ordinary ARP and ND exchange (the kernel's, before a connection)
 # stays unlabelled.
@@ -20,9 +22,14 @@ SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}"
 foreign_start nmap-discovery nmap
 
 # name, the hosts nmap finds up, the scan types the plugin must label (sorted,
-# one line), nmap's options. Linux answers no address mask request: -PM finds
-# every host down. The lab's target has no SCTP: -PY's INIT gets protocol
-# unreachable, which proves the host up.
+# one line), nmap's options, tshark's options, the hosts nmap reports (29 if
+# empty). Linux answers no address mask request: -PM finds every host down.
+# The lab's target has no SCTP: -PY's INIT gets protocol unreachable, which
+# proves the host up. nmap's -PO sends protocol 1 as -PE's echo request byte
+# for byte, and a host that answers it gets nothing else: over 30 addresses
+# only the preference scantrace.nmap_echo tells (-PO, -PO1, -PO1,2,4); over
+# two, nmap sends its IGMP query and IP-in-IP header before it reads the echo
+# replies, which tell the plugin unaided. -PE's echo stays -PE's (echo-reply).
 RUNS=(
     "arp|2|arp|-sn \$T4"
     "nd|2|nd|-6 -sn \$T6"
@@ -32,6 +39,10 @@ RUNS=(
     "sctp|2|arp sctp-init-ping|-sn -PY --disable-arp-ping \$T4"
     "echo|2|arp echo|-sn -PE --disable-arp-ping \$T4"
     "mask|0|arp mask|-sn -PM --disable-arp-ping \$T4"
+    "po|2|arp proto-ping|-sn -PO --disable-arp-ping \$T4|-o scantrace.nmap_echo:po"
+    "po1|2|arp proto-ping|-sn -PO1 --disable-arp-ping \$T4|-o scantrace.nmap_echo:po"
+    "po124|2|arp proto-ping|-sn -PO1,2,4 --disable-arp-ping \$T4|-o scantrace.nmap_echo:po"
+    "poburst|2|proto-ping|-sn -PO --disable-arp-ping 10.201.0.2-3||2"
 )
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
@@ -45,7 +56,7 @@ T6=$(for i in $(seq 2 31); do printf "fd20:1::%x " "$i"; done)
 ip neigh flush dev "$LAB_IFACE"
 # dumpcap says "Capturing on" a little before it captures: a pause first.
 lab_capture ordinary bash -c "sleep 0.3; : <>/dev/tcp/$LAB_TARGET_IP/80; [[ -e $WORK/no-ipv6 ]] || : <>/dev/tcp/$LAB_TARGET_IP6/80"
-while IFS="|" read -r name _ _ options; do
+while IFS="|" read -r name _ _ options _; do
     [[ $name == nd && -e $WORK/no-ipv6 ]] && continue
     ip neigh flush dev "$LAB_IFACE"
     eval "lab_capture $name nmap -v -n --reason $options -oX \"\$WORK/$name.xml\""
@@ -64,23 +75,23 @@ check() { # WHAT WANT-FILE GOT-FILE
 }
 
 # The plugin's host verdicts: "HOST STATE REASON" per host with a discovery
-# probe, up by the first reply that said so (by frame), else down.
-plugin_host_verdicts() {
-    tshark_unpriv -r "$(tshark_file "$1")" -2 -Y 'scantrace.role == "probe" && scantrace.host' \
-        -T fields -e frame.number -e scantrace.target -e scantrace.target6 -e scantrace.host \
-        -e scantrace.reason -e scantrace.response_in |
-        awk -F'\t' '{host = $2 != "" ? $2 : $3
-            if ($4 == "up") { if (!(host in up) || $6 + 0 < upat[host]) { up[host] = $5; upat[host] = $6 + 0 } }
-            else down[host] = $5 }
-            END { for (h in up) print h, "up", up[h]
-                  for (h in down) if (!(h in up)) print h, "down", down[h] }' | sort
+# probe, from scantrace.host and scantrace.host_reason, which every discovery
+# probe of the host carries alike (a host given two readings shows twice).
+plugin_host_verdicts() { # CAPTURE [TSHARK-ARGS...]
+    local capture=$1
+    shift
+    tshark_unpriv -r "$(tshark_file "$capture")" -2 "$@" -Y 'scantrace.role == "probe" && scantrace.host' \
+        -T fields -e scantrace.target -e scantrace.target6 -e scantrace.host -e scantrace.host_reason |
+        awk -F'\t' '{print ($1 != "" ? $1 : $2), $3, $4}' | sort -u
 }
 
 # The port table's host line of each host ("Host is up, received echo-reply
 # ttl 64 (0.000020s latency)." under its discovery's heading) as "HOST STATE
 # REASON[ ttl N]", what nmap's own line says (the latency aside: timing).
-plugin_host_lines() {
-    tshark_unpriv -r "$(tshark_file "$1")" -2 -q -z scantrace,ports |
+plugin_host_lines() { # CAPTURE [TSHARK-ARGS...]
+    local capture=$1
+    shift
+    tshark_unpriv -r "$(tshark_file "$capture")" -2 "$@" -q -z scantrace,ports |
         awk '/^[0-9a-f.:]+ host discovery/ { host = $1; next }
              host != "" && /^Host (is up|seems down), received / {
                  why = $5; sub(/\.$/, "", why)
@@ -90,22 +101,25 @@ plugin_host_lines() {
 }
 
 for run in "${RUNS[@]}"; do
-    IFS='|' read -r name want_up types _ <<<"$run"
+    IFS='|' read -r name want_up types _ prefs hosts <<<"$run"
+    # shellcheck disable=SC2206 # tshark's options are words
+    prefs=($prefs)
     if [[ $name == nd && -e $WORK/no-ipv6 ]]; then echo "skip nd: the lab has no IPv6"; continue; fi
     capture=$WORK/$name.pcapng
     # nmap's own address is up by localhost-response: no packet says so.
     hosts_from_xml "$WORK/$name.xml" | grep -v ' localhost-response$' >"$WORK/$name.want" || true
     up=$(grep -c ' up ' "$WORK/$name.want" || true)
     down=$(grep -c ' down ' "$WORK/$name.want" || true)
-    hosts=29 # 10.201.0.2-30; fd20:1::2-1f are 30
+    hosts=${hosts:-29} # 10.201.0.2-30; fd20:1::2-1f are 30
     [[ $name == nd ]] && hosts=30
     ((up == want_up && up + down == hosts)) || { echo "FAIL $name: nmap found $up hosts up, $down down"; fail=1; }
-    plugin_host_verdicts "$capture" >"$WORK/$name.got"
+    plugin_host_verdicts "$capture" "${prefs[@]}" >"$WORK/$name.got"
     check "$name: every host as nmap found it ($up up, $down down)" "$WORK/$name.want" "$WORK/$name.got"
     host_lines_from_xml "$WORK/$name.xml" | grep -v ' localhost-response$' >"$WORK/$name.lines.want" || true
-    plugin_host_lines "$capture" >"$WORK/$name.lines.got"
+    plugin_host_lines "$capture" "${prefs[@]}" >"$WORK/$name.lines.got"
     check "$name: the port table's host lines are nmap's" "$WORK/$name.lines.want" "$WORK/$name.lines.got"
-    got_types=$(plugin_tools "$capture" | awk '{print $3}' | sort -u | paste -sd' ')
+    got_types=$(tshark_unpriv -r "$(tshark_file "$capture")" -2 "${prefs[@]}" -Y 'scantrace.role == "probe"' \
+        -T fields -e scantrace.scan | sort -u | paste -sd' ')
     [[ $got_types == "$types" ]] || { echo "FAIL $name: probes labelled $got_types, not $types"; fail=1; }
     # Frames labelled as ARP probes: never the requests for the hosts that answered
     # a TCP or UDP ping (those only resolved their link address).

@@ -12,8 +12,10 @@
 # and reason, both -oG files the same Protocols: line, both -oN files the same
 # table (less the reply TTLs, which nmap -6 takes from whatever ICMPv6 packet
 # came first); the plugin (tshark as nobody) on scantrace's -w capture gives
-# the scanner's verdicts, on nmap's own capture (dumpcap) nmap's (IPv4's
-# protocol 1 aside: nmap's echo request comes before anything tells its scan).
+# the scanner's verdicts, on nmap's own capture (dumpcap) nmap's, protocol 1's
+# echo request too, which -r sends before anything tells the scan. nmap's own
+# -sO in random order, and of TCP, UDP and ICMP alone (its -sA, -sU and -PE
+# probes byte for byte): the plugin gives nmap's verdicts.
 # Our SCTP INIT sent before the TCP probe that names the scan (no tag of its
 # own) stays -sO's to the plugin. And -sO's refusals, in nmap's words, before
 # anything is sent.
@@ -36,7 +38,7 @@ TSHARK_LEAKS=0 # the same code paths are leak-checked on captures/proto-scan by 
 tshark_setup
 trap 'rm -rf "$WORK"; _tshark_cleanup' EXIT
 PROTOCOLS=1,2,6,17,41,47,50,58,103,132,255
-export SCANTRACE_BIN WORK PROTOCOLS
+export SCANTRACE_BIN SCANTRACE_SOURCE_DIR WORK PROTOCOLS
 
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
@@ -54,6 +56,19 @@ for family in 4 6; do
     wait "$pid" || true
     "$SCANTRACE_BIN" "${common[@]}" -oA "$WORK/st$family" -w "$WORK/st$family.pcapng" "$target" >/dev/null
 done
+# The own -sO of nmap, for the plugin alone: in random order (no -r), and
+# with no probe but TCP, UDP and ICMP, byte for byte the -sA, -sU and -PE
+# probes of nmap (the scan shows itself by their one source port).
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
+while read -r name args; do
+    # shellcheck disable=SC2086 # the arguments are words
+    capture_around "$WORK/$name.pcapng" "" nmap -sO -Pn -n --reason --max-retries 1 $args \
+        -oX "$WORK/$name.xml" >/dev/null
+done <<LIST
+random4 -p $PROTOCOLS $LAB_TARGET_IP
+tcpudp4 -r -p 1,6,17 $LAB_TARGET_IP
+tcpudp6 -6 -p 6,17,58 $LAB_TARGET_IP6
+LIST
 # Our untagged SCTP INIT sent before the tagged TCP probe names the scan: the
 # plugin must wait for it, not take it for nmap -sY (--ttl 64). The order is
 # random (-r would put 6 first): scan until --packet-trace shows SCTP first
@@ -115,19 +130,24 @@ for family in 4 6; do
         "$WORK/st$family.txt" "$WORK/plugin-st$family.txt"
     # nmap's probes carry no tag: its bare headers and IGMP query tell its
     # scan, and its TCP, UDP and echo probes are its -sA, -sU and -PE probes
-    # byte for byte, so they are the scan's once it is known. In order, nmap's
-    # IPv4 echo request (protocol 1) comes before any of those: it stays an
-    # echo ping, and protocol 1 is left out there.
+    # byte for byte. In order, nmap's IPv4 echo request (protocol 1) comes
+    # first: the plugin makes it the scan's once the IGMP query shows it.
     verdicts_from_capture "$WORK/nmap$family.pcapng" >"$WORK/plugin-nmap$family.txt"
-    if [[ $family == 4 ]]; then
-        grep -v ' ip 1 ' "$WORK/nmap$family.txt" >"$WORK/nmap$family.want"
-        grep ' ip ' "$WORK/plugin-nmap$family.txt" | grep -v ' ip 1 ' >"$WORK/plugin-nmap$family.got" || true
-    else
-        cp "$WORK/nmap$family.txt" "$WORK/nmap$family.want"
-        cp "$WORK/plugin-nmap$family.txt" "$WORK/plugin-nmap$family.got"
-    fi
-    check "IPv$family: the plugin on nmap's capture gives nmap's verdicts ($(wc -l <"$WORK/nmap$family.want") protocols)" \
-        "$WORK/nmap$family.want" "$WORK/plugin-nmap$family.got"
+    check "IPv$family: the plugin on nmap's capture gives nmap's verdicts ($n protocols)" \
+        "$WORK/nmap$family.txt" "$WORK/plugin-nmap$family.txt"
+done
+for name in random4 tcpudp4 tcpudp6; do
+    verdicts_from_xml "$WORK/$name.xml" >"$WORK/$name.want"
+    verdicts_from_capture "$WORK/$name.pcapng" >"$WORK/$name.got"
+    n=$(grep -c ' ip ' "$WORK/$name.want" || true)
+    ((n >= 3)) || die "$name: nmap reported $n protocols"
+    case $name in
+    random4) what="IPv4, in random order" ;;
+    tcpudp4) what="IPv4 -r -p 1,6,17" ;;
+    *) what="IPv6 -p 6,17,58, in random order" ;;
+    esac
+    check "nmap's own -sO ($what): the plugin gives nmap's verdicts ($n protocols)" \
+        "$WORK/$name.want" "$WORK/$name.got"
 done
 first=$(tshark_unpriv -r "$(tshark_file "$WORK/sctpfirst.pcapng")" -Y 'ip.src == 10.201.0.1' \
     -T fields -e ip.proto 2>/dev/null | head -1)
