@@ -526,6 +526,29 @@ static void test_proto_scan(void)
     g_assert_true(fp.type == &scan_proto);
 }
 
+/* nmap -6 -sO's echo request (lab capture, hop limit 255) has code 129, the
+ * echo reply's type, where -6 -PE's has 0: it shows the scan by itself. */
+static void test_proto_scan6_echo(void)
+{
+    static const char hex[] = "6000a8f700083afffd200001000000000000000000000001fd20000100000000"
+                              "00000000000000028081"
+                              "8be0f9140000";
+    uint8_t buf[64];
+    packet_view v = parse_hex(hex, buf, sizeof buf);
+    fingerprint fp;
+    g_assert_true(fingerprint_probe(&v, &fp));
+    g_assert_true(fp.type == &scan_proto);
+    g_assert_nonnull(strstr(fp.evidence, "code 129"));
+    /* code 0: -PE's */
+    v.icmp_code = 0;
+    g_assert_true(fingerprint_probe(&v, &fp));
+    g_assert_true(fp.type == &ping_echo);
+    /* with a kernel's hop limit: nobody's */
+    v.icmp_code = ICMPV6_ECHO_REPLY;
+    v.ttl = 64;
+    g_assert_false(fingerprint_probe(&v, &fp));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -535,6 +558,7 @@ int main(int argc, char **argv)
     g_test_add_func("/fingerprint/ordinary", test_ordinary);
     g_test_add_func("/fingerprint/ttl-given", test_ttl_given);
     g_test_add_func("/fingerprint/proto-scan", test_proto_scan);
+    g_test_add_func("/fingerprint/proto-scan6-echo", test_proto_scan6_echo);
     g_test_add_func("/fingerprint/random_bytes", test_random_bytes);
     g_test_add_func("/fingerprint/reply_cookies", test_reply_cookies);
     g_test_add_func("/behaviour/port_scan", test_port_scan);
