@@ -8,7 +8,9 @@
 #include <glib.h>
 #include <stdio.h>
 
+#include "arp.h"
 #include "decoys.h"
+#include "nd.h"
 #include "probe_plan.h"
 #include "progress.h"
 #include "rtt.h"
@@ -116,6 +118,9 @@ static inline void engine_set_host(sched *s, const engine_config *cfg, guint i, 
     if (cfg->host_timeout && h->timeout_at == 0)
         h->timeout_at = g_get_monotonic_time() + cfg->host_timeout;
     sched_set_deadline(s, i, h->timeout_at);
+    const scan_type *type = job->count == 1 ? cfg->plan->probes[job->first].type : NULL;
+    if (cfg->discovery && (type == &ping_arp || type == &ping_nd))
+        sched_set_neighbor_ping(s, i);
     if (cfg->discovery || h->shard_skip == NULL)
         return;
     for (guint p = job->first; p < job->first + job->count; p++)

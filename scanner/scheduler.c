@@ -3,6 +3,9 @@
 #include "drops.h"
 #include "rate.h"
 
+/* nmap's INITIAL_ARP_RTT_TIMEOUT (timing.h), microseconds. */
+#define SCHED_NEIGHBOR_TIMEOUT (200 * 1000)
+
 enum slot_status { SLOT_FRESH, SLOT_IN_FLIGHT, SLOT_WAITING, SLOT_DONE };
 
 typedef struct slot {
@@ -30,6 +33,7 @@ typedef struct host {
     guint max_try_sent; /* the highest try number sent so far */
     gint64 deadline;    /* --host-timeout; 0: none */
     gboolean timed_out;
+    gboolean neighbor; /* asked by ARP or ND (sched_set_neighbor_ping()) */
 } host;
 
 struct sched {
@@ -139,6 +143,11 @@ void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count
     s->remaining += count;
 }
 
+void sched_set_neighbor_ping(sched *s, guint hi)
+{
+    s->hosts[hi].neighbor = TRUE;
+}
+
 static gboolean in_range(const host *h, guint pi)
 {
     return pi >= h->first && pi < h->first + h->count;
@@ -171,7 +180,8 @@ static gboolean window_open(const sched *s, gint64 now)
 
 /* Whether host hi may send now (its delay and pause allow it). A first
  * retransmission of a new try number starts the pause instead, when the host
- * has more than one probe: nmap's rate limit detection (scan_engine.cc). Past
+ * has more than one probe or asks by ARP or ND (nmap pauses its lone ARP
+ * request too): nmap's rate limit detection (scan_engine.cc). Past
  * the first retransmissions, only when the try before drew an answer: a try
  * nobody answered shows no limiter worth waiting for. */
 static gboolean host_ready(sched *s, guint hi, gint64 now)
@@ -179,7 +189,7 @@ static gboolean host_ready(sched *s, guint hi, gint64 now)
     host *h = &s->hosts[hi];
     if (now < h->next_send || now < h->hold_until)
         return FALSE;
-    if (h->waiting.count == 0 || h->count < 2)
+    if (h->waiting.count == 0 || (h->count < 2 && !h->neighbor))
         return TRUE;
     guint tries = slot_at(s, hi, ring_peek(&h->waiting))->tries;
     if (tries <= h->max_try_sent)
@@ -321,7 +331,13 @@ static void decide(sched *s, guint hi, guint pi, unsigned try_no, gint64 when, g
  * lives would otherwise take seconds each. */
 static gint64 host_timeout(const sched *s, const host *h)
 {
-    return h->rtt->srtt >= 0 ? h->rtt->timeout : s->cfg.run_rtt->timeout;
+    if (h->rtt->srtt >= 0)
+        return h->rtt->timeout;
+    const rtt_state *run = s->cfg.run_rtt;
+    /* Before any answer, ARP and ND get nmap's INITIAL_ARP_RTT_TIMEOUT. */
+    if (h->neighbor && run->srtt < 0)
+        return MAX(run->min_timeout, MIN(run->timeout, SCHED_NEIGHBOR_TIMEOUT));
+    return run->timeout;
 }
 
 /* nmap's allowedTryno(): retransmit one more time than ever proved useful,
@@ -330,7 +346,8 @@ static gint64 host_timeout(const sched *s, const host *h)
  * thousand. */
 static guint retries_allowed(const sched *s, const host *h)
 {
-    return MIN(s->cfg.max_retries, MAX(2u, h->good_try + 1));
+    /* ARP and ND as nmap: a link's own broadcast, once more at least. */
+    return MIN(s->cfg.max_retries, MAX(h->neighbor ? 1u : 2u, h->good_try + 1));
 }
 
 void sched_set_deadline(sched *s, guint hi, gint64 deadline)

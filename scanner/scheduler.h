@@ -52,6 +52,16 @@ void sched_free(sched *s);
  * rtt (which survives the group: discovery and the port scan share it). */
 void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count);
 
+/* Host hi is asked by ARP or Neighbor Discovery alone (its one probe), which
+ * nmap times apart from other probes (scan_engine.cc: the group's first
+ * timeout is MIN(--initial-rtt-timeout, INITIAL_ARP_RTT_TIMEOUT, 200 ms), at
+ * least --min-rtt-timeout; allowedTryno(): one retransmission for a host that
+ * never answered, MAX(1, max_successful_tryno + 1)) and still pauses a second
+ * before that retransmission (its rate limit detection): a down host on the
+ * link gets two requests, 1.2 s apart, and is given up 1.4 s after the first
+ * (nmap 7.93 in the lab: the same). Call after sched_set_host(). */
+void sched_set_neighbor_ping(sched *s, guint hi);
+
 /* --host-timeout: host hi gives up at deadline (monotonic; 0: never): its
  * probes without a verdict are dropped unsent or unanswered, with no silent
  * verdict, and sched_host_timed_out() says so. */

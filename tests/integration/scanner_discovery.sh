@@ -14,8 +14,9 @@
 # -PY is scan_sctp.sh's. -6 -PO: nmap sends 1, 2 and 4 bare, the IPv6 targets
 # answer each with a parameter problem (unrecognized next header), which nmap
 # takes for nothing, so every host is down (no-response); 58 is an ICMPv6 echo.
-# Refusals (bad lists, -PP with -6) are scanner_bad_input.sh's and the unit
-# tests'.
+# A down host on the link (-sn, default retries): scantrace sends as many ARP
+# requests as nmap (2), as far apart (1.2 s). Refusals (bad lists, -PP with
+# -6) are scanner_bad_input.sh's and the unit tests'.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -62,6 +63,16 @@ export SCANTRACE_BIN WORK
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
+# A down host on the link, asked by ARP with the default retries: its ARP
+# requests on the wire, by nmap and by scantrace.
+echo "$LAB_DOWN_IP" >"$WORK/down-ip"
+for tool in nmap "$SCANTRACE_BIN"; do
+    out=$WORK/arp-down.nmap
+    [[ $tool == nmap ]] || out=$WORK/arp-down.st
+    capture_around "$out.pcapng" arp "$tool" -sn -n "$LAB_DOWN_IP" >"$out.txt" 2>&1 ||
+        { echo "arp-down: $tool failed"; cat "$out.txt"; exit 1; }
+done
 # The down host gets a neighbour entry of a MAC nobody has: the IP pings to
 # it then reach the wire (and the capture) unanswered, as off the link,
 # instead of stopping at the kernel'"'"'s failed ARP. Both tools see the same.
@@ -135,6 +146,28 @@ plugin_hosts() { # FRAMES
             else print h, seen[h]
         } }' "$1" | sort
 }
+# nmap 7.93 asks a down host on the link twice, the second request 1.2 s
+# after the first (its 200 ms ARP timeout, then a second's pause before the
+# retransmission): scantrace must send as many, as far apart (within 0.25 s:
+# the machine may be busy).
+arp_requests() { # CAPTURE: the times of the requests for the down host
+    tshark_unpriv -r "$(tshark_file "$1")" -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == $LAB_DOWN_IP" \
+        -T fields -e frame.time_relative 2>/dev/null
+}
+LAB_DOWN_IP=$(cat "$WORK/down-ip")
+mapfile -t nmap_arp < <(arp_requests "$WORK/arp-down.nmap.pcapng")
+mapfile -t st_arp < <(arp_requests "$WORK/arp-down.st.pcapng")
+gap() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+nmap_gap=$(gap "${nmap_arp[0]:-0}" "${nmap_arp[1]:-0}")
+st_gap=$(gap "${st_arp[0]:-0}" "${st_arp[1]:-0}")
+if ((${#nmap_arp[@]} == 2 && ${#st_arp[@]} == 2)) &&
+    awk -v n="$nmap_gap" -v s="$st_gap" 'BEGIN { d = n - s; exit !(n > 1 && (d < 0 ? -d : d) <= 0.25) }'; then
+    echo "ok   arp-down: 2 ARP requests for a down host on the link, ${st_gap} s apart (nmap: 2, ${nmap_gap} s)"
+else
+    echo "FAIL arp-down: scantrace sent ${#st_arp[@]} ARP requests for a down host, ${st_gap} s apart; nmap ${#nmap_arp[@]}, ${nmap_gap} s apart"
+    fail=1
+fi
+grep -q "0 hosts up" "$WORK/arp-down.st.txt" || { echo "FAIL arp-down: the host is not down"; cat "$WORK/arp-down.st.txt"; fail=1; }
 while read -r name; do
     flags=$(grep "^$name " "$WORK/cases" | cut -d'|' -f3 | sed 's/^ *//; s/ *$//')
     if [[ ! -e $WORK/$name.st.xml && -e $WORK/nobody/$name.st.xml ]]; then

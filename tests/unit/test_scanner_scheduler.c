@@ -230,6 +230,64 @@ static void test_slowed_by_drops(void)
     sched_free(s);
 }
 
+/* A down host asked by ARP (or ND), as nmap 7.93 asks it (measured in the
+ * lab): a request at 0, nmap's 200 ms ARP timeout, its second's pause before
+ * the retransmission at 1.2 s, given up at 1.4 s; two requests, not three,
+ * with the default --max-retries. A host answering in the run shortens the
+ * wait to the run's timeout, as for any host. */
+static void test_neighbor_ping(void)
+{
+    fixture f;
+    silence quiet = {0};
+    sched *s = make(&f, 1, 1, 10, 16, TRUE);
+    sched_set_neighbor_ping(s, 0);
+    uint8_t try_no = 0;
+    g_assert_cmpuint(send_all(s, 0, NULL, NULL, &try_no), ==, 1);
+    /* (sched_deadline() looks 100 ms ahead at most.) */
+    g_assert_cmpint(sched_deadline(s, SECOND / 5 - 50000, TRUE), ==, SECOND / 5);
+    sched_expire(s, SECOND / 5 - 1, on_silent, &quiet);
+    g_assert_cmpuint(send_all(s, SECOND / 5 - 1, NULL, NULL, NULL), ==, 0);
+    sched_expire(s, SECOND / 5, on_silent, &quiet);
+    g_assert_cmpuint(send_all(s, SECOND / 5, NULL, NULL, NULL), ==, 0);
+    g_assert_cmpint(sched_deadline(s, SECOND / 5 + SECOND - 50000, TRUE), ==, SECOND / 5 + SECOND);
+    g_assert_cmpuint(send_all(s, SECOND / 5 + SECOND - 1, NULL, NULL, NULL), ==, 0);
+    g_assert_cmpuint(send_all(s, SECOND / 5 + SECOND, NULL, NULL, &try_no), ==, 1);
+    g_assert_cmpuint(try_no, ==, 1);
+    gint64 last = SECOND / 5 + SECOND;
+    sched_expire(s, last + SECOND / 5 - 1, on_silent, &quiet);
+    g_assert_cmpuint(quiet.count, ==, 0);
+    sched_expire(s, last + SECOND / 5, on_silent, &quiet);
+    g_assert_cmpuint(quiet.count, ==, 1);
+    g_assert_true(sched_done(s));
+    g_assert_cmpuint(sched_probes_sent(s), ==, 2);
+    sched_free(s);
+
+    /* --initial-rtt-timeout below 200 ms wins, --min-rtt-timeout above it. */
+    s = make(&f, 1, 1, 10, 16, TRUE);
+    sched_set_neighbor_ping(s, 0);
+    rtt_set_bounds(&f.run_rtt, SECOND / 20, SECOND / 100, 10 * SECOND);
+    g_assert_cmpuint(send_all(s, 0, NULL, NULL, NULL), ==, 1);
+    g_assert_cmpint(sched_deadline(s, 0, TRUE), ==, SECOND / 20);
+    sched_free(s);
+    s = make(&f, 1, 1, 10, 16, TRUE);
+    sched_set_neighbor_ping(s, 0);
+    rtt_set_bounds(&f.run_rtt, SECOND, SECOND / 2, 10 * SECOND);
+    g_assert_cmpuint(send_all(s, 0, NULL, NULL, NULL), ==, 1);
+    g_assert_cmpint(sched_deadline(s, SECOND / 2 - 50000, TRUE), ==, SECOND / 2);
+    sched_free(s);
+
+    /* Another host's ping (not ARP) still gets its three tries. */
+    s = make(&f, 1, 1, 10, 16, TRUE);
+    g_assert_cmpuint(send_all(s, 0, NULL, NULL, NULL), ==, 1);
+    for (gint64 t = SECOND; t <= 6 * SECOND; t += SECOND / 10) {
+        sched_expire(s, t, on_silent, &quiet);
+        send_all(s, t, NULL, NULL, NULL);
+    }
+    g_assert_true(sched_done(s));
+    g_assert_cmpuint(sched_probes_sent(s), ==, 3);
+    sched_free(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -240,5 +298,6 @@ int main(int argc, char **argv)
     g_test_add_func("/scheduler/host-ranges", test_host_ranges);
     g_test_add_func("/scheduler/unsent", test_unsent);
     g_test_add_func("/scheduler/slowed-by-drops", test_slowed_by_drops);
+    g_test_add_func("/scheduler/neighbor-ping", test_neighbor_ping);
     return g_test_run();
 }
