@@ -500,6 +500,8 @@ static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const
     }
     rec->latest_try = (uint8_t)slot;
     port->probes++;
+    if (!port->first_probe)
+        port->first_probe = frame;
     return res;
 }
 
@@ -1836,7 +1838,9 @@ static void proto_icmp_after(uint32_t frame, const nstime_t *when, const packet_
     port_record wanted = port_wanted(&scan_proto, port->scan_id, &port->scanner, false,
                                      &port->target, SCAN_STATE_PROTO_IP, PACKET_ICMP);
     port_record *icmp = wmem_map_lookup(ports, &wanted);
-    if (icmp && !icmp->judged_in && icmp->probes) {
+    /* In the capture's order: an answer that came before the echo request
+     * left (settled once a tagged probe named the scan) is not one to it. */
+    if (icmp && !icmp->judged_in && icmp->first_probe && icmp->first_probe < frame) {
         icmp->judged = (verdict){PORT_OPEN, proto_icmp_reason(pkt)};
         icmp->judged_in = frame;
         icmp->judged_ttl = pkt->ttl;

@@ -50,7 +50,7 @@ typedef struct port_record {
     verdict window_judged;
     uint32_t scan_id;
     unsigned tries;       /* untagged probes: transmissions seen */
-    uint32_t first_probe; /* untagged probes: the frame of the first */
+    uint32_t first_probe; /* the frame of the first probe */
     unsigned probes;      /* probe frames, retransmissions included */
     unsigned responses;   /* reply frames */
     uint32_t judged_in;   /* that reply's frame; 0 while no reply said anything */

@@ -61,6 +61,9 @@ typedef struct engine {
     gboolean icmp_pending;
     guint icmp_pending_host;
     gint64 icmp_pending_until;
+    /* -sO: per job, whether the receive handle has seen our ICMP probe leave
+     * (icmp_probe_seen()); NULL for other scans. */
+    guint8 *icmp_probe_out;
     /* The probes in the sender's batch (flush_batch()); the main thread's
      * alone, as is the sender. */
     queued_probe batch[SENDER_BATCH];
@@ -149,6 +152,9 @@ char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean
         g_string_append_printf(f, "dst host %s", ip);
         if (outgoing)
             g_string_append_printf(f, " or src host %s", ip);
+        else if (packet_addr_is_ipv4(src) && probe_plan_find(plan, &scan_proto, PACKET_ICMP) >= 0)
+            /* Our echo request: the ICMP protocol is out once it left. */
+            g_string_append_printf(f, " or (src host %s and icmp[icmptype] == icmp-echo)", ip);
         if (arp)
             g_string_append(f, " or arp");
         return g_string_free(f, FALSE);
@@ -403,7 +409,7 @@ static void proto_icmp_quirk(engine *e, const packet_view *pkt, gboolean decided
     if (decided || wall > e->icmp_pending_until)
         e->icmp_pending = FALSE;
     guint job = job_of(e, &pkt->flow.src);
-    if (pkt->flow.proto != PACKET_ICMP || job == 0 ||
+    if (pkt->flow.proto != PACKET_ICMP || job == 0 || !e->icmp_probe_out[job - 1] ||
         !sched_wants(e->sched, job - 1, (guint)pi, SCHED_TRY_UNKNOWN))
         return;
     verdict v = {PORT_OPEN, proto_icmp_reason(pkt)};
@@ -413,6 +419,33 @@ static void proto_icmp_quirk(engine *e, const packet_view *pkt, gboolean decided
         e->icmp_pending_host = job - 1;
         e->icmp_pending_until = wall + PROTO_ICMP_WAIT;
     }
+}
+
+/* -sO over IPv4: our echo request to a target, the ICMP protocol's probe,
+ * which the capture filter passes even without -w (raw_engine_filter()) and
+ * the receiver hands over with the replies, in the capture's order. Reads
+ * only what never changes during the run: on either thread. */
+static gboolean is_icmp_probe(const engine *e, const packet_view *pkt)
+{
+    return e->icmp_probe_out != NULL && pkt->flow.proto == PACKET_ICMP &&
+           pkt->icmp_type == ICMP_ECHO && !pkt->has_quote &&
+           packet_addr_equal(&pkt->flow.src, &e->io->rt->src);
+}
+
+/* The ICMP protocol's probe is out once it is on the wire, not once queued:
+ * a sendmmsg() batch puts the probes before it on the wire first, and on a
+ * fast link their answers are captured before the echo request leaves.
+ * proto_icmp_quirk() takes ICMP messages for protocol 1 only after it, in
+ * the capture's order, as the plugin reads the -w capture. TRUE: pkt was
+ * that probe. */
+static gboolean icmp_probe_seen(engine *e, const packet_view *pkt)
+{
+    if (!is_icmp_probe(e, pkt))
+        return FALSE;
+    guint job = job_of(e, &pkt->flow.dst);
+    if (job)
+        e->icmp_probe_out[job - 1] = 1;
+    return TRUE;
 }
 
 /* src_mac: the Ethernet source of the frame that carried pkt, or NULL. A reply
@@ -491,6 +524,8 @@ static void judge_frame(engine *e, const uint8_t *frame, size_t caplen, gint64 w
     packet_view pkt;
     arp_view av;
     if (ip && packet_parse(ip, len, &pkt)) {
+        if (icmp_probe_seen(e, &pkt))
+            return;
         if (engine_tracing(e->cfg))
             trace_packet(e, "RCVD", wall, ip, &pkt);
         if (pkt.flow.proto == PACKET_ICMPV6 && pkt.icmp_type == ICMPV6_NEIGHBOR_ADVERT)
@@ -545,7 +580,7 @@ static void on_frame(void *ctx, const struct pcap_pkthdr *hdr, const u_char *fra
     if (parsed && packet_addr_equal(&pkt.flow.dst, &e->io->rt->src))
         packet_stats_received(len);
     if (parsed) {
-        wanted = !is_ours(e, &pkt);
+        wanted = !is_ours(e, &pkt) || is_icmp_probe(e, &pkt);
     } else if (arp && arp_parse(arp, len, &av) && av.op == ARP_REPLY &&
                av.target_ip == packet_addr_low32(&e->io->rt->src)) {
         packet_stats_received(ARP_MESSAGE_LEN);
@@ -863,6 +898,8 @@ static void engine_init(engine *e, const engine_config *cfg, const scan_io *io, 
     e->sched = sched_new(&sc, now);
     e->wake_room = CLAMP(sc.window / 8, 1, SENDER_BATCH / 2);
     e->job_by_addr = g_hash_table_new(addr_hash, addr_equal);
+    if (probe_plan_find(cfg->plan, &scan_proto, PACKET_ICMP) >= 0)
+        e->icmp_probe_out = g_new0(guint8, njobs);
     for (guint i = 0; i < njobs; i++) {
         host_result *h = jobs[i].host;
         engine_set_host(e->sched, cfg, i, &jobs[i]);
@@ -877,6 +914,7 @@ static void engine_clear(engine *e)
 {
     sched_free(e->sched);
     g_hash_table_unref(e->job_by_addr);
+    g_free(e->icmp_probe_out);
     g_string_free(e->line, TRUE);
     frame_ring_free(e->frames);
 }

@@ -20,7 +20,8 @@
  * our probes, and with fragments every IPv4 fragment but the first from us or
  * them (a port primitive matches only a datagram's first fragment). Without
  * it none of ours: the scan reads no packet of its own, which would only be
- * copied to the receiver and thrown away (half of a SYN scan's frames). */
+ * copied to the receiver and thrown away (half of a SYN scan's frames), but
+ * an IPv4 -sO's echo request, which puts the ICMP protocol's probe out. */
 char *raw_engine_filter(const probe_plan *plan, const packet_addr *src, gboolean arp,
                         const decoy_list *decoys, gboolean fragments, gboolean outgoing);
 

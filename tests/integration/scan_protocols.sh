@@ -78,6 +78,24 @@ for _ in $(seq 20); do
         -oX "$WORK/sctpfirst.xml" -w "$WORK/sctpfirst.pcapng" "$LAB_TARGET_IP" >"$WORK/sctpfirst.trace"
     grep -E "^SENT .* (SCTP|TCP) " "$WORK/sctpfirst.trace" | head -1 | grep -q " SCTP " && break
 done
+# The ICMP protocol probe is out once it is on the wire: a batch puts the
+# probes before it on the wire first, and the lab link answers each before
+# the next leaves. Scan 1, 6 and 47 in random order until the trace shows
+# each order wanted (one run in six each): TCP (tagged: the plugin knows the
+# scan at once), then GRE (its protocol unreachable comes before the echo
+# request leaves), then ICMP; and GRE (untagged: the plugin waits for a
+# tagged probe), then ICMP, then TCP.
+for order in "TCP gre ICMP" "gre ICMP TCP"; do
+    name=order-${order// /-}
+    for _ in $(seq 40); do
+        "$SCANTRACE_BIN" -sO -Pn -n --reason --max-retries 0 --packet-trace -p 1,6,47 \
+            -oX "$WORK/$name.xml" -w "$WORK/$name.pcapng" "$LAB_TARGET_IP" >"$WORK/$name.trace"
+        sent=$(grep -E "^SENT \([0-9.]+s\) (ICMP|TCP|gre) " "$WORK/$name.trace" |
+            sed -E "s/^SENT \([0-9.]+s\) ([A-Za-z]+) .*/\1/" | paste -sd" ")
+        [[ $sent == "$order" ]] && break
+        rm -f "$WORK/$name.xml"
+    done
+done
 # --packet-trace of the probes with no transport nmap builds (bare headers,
 # IGMP, ICMP of the other family).
 "$SCANTRACE_BIN" -sO -r -Pn -n --max-retries 0 --packet-trace -p 2,47,58,255 "$LAB_TARGET_IP" \
@@ -148,6 +166,13 @@ for name in random4 tcpudp4 tcpudp6; do
     esac
     check "nmap's own -sO ($what): the plugin gives nmap's verdicts ($n protocols)" \
         "$WORK/$name.want" "$WORK/$name.got"
+done
+for order in TCP-gre-ICMP gre-ICMP-TCP; do
+    [[ -e $WORK/order-$order.xml ]] || die "40 scans of -p 1,6,47 never sent them in the order $order"
+    verdicts_from_xml "$WORK/order-$order.xml" >"$WORK/order-$order.want"
+    verdicts_from_capture "$WORK/order-$order.pcapng" >"$WORK/order-$order.got"
+    check "IPv4, sent in the order $order: the plugin on scantrace's capture gives the scanner's verdicts ($(grep " ip 1 " "$WORK/order-$order.want" | cut -d" " -f4-))" \
+        "$WORK/order-$order.want" "$WORK/order-$order.got"
 done
 first=$(tshark_unpriv -r "$(tshark_file "$WORK/sctpfirst.pcapng")" -Y 'ip.src == 10.201.0.1' \
     -T fields -e ip.proto 2>/dev/null | head -1)
