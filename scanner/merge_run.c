@@ -87,6 +87,8 @@ int merge_run(const scan_options *o)
                          .reason = m->reason,
                          .verbose = m->verbose,
                          .scan_id = m->scan_id,
+                         .scan_ids = (const uint32_t *)m->scan_ids->data,
+                         .nscan_ids = m->scan_ids->len,
                          .args = m->args,
                          .start = m->start};
     FILE *screen = normal == stdout || xml == stdout ? NULL : stdout;

@@ -39,3 +39,14 @@ char *report_ctime(gint64 wall_us)
     strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y", &tm);
     return g_strdup(buf);
 }
+
+void report_append_scan_id(GString *out, const report_context *ctx)
+{
+    if (ctx->nscan_ids == 0) {
+        g_string_append_printf(out, "scan id 0x%08x", ctx->scan_id);
+        return;
+    }
+    g_string_append(out, ctx->nscan_ids > 1 ? "scan ids " : "scan id ");
+    for (guint i = 0; i < ctx->nscan_ids; i++)
+        g_string_append_printf(out, "%s0x%08x", i ? ", " : "", ctx->scan_ids[i]);
+}

@@ -22,6 +22,10 @@ typedef struct report_context {
      * --merge counts hosts from (the merged report lists them as verbose says). */
     gboolean list_down;
     uint32_t scan_id;
+    /* --merge: the scan ids of the shards merged, in shard order (each
+     * shard's probes carry its own), nscan_ids of them; NULL for a scan. */
+    const uint32_t *scan_ids;
+    guint nscan_ids;
     const char *args; /* the command line, for the file headers */
     gint64 start;     /* wall-clock microseconds */
 } report_context;
@@ -38,6 +42,10 @@ const char *report_folded_proto_name(uint8_t ip_proto);
 /* A port's service name, or with -sO the protocol's (NULL when nmap-protocols
  * names none: nmap writes "unknown" in -oN, nothing in -oX and -oG). */
 const char *report_service_name(const report_context *ctx, uint8_t ip_proto, uint16_t port);
+
+/* "scan id 0x1b9930a7", or a merged report's "scan ids 0x1b9930a7,
+ * 0x0c2f11d4" (every shard's), for the headers. */
+void report_append_scan_id(GString *out, const report_context *ctx);
 
 /* The MAC address as nmap writes it: "86:C6:AB:6B:E6:E1". */
 void report_append_mac(GString *out, const uint8_t mac[6]);

@@ -32,8 +32,9 @@ static void protocol_ports(GString *out, const probe_plan *plan, uint8_t proto, 
 void report_grepable_start(GString *out, const report_context *ctx)
 {
     g_autofree char *when = report_ctime(ctx->start);
-    g_string_append_printf(out, "# scantrace %s scan initiated %s (scan id 0x%08x) as: %s\n",
-                           SCANTRACE_VERSION, when, ctx->scan_id, ctx->args);
+    g_string_append_printf(out, "# scantrace %s scan initiated %s (", SCANTRACE_VERSION, when);
+    report_append_scan_id(out, ctx);
+    g_string_append_printf(out, ") as: %s\n", ctx->args);
     if (ctx->verbose == 0)
         return;
     g_string_append(out, "# Ports scanned: ");

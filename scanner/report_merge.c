@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -21,6 +22,7 @@ typedef struct shard_file {
     probe_plan *plan;
     char *args;
     uint32_t scan_id;
+    guint64 shard; /* --shard's value, 0 when none */
     int verbose;
     gint64 start, end;
     double elapsed;
@@ -451,6 +453,7 @@ static gboolean check_shards(shard_file **files, guint n, GPtrArray *warn, GErro
         guint64 index = shard ? g_ascii_strtoull(shard, NULL, 10) : 0;
         if (index >= count)
             index = 0;
+        files[i]->shard = index;
         if (seen[index]) {
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                         "%s and %s are both shard %" G_GUINT64_FORMAT, seen[index], files[i]->path,
@@ -471,6 +474,53 @@ static gboolean check_shards(shard_file **files, guint n, GPtrArray *warn, GErro
                                               nmissing, count, missing->str + 1,
                                               nmissing > 10 ? " ..." : ""));
     return TRUE;
+}
+
+/* The whole scan's command line from a shard's: the words split at spaces
+ * (as arg_value() reads them) less --shards, --shard and --seed and the
+ * shard's report and capture files (-oN, -oX, -oG, -oA, -w, in GOption's
+ * spellings too), each with its value, attached or not. */
+static char *whole_scan_args(const char *args)
+{
+    static const char *const with_value[] = {"--shards",
+                                             "--shard",
+                                             "--seed",
+                                             "-oN",
+                                             "-oX",
+                                             "-oG",
+                                             "-oA",
+                                             "-w",
+                                             "--output-normal",
+                                             "--output-xml",
+                                             "--output-grepable",
+                                             "--output-all",
+                                             "--write"};
+    g_auto(GStrv) words = g_strsplit(args, " ", -1);
+    g_autoptr(GString) out = g_string_new(NULL);
+    for (guint i = 0; words[i]; i++) {
+        gboolean drop = FALSE;
+        for (guint k = 0; k < G_N_ELEMENTS(with_value) && !drop; k++) {
+            const char *name = with_value[k];
+            gsize n = strlen(name);
+            if (strcmp(words[i], name) == 0) {
+                drop = TRUE;
+                if (words[i + 1])
+                    i++;
+            } else if (strncmp(words[i], name, n) == 0 &&
+                       (words[i][n] == '=' || (name[1] != '-' && words[i][n] != '\0'))) {
+                drop = TRUE; /* --seed=7, -oXfile */
+            }
+        }
+        if (!drop)
+            g_string_append_printf(out, "%s%s", out->len ? " " : "", words[i]);
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static gint by_shard(gconstpointer a, gconstpointer b)
+{
+    const shard_file *x = *(shard_file *const *)a, *y = *(shard_file *const *)b;
+    return x->shard < y->shard ? -1 : x->shard > y->shard;
 }
 
 static gboolean same_scan(const shard_file *a, const shard_file *b, GError **error)
@@ -664,6 +714,7 @@ merged_report *report_merge(const char *const *paths, GPtrArray *warn, GError **
     g_autofree shard_file **files = g_new0(shard_file *, n);
     merged_report *m = g_new0(merged_report, 1);
     m->hosts = g_array_new(FALSE, TRUE, sizeof(host_result));
+    m->scan_ids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     gboolean ok = TRUE;
     for (guint i = 0; ok && i < n; i++)
         ok = (files[i] = read_report(paths[i], error)) != NULL &&
@@ -672,8 +723,12 @@ merged_report *report_merge(const char *const *paths, GPtrArray *warn, GError **
     if (ok) {
         shard_file *first = files[0];
         m->plan = g_steal_pointer(&first->plan);
-        m->args = g_strdup(first->args);
+        m->args = whole_scan_args(first->args);
         m->scan_id = first->scan_id;
+        g_autofree shard_file **sorted = g_memdup2(files, sizeof *files * n);
+        qsort(sorted, n, sizeof *sorted, by_shard);
+        for (guint i = 0; i < n; i++)
+            g_array_append_val(m->scan_ids, sorted[i]->scan_id);
         m->verbose = first->verbose;
         g_autofree char *reason = arg_value(first->args, "--reason");
         m->reason = reason != NULL;
@@ -707,6 +762,7 @@ void merged_report_free(merged_report *m)
         g_free(h->shard_skip);
     }
     g_array_unref(m->hosts);
+    g_array_unref(m->scan_ids);
     probe_plan_free(m->plan);
     g_free(m->args);
     g_free(m->stopped_by);

@@ -13,8 +13,9 @@
  * target order the reports share; where no report orders two hosts (-sn
  * shards, whose targets are disjoint) the lower address goes first, which is
  * target order for CIDR blocks and ranges. The header is the first report's
- * (command line, scan id, verbosity, --reason), the start the earliest, the
- * end the latest, the elapsed time the longest shard's; the host counts are
+ * (verbosity, --reason; its command line less the shard's own options and
+ * files), with every shard's scan id, the start the earliest, the end the
+ * latest, the elapsed time the longest shard's; the host counts are
  * the distinct hosts the shards list (a shard's -oX lists hosts found down
  * too, so they count). */
 #ifndef SCANTRACE_REPORT_MERGE_H
@@ -28,8 +29,12 @@
 typedef struct merged_report {
     probe_plan *plan; /* the scan types and ports; NULL for -sn */
     GArray *hosts;    /* host_result, in target order; ports cover plan */
-    char *args;       /* the first report's command line */
-    uint32_t scan_id;
+    /* The scan's command line: the first report's, less what is a shard's
+     * own (--shards, --shard, --seed, its -oN, -oX, -oG, -oA and -w files),
+     * as the unsharded scan's would be but for its report files. */
+    char *args;
+    uint32_t scan_id; /* the first report's */
+    GArray *scan_ids; /* uint32_t: every report's, in shard order */
     int verbose;
     gboolean reason;   /* --reason was on the command line */
     gint64 start, end; /* wall-clock microseconds */

@@ -13,15 +13,17 @@ void report_normal_start(GString *out, const report_context *ctx)
     char when[64];
     localtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm);
-    g_string_append_printf(out, "Starting scantrace %s at %s (scan id 0x%08x)\n", SCANTRACE_VERSION,
-                           when, ctx->scan_id);
+    g_string_append_printf(out, "Starting scantrace %s at %s (", SCANTRACE_VERSION, when);
+    report_append_scan_id(out, ctx);
+    g_string_append(out, ")\n");
 }
 
 void report_normal_file_start(GString *out, const report_context *ctx)
 {
     g_autofree char *when = report_ctime(ctx->start);
-    g_string_append_printf(out, "# scantrace %s scan initiated %s (scan id 0x%08x) as: %s\n",
-                           SCANTRACE_VERSION, when, ctx->scan_id, ctx->args);
+    g_string_append_printf(out, "# scantrace %s scan initiated %s (", SCANTRACE_VERSION, when);
+    report_append_scan_id(out, ctx);
+    g_string_append_printf(out, ") as: %s\n", ctx->args);
 }
 
 /* nmap prints latencies with two significant digits: 0.00012s, 0.0000090s, 1.3s. */

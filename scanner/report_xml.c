@@ -47,8 +47,9 @@ void report_xml_start(GString *out, const report_context *ctx)
                          "<!DOCTYPE nmaprun>\n"
                          "<?xml-stylesheet href=\"file:///usr/share/nmap/nmap.xsl\" "
                          "type=\"text/xsl\"?>\n");
-    g_string_append_printf(out, "<!-- scantrace %s scan initiated %s (scan id 0x%08x) as: %s -->\n",
-                           SCANTRACE_VERSION, when, ctx->scan_id, comment);
+    g_string_append_printf(out, "<!-- scantrace %s scan initiated %s (", SCANTRACE_VERSION, when);
+    report_append_scan_id(out, ctx);
+    g_string_append_printf(out, ") as: %s -->\n", comment);
     g_string_append_printf(out,
                            "<nmaprun scanner=\"nmap\" args=\"%s\" start=\"%" G_GINT64_FORMAT
                            "\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n",

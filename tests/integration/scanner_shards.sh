@@ -6,7 +6,9 @@
 #   and reported by that shard alone (its -oX), and the shards cover the scan;
 # - the merged report is valid against nmap.dtd, ndiff finds no difference from
 #   one unsharded run of the same scan, and every port's state and reason,
-#   folded ones included, are the unsharded run's;
+#   folded ones included, are the unsharded run's; its command line is the
+#   unsharded run's (less that run's files), its header names every shard's
+#   scan id;
 # - a -sn sweep of the lab's addresses (up, down, our own) in 2 shards pings
 #   each address from one shard only, and merges into the unsharded sweep;
 # - bad shard options stop the scanner with one line before anything is sent.
@@ -102,6 +104,14 @@ check "the shards together probed every pair" "diff -u $WORK/probed-whole <(sort
 check "merge: no warnings" "[[ ! -s $WORK/merge.err ]] || { cat $WORK/merge.err; false; }"
 check "merged XML valid against nmap.dtd" "xmllint --noout --dtdvalid $DTD $WORK/merged.xml"
 check "ndiff: merged = unsharded" "ndiff $WORK/whole.xml $WORK/merged.xml >$WORK/ndiff.out || { cat $WORK/ndiff.out; false; }"
+# The merged header: the scan'"'"'s command line as the unsharded run'"'"'s (less
+# its own report and capture files), every shard'"'"'s scan id in shard order.
+args() { python3 -c "import sys, xml.etree.ElementTree as ET; print(ET.parse(sys.argv[1]).getroot().get(\"args\"))" "$1"; }
+scan_ids() { sed -n "s/^<!-- scantrace .* (scan ids\{0,1\} \([0-9a-fx, ]*\)) as: .*/\1/p" "$@" | paste -sd, | sed "s/ //g"; }
+check "merged args: the unsharded scan'"'"'s command line less its files" \
+    "[[ \"\$(args $WORK/merged.xml)\" == \"\$(args $WORK/whole.xml | sed \"s| -oX [^ ]*||; s| -w [^ ]*||\")\" ]] || { args $WORK/merged.xml; false; }"
+check "merged scan ids: the 4 shards'"'"' ($(scan_ids "$WORK"/shard[0-3].xml))" \
+    "[[ \$(scan_ids $WORK/merged.xml) == \$(scan_ids $WORK/shard0.xml $WORK/shard1.xml $WORK/shard2.xml $WORK/shard3.xml) ]] && grep -q \"(scan ids \" $WORK/merged.txt"
 listed whole >"$WORK/want"
 listed merged >"$WORK/got"
 check "every port: merged state and reason = unsharded ($(wc -l <"$WORK/want") ports)" \

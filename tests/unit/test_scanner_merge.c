@@ -4,6 +4,7 @@
  * byte. Reports that are not shards of one scan are refused. */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -83,9 +84,12 @@ static void fixture_clear(fixture *fx)
 static char *write_report(fixture *fx, const char *name, const char *args, host_result *hosts,
                           guint n)
 {
+    /* Each run draws its own scan id: shard I's ends in I (--shard I). */
+    const char *shard = strstr(args, "--shard ");
+    uint32_t scan_id = 0x1234ab00u + (shard ? (uint32_t)atoi(shard + 8) : 0xcdu);
     report_context ctx = {.plan = fx->plan,
                           .svc = fx->svc,
-                          .scan_id = 0x1234abcd,
+                          .scan_id = scan_id,
                           .args = args,
                           .start = 1000 * G_USEC_PER_SEC,
                           .list_down = TRUE};
@@ -112,8 +116,10 @@ static char *write_shard(fixture *fx, guint shard, const uint8_t *const skip[NHO
         hosts[n].shard_skip = (uint8_t *)skip[h] + (gsize)shard * NPORTS;
         n++;
     }
-    g_autofree char *args = g_strdup_printf(
-        "scantrace -p 1-80 --shards %u --shard %u --seed %u 10.201.0.1-5", SHARDS, shard, SEED);
+    g_autofree char *args =
+        g_strdup_printf("scantrace -p 1-80 --shards %u --shard %u --seed %u 10.201.0.1-5 -oX "
+                        "shard%u.xml -w shard%u.pcapng -oN shard%u.nmap",
+                        SHARDS, shard, SEED, shard, shard, shard);
     g_autofree char *name = g_strdup_printf("shard%u.xml", shard);
     return write_report(fx, name, args, hosts, n);
 }
@@ -155,7 +161,30 @@ static void test_merge_equals_unsharded(void)
     g_assert_cmpuint(warn->len, ==, 0);
     g_assert_cmpuint(m->hosts->len, ==, NHOSTS);
     g_assert_cmpuint(m->up, ==, 2);
-    g_assert_cmphex(m->scan_id, ==, 0x1234abcd);
+    g_assert_cmphex(m->scan_id, ==, 0x1234ab02); /* the first given: shard 2 */
+    /* The header: every shard's scan id in shard order (each shard's probes
+     * carry its own), and the scan's command line as the unsharded scan's,
+     * less its report files: no shard's own options or files. */
+    g_assert_cmpuint(m->scan_ids->len, ==, SHARDS);
+    for (guint s = 0; s < SHARDS; s++)
+        g_assert_cmphex(g_array_index(m->scan_ids, uint32_t, s), ==, 0x1234ab00 + s);
+    g_assert_cmpstr(m->args, ==, "scantrace -p 1-80 10.201.0.1-5");
+    report_context merged = {.plan = m->plan,
+                             .svc = fx.svc,
+                             .scan_id = m->scan_id,
+                             .scan_ids = (const uint32_t *)m->scan_ids->data,
+                             .nscan_ids = m->scan_ids->len,
+                             .args = m->args,
+                             .start = m->start};
+    g_autoptr(GString) head = g_string_new(NULL);
+    report_xml_start(head, &merged);
+    g_assert_nonnull(strstr(head->str, " (scan ids 0x1234ab00, 0x1234ab01, 0x1234ab02, "
+                                       "0x1234ab03) as: scantrace -p 1-80 10.201.0.1-5 -->\n"));
+    g_assert_nonnull(strstr(head->str, " args=\"scantrace -p 1-80 10.201.0.1-5\" "));
+    g_string_truncate(head, 0);
+    report_normal_file_start(head, &merged);
+    g_assert_nonnull(strstr(head->str, "(scan ids 0x1234ab00, 0x1234ab01, 0x1234ab02, 0x1234ab03) "
+                                       "as: scantrace -p 1-80 10.201.0.1-5\n"));
     for (guint h = 0; h < NHOSTS; h++) {
         const host_result *got = &g_array_index(m->hosts, host_result, h);
         g_assert_null(got->shard_skip);
