@@ -10,11 +10,17 @@
 typedef struct capture capture;
 
 /* Creates the file before anything is sent, so that a path we cannot write
- * fails at once; NULL with the reason. */
-capture *capture_create(const char *path, GError **error);
+ * fails at once; NULL with the reason. append (--append-output, so
+ * --resume): keep what the file holds and add after it, as nmap's
+ * --append-output does with its reports: a pcapng file gets a section of its
+ * own (a section header and interface block, then the frames), a pcap file
+ * the frames only, which capture_start() refuses unless the file is a pcap
+ * file of libpcap's (written here) of the same link type. */
+capture *capture_create(const char *path, gboolean append, GError **error);
 
 /* Writes the file's header: it takes the link type and snapshot length of the
- * handle. Once, before the first capture_write(). */
+ * handle. Once, before the first capture_write(). FALSE and *error when a
+ * pcap file appended to is not of the handle's link type. */
 gboolean capture_start(capture *c, pcap_t *handle, const char *device, GError **error);
 gboolean capture_started(const capture *c);
 

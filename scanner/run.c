@@ -114,7 +114,7 @@ static gboolean open_outputs(run *r, GError **error)
 {
     const scan_options *o = r->opt;
     gboolean append = o->append_output;
-    if (o->capture_file && (r->cap = capture_create(o->capture_file, error)) == NULL)
+    if (o->capture_file && (r->cap = capture_create(o->capture_file, append, error)) == NULL)
         return FALSE;
     if (o->normal_file && (r->normal = output_file_open(o->normal_file, append, error)) == NULL)
         goto undo;
@@ -128,7 +128,8 @@ undo:
     if (r->cap) {
         capture_close(r->cap, NULL);
         r->cap = NULL;
-        unlink(o->capture_file);
+        if (!append)
+            unlink(o->capture_file);
     }
     undo_output(&r->normal, o->normal_file, append);
     undo_output(&r->xml, o->xml_file, append);

@@ -124,13 +124,21 @@ check "grepable: hosts, ports, states as nmap ($(wc -l <st.facts) facts)" \
 check "--append-output: a second scan after the first" \
     "[[ \$(grep -c \"^# scantrace done at \" st.gnmap) == 2 ]] && diff <(python3 gnmap.py st.gnmap | sed -n \"1,\$(wc -l <st.facts)p\" | sort) st.facts >/dev/null"
 # --resume: a log cut after its first host, as an interrupted scan leaves it,
-# is continued with its own options: the second host only, added to its file.
-"$SCANTRACE_BIN" -sS -n -p 22,80 -oG cut.gnmap "$LAB_TARGET_IP" "$LAB_TARGET2_IP" >/dev/null 2>&1
-cp cut.gnmap whole.gnmap
-{ head -n 3 whole.gnmap; echo "# scantrace interrupted by SIGINT at x -- 1 IP address (1 host up) scanned in 0.1 seconds"; } >cut.gnmap
-"$SCANTRACE_BIN" --resume cut.gnmap >resume.out 2>&1
-check "--resume: the hosts left only, the log completed" \
-    "grep -qx \"Scan report for $LAB_TARGET2_IP\" resume.out && ! grep -q \"Scan report for $LAB_TARGET_IP\" resume.out && diff <(python3 gnmap.py whole.gnmap) <(python3 gnmap.py cut.gnmap)"
+# is continued with its own options: the second host only, added to its file;
+# its -w capture (pcapng, then pcap) keeps the first part'"'"'s packets and
+# gets the second'"'"'s after them.
+syns() { tshark -r "$1" -Y "tcp.flags == 0x002 && ip.dst == $2" 2>/dev/null | wc -l; }
+for capture in cut.pcapng cut.pcap; do
+    "$SCANTRACE_BIN" -sS -n -p 22,80 -oG cut.gnmap -w "$capture" "$LAB_TARGET_IP" "$LAB_TARGET2_IP" >/dev/null 2>&1
+    cp cut.gnmap whole.gnmap
+    first=$(syns "$capture" "$LAB_TARGET_IP")
+    { head -n 3 whole.gnmap; echo "# scantrace interrupted by SIGINT at x -- 1 IP address (1 host up) scanned in 0.1 seconds"; } >cut.gnmap
+    "$SCANTRACE_BIN" --resume cut.gnmap >resume.out 2>&1
+    check "--resume ($capture): the hosts left only, the log completed" \
+        "grep -qx \"Scan report for $LAB_TARGET2_IP\" resume.out && ! grep -q \"Scan report for $LAB_TARGET_IP\" resume.out && diff <(python3 gnmap.py whole.gnmap) <(python3 gnmap.py cut.gnmap)"
+    check "--resume: $capture appended to: the first part'"'"'s $first SYNs to $LAB_TARGET_IP kept, the second'"'"'s to $LAB_TARGET2_IP after them" \
+        "(( first >= 2 )) && [[ \$(syns $capture $LAB_TARGET_IP) == $first && \$(syns $capture $LAB_TARGET2_IP) -ge 4 ]] && capinfos $capture >/dev/null"
+done
 check "grepable: the host found down is listed (-v)" "grep -qx \"$LAB_DOWN_IP status Down\" st.facts"
 check "grepable: one Ignored State per scanned host" "[[ \$(grep -c \" ignored closed \" st.facts) == 2 ]]"
 discovered() { sed -n "s/^Discovered open port \(.*\) on \(.*\)$/\2 \1/p" "$1" | sort; }
