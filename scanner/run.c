@@ -424,6 +424,11 @@ static void warn_dropped(run *r)
 
 static void report_host(run *r, host_result *h)
 {
+    /* The levels now, which the v, V, d and D keys change during the scan: as
+     * nmap's o.verbose and o.debugging when it writes a host (the -vv
+     * "Scanned at" line, the "Not shown" threshold, hosts found down). */
+    r->rc.verbose = progress_verbose();
+    r->rc.debug = progress_debugging();
     g_autoptr(GString) text = g_string_new(NULL);
     report_normal_host(text, &r->rc, h);
     emit(r->screen, text);

@@ -193,6 +193,24 @@ traced=$(sed -n "/^Packet Tracing enabled.\$/,/^Packet Tracing disabled.\$/p" pt
 check "p, P keys: packets traced between them only ($traced)" \
     "[[ $traced -gt 0 && \$(grep -c \"^SENT (\" pty.out) == $traced ]]"
 check "keys not echoed" "! grep -q \"#\" pty.out"
+# -vv, then "V" twice (verbosity 0) or once (1) during the scan, by nmap
+# and scantrace: the host report and the last lines follow the verbosity at
+# their time, as nmap'"'"'s (o.verbose): no -vv "Scanned at" line either way; at
+# 0 no "Read data files" and no "Raw packets" line.
+facts() { # TRANSCRIPT: the lines the verbosity decides, in order
+    grep -oE "^(Verbosity Decreased to [0-9].|Scanned at|Read data files from:|           Raw packets sent:|Not shown: [0-9]+ [a-z]+ tcp ports)" "$1" |
+        sed "s/^ *//"
+}
+for keys in 0.3:V,0.6:V 0.3:V; do
+    name=vkeys-${keys//[:,.]/}
+    for tool in nmap "$SCANTRACE_BIN"; do
+        python3 onpty.py "$keys" sh -c "\"$tool\" -vv -sS -n -p 1-20,$LAB_TCP_PORTS --max-rate 20 $LAB_TARGET_IP" >"$name.$(basename "$tool").out" 2>&1
+    done
+    facts "$name.nmap.out" >"$name.nmap.facts"
+    facts "$name.$(basename "$SCANTRACE_BIN").out" >"$name.st.facts"
+    check "-vv, keys $keys: the lines the verbosity decides as nmap'"'"'s ($(paste -sd"," "$name.st.facts"))" \
+        "grep -q \"^Verbosity Decreased\" $name.st.facts && diff -u $name.nmap.facts $name.st.facts"
+done
 # --noninteractive: the terminal stays as it is (what is typed is echoed) and
 # no key acts.
 python3 onpty.py 0.05:# sh -c "\"\$SCANTRACE_BIN\" --noninteractive -sS -n -p 1-10 --max-rate 20 $LAB_TARGET_IP" >quiet.out 2>&1
