@@ -55,6 +55,9 @@ for family in 4 6; do
     kill -INT "$pid"
     wait "$pid" || true
     "$SCANTRACE_BIN" "${common[@]}" -oA "$WORK/st$family" -w "$WORK/st$family.pcapng" "$target" >/dev/null
+    # Without -w the capture filter takes none of our probes but the echo
+    # request, which puts the ICMP protocol out: the same verdicts.
+    "$SCANTRACE_BIN" "${common[@]}" -oX "$WORK/st$family-nocap.xml" "$target" >/dev/null
 done
 # The own -sO of nmap, for the plugin alone: in random order (no -r), and
 # with no probe but TCP, UDP and ICMP, byte for byte the -sA, -sU and -PE
@@ -134,6 +137,8 @@ for family in 4 6; do
     n=$(wc -l <"$WORK/nmap$family.txt")
     ((n == 11)) || die "IPv$family: nmap reported $n protocols, not 11"
     check "IPv$family: scantrace's verdicts are nmap's ($n protocols)" "$WORK/nmap$family.txt" "$WORK/st$family.txt"
+    verdicts_from_xml "$WORK/st$family-nocap.xml" >"$WORK/st$family-nocap.txt"
+    check "IPv$family: and without -w" "$WORK/nmap$family.txt" "$WORK/st$family-nocap.txt"
     grep -o 'Protocols: .*' "$WORK/nmap$family.gnmap" >"$WORK/nmap$family.g"
     grep -o 'Protocols: .*' "$WORK/st$family.gnmap" >"$WORK/st$family.g"
     check "IPv$family: -oG's Protocols: line is nmap's" "$WORK/nmap$family.g" "$WORK/st$family.g"
