@@ -148,7 +148,7 @@ plugin_hosts() { # FRAMES
 }
 # nmap 7.93 asks a down host on the link twice, the second request 1.2 s
 # after the first (its 200 ms ARP timeout, then a second's pause before the
-# retransmission): scantrace must send as many, as far apart (within 0.25 s:
+# retransmission): scantrace must send as many, as far apart (within 0.4 s:
 # the machine may be busy).
 arp_requests() { # CAPTURE: the times of the requests for the down host
     tshark_unpriv -r "$(tshark_file "$1")" -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == $LAB_DOWN_IP" \
@@ -161,7 +161,7 @@ gap() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 nmap_gap=$(gap "${nmap_arp[0]:-0}" "${nmap_arp[1]:-0}")
 st_gap=$(gap "${st_arp[0]:-0}" "${st_arp[1]:-0}")
 if ((${#nmap_arp[@]} == 2 && ${#st_arp[@]} == 2)) &&
-    awk -v n="$nmap_gap" -v s="$st_gap" 'BEGIN { d = n - s; exit !(n > 1 && (d < 0 ? -d : d) <= 0.25) }'; then
+    awk -v n="$nmap_gap" -v s="$st_gap" 'BEGIN { d = n - s; exit !(n > 1 && (d < 0 ? -d : d) <= 0.4) }'; then
     echo "ok   arp-down: 2 ARP requests for a down host on the link, ${st_gap} s apart (nmap: 2, ${nmap_gap} s)"
 else
     echo "FAIL arp-down: scantrace sent ${#st_arp[@]} ARP requests for a down host, ${st_gap} s apart; nmap ${#nmap_arp[@]}, ${nmap_gap} s apart"
