@@ -34,6 +34,13 @@ bool nmap_echo_with_data(const packet_view *pkt)
            nmap_data_random(pkt->payload, pkt->payload_len);
 }
 
+bool nmap_udp_ping_with_data(const packet_view *pkt)
+{
+    return pkt->flow.proto == PACKET_UDP && !pkt->has_quote &&
+           pkt->flow.dport == NMAP_UDP_PING_PORT &&
+           nmap_data_random(pkt->payload, pkt->payload_len);
+}
+
 bool nmap_data_same(const uint8_t *a, size_t a_captured, size_t a_len, const uint8_t *b,
                     size_t b_captured, size_t b_len)
 {

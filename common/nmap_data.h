@@ -46,6 +46,11 @@ bool nmap_data_random(const uint8_t *data, size_t len);
  * judge. */
 bool nmap_echo_with_data(const packet_view *pkt);
 
+/* Whether pkt is a UDP datagram of nmap -PU's shape with --data-length: to
+ * NMAP_UDP_PING_PORT, bytes that nmap_data_random() takes. Its TTL, DF, flow
+ * and addresses are the caller's to judge. */
+bool nmap_udp_ping_with_data(const packet_view *pkt);
+
 /* Whether two payloads are the same bytes: the same stated length and the
  * same captured bytes as far as both go (a snapshot length may cut either). */
 bool nmap_data_same(const uint8_t *a, size_t a_captured, size_t a_len, const uint8_t *b,

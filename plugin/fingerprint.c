@@ -388,13 +388,8 @@ static bool fingerprint_udp(const packet_view *pkt, fingerprint *out)
     if (nmap_payload_for(pkt->flow.dport, p, len, pkt->udp_stated_len))
         return set(out, "nmap", &scan_udp, "nmap-payloads' request for %u/udp, no DF, %s: nmap -sU",
                    pkt->flow.dport, hops);
-    /* nmap -PU with --data-length: its random bytes to its own ping port. Any
-     * other port's random datagram needs a second one (scan_state.c). */
-    if (pkt->flow.dport == NMAP_UDP_PING_PORT && nmap_data_random(p, len))
-        return set(out, "nmap", &scan_udp,
-                   "%zu random bytes (--data-length) to %u/udp (nmap -PU's port), no DF, %s: "
-                   "nmap -PU",
-                   pkt->udp_stated_len, pkt->flow.dport, hops);
+    /* Random bytes (nmap's --data-length, -PU's to 40125 too) are judged in
+     * scan_state.c, where the flow's history and the source's runs are known. */
     return false;
 }
 

@@ -1496,12 +1496,18 @@ static void replay_data_length(const packet_addr *src, const GArray *frames, con
  * --ttl's) is one when its bytes are those an nmap probe of the same source
  * carried (its TCP probes, its echo request), or those of a datagram of the
  * same source to another port or host (kept, data_length.h), whose kept
- * attempts are then recorded as the run's too (replay_data_length()). */
+ * attempts are then recorded as the run's too (replay_data_length()); and
+ * with nmap's own TTL alone, -PU's random bytes to its own port, 40125. A
+ * datagram on a flow the other side began (a server's answer to a client
+ * whose port is 40125, say) is none. */
 static bool nmap_data_datagram(uint32_t frame, const packet_view *pkt, fingerprint *fp)
 {
     if (!datalens || pkt->flow.proto != PACKET_UDP || pkt->df || pkt->udp_stated_len == 0 ||
         !fingerprint_nmap_ttl(pkt) || !packet_addr_unicast(&pkt->flow.dst) ||
         !packet_addr_unicast(&pkt->flow.src))
+        return false;
+    packet_flow back = packet_flow_reverse(&pkt->flow);
+    if (recent && attempts_find(recent, &back))
         return false;
     *fp = (fingerprint){.tool = "nmap", .type = &scan_udp};
     uint32_t carried = data_length_known(datalens, pkt);
@@ -1510,6 +1516,13 @@ static bool nmap_data_datagram(uint32_t frame, const packet_view *pkt, fingerpri
                  "the same %zu bytes as nmap's probe in frame %u (--data-length: every probe of "
                  "a run carries them), no DF, TTL %u: nmap -sU",
                  pkt->udp_stated_len, carried, pkt->ttl);
+        return true;
+    }
+    if (nmap_udp_ping_with_data(pkt) && fingerprint_nmap_hops(pkt)) {
+        snprintf(fp->evidence, sizeof fp->evidence,
+                 "%zu random bytes (--data-length) to %u/udp (nmap -PU's port), no DF, TTL %u: "
+                 "nmap -PU",
+                 pkt->udp_stated_len, pkt->flow.dport, pkt->ttl);
         return true;
     }
     if (!nmap_data_random(pkt->payload, pkt->payload_len))

@@ -74,6 +74,17 @@ static void test_echo(void)
     g_assert_false(nmap_echo_with_data(&v));
 }
 
+static void test_udp_ping(void)
+{
+    packet_view v = datagram(SCANNER, NMAP_UDP_PING_PORT, nmap_bytes, sizeof nmap_bytes);
+    g_assert_true(nmap_udp_ping_with_data(&v));
+    v.flow.dport = 40126;
+    g_assert_false(nmap_udp_ping_with_data(&v));
+    static const uint8_t zeros[20] = {0};
+    v = datagram(SCANNER, NMAP_UDP_PING_PORT, zeros, sizeof zeros);
+    g_assert_false(nmap_udp_ping_with_data(&v));
+}
+
 static void test_runs(void)
 {
     data_length *d = data_length_new();
@@ -117,6 +128,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/nmap_data/random", test_random);
     g_test_add_func("/nmap_data/echo", test_echo);
+    g_test_add_func("/nmap_data/udp_ping", test_udp_ping);
     g_test_add_func("/data_length/runs", test_runs);
     return g_test_run();
 }
