@@ -5,6 +5,8 @@
 # every packet of the scan, labelled.
 #
 #   scripts/scan-lab.sh [SCANTRACE-OPTIONS...]     (default: -sS --reason -p <lab ports>)
+#
+# The target is the lab's 10.201.0.2, or its IPv6 address (fd20:1::2) with -6.
 set -euo pipefail
 # shellcheck source=scripts/setup.sh
 source "$(dirname "$0")/setup.sh"
@@ -35,9 +37,18 @@ cp "$LAB_TRUTH" "$OUT/truth.txt"
 ip netns exec "$LAB_TARGET_NS" dumpcap -q -i "$LAB_TARGET_IFACE" -w "$OUT/target.pcapng" \
     2>"$OUT/target.log" &
 for _ in $(seq 100); do grep -qs "Capturing on" "$OUT/target.log" && break; sleep 0.05; done
+# -6 (or --ipv6) scans the IPv6 address of the lab target: the scanner wants every
+# target of the family -6 names.
+target=$LAB_TARGET_IP
+for word in $SCAN_OPTIONS; do
+    if [[ $word == -6 || $word == --ipv6 ]]; then
+        [[ -n $LAB_TARGET_IP6 ]] || { echo "scan-lab.sh: -6: the lab has no IPv6 (ipv6.disable=1?)" >&2; exit 1; }
+        target=$LAB_TARGET_IP6
+    fi
+done
 # shellcheck disable=SC2086 # the options are words
 "$SCANTRACE_BIN" ${SCAN_OPTIONS:--sS --reason -p $LAB_TCP_PORTS} -n -oX "$OUT/scan.xml" \
-    -oN "$OUT/scan.nmap" -w "$OUT/scan.pcapng" "$LAB_TARGET_IP" >/dev/null
+    -oN "$OUT/scan.nmap" -w "$OUT/scan.pcapng" "$target" >/dev/null
 sleep 0.3
 kill -INT %1
 wait
