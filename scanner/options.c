@@ -174,6 +174,39 @@ static gboolean set_source_port(const char *name, const char *value, gpointer da
     return TRUE;
 }
 
+/* --max-retries N: a whole number, 0 or more (past 15 check() caps it with a
+ * warning). nmap says "max-retries must be positive" of a negative number and
+ * reads "abc" as 0 (atoi); scantrace refuses both in one ASCII line, where
+ * GOption's integer parser would quote the value in curly quotes. */
+static gboolean set_max_retries(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    gint64 n;
+    if (!whole_number(value, 0, G_MAXINT, &n)) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "max-retries must be positive (a whole number, 0 or more), not \"%s\"", value);
+        return FALSE;
+    }
+    st->max_retries = (int)n;
+    return TRUE;
+}
+
+/* -p PORTS: once, as nmap.cc allows it (a second -p would silently replace
+ * the first); nmap's words. */
+static gboolean set_ports(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name;
+    parse_state *st = data;
+    if (st->o->ports) {
+        g_set_error_literal(error, ST_ERROR, ST_ERROR_INPUT,
+                            "Only 1 -p option allowed, separate multiple ranges with commas.");
+        return FALSE;
+    }
+    st->o->ports = g_strdup(value);
+    return TRUE;
+}
+
 /* --top-ports N: nmap's words for what it refuses. */
 static gboolean set_top_ports(const char *name, const char *value, gpointer data, GError **error)
 {
@@ -581,8 +614,6 @@ static gboolean check(parse_state *st, GError **error)
                           "selection) when not doing a port scan");
     if (o->ping_only && o->exclude_ports)
         return bad(error, "--exclude-ports leaves ports out of a port scan: not valid with -sn");
-    if (st->max_retries != G_MININT && st->max_retries < 0)
-        return bad(error, "--max-retries must be 0 or more");
     if (o->privileged && o->unprivileged)
         return bad(error, "--privileged and --unprivileged contradict each other: give one");
     st->timing.max_retries = st->max_retries == G_MININT ? TIMING_UNSET : st->max_retries;
@@ -708,7 +739,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "TCP flags of the probes (URGACKPSHRSTSYNFINECECWR in any order, or 0-255), judged "
          "by the scan type given (-sS when none is), as nmap does",
          "FLAGS"},
-        {"ports", 'p', 0, G_OPTION_ARG_STRING, &o->ports,
+        {"ports", 'p', 0, G_OPTION_ARG_CALLBACK, (gpointer)set_ports,
          "Ports: 22,80,1000-1010, -p- for all, T:22,U:53,S:80 per protocol (default: nmap's top "
          "1000)",
          "PORTS"},
@@ -769,7 +800,7 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "-iL: read targets from FILE (whitespace-separated, # comments), - for stdin", "FILE"},
         {"write", 'w', 0, G_OPTION_ARG_FILENAME, &o->capture_file,
          "Capture probes and replies to FILE (pcapng if it ends in .pcapng, else pcap)", "FILE"},
-        {"max-retries", 0, 0, G_OPTION_ARG_INT, &st.max_retries,
+        {"max-retries", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)set_max_retries,
          "Retransmissions of an unanswered probe at most (default 10, at most 15)", "N"},
         {"fast", 'F', 0, G_OPTION_ARG_NONE, &o->fast,
          "-F: nmap's 100 most often open ports of each protocol", NULL},

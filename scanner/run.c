@@ -891,6 +891,11 @@ static void finish_outputs(run *r, gint64 start, int signo)
     const char *data_dir = r->svc && progress_verbose() > 0 && progress_debugging() == 0 && !signo
                                ? services_dir(r->svc)
                                : NULL;
+    /* nmap's warning when nothing was left to scan (every target --exclude'd,
+     * an empty -iL): on stderr, before the done line (printfinaloutput(),
+     * output.cc). */
+    if (!signo && r->hosts == 0)
+        g_printerr("WARNING: No targets were specified, so 0 hosts scanned.\n");
     g_autoptr(GString) text = g_string_new(NULL);
     if (seems_down)
         report_normal_seems_down(text);

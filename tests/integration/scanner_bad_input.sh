@@ -103,6 +103,21 @@ bad "-D with ME twice" -sS -n -p 22 -D 10.201.0.7,ME,ME "$LAB_TARGET_IP"
 bad "-D with an empty decoy" -sS -n -p 22 -D 10.201.0.7,,ME "$LAB_TARGET_IP"
 bad "-D with a name" -sS -n -p 22 -D lab-decoy.invalid,ME "$LAB_TARGET_IP"
 bad "-D with an IPv4 decoy and -6" -6 -sS -n -p 22 -D 10.201.0.7,ME "$LAB_TARGET_IP6"
+# Every numeric option with a word for a number: one plain line (the GOption
+# integer parser quoted the value in curly quotes, which came out as \xe2\x80\x9c).
+for opt in --max-retries --ttl --data-length -g --top-ports --port-ratio --max-rate --min-rate \
+    --mtu --shards --shard --seed --min-parallelism --max-parallelism --min-hostgroup \
+    --max-hostgroup --host-timeout --scan-delay --max-scan-delay --min-rtt-timeout \
+    --max-rtt-timeout --initial-rtt-timeout --stats-every -T; do
+    bad "$opt abc" -sS -n -p 22 "$opt" abc "$LAB_TARGET_IP"
+    check "$opt abc: plain ASCII, no escapes" "! LC_ALL=C grep -q -e \"[^ -~]\" -e \"\\\\\\\\x\" $WORK/bad.err"
+done
+bad "--max-retries -1" -sS -n -p 22 --max-retries -1 "$LAB_TARGET_IP"
+check "--max-retries -1: nmap.s words" "grep -q \"^scantrace: max-retries must be positive\" $WORK/bad.err"
+# Two -p options: nmap refuses them (nmap.cc) rather than keep the last.
+bad "two -p options" -sS -n -p 22 -p 80 "$LAB_TARGET_IP"
+check "two -p options: nmap.s line" "grep -qx \"scantrace: Only 1 -p option allowed, separate multiple ranges with commas.\" $WORK/bad.err"
+bad "-p- and -p" -sS -n -p- --ports=80 "$LAB_TARGET_IP"
 # Every option of nmap 7.93'"'"'s --help that scantrace does not do, as nmap
 # takes it (with its value): refused in one line that names it. -PO, -sO,
 # -S, -g, --source-port, --data-length, --ttl, --badsum, -f, --mtu and -D

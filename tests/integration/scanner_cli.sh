@@ -6,7 +6,8 @@
 # lines, --open's rate-limit line and "Skipping host" lines, and the same -oG
 # "Host:" lines. scantrace's XML must be valid against nmap.dtd. Covered: -T4 -F, --top-ports with --open
 # (and a host found down left out under -v), --top-ports among -p's ports,
-# --exclude and --excludefile, -T5 with --max-retries, the timing options in
+# --exclude and --excludefile (and --exclude that leaves no target: nmap's
+# warning), -T5 with --max-retries, the timing options in
 # nmap's time syntax, --host-timeout that fires on the host with dropped ports,
 # --unprivileged as root and the default scan as user nobody (both a connect
 # scan), and -d's timing report, line for line.
@@ -77,7 +78,7 @@ case_() {
         verdicts_from_xml "$xml" >"$WORK/$name.$who.ports"
         { hosts_from_xml "$xml"; grep -o "timedout=\"true\"" "$xml" || true; } >"$WORK/$name.$who.hosts"
         grep -o "<scaninfo type=\"[a-z]*\"" "$xml" >>"$WORK/$name.$who.hosts" || true
-        lines "$WORK/$name.$who.txt" >"$WORK/$name.$who.lines"
+        lines "$WORK/$name.$who.txt" >"$WORK/$name.$who.lines" || true # none: no host
         grep "^Host: " "$dir/$name.$who.gnmap" >"$WORK/$name.$who.grepable" || true
     done
     local what
@@ -98,6 +99,15 @@ case_ top-open root -v --top-ports 20 --open -- "$A" "$B" "$DOWN"
 case_ top-of-p root --top-ports 4 -p "$tcp" --open -- "$A"
 case_ exclude root -p "$tcp" --exclude "$DOWN" -- "$A,3,5"
 case_ excludefile root -p 22,23 --excludefile "$WORK/excluded" -- "$A-5"
+# --exclude leaving nothing: no host, and nmap s warning on stderr.
+case_ exclude-all root -p 22 --exclude "$A" -- "$A"
+warning() { grep "^WARNING" "$1" || true; }
+if [[ -n $(warning "$WORK/exclude-all.nmap.txt") ]] &&
+    diff -u <(warning "$WORK/exclude-all.nmap.txt") <(warning "$WORK/exclude-all.st.err"); then
+    echo "ok   exclude-all  the same warning: $(warning "$WORK/exclude-all.st.err")"
+else
+    echo "FAIL exclude-all: no warning, or not nmap s"; fail=1
+fi
 case_ t5-retries root -T5 --max-retries 1 -p "$tcp" -- "$A" "$B"
 case_ timing root --scan-delay 5ms --max-scan-delay 50ms --initial-rtt-timeout 200ms \
     --min-rtt-timeout 50ms --max-rtt-timeout 2s --min-hostgroup 2 --max-hostgroup 8 \
