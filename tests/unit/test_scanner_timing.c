@@ -180,7 +180,10 @@ static void test_refused(void)
     assert_refused("when not doing a port scan", "-sn", "-F");
     assert_refused("Invalid argument to -d", "-dx", NULL);
     assert_refused("contradict", "--privileged", "--unprivileged");
-    assert_refused("--max-retries must be 0 or more", "--max-retries", "-1");
+    assert_refused("max-retries must be positive", "--max-retries", "-1");
+    assert_refused("max-retries must be positive (a whole number, 0 or more), not \"abc\"",
+                   "--max-retries", "abc");
+    assert_refused("Only 1 -p option allowed", "-p22", "-p80");
     assert_refused("--merge takes only", "--merge", "--open");
     assert_refused("at most --max-hostgroup", "--min-hostgroup=9", "--max-hostgroup=8");
 }
