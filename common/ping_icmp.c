@@ -55,6 +55,18 @@ static bool is_query(const scan_type *type, const packet_view *pkt, bool reply)
     return pkt->icmp_type == (reply ? ICMP_ECHO_REPLY : ICMP_ECHO);
 }
 
+bool icmp_reply_of_other_query(const scan_type *type, const packet_view *pkt)
+{
+    if (pkt->has_quote || !packet_proto_is_icmp(pkt->flow.proto))
+        return false;
+    bool query_reply = pkt->flow.proto == PACKET_ICMPV6
+                           ? pkt->icmp_type == ICMPV6_ECHO_REPLY
+                           : pkt->icmp_type == ICMP_ECHO_REPLY ||
+                                 pkt->icmp_type == ICMP_TIMESTAMP_REPLY ||
+                                 pkt->icmp_type == ICMP_MASK_REPLY;
+    return query_reply && !is_query(type, pkt, true);
+}
+
 static bool icmp_query_recognise(const scan_type *type, const packet_view *pkt, probe_tag *tag)
 {
     /* Version 2 tags are -PO's (ping_proto.c). */

@@ -267,6 +267,14 @@ size_t scan_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *
 reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet_flow *probe_flow,
                            uint32_t *cookie);
 
+/* Whether pkt is the reply of another ICMP query than type's (an echo reply for
+ * a timestamp ping, say): a query reply answers only the request of its own kind
+ * (RFC 792: echo 8 -> 0, timestamp 13 -> 14, address mask 17 -> 18; RFC 4443
+ * section 4: 128 -> 129), as nmap's get_pcap_result() matches them, even when
+ * both requests carry the same id and sequence (ours share a cookie).
+ * scan_reply_key() answers REPLY_NONE for it. */
+bool icmp_reply_of_other_query(const scan_type *type, const packet_view *pkt);
+
 /* Our own side closing what a probe opened (the kernel's RST after a SYN-ACK, a
  * connect scan's ACK and RST), given that pkt travels on a probe's flow. */
 bool scan_is_teardown(const scan_type *type, const packet_view *pkt);

@@ -161,6 +161,8 @@ reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet
     if (type == &scan_proto || type->any_ip_proto)
         return proto_reply_key(pkt, probe_flow, cookie);
     if (packet_proto_matches(type->ip_proto, pkt->flow.proto) && !pkt->has_quote) {
+        if (type->ip_proto == PACKET_ICMP && icmp_reply_of_other_query(type, pkt))
+            return REPLY_NONE;
         *probe_flow = packet_flow_reverse(&pkt->flow);
         return type->reply_cookie(type, pkt, cookie) ? REPLY_COOKIE : REPLY_FLOW;
     }

@@ -36,6 +36,7 @@ CASES=(
     "pe        | 4 | -sn -PE --disable-arp-ping"
     "pp        | 4 | -sn -PP --send-ip"
     "pm        | 4 | -sn -PM --disable-arp-ping"
+    "pe-pp     | 4 | -sn -PE -PP --send-ip"
     "po        | 4 | -sn -PO --disable-arp-ping"
     "po4       | 4 | -sn -PO4 --send-ip"
     "po2       | 4 | -sn -PO2 --disable-arp-ping"
@@ -198,6 +199,14 @@ while read -r name; do
         "$WORK/$name.plugin.frames" | wc -l)
     [[ $flags == *-sn* ]] && ports=$(awk -F'\t' '$1 == "probe" && $4 == ""' "$WORK/$name.plugin.frames" | wc -l)
     [[ $ports -eq 0 ]] || { echo "FAIL $name: $ports probes not labelled as host discovery"; fail=1; }
+    # Our echo and timestamp requests share id and sequence (one cookie): each
+    # reply must answer the request of its own kind (RFC 792), so both pings
+    # of a host that answered both have a response.
+    if [[ $name == pe-pp ]]; then
+        got=$(awk -F'\t' '$1 == "response" { print $2, $3 }' "$WORK/$name.plugin.frames" | sort -u | paste -sd,)
+        want=$(awk '$2 == "up" { print $1, "echo"; print $1, "timestamp" }' "$WORK/$name.st.hosts" | sort -u | paste -sd,)
+        check "$name: the plugin ties each reply to its own ping: $got" <(echo "$want") <(echo "$got")
+    fi
 done <"$WORK/ran"
 [[ $(wc -l <"$WORK/ran") -ge 18 ]] || { echo "FAIL: only $(wc -l <"$WORK/ran") cases ran"; fail=1; }
 echo "scans $((scanned - start)) s, plugin $(($(date +%s) - scanned)) s"

@@ -78,9 +78,13 @@ static void test_timestamp(void)
     verdict v;
     g_assert_true(ping_timestamp.judge(&reply, &v));
     g_assert_cmpstr(reason_name(v.why), ==, "timestamp-reply");
-    /* An echo reply is no answer to a timestamp request. */
+    /* A timestamp reply answers no echo or mask request, an echo reply no
+     * timestamp request, though ours share id and sequence (RFC 792). */
+    g_assert_cmpint(scan_reply_key(&ping_echo, &reply, &flow, &cookie), ==, REPLY_NONE);
+    g_assert_cmpint(scan_reply_key(&ping_mask, &reply, &flow, &cookie), ==, REPLY_NONE);
     g_assert_true(packet_parse(buf, icmp_reply(buf, get_be16(buf + 2), ICMP_ECHO_REPLY), &reply));
-    g_assert_cmpint(scan_reply_key(&ping_timestamp, &reply, &flow, &cookie), ==, REPLY_FLOW);
+    g_assert_cmpint(scan_reply_key(&ping_timestamp, &reply, &flow, &cookie), ==, REPLY_NONE);
+    g_assert_cmpint(scan_reply_key(&ping_echo, &reply, &flow, &cookie), ==, REPLY_COOKIE);
 }
 
 static void test_tcp_pings_are_not_port_probes(void)
