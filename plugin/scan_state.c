@@ -756,6 +756,13 @@ static uint32_t nmap_run(const packet_view *pkt, const fingerprint *fp, unsigned
 #define PING_MAX_PORTS     4
 #define PING_MIN_HOSTS     2
 #define RESOLUTION_SECONDS 0.05
+/* nmap sends each host all its pings back to back (-PE, then each -PS and -PA
+ * port, then -PP: about 0.2 ms for two hosts in the lab), and starts a port
+ * scan only after the ping phase ends (45 ms later in the lab, -n: a new
+ * ultra_scan opens its capture). A run whose first probe to a host came at
+ * most this long after nmap's ICMP query to it, when that query was the first
+ * thing the host got, is of the same ping burst (nmap -sn -PE -PS22,23). */
+#define PING_BURST_SECONDS 0.015
 
 typedef struct host_probes {
     packet_flow hosts; /* scanner and target, ports 0 */
@@ -765,6 +772,7 @@ typedef struct host_probes {
     uint16_t later_ports;     /* ports of the target later runs probed */
     bool discovered;          /* a discovery probe came first */
     bool asked;               /* a sweep's ARP or ND request came first (asked_before) */
+    bool first_run_in_burst;  /* the first run came in nmap's ICMP ping's burst */
     /* The discovery probe that came first, should it turn out to be -sO's or
      * -PO's (proto_convert() takes it back). */
     const port_record *discovered_by;
@@ -841,6 +849,12 @@ static void host_run_port(host_probes *h, const port_record *port, bool first_po
     }
 }
 
+/* nmap's ICMP pings: -PE, -PP, -PM. */
+static bool ping_icmp_query(const scan_type *type)
+{
+    return type == &ping_echo || type == &ping_timestamp || type == &ping_mask;
+}
+
 /* Keeps what an nmap probe says about the run it belongs to (host_probes). */
 static void host_probed(const packet_view *pkt, const nstime_t *when, port_record *port)
 {
@@ -852,7 +866,12 @@ static void host_probed(const packet_view *pkt, const nstime_t *when, port_recor
         wmem_map_insert(nmap_hosts, &h->hosts, h);
         h->asked = h->discovered = asked_before(&hosts, when, port);
     }
+    bool first_run = !h->first_type && !port->type->discovery;
     host_run_port(h, port, port->probes == 1);
+    if (first_run && h->discovered_by && ping_icmp_query(h->discovered_by->type)) {
+        const nmap_ping *ping = wmem_map_lookup(nmap_pings, &hosts);
+        h->first_run_in_burst = ping && seconds(when) - seconds(&ping->when) <= PING_BURST_SECONDS;
+    }
 }
 
 /* The ping of the same kind as a port scan type's probe, NULL if none. */
@@ -886,13 +905,15 @@ static bool ping_by_behaviour(const port_record *port, unsigned *hosts, unsigned
 {
     packet_flow pair = {.src = port->scanner, .dst = port->target};
     const host_probes *h = wmem_map_lookup(nmap_hosts, &pair);
-    if (!h || h->discovered || h->first_type != port->type || h->first_run != port->scan_id ||
-        h->first_run_ports > PING_MAX_PORTS)
+    if (!h || (h->discovered && !h->first_run_in_burst) || h->first_type != port->type ||
+        h->first_run != port->scan_id || h->first_run_ports > PING_MAX_PORTS)
         return false;
     port_key run = {.type = port->type, .scan_id = port->scan_id, .scanner = port->scanner};
     const unsigned *count = wmem_map_lookup(ping_runs, &run);
     *hosts = count ? *count : 0;
     *later_ports = h->later_ports;
+    if (h->discovered)
+        return h->later_ports == 0; /* in the ICMP ping's burst, no port scan after */
     return h->later_ports > PING_MAX_PORTS || *hosts >= PING_MIN_HOSTS ||
            udp_ping_port_alone(port, h);
 }
@@ -919,6 +940,14 @@ static const char *ping_evidence(const port_record *port, const char *fingerprin
     size_t len = strlen(text);
     if (len >= 3 && text[len - 3] == '-' && text[len - 2] == 's')
         text[len - 2] = 'P';
+    packet_flow pair = {.src = port->scanner, .dst = port->target};
+    const host_probes *h = wmem_map_lookup(nmap_hosts, &pair);
+    if (h && h->discovered)
+        return wmem_strdup_printf(pool,
+                                  "%s; sent the host to at most %u of its ports within %.0f ms of "
+                                  "nmap's ICMP ping of it, in that ping's burst, with no port scan "
+                                  "of it after: a ping",
+                                  text, PING_MAX_PORTS, PING_BURST_SECONDS * 1000);
     if (hosts < PING_MIN_HOSTS && later_ports <= PING_MAX_PORTS)
         return wmem_strdup_printf(pool,
                                   "%s; the only port its scanner probed on the host, nmap -PU's "

@@ -30,6 +30,8 @@ foreign_start nmap-discovery nmap
 # only the preference scantrace.nmap_echo tells (-PO, -PO1, -PO1,2,4); over
 # two, nmap sends its IGMP query and IP-in-IP header before it reads the echo
 # replies, which tell the plugin unaided. -PE's echo stays -PE's (echo-reply).
+# burst: -PE's echo comes first, then -PS and -PA in the same burst (no port
+# scan follows): pings, not a SYN scan after a ping.
 RUNS=(
     "arp|2|arp|-sn \$T4"
     "nd|2|nd|-6 -sn \$T6"
@@ -43,6 +45,7 @@ RUNS=(
     "po1|2|arp proto-ping|-sn -PO1 --disable-arp-ping \$T4|-o scantrace.nmap_echo:po"
     "po124|2|arp proto-ping|-sn -PO1,2,4 --disable-arp-ping \$T4|-o scantrace.nmap_echo:po"
     "poburst|2|proto-ping|-sn -PO --disable-arp-ping 10.201.0.2-3||2"
+    "burst|2|ack-ping echo syn-ping timestamp|-sn --send-ip -PE -PS22,23 -PA80 -PP 10.201.0.2-3||2"
 )
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
