@@ -335,8 +335,18 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
             expert_add_info_format(pinfo, item, &ei_duplicate,
                                    "Try %u was already answered in frame %u", res->try_no,
                                    res->duplicate_of);
-        if (res->says && port->judged_in &&
+        if (res->says && port->judged_in && port->worded_in &&
             (res->own.state != port->judged.state || res->own.why != port->judged.why))
+            /* nmap -sO words the ICMP protocol by the last packet its
+             * receive loop read (common/proto_icmp_hack.h). */
+            expert_add_info_format(pinfo, item, &ei_overruled,
+                                   "This reply says %s (%s); the verdict came from frame %u, "
+                                   "in the words (%s) of frame %u, the last packet nmap's "
+                                   "receive loop read",
+                                   port_state_name(res->own.state), reason_name(res->own.why),
+                                   port->judged_in, reason_name(port->judged.why), port->worded_in);
+        else if (res->says && port->judged_in &&
+                 (res->own.state != port->judged.state || res->own.why != port->judged.why))
             expert_add_info_format(pinfo, item, &ei_overruled,
                                    "This reply says %s (%s); the verdict came from frame %u",
                                    port_state_name(res->own.state), reason_name(res->own.why),

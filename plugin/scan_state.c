@@ -1,4 +1,5 @@
 #include "scan_state.h"
+#include "proto_icmp_hack.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -134,9 +135,7 @@ static unsigned pending_bare_next;
 /* nmap words the ICMP protocol of an IPv4 -sO scan by the packet after the
  * ICMP message that made it open (proto_icmp_reason): that port, and until
  * when the next reply judged for the same scan rewords it. */
-static port_record *icmp_rewording;
-static nstime_t icmp_rewording_until;
-#define PROTO_ICMP_WAIT 0.02 /* the scanner's PROTO_ICMP_WAIT */
+static proto_icmp_hack icmp_hack;
 
 static scan_state_options options;
 static behaviour *suspects;   /* the behaviour of every source of suspected probes */
@@ -329,7 +328,7 @@ void scan_state_init(const scan_state_options *opt)
     pending_bare_next = 0;
     memset(proto_kept, 0, sizeof proto_kept);
     proto_kept_next = 0;
-    icmp_rewording = NULL;
+    memset(&icmp_hack, 0, sizeof icmp_hack);
     g_free(frames);
     frames = NULL;
     frames_room = 0;
@@ -346,7 +345,7 @@ void scan_state_init(const scan_state_options *opt)
 void scan_state_cleanup(void)
 {
     host_statuses_filled = false;
-    icmp_rewording = NULL;
+    memset(&icmp_hack, 0, sizeof icmp_hack);
     behaviour_free(suspects);
     suspects = NULL;
     attempts_free(recent);
@@ -1848,47 +1847,74 @@ static bool tied_by_flow(const scan_type *type, const packet_view *pkt)
            (pkt->quote.proto == PACKET_SCTP && pkt->quote_has_word && pkt->quote_word == 0);
 }
 
+/* The -sO record of the ICMP protocol of host, in the scan of port. */
+static port_record *proto_icmp_record(const port_record *port, const packet_addr *host)
+{
+    /* Ours have the all-zero scanner; another tool's, its source. */
+    port_record wanted = port_wanted(&scan_proto, port->scan_id, &port->scanner, false, host,
+                                     SCAN_STATE_PROTO_IP, PACKET_ICMP);
+    return wmem_map_lookup(ports, &wanted);
+}
+
+/* Words for the ICMP probe of the host nmap's receive loop marked
+ * (common/proto_icmp_hack.h), as the scanner's proto_icmp_words(): final once
+ * the loop ends (an undecided probe sent before frame is then open), else the
+ * words so far of a verdict still unsettled. */
+static void proto_icmp_words(const port_record *port, const proto_icmp_settle *st, bool final,
+                             uint32_t frame)
+{
+    port_record *icmp = proto_icmp_record(port, &st->host);
+    if (!icmp)
+        return;
+    if (final && !icmp->judged_in && icmp->first_probe && icmp->first_probe < frame) {
+        icmp->judged = (verdict){PORT_OPEN, st->why};
+        icmp->judged_in = frame;
+        icmp->judged_ttl = st->ttl;
+        icmp->worded_in = 0;
+    } else if (icmp->icmp_unsettled) {
+        icmp->judged.why = st->why;
+        icmp->judged_ttl = st->ttl;
+        icmp->worded_in = frame == icmp->judged_in ? 0 : frame;
+    }
+    if (final)
+        icmp->icmp_unsettled = false;
+}
+
 /* nmap's -sO over IPv4 (get_pcap_result, "protoscanicmphack"): any ICMP
- * message from the target while the ICMP protocol's probe is out makes that
- * protocol open, worded by the packet that ends nmap's receive loop
- * (proto_icmp_reason): an error that decided another protocol words it
- * itself; an echo reply leaves it to the next reply that decides a protocol
- * of the scan within PROTO_ICMP_WAIT, as the scanner does. port: the record
+ * message from the target while the ICMP protocol's probe is out (in the
+ * capture's order) makes that protocol open, worded when nmap's receive loop
+ * ends (proto_icmp_hack_read()), as the scanner reads it. port: the record
  * pkt was just tied to. */
 static void proto_icmp_after(uint32_t frame, const nstime_t *when, const packet_view *pkt,
                              port_record *port)
 {
     if (!packet_addr_is_ipv4(&port->target))
         return;
-    bool decided = port->judged_in == frame;
-    if (icmp_rewording && decided && icmp_rewording != port &&
-        icmp_rewording->scan_id == port->scan_id && seconds(when) <= seconds(&icmp_rewording_until))
-        icmp_rewording->judged.why = proto_icmp_reason(pkt);
-    if (decided || (icmp_rewording && seconds(when) > seconds(&icmp_rewording_until)))
-        icmp_rewording = NULL;
-    if (!decided)
-        return;
-    if (port->port == PACKET_ICMP && !proto_is_error(pkt)) {
-        icmp_rewording = port;
-        nstime_t wait = {0, (int)(PROTO_ICMP_WAIT * 1e9)};
-        nstime_sum(&icmp_rewording_until, when, &wait);
-        return;
+    int64_t now = (int64_t)when->secs * 1000000 + when->nsecs / 1000;
+    bool own_answer = port->port == PACKET_ICMP && !proto_is_error(pkt);
+    /* The echo reply to protocol 1's probe decides nothing to nmap's loop. */
+    bool decided = port->judged_in == frame && !own_answer;
+    proto_icmp_settle st;
+    if (proto_icmp_hack_expired(&icmp_hack, now, &st))
+        proto_icmp_words(port, &st, true, frame);
+    if (pkt->flow.proto == PACKET_ICMP) {
+        port_record *icmp = proto_icmp_record(port, &port->target);
+        if (icmp && icmp == port && own_answer && port->judged_in == frame) {
+            icmp->icmp_unsettled = true;
+        } else if (icmp && !icmp->judged_in && icmp->first_probe && icmp->first_probe < frame) {
+            icmp->judged = (verdict){PORT_OPEN, proto_icmp_reason(pkt)};
+            icmp->judged_in = frame;
+            icmp->judged_ttl = pkt->ttl;
+            icmp->icmp_unsettled = true;
+        } else if (decided && port->port != PACKET_ICMP && (!icmp || !icmp->probes)) {
+            proto_icmp_error_seen(frame, when, pkt, port);
+        }
     }
-    if (pkt->flow.proto != PACKET_ICMP || port->port == PACKET_ICMP)
-        return;
-    /* Ours have the all-zero scanner; another tool's, its source. */
-    port_record wanted = port_wanted(&scan_proto, port->scan_id, &port->scanner, false,
-                                     &port->target, SCAN_STATE_PROTO_IP, PACKET_ICMP);
-    port_record *icmp = wmem_map_lookup(ports, &wanted);
-    /* In the capture's order: an answer that came before the echo request
-     * left (settled once a tagged probe named the scan) is not one to it. */
-    if (icmp && !icmp->judged_in && icmp->first_probe && icmp->first_probe < frame) {
-        icmp->judged = (verdict){PORT_OPEN, proto_icmp_reason(pkt)};
-        icmp->judged_in = frame;
-        icmp->judged_ttl = pkt->ttl;
-    } else if (!icmp || !icmp->probes) {
-        proto_icmp_error_seen(frame, when, pkt, port);
-    }
+    if (proto_icmp_hack_read(&icmp_hack, pkt, true, decided, now, &st))
+        proto_icmp_words(port, &st, true, frame);
+    else if (icmp_hack.marked)
+        proto_icmp_words(port, &(proto_icmp_settle){icmp_hack.host, icmp_hack.why, icmp_hack.ttl},
+                         false, frame);
 }
 
 /* The reply now tied to rec's try slot: judged by its scan type. */

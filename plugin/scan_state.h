@@ -78,6 +78,11 @@ typedef struct port_record {
      * 40125, an echo, an INIT to 80) that its -sO or -PO may turn out to have
      * sent (scan_state.c, proto_convert()): its replies are kept until then. */
     bool proto_candidate;
+    /* -sO's ICMP protocol (1) over IPv4: open, but its words wait for the end
+     * of nmap's receive loop (common/proto_icmp_hack.h); worded_in: the frame
+     * whose words it has when not judged_in's, else 0. */
+    bool icmp_unsettled;
+    uint32_t worded_in;
     /* A probe of the port had a wrong transport checksum (--badsum): the
      * target's stack drops such a probe, which is why nothing answered. */
     bool bad_checksum;

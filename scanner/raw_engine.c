@@ -10,6 +10,7 @@
 #include "arp.h"
 #include "cookie.h"
 #include "decoys.h"
+#include "proto_icmp_hack.h"
 #include "frame_ring.h"
 #include "ip_fragment.h"
 #include "interrupt.h"
@@ -55,14 +56,13 @@ typedef struct engine {
     gint64 mono_to_real; /* add to a monotonic time to get wall-clock time */
     GString *line;
     gboolean send_error_told;
-    /* -sO over IPv4: nmap words the ICMP protocol's verdict by the packet that
-     * ends its receive loop after an ICMP message from the target
-     * (proto_icmp_reason): the probe waiting for that packet, and until when. */
-    gboolean icmp_pending;
-    guint icmp_pending_host;
-    gint64 icmp_pending_until;
+    /* -sO over IPv4: nmap's receive loop as it reads the ICMP protocol
+     * (common/proto_icmp_hack.h). */
+    proto_icmp_hack icmp_hack;
     /* -sO: per job, whether the receive handle has seen our ICMP probe leave
-     * (icmp_probe_seen()); NULL for other scans. */
+     * (ICMP_PROBE_OUT, icmp_probe_seen()), and whether its verdict, open, still
+     * waits for the words of the receive loop's end (ICMP_UNSETTLED); NULL for
+     * other scans. */
     guint8 *icmp_probe_out;
     /* The probes in the sender's batch (flush_batch()); the main thread's
      * alone, as is the sender. */
@@ -388,37 +388,57 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
     return found;
 }
 
-/* nmap's -sO over IPv4 takes any ICMP message from a target whose ICMP probe
- * is out for that protocol's answer: open, worded by the packet that ends
- * its receive loop (get_pcap_result, "protoscanicmphack"): this one when it
- * decided another probe (an error), else the next that decides one, or this
- * one when none comes before the loop gives up (nmap's wait: at least 2 ms;
- * we give it PROTO_ICMP_WAIT). decided: pkt just decided another probe. */
-#define PROTO_ICMP_WAIT (20 * 1000)
+#define ICMP_PROBE_OUT 1
+#define ICMP_UNSETTLED 2
+
+/* Words for the ICMP probe of the host nmap's receive loop marked
+ * (common/proto_icmp_hack.h): final once the loop ends (an undecided probe
+ * out is then open), else the words so far of a verdict still unsettled. */
+static void proto_icmp_words(engine *e, guint pi, const proto_icmp_settle *st, gboolean final,
+                             gint64 wall)
+{
+    guint job = job_of(e, &st->host);
+    if (job == 0 || !(e->icmp_probe_out[job - 1] & ICMP_PROBE_OUT))
+        return;
+    if (final && sched_wants(e->sched, job - 1, pi, SCHED_TRY_UNKNOWN)) {
+        decide(e, job - 1, pi, SCHED_TRY_UNKNOWN, (verdict){PORT_OPEN, st->why}, st->ttl, wall);
+    } else if (e->icmp_probe_out[job - 1] & ICMP_UNSETTLED) {
+        port_result *r = &e->jobs[job - 1].host->ports[pi];
+        r->why = (uint8_t)st->why;
+        r->ttl = st->ttl;
+    }
+    if (final)
+        e->icmp_probe_out[job - 1] &= (guint8)~ICMP_UNSETTLED;
+}
+
+/* nmap's -sO over IPv4 (get_pcap_result, "protoscanicmphack"): any ICMP
+ * message from a target whose ICMP probe is out makes that protocol open
+ * (decided at once, so that the probe is not sent again), worded when nmap's
+ * receive loop ends (proto_icmp_hack_read()). decided: pkt just decided
+ * another probe. wall: the packet's time (microseconds). */
 static void proto_icmp_quirk(engine *e, const packet_view *pkt, gboolean decided, gint64 wall)
 {
     const probe_plan *plan = e->cfg->plan;
     gint32 pi = probe_plan_find(plan, &scan_proto, PACKET_ICMP);
     if (pi < 0 || !packet_addr_is_ipv4(&pkt->flow.src))
         return;
-    if (e->icmp_pending && decided && wall <= e->icmp_pending_until) {
-        port_result *r = &e->jobs[e->icmp_pending_host].host->ports[pi];
-        r->why = (uint8_t)proto_icmp_reason(pkt);
-        r->ttl = pkt->ttl;
-    }
-    if (decided || wall > e->icmp_pending_until)
-        e->icmp_pending = FALSE;
+    proto_icmp_settle st;
+    if (proto_icmp_hack_expired(&e->icmp_hack, wall, &st))
+        proto_icmp_words(e, (guint)pi, &st, TRUE, wall);
     guint job = job_of(e, &pkt->flow.src);
-    if (pkt->flow.proto != PACKET_ICMP || job == 0 || !e->icmp_probe_out[job - 1] ||
-        !sched_wants(e->sched, job - 1, (guint)pi, SCHED_TRY_UNKNOWN))
-        return;
-    verdict v = {PORT_OPEN, proto_icmp_reason(pkt)};
-    decide(e, job - 1, (guint)pi, SCHED_TRY_UNKNOWN, v, pkt->ttl, wall);
-    if (!decided) {
-        e->icmp_pending = TRUE;
-        e->icmp_pending_host = job - 1;
-        e->icmp_pending_until = wall + PROTO_ICMP_WAIT;
+    if (pkt->flow.proto == PACKET_ICMP && job && (e->icmp_probe_out[job - 1] & ICMP_PROBE_OUT) &&
+        sched_wants(e->sched, job - 1, (guint)pi, SCHED_TRY_UNKNOWN)) {
+        verdict v = {PORT_OPEN, proto_icmp_reason(pkt)};
+        decide(e, job - 1, (guint)pi, SCHED_TRY_UNKNOWN, v, pkt->ttl, wall);
+        e->icmp_probe_out[job - 1] |= ICMP_UNSETTLED;
     }
+    if (proto_icmp_hack_read(&e->icmp_hack, pkt, job != 0, decided, wall, &st))
+        proto_icmp_words(e, (guint)pi, &st, TRUE, wall);
+    else if (e->icmp_hack.marked)
+        proto_icmp_words(
+            e, (guint)pi,
+            &(proto_icmp_settle){e->icmp_hack.host, e->icmp_hack.why, e->icmp_hack.ttl}, FALSE,
+            wall);
 }
 
 /* -sO over IPv4: our echo request to a target, the ICMP protocol's probe,
@@ -444,7 +464,7 @@ static gboolean icmp_probe_seen(engine *e, const packet_view *pkt)
         return FALSE;
     guint job = job_of(e, &pkt->flow.dst);
     if (job)
-        e->icmp_probe_out[job - 1] = 1;
+        e->icmp_probe_out[job - 1] |= ICMP_PROBE_OUT;
     return TRUE;
 }
 

@@ -99,6 +99,15 @@ for order in "TCP gre ICMP" "gre ICMP TCP"; do
         rm -f "$WORK/$name.xml"
     done
 done
+# The words of protocol 1 (the receive loop of nmap: common/proto_icmp_hack.h)
+# where the answers of two hosts interleave, and of one host (the report that
+# found the scanner and the plugin apart): a few runs each, in random order.
+for i in 1 2 3 4 5 6; do
+    "$SCANTRACE_BIN" -sO -n --reason -p 1,6,17,132,255 -oX "$WORK/icmp2h-$i.xml" \
+        -w "$WORK/icmp2h-$i.pcapng" "$LAB_TARGET_IP" "$LAB_TARGET2_IP" >/dev/null
+    ((i > 4)) || "$SCANTRACE_BIN" -sO -n --reason -p 1,6,17,132,255 -oX "$WORK/icmp1h-$i.xml" \
+        -w "$WORK/icmp1h-$i.pcapng" "$LAB_TARGET_IP" >/dev/null
+done
 # --packet-trace of the probes with no transport nmap builds (bare headers,
 # IGMP, ICMP of the other family).
 "$SCANTRACE_BIN" -sO -r -Pn -n --max-retries 0 --packet-trace -p 2,47,58,255 "$LAB_TARGET_IP" \
@@ -178,6 +187,13 @@ for order in TCP-gre-ICMP gre-ICMP-TCP; do
     verdicts_from_capture "$WORK/order-$order.pcapng" >"$WORK/order-$order.got"
     check "IPv4, sent in the order $order: the plugin on scantrace's capture gives the scanner's verdicts ($(grep " ip 1 " "$WORK/order-$order.want" | cut -d" " -f4-))" \
         "$WORK/order-$order.want" "$WORK/order-$order.got"
+done
+for name in icmp2h-{1..6} icmp1h-{1..4}; do
+    verdicts_from_xml "$WORK/$name.xml" >"$WORK/$name.want"
+    verdicts_from_capture "$WORK/$name.pcapng" >"$WORK/$name.got"
+    (($(grep -c ' ip 1 ' "$WORK/$name.want" || true) >= 1)) || die "$name: no protocol 1 reported"
+    check "IPv4 -p 1,6,17,132,255 ($name): the plugin on scantrace's capture gives the scanner's verdicts ($(grep " ip 1 " "$WORK/$name.want" | cut -d" " -f1,4- | paste -sd,))" \
+        "$WORK/$name.want" "$WORK/$name.got"
 done
 first=$(tshark_unpriv -r "$(tshark_file "$WORK/sctpfirst.pcapng")" -Y 'ip.src == 10.201.0.1' \
     -T fields -e ip.proto 2>/dev/null | head -1)
