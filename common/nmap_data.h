@@ -36,8 +36,9 @@
  * NMAP_DATA_MIN of them, and, in the first NMAP_DATA_JUDGED, none of what ping tools and protocols
  * put there (four bytes in a row each one above the last: the fill after a ping's timestamp, BSD's
  * and Linux's, masscan's 08 09 ..; text only: Windows' "abcdefgh..."; a quarter or more zero bytes:
- * timestamps, DNS and other headers; one byte four times in a row). A random run of 20 bytes fails
- * these about once in 10^5. */
+ * timestamps, DNS and other headers; one byte four times in a row; a TFTP request, ACK or ERROR,
+ * whose message is NUL-ended text, or a DNS header of one question: RFC 1350 section 5, RFC 1035
+ * section 4.1.1). A random run of 20 bytes fails these about once in 10^5. */
 bool nmap_data_random(const uint8_t *data, size_t len);
 
 /* Whether pkt (IPv4 or IPv6) is an echo request of nmap's shape with

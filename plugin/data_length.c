@@ -25,10 +25,18 @@ typedef struct candidate {
     payload bytes;
 } candidate;
 
+/* A datagram's sender, its port, and where it went; used: a slot is taken. */
+typedef struct sent {
+    packet_addr src, dst;
+    uint16_t sport;
+    bool used;
+} sent;
+
 struct data_length {
     GHashTable *known; /* packet_addr -> source_runs */
     candidate kept[DATA_LENGTH_CANDIDATES];
     unsigned next;
+    sent sent[DATA_LENGTH_SENT]; /* direct-mapped by sent_slot() */
 };
 
 static guint addr_hash(gconstpointer key)
@@ -145,4 +153,25 @@ GArray *data_length_candidate(data_length *d, const packet_view *pkt, uint32_t f
     d->kept[d->next] = (candidate){.key = key, .flow = pkt->flow, .frame = frame, .bytes = p};
     d->next = (d->next + 1) % DATA_LENGTH_CANDIDATES;
     return NULL;
+}
+
+static unsigned sent_slot(const packet_addr *src, uint16_t sport, const packet_addr *dst)
+{
+    uint32_t h = packet_addr_hash(src) * 0x9e3779b1u ^ packet_addr_hash(dst) ^ sport * 0x01000193u;
+    return (h ^ h >> 16) & (DATA_LENGTH_SENT - 1);
+}
+
+void data_length_note_sent(data_length *d, const packet_view *pkt)
+{
+    if (pkt->flow.proto != PACKET_UDP || pkt->has_quote)
+        return;
+    d->sent[sent_slot(&pkt->flow.src, pkt->flow.sport, &pkt->flow.dst)] =
+        (sent){.src = pkt->flow.src, .dst = pkt->flow.dst, .sport = pkt->flow.sport, .used = true};
+}
+
+bool data_length_answers(const data_length *d, const packet_view *pkt)
+{
+    const sent *s = &d->sent[sent_slot(&pkt->flow.dst, pkt->flow.dport, &pkt->flow.src)];
+    return s->used && s->sport == pkt->flow.dport && packet_addr_equal(&s->src, &pkt->flow.dst) &&
+           packet_addr_equal(&s->dst, &pkt->flow.src);
 }

@@ -19,6 +19,9 @@
 #define DATA_LENGTH_HEAD 32
 /* Datagrams of random bytes kept (the last ones, of any source). */
 #define DATA_LENGTH_CANDIDATES 256
+/* Datagrams' (source, source port, destination) kept, direct-mapped: a power
+ * of two. */
+#define DATA_LENGTH_SENT 4096
 
 typedef struct data_length data_length;
 
@@ -38,5 +41,16 @@ uint32_t data_length_known(const data_length *d, const packet_view *pkt);
  * same bytes, when one went to another port or host than pkt: a run's (free
  * with g_array_unref); NULL, and pkt kept, otherwise. */
 GArray *data_length_candidate(data_length *d, const packet_view *pkt, uint32_t frame);
+
+/* Notes pkt, a UDP datagram: a datagram from its destination to its source
+ * port answers it (data_length_answers()). */
+void data_length_note_sent(data_length *d, const packet_view *pkt);
+
+/* Whether pkt, a UDP datagram, answers one data_length_note_sent() noted
+ * recently: its destination host sent to pkt's source from pkt's destination
+ * port. From any source port: a TFTP server answers from a new port (RFC 1350
+ * section 4), so its reply is no flow's reverse. Such a datagram is no
+ * scanner's probe, whatever its bytes. */
+bool data_length_answers(const data_length *d, const packet_view *pkt);
 
 #endif

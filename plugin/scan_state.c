@@ -1527,7 +1527,9 @@ static void replay_data_length(const packet_addr *src, const GArray *frames, con
  * attempts are then recorded as the run's too (replay_data_length()); and
  * with nmap's own TTL alone, -PU's random bytes to its own port, 40125. A
  * datagram on a flow the other side began (a server's answer to a client
- * whose port is 40125, say) is none. */
+ * whose port is 40125, say) is none, nor, unless its bytes are an nmap probe's
+ * of its source, one to a port that sent to its source (a TFTP server answers
+ * from a new port: data_length_answers()). */
 static bool nmap_data_datagram(uint32_t frame, const packet_view *pkt, fingerprint *fp)
 {
     if (!datalens || pkt->flow.proto != PACKET_UDP || pkt->df || pkt->udp_stated_len == 0 ||
@@ -1546,6 +1548,10 @@ static bool nmap_data_datagram(uint32_t frame, const packet_view *pkt, fingerpri
                  pkt->udp_stated_len, carried, pkt->ttl);
         return true;
     }
+    /* Past here bytes alone tell: a datagram that answers one (a TFTP
+     * server's ERROR from a new port, say) is none of nmap's. */
+    if (data_length_answers(datalens, pkt))
+        return false;
     if (nmap_udp_ping_with_data(pkt) && fingerprint_nmap_hops(pkt)) {
         snprintf(fp->evidence, sizeof fp->evidence,
                  "%zu random bytes (--data-length) to %u/udp (nmap -PU's port), no DF, TTL %u: "
@@ -2217,6 +2223,10 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
 /* What pkt is to a scan, recorded. */
 static const frame_result *classify(uint32_t frame, const nstime_t *when, const packet_view *pkt)
 {
+    /* Every datagram, a probe's too: a datagram back to its port answers it
+     * (nmap_data_datagram()). */
+    if (datalens)
+        data_length_note_sent(datalens, pkt);
     if (pkt->flow.proto == PACKET_ICMPV6 && !pkt->has_quote &&
         (pkt->icmp_type == ICMPV6_NEIGHBOR_SOLICIT || pkt->icmp_type == ICMPV6_NEIGHBOR_ADVERT))
         return add_nd(frame, when, pkt);

@@ -28,6 +28,23 @@ static void test_random(void)
     g_assert_false(nmap_data_random(dns, sizeof dns));
     static const uint8_t games[] = {0xff, 0xff, 0xff, 0xff, 0x54, 0x53, 0x6f, 0x75};
     g_assert_false(nmap_data_random(games, sizeof games));
+    /* A TFTP server's ERROR "File not found" (a real capture's, 19 bytes: few
+     * zeros, not all text), its ACK, a read request; a DNS answer's header. */
+    static const uint8_t tftp_error[] = {0x00, 0x05, 0x00, 0x01, 'F', 'i', 'l', 'e', ' ', 'n',
+                                         'o',  't',  ' ',  'f',  'o', 'u', 'n', 'd', 0x00};
+    g_assert_false(nmap_data_random(tftp_error, sizeof tftp_error));
+    static const uint8_t tftp_ack[] = {0x00, 0x04, 0x9a, 0x31};
+    g_assert_false(nmap_data_random(tftp_ack, sizeof tftp_ack));
+    static const uint8_t tftp_rrq[] = {0x00, 0x01, 'r', '7', 't', 'f', 't',
+                                       'p',  '.',  't', 'x', 't', 0x00};
+    g_assert_false(nmap_data_random(tftp_rrq, sizeof tftp_rrq));
+    static const uint8_t dns_answer[] = {0x9c, 0x4e, 0x81, 0x80, 0x00, 0x01, 0x00,
+                                         0x05, 0x00, 0x0d, 0x00, 0x0b, 0xc0, 0x3f,
+                                         0x8e, 0xfa, 0xb7, 0x2c, 0x91, 0x7d};
+    g_assert_false(nmap_data_random(dns_answer, sizeof dns_answer));
+    /* The shapes need their text's NUL: without it, the bytes are judged as
+     * any others'. */
+    g_assert_true(nmap_data_random(tftp_error, sizeof tftp_error - 1));
     /* Random runs pass as a rule. */
     GRand *rand = g_rand_new_with_seed(9);
     unsigned passed = 0;
@@ -123,6 +140,30 @@ static void test_runs(void)
     data_length_free(d);
 }
 
+/* A datagram back to a port that sent to its source answers it, from any
+ * port (a TFTP server's new one): no probe; nor is one from another host, or
+ * to another port. */
+static void test_answers(void)
+{
+    data_length *d = data_length_new();
+    packet_view request = datagram(SCANNER, 69, nmap_bytes, sizeof nmap_bytes);
+    data_length_note_sent(d, &request);
+    packet_view reply = datagram(OTHER, 36243, nmap_bytes, sizeof nmap_bytes);
+    reply.flow.src = request.flow.dst;
+    reply.flow.dst = request.flow.src;
+    reply.flow.sport = 42199;
+    reply.flow.dport = request.flow.sport;
+    g_assert_true(data_length_answers(d, &reply));
+    g_assert_false(data_length_answers(d, &request));
+    packet_view elsewhere = reply;
+    elsewhere.flow.dport = request.flow.sport + 2;
+    g_assert_false(data_length_answers(d, &elsewhere));
+    elsewhere = reply;
+    elsewhere.flow.src = packet_addr_from_ipv4(OTHER);
+    g_assert_false(data_length_answers(d, &elsewhere));
+    data_length_free(d);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -130,5 +171,6 @@ int main(int argc, char **argv)
     g_test_add_func("/nmap_data/echo", test_echo);
     g_test_add_func("/nmap_data/udp_ping", test_udp_ping);
     g_test_add_func("/data_length/runs", test_runs);
+    g_test_add_func("/data_length/answers", test_answers);
     return g_test_run();
 }
