@@ -223,6 +223,14 @@ static bool fingerprint_tcp_shape(const packet_view *pkt, const scan_type *scanf
     const scan_type *type = nmap_tcp_type(pkt->tcp_flags, scanflags_base, &option);
     if (!type || !nmap_window(pkt->window) || (!fingerprint_nmap_hops(pkt) && !nmap_ttl_given(pkt)))
         return false;
+    /* sendIPScanProbe puts the try's number in the ack of a probe with ACK
+     * and leaves its sequence number 0. -sO's ACK (build_protoscan_packet)
+     * has a random one, which nmap's own TTL lets through; a TTL outside
+     * 37-59 (--ttl's, or a kernel's: a macOS keepalive, ACK without DF,
+     * window 2048, TTL 64, seq one below the next byte) needs the whole
+     * shape. */
+    if ((pkt->tcp_flags & TCP_ACK) && pkt->seq != 0 && nmap_ttl_given(pkt))
+        return false;
     char hops[48];
     hop_words(pkt, hops, sizeof hops);
     /* nmap's --data-length appends random bytes to every probe. */

@@ -247,6 +247,12 @@ static const struct {
     const char *what;
     const char *hex;
 } ordinary[] = {
+    /* A macOS client's lone ACK to 443 (a keepalive: seq one below the next
+     * byte, no DF, window 2048, no options, TTL 64; a real capture's, with the
+     * lab's addresses): nmap -sA's shape but for its sequence number, and the TTL is not
+     * nmap's. */
+    {"a macOS keepalive ACK, TTL 64",
+     "4500002876e000004006ee5b0ac900010ac90002fc9301bb45de932093f5522950100800d4d30000"},
     {"a kernel's SYN (nmap -sT)",
      "4500003c4d7440004006d7b30ac900010ac900029a58170cf25036ec00000000a002faf015c30000020405b4040"
      "2080ac0a33e6d000000000103030a"},
@@ -340,6 +346,18 @@ static void test_ttl_given(void)
     packet_view v =
         parse_hex("45000028bec000003211b4700ac900010ac90002969e0045000800000000", buf, sizeof buf);
     fingerprint fp;
+    /* An ACK with a sequence number is -sO's (nmap's TTL only), never -sA's
+     * with --ttl (sendIPScanProbe leaves it 0). */
+    {
+        uint8_t ack_buf[256];
+        packet_view a = parse_hex(probes[ack].hex, ack_buf, sizeof ack_buf);
+        a.seq = 0x45de9320;
+        g_assert_true(fingerprint_probe(&a, &fp)); /* TTL 41 */
+        a.ttl = 70;
+        g_assert_false(fingerprint_probe(&a, &fp));
+        a.ttl = 64;
+        g_assert_false(fingerprint_probe(&a, &fp));
+    }
     g_assert_true(fingerprint_probe(&v, &fp)); /* TTL 50: nmap's empty datagram */
     v.ttl = 128;
     g_assert_false(fingerprint_probe(&v, &fp)); /* a Windows keepalive's */
