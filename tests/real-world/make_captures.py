@@ -1341,6 +1341,54 @@ def g40_syn_scan_timing_pings():
     return c
 
 
+TFTP_RRQ = b'\x00\x01r7tftp.txt\x00octet\x00'  # nmap-payloads' request for 69/udp
+TFTP_NOT_FOUND = b'\x00\x05\x00\x01File not found\x00'  # RFC 1350 ERROR, code 1
+
+
+def g41_tftp_error_from_new_port():
+    """nmap -sU -p 69 of a TFTP server without r7tftp.txt, as vic__udp_scan.pcap
+    shows: each try's read request is answered with ERROR 1 "File not found"
+    from a new port of the server (RFC 1350 section 4: a transfer's own port),
+    which nmap does not take for 69's answer (get_pcap_result() wants the
+    probed port back), and the scanner's kernel refuses it with a port
+    unreachable. The two ERRORs, the same 19 bytes, no DF, TTL 60, to two ports
+    of the scanner, answer its datagrams: no UDP scan of the scanner."""
+    rng = random.Random(141)
+    c = Capture()
+    n = Nmap(rng, base_port=_nmap_base_port(rng))
+    for tryno in (0, 1):
+        probe = _nmap_udp_try(c, n, 69, [DNS_STATUS, TFTP_RRQ], tryno=tryno,
+                              gap=1.0 if tryno else 0.0005)
+        error = c.inc(IP(src=TARGET, dst=SCANNER, ttl=60, id=rng.getrandbits(16), flags=0) /
+                      UDP(sport=rng.randint(32768, 60999), dport=probe[UDP].sport) /
+                      Raw(TFTP_NOT_FOUND))
+        c.out(icmp_error(error, 3, 3, SCANNER, ttl=64, ip_id=rng.getrandbits(16)))
+    return c
+
+
+def g42_keepalive_acks_and_ack_scan_ttl64():
+    """A macOS client's TCP keepalives, as austin__null15.pcap shows: a lone ACK
+    to a server's 443 and another's 5228, no DF, TTL 64, window 2048, no
+    options, a sequence number (one below the next byte), unanswered. Then
+    nmap -sA --ttl 64 of the target's 80 from another host: the same shape but
+    window 1024 and sequence number 0 (sendIPScanProbe() puts the try number in
+    the ack), answered by a RST (RFC 793: seq = the segment's ack)."""
+    rng = random.Random(142)
+    c = Capture()
+    client = '198.51.100.34'
+    for server, port in (('192.0.2.80', 443), ('192.0.2.81', 5228)):
+        c.out(IP(src=client, dst=server, ttl=64, id=rng.getrandbits(16), flags=0) /
+              TCP(sport=rng.randint(49152, 65535), dport=port, flags='A', seq=rng.getrandbits(32),
+                  ack=rng.getrandbits(32), window=2048), gap=0.001)
+    n = Nmap(rng, base_port=_nmap_base_port(rng))
+    probe = n.tcp(80, 'A')
+    probe[IP].ttl = 64
+    c.out(probe, gap=1.0)
+    c.inc(reply_ip(probe) / TCP(sport=80, dport=probe[TCP].sport, flags='R', seq=probe[TCP].ack,
+                                window=0))
+    return c
+
+
 CASES = [
     g01_rst_ack_equals_seq, g02_fin_scan_bsd_rst, g03x_xmas_rst_ack_equals_seq,
     g03n_null_rst_ack_equals_seq, g04_syn_with_data_length, g05_syn_proxy_rewritten_ack,
@@ -1356,7 +1404,8 @@ CASES = [
     g29_nmap_connect_scan, g30_ipv6_syn_scan, g31_ipv6_udp_scan, g32_ipv6_extension_headers,
     g33_ipv6_fragmented_probe, g34_ipv6_time_exceeded, g35_ipv6_snaplen68,
     g36_ipv6_ack_fin_null_xmas, g37_ipv6_echo_discovery, g38_ipv6_nmap_connect_scan,
-    g39_ipv6_in_ipv4_tunnel, g40_syn_scan_timing_pings,
+    g39_ipv6_in_ipv4_tunnel, g40_syn_scan_timing_pings, g41_tftp_error_from_new_port,
+    g42_keepalive_acks_and_ack_scan_ttl64,
 ]
 
 
