@@ -403,7 +403,7 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
         else
             return 0;
         if (res && wire_tree_applies(res))
-            wire_tree_remember(pinfo, tvb, bytes, len, is_arp);
+            wire_tree_remember(res, tvb, bytes, len, is_arp);
         /* A decoy's copy is not the port's last probe: its scanner's is. */
         if (res && res->role == ROLE_PROBE && !decoy_groups_copy(pinfo->num))
             verdict_note_probe_seen(res, pinfo->num);
@@ -439,7 +439,7 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     if (res->role == ROLE_PROBE)
         add_decoys(subtree, tvb, pinfo, res);
     if (wire_tree_wanted(tree))
-        wire_tree_add(subtree, tvb, pinfo, res);
+        wire_tree_add(subtree, tvb, res);
     char *message = wmem_strdup(pinfo->pool, text);
     message[0] = g_ascii_toupper(message[0]);
     add_expert(pinfo, item, res, message, whole_capture_seen);

@@ -128,6 +128,7 @@ typedef struct frame_result {
     uint32_t duplicate_of; /* a probe or reply seen before for the same try */
     unsigned timing_ping;  /* probes: nmap's timing ping number (its sequence number's) */
     uint32_t probe_in;     /* replies and teardowns: the probe they answer or end */
+    uint32_t wire_at;      /* wire_tree.c's: where the frame's scan bytes begin */
     bool another_request;  /* probes: a further UDP request of the same try */
     bool has_rtt;          /* replies: the time since that probe */
     bool early;            /* replies: timestamped before that probe */

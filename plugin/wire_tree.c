@@ -24,10 +24,11 @@ static int ett_tag = SCANTRACE_ID_INIT;
 
 /* Where each frame's scan bytes start in the frame, found on the first pass in
  * the tree the other dissectors built (later passes may get a tree without their
- * items): offset + 1, ARP_BIT for an ARP message; absent: not the frame's own
- * bytes (a reassembled datagram). */
+ * items), kept in the frame's result (frame_result.wire_at, a word that was
+ * padding: a map from frame number would cost an entry and a bucket a frame):
+ * offset + 1, ARP_BIT for an ARP message; 0: not the frame's own bytes (a
+ * reassembled datagram). */
 #define ARP_BIT 0x80000000u
-static wmem_map_t *offsets;
 
 static const value_string purposes[] = {{0, "port scan"}, {1, "host discovery"}, {0, NULL}};
 
@@ -83,8 +84,6 @@ void wire_tree_register(int proto)
     static int *ett[] = {&ett_tag};
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    offsets =
-        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 
 /* Where the scan's bytes are in the frame: an offset into tvb, or -1 when they
@@ -321,13 +320,13 @@ static void add_cookie(proto_tree *tree, tvbuff_t *tvb, int base, const frame_re
                                res->try_no, n * 2, want);
 }
 
-void wire_tree_remember(packet_info *pinfo, tvbuff_t *tvb, const uint8_t *bytes, size_t len,
+void wire_tree_remember(const frame_result *res, tvbuff_t *tvb, const uint8_t *bytes, size_t len,
                         bool arp)
 {
     int at = frame_offset(tvb, bytes, len);
-    if (at >= 0)
-        wmem_map_insert(offsets, GUINT_TO_POINTER(pinfo->num),
-                        GUINT_TO_POINTER(((unsigned)at + 1) | (arp ? ARP_BIT : 0)));
+    /* The records are the first pass's own, handed out read-only. */
+    if (at >= 0 && (unsigned)at < ~ARP_BIT)
+        ((frame_result *)res)->wire_at = ((unsigned)at + 1) | (arp ? ARP_BIT : 0);
 }
 
 bool wire_tree_wanted(proto_tree *tree)
@@ -347,11 +346,11 @@ bool wire_tree_applies(const frame_result *res)
     return !port->untagged && !port->type->socket_tos;
 }
 
-void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const frame_result *res)
+void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, const frame_result *res)
 {
     if (!wire_tree_applies(res))
         return;
-    unsigned where = GPOINTER_TO_UINT(wmem_map_lookup(offsets, GUINT_TO_POINTER(pinfo->num)));
+    unsigned where = res->wire_at;
     unsigned caplen = tvb_captured_length(tvb);
     if (!where || (where & ~ARP_BIT) > caplen)
         return;

@@ -19,10 +19,11 @@
 /* Registers the fields and subtrees under the protocol. */
 void wire_tree_register(int proto);
 
-/* First pass: notes where the frame's scan bytes (its IPv4 packet, or with arp
- * its ARP message) start in tvb, the frame's data; bytes that are not the
- * frame's own (a reassembled datagram) are not noted, and get no fields. */
-void wire_tree_remember(packet_info *pinfo, tvbuff_t *tvb, const uint8_t *bytes, size_t len,
+/* First pass: notes in res, the frame's result, where the frame's scan bytes
+ * (its IP packet, or with arp its ARP message) start in tvb, the frame's data;
+ * bytes that are not the frame's own (a reassembled datagram) are not noted, and
+ * get no fields. */
+void wire_tree_remember(const frame_result *res, tvbuff_t *tvb, const uint8_t *bytes, size_t len,
                         bool arp);
 
 /* Whether the frame can have the fields: a tagged probe's, not another tool's
@@ -38,6 +39,6 @@ bool wire_tree_wanted(proto_tree *tree);
 /* Adds the fields to tree, from the frame's own bytes (tvb). Does nothing for
  * probes without our tag (another tool's, or the connect scan's kernel-made
  * ones). Never reads outside the captured bytes. */
-void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const frame_result *res);
+void wire_tree_add(proto_tree *tree, tvbuff_t *tvb, const frame_result *res);
 
 #endif
