@@ -432,11 +432,23 @@ static void print_group(const port_report_group *g, GString *out)
     if (nstates == 0)
         return;
 
+    /* Only the rows listed port by port are sorted and written out: a -p-
+     * scan's 65,000 closed ports are one "Not shown" line, and their cells
+     * would cost more than all the rest of the table. The sort is stable, so the
+     * rows kept keep their order. A folded state's rows still count towards the
+     * port column's width: they are this port scan's, "%5u/proto" with the
+     * group's protocol. */
     GPtrArray *rows = g_ptr_array_sized_new(g->rows->len);
-    for (unsigned i = 0; i < g->rows->len; i++)
-        g_ptr_array_add(rows, g_ptr_array_index(g->rows, i));
-    g_ptr_array_sort(rows, row_order);
     int width = PORT_WIDTH;
+    for (unsigned i = 0; i < g->rows->len; i++) {
+        port_report_row *row = g_ptr_array_index(g->rows, i);
+        if (!port_report_folded(g, row->final.state))
+            g_ptr_array_add(rows, row);
+        else
+            width = MAX(width,
+                        (int)strlen("65535/") + (int)strlen(scan_state_proto_name(g->key.proto)));
+    }
+    g_ptr_array_sort(rows, row_order);
     for (unsigned k = 0; k < rows->len; k++) {
         char *port = port_report_row_port(g_ptr_array_index(rows, k));
         width = MAX(width, (int)strlen(port));
