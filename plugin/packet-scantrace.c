@@ -24,6 +24,10 @@
 static int proto_scantrace = SCANTRACE_ID_INIT;
 static int scantrace_tap = SCANTRACE_ID_INIT;
 static dissector_handle_t scantrace_handle;
+/* Wireshark's expert infos: their protocol (_ws.expert; -1: none) and tap (0:
+ * none), looked up per capture file: epan registers them after our handoff. */
+static int proto_ws_expert = -1;
+static int expert_tap = 0;
 
 static int hf_role = SCANTRACE_ID_INIT;
 static int hf_target = SCANTRACE_ID_INIT;
@@ -273,11 +277,15 @@ static void add_decoys(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, cons
  * frame that decided it: "10.201.0.2 22/tcp open (syn-ack)", "10.201.0.5 down
  * (no-response, arp ping)". Expert Information lists one per port. */
 static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_result *res,
-                             verdict v, bool whole_capture_seen)
+                             verdict v, bool whole_capture_seen, bool quiet)
 {
     const port_record *port = res->flow->port;
     if (v.state == PORT_STATE_UNKNOWN || !verdict_note_here(res, pinfo->num, whole_capture_seen))
         return;
+    if (quiet) {
+        expert_add_info(pinfo, item, &ei_verdict);
+        return;
+    }
     char host[PACKET_ADDR_TEXT];
     packet_addr_format(&port->target, host);
     if (scan_state_type(port)->discovery)
@@ -294,7 +302,15 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
                                    : "");
 }
 
-/* text is describe()'s, capitalised as expert messages are. */
+/* An expert info whose message nobody reads (text NULL in add_expert()): its
+ * summary stands in for the message, unformatted. Wireshark still counts its
+ * severity (the GUI's status bar shows the highest of the file). */
+#define EXPERT(text, pinfo, item, ei, ...)                                                         \
+    ((text) ? expert_add_info_format((pinfo), (item), (ei), __VA_ARGS__)                           \
+            : expert_add_info((pinfo), (item), (ei)))
+
+/* text is describe()'s, capitalised as expert messages are; NULL when no one
+ * reads the messages (presentation_wanted()). */
 static void add_expert(packet_info *pinfo, proto_item *item, const frame_result *res,
                        const char *text, bool whole_capture_seen)
 {
@@ -304,66 +320,62 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
     if (res->early)
         expert_add_info(pinfo, item, &ei_early);
     if (res->timing_ping)
-        expert_add_info_format(pinfo, item, &ei_timing_ping,
-                               "nmap's timing ping %u of this host (its sequence number says so): "
-                               "one more probe of a port whose state is known, to time the host",
-                               res->timing_ping);
+        EXPERT(text, pinfo, item, &ei_timing_ping,
+               "nmap's timing ping %u of this host (its sequence number says so): "
+               "one more probe of a port whose state is known, to time the host",
+               res->timing_ping);
     switch (res->role) {
     case ROLE_PROBE:
-        expert_add_info_format(pinfo, item, &ei_probe, "%s", text);
+        EXPERT(text, pinfo, item, &ei_probe, "%s", text);
         if (res->duplicate_of)
-            expert_add_info_format(pinfo, item, &ei_duplicate,
-                                   "Try %u was already sent in frame %u", res->try_no,
-                                   res->duplicate_of);
+            EXPERT(text, pinfo, item, &ei_duplicate, "Try %u was already sent in frame %u",
+                   res->try_no, res->duplicate_of);
         else if (res->try_no > 0 && !res->timing_ping)
-            expert_add_info_format(pinfo, item, &ei_retransmission,
-                                   "Retransmission: try %u of this probe", res->try_no);
+            EXPERT(text, pinfo, item, &ei_retransmission, "Retransmission: try %u of this probe",
+                   res->try_no);
         if (res->bad_checksum)
-            expert_add_info_format(
-                pinfo, item, &ei_bad_checksum,
-                "Wrong %s checksum (nmap's --badsum): the target's stack drops this probe "
-                "unread, so nothing answers it; only a firewall or IDS that does not check "
-                "checksums would",
-                scan_state_proto_name(res->flow->flow.proto));
+            EXPERT(text, pinfo, item, &ei_bad_checksum,
+                   "Wrong %s checksum (nmap's --badsum): the target's stack drops this probe "
+                   "unread, so nothing answers it; only a firewall or IDS that does not check "
+                   "checksums would",
+                   scan_state_proto_name(res->flow->flow.proto));
         /* A decoy's copy is never answered to us: no note for it. */
         if (whole_capture_seen && !scan_state_response_in(res) && !decoy_groups_copy(pinfo->num))
             expert_add_info(pinfo, item, &ei_no_response);
         break;
     case ROLE_RESPONSE:
-        expert_add_info_format(pinfo, item, &ei_response, "%s", text);
+        EXPERT(text, pinfo, item, &ei_response, "%s", text);
         if (res->duplicate_of)
-            expert_add_info_format(pinfo, item, &ei_duplicate,
-                                   "Try %u was already answered in frame %u", res->try_no,
-                                   res->duplicate_of);
+            EXPERT(text, pinfo, item, &ei_duplicate, "Try %u was already answered in frame %u",
+                   res->try_no, res->duplicate_of);
         if (res->says && port->judged_in && port->worded_in &&
             (res->own.state != port->judged.state || res->own.why != port->judged.why))
             /* nmap -sO words the ICMP protocol by the last packet its
              * receive loop read (common/proto_icmp_hack.h). */
-            expert_add_info_format(pinfo, item, &ei_overruled,
-                                   "This reply says %s (%s); the verdict came from frame %u, "
-                                   "in the words (%s) of frame %u, the last packet nmap's "
-                                   "receive loop read",
-                                   port_state_name(res->own.state), reason_name(res->own.why),
-                                   port->judged_in, reason_name(port->judged.why), port->worded_in);
+            EXPERT(text, pinfo, item, &ei_overruled,
+                   "This reply says %s (%s); the verdict came from frame %u, "
+                   "in the words (%s) of frame %u, the last packet nmap's "
+                   "receive loop read",
+                   port_state_name(res->own.state), reason_name(res->own.why), port->judged_in,
+                   reason_name(port->judged.why), port->worded_in);
         else if (res->says && port->judged_in &&
                  (res->own.state != port->judged.state || res->own.why != port->judged.why))
-            expert_add_info_format(pinfo, item, &ei_overruled,
-                                   "This reply says %s (%s); the verdict came from frame %u",
-                                   port_state_name(res->own.state), reason_name(res->own.why),
-                                   port->judged_in);
+            EXPERT(text, pinfo, item, &ei_overruled,
+                   "This reply says %s (%s); the verdict came from frame %u",
+                   port_state_name(res->own.state), reason_name(res->own.why), port->judged_in);
         break;
     case ROLE_IGNORED:
         expert_add_info(pinfo, item, &ei_ignored);
         break;
     case ROLE_TEARDOWN:
-        expert_add_info_format(pinfo, item, &ei_teardown, "%s", text);
+        EXPERT(text, pinfo, item, &ei_teardown, "%s", text);
         if (port->implied && port->judged_in == pinfo->num)
             expert_add_info(pinfo, item, &ei_implied);
         break;
     case ROLE_STRAY:
-        expert_add_info_format(pinfo, item, &ei_stray,
-                               "On the flow of a probe to %u/%s, but its cookie matches no try",
-                               port->port, scan_state_proto_name(port->proto));
+        EXPERT(text, pinfo, item, &ei_stray,
+               "On the flow of a probe to %u/%s, but its cookie matches no try", port->port,
+               scan_state_proto_name(port->proto));
         break;
     }
 }
@@ -375,6 +387,50 @@ static bool to_one_station(const packet_info *pinfo)
 {
     const uint8_t *mac = pinfo->dl_dst.data;
     return pinfo->dl_dst.type == AT_ETHER && pinfo->dl_dst.len == 6 && mac && !(mac[0] & 1);
+}
+
+/* Whether anyone reads what the frame says beyond the port table's tap: the
+ * columns (tshark's summary lines, the GUI's packet list, -e's column fields),
+ * a tree shown (-V, the GUI's details), a filter, -e field or custom column on
+ * one of our fields or expert infos (priming a field marks its protocol
+ * referenced), the expert infos' own fields (_ws.expert), or the Expert
+ * Information tap (-z expert, the GUI's dialog). The first pass of tshark -2
+ * has none of these, nor has the second of -2 -q -z scantrace,ports: the words
+ * made then, and the tree items that hold them, would be thrown away. */
+static bool presentation_wanted(proto_tree *tree, packet_info *pinfo)
+{
+    return pinfo->cinfo || proto_field_is_referenced(tree, proto_scantrace) ||
+           (proto_ws_expert >= 0 && proto_field_is_referenced(tree, proto_ws_expert)) ||
+           (expert_tap > 0 && have_tap_listener(expert_tap));
+}
+
+/* The frame's Info column prefix, tree and expert infos. */
+static void present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const frame_result *res,
+                    verdict v, bool copy, bool whole_capture_seen)
+{
+    const char *text = describe(pinfo->pool, res, v);
+    if (pref_info_column && res->role != ROLE_STRAY)
+        col_prepend_fstr(pinfo->cinfo, COL_INFO, "[%s] ", text);
+
+    proto_item *item = proto_tree_add_item(tree, proto_scantrace, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(item);
+    proto_item_append_text(item, ": %s", text);
+    proto_tree *subtree = proto_item_add_subtree(item, ett_scantrace);
+    /* Only when shown or asked for: the sentence costs on every packet. */
+    if (pref_explain && proto_field_is_referenced(tree, hf_explain))
+        proto_item_set_generated(
+            proto_tree_add_string(subtree, hf_explain, tvb, 0, 0, explain(pinfo->pool, res, v)));
+    add_fields(subtree, tvb, pinfo->pool, res, v, whole_capture_seen);
+    add_fragments(subtree, tvb, pinfo);
+    if (res->role == ROLE_PROBE)
+        add_decoys(subtree, tvb, pinfo, res);
+    if (wire_tree_wanted(tree))
+        wire_tree_add(subtree, tvb, res);
+    char *message = wmem_strdup(pinfo->pool, text);
+    message[0] = g_ascii_toupper(message[0]);
+    add_expert(pinfo, item, res, message, whole_capture_seen);
+    if (res->role != ROLE_STRAY && !copy)
+        add_verdict_note(pinfo, item, res, v, whole_capture_seen, false);
 }
 
 static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -422,29 +478,14 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     /* A decoy's copy of a probe shows the verdict of its scanner's port. */
     verdict v = scan_state_verdict(decoy_groups_port(pinfo->num, res), whole_capture_seen);
     bool copy = res->role == ROLE_PROBE && decoy_groups_copy(pinfo->num);
-    const char *text = describe(pinfo->pool, res, v);
-    if (pref_info_column && res->role != ROLE_STRAY)
-        col_prepend_fstr(pinfo->cinfo, COL_INFO, "[%s] ", text);
-
-    proto_item *item = proto_tree_add_item(tree, proto_scantrace, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(item);
-    proto_item_append_text(item, ": %s", text);
-    proto_tree *subtree = proto_item_add_subtree(item, ett_scantrace);
-    /* Only when shown or asked for: the sentence costs on every packet. */
-    if (pref_explain && proto_field_is_referenced(tree, hf_explain))
-        proto_item_set_generated(
-            proto_tree_add_string(subtree, hf_explain, tvb, 0, 0, explain(pinfo->pool, res, v)));
-    add_fields(subtree, tvb, pinfo->pool, res, v, whole_capture_seen);
-    add_fragments(subtree, tvb, pinfo);
-    if (res->role == ROLE_PROBE)
-        add_decoys(subtree, tvb, pinfo, res);
-    if (wire_tree_wanted(tree))
-        wire_tree_add(subtree, tvb, res);
-    char *message = wmem_strdup(pinfo->pool, text);
-    message[0] = g_ascii_toupper(message[0]);
-    add_expert(pinfo, item, res, message, whole_capture_seen);
-    if (res->role != ROLE_STRAY && !copy)
-        add_verdict_note(pinfo, item, res, v, whole_capture_seen);
+    if (presentation_wanted(tree, pinfo)) {
+        present(tvb, pinfo, tree, res, v, copy, whole_capture_seen);
+    } else {
+        /* Nobody reads the words: the severities alone, as present() raises them. */
+        add_expert(pinfo, NULL, res, NULL, whole_capture_seen);
+        if (res->role != ROLE_STRAY && !copy)
+            add_verdict_note(pinfo, NULL, res, v, whole_capture_seen, true);
+    }
 
     /* The port table counts a probe with decoys once, its scanner's copy. */
     if (res->role == ROLE_PROBE && !copy) {
@@ -461,6 +502,8 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
  * user disabled us (then nobody should pay for it). */
 static void scantrace_init(void)
 {
+    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
+    expert_tap = find_tap_id("expert");
     ip_bytes_want(scantrace_handle,
                   proto_is_protocol_enabled(find_protocol_by_id(proto_scantrace)));
     scan_state_options options = {
