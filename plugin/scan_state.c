@@ -30,12 +30,22 @@ typedef struct port_key {
     uint16_t port;
 } port_key;
 
-static wmem_map_t *flows; /* packet_flow -> probe_flow_record chain */
+/* The two tables every packet of a scan looks into, a probe twice or three
+ * times: GLib's, not wmem maps. A wmem map walks a chain of items it allocates,
+ * calling the equal function on each, and rehashes every key as it grows; a
+ * GLib table keeps each key's hash beside it, compares keys only when the hash
+ * matches, and grows without touching a key. On a -p- scan's capture the wmem
+ * maps were half of what the plugin's first pass cost (README.md). Made by
+ * scan_state_init() and destroyed by scan_state_cleanup(), per capture file as
+ * the records they point to (file scope). */
+static GHashTable *flows; /* packet_flow -> probe_flow_record chain */
 /* port_record -> itself: a record is its own key (its type, scan_id, scanner,
  * suspect, target, proto and port), so that no copy of the key is kept per port:
  * a scan of all ports of many hosts makes one per port. */
-static wmem_map_t *ports;
-static wmem_map_t *groups; /* port_key without scan, source or port -> unsigned count */
+static GHashTable *ports;
+static wmem_map_t *groups;        /* port_key without scan, source or port -> unsigned count */
+static port_key last_group;       /* the group of the port made last, */
+static unsigned *last_group_size; /* and its count (NULL: none) */
 /* Frame number -> frame_result (NULL: none), for every frame up to the last
  * recorded: a pointer a frame where a map would cost an entry and a bucket a
  * frame, and a scan makes most of its frames results (probes and their
@@ -296,8 +306,6 @@ const char *scan_state_proto_name(uint8_t proto)
 
 void scan_state_register(void)
 {
-    flows = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
-    ports = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), record_hash, record_equal);
     groups = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
     nmap_pings =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
@@ -318,8 +326,32 @@ void scan_state_register(void)
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
 }
 
+/* The lookups in flows and ports: NULL outside a capture file. */
+static probe_flow_record *flow_head(const packet_flow *flow)
+{
+    return flows ? g_hash_table_lookup(flows, flow) : NULL;
+}
+
+static port_record *port_find(const port_record *wanted)
+{
+    return ports ? g_hash_table_lookup(ports, wanted) : NULL;
+}
+
+static void tables_free(void)
+{
+    if (flows)
+        g_hash_table_destroy(flows);
+    if (ports)
+        g_hash_table_destroy(ports);
+    flows = ports = NULL;
+    last_group_size = NULL;
+}
+
 void scan_state_init(const scan_state_options *opt)
 {
+    tables_free();
+    flows = g_hash_table_new(flow_hash, flow_equal);
+    ports = g_hash_table_new(record_hash, record_equal);
     host_statuses_filled = false;
     options = *opt;
     memset(pending, 0, sizeof pending);
@@ -344,6 +376,7 @@ void scan_state_init(const scan_state_options *opt)
 
 void scan_state_cleanup(void)
 {
+    tables_free();
     host_statuses_filled = false;
     memset(&icmp_hack, 0, sizeof icmp_hack);
     behaviour_free(suspects);
@@ -370,17 +403,23 @@ static port_record *port_get(const scan_type *type, uint32_t scan_id, const pack
     port_record wanted =
         port_wanted(type, scan_id, scanner, suspected, &flow->dst,
                     proto ? SCAN_STATE_PROTO_IP : flow->proto, proto ? flow->proto : flow->dport);
-    port_record *port = wmem_map_lookup(ports, &wanted);
+    port_record *port = port_find(&wanted);
     if (port)
         return port;
     port = wmem_memdup(wmem_file_scope(), &wanted, sizeof wanted);
-    wmem_map_insert(ports, port, port);
+    g_hash_table_add(ports, port);
     port_key group = {.type = type, .target = flow->dst, .proto = port->proto};
-    unsigned *size = wmem_map_lookup(groups, &group);
+    /* A scan's new ports come one host and type after another: the last
+     * group's count, unless this port is of another. */
+    unsigned *size = last_group_size && port_equal(&last_group, &group)
+                         ? last_group_size
+                         : wmem_map_lookup(groups, &group);
     if (!size) {
         size = wmem_new0(wmem_file_scope(), unsigned);
         wmem_map_insert(groups, wmem_memdup(wmem_file_scope(), &group, sizeof group), size);
     }
+    last_group = group;
+    last_group_size = size;
     ++*size;
     return port;
 }
@@ -395,7 +434,7 @@ unsigned scan_state_group_size(const port_record *port)
 /* The record of that flow for that port, created if the chain has room. */
 static probe_flow_record *flow_get(const packet_flow *flow, port_record *port)
 {
-    probe_flow_record *head = wmem_map_lookup(flows, flow);
+    probe_flow_record *head = flow_head(flow);
     unsigned n = 0;
     for (probe_flow_record *rec = head; rec && n < MAX_SCANS_PER_FLOW; rec = rec->next, n++)
         if (rec->port == port)
@@ -406,7 +445,7 @@ static probe_flow_record *flow_get(const packet_flow *flow, port_record *port)
     rec->flow = *flow;
     rec->port = port;
     rec->next = head;
-    wmem_map_insert(flows, &rec->flow, rec);
+    g_hash_table_insert(flows, &rec->flow, rec);
     return rec;
 }
 
@@ -700,7 +739,7 @@ static uint32_t nmap_run_joined(const nmap_runs *runs, const fingerprint *fp,
             return 0;
         port_record wanted = port_wanted(fp->type, m->run, &runs->scanner, false, &pkt->flow.dst,
                                          pkt->flow.proto, pkt->flow.dport);
-        return wmem_map_lookup(ports, &wanted) ? 0 : m->run;
+        return port_find(&wanted) ? 0 : m->run;
     }
     return 0;
 }
@@ -783,7 +822,7 @@ static port_record *asked_record(const packet_flow *hosts)
     bool v4 = packet_addr_is_ipv4(&hosts->dst);
     port_record wanted = port_wanted(v4 ? &ping_arp : &ping_nd, 0, &hosts->src, true, &hosts->dst,
                                      v4 ? 0 : PACKET_ICMPV6, 0);
-    return wmem_map_lookup(ports, &wanted);
+    return port_find(&wanted);
 }
 
 /* Whether the scanner swept the link and asked for the target's address well
@@ -796,7 +835,7 @@ static bool asked_before(const packet_flow *hosts, const nstime_t *when, port_re
         return false;
     packet_flow flow = {.src = hosts->src, .dst = hosts->dst, .proto = asked->proto};
     unsigned n = 0;
-    for (probe_flow_record *rec = wmem_map_lookup(flows, &flow); rec && n < MAX_SCANS_PER_FLOW;
+    for (probe_flow_record *rec = flow_head(&flow); rec && n < MAX_SCANS_PER_FLOW;
          rec = rec->next, n++) {
         if (rec->port != asked)
             continue;
@@ -1109,7 +1148,7 @@ static void proto_move(port_record *cand)
     {
         port_record wanted = port_wanted(&scan_proto, 0, &cand->scanner, false, &cand->target,
                                          SCAN_STATE_PROTO_IP, cand->proto);
-        fresh = wmem_map_lookup(ports, &wanted) == NULL;
+        fresh = port_find(&wanted) == NULL;
         q = port_get(&scan_proto, 0, &cand->scanner, false, &flow);
     }
     q->untagged = true;
@@ -1134,7 +1173,7 @@ static void proto_move(port_record *cand)
     nstime_add(&q->rtt_total, &cand->rtt_total);
     q->bad_checksum |= cand->bad_checksum;
     /* The candidate is no port of its old type any more. */
-    wmem_map_remove(ports, cand);
+    g_hash_table_remove(ports, cand);
     port_key group = {.type = cand->type, .target = cand->target, .proto = cand->proto};
     unsigned *size = wmem_map_lookup(groups, &group);
     if (size && *size)
@@ -1343,7 +1382,7 @@ static const frame_result *add_follow_up(uint32_t frame, const nstime_t *when,
         return NULL;
     port_record wanted = port_wanted(&scan_udp, 0, &pkt->flow.src, false, &pkt->flow.dst,
                                      PACKET_UDP, pkt->flow.dport);
-    const port_record *port = wmem_map_lookup(ports, &wanted);
+    const port_record *port = port_find(&wanted);
     uint32_t first_frame = port && port->first_probe ? port->first_probe : nmap_udp_scan_of(pkt);
     if (!first_frame)
         return NULL;
@@ -1394,7 +1433,7 @@ static const frame_result *record_suspect(uint32_t frame, const nstime_t *when,
                                           const packet_view *pkt, const scan_type *type)
 {
     unsigned n = 0;
-    for (probe_flow_record *rec = wmem_map_lookup(flows, &pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
+    for (probe_flow_record *rec = flow_head(&pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
          rec = rec->next, n++) {
         if (!rec->port->suspect || rec->port->type != type)
             continue;
@@ -1763,7 +1802,7 @@ static const frame_result *add_teardown(uint32_t frame, const nstime_t *when,
         return NULL;
     probe_flow_record *best = NULL;
     unsigned n = 0;
-    for (probe_flow_record *rec = wmem_map_lookup(flows, &pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
+    for (probe_flow_record *rec = flow_head(&pkt->flow); rec && n < MAX_SCANS_PER_FLOW;
          rec = rec->next, n++)
         if (scan_is_teardown(rec->port->type, pkt) && (!best || rec->last_frame > best->last_frame))
             best = rec;
@@ -1859,7 +1898,7 @@ static port_record *proto_icmp_record(const port_record *port, const packet_addr
     /* Ours have the all-zero scanner; another tool's, its source. */
     port_record wanted = port_wanted(&scan_proto, port->scan_id, &port->scanner, false, host,
                                      SCAN_STATE_PROTO_IP, PACKET_ICMP);
-    return wmem_map_lookup(ports, &wanted);
+    return port_find(&wanted);
 }
 
 /* Words for the ICMP probe of the host nmap's receive loop marked
@@ -1984,7 +2023,7 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                 continue;
             if (!have_looked_up || !packet_flow_equal(&looked_up, &probe_flow)) {
                 looked_up = probe_flow;
-                looked_up_head = wmem_map_lookup(flows, &probe_flow);
+                looked_up_head = flow_head(&probe_flow);
                 have_looked_up = true;
             }
             unsigned n = 0;
@@ -2082,7 +2121,7 @@ static const frame_result *add_asked_reply(uint32_t frame, const nstime_t *when,
                                            reason why)
 {
     unsigned n = 0;
-    for (probe_flow_record *rec = wmem_map_lookup(flows, flow); rec && n < MAX_SCANS_PER_FLOW;
+    for (probe_flow_record *rec = flow_head(flow); rec && n < MAX_SCANS_PER_FLOW;
          rec = rec->next, n++)
         if (rec->port->type == type) {
             verdict said = {HOST_UP, why};
@@ -2237,7 +2276,7 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     /* A service that echoes its request (UDP echo, say) sends our tag back: a
      * tagged packet travelling against a known probe flow is a reply. */
     packet_flow back = packet_flow_reverse(&pkt->flow);
-    bool against_probe = wmem_map_lookup(flows, &back) != NULL;
+    bool against_probe = flow_head(&back) != NULL;
     if (type && !against_probe) {
         const frame_result *res =
             add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag),
@@ -2400,7 +2439,7 @@ const port_record *scan_state_host_up_by(const port_record *port)
     if (!scan_state_type(port)->discovery)
         return NULL;
     if (!host_statuses_filled) {
-        wmem_map_foreach(ports, note_host_up, NULL);
+        g_hash_table_foreach(ports, note_host_up, NULL);
         host_statuses_filled = true;
     }
     host_key k = host_of(port);
