@@ -200,9 +200,11 @@ void decoy_groups_probe_seen(uint32_t frame, const nstime_t *when, const packet_
                         .cookie_checks = our_cookie_checks(pkt, probe)};
     for (unsigned k = 0; k < DECOY_GROUPS_RECENT; k++) {
         const recent_probe *r = &recent[k];
-        if (r->frame == 0 || r->frame == frame ||
-            r->probe->flow->port->type != probe->flow->port->type ||
-            packet_addr_equal(&r->source, &now.source) || !shape_equal(&r->shape, &now.shape))
+        /* The entry's own fields first: its probe's type is three pointers
+         * away, and a scan without decoys fails on the source or shape. */
+        if (r->frame == 0 || r->frame == frame || packet_addr_equal(&r->source, &now.source) ||
+            !shape_equal(&r->shape, &now.shape) ||
+            r->probe->flow->port->type != probe->flow->port->type)
             continue;
         double apart = seconds(&now.when) - seconds(&r->when);
         if (apart > DECOY_GROUPS_SECONDS || apart < -DECOY_GROUPS_SECONDS)
