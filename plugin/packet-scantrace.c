@@ -76,6 +76,64 @@ static expert_field ei_timing_ping = EI_INIT;
 static expert_field ei_verdict = EI_INIT;
 static expert_field ei_bad_checksum = EI_INIT;
 
+/* At file scope: raise_severity() reads the severities. */
+static ei_register_info expert_infos[] = {
+    {&ei_probe, {"scantrace.probe", PI_SEQUENCE, PI_CHAT, "Probe of a port scan", EXPFILL}},
+    {&ei_response,
+     {"scantrace.response", PI_SEQUENCE, PI_CHAT, "Reply to a port scan probe", EXPFILL}},
+    {&ei_teardown,
+     {"scantrace.teardown", PI_SEQUENCE, PI_CHAT,
+      "The rest of a connection a probe opened, after the answer that decided the port", EXPFILL}},
+    {&ei_retransmission,
+     {"scantrace.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted probe", EXPFILL}},
+    {&ei_duplicate, {"scantrace.duplicate", PI_SEQUENCE, PI_NOTE, "Same try seen before", EXPFILL}},
+    {&ei_no_response,
+     {"scantrace.no_response", PI_SEQUENCE, PI_NOTE, "No reply to this try of the probe", EXPFILL}},
+    {&ei_overruled,
+     {"scantrace.overruled", PI_SEQUENCE, PI_NOTE, "A reply that disagrees with the port's verdict",
+      EXPFILL}},
+    {&ei_ignored,
+     {"scantrace.ignored", PI_SEQUENCE, PI_NOTE,
+      "A reply nmap does not judge (an ICMP error other than unreachable codes 0-3, 9, 10 "
+      "and 13 or time exceeded, or unexpected TCP flags): the port's verdict does not come "
+      "from it",
+      EXPFILL}},
+    {&ei_implied,
+     {"scantrace.implied", PI_SEQUENCE, PI_NOTE,
+      "The target's answer is not in the capture, but this packet shows it came: the "
+      "scanner's kernel resets or completes only a connection the target accepted "
+      "(a SYN-ACK), so the port is judged as that SYN-ACK would judge it",
+      EXPFILL}},
+    {&ei_early,
+     {"scantrace.early", PI_SEQUENCE, PI_NOTE,
+      "Timestamped before its probe (a capture of several queues, merged by time): still "
+      "its reply, with no round trip time",
+      EXPFILL}},
+    {&ei_tied_by_flow,
+     {"scantrace.tied_by_flow", PI_SEQUENCE, PI_NOTE,
+      "Its acknowledgment or quoted numbers name no try of the probe (a stack or middlebox "
+      "that acknowledges differently): tied to the latest try by addresses and ports, as "
+      "nmap ties replies",
+      EXPFILL}},
+    {&ei_timing_ping,
+     {"scantrace.timing_ping", PI_SEQUENCE, PI_NOTE,
+      "nmap's timing ping of the host in the middle of a port scan (scan_engine_raw.cc, "
+      "seq32_encode: the ping's number in the try bits): one more probe of a port whose "
+      "state is known",
+      EXPFILL}},
+    {&ei_verdict,
+     {"scantrace.port_verdict", PI_SEQUENCE, PI_NOTE,
+      "A port's verdict (a host's, for host discovery): the scan's finding, on the frame that "
+      "decided it (the reply, or the last probe of a port nobody answered)",
+      EXPFILL}},
+    {&ei_bad_checksum,
+     {"scantrace.bad_checksum", PI_CHECKSUM, PI_WARN,
+      "Probe with a wrong transport checksum (--badsum): the target's stack drops it", EXPFILL}},
+    {&ei_stray,
+     {"scantrace.stray", PI_SEQUENCE, PI_NOTE,
+      "A packet on a probe's flow whose cookie matches no try", EXPFILL}},
+};
+
 static scantrace_pref_bool pref_info_column = true;
 static scantrace_pref_bool pref_explain = true;
 static scantrace_pref_bool pref_fingerprint = true;
@@ -273,6 +331,19 @@ static void add_decoys(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, cons
             proto_tree_add_boolean(tree, hf_decoy, tvb, 0, 0, self != scanner));
 }
 
+/* An expert info nobody reads (presentation_wanted()): only its severity
+ * counts, the GUI's status bar showing the highest of the file. It is added,
+ * unformatted, only when it would raise that. */
+static void raise_severity(packet_info *pinfo, expert_field *ei)
+{
+    for (size_t i = 0; i < array_length(expert_infos); i++)
+        if (expert_infos[i].ids == ei) {
+            if (expert_infos[i].eiinfo.severity > expert_get_highest_severity())
+                expert_add_info(pinfo, NULL, ei);
+            return;
+        }
+}
+
 /* The scan's finding about a port (or, for host discovery, a host), on the one
  * frame that decided it: "10.201.0.2 22/tcp open (syn-ack)", "10.201.0.5 down
  * (no-response, arp ping)". Expert Information lists one per port. */
@@ -283,7 +354,7 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
     if (v.state == PORT_STATE_UNKNOWN || !verdict_note_here(res, pinfo->num, whole_capture_seen))
         return;
     if (quiet) {
-        expert_add_info(pinfo, item, &ei_verdict);
+        raise_severity(pinfo, &ei_verdict);
         return;
     }
     char host[PACKET_ADDR_TEXT];
@@ -302,12 +373,13 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
                                    : "");
 }
 
-/* An expert info whose message nobody reads (text NULL in add_expert()): its
- * summary stands in for the message, unformatted. Wireshark still counts its
- * severity (the GUI's status bar shows the highest of the file). */
+/* An expert info with its message (text: add_expert()'s), or when text is NULL
+ * its severity alone. */
 #define EXPERT(text, pinfo, item, ei, ...)                                                         \
     ((text) ? expert_add_info_format((pinfo), (item), (ei), __VA_ARGS__)                           \
-            : expert_add_info((pinfo), (item), (ei)))
+            : raise_severity((pinfo), (ei)))
+#define NOTE(text, pinfo, item, ei)                                                                \
+    ((text) ? expert_add_info((pinfo), (item), (ei)) : raise_severity((pinfo), (ei)))
 
 /* text is describe()'s, capitalised as expert messages are; NULL when no one
  * reads the messages (presentation_wanted()). */
@@ -316,9 +388,9 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
 {
     const port_record *port = res->flow->port;
     if (res->numbers_differ)
-        expert_add_info(pinfo, item, &ei_tied_by_flow);
+        NOTE(text, pinfo, item, &ei_tied_by_flow);
     if (res->early)
-        expert_add_info(pinfo, item, &ei_early);
+        NOTE(text, pinfo, item, &ei_early);
     if (res->timing_ping)
         EXPERT(text, pinfo, item, &ei_timing_ping,
                "nmap's timing ping %u of this host (its sequence number says so): "
@@ -341,7 +413,7 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
                    scan_state_proto_name(res->flow->flow.proto));
         /* A decoy's copy is never answered to us: no note for it. */
         if (whole_capture_seen && !scan_state_response_in(res) && !decoy_groups_copy(pinfo->num))
-            expert_add_info(pinfo, item, &ei_no_response);
+            NOTE(text, pinfo, item, &ei_no_response);
         break;
     case ROLE_RESPONSE:
         EXPERT(text, pinfo, item, &ei_response, "%s", text);
@@ -365,12 +437,12 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
                    port_state_name(res->own.state), reason_name(res->own.why), port->judged_in);
         break;
     case ROLE_IGNORED:
-        expert_add_info(pinfo, item, &ei_ignored);
+        NOTE(text, pinfo, item, &ei_ignored);
         break;
     case ROLE_TEARDOWN:
         EXPERT(text, pinfo, item, &ei_teardown, "%s", text);
         if (port->implied && port->judged_in == pinfo->num)
-            expert_add_info(pinfo, item, &ei_implied);
+            NOTE(text, pinfo, item, &ei_implied);
         break;
     case ROLE_STRAY:
         EXPERT(text, pinfo, item, &ei_stray,
@@ -631,72 +703,13 @@ void proto_register_scantrace(void)
           HFILL}},
     };
     static int *ett[] = {&ett_scantrace};
-    static ei_register_info ei[] = {
-        {&ei_probe, {"scantrace.probe", PI_SEQUENCE, PI_CHAT, "Probe of a port scan", EXPFILL}},
-        {&ei_response,
-         {"scantrace.response", PI_SEQUENCE, PI_CHAT, "Reply to a port scan probe", EXPFILL}},
-        {&ei_teardown,
-         {"scantrace.teardown", PI_SEQUENCE, PI_CHAT,
-          "The rest of a connection a probe opened, after the answer that decided the port",
-          EXPFILL}},
-        {&ei_retransmission,
-         {"scantrace.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted probe", EXPFILL}},
-        {&ei_duplicate,
-         {"scantrace.duplicate", PI_SEQUENCE, PI_NOTE, "Same try seen before", EXPFILL}},
-        {&ei_no_response,
-         {"scantrace.no_response", PI_SEQUENCE, PI_NOTE, "No reply to this try of the probe",
-          EXPFILL}},
-        {&ei_overruled,
-         {"scantrace.overruled", PI_SEQUENCE, PI_NOTE,
-          "A reply that disagrees with the port's verdict", EXPFILL}},
-        {&ei_ignored,
-         {"scantrace.ignored", PI_SEQUENCE, PI_NOTE,
-          "A reply nmap does not judge (an ICMP error other than unreachable codes 0-3, 9, 10 "
-          "and 13 or time exceeded, or unexpected TCP flags): the port's verdict does not come "
-          "from it",
-          EXPFILL}},
-        {&ei_implied,
-         {"scantrace.implied", PI_SEQUENCE, PI_NOTE,
-          "The target's answer is not in the capture, but this packet shows it came: the "
-          "scanner's kernel resets or completes only a connection the target accepted "
-          "(a SYN-ACK), so the port is judged as that SYN-ACK would judge it",
-          EXPFILL}},
-        {&ei_early,
-         {"scantrace.early", PI_SEQUENCE, PI_NOTE,
-          "Timestamped before its probe (a capture of several queues, merged by time): still "
-          "its reply, with no round trip time",
-          EXPFILL}},
-        {&ei_tied_by_flow,
-         {"scantrace.tied_by_flow", PI_SEQUENCE, PI_NOTE,
-          "Its acknowledgment or quoted numbers name no try of the probe (a stack or middlebox "
-          "that acknowledges differently): tied to the latest try by addresses and ports, as "
-          "nmap ties replies",
-          EXPFILL}},
-        {&ei_timing_ping,
-         {"scantrace.timing_ping", PI_SEQUENCE, PI_NOTE,
-          "nmap's timing ping of the host in the middle of a port scan (scan_engine_raw.cc, "
-          "seq32_encode: the ping's number in the try bits): one more probe of a port whose "
-          "state is known",
-          EXPFILL}},
-        {&ei_verdict,
-         {"scantrace.port_verdict", PI_SEQUENCE, PI_NOTE,
-          "A port's verdict (a host's, for host discovery): the scan's finding, on the frame that "
-          "decided it (the reply, or the last probe of a port nobody answered)",
-          EXPFILL}},
-        {&ei_bad_checksum,
-         {"scantrace.bad_checksum", PI_CHECKSUM, PI_WARN,
-          "Probe with a wrong transport checksum (--badsum): the target's stack drops it",
-          EXPFILL}},
-        {&ei_stray,
-         {"scantrace.stray", PI_SEQUENCE, PI_NOTE,
-          "A packet on a probe's flow whose cookie matches no try", EXPFILL}},
-    };
 
     proto_scantrace =
         proto_register_protocol("Scantrace port scan analysis", "Scantrace", "scantrace");
     proto_register_field_array(proto_scantrace, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert_register_field_array(expert_register_protocol(proto_scantrace), ei, array_length(ei));
+    expert_register_field_array(expert_register_protocol(proto_scantrace), expert_infos,
+                                array_length(expert_infos));
 
     module_t *prefs = prefs_register_protocol(proto_scantrace, NULL);
     prefs_register_bool_preference(prefs, "info_column", "Describe scan packets in the Info column",
