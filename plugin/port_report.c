@@ -389,14 +389,36 @@ static int state_order(const void *a, const void *b)
     return strcmp(port_state_name(*(const port_state *)a), port_state_name(*(const port_state *)b));
 }
 
-#define ROW_FORMAT "%-*s %-15s %-20s %6s %8s"
 #define PORT_WIDTH 11 /* "65535/tcp", "arp ping"; longer ping names widen it */
 
-/* One line of the table, without the padding of an empty last column. */
+/* text padded with spaces to width bytes, after it (printf's "%-*s") or, with
+ * right, before it ("%*s"). */
+static void append_padded(GString *out, const char *text, int width, bool right)
+{
+    size_t len = strlen(text);
+    if (!right)
+        g_string_append_len(out, text, (gssize)len);
+    for (size_t n = len; width > 0 && n < (size_t)width; n++)
+        g_string_append_c(out, ' ');
+    if (right)
+        g_string_append_len(out, text, (gssize)len);
+}
+
+/* One line of the table ("%-*s %-15s %-20s %6s %8s", written out by hand: a
+ * sweep's table has a line per port of every host), without the padding of an
+ * empty last column. */
 static void append_row(GString *out, int width, const char *port, const char *state,
                        const char *why, const char *probes, const char *rtt)
 {
-    g_string_append_printf(out, ROW_FORMAT, width, port, state, why, probes, rtt);
+    append_padded(out, port, width, false);
+    g_string_append_c(out, ' ');
+    append_padded(out, state, 15, false);
+    g_string_append_c(out, ' ');
+    append_padded(out, why, 20, false);
+    g_string_append_c(out, ' ');
+    append_padded(out, probes, 6, true);
+    g_string_append_c(out, ' ');
+    append_padded(out, rtt, 8, true);
     while (out->len && out->str[out->len - 1] == ' ')
         g_string_truncate(out, out->len - 1);
     g_string_append_c(out, '\n');
