@@ -62,8 +62,8 @@ static wmem_map_t *nmap_runs_of;   /* nmap_runs, by scanner address */
  * run of a scanner was (port_key of type, run and scanner -> unsigned), and the
  * ARP or ND requests that only resolved a host's link address for the probe
  * that followed them (their port_record -> that probe's). */
-static wmem_map_t *nmap_hosts;
-static wmem_map_t *ping_runs;
+static GHashTable *nmap_hosts; /* GLib's, as flows: looked into for every nmap probe */
+static GHashTable *ping_runs;
 static wmem_map_t *resolved_by;
 /* Each host's status as nmap reports it: up on the first reply to any of a
  * scanner's discovery probes that says so, whichever ping type got it
@@ -313,9 +313,6 @@ void scan_state_register(void)
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
     nmap_runs_of =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), addr_hash, addr_equal);
-    nmap_hosts =
-        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
-    ping_runs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), port_hash, port_equal);
     resolved_by =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     host_statuses =
@@ -339,11 +336,12 @@ static port_record *port_find(const port_record *wanted)
 
 static void tables_free(void)
 {
-    if (flows)
-        g_hash_table_destroy(flows);
-    if (ports)
-        g_hash_table_destroy(ports);
-    flows = ports = NULL;
+    GHashTable **tables[] = {&flows, &ports, &nmap_hosts, &ping_runs};
+    for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
+        if (*tables[i])
+            g_hash_table_destroy(*tables[i]);
+        *tables[i] = NULL;
+    }
     last_group_size = NULL;
 }
 
@@ -352,6 +350,8 @@ void scan_state_init(const scan_state_options *opt)
     tables_free();
     flows = g_hash_table_new(flow_hash, flow_equal);
     ports = g_hash_table_new(record_hash, record_equal);
+    nmap_hosts = g_hash_table_new(flow_hash, flow_equal);
+    ping_runs = g_hash_table_new(port_hash, port_equal);
     host_statuses_filled = false;
     options = *opt;
     memset(pending, 0, sizeof pending);
@@ -854,10 +854,10 @@ static unsigned *ping_run_count(const scan_type *type, uint32_t run, const packe
                                 bool make)
 {
     port_key key = {.type = type, .scan_id = run, .scanner = *scanner};
-    unsigned *count = wmem_map_lookup(ping_runs, &key);
+    unsigned *count = g_hash_table_lookup(ping_runs, &key);
     if (!count && make) {
         count = wmem_new0(wmem_file_scope(), unsigned);
-        wmem_map_insert(ping_runs, wmem_memdup(wmem_file_scope(), &key, sizeof key), count);
+        g_hash_table_insert(ping_runs, wmem_memdup(wmem_file_scope(), &key, sizeof key), count);
     }
     return count;
 }
@@ -897,11 +897,11 @@ static bool ping_icmp_query(const scan_type *type)
 static void host_probed(const packet_view *pkt, const nstime_t *when, port_record *port)
 {
     packet_flow hosts = host_pair(&pkt->flow);
-    host_probes *h = wmem_map_lookup(nmap_hosts, &hosts);
+    host_probes *h = nmap_hosts ? g_hash_table_lookup(nmap_hosts, &hosts) : NULL;
     if (!h) {
         h = wmem_new0(wmem_file_scope(), host_probes);
         h->hosts = hosts;
-        wmem_map_insert(nmap_hosts, &h->hosts, h);
+        g_hash_table_insert(nmap_hosts, &h->hosts, h);
         h->asked = h->discovered = asked_before(&hosts, when, port);
     }
     bool first_run = !h->first_type && !port->type->discovery;
@@ -942,12 +942,12 @@ static bool udp_ping_port_alone(const port_record *port, const host_probes *h)
 static bool ping_by_behaviour(const port_record *port, unsigned *hosts, unsigned *later_ports)
 {
     packet_flow pair = {.src = port->scanner, .dst = port->target};
-    const host_probes *h = wmem_map_lookup(nmap_hosts, &pair);
+    const host_probes *h = nmap_hosts ? g_hash_table_lookup(nmap_hosts, &pair) : NULL;
     if (!h || (h->discovered && !h->first_run_in_burst) || h->first_type != port->type ||
         h->first_run != port->scan_id || h->first_run_ports > PING_MAX_PORTS)
         return false;
     port_key run = {.type = port->type, .scan_id = port->scan_id, .scanner = port->scanner};
-    const unsigned *count = wmem_map_lookup(ping_runs, &run);
+    const unsigned *count = g_hash_table_lookup(ping_runs, &run);
     *hosts = count ? *count : 0;
     *later_ports = h->later_ports;
     if (h->discovered)
@@ -979,7 +979,7 @@ static const char *ping_evidence(const port_record *port, const char *fingerprin
     if (len >= 3 && text[len - 3] == '-' && text[len - 2] == 's')
         text[len - 2] = 'P';
     packet_flow pair = {.src = port->scanner, .dst = port->target};
-    const host_probes *h = wmem_map_lookup(nmap_hosts, &pair);
+    const host_probes *h = nmap_hosts ? g_hash_table_lookup(nmap_hosts, &pair) : NULL;
     if (h && h->discovered)
         return wmem_strdup_printf(pool,
                                   "%s; sent the host to at most %u of its ports within %.0f ms of "
@@ -1185,7 +1185,7 @@ static void proto_move(port_record *cand)
     if (cand->type == &scan_udp && udp && udp->first == cand->first_probe)
         wmem_map_remove(nmap_udp_scans, &hosts);
     /* The host's runs: the candidate was the first thing sent, or its run. */
-    host_probes *h = wmem_map_lookup(nmap_hosts, &hosts);
+    host_probes *h = g_hash_table_lookup(nmap_hosts, &hosts);
     if (h) {
         if (h->discovered_by == cand) {
             h->discovered = h->asked;
