@@ -103,9 +103,20 @@ static int open_sock(const struct sock *s)
     return fd;
 }
 
-static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
-static void put32(unsigned char *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v & 0xffff); }
+static uint16_t get16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+static void put32(unsigned char *p, uint32_t v)
+{
+    put16(p, v >> 16);
+    put16(p + 2, v & 0xffff);
+}
 
 /*
  * Reply to anything with a query header. nmap's own port-53 probe is a
@@ -141,10 +152,10 @@ static size_t dns_reply(unsigned char *m, size_t len, size_t cap, const struct s
     if (get16(m + q - 4) != 1 || get16(m + q - 2) != 1 || q + 16 > cap || self->family != AF_INET)
         return q; /* not IN A: NOERROR with no answer */
     unsigned char *a = m + q;
-    put16(a, 0xc00c);   /* name: pointer to the question */
-    put16(a + 2, 1);    /* A */
-    put16(a + 4, 1);    /* IN */
-    put32(a + 6, 60);   /* TTL */
+    put16(a, 0xc00c); /* name: pointer to the question */
+    put16(a + 2, 1);  /* A */
+    put16(a + 4, 1);  /* IN */
+    put32(a + 6, 60); /* TTL */
     put16(a + 10, 4);
     memcpy(a + 12, &self->addr.s_addr, 4);
     put16(m + 6, 1);
@@ -214,7 +225,8 @@ int main(int argc, char **argv)
     static struct pollfd pfd[MAX_SOCKS];
     int n = argc - 1;
     if (n < 1 || n > MAX_SOCKS) {
-        fprintf(stderr, "usage: %s tcp:ADDR:PORT|udp:ADDR:PORT... (at most %d)\n", argv[0], MAX_SOCKS);
+        fprintf(stderr, "usage: %s tcp:ADDR:PORT|udp:ADDR:PORT... (at most %d)\n", argv[0],
+                MAX_SOCKS);
         return 2;
     }
     for (int i = 0; i < n; i++) {
