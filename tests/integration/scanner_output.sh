@@ -208,8 +208,20 @@ for keys in 0.3:V,0.6:V 0.3:V; do
     done
     facts "$name.nmap.out" >"$name.nmap.facts"
     facts "$name.$(basename "$SCANTRACE_BIN").out" >"$name.st.facts"
+    # nmap reads the keys only while it scans, and at times it ends before
+    # the second (a CI run saw it): then the rule decides at the level
+    # scantrace reached, each key of which it must have acted on; nmap at
+    # level 1 prints both lines, at 0 neither.
+    level() { sed -n "s/^Verbosity Decreased to \([0-9]\)\./\1/p" "$1" | tail -n 1; }
+    cp "$name.nmap.facts" "$name.want"
+    if [[ $(level "$name.nmap.facts") != "$(level "$name.st.facts")" ]]; then
+        echo "note nmap read $(grep -c "^Verbosity" "$name.nmap.facts") of the keys $keys before it ended; the rule at the level scantrace reached"
+        grep "^Verbosity" "$name.st.facts" >"$name.want" || true
+        st_level=$(level "$name.st.facts")
+        if ((${st_level:-0} >= 1)); then printf "%s\n" "Read data files from:" "Raw packets sent:" >>"$name.want"; fi
+    fi
     check "-vv, keys $keys: the lines the verbosity decides as nmap'"'"'s ($(paste -sd"," "$name.st.facts"))" \
-        "grep -q \"^Verbosity Decreased\" $name.st.facts && diff -u $name.nmap.facts $name.st.facts"
+        "[[ \$(grep -c \"^Verbosity Decreased\" $name.st.facts) == $(tr -cd V <<<"$keys" | wc -c) ]] && diff -u $name.want $name.st.facts"
 done
 # --noninteractive: the terminal stays as it is (what is typed is echoed) and
 # no key acts.
