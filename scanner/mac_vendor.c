@@ -54,3 +54,8 @@ const char *mac_vendor(mac_vendors *v, const uint8_t mac[6])
     guint prefix = (guint)mac[0] << 16 | (guint)mac[1] << 8 | mac[2];
     return g_hash_table_lookup(v->by_prefix, GUINT_TO_POINTER(prefix + 1));
 }
+
+gboolean mac_vendors_asked(const mac_vendors *v)
+{
+    return v && v->by_prefix != NULL;
+}

@@ -18,4 +18,8 @@ void mac_vendors_free(mac_vendors *v);
 /* The vendor's name, or NULL when the prefix is not in the table. */
 const char *mac_vendor(mac_vendors *v, const uint8_t mac[6]);
 
+/* Whether a vendor was asked for, so that the table was read (or tried):
+ * nmap -sn prints "Read data files from:" only then (it reads no other). */
+gboolean mac_vendors_asked(const mac_vendors *v);
+
 #endif

@@ -654,7 +654,10 @@ static gboolean check(parse_state *st, GError **error)
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "-Z %s: no such user", o->user);
         return FALSE;
     }
-    if (o->targets == NULL || o->targets[0] == NULL)
+    /* An -iL list that names no one (empty, or comments and blank lines
+     * only) is nmap's "WARNING: No targets were specified" and exit 0, as
+     * when --exclude leaves no one (run.c); nothing at all is a usage error. */
+    if ((o->targets == NULL || o->targets[0] == NULL) && o->input_file == NULL)
         return bad(error, "no targets given (see --help)");
     o->default_type =
         !o->ping_only && st->tcp_type == NULL && !st->udp && !st->sctp_type && !st->proto;

@@ -875,6 +875,23 @@ static void start_outputs(run *r)
     }
 }
 
+/* Whether the scan is one nmap counts raw packets for: with raw sockets
+ * (not --unprivileged, nor a user without them), a raw port scan type or any
+ * host discovery (not -Pn). Seen in the lab, nmap 7.93 -v: -sT -Pn and -sn
+ * -Pn print no count, -sT or -sn with pings do, 0 packets included when
+ * every target was excluded; IPv6 SYN pings too. */
+static gboolean uses_raw_packets(const run *r)
+{
+    if (r->tx == NULL)
+        return FALSE;
+    if (!r->opt->skip_discovery)
+        return TRUE;
+    for (guint i = 0; i < r->opt->types->len; i++)
+        if (((const scan_type *)g_ptr_array_index(r->opt->types, i))->build)
+            return TRUE;
+    return FALSE;
+}
+
 /* The reports' ends. Interrupted (signo != 0), they count the hosts finished
  * and say what stopped the scan; the lone-target note is left out, since the
  * target may never have been asked. */
@@ -887,23 +904,34 @@ static void finish_outputs(run *r, gint64 start, int signo)
     /* nmap's hint is about its pings: with -Pn there were none to block. */
     gboolean seems_down = !signo && r->hosts == 1 && r->up == 0 && !r->opt->skip_discovery;
     /* nmap -v (not -d, which lists the files) says where it read its data
-     * files, on the screen and in -oN (printdatafilepaths(), output.cc). */
-    const char *data_dir = r->svc && progress_verbose() > 0 && progress_debugging() == 0 && !signo
-                               ? services_dir(r->svc)
-                               : NULL;
+     * files, on the screen and in -oN (printdatafilepaths(), output.cc): -sn
+     * reads none but nmap-mac-prefixes, for a host found on the link (seen
+     * in the lab: nmap 7.93 -v -sn prints the line then only). */
+    gboolean read_data = !r->opt->ping_only || mac_vendors_asked(r->vendors);
+    const char *data_dir =
+        r->svc && read_data && progress_verbose() > 0 && progress_debugging() == 0 && !signo
+            ? services_dir(r->svc)
+            : NULL;
     /* nmap's warning when nothing was left to scan (every target --exclude'd,
-     * an empty -iL): on stderr, before the done line (printfinaloutput(),
-     * output.cc). */
-    if (!signo && r->hosts == 0)
-        g_printerr("WARNING: No targets were specified, so 0 hosts scanned.\n");
+     * an -iL list naming no one): on stderr and in -oN, after the data files
+     * line and before the done line (printfinaloutput(), output.cc; its order
+     * on a screen both go to, seen in the lab). */
+    static const char no_targets[] = "WARNING: No targets were specified, so 0 hosts scanned.\n";
+    gboolean none = !signo && r->hosts == 0;
     g_autoptr(GString) text = g_string_new(NULL);
     if (seems_down)
         report_normal_seems_down(text);
     report_normal_data_files(text, data_dir);
+    if (none) {
+        emit(r->screen, text);
+        g_string_truncate(text, 0);
+        g_printerr("%s", no_targets);
+    }
     report_normal_done(text, summary, stopped_by);
-    /* Then, on the screen only, the raw packets' count, when there were
-     * any: a connect scan without raw pings has none (printfinaloutput()). */
-    if (progress_verbose() > 0 && !signo && packet_stats_sent_packets() > 0) {
+    /* Then, on the screen only, the raw packets' count, whenever the scan
+     * uses raw packets, 0 of them when no target was left to send them to
+     * (printfinaloutput(), output.cc: o.isr00t && o.RawScan()). */
+    if (progress_verbose() > 0 && !signo && uses_raw_packets(r)) {
         g_autofree char *packets = packet_stats_line();
         g_string_append_printf(text, "           %s\n", packets);
     }
@@ -913,6 +941,8 @@ static void finish_outputs(run *r, gint64 start, int signo)
         if (seems_down)
             report_normal_seems_down(text);
         report_normal_data_files(text, data_dir);
+        if (none)
+            g_string_append(text, no_targets);
         report_normal_file_done(text, end, summary, stopped_by);
         emit(r->normal, text);
     }

@@ -52,6 +52,10 @@ bad "-w into a directory" -sS -n -p 22 -w "$WORK" "$LAB_TARGET_IP"
 bad "-w into a missing directory" -sS -n -p 22 -w "$WORK/no/such.pcap" "$LAB_TARGET_IP"
 bad "binary -iL file" -sn -n -iL "$WORK/binary-list"
 bad "-iL file with a control byte" -sn -n -iL "$WORK/control-list"
+# A list that names no one is the warning of nmap and exit 0 (scanner_cli.sh); one
+# that cannot be read is bad input.
+bad "missing -iL file" -sn -n -iL "$WORK/no-such-list"
+bad "-iL a directory" -sn -n -iL "$WORK"
 bad "broadcast with --send-ip" -sS -n --send-ip -p 22 10.201.0.255
 bad "limited broadcast" -sS -n -Pn -p 22 -e "$LAB_IFACE" 255.255.255.255
 bad "broadcast, -sT -Pn" -sT -n -Pn -p 22 10.201.0.255

@@ -7,7 +7,9 @@
 # "Host:" lines. scantrace's XML must be valid against nmap.dtd. Covered: -T4 -F, --top-ports with --open
 # (and a host found down left out under -v), --top-ports among -p's ports,
 # --exclude and --excludefile (and --exclude that leaves no target: nmap's
-# warning), -T5 with --max-retries, the timing options in
+# warning), nothing to scan or nothing sent under -v (an -iL list naming no
+# one, every target excluded, -sn -Pn, --unprivileged: exit status, warning,
+# data files, done and raw packets lines, -oN and -oX as nmap's), -T5 with --max-retries, the timing options in
 # nmap's time syntax, --host-timeout that fires on the host with dropped ports,
 # --unprivileged as root and the default scan as user nobody (both a connect
 # scan), and -d's timing report, line for line.
@@ -107,6 +109,52 @@ if [[ -n $(warning "$WORK/exclude-all.nmap.txt") ]] &&
     echo "ok   exclude-all  the same warning: $(warning "$WORK/exclude-all.st.err")"
 else
     echo "FAIL exclude-all: no warning, or not nmap s"; fail=1
+fi
+# Nothing to scan or nothing sent, -v, -oN and -oX: the exit status, the
+# lines at the end as one screen shows stdout and stderr (the warning, the
+# data files line, the done line, the raw packets count nmap prints whenever
+# it scans with raw packets, 0 of them too), the -oN lines, the -oX host counts.
+printf "# a list of comments only\n\n   \n# and blank lines\n" >"$WORK/comments-list"
+: >"$WORK/empty-list"
+end_lines() { grep -E "^(WARNING|Read data files|(Nmap|scantrace) done|           Raw packets|Host is up)" "$1" |
+    sed -E "s/^(Read data files from: ).*/\1DIR/; s/^(Nmap|scantrace) done: (.*) scanned in .*/DONE: \2/;
+        s/[1-9][0-9]* \([0-9.]+[KM]?B\)/N (S)/g; s/ \(0\.[0-9]+s latency\)//"; }
+normal_lines() { sed -E "1d; s/^# (Nmap|scantrace) done at .* -- (.*) scanned in .*/# DONE: \2/;
+    s/^(Read data files from: ).*/\1DIR/; /^Nmap scan report|^Scan report/d; s/ \(0\.[0-9]+s latency\)//" "$1"; }
+# ends NAME STDIN FLAGS...
+ends() {
+    local name=$1 input=$2 who rc
+    shift 2
+    for who in nmap st; do
+        local bin=nmap
+        [[ $who == st ]] && bin=$SCANTRACE_BIN
+        rc=0
+        "$bin" -n -v "$@" -oN "$WORK/$name.$who.nmap" -oX "$WORK/$name.$who.xml" <"$input" \
+            >"$WORK/$name.$who.out" 2>&1 || rc=$?
+        echo "rc=$rc" >"$WORK/$name.$who.ends"
+        { end_lines "$WORK/$name.$who.out" || true; } >>"$WORK/$name.$who.ends"
+        { normal_lines "$WORK/$name.$who.nmap" || true; } 2>&1 | sed "s/^/-oN: /" >>"$WORK/$name.$who.ends"
+        { grep -o "<hosts [^>]*>" "$WORK/$name.$who.xml" || true; } 2>&1 | sed "s/^/-oX: /" >>"$WORK/$name.$who.ends"
+    done
+    if [[ -s $WORK/$name.nmap.ends ]] && xmllint --noout --dtdvalid "$DTD" "$WORK/$name.st.xml" 2>"$WORK/$name.dtd" &&
+        diff -u --label "nmap $name" --label "scantrace $name" "$WORK/$name.nmap.ends" "$WORK/$name.st.ends"; then
+        echo "ok   $name  $*: $(grep -v "^-o" "$WORK/$name.st.ends" | paste -sd"|")"
+    else
+        echo "FAIL $name ($*)"; cat "$WORK/$name.dtd" "$WORK/$name.st.out"; fail=1
+    fi
+}
+ends empty-list /dev/null -p 22 -iL "$WORK/empty-list"
+ends comment-list /dev/null -sn -iL "$WORK/comments-list"
+ends stdin-list /dev/null -sT -Pn -iL -
+ends excluded-sn /dev/null -sn --exclude "$A" "$A"
+ends excluded-st /dev/null -sT --exclude "$A" "$A"
+ends excluded-st-pn /dev/null -sT -Pn --exclude "$A" "$A"
+ends excluded-su /dev/null -sU -Pn -p 53 --exclude "$A" "$A"
+ends unprivileged /dev/null -p 22 --unprivileged "$A"
+ends sn-pn /dev/null -sn -Pn "$A"
+ends sn-arp /dev/null -sn "$A"
+if [[ -n $LAB_TARGET_IP6 ]]; then
+    ends excluded-6 /dev/null -6 -sn -PS22 --exclude "$LAB_TARGET_IP6" "$LAB_TARGET_IP6"
 fi
 case_ t5-retries root -T5 --max-retries 1 -p "$tcp" -- "$A" "$B"
 case_ timing root --scan-delay 5ms --max-scan-delay 50ms --initial-rtt-timeout 200ms \

@@ -230,6 +230,26 @@ static void test_input_file(void)
     g_unlink(path);
 }
 
+/* A list that names no one (comments and blank lines) parses to no target:
+ * the scan then warns and exits 0, as nmap (run.c); nothing at all given is
+ * still refused. */
+static void test_empty_input_file(void)
+{
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("list-XXXXXX", &path, NULL);
+    const char text[] = "# nobody\n\n   \n";
+    g_assert_true(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+    close(fd);
+    scan_options o;
+    GError *error = NULL;
+    g_assert_true(parse(&o, &error, "-sS", "-iL", path, NULL));
+    g_assert_no_error(error);
+    g_assert_true(o.targets == NULL || o.targets[0] == NULL);
+    options_clear(&o);
+    g_unlink(path);
+    assert_refused("no targets given", "-sS", "-p", "22", NULL);
+}
+
 /* -V needs no target, as with nmap. */
 static void test_version(void)
 {
@@ -429,6 +449,7 @@ int main(int argc, char **argv)
     g_test_add_func("/options/refused", test_refused);
     g_test_add_func("/options/port_options", test_port_options);
     g_test_add_func("/options/input-file", test_input_file);
+    g_test_add_func("/options/empty-input-file", test_empty_input_file);
     g_test_add_func("/options/rates", test_rates);
     g_test_add_func("/options/binary-input-file", test_binary_input_file);
     g_test_add_func("/options/version", test_version);
