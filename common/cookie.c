@@ -5,10 +5,12 @@
 #include "siphash.h"
 
 /* An ICMP probe's id comes from its cookie, so an ICMP flow's cookie hashes only
- * the addresses. The hash input is the addresses as they travel (4 octets each
- * for IPv4, 16 for IPv6), the ports and the protocol: IPv4 cookies are the
- * same as before addresses had 128 bits. */
-static uint32_t cookie_hash(uint32_t scan_id, const packet_flow *f)
+ * the addresses, and in the source port's place the query's ICMP type (0 for
+ * the echo request: its cookie is what it always was). The hash input is the
+ * addresses as they travel (4 octets each for IPv4, 16 for IPv6), the ports
+ * and the protocol: IPv4 cookies are the same as before addresses had 128
+ * bits. */
+static uint32_t cookie_hash(uint32_t scan_id, const packet_flow *f, uint8_t query)
 {
     bool ports = !packet_proto_is_icmp(f->proto);
     uint8_t key[16];
@@ -20,7 +22,7 @@ static uint32_t cookie_hash(uint32_t scan_id, const packet_flow *f)
     memcpy(in, f->src.bytes + 16 - alen, alen);
     memcpy(in + alen, f->dst.bytes + 16 - alen, alen);
     uint8_t *rest = in + 2 * alen;
-    put_be16(rest, ports ? f->sport : 0);
+    put_be16(rest, ports ? f->sport : query);
     put_be16(rest + 2, ports ? f->dport : 0);
     rest[4] = f->proto;
     return (uint32_t)siphash24(key, in, 2 * alen + 5);
@@ -38,23 +40,35 @@ static uint32_t cookie_width_mask(const packet_flow *f)
     return wide ? 0xffffffffu : 0xffffu;
 }
 
-uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned try_no)
+uint32_t cookie_make_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t query,
+                           unsigned try_no)
 {
     uint32_t mask = COOKIE_MAX_TRIES - 1;
-    uint32_t hash = cookie_hash(scan_id, probe_flow) & cookie_width_mask(probe_flow);
+    uint32_t hash = cookie_hash(scan_id, probe_flow, query) & cookie_width_mask(probe_flow);
     return (hash & ~mask) | (try_no & mask);
 }
 
-bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value, unsigned *try_no)
+uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned try_no)
+{
+    return cookie_make_query(scan_id, probe_flow, 0, try_no);
+}
+
+bool cookie_check_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t query,
+                        uint32_t value, unsigned *try_no)
 {
     uint32_t mask = COOKIE_MAX_TRIES - 1;
     uint32_t width = cookie_width_mask(probe_flow);
     if (value & ~width)
         return false;
-    if ((cookie_hash(scan_id, probe_flow) & width & ~mask) != (value & ~mask))
+    if ((cookie_hash(scan_id, probe_flow, query) & width & ~mask) != (value & ~mask))
         return false;
     *try_no = value & mask;
     return true;
+}
+
+bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value, unsigned *try_no)
+{
+    return cookie_check_query(scan_id, probe_flow, 0, value, try_no);
 }
 
 bool cookie_check_acked(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value,

@@ -22,6 +22,19 @@ uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned t
 bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value,
                   unsigned *try_no);
 
+/* The same with an ICMP query's type folded into the hash: an ICMP probe's
+ * id and sequence number are its cookie, and a flow of ICMP hashes only its
+ * addresses, so without it every query to a host would carry the same id
+ * and an error quoting one would name them all (nmap gives each probe an id
+ * of its own, scan_engine_raw.cc). query: the request's ICMP type (13
+ * timestamp, 17 address mask); 0 hashes nothing more, which is the echo
+ * request's cookie and every other flow's (a flow with ports ignores query).
+ * scan_cookie_make() (scan_type.h) picks query by scan type. */
+uint32_t cookie_make_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t query,
+                           unsigned try_no);
+bool cookie_check_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t query,
+                        uint32_t value, unsigned *try_no);
+
 /* cookie_check() of a TCP reply's number, allowing for data_len octets of
  * data the probe carried (--data-length) that the reply may acknowledge as
  * well: RFC 793 section 3.3, a RST acknowledges a segment's data; Linux's

@@ -175,6 +175,7 @@ static void parse_quote(const uint8_t *q, size_t len, bool v6, packet_view *out)
         out->quote.dport = get_be16(l4 + 2);
     } else {
         out->quote.sport = out->quote.dport = get_be16(l4 + 4);
+        out->quote_icmp_type = l4[0];
     }
     out->quote_ip_id = l.ip_id;
     out->quote_flow_label = l.flow_label;

@@ -126,6 +126,9 @@ typedef struct packet_view {
     uint32_t quote_word;
     uint16_t quote_ip_id;
     uint32_t quote_flow_label; /* the quoted IPv6 header's; 0 for IPv4 */
+    /* The quoted message's ICMP type when the quote is of the family's ICMP
+     * (an ICMP query: echo, timestamp or address mask request). */
+    uint8_t quote_icmp_type;
     const uint8_t *quote_payload;
     size_t quote_payload_len;
     /* Transport payload (TCP, UDP, or ICMP data after the 8-byte header, SCTP

@@ -1,7 +1,9 @@
 /* ICMP host discovery (nmap's -PE echo, -PP timestamp and -PM address mask
  * request, RFC 792 and RFC 950 section "ICMP Address Mask"). The cookie is the
  * query's id and sequence number, which the reply echoes and an ICMP error
- * quotes; the tag follows the message in the payload. Over IPv6 the echo is
+ * quotes, with the query's type hashed in for -PP and -PM (scan_cookie_query()),
+ * so that each query to a host has an id of its own, as each of nmap's has;
+ * the tag follows the message in the payload. Over IPv6 the echo is
  * ICMPv6's (RFC 4443 section 4: types 128 and 129, same layout); ICMPv6 has no
  * timestamp or address mask request. */
 #include <string.h>
@@ -22,7 +24,7 @@ static size_t icmp_query_build(const scan_type *type, const probe_spec *spec, ui
     size_t len = HEADER + body + TAG_TCP_OPTION_LEN + data_len;
     if (cap < len || (v6 && type != &ping_echo))
         return 0;
-    uint32_t cookie = cookie_make(spec->scan_id, &spec->flow, spec->try_no);
+    uint32_t cookie = scan_cookie_make(type, spec->scan_id, &spec->flow, spec->try_no);
     out[0] = v6                        ? ICMPV6_ECHO
              : type == &ping_timestamp ? ICMP_TIMESTAMP
              : type == &ping_mask      ? ICMP_MASK
@@ -53,6 +55,23 @@ static bool is_query(const scan_type *type, const packet_view *pkt, bool reply)
     if (type == &ping_mask)
         return pkt->icmp_type == (reply ? ICMP_MASK_REPLY : ICMP_MASK);
     return pkt->icmp_type == (reply ? ICMP_ECHO_REPLY : ICMP_ECHO);
+}
+
+bool icmp_quote_of_other_query(const scan_type *type, const packet_view *pkt)
+{
+    bool v6 = pkt->quote.proto == PACKET_ICMPV6;
+    if (!pkt->has_quote || pkt->quote.proto != (v6 ? PACKET_ICMPV6 : PACKET_ICMP))
+        return false;
+    uint8_t request = v6                        ? ICMPV6_ECHO
+                      : type == &ping_timestamp ? ICMP_TIMESTAMP
+                      : type == &ping_mask      ? ICMP_MASK
+                                                : ICMP_ECHO;
+    return (v6 && type != &ping_echo) || pkt->quote_icmp_type != request;
+}
+
+uint8_t scan_cookie_query(const scan_type *type)
+{
+    return type == &ping_timestamp ? ICMP_TIMESTAMP : type == &ping_mask ? ICMP_MASK : 0;
 }
 
 bool icmp_reply_of_other_query(const scan_type *type, const packet_view *pkt)

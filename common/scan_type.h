@@ -271,9 +271,38 @@ reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet
  * a timestamp ping, say): a query reply answers only the request of its own kind
  * (RFC 792: echo 8 -> 0, timestamp 13 -> 14, address mask 17 -> 18; RFC 4443
  * section 4: 128 -> 129), as nmap's get_pcap_result() matches them, even when
- * both requests carry the same id and sequence (ours share a cookie).
+ * both requests carry the same id and sequence (scantrace's did before their
+ * cookies hashed the query type, and another tool's may).
  * scan_reply_key() answers REPLY_NONE for it. */
 bool icmp_reply_of_other_query(const scan_type *type, const packet_view *pkt);
+
+/* Whether pkt, an ICMP error, quotes another ICMP query than type's request
+ * (the timestamp request when type is the echo ping, say), by the quoted
+ * message's type. scan_reply_key() answers REPLY_NONE for it. */
+bool icmp_quote_of_other_query(const scan_type *type, const packet_view *pkt);
+
+/* The ICMP query type a probe of type folds into its cookie
+ * (cookie_make_query()): ICMP_TIMESTAMP for -PP, ICMP_MASK for -PM, 0 for
+ * every other type, the echo ping's (IPv4 and IPv6) included. */
+uint8_t scan_cookie_query(const scan_type *type);
+
+/* The cookie of try try_no of a probe of type on probe_flow: cookie_make()
+ * with scan_cookie_query(type). */
+uint32_t scan_cookie_make(const scan_type *type, uint32_t scan_id, const packet_flow *probe_flow,
+                          unsigned try_no);
+
+/* cookie_check_acked() of a reply to a probe of type: for -PP and -PM, the
+ * cookie with their query type, or the one without it that scantrace sent
+ * before (older captures; a reply of another query, or an error quoting one,
+ * is not theirs anyway: scan_reply_key()). Stores the try. */
+bool scan_cookie_check(const scan_type *type, uint32_t scan_id, const packet_flow *probe_flow,
+                       uint32_t value, uint32_t data_len, bool rst, unsigned *try_no);
+
+/* Whether value, masked with mask (0xffff where only the cookie's low 16
+ * bits ride), is try try_no's cookie of a probe of type on probe_flow, either
+ * of the two scan_cookie_check() takes. */
+bool scan_cookie_is(const scan_type *type, uint32_t scan_id, const packet_flow *probe_flow,
+                    unsigned try_no, uint32_t value, uint32_t mask);
 
 /* Our own side closing what a probe opened (the kernel's RST after a SYN-ACK, a
  * connect scan's ACK and RST), given that pkt travels on a probe's flow. */

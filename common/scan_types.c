@@ -168,6 +168,8 @@ reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet
     }
     if (packet_proto_is_icmp(pkt->flow.proto) && pkt->has_quote &&
         packet_proto_matches(type->ip_proto, pkt->quote.proto)) {
+        if (type->ip_proto == PACKET_ICMP && icmp_quote_of_other_query(type, pkt))
+            return REPLY_NONE;
         *probe_flow = pkt->quote;
         /* A TCP probe's cookie is its sequence number, an ICMP probe's its id and
          * sequence, a UDP probe's its IP ID (IPv6 has none: 0, the fragment
@@ -188,6 +190,29 @@ reply_match scan_reply_key(const scan_type *type, const packet_view *pkt, packet
         return type->build && has_cookie ? REPLY_COOKIE : REPLY_FLOW;
     }
     return REPLY_NONE;
+}
+
+uint32_t scan_cookie_make(const scan_type *type, uint32_t scan_id, const packet_flow *probe_flow,
+                          unsigned try_no)
+{
+    return cookie_make_query(scan_id, probe_flow, scan_cookie_query(type), try_no);
+}
+
+bool scan_cookie_check(const scan_type *type, uint32_t scan_id, const packet_flow *probe_flow,
+                       uint32_t value, uint32_t data_len, bool rst, unsigned *try_no)
+{
+    uint8_t query = scan_cookie_query(type);
+    if (query && cookie_check_query(scan_id, probe_flow, query, value, try_no))
+        return true;
+    return cookie_check_acked(scan_id, probe_flow, value, data_len, rst, try_no);
+}
+
+bool scan_cookie_is(const scan_type *type, uint32_t scan_id, const packet_flow *probe_flow,
+                    unsigned try_no, uint32_t value, uint32_t mask)
+{
+    uint8_t query = scan_cookie_query(type);
+    return (cookie_make_query(scan_id, probe_flow, query, try_no) & mask) == (value & mask) ||
+           (query && (cookie_make(scan_id, probe_flow, try_no) & mask) == (value & mask));
 }
 
 bool scan_is_teardown(const scan_type *type, const packet_view *pkt)

@@ -114,15 +114,18 @@ static bool our_cookie_checks(const packet_view *pkt, const frame_result *probe)
     const port_record *port = probe->flow->port;
     if (port->untagged || port->type->socket_tos)
         return false;
-    uint32_t want = cookie_make(port->scan_id, &pkt->flow, probe->try_no);
+    const scan_type *type = port->type;
+    uint32_t id = port->scan_id;
+    unsigned t = probe->try_no;
     if (pkt->flow.proto == PACKET_TCP)
-        return pkt->seq == want;
+        return scan_cookie_is(type, id, &pkt->flow, t, pkt->seq, 0xffffffffu);
     if (packet_proto_is_icmp(pkt->flow.proto))
-        return (((uint32_t)pkt->icmp_id << 16) | pkt->icmp_seq) == want;
+        return scan_cookie_is(type, id, &pkt->flow, t,
+                              ((uint32_t)pkt->icmp_id << 16) | pkt->icmp_seq, 0xffffffffu);
     if (pkt->flow.proto == PACKET_UDP && packet_addr_is_ipv4(&pkt->flow.src))
-        return pkt->ip_id == (want & 0xffff);
+        return scan_cookie_is(type, id, &pkt->flow, t, pkt->ip_id, 0xffffu);
     if (pkt->flow.proto == PACKET_UDP)
-        return (pkt->flow_label & 0xffff) == (want & 0xffff);
+        return scan_cookie_is(type, id, &pkt->flow, t, pkt->flow_label & 0xffff, 0xffffu);
     return false;
 }
 

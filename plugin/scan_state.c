@@ -2044,8 +2044,8 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                     named = untagged_try(rec, pkt, rec_match, rec_cookie, &slot);
                 else
                     named = rec_match != REPLY_COOKIE ||
-                            cookie_check_acked(
-                                rec->port->scan_id, &probe_flow, rec_cookie,
+                            scan_cookie_check(
+                                rec->port->type, rec->port->scan_id, &probe_flow, rec_cookie,
                                 (rec->port->type->tcp_flags & TCP_ACK) ? 0 : rec->port->data_len,
                                 pkt->flow.proto == PACKET_TCP && (pkt->tcp_flags & TCP_RST), &slot);
                 if (named)

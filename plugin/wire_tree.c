@@ -308,14 +308,17 @@ static void add_cookie(proto_tree *tree, tvbuff_t *tvb, int base, const frame_re
     if (!cookie_at(res, pkt, bytes, len, &where, &n, &value, &label))
         return;
     const port_record *port = res->flow->port;
-    uint32_t want = cookie_make(port->scan_id, &res->flow->flow, res->try_no);
-    if (n < 4)
-        want &= 0xffff;
+    uint32_t mask = n < 4 ? 0xffffu : 0xffffffffu;
+    uint32_t want =
+        scan_cookie_make(port->type, port->scan_id, &res->flow->flow, res->try_no) & mask;
+    /* -PP's and -PM's older cookie (without the query type) checks too. */
+    bool checks =
+        scan_cookie_is(port->type, port->scan_id, &res->flow->flow, res->try_no, value, mask);
     proto_item *item = add_at(tree, hf_cookie, tvb, base, bytes, where, n, value);
     proto_item_set_text(item, "%s: 0x%0*x", label, n * 2, value);
-    proto_item *ok = proto_tree_add_boolean(tree, hf_cookie_checks, tvb, 0, 0, value == want);
+    proto_item *ok = proto_tree_add_boolean(tree, hf_cookie_checks, tvb, 0, 0, checks);
     proto_item_set_generated(ok);
-    if (value != want)
+    if (!checks)
         proto_item_append_text(ok, " (the probe's flow, scan id and try %u give 0x%0*x)",
                                res->try_no, n * 2, want);
 }

@@ -321,8 +321,7 @@ static gboolean attribute_proto(const engine *e, const plan_type *pt, const pack
 }
 
 /* Which probe, and which try of it, pkt answers. A reply that names its try
- * with a cookie beats one that only matches a probe's flow: an echo reply's
- * flow also matches the timestamp request to the same host. A port probe's
+ * with a cookie beats one that only matches a probe's flow. A port probe's
  * flow names its try too (its source port), and the cookie must name the same
  * one. */
 static gboolean attribute(const engine *e, const packet_view *pkt, attribution *out)
@@ -365,8 +364,8 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
                                 ? (uint32_t)cfg->extras->data_len
                                 : 0;
         gboolean checks = match == REPLY_COOKIE &&
-                          cookie_check_acked(cfg->scan_id, &probe, cookie, data_len,
-                                             (pkt->tcp_flags & TCP_RST) != 0, &cookie_try);
+                          scan_cookie_check(type, cfg->scan_id, &probe, cookie, data_len,
+                                            (pkt->tcp_flags & TCP_RST) != 0, &cookie_try);
         /* A service's reply echoes the id of the request it got: with
          * --data-length, no request of ours but random bytes. nmap ties a UDP
          * reply by its ports alone. */

@@ -14,6 +14,9 @@
 # -PY is scan_sctp.sh's. -6 -PO: nmap sends 1, 2 and 4 bare, the IPv6 targets
 # answer each with a parameter problem (unrecognized next header), which nmap
 # takes for nothing, so every host is down (no-response); 58 is an ICMPv6 echo.
+# -PE -PP -PM against a target that rejects the timestamp and address mask
+# requests: the plugin ties each ICMP error to the request it quotes (their
+# cookies, and so their ICMP ids, differ by the query type; README.md).
 # A down host on the link (-sn, default retries): scantrace sends as many ARP
 # requests as nmap (2), as far apart (1.2 s). Refusals (bad lists, -PP with
 # -6) are scanner_bad_input.sh's and the unit tests'.
@@ -53,6 +56,8 @@ CASES=(
     "po-6      | 6 | -sn -PO --disable-arp-ping"
     "po58-6    | 6 | -sn -PO58 --disable-arp-ping"
     "po6-17-58-6 | 6 | -sn -PO6,17,58 --disable-arp-ping"
+    # Last: 10.201.0.3 rejects timestamp and address mask requests from here on.
+    "pe-pp-pm-rej | 4 | -sn -PE -PP -PM --disable-arp-ping"
 )
 
 lab_test_start scanner-discovery --tshark nmap tshark
@@ -68,6 +73,7 @@ set -euo pipefail
 # A down host on the link, asked by ARP with the default retries: its ARP
 # requests on the wire, by nmap and by scantrace.
 echo "$LAB_DOWN_IP" >"$WORK/down-ip"
+echo "$LAB_TARGET2_IP" >"$WORK/target2-ip"
 for tool in nmap "$SCANTRACE_BIN"; do
     out=$WORK/arp-down.nmap
     [[ $tool == nmap ]] || out=$WORK/arp-down.st
@@ -91,6 +97,16 @@ while IFS="|" read -r name family flags as; do
         hosts="$LAB_TARGET_IP $LAB_TARGET2_IP $LAB_DOWN_IP" six=
     fi
     echo "$name" >>"$WORK/ran"
+    # The second target answers timestamp and address mask requests with ICMP
+    # errors quoting them (admin-prohibited, host-unreachable): the plugin
+    # must tie each to the request it quotes, not to the echo request.
+    if [[ $name == pe-pp-pm-rej ]]; then
+        for rule in "timestamp-request reject with icmp type admin-prohibited" \
+            "address-mask-request reject with icmp type host-unreachable"; do
+            # shellcheck disable=SC2086 # the words of the rule
+            ip netns exec "$LAB_TARGET_NS" nft add rule inet lab input ip daddr "$LAB_TARGET2_IP" icmp type $rule
+        done
+    fi
     if [[ $as == nobody ]] && ! setpriv --reuid=nobody --regid=nogroup --clear-groups -- true 2>/dev/null; then
         echo "skip $name: no user nobody in this namespace"
         continue
@@ -156,6 +172,7 @@ arp_requests() { # CAPTURE: the times of the requests for the down host
         -T fields -e frame.time_relative 2>/dev/null
 }
 LAB_DOWN_IP=$(cat "$WORK/down-ip")
+LAB_TARGET2_IP=$(cat "$WORK/target2-ip")
 mapfile -t nmap_arp < <(arp_requests "$WORK/arp-down.nmap.pcapng")
 mapfile -t st_arp < <(arp_requests "$WORK/arp-down.st.pcapng")
 gap() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -206,6 +223,24 @@ while read -r name; do
         got=$(awk -F'\t' '$1 == "response" { print $2, $3 }' "$WORK/$name.plugin.frames" | sort -u | paste -sd,)
         want=$(awk '$2 == "up" { print $1, "echo"; print $1, "timestamp" }' "$WORK/$name.st.hosts" | sort -u | paste -sd,)
         check "$name: the plugin ties each reply to its own ping: $got" <(echo "$want") <(echo "$got")
+    fi
+    # Errors quoting our timestamp and address mask requests (pe-pp-pm-rej):
+    # each tied to a request of the type it quotes, none to the echo request,
+    # and the three requests to a host each with an ICMP id of its own.
+    if [[ $name == pe-pp-pm-rej ]]; then
+        capture=$(tshark_file "$WORK/$name.pcapng")
+        tshark_unpriv -r "$capture" -2 -Y "icmp && !icmp.type == 3" -T fields -e frame.number -e icmp.type \
+            >"$WORK/$name.types"
+        got=$(tshark_unpriv -r "$capture" -2 -Y "icmp.type == 3" -T fields -e icmp.type -e scantrace.scan \
+            -e scantrace.probe_in | awk -F'\t' -v OFS=' ' '
+                NR == FNR { type[$1] = $2; next }
+                { split($1, t, ","); print t[2], $2, ($3 in type ? type[$3] : "none") }' "$WORK/$name.types" - |
+            sort | uniq -c | awk '{ print $2 "->" $3 "(probe " $4 ")" }' | paste -sd,)
+        want="13->timestamp(probe 13),17->mask(probe 17)"
+        check "$name: each ICMP error tied to the request it quotes: $got" <(echo "$want") <(echo "$got")
+        ids=$(tshark_unpriv -r "$capture" -2 -Y "scantrace.role == \"probe\" && icmp && ip.dst == $LAB_TARGET2_IP" \
+            -T fields -e icmp.type -e icmp.ident | sort -u | awk '{ print $2 }' | sort -u | wc -l)
+        check "$name: the echo, timestamp and address mask requests to a host have 3 ICMP ids" <(echo 3) <(echo "$ids")
     fi
 done <"$WORK/ran"
 [[ $(wc -l <"$WORK/ran") -ge 18 ]] || { echo "FAIL: only $(wc -l <"$WORK/ran") cases ran"; fail=1; }

@@ -79,12 +79,65 @@ static void test_timestamp(void)
     g_assert_true(ping_timestamp.judge(&reply, &v));
     g_assert_cmpstr(reason_name(v.why), ==, "timestamp-reply");
     /* A timestamp reply answers no echo or mask request, an echo reply no
-     * timestamp request, though ours share id and sequence (RFC 792). */
+     * timestamp request (RFC 792), even where both share id and sequence (an
+     * older capture of ours, another tool's). */
     g_assert_cmpint(scan_reply_key(&ping_echo, &reply, &flow, &cookie), ==, REPLY_NONE);
     g_assert_cmpint(scan_reply_key(&ping_mask, &reply, &flow, &cookie), ==, REPLY_NONE);
     g_assert_true(packet_parse(buf, icmp_reply(buf, get_be16(buf + 2), ICMP_ECHO_REPLY), &reply));
     g_assert_cmpint(scan_reply_key(&ping_timestamp, &reply, &flow, &cookie), ==, REPLY_NONE);
     g_assert_cmpint(scan_reply_key(&ping_echo, &reply, &flow, &cookie), ==, REPLY_COOKIE);
+}
+
+/* The echo, timestamp and address mask requests to one host carry ids of
+ * their own (the query type is hashed into -PP's and -PM's cookies), and an
+ * ICMP error quoting one of them is tied to that one alone: by its cookie,
+ * and by the quoted message's type. -PP's older cookie (no type hashed) still
+ * checks, for captures of earlier scans. */
+static void test_query_errors(void)
+{
+    const scan_type *types[] = {&ping_echo, &ping_timestamp, &ping_mask};
+    uint8_t probes[3][PROBE_MAX_LEN];
+    packet_view v[3];
+    for (int i = 0; i < 3; i++) {
+        v[i] = built(types[i], 0, 1, probes[i]);
+        for (int j = 0; j < i; j++)
+            g_assert_cmpuint(v[i].icmp_id, !=, v[j].icmp_id);
+    }
+    packet_flow echo_flow = {scanner, target, 0, 0, PACKET_ICMP};
+    g_assert_cmphex((uint32_t)v[0].icmp_id << 16 | v[0].icmp_seq, ==,
+                    cookie_make(0x1234, &echo_flow, 1));
+    for (int i = 0; i < 3; i++) {
+        uint8_t err[128];
+        size_t len = reply_icmp_unreach(err, &v[i].flow, 13, probes[i], get_be16(probes[i] + 2));
+        packet_view reply;
+        g_assert_true(packet_parse(err, len, &reply));
+        g_assert_cmpuint(reply.quote_icmp_type, ==, probes[i][20]);
+        for (int t = 0; t < 3; t++) {
+            packet_flow flow;
+            uint32_t cookie;
+            unsigned try_no = 99;
+            reply_match m = scan_reply_key(types[t], &reply, &flow, &cookie);
+            if (t != i) {
+                g_assert_cmpint(m, ==, REPLY_NONE);
+                /* Nor would the cookie name it. */
+                g_assert_false(cookie_check_query(0x1234, &v[i].flow, scan_cookie_query(types[t]),
+                                                  (uint32_t)v[i].icmp_id << 16 | v[i].icmp_seq,
+                                                  &try_no));
+                continue;
+            }
+            g_assert_cmpint(m, ==, REPLY_COOKIE);
+            g_assert_true(packet_flow_equal(&flow, &v[i].flow));
+            g_assert_true(scan_cookie_check(types[t], 0x1234, &flow, cookie, 0, false, &try_no));
+            g_assert_cmpuint(try_no, ==, 1);
+        }
+    }
+    /* The cookie scantrace gave -PP before it hashed the type. */
+    unsigned try_no = 99;
+    uint32_t old = cookie_make(0x1234, &v[1].flow, 2);
+    g_assert_true(scan_cookie_check(&ping_timestamp, 0x1234, &v[1].flow, old, 0, false, &try_no));
+    g_assert_cmpuint(try_no, ==, 2);
+    g_assert_true(scan_cookie_is(&ping_timestamp, 0x1234, &v[1].flow, 2, old, 0xffffffffu));
+    g_assert_false(scan_cookie_is(&ping_timestamp, 0x1234, &v[1].flow, 1, old, 0xffffffffu));
 }
 
 static void test_tcp_pings_are_not_port_probes(void)
@@ -331,6 +384,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/ping/echo", test_echo);
     g_test_add_func("/ping/timestamp", test_timestamp);
+    g_test_add_func("/ping/query-errors", test_query_errors);
     g_test_add_func("/ping/tcp-pings-are-not-port-probes", test_tcp_pings_are_not_port_probes);
     g_test_add_func("/ping/tcp-ping-replies", test_tcp_ping_replies);
     g_test_add_func("/ping/arp", test_arp);
