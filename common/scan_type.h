@@ -47,6 +47,10 @@ typedef struct probe_extras {
     /* --badsum: the transport checksum (TCP, UDP, ICMP, ICMPv6) one less than
      * the right one, 0xffff for UDP where that is 0 (tcpip.cc, ipv4_cksum) */
     bool badsum;
+    /* -g, --source-port: every probe leaves from one port, so nmap ties a TCP
+     * reply by its numbers alone (fixed_sport_match.h); TCP probes carry
+     * TAG_FIXED_SPORT so a capture's reader knows. */
+    bool fixed_sport;
 } probe_extras;
 
 /* What the scanner decides about a probe; everything else in the packet follows

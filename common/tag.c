@@ -23,6 +23,11 @@ size_t tag_write_scan_option(uint8_t *out, uint32_t scan_id, uint8_t try_no, boo
     return TAG_SCAN_OPTION_LEN;
 }
 
+void tag_mark_fixed_sport(uint8_t *option)
+{
+    option[5] |= TAG_FIXED_SPORT;
+}
+
 /* p holds at least len bytes, len being the option's or the rest of a payload. */
 static bool tag_read(const uint8_t *p, size_t len, probe_tag *out)
 {
@@ -36,6 +41,7 @@ static bool tag_read(const uint8_t *p, size_t len, probe_tag *out)
     out->version = p[4];
     out->try_no = p[5] & TAG_TRY_MASK;
     out->discovery = (p[5] & TAG_DISCOVERY) != 0;
+    out->fixed_sport = (p[5] & TAG_FIXED_SPORT) != 0;
     out->scan_id = get_be32(p + 6);
     out->scan_code = v2 ? (uint8_t)(p[10] & ~TAG_CUSTOM_FLAGS) : 0;
     out->custom_flags = v2 && (p[10] & TAG_CUSTOM_FLAGS);

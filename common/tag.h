@@ -14,7 +14,9 @@
  * already name their scan, carry version 1's ten bytes in their payload (inside
  * a valid request where a service needs one), but for -PO's, which carry
  * version 2's eleven to tell them from -PE's and -PU's. Readers take both
- * versions. */
+ * versions. Bit 0x40 of purpose|try (TAG_FIXED_SPORT) marks a TCP probe sent
+ * from -g's fixed source port, whose replies nmap matches by their numbers
+ * alone (fixed_sport_match.h); readers before it ignore the bit. */
 #ifndef SCANTRACE_TAG_H
 #define SCANTRACE_TAG_H
 
@@ -31,6 +33,7 @@
 #define TAG_CUSTOM_FLAGS    0x80 /* in the scan byte: --scanflags chose the flags */
 #define TAG_TRY_MASK        0x0f
 #define TAG_DISCOVERY       0x80
+#define TAG_FIXED_SPORT     0x40 /* in purpose|try: sent from -g's fixed source port */
 
 typedef struct probe_tag {
     uint8_t version;
@@ -39,6 +42,7 @@ typedef struct probe_tag {
     uint32_t scan_id;
     uint8_t scan_code; /* version 2: the scan type's tag code; 0 in version 1 */
     bool custom_flags; /* version 2: --scanflags chose the probe's TCP flags */
+    bool fixed_sport;  /* sent from -g's fixed source port (TAG_FIXED_SPORT) */
 } probe_tag;
 
 /* Writes the version 1 tag (TAG_TCP_OPTION_LEN bytes), as UDP and ICMP payloads
@@ -50,6 +54,10 @@ size_t tag_write_tcp_option(uint8_t *out, uint32_t scan_id, uint8_t try_no, bool
  * Returns its length. */
 size_t tag_write_scan_option(uint8_t *out, uint32_t scan_id, uint8_t try_no, bool discovery,
                              uint8_t scan_code, bool custom_flags);
+
+/* Marks a tag written at option (either version) as sent from -g's fixed
+ * source port (TAG_FIXED_SPORT). */
+void tag_mark_fixed_sport(uint8_t *option);
 
 /* Finds our option (either version) among TCP options; false when absent or
  * malformed. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cookie.h"
+#include "tag.h"
 #include "scan_type.h"
 
 size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *out, size_t cap)
@@ -30,6 +31,8 @@ size_t tcp_probe_build(const scan_type *type, const probe_spec *spec, uint8_t *o
     put_be16(opt + 2, MSS);
     tag_write_scan_option(opt + 4, spec->scan_id, spec->try_no, type->discovery, type->tag_code,
                           type->base != NULL);
+    if (spec->extras && spec->extras->fixed_sport)
+        tag_mark_fixed_sport(opt + 4);
     opt[15] = 1; /* NOP padding to a 32-bit boundary */
     if (data_len)
         memcpy(out + BASE + OPTIONS, data, data_len);
