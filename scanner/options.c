@@ -171,6 +171,8 @@ static gboolean set_source_port(const char *name, const char *value, gpointer da
         g_printerr("WARNING: a source port of zero may not work on all systems.\n");
     st->o->has_sport = TRUE;
     st->o->sport = (uint16_t)n;
+    /* nmap's o.magic_port_set: its TCP replies are tied by their numbers. */
+    st->o->extras.fixed_sport = TRUE;
     return TRUE;
 }
 

@@ -10,6 +10,7 @@
 #include "arp.h"
 #include "cookie.h"
 #include "decoys.h"
+#include "fixed_sport_match.h"
 #include "proto_icmp_hack.h"
 #include "frame_ring.h"
 #include "ip_fragment.h"
@@ -377,6 +378,14 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
             continue;
         if (match == REPLY_COOKIE)
             try_no = cookie_try;
+        /* -g: nmap finds the try in the reply's numbers alone, and a RST to
+         * a SYN with --data-length's bytes brings back none it reads
+         * (fixed_sport_match.h): the probe stays unanswered, as nmap's. */
+        if (match == REPLY_COOKIE && cfg->extras && cfg->extras->fixed_sport &&
+            type->ip_proto == PACKET_TCP && !any && pkt->flow.proto == PACKET_TCP &&
+            !pkt->has_quote &&
+            !fixed_sport_nmap_matches(cookie_make(cfg->scan_id, &probe, try_no), pkt))
+            continue;
         if (!sched_wants(e->sched, job - 1, (guint)pi, try_no))
             continue;
         *out = (attribution){job - 1, (guint)pi, try_no};
