@@ -182,6 +182,17 @@ char *explain(wmem_allocator_t *pool, const frame_result *res, verdict v)
                                   name);
         break;
     case ROLE_IGNORED:
+        if (res->nmap_unmatched) {
+            wmem_strbuf_append_printf(
+                s,
+                "An answer to the probe, which nmap does not match to it: the probe left from "
+                "a fixed source port (-g), so nmap looks for its number in the reply's ack - "
+                "1, ack or sequence number (scan_engine_raw.cc, tcp_probe_match), and this "
+                "reply acknowledges the probe's data too; to nmap the probe is unanswered, and "
+                "the verdict on %s does not come from it",
+                name);
+            break;
+        }
         wmem_strbuf_append_printf(s,
                                   "A reply nmap does not judge (an ICMP type or code it "
                                   "ignores, or flags it does not expect): the verdict on "

@@ -75,6 +75,7 @@ static expert_field ei_tied_by_flow = EI_INIT;
 static expert_field ei_timing_ping = EI_INIT;
 static expert_field ei_verdict = EI_INIT;
 static expert_field ei_bad_checksum = EI_INIT;
+static expert_field ei_nmap_unmatched = EI_INIT;
 
 /* At file scope: raise_severity() reads the severities. */
 static ei_register_info expert_infos[] = {
@@ -132,6 +133,12 @@ static ei_register_info expert_infos[] = {
     {&ei_stray,
      {"scantrace.stray", PI_SEQUENCE, PI_NOTE,
       "A packet on a probe's flow whose cookie matches no try", EXPFILL}},
+    {&ei_nmap_unmatched,
+     {"scantrace.nmap_unmatched", PI_SEQUENCE, PI_NOTE,
+      "Answers a probe sent from a fixed source port (-g), but nmap does not match it: "
+      "nmap finds the try only in the reply's ack - 1, ack or sequence number "
+      "(scan_engine_raw.cc, tcp_probe_match), and a RST acknowledges a probe's data too",
+      EXPFILL}},
 };
 
 static scantrace_pref_bool pref_info_column = true;
@@ -381,6 +388,39 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
 #define NOTE(text, pinfo, item, ei)                                                                \
     ((text) ? expert_add_info((pinfo), (item), (ei)) : raise_severity((pinfo), (ei)))
 
+/* A reply that answers a probe sent from -g's fixed source port, which nmap
+ * does not take (fixed_sport_match.h): what its ack says, what nmap looks
+ * for, and what that makes of the port. */
+static void add_unmatched_note(packet_info *pinfo, proto_item *item, const frame_result *res,
+                               const char *text, bool whole_capture_seen)
+{
+    if (!text) {
+        raise_severity(pinfo, &ei_nmap_unmatched);
+        return;
+    }
+    const port_record *port = res->flow->port;
+    uint8_t flags = scan_state_type(port)->tcp_flags;
+    unsigned syn = (flags & TCP_SYN) ? 1 : 0, fin = (flags & TCP_FIN) ? 1 : 0;
+    unsigned data = res->ack_offset >= syn + fin ? res->ack_offset - syn - fin : 0;
+    verdict v = scan_state_verdict(port, whole_capture_seen);
+    expert_add_info_format(
+        pinfo, item, &ei_nmap_unmatched,
+        "%s answers the probe in frame %u and would say %s (%s), but nmap does not match it: "
+        "the probe left "
+        "from a fixed source port (-g %u), so nmap finds its try only in the reply's numbers "
+        "(ack - 1, ack or sequence number; scan_engine_raw.cc, tcp_probe_match); this ack is "
+        "the probe's sequence number + %u (%s%s%u bytes of data), nmap expects + %u: to nmap "
+        "the probe got no reply%s%s%s%s%s",
+        res->own.why == REASON_RESET ? "This RST" : "This reply", res->probe_in,
+        port_state_name(res->own.state), reason_name(res->own.why), res->flow->flow.sport,
+        res->ack_offset, syn ? "1 for the SYN, " : "", fin ? "1 for the FIN, " : "", data,
+        syn + fin, v.state != PORT_STATE_UNKNOWN ? ", and the port is " : "",
+        v.state != PORT_STATE_UNKNOWN ? port_state_name(v.state) : "",
+        v.state != PORT_STATE_UNKNOWN ? " (" : "",
+        v.state != PORT_STATE_UNKNOWN ? reason_name(v.why) : "",
+        v.state != PORT_STATE_UNKNOWN ? ") in its reading" : "");
+}
+
 /* text is describe()'s, capitalised as expert messages are; NULL when no one
  * reads the messages (presentation_wanted()). */
 static void add_expert(packet_info *pinfo, proto_item *item, const frame_result *res,
@@ -391,7 +431,7 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
         NOTE(text, pinfo, item, &ei_tied_by_flow);
     if (res->early)
         NOTE(text, pinfo, item, &ei_early);
-    if (res->timing_ping)
+    if (res->role == ROLE_PROBE && res->timing_ping)
         EXPERT(text, pinfo, item, &ei_timing_ping,
                "nmap's timing ping %u of this host (its sequence number says so): "
                "one more probe of a port whose state is known, to time the host",
@@ -437,7 +477,10 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
                    port_state_name(res->own.state), reason_name(res->own.why), port->judged_in);
         break;
     case ROLE_IGNORED:
-        NOTE(text, pinfo, item, &ei_ignored);
+        if (res->nmap_unmatched)
+            add_unmatched_note(pinfo, item, res, text, whole_capture_seen);
+        else
+            NOTE(text, pinfo, item, &ei_ignored);
         break;
     case ROLE_TEARDOWN:
         EXPERT(text, pinfo, item, &ei_teardown, "%s", text);

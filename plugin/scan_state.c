@@ -10,6 +10,7 @@
 #include "attempts.h"
 #include "data_length.h"
 #include "fingerprint.h"
+#include "fixed_sport_match.h"
 #include "nmap_data.h"
 #include "nd.h"
 #include "sweep.h"
@@ -461,6 +462,9 @@ struct try_record {
     nstime_t probe_time;
     uint32_t reply_cookie;
     uint32_t quote_cookie;
+    /* A TCP probe's number nmap finds its try in with -g
+     * (fixed_sport_probe_number(); ours: the cookie) */
+    uint32_t probe_number;
     uint8_t slot;
 };
 
@@ -540,6 +544,12 @@ static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const
     port->probes++;
     if (!port->first_probe)
         port->first_probe = frame;
+    /* Sent from -g's port: nmap ties its replies by the cookie alone, which
+     * is our sequence number and, with ACK set, acknowledgment number. */
+    if (tag->fixed_sport && flow->proto == PACKET_TCP) {
+        port->fixed_sport = true;
+        t->probe_number = cookie_make(tag->scan_id, flow, slot);
+    }
     return res;
 }
 
@@ -584,6 +594,8 @@ static frame_result *add_untagged_probe(uint32_t frame, const nstime_t *when,
     }
     t->reply_cookie = fingerprint_reply_cookie(type, pkt);
     t->quote_cookie = fingerprint_quote_cookie(pkt);
+    if (pkt->flow.proto == PACKET_TCP)
+        t->probe_number = fixed_sport_probe_number(pkt->tcp_flags, pkt->seq, pkt->ack);
     rec->latest_try = (uint8_t)slot;
     port->probes++;
     return res;
@@ -1361,6 +1373,11 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
             data_length_learn(datalens, pkt, frame);
         if (strcmp(fp->tool, "nmap") == 0) {
             port_record *port = res->flow->port;
+            /* -g: a port nmap never picks itself, or a second try from the
+             * first's port (nmap's own ports name the try). */
+            if (pkt->flow.proto == PACKET_TCP &&
+                (pkt->flow.sport < NMAP_OWN_SPORT_MIN || res->flow->tries_seen > 1))
+                port->fixed_sport = true;
             host_probed(pkt, when, port);
             proto_candidate(pkt, when, port);
             if (port->type == &scan_proto && port->probes == 1 && port->port == PACKET_ICMP)
@@ -1999,6 +2016,50 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
     return res;
 }
 
+/* Whether nmap takes pkt for a try of rec's probe: always, but for a TCP
+ * segment answering a probe sent from -g's fixed source port, which nmap ties
+ * by its numbers alone (fixed_sport_match.h): then the try in *slot if they
+ * name it, else the latest other try they name (*slot changed); false when
+ * they name none. The named try comes first: our cookies' tries differ by one,
+ * so ack - 1 of one try's reply may be the next try's number (nmap's own
+ * numbers differ in both halves). */
+static bool nmap_takes(const probe_flow_record *rec, const packet_view *pkt, unsigned *slot)
+{
+    if (!rec->port->fixed_sport || pkt->flow.proto != PACKET_TCP || pkt->has_quote)
+        return true;
+    const try_record *named = try_at(rec, *slot % COOKIE_MAX_TRIES);
+    if (named->probe_frame && fixed_sport_nmap_matches(named->probe_number, pkt))
+        return true;
+    int best = -1;
+    for (unsigned i = 0; i < rec->tries_seen; i++) {
+        const try_record *t = &rec->tries[i];
+        if (t->probe_frame && t->slot > best && fixed_sport_nmap_matches(t->probe_number, pkt))
+            best = t->slot;
+    }
+    if (best < 0)
+        return false;
+    *slot = (unsigned)best;
+    return true;
+}
+
+/* A reply that answers rec's try in slot, which nmap, having sent it from -g's
+ * fixed source port, does not take (nmap_takes()): no verdict from it; the
+ * tree says why. */
+static const frame_result *add_unmatched_reply(uint32_t frame, const packet_view *pkt,
+                                               probe_flow_record *rec, unsigned slot)
+{
+    slot %= COOKIE_MAX_TRIES;
+    frame_result *res = result_new(frame, ROLE_IGNORED, rec, slot);
+    const try_record *t = try_at(rec, slot);
+    res->probe_in = t->probe_frame;
+    res->nmap_unmatched = true;
+    res->ack_offset = fixed_sport_ack_offset(t->probe_number, pkt);
+    verdict said;
+    if (rec->port->type->judge(pkt, &said))
+        res->own = said;
+    return res;
+}
+
 /* Asks each scan and ping type whether pkt answers one of its probes, then checks
  * the cookie against each scan seen probing that flow. A reply whose cookie names
  * no try, where nmap would take it all the same, answers the latest try of the
@@ -2048,6 +2109,8 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
                                 rec->port->type, rec->port->scan_id, &probe_flow, rec_cookie,
                                 (rec->port->type->tcp_flags & TCP_ACK) ? 0 : rec->port->data_len,
                                 pkt->flow.proto == PACKET_TCP && (pkt->tcp_flags & TCP_RST), &slot);
+                if (named && !nmap_takes(rec, pkt, &slot))
+                    return add_unmatched_reply(frame, pkt, rec, slot);
                 if (named)
                     return add_tied_reply(frame, when, pkt, rec, slot, false);
                 if (tied_by_flow(type, pkt) && (!by_flow || rec->last_frame > by_flow->last_frame))
@@ -2055,8 +2118,15 @@ static const frame_result *add_reply(uint32_t frame, const nstime_t *when, const
             }
         }
     }
-    if (by_flow)
-        return add_tied_reply(frame, when, pkt, by_flow, by_flow->latest_try, true);
+    if (by_flow) {
+        unsigned slot = by_flow->latest_try;
+        if (!nmap_takes(by_flow, pkt, &slot))
+            return add_unmatched_reply(frame, pkt, by_flow, slot);
+        /* With -g nmap ties by the numbers it found (nmap_takes()). */
+        bool by_numbers =
+            by_flow->port->fixed_sport && pkt->flow.proto == PACKET_TCP && !pkt->has_quote;
+        return add_tied_reply(frame, when, pkt, by_flow, slot, !by_numbers);
+    }
     if (seen)
         return result_new(frame, ROLE_STRAY, seen, 0);
     return NULL;

@@ -86,6 +86,9 @@ typedef struct port_record {
     /* A probe of the port had a wrong transport checksum (--badsum): the
      * target's stack drops such a probe, which is why nothing answered. */
     bool bad_checksum;
+    /* nmap's TCP probes, and ours, sent from -g's fixed source port: a reply
+     * is tied only as nmap ties it, by its numbers (fixed_sport_match.h). */
+    bool fixed_sport;
 } port_record;
 
 /* What one try of a probe flow brought: kept only for the tries seen, most
@@ -126,15 +129,24 @@ typedef struct frame_result {
     frame_role role;
     unsigned try_no;
     uint32_t duplicate_of; /* a probe or reply seen before for the same try */
-    unsigned timing_ping;  /* probes: nmap's timing ping number (its sequence number's) */
-    uint32_t probe_in;     /* replies and teardowns: the probe they answer or end */
-    uint32_t wire_at;      /* wire_tree.c's: where the frame's scan bytes begin */
-    bool another_request;  /* probes: a further UDP request of the same try */
-    bool has_rtt;          /* replies: the time since that probe */
-    bool early;            /* replies: timestamped before that probe */
-    bool numbers_differ;   /* replies: its cookie names no try; tied by addresses and ports */
-    bool says;             /* replies: whether the scan type's judge said something */
-    bool bad_checksum;     /* probes: its transport checksum is wrong (--badsum) */
+    union {
+        unsigned timing_ping; /* probes: nmap's timing ping number (its sequence number's) */
+        /* replies with nmap_unmatched: how far its ack lies beyond the
+         * probe's number (fixed_sport_ack_offset()) */
+        uint32_t ack_offset;
+    };
+    uint32_t probe_in;    /* replies and teardowns: the probe they answer or end */
+    uint32_t wire_at;     /* wire_tree.c's: where the frame's scan bytes begin */
+    bool another_request; /* probes: a further UDP request of the same try */
+    bool has_rtt;         /* replies: the time since that probe */
+    bool early;           /* replies: timestamped before that probe */
+    bool numbers_differ;  /* replies: its cookie names no try; tied by addresses and ports */
+    bool says;            /* replies: whether the scan type's judge said something */
+    bool bad_checksum;    /* probes: its transport checksum is wrong (--badsum) */
+    /* replies (ROLE_IGNORED): it answers the probe in probe_in, but that left
+     * from -g's fixed source port and nmap finds no try in its numbers
+     * (fixed_sport_match.h): to nmap the probe got no reply. */
+    bool nmap_unmatched;
 } frame_result;
 
 /* The proto of a -sO scan's port records, whose port is the IP protocol
