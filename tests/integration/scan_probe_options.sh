@@ -2,7 +2,10 @@
 # nmap's probe options in the lab, with real packets: --data-length, --ttl,
 # -g (--source-port), -S (with -e and -Pn, from a second address of the
 # scanner's link, 10.201.0.9, that the replies come back to) and --badsum, each
-# alone, and -S --ttl -g together, run by nmap 7.93 and by scantrace
+# alone, -S --ttl -g together, and -g with --data-length (-sS -sU, -sF, -sN
+# with one byte, -sA: nmap ties a TCP reply by its numbers alone then, and
+# takes no RST acknowledging a SYN's or FIN's data; common/
+# fixed_sport_match.h), run by nmap 7.93 and by scantrace
 # with the same flags (-sS -sU on a few ports of each kind; host discovery
 # with --send-ip for the pings: the default set with the options, -PE and -PU
 # with --data-length), and -sT with --ttl and -S, which nmap sets
@@ -34,7 +37,9 @@ PORTS=T:22,23,8080,U:53,69,500
 # NAME:FLAGS, FLAGS with commas for spaces; -p and the target are added.
 CASES="data:--data-length,20 ttl:--ttl,70 sport:-g,53 spoof:-S,$SPOOF,-e,@IFACE,-Pn
 badsum:--badsum combo:-S,$SPOOF,-e,@IFACE,-Pn,--ttl,70,-g,53 pings:-sn,--send-ip,--ttl,70,-g,53,--data-length,20
-ping-echo:-sn,--send-ip,-PE,--data-length,20 ping-udp:-sn,--send-ip,-PU,--data-length,20"
+ping-echo:-sn,--send-ip,-PE,--data-length,20 ping-udp:-sn,--send-ip,-PU,--data-length,20
+gdata:-g,53,--data-length,30 gdata-fin:-sF,-g,53,--data-length,30
+gdata-null:-sN,-g,53,--data-length,1 gdata-ack:-sA,-g,53,--data-length,30"
 CASES=${CASES//$'\n'/ }
 export SCANTRACE_BIN WORK CASES SPOOF PORTS
 
@@ -50,7 +55,12 @@ for case in $CASES; do
     flags=${case#*:}
     IFS=, read -ra flags <<<"${flags//@IFACE/$LAB_IFACE}"
     common=(-n --reason --max-retries 1)
-    [[ $name == ping* ]] || common+=(-sS -sU -p "$PORTS")
+    # A case naming its scan type (-sF, -sA...) scans the TCP ports alone.
+    if [[ $name == gdata-* ]]; then
+        common+=(-p "${PORTS%%,U:*}")
+    elif [[ $name != ping* ]]; then
+        common+=(-sS -sU -p "$PORTS")
+    fi
     capture_around "$WORK/$name.nmap.pcapng" "host $LAB_TARGET_IP" \
         nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$LAB_TARGET_IP" \
         >"$WORK/$name.nmap.out" 2>&1
@@ -186,6 +196,30 @@ for case in $CASES; do
             echo "FAIL $flags: a checksum warning on a $tool probe with a right checksum"; fail=1
         fi
     done
+    # -g with --data-length: nmap finds a reply's try in its numbers alone
+    # (common/fixed_sport_match.h): a RST acknowledging a SYN's or FIN's data
+    # is not taken (the port filtered or open|filtered, as the verdicts above
+    # hold), one to an ACK or a NULL probe with one byte is. Every RST from the
+    # target carries the plugin's note where nmap takes none, and none where
+    # it takes them; every TCP probe carries the data.
+    if [[ $name == gdata* ]]; then
+        want_len=${flags##*--data-length }
+        for tool in nmap st; do
+            cap=$WORK/$name.$tool.pcapng
+            check_eq "$flags: $tool's TCP probes carry $want_len bytes" "$want_len" \
+                "$(awk -F'|' '$5 != "" { print $5 }' "$WORK/$name.$tool.wire" | sort -u | paste -sd,)"
+            rsts=$(tshark_unpriv -r "$(tshark_file "$cap")" -2 \
+                -Y 'ip.src == 10.201.0.2 && tcp.flags.reset == 1' | wc -l)
+            noted=$(tshark_unpriv -r "$(tshark_file "$cap")" -2 \
+                -Y 'ip.src == 10.201.0.2 && tcp.flags.reset == 1 && scantrace.nmap_unmatched' |
+                wc -l)
+            ((rsts > 0)) || { echo "FAIL $flags: no RST in $tool's capture"; fail=1; }
+            want=$rsts
+            [[ $name == gdata-null || $name == gdata-ack ]] && want=0
+            check_eq "$flags: RSTs nmap does not take, noted in $tool's capture (of $rsts)" \
+                "$want" "$noted"
+        done
+    fi
     # A RST acknowledging our probe's data still names its try by the cookie.
     if [[ $name == data ]]; then
         tied=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.st.pcapng")" -2 \
