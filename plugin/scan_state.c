@@ -1374,8 +1374,9 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
         if (strcmp(fp->tool, "nmap") == 0) {
             port_record *port = res->flow->port;
             /* -g: a port nmap never picks itself, or a second try from the
-             * first's port (nmap's own ports name the try). */
-            if (pkt->flow.proto == PACKET_TCP &&
+             * first's port (nmap's own ports name the try). Not a kernel's
+             * probe (-sT), which nmap does not match by its numbers. */
+            if (pkt->flow.proto == PACKET_TCP && !port->type->socket_tos &&
                 (pkt->flow.sport < NMAP_OWN_SPORT_MIN || res->flow->tries_seen > 1))
                 port->fixed_sport = true;
             host_probed(pkt, when, port);
