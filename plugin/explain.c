@@ -186,10 +186,13 @@ char *explain(wmem_allocator_t *pool, const frame_result *res, verdict v)
             wmem_strbuf_append_printf(
                 s,
                 "An answer to the probe, which nmap does not match to it: the probe left from "
-                "a fixed source port (-g), so nmap looks for its number in the reply's ack - "
-                "1, ack or sequence number (scan_engine_raw.cc, tcp_probe_match), and this "
-                "reply acknowledges the probe's data too; to nmap the probe is unanswered, and "
-                "the verdict on %s does not come from it",
+                "a fixed source port (-g), so nmap cannot read the try from the port it "
+                "answers and looks for the probe's number (its sequence number; with ACK set, "
+                "its acknowledgment number) in the reply's ack - 1, ack or sequence number "
+                "(scan_engine_raw.cc, tcp_probe_match); a RST acknowledges the probe's data "
+                "too (RFC 793, 3.3: seq + 1 + data length to a SYN), where nmap expects seq + "
+                "1. To nmap the probe is unanswered, and the verdict on %s does not come "
+                "from it",
                 name);
             break;
         }

@@ -403,22 +403,20 @@ static void add_unmatched_note(packet_info *pinfo, proto_item *item, const frame
     unsigned syn = (flags & TCP_SYN) ? 1 : 0, fin = (flags & TCP_FIN) ? 1 : 0;
     unsigned data = res->ack_offset >= syn + fin ? res->ack_offset - syn - fin : 0;
     verdict v = scan_state_verdict(port, whole_capture_seen);
-    expert_add_info_format(
-        pinfo, item, &ei_nmap_unmatched,
-        "%s answers the probe in frame %u and would say %s (%s), but nmap does not match it: "
-        "the probe left "
-        "from a fixed source port (-g %u), so nmap finds its try only in the reply's numbers "
-        "(ack - 1, ack or sequence number; scan_engine_raw.cc, tcp_probe_match); this ack is "
-        "the probe's sequence number + %u (%s%s%u bytes of data), nmap expects + %u: to nmap "
-        "the probe got no reply%s%s%s%s%s",
-        res->own.why == REASON_RESET ? "This RST" : "This reply", res->probe_in,
-        port_state_name(res->own.state), reason_name(res->own.why), res->flow->flow.sport,
-        res->ack_offset, syn ? "1 for the SYN, " : "", fin ? "1 for the FIN, " : "", data,
-        syn + fin, v.state != PORT_STATE_UNKNOWN ? ", and the port is " : "",
-        v.state != PORT_STATE_UNKNOWN ? port_state_name(v.state) : "",
-        v.state != PORT_STATE_UNKNOWN ? " (" : "",
-        v.state != PORT_STATE_UNKNOWN ? reason_name(v.why) : "",
-        v.state != PORT_STATE_UNKNOWN ? ") in its reading" : "");
+    /* Short enough for an expert message's 240 bytes (ITEM_LABEL_LENGTH);
+     * scantrace.explain says the rest. */
+    expert_add_info_format(pinfo, item, &ei_nmap_unmatched,
+                           "%s answering frame %u, not matched by nmap: from fixed source port "
+                           "%u (-g) nmap seeks its try in ack-1, ack or seq; ack is seq+%u "
+                           "(%s%s%u data bytes), nmap expects seq+%u: no reply to nmap%s%s%s%s%s",
+                           res->own.why == REASON_RESET ? "RST" : "Reply", res->probe_in,
+                           res->flow->flow.sport, res->ack_offset, syn ? "SYN+" : "",
+                           fin ? "FIN+" : "", data, syn + fin,
+                           v.state != PORT_STATE_UNKNOWN ? ", port " : "",
+                           v.state != PORT_STATE_UNKNOWN ? port_state_name(v.state) : "",
+                           v.state != PORT_STATE_UNKNOWN ? " (" : "",
+                           v.state != PORT_STATE_UNKNOWN ? reason_name(v.why) : "",
+                           v.state != PORT_STATE_UNKNOWN ? ")" : "");
 }
 
 /* text is describe()'s, capitalised as expert messages are; NULL when no one
