@@ -548,7 +548,7 @@ static const frame_result *add_probe(uint32_t frame, const nstime_t *when, const
      * is our sequence number and, with ACK set, acknowledgment number. */
     if (tag->fixed_sport && flow->proto == PACKET_TCP) {
         port->fixed_sport = true;
-        t->probe_number = cookie_make(tag->scan_id, flow, slot);
+        t->probe_number = scan_cookie_make(type, tag->scan_id, flow, slot);
     }
     return res;
 }

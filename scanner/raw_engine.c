@@ -384,7 +384,7 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
         if (match == REPLY_COOKIE && cfg->extras && cfg->extras->fixed_sport &&
             type->ip_proto == PACKET_TCP && !any && pkt->flow.proto == PACKET_TCP &&
             !pkt->has_quote &&
-            !fixed_sport_nmap_matches(cookie_make(cfg->scan_id, &probe, try_no), pkt))
+            !fixed_sport_nmap_matches(scan_cookie_make(type, cfg->scan_id, &probe, try_no), pkt))
             continue;
         if (!sched_wants(e->sched, job - 1, (guint)pi, try_no))
             continue;
