@@ -104,9 +104,27 @@ static wmem_map_t *proto_scans; /* proto_scan_key -> uint32_t scan id */
  * and -PO, whatever probe came first" below). */
 #define PROTO_LOOKBACK 2.0 /* seconds from a candidate to what shows its scan */
 #define PROTO_KEPT_MAX 64  /* replies to candidates kept */
-/* nmap sends a burst of probes before it reads any answer: an ICMP error that
- * came up to this long before the ICMP probe is read after it. */
-#define PROTO_BURST 0.001
+/* nmap sends a burst of probes before it reads any answer (scan_engine.cc,
+ * ultra_scan(): doAnyNewProbes() sends while its congestion window has room,
+ * then waitForResponses() reads until every probe out is answered, or 2 ms
+ * pass with nothing): the end of a receive loop is read after every probe of
+ * its burst, those after it in the capture's order too. The window holds 10
+ * probes at first (timing.cc, group_initial_cwnd) and grows with each answer
+ * (20, 40, ...), so the plugin takes a burst to end where, after at least 10
+ * probes, the next comes PROTO_BURST_GAP or more after the last one: nmap
+ * stopped to read (in the lab a burst's probes leave 5-20 us apart, the next
+ * burst's first 40 us or more after them, 2 ms after a probe left
+ * unanswered). A scanner silent for PROTO_LOOKBACK starts a new scan
+ * (proto_burst_probe()). A window nmap shrank below 10 after losses makes two
+ * bursts one here. */
+#define PROTO_BURST_GAP  30e-6 /* seconds */
+#define PROTO_CWND_FIRST 10
+typedef struct proto_burst {
+    unsigned no;   /* the burst, counted from 1 */
+    unsigned sent; /* its probes so far */
+    nstime_t last; /* the scanner's latest probe */
+} proto_burst;
+static wmem_map_t *proto_bursts; /* proto_burst, by scanner address */
 
 enum { CAND_TCP, CAND_UDP, CAND_ICMP, CAND_SCTP, CAND_KINDS };
 
@@ -116,11 +134,18 @@ typedef struct nmap_proto_pair {
     port_record *cand[CAND_KINDS];
     nstime_t cand_when[CAND_KINDS];
     uint16_t cand_sport[CAND_KINDS];
-    /* IPv4: the first ICMP error of a burst that decided another protocol while
-     * no ICMP probe was out (proto_icmp_burst()); 0: none. */
-    uint32_t error_frame;
-    nstime_t error_when;
-    uint8_t error_why, error_ttl;
+    /* IPv4: the first end of nmap's receive loop in a burst that named this
+     * host while its ICMP probe was not yet out (proto_icmp_burst()), with
+     * its words and burst (proto_burst.no); 0: none. */
+    uint32_t settle_frame;
+    nstime_t settle_when;
+    uint8_t settle_why, settle_ttl;
+    unsigned settle_burst;
+    /* IPv4: the words nmap's receive loop gives the ICMP protocol while the
+     * echo that is its probe is still a candidate (cand[CAND_ICMP]): its
+     * judged, judged_in, judged_ttl, icmp_unsettled and worded_in, which the
+     * -sO record takes should the candidate become its (proto_convert()). */
+    port_record icmp_words;
 } nmap_proto_pair;
 static wmem_map_t *nmap_proto_pairs; /* nmap_proto_pair, by its hosts */
 
@@ -322,6 +347,8 @@ void scan_state_register(void)
                                          proto_scan_equal);
     nmap_proto_pairs =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
+    proto_bursts =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), addr_hash, addr_equal);
 }
 
 /* The lookups in flows and ports: NULL outside a capture file. */
@@ -1113,46 +1140,85 @@ static void proto_keep_reply(uint32_t frame, const nstime_t *when, const packet_
     k->port = port;
 }
 
-/* IPv4 (get_pcap_result, "protoscanicmphack"): an ICMP error that decided
- * another protocol while the scan's ICMP probe was not yet out is kept: should
- * the probe follow within the burst (PROTO_BURST), nmap read the error after
- * sending it, and words protocol 1 by it. */
-static void proto_icmp_error_seen(uint32_t frame, const nstime_t *when, const packet_view *pkt,
-                                  const port_record *decided)
+/* The burst state of scanner's nmap probes; NULL if none seen (make: made). */
+static proto_burst *proto_burst_of(const packet_addr *scanner, bool make)
 {
-    if (!decided->untagged || !packet_addr_is_ipv4(&decided->target))
-        return;
-    packet_flow hosts = {.src = decided->scanner, .dst = decided->target};
-    nmap_proto_pair *pair = proto_pair(&hosts, true);
-    /* The first of a burst: nmap reads them in order. */
-    if (pair->error_frame && seconds(when) - seconds(&pair->error_when) <= PROTO_BURST)
-        return;
-    pair->error_frame = frame;
-    pair->error_when = *when;
-    pair->error_why = (uint8_t)proto_icmp_reason(pkt);
-    pair->error_ttl = pkt->ttl;
+    proto_burst *b = wmem_map_lookup(proto_bursts, scanner);
+    if (!b && make) {
+        b = wmem_new0(wmem_file_scope(), proto_burst);
+        wmem_map_insert(proto_bursts, wmem_memdup(wmem_file_scope(), scanner, sizeof *scanner), b);
+    }
+    return b;
 }
 
-/* The scan's ICMP probe (icmp, IPv4), first sent at when: an error kept
- * (proto_icmp_error_seen) from just before words it. */
-static void proto_icmp_burst(const nstime_t *when, port_record *icmp)
+/* An nmap probe of -sO's (or of a candidate's shape) from scanner at when:
+ * counted in its burst, or the first of the next (PROTO_BURST_GAP above). */
+static void proto_burst_probe(const packet_addr *scanner, const nstime_t *when)
 {
-    packet_flow hosts = {.src = icmp->scanner, .dst = icmp->target};
+    proto_burst *b = proto_burst_of(scanner, true);
+    double gap = seconds(when) - seconds(&b->last);
+    if (!b->no || gap > PROTO_LOOKBACK || (gap >= PROTO_BURST_GAP && b->sent >= PROTO_CWND_FIRST)) {
+        b->no++;
+        b->sent = 0;
+    }
+    b->sent++;
+    b->last = *when;
+}
+
+/* The burst an answer to scanner read now belongs to: 0 if none. */
+static unsigned proto_burst_now(const packet_addr *scanner)
+{
+    const proto_burst *b = proto_burst_of(scanner, false);
+    return b ? b->no : 0;
+}
+
+/* IPv4 (get_pcap_result, "protoscanicmphack"): nmap's receive loop ended at
+ * frame (when) with st's words for a host whose ICMP probe was not yet out in
+ * the capture's order; port: the untagged record the frame was tied to. Kept,
+ * the first of a burst: should the probe follow in the same burst
+ * (proto_icmp_burst()), nmap sent it before it read the frame, and words
+ * protocol 1 by it. */
+static void proto_icmp_settle_early(uint32_t frame, const nstime_t *when, const port_record *port,
+                                    const proto_icmp_settle *st)
+{
+    if (!port->untagged)
+        return;
+    packet_flow hosts = {.src = port->scanner, .dst = st->host};
+    nmap_proto_pair *pair = proto_pair(&hosts, true);
+    unsigned burst = proto_burst_now(&port->scanner);
+    if (pair->settle_frame && pair->settle_burst == burst)
+        return;
+    pair->settle_frame = frame;
+    pair->settle_when = *when;
+    pair->settle_why = (uint8_t)st->why;
+    pair->settle_ttl = st->ttl;
+    pair->settle_burst = burst;
+}
+
+/* The scan's ICMP probe (probe, IPv4), first sent at when: the end of a
+ * receive loop kept (proto_icmp_settle_early()) from just before, in the same
+ * burst, words icmp (probe's -sO record, or its pair's icmp_words while it is
+ * a candidate). Whatever was kept is forgotten: the probe is out now. */
+static void proto_icmp_burst(const nstime_t *when, const port_record *probe, port_record *icmp)
+{
+    packet_flow hosts = {.src = probe->scanner, .dst = probe->target};
     nmap_proto_pair *pair = proto_pair(&hosts, false);
-    if (!pair || !pair->error_frame || icmp->judged_in || !packet_addr_is_ipv4(&icmp->target))
+    if (!pair || !pair->settle_frame || !packet_addr_is_ipv4(&probe->target))
         return;
-    double ahead = seconds(when) - seconds(&pair->error_when);
-    if (ahead < 0 || ahead > PROTO_BURST)
+    uint32_t frame = pair->settle_frame;
+    pair->settle_frame = 0;
+    if (icmp->judged_in || seconds(when) < seconds(&pair->settle_when) ||
+        pair->settle_burst != proto_burst_now(&probe->scanner))
         return;
-    icmp->judged = (verdict){PORT_OPEN, (reason)pair->error_why};
-    icmp->judged_in = pair->error_frame;
-    icmp->judged_ttl = pair->error_ttl;
-    pair->error_frame = 0;
+    icmp->judged = (verdict){PORT_OPEN, (reason)pair->settle_why};
+    icmp->judged_in = frame;
+    icmp->judged_ttl = pair->settle_ttl;
 }
 
 /* The candidate's flows (with their probes and replies) move to the -sO
- * record of its protocol, and the host's runs count it as the scan's. */
-static void proto_move(port_record *cand)
+ * record of its protocol, and the host's runs count it as the scan's: that
+ * record. */
+static port_record *proto_move(port_record *cand)
 {
     packet_flow flow = {.src = cand->scanner, .dst = cand->target, .proto = cand->proto};
     bool fresh;
@@ -1212,10 +1278,8 @@ static void proto_move(port_record *cand)
         }
         host_run_port(h, q, fresh);
     }
+    return q;
 }
-
-static void proto_icmp_after(uint32_t frame, const nstime_t *when, const packet_view *pkt,
-                             port_record *port);
 
 /* A kept reply to a candidate now -sO's, judged again by nmap's -sO and -PO
  * rules, as add_tied_reply() would have judged it. */
@@ -1242,15 +1306,19 @@ static void proto_rejudge(proto_kept_reply *k)
         q->ping_state = (uint8_t)ping.state;
         q->ping_reason = (uint8_t)ping.why;
     }
-    proto_icmp_after(k->frame, &k->when, &k->pkt, q);
+    /* nmap's receive loop read it in the capture's order, as the candidate's
+     * (proto_icmp_after()): its words are the pair's icmp_words. */
 }
 
 /* The pair's scan showed itself: its candidates sent within PROTO_LOOKBACK
- * become its probes, and their replies are judged again in the order seen. */
+ * become its probes, and their replies are judged again in the order seen;
+ * the ICMP protocol takes the words nmap's receive loop gave its echo
+ * meanwhile (icmp_words). */
 static void proto_convert(nmap_proto_pair *pair, const nstime_t *now)
 {
     pair->known = true;
     const port_record *moved[CAND_KINDS] = {NULL};
+    port_record *icmp = NULL;
     for (int k = 0; k < CAND_KINDS; k++) {
         port_record *cand = pair->cand[k];
         pair->cand[k] = NULL;
@@ -1259,7 +1327,9 @@ static void proto_convert(nmap_proto_pair *pair, const nstime_t *now)
         cand->proto_candidate = false;
         if (seconds(now) - seconds(&pair->cand_when[k]) > PROTO_LOOKBACK)
             continue;
-        proto_move(cand);
+        port_record *q = proto_move(cand);
+        if (k == CAND_ICMP)
+            icmp = q;
         moved[k] = cand;
     }
     for (unsigned n = 0; n < PROTO_KEPT_MAX; n++) {
@@ -1270,6 +1340,15 @@ static void proto_convert(nmap_proto_pair *pair, const nstime_t *now)
                 proto_rejudge(k);
             }
     }
+    const port_record *w = &pair->icmp_words;
+    if (icmp && w->judged_in && packet_addr_is_ipv4(&icmp->target)) {
+        icmp->judged = w->judged;
+        icmp->judged_in = w->judged_in;
+        icmp->judged_ttl = w->judged_ttl;
+        icmp->icmp_unsettled = w->icmp_unsettled;
+        icmp->worded_in = w->worded_in;
+    }
+    memset(&pair->icmp_words, 0, sizeof pair->icmp_words);
 }
 
 /* Forgets the pair's candidates: nmap's default host discovery (an echo, a
@@ -1284,6 +1363,7 @@ static void proto_candidates_drop(const packet_flow *flow)
             pair->cand[k]->proto_candidate = false;
         pair->cand[k] = NULL;
     }
+    memset(&pair->icmp_words, 0, sizeof pair->icmp_words);
 }
 
 /* Before an nmap probe of one of -sO's shapes is recorded: a TCP probe and a
@@ -1324,6 +1404,10 @@ static void proto_candidate(const packet_view *pkt, const nstime_t *when, port_r
     pair->cand_when[kind] = *when;
     pair->cand_sport[kind] = pkt->flow.sport;
     port->proto_candidate = true;
+    if (kind == CAND_ICMP) {
+        memset(&pair->icmp_words, 0, sizeof pair->icmp_words);
+        proto_icmp_burst(when, port, &pair->icmp_words);
+    }
 }
 
 /* nmap's -sO or -PO probe no other scan sends (fingerprint.c): its scan of the
@@ -1380,9 +1464,12 @@ static const frame_result *add_fingerprinted(uint32_t frame, const nstime_t *whe
                 (pkt->flow.sport < NMAP_OWN_SPORT_MIN || res->flow->tries_seen > 1))
                 port->fixed_sport = true;
             host_probed(pkt, when, port);
+            /* Counted before an echo's burst is looked at (proto_candidate()). */
+            if (port->type == &scan_proto || nmap_proto_shape(pkt) >= 0)
+                proto_burst_probe(&pkt->flow.src, when);
             proto_candidate(pkt, when, port);
             if (port->type == &scan_proto && port->probes == 1 && port->port == PACKET_ICMP)
-                proto_icmp_burst(when, port);
+                proto_icmp_burst(when, port, port);
         }
     }
     return res;
@@ -1919,14 +2006,38 @@ static port_record *proto_icmp_record(const port_record *port, const packet_addr
     return port_find(&wanted);
 }
 
+/* What nmap's receive loop words for the ICMP protocol of host, in the scan
+ * of port: its -sO record once it has a probe; before that, while nmap's
+ * echo to host is a candidate (the section above), the pair's icmp_words,
+ * which the record takes should the echo become its probe; else the record
+ * or NULL. */
+static port_record *proto_icmp_target(const port_record *port, const packet_addr *host)
+{
+    port_record *icmp = proto_icmp_record(port, host);
+    if ((icmp && icmp->probes) || !port->untagged)
+        return icmp;
+    packet_flow hosts = {.src = port->scanner, .dst = *host};
+    nmap_proto_pair *pair = proto_pair(&hosts, false);
+    const port_record *echo = pair ? pair->cand[CAND_ICMP] : NULL;
+    if (!echo || !echo->proto_candidate)
+        return icmp;
+    pair->icmp_words.first_probe = echo->first_probe;
+    pair->icmp_words.probes = echo->probes;
+    return &pair->icmp_words;
+}
+
 /* Words for the ICMP probe of the host nmap's receive loop marked
  * (common/proto_icmp_hack.h), as the scanner's proto_icmp_words(): final once
- * the loop ends (an undecided probe sent before frame is then open), else the
- * words so far of a verdict still unsettled. */
+ * the loop ends (an undecided probe sent before frame is then open; with none
+ * yet, kept for one sent in the same burst: proto_icmp_settle_early()), else
+ * the words so far of a verdict still unsettled. port: the record the frame
+ * (at when) was tied to. */
 static void proto_icmp_words(const port_record *port, const proto_icmp_settle *st, bool final,
-                             uint32_t frame)
+                             uint32_t frame, const nstime_t *when)
 {
-    port_record *icmp = proto_icmp_record(port, &st->host);
+    port_record *icmp = proto_icmp_target(port, &st->host);
+    if (final && (!icmp || !icmp->probes))
+        proto_icmp_settle_early(frame, when, port, st);
     if (!icmp)
         return;
     if (final && !icmp->judged_in && icmp->first_probe && icmp->first_probe < frame) {
@@ -1943,41 +2054,61 @@ static void proto_icmp_words(const port_record *port, const proto_icmp_settle *s
         icmp->icmp_unsettled = false;
 }
 
+/* Whether port is nmap's echo to its target that -sO may turn out to have
+ * sent (a candidate: the section above). */
+static bool proto_echo_candidate(const port_record *port)
+{
+    if (!port->proto_candidate)
+        return false;
+    packet_flow hosts = {.src = port->scanner, .dst = port->target};
+    const nmap_proto_pair *pair = proto_pair(&hosts, false);
+    return pair && pair->cand[CAND_ICMP] == port;
+}
+
 /* nmap's -sO over IPv4 (get_pcap_result, "protoscanicmphack"): any ICMP
  * message from the target while the ICMP protocol's probe is out (in the
  * capture's order) makes that protocol open, worded when nmap's receive loop
  * ends (proto_icmp_hack_read()), as the scanner reads it. port: the record
- * pkt was just tied to. */
+ * pkt was just tied to, an -sO record or a candidate of one (nmap reads the
+ * answers of all its hosts in one loop, in the order they come, whether or
+ * not the plugin knows their scan yet). */
 static void proto_icmp_after(uint32_t frame, const nstime_t *when, const packet_view *pkt,
                              port_record *port)
 {
     if (!packet_addr_is_ipv4(&port->target))
         return;
     int64_t now = (int64_t)when->secs * 1000000 + when->nsecs / 1000;
-    bool own_answer = port->port == PACKET_ICMP && !proto_is_error(pkt);
+    bool echo = port->type == &scan_proto ? port->port == PACKET_ICMP : proto_echo_candidate(port);
+    bool own_answer = echo && !proto_is_error(pkt);
     /* The echo reply to protocol 1's probe decides nothing to nmap's loop. */
     bool decided = port->judged_in == frame && !own_answer;
     proto_icmp_settle st;
     if (proto_icmp_hack_expired(&icmp_hack, now, &st))
-        proto_icmp_words(port, &st, true, frame);
+        proto_icmp_words(port, &st, true, frame, when);
     if (pkt->flow.proto == PACKET_ICMP) {
-        port_record *icmp = proto_icmp_record(port, &port->target);
-        if (icmp && icmp == port && own_answer && port->judged_in == frame) {
+        port_record *icmp = proto_icmp_target(port, &port->target);
+        verdict said;
+        if (icmp && icmp != port && own_answer && !icmp->judged_in &&
+            scan_proto.judge(pkt, &said)) {
+            /* The candidate echo's reply, judged by -sO's rules. */
+            icmp->judged = said;
+            icmp->judged_in = frame;
+            icmp->judged_ttl = pkt->ttl;
+        }
+        if (icmp && own_answer && icmp->judged_in == frame) {
             icmp->icmp_unsettled = true;
         } else if (icmp && !icmp->judged_in && icmp->first_probe && icmp->first_probe < frame) {
             icmp->judged = (verdict){PORT_OPEN, proto_icmp_reason(pkt)};
             icmp->judged_in = frame;
             icmp->judged_ttl = pkt->ttl;
             icmp->icmp_unsettled = true;
-        } else if (decided && port->port != PACKET_ICMP && (!icmp || !icmp->probes)) {
-            proto_icmp_error_seen(frame, when, pkt, port);
         }
     }
     if (proto_icmp_hack_read(&icmp_hack, pkt, true, decided, now, &st))
-        proto_icmp_words(port, &st, true, frame);
+        proto_icmp_words(port, &st, true, frame, when);
     else if (icmp_hack.marked)
         proto_icmp_words(port, &(proto_icmp_settle){icmp_hack.host, icmp_hack.why, icmp_hack.ttl},
-                         false, frame);
+                         false, frame, when);
 }
 
 /* The reply now tied to rec's try slot: judged by its scan type. */
@@ -2012,7 +2143,7 @@ static const frame_result *add_tied_reply(uint32_t frame, const nstime_t *when,
         rec->port->ping_reason = (uint8_t)as_ping.why;
     }
     res->numbers_differ = numbers_differ;
-    if (type == &scan_proto)
+    if (type == &scan_proto || rec->port->proto_candidate)
         proto_icmp_after(frame, when, pkt, rec->port);
     return res;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scans of other tools in captures/, no lab needed: on nmap's default SYN scan
 # (1000 ports), its connect scan, its SYN scan with -f and decoys and its IPv6
-# SYN and UDP scans the plugin gives
+# SYN and UDP scans and its -sO of two hosts the plugin gives
 # every port the verdict nmap's own report gives it; the preferences switch fingerprinting and
 # behaviour off and move the threshold; and a scan found by behaviour is labelled
 # from its first probe with -2, but on a single pass only from the probe that
@@ -46,6 +46,22 @@ check "nmap-decoys: the plugin gives every port nmap's verdict" \
 check "nmap6-scans: the plugin gives every port nmap's verdict" \
     <(cat "$CAPTURES"/nmap6-scans-{syn,udp}.xml | verdicts_from_xml /dev/stdin | sort) \
     <(verdicts_from_capture "$CAPTURES/nmap6-scans.pcapng" | awk '$4 != "up" && $4 != "down"')
+
+# nmap -sO -p 1,6,17,132,255 (and -p 1-20) of two hosts, nmap's own capture
+# and report: nmap words protocol 1 by the packet that ends its receive loop,
+# which reads both hosts' answers in the order they came, after sending the
+# whole burst. The two hosts' echo replies back to back (the second takes
+# the mark: 10.201.0.2's is worded by 10.201.0.3's RST, unknown-response);
+# port unreachable read before the echo request in the capture but in the
+# same burst (port-unreach); the echo request in nmap's second burst, after
+# it read the first one's answers (proto-unreach); and all 256 protocols, in
+# bursts of 10, 20, 40 and 50 (nmap's report folds the closed ones, protocol
+# "n/a").
+for name in nmap-proto-interleaved nmap-proto-burst nmap-proto-second-burst nmap-proto-all; do
+    verdicts_from_xml "$CAPTURES/$name.xml" | sed 's| n/a | ip |' | sort >"$TSHARK_HOME/$name.want"
+    check "$name: the plugin gives every protocol of both hosts nmap's verdict ($(wc -l <"$TSHARK_HOME/$name.want") rows; protocol 1: $(awk '$3 == 1 {print $1, $5}' "$TSHARK_HOME/$name.want" | paste -sd,))" \
+        "$TSHARK_HOME/$name.want" <(verdicts_from_capture "$CAPTURES/$name.pcapng")
+done
 
 # Preferences: each kind of recognition can be switched off on its own.
 for case in "masscan-syn fingerprint" "zmap-syn fingerprint" "nmap-connect behaviour"; do
