@@ -486,7 +486,7 @@ static bool fingerprint_icmpv6(const packet_view *pkt, fingerprint *out)
  * too), its IGMP membership query of 8 octets, or over IPv6 its echo request
  * with code 129; no DF, nmap's TTL. Its TCP,
  * UDP, echo and SCTP probes are its -sA, -sU, -PE and -sY probes byte for
- * byte: scan_state.c takes them for -sO's once this has seen the scan. */
+ * byte: proto_scan_state.c takes them for -sO's once this has seen the scan. */
 static bool fingerprint_proto(const packet_view *pkt, fingerprint *out)
 {
     enum { IGMP = 2, IGMP_LEN = 8, IGMP_QUERY = 0x11 };

@@ -76,7 +76,7 @@ typedef struct port_record {
     uint8_t judged_ttl;
     /* nmap's probe of one of -sO's shapes (an ACK to 80, an empty datagram to
      * 40125, an echo, an INIT to 80) that its -sO or -PO may turn out to have
-     * sent (scan_state.c, proto_convert()): its replies are kept until then. */
+     * sent (proto_scan_state.c, proto_convert()): its replies are kept until then. */
     bool proto_candidate;
     /* -sO's ICMP protocol (1) over IPv4: open, but its words wait for the end
      * of nmap's receive loop (common/proto_icmp_hack.h); worded_in: the frame
