@@ -1,6 +1,8 @@
 /* Which frame carries a port's verdict note (the expert info that lists the
  * scan's findings, one per port): the reply that decided the port, or, for a
- * port nobody answered, its last probe, since silence decided it. */
+ * port nobody answered, its last probe, since silence decided it; so too for
+ * a port decided by another port's reply (nmap -sO's protocol 1, whose
+ * verdict nmap's receive loop gives on whatever answer ended it). */
 #ifndef SCANTRACE_VERDICT_NOTE_H
 #define SCANTRACE_VERDICT_NOTE_H
 
