@@ -141,6 +141,13 @@ static void addresses(GString *out, const report_context *ctx, const host_result
     g_string_append(out, "/>\n");
 }
 
+void report_xml_skipped(GString *out, const char *addr)
+{
+    g_autofree char *spec = g_markup_escape_text(addr, -1);
+    g_string_append_printf(
+        out, "<target specification=\"%s\" status=\"skipped\" reason=\"invalid\"/>\n", spec);
+}
+
 void report_xml_host(GString *out, const report_context *ctx, const host_result *h)
 {
     gboolean up = h->status.state == HOST_UP;
