@@ -24,6 +24,15 @@ static gboolean add_ports(GArray **list, const char *arg, const char *spec, uint
             g_clear_error(&local);
             return FALSE;
         }
+        /* -p takes port 0 as nmap does; the discovery probes do not send to it
+         * (their matching and the plugin's labels were never checked there). */
+        if (ports->len && g_array_index(ports, guint16, 0) == 0) {
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                        "%s: bad port list \"%s\" (port 0 is not supported for host discovery "
+                        "probes; ports 1-65535 and ranges, as in -PS22,80,1000-1010)",
+                        arg, spec);
+            return FALSE;
+        }
     }
     if (*list == NULL)
         *list = g_array_new(FALSE, FALSE, sizeof(guint16));

@@ -9,7 +9,10 @@
 enum { PORT_MAX = 65535 };
 
 /* Reads one bound of a range. An empty bound is allowed (open range) and gives
- * dflt; anything but decimal digits is an error. */
+ * dflt; anything but decimal digits is an error. Port 0 is a port like any
+ * other when named ("0", "0-5", "0-"), as nmap 7.93's getpts_aux() reads it
+ * (nmap.cc: "between 0 and 65535 inclusive"); only an open start ("-5", "-")
+ * begins at 1 there, which the caller's dflt says. */
 static gboolean parse_bound(const char *text, const char *item, long dflt, long *out,
                             GError **error)
 {
@@ -33,13 +36,13 @@ static gboolean parse_bound(const char *text, const char *item, long dflt, long 
     }
     errno = 0;
     long v = strtol(text, NULL, 10);
-    if (errno != 0 || v < 1 || v > PORT_MAX) {
+    if (errno != 0 || v < 0 || v > PORT_MAX) {
         if (strcmp(text, item) == 0)
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "port %s is out of range (ports are 1-65535)", text);
+                        "port %s is out of range (ports are 0-65535)", text);
         else
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "port %s in \"%s\" is out of range (ports are 1-65535)", text, item);
+                        "port %s in \"%s\" is out of range (ports are 0-65535)", text, item);
         return FALSE;
     }
     *out = v;
@@ -82,7 +85,7 @@ static gboolean parse_item(const char *item, guint8 *seen, GError **error)
 static GArray *ports_of(const guint8 *seen)
 {
     GArray *ports = g_array_new(FALSE, FALSE, sizeof(guint16));
-    for (guint p = 1; p <= PORT_MAX; p++) {
+    for (guint p = 0; p <= PORT_MAX; p++) {
         if (seen[p]) {
             guint16 v = (guint16)p;
             g_array_append_val(ports, v);

@@ -1,5 +1,5 @@
 /* nmap's -p syntax: a comma-separated list of ports and ranges ("22,80,1000-1010",
- * "-1024" from 1, "60000-" to 65535, "-" for all), with T:, U: and S:
+ * "-1024" from 1, "60000-" to 65535, "-" for 1-65535, "0-" for 0-65535), with T:, U: and S:
  * (SCTP) prefixes that give the ports after them to one protocol. */
 #ifndef SCANTRACE_PORTS_H
 #define SCANTRACE_PORTS_H
@@ -8,7 +8,8 @@
 #include <stdint.h>
 
 /* A GArray of guint16, sorted and without duplicates; NULL and error on bad input
- * (port 0 included: it cannot be probed portably). */
+ * (a port above 65535). Port 0 is taken where it is named ("0", "0-5", "0-"),
+ * never from an open start ("-", "-5" begin at 1), as nmap 7.93 reads -p. */
 GArray *ports_parse(const char *spec, GError **error);
 
 /* The same with nmap's protocol prefixes: "22,T:80,443,U:53,S:9" gives TCP

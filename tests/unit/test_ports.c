@@ -62,11 +62,52 @@ static void test_bounds(void)
     g_assert_cmpuint(at(one, 0), ==, 1);
     g_autoptr(GArray) top = parse_ok("65535");
     g_assert_cmpuint(at(top, 0), ==, 65535);
-    assert_bad("0", "port 0 is out of range");
-    assert_bad("0-10", "out of range");
-    assert_bad("65536", "port 65536 is out of range");
+    assert_bad("65536", "port 65536 is out of range (ports are 0-65535)");
     assert_bad("65000-70000", "out of range");
     assert_bad("99999999999999999999", "out of range");
+}
+
+/* nmap 7.93 in the lab: "-p 0" and "-p 0-5" scan port 0, "-p0-" scans
+ * 0-65535 (numservices 65536), "-p-" and "-p -5" start at 1. */
+static void test_port_zero(void)
+{
+    g_autoptr(GArray) zero = parse_ok("0");
+    g_assert_cmpuint(zero->len, ==, 1);
+    g_assert_cmpuint(at(zero, 0), ==, 0);
+    g_autoptr(GArray) low = parse_ok("0-5");
+    g_assert_cmpuint(low->len, ==, 6);
+    g_assert_cmpuint(at(low, 0), ==, 0);
+    g_assert_cmpuint(at(low, 5), ==, 5);
+    g_autoptr(GArray) all = parse_ok("0-");
+    g_assert_cmpuint(all->len, ==, 65536);
+    g_assert_cmpuint(at(all, 0), ==, 0);
+    g_assert_cmpuint(at(all, 65535), ==, 65535);
+    g_autoptr(GArray) dash = parse_ok("-");
+    g_assert_cmpuint(at(dash, 0), ==, 1);
+    g_autoptr(GArray) open_low = parse_ok("-5");
+    g_assert_cmpuint(open_low->len, ==, 5);
+    g_assert_cmpuint(at(open_low, 0), ==, 1);
+    g_autoptr(GArray) listed = parse_ok("80,0,0");
+    g_autofree char *s = ports_format((const uint16_t *)listed->data, listed->len);
+    g_assert_cmpstr(s, ==, "0,80");
+    g_autoptr(GArray) range = parse_ok("0-3");
+    g_autofree char *r = ports_format((const uint16_t *)range->data, range->len);
+    g_assert_cmpstr(r, ==, "0-3");
+    assert_bad("-0", "reversed port range");
+
+    GError *error = NULL;
+    GArray *tcp, *udp, *sctp;
+    g_assert_true(ports_parse_split("T:0,U:0-1,S:0", &tcp, &udp, &sctp, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(tcp->len, ==, 1);
+    g_assert_cmpuint(at(tcp, 0), ==, 0);
+    g_assert_cmpuint(udp->len, ==, 2);
+    g_assert_cmpuint(at(udp, 0), ==, 0);
+    g_assert_cmpuint(sctp->len, ==, 1);
+    g_assert_cmpuint(at(sctp, 0), ==, 0);
+    g_array_unref(tcp);
+    g_array_unref(udp);
+    g_array_unref(sctp);
 }
 
 static void test_garbage(void)
@@ -131,7 +172,7 @@ static void test_protocol_prefixes(void)
     g_assert_false(ports_parse_split("T:,U:53", &tcp, &udp, &sctp, &error));
     g_assert_null(strchr(error->message, '\n'));
     g_clear_error(&error);
-    g_assert_false(ports_parse_split("T:0", &tcp, &udp, &sctp, &error));
+    g_assert_false(ports_parse_split("T:65536", &tcp, &udp, &sctp, &error));
     g_clear_error(&error);
     g_assert_null(tcp);
     g_assert_null(udp);
@@ -172,6 +213,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ports/all", test_all_ports);
     g_test_add_func("/ports/open-ranges", test_open_ranges);
     g_test_add_func("/ports/bounds", test_bounds);
+    g_test_add_func("/ports/zero", test_port_zero);
     g_test_add_func("/ports/garbage", test_garbage);
     g_test_add_func("/ports/format", test_format);
     g_test_add_func("/ports/protocol-prefixes", test_protocol_prefixes);
