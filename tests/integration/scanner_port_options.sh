@@ -6,14 +6,19 @@
 # without it both shuffle them); --defeat-rst-ratelimit gives the same
 # verdicts and nmap's "Some closed ports may be reported as filtered" line;
 # -dd says "Discovered <state> port" for the same ports as nmap -dd, and -d
-# prints "Scanned at" as nmap -d does.
+# prints "Scanned at" as nmap -d does. Port 0, which nmap scans where -p names
+# it: -sS -sU with T:0-5,U:0, -sA, -sT (21 ports from 0: the plugin tells a
+# connect scan by its failures, 15 at least) and the same over IPv6 scan it with
+# nmap's scaninfo and verdicts, and the plugin on both captures labels and
+# judges its probes as each tool's report does; --exclude-ports 0 leaves it out.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 [[ -f /usr/share/nmap/nmap-services ]] || skip "no nmap-services (apt-get install nmap-common)"
-lab_test_start scanner-port-options nmap
+TSHARK_LEAKS=0
+lab_test_start scanner-port-options --tshark nmap dumpcap
 export SCANTRACE_BIN WORK
 
 # shellcheck disable=SC2016 # expanded by the inner shell
@@ -34,6 +39,27 @@ run shuffled -sS -p 20-30,80 --packet-trace
 run defeat -sS --defeat-rst-ratelimit -p "$LAB_TCP_PORTS"
 run dd -sS -dd -p "$LAB_TCP_PORTS"
 run d -sS -d -p 22
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
+zero() { # NAME TARGET FLAGS...: both tools, each with a capture
+    local name=$1 target=$2
+    shift 2
+    # A second for dumpcap to really start: a loaded machine took longer than
+    # capture.sh'"'"'s default, and nmap'"'"'s -sT of 21 ports is over in 0.1 s.
+    CAPTURE_START=1 capture_around "$WORK/$name.nmap.pcapng" "host $target" nmap -n -Pn --reason \
+        --max-retries 1 "$@" -oX "$WORK/$name.nmap.xml" "$target" >"$WORK/$name.nmap.txt" 2>&1 ||
+        { cat "$WORK/$name.nmap.txt"; return 1; }
+    "$SCANTRACE_BIN" -n -Pn --reason --max-retries 1 "$@" -oX "$WORK/$name.st.xml" \
+        -w "$WORK/$name.st.pcapng" "$target" >"$WORK/$name.st.txt" 2>&1 ||
+        { cat "$WORK/$name.st.txt"; return 1; }
+}
+zero zero "$LAB_TARGET_IP" -sS -sU -p T:0-5,U:0
+zero zero-ack "$LAB_TARGET_IP" -sA -p 0
+zero zero-connect "$LAB_TARGET_IP" -sT -p 0-20
+zero zero-exclude "$LAB_TARGET_IP" -sS -p 0-5 --exclude-ports 0
+if [[ -n $LAB_TARGET_IP6 ]]; then
+    zero zero6 "$LAB_TARGET_IP6" -6 -sS -sU -p T:0,U:0
+    zero zero6-connect "$LAB_TARGET_IP6" -6 -sT -p 0-20
+fi
 '
 bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
     { cat "$WORK/lab.log"; die "lab scans failed"; }
@@ -93,6 +119,30 @@ check "-dd: the same Discovered lines ($(wc -l <"$WORK/dd.st.found"))" "$WORK/dd
 for who in nmap st; do
     grep -q "^Scanned at " "$WORK/d.$who.txt" && echo "ok   -d: $who prints Scanned at" ||
         { echo "FAIL -d: no Scanned at from $who"; fail=1; }
+done
+# Port 0: scaninfo and verdicts as nmap's, the plugin's on each capture as
+# that tool's report, and port 0 among them (but where --exclude-ports 0).
+for name in zero zero-ack zero-connect zero-exclude zero6 zero6-connect; do
+    [[ -f $WORK/$name.nmap.xml ]] || { echo "skip $name: no IPv6 in the lab"; continue; }
+    scaninfo "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.info"
+    scaninfo "$WORK/$name.st.xml" >"$WORK/$name.st.info"
+    check "$name: the same ports scanned ($(grep -o "^services=\"[^\"]*\"" "$WORK/$name.st.info" | tr "\n" " "))" \
+        "$WORK/$name.nmap.info" "$WORK/$name.st.info"
+    for who in nmap st; do
+        verdicts_from_xml "$WORK/$name.$who.xml" >"$WORK/$name.$who.ports"
+        verdicts_from_capture "$WORK/$name.$who.pcapng" >"$WORK/$name.$who.plugin"
+        check "$name: the plugin on $who's capture gives $who's verdicts ($(wc -l <"$WORK/$name.$who.ports") ports)" \
+            "$WORK/$name.$who.ports" "$WORK/$name.$who.plugin"
+    done
+    check "$name: scantrace's verdicts are nmap's" "$WORK/$name.nmap.ports" "$WORK/$name.st.ports"
+    zeros=$(awk '$3 == 0 { print $2 "/" $3 " " $4 " " $5 }' "$WORK/$name.nmap.ports" | paste -sd, -)
+    if [[ $name == zero-exclude ]]; then
+        [[ -z $zeros && -s $WORK/$name.nmap.ports ]] && echo "ok   $name: port 0 left out" ||
+            { echo "FAIL $name: port 0 scanned ($zeros)"; fail=1; }
+    else
+        [[ -n $zeros ]] && echo "ok   $name: port 0 in nmap's report ($zeros)" ||
+            { echo "FAIL $name: no port 0 in nmap's report"; fail=1; }
+    fi
 done
 ((fail == 0)) && echo "PASS"
 exit $fail
