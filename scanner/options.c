@@ -745,8 +745,8 @@ gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, G
          "by the scan type given (-sS when none is), as nmap does",
          "FLAGS"},
         {"ports", 'p', 0, G_OPTION_ARG_CALLBACK, (gpointer)set_ports,
-         "Ports: 22,80,1000-1010, -p- for all, T:22,U:53,S:80 per protocol (default: nmap's top "
-         "1000)",
+         "Ports: 22,80,1000-1010, -p- for 1-65535 (0- adds port 0), T:22,U:53,S:80 per protocol "
+         "(default: nmap's top 1000)",
          "PORTS"},
         {"skip-discovery", 0, 0, G_OPTION_ARG_NONE, &o->skip_discovery,
          "-Pn: treat every target as up (on an Ethernet, raw scans still ask ARP, as nmap does)",

@@ -18,8 +18,8 @@ static gboolean add_ports(GArray **list, const char *arg, const char *spec, uint
         GError *local = NULL;
         if (strchr(spec, ':') || (ports = ports_parse(spec, &local)) == NULL) {
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "%s: bad port list \"%s\" (%s; ports 1-65535 and ranges, as in "
-                        "-PS22,80,1000-1010, no protocol prefix)",
+                        "%s: bad port list \"%s\" (%s; discovery probes take ports 1-65535 and "
+                        "ranges, as in -PS22,80,1000-1010, no protocol prefix)",
                         arg, spec, local ? local->message : "a protocol prefix");
             g_clear_error(&local);
             return FALSE;
