@@ -28,6 +28,31 @@ static gboolean same_subnet(const packet_addr *a, const packet_addr *b, const pa
     return TRUE;
 }
 
+/* One socket per family serves the lookups without a device or scope: a /8
+ * is 16 million of them (twice), and creating and closing a socket cost twice
+ * its connect(); an unroutable address then takes one system call. A socket
+ * whose connect() succeeded is disconnected (AF_UNSPEC) before the next one:
+ * it would otherwise keep its first source address, and the kernel would
+ * route from it. Index: 0 IPv4, 1 IPv6. */
+static int lookup_fd[2] = {-1, -1};
+static gboolean lookup_connected[2];
+
+static int lookup_socket(int family, const char *device, uint32_t scope, int *slot)
+{
+    *slot = device == NULL && scope == 0 ? family == AF_INET6 : -1;
+    if (*slot < 0)
+        return socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = lookup_fd[*slot];
+    if (fd < 0)
+        fd = lookup_fd[*slot] = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && lookup_connected[*slot]) {
+        struct sockaddr none = {.sa_family = AF_UNSPEC};
+        (void)connect(fd, &none, sizeof none);
+        lookup_connected[*slot] = FALSE;
+    }
+    return fd;
+}
+
 /* The kernel's source address for dst (and through device, when given: a
  * link-local target's %iface, or -e for IPv6). */
 static gboolean source_for(const packet_addr *dst, const char *device, uint32_t scope,
@@ -36,7 +61,8 @@ static gboolean source_for(const packet_addr *dst, const char *device, uint32_t 
     char text[PACKET_ADDR_TEXT];
     struct sockaddr_storage sa;
     socklen_t sa_len = sock_addr_from(dst, 9, scope, &sa);
-    int fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int slot;
+    int fd = lookup_socket(sa.ss_family, device, scope, &slot);
     if (fd < 0) {
         g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "socket: %s", g_strerror(errno));
         return FALSE;
@@ -54,10 +80,20 @@ static gboolean source_for(const packet_addr *dst, const char *device, uint32_t 
         setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
         ok = connect(fd, (struct sockaddr *)&sa, sa_len) == 0;
     }
+    gboolean connected = ok;
     socklen_t len = sizeof sa;
     ok = ok && getsockname(fd, (struct sockaddr *)&sa, &len) == 0;
     int saved = errno;
-    close(fd);
+    if (slot < 0) {
+        close(fd);
+    } else {
+        lookup_connected[slot] = connected;
+        /* The next address must be refused again if it is a broadcast one. */
+        if (*broadcast) {
+            int zero = 0;
+            setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &zero, sizeof zero);
+        }
+    }
     if (!ok) {
         g_set_error(error, ST_ERROR, ST_ERROR_SYSTEM, "no route to %s: %s",
                     packet_addr_format(dst, text), g_strerror(saved));
