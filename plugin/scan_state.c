@@ -67,6 +67,18 @@ static wmem_map_t *nmap_runs_of;   /* nmap_runs, by scanner address */
 static GHashTable *nmap_hosts; /* GLib's, as flows: looked into for every nmap probe */
 static GHashTable *ping_runs;
 static wmem_map_t *resolved_by;
+/* nmap's ARP ping of one host or a few (nmap -sS HOST on a LAN), told from the
+ * kernel's by what follows it (arp_ping_of()): its ARP records (port_record ->
+ * the evidence, a string); the latest answered request of each pair (scanner,
+ * target) that nothing from scanner to target has followed yet (arp_quiet, by
+ * host_pair()), and the requests something did follow (arp_followed, port_record
+ * -> itself); each scanner's latest burst of ARP requests (arp_bursts, by
+ * address) and each request's burst (arp_burst_of, port_record -> arp_burst). */
+static wmem_map_t *arp_pings;
+static wmem_map_t *arp_quiet;
+static wmem_map_t *arp_followed;
+static wmem_map_t *arp_bursts;
+static wmem_map_t *arp_burst_of;
 /* Each host's status as nmap reports it: up on the first reply to any of a
  * scanner's discovery probes that says so, whichever ping type got it
  * (host_key -> host_status). Filled once, after the first pass
@@ -245,6 +257,15 @@ void scan_state_register(void)
     nmap_runs_of =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), addr_hash, addr_equal);
     resolved_by =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    arp_pings =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    arp_quiet = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
+    arp_followed =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    arp_bursts =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), addr_hash, addr_equal);
+    arp_burst_of =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     host_statuses =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), host_hash, host_equal);
@@ -746,37 +767,110 @@ typedef struct host_probes {
     const port_record *discovered_by;
 } host_probes;
 
-/* The ARP or ND ping record of (scanner, target): our own or a sweep's, NULL if none. */
-static port_record *asked_record(const packet_flow *hosts)
+/* nmap's ARP ping (scan_engine_raw.cc, sendArpScanProbe()) is a broadcast
+ * request byte for byte the kernel's (42 bytes, target hardware address zero,
+ * no padding of its own), retried about 1.1 to 1.2 s later when unanswered (the
+ * kernel: 1 s, three times). What tells it is what follows: nmap reads the reply
+ * in user space, so its port scan of the host follows tens of milliseconds
+ * later (68 ms in the lab) with nothing from the scanner to the host between,
+ * and when the scan leaves through the kernel (raw IP), the kernel, which did not
+ * learn the address from nmap's request, asks again just before the first
+ * probe. A kernel's own request is followed by the packet it holds
+ * microseconds after the reply. A request answered at most ARP_PING_SECONDS
+ * before the first probe of nmap's scan of the host, with nothing sent to the
+ * host in between, is nmap's ARP ping. nmap pings the hosts of a scan back to
+ * back: requests of the scanner at most ARP_BURST_SECONDS apart are one burst,
+ * and a burst with one of nmap's ARP pings in it is nmap's (the host that did
+ * not answer, which nmap reports down, too). */
+#define ARP_PING_SECONDS  3.0
+#define ARP_BURST_SECONDS 0.005
+/* Runs of requests of one pair kept apart: a request after an answer starts the
+ * next (the kernel asking after nmap did), up to this many. */
+#define ARP_RUNS_MAX 8
+
+typedef struct arp_burst {
+    double last;          /* the latest first request of a pair in it (seconds) */
+    const char *evidence; /* NULL until one of nmap's ARP pings is in it */
+} arp_burst;
+
+/* The ARP or ND ping flow of (scanner, target) made by others than us: the
+ * latest run (back 0), the one before it (back 1); NULL if none. */
+static probe_flow_record *asked_flow(const packet_flow *hosts, unsigned back)
 {
     bool v4 = packet_addr_is_ipv4(&hosts->dst);
-    port_record wanted = port_wanted(v4 ? &ping_arp : &ping_nd, 0, &hosts->src, true, &hosts->dst,
-                                     v4 ? 0 : PACKET_ICMPV6, 0);
-    return port_find(&wanted);
-}
-
-/* Whether the scanner swept the link and asked for the target's address well
- * before its first probe to it (host discovery); a request just before the
- * probe resolved the address for it (resolved_by). */
-static bool asked_before(const packet_flow *hosts, const nstime_t *when, port_record *first)
-{
-    port_record *asked = asked_record(hosts);
-    if (!asked)
-        return false;
-    packet_flow flow = {.src = hosts->src, .dst = hosts->dst, .proto = asked->proto};
+    packet_flow flow = {.src = hosts->src, .dst = hosts->dst, .proto = v4 ? 0 : PACKET_ICMPV6};
     unsigned n = 0;
     for (probe_flow_record *rec = flow_head(&flow); rec && n < MAX_SCANS_PER_FLOW;
-         rec = rec->next, n++) {
-        if (rec->port != asked)
-            continue;
-        const try_record *t = try_at(rec, rec->latest_try);
-        if (seconds(when) - seconds(&t->probe_time) <= RESOLUTION_SECONDS) {
-            wmem_map_insert(resolved_by, asked, first);
-            return false;
-        }
-        return sweep_is_sweeper(sweep_find(sweeps, &hosts->src));
+         rec = rec->next, n++)
+        if (rec->port->suspect && rec->port->type == (v4 ? &ping_arp : &ping_nd) && back-- == 0)
+            return rec;
+    return NULL;
+}
+
+/* Whether rec, an ARP request of the pair of first (a probe of nmap's, at when,
+ * seconds), was nmap's ARP ping of the host: answered, more than min_gap
+ * seconds (RESOLUTION_SECONDS unless the kernel asked again after it: 0) and at
+ * most ARP_PING_SECONDS before, nothing else from the scanner to the host after
+ * it. Records it so (arp_pings), its burst too. */
+static bool arp_ping_of(probe_flow_record *rec, const port_record *first, double when,
+                        double min_gap)
+{
+    port_record *asked = rec->port;
+    const try_record *t = try_at(rec, rec->latest_try);
+    double gap = when - seconds(&t->probe_time);
+    if (asked->type != &ping_arp || !t->reply_frame || gap <= min_gap || gap > ARP_PING_SECONDS ||
+        wmem_map_contains(arp_followed, asked))
+        return false;
+    const char *evidence = wmem_strdup_printf(
+        wmem_file_scope(),
+        "ARP request answered, then nmap's %s probes of the host %.0f ms after it with nothing "
+        "sent to the host between (frame %u): nmap's ARP ping (its bytes are the kernel's)",
+        first->type->name, gap * 1e3, first->first_probe);
+    wmem_map_insert(arp_pings, asked, (void *)evidence);
+    arp_burst *burst = wmem_map_lookup(arp_burst_of, asked);
+    if (burst && !burst->evidence)
+        burst->evidence = wmem_strdup_printf(
+            wmem_file_scope(),
+            "in one burst (requests at most %g ms apart) with nmap's ARP ping of a host nmap "
+            "then scanned (frame %u): nmap's ARP ping",
+            ARP_BURST_SECONDS * 1e3, first->first_probe);
+    return true;
+}
+
+/* Whether an ARP record is nmap's ping (arp_ping_of()), or in the burst of one
+ * and followed by nothing; its evidence then. */
+static const char *arp_ping_evidence(const port_record *port)
+{
+    if (port->type != &ping_arp || !port->suspect)
+        return NULL;
+    const char *evidence = wmem_map_lookup(arp_pings, port);
+    if (evidence)
+        return evidence;
+    const arp_burst *burst = wmem_map_lookup(arp_burst_of, port);
+    if (!burst || !burst->evidence || wmem_map_contains(arp_followed, port) ||
+        wmem_map_contains(resolved_by, port))
+        return NULL;
+    return burst->evidence;
+}
+
+/* Whether the scanner pinged the target on the link well before its first
+ * probe to it (host discovery): its sweep asked for the address, or nmap's ARP
+ * ping did (arp_ping_of()); a request just before the probe resolved the
+ * address for it (resolved_by), and the one before that may be the ping. */
+static bool asked_before(const packet_flow *hosts, const nstime_t *when, port_record *first)
+{
+    probe_flow_record *asked = asked_flow(hosts, 0);
+    if (!asked)
+        return false;
+    const try_record *t = try_at(asked, asked->latest_try);
+    if (seconds(when) - seconds(&t->probe_time) <= RESOLUTION_SECONDS) {
+        wmem_map_insert(resolved_by, asked->port, first);
+        probe_flow_record *before = asked_flow(hosts, 1);
+        return before && arp_ping_of(before, first, seconds(when), 0);
     }
-    return false;
+    if (sweep_is_sweeper(sweep_find(sweeps, &hosts->src)))
+        return true;
+    return arp_ping_of(asked, first, seconds(when), RESOLUTION_SECONDS);
 }
 
 /* The hosts whose first run is (type, run) of scanner: made when wanted. */
@@ -1740,7 +1834,28 @@ static const frame_result *add_asked(uint32_t frame, const nstime_t *when, const
     packet_view asked;
     memset(&asked, 0, sizeof asked);
     asked.flow = *flow;
-    return add_untagged_probe(frame, when, &asked, type, true, 0);
+    if (type != &ping_arp)
+        return add_untagged_probe(frame, when, &asked, type, true, 0);
+    /* A request after an answer starts the pair's next run: the kernel asking
+     * after nmap's ARP ping, which it learned nothing from (arp_ping_of()). */
+    const probe_flow_record *latest = asked_flow(flow, 0);
+    uint32_t run = latest ? latest->port->scan_id : 0;
+    if (latest && try_at(latest, latest->latest_try)->reply_frame && run + 1 < ARP_RUNS_MAX)
+        run++;
+    frame_result *res = add_untagged_probe(frame, when, &asked, type, true, run);
+    if (!res || res->flow->port->tries != 1)
+        return res;
+    /* The pair's first request of the run: the scanner's burst. */
+    double now = seconds(when);
+    arp_burst *burst = wmem_map_lookup(arp_bursts, &flow->src);
+    if (!burst || now - burst->last > ARP_BURST_SECONDS || now < burst->last) {
+        burst = wmem_new0(wmem_file_scope(), arp_burst);
+        wmem_map_insert(arp_bursts, wmem_memdup(wmem_file_scope(), &flow->src, sizeof flow->src),
+                        burst);
+    }
+    burst->last = now;
+    wmem_map_insert(arp_burst_of, res->flow->port, burst);
+    return res;
 }
 
 /* An ARP reply or neighbor advertisement for flow's destination, to its
@@ -1755,6 +1870,12 @@ static const frame_result *add_asked_reply(uint32_t frame, const nstime_t *when,
          rec = rec->next, n++)
         if (rec->port->type == type) {
             verdict said = {HOST_UP, why};
+            /* What the asker sends the host next tells whose request it was. */
+            if (type == &ping_arp && rec->port->suspect) {
+                packet_flow hosts = host_pair(flow);
+                wmem_map_insert(arp_quiet, wmem_memdup(wmem_file_scope(), &hosts, sizeof hosts),
+                                rec->port);
+            }
             return attribute_reply(frame, when, &said, rec, rec->latest_try);
         }
     return NULL;
@@ -1797,7 +1918,14 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
     const frame_result *done = scan_state_lookup(frame);
     if (done)
         return done;
+    /* The first packet from an asker to the host after an ARP answer: the
+     * request was nmap's ping only if that packet is its scan's probe, which
+     * classify() looks at first (asked_before()). */
+    packet_flow hosts = host_pair(&pkt->flow);
+    port_record *quiet = wmem_map_size(arp_quiet) ? wmem_map_remove(arp_quiet, &hosts) : NULL;
     const frame_result *res = classify(frame, when, pkt);
+    if (quiet)
+        wmem_map_insert(arp_followed, quiet, quiet);
     if (!res)
         remember_early_reply(frame, when, pkt);
     else if (res->role == ROLE_PROBE)
@@ -1881,6 +2009,8 @@ static bool port_shown(const port_record *port)
     /* A sweep's request, unless it only resolved the address for a ping. */
     if (link_ping(port)) {
         const port_record *then = wmem_map_lookup(resolved_by, port);
+        if (arp_ping_evidence(port))
+            return true;
         return sweep_is_sweeper(sweep_find(sweeps, &port->scanner)) &&
                !(then && scan_state_type(then)->discovery);
     }
@@ -1900,6 +2030,11 @@ const char *scan_state_tool(const frame_result *probe, wmem_allocator_t *pool,
                             const char **evidence)
 {
     const port_record *port = probe->flow->port;
+    const char *arp_ping = arp_ping_evidence(port);
+    if (arp_ping) {
+        *evidence = arp_ping;
+        return "nmap";
+    }
     if (port->suspect && (port->type == &ping_arp || port->type == &ping_nd)) {
         /* nmap's, arp-scan's and a kernel's requests are the same bytes. */
         *evidence = wmem_strdup_printf(pool, "%s; requests of every tool look alike: unknown",

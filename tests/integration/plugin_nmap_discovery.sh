@@ -66,6 +66,18 @@ while IFS="|" read -r name _ _ options _; do
 done <<<"$RUN_LINES"
 # A ping of one host, then a port scan of it: the ping is one by what follows.
 lab_capture pingscan nmap -v -n --reason -PS22 --disable-arp-ping -p 1-30 -oX "$WORK/pingscan.xml" "$LAB_TARGET_IP"
+# nmap'\''s ARP ping of one host, then -sA or -sS of it; of two, one nobody holds.
+for run in "arpsa:-sA $LAB_TARGET_IP" "arpss:-sS $LAB_TARGET_IP" "arpdown:-sS $LAB_TARGET_IP $LAB_DOWN_IP"; do
+    ip neigh flush dev "$LAB_IFACE"
+    lab_capture "${run%%:*}" nmap -v -n --reason -p 1-30 -oX "$WORK/${run%%:*}.xml" ${run#*:}
+done
+# nmap -sn of the address nobody holds alone: its two requests, nothing after.
+ip neigh flush dev "$LAB_IFACE"
+lab_capture arplone nmap -v -n --reason -sn -oX "$WORK/arplone.xml" "$LAB_DOWN_IP"
+# The kernel'\''s ARP before a connection, then nmap -sS of the host without an
+# ARP of its own (-Pn --disable-arp-ping; -Pn alone still resolves the address itself).
+ip neigh flush dev "$LAB_IFACE"
+lab_capture arpkernel bash -c "sleep 0.3; : <>/dev/tcp/$LAB_TARGET_IP/80; nmap -n -Pn --disable-arp-ping -sS -p 1-30 $LAB_TARGET_IP"
 '
 RUN_LINES=$(printf '%s\n' "${RUNS[@]}")
 export RUN_LINES
@@ -146,6 +158,44 @@ check "ping, then a port scan: all $(wc -l <"$WORK/pingscan.ports.want") ports a
     "$WORK/pingscan.ports.want" "$WORK/pingscan.ports.got"
 types=$(plugin_tools "$WORK/pingscan.pcapng" | awk '{print $3}' | sort -u | paste -sd' ')
 [[ $types == "syn syn-ping" ]] || { echo "FAIL pingscan: probes labelled $types"; fail=1; }
+
+# nmap's ARP ping of one host (two, one down), then its -sA or -sS: the ARP
+# requests nmap sent before its scan are its pings, judging each host as nmap's
+# report does; the kernel's, microseconds before the scan's first probe (it
+# learned nothing from nmap's), only resolved the address: not labelled.
+for name in arpsa arpss arpdown; do
+    capture=$WORK/$name.pcapng
+    host_lines_from_xml "$WORK/$name.xml" >"$WORK/$name.lines.want"
+    plugin_host_lines "$capture" >"$WORK/$name.lines.got"
+    check "$name: the port table's host lines are nmap's ($(paste -sd, "$WORK/$name.lines.want"))" \
+        "$WORK/$name.lines.want" "$WORK/$name.lines.got"
+    hosts_from_xml "$WORK/$name.xml" >"$WORK/$name.want"
+    plugin_host_verdicts "$capture" >"$WORK/$name.got"
+    check "$name: the ARP pings' hosts as nmap found them" "$WORK/$name.want" "$WORK/$name.got"
+    verdicts_from_xml "$WORK/$name.xml" >"$WORK/$name.ports.want"
+    verdicts_from_capture "$capture" | awk '$4 != "up" && $4 != "down"' >"$WORK/$name.ports.got"
+    check "$name: all $(wc -l <"$WORK/$name.ports.want") ports as nmap found them" \
+        "$WORK/$name.ports.want" "$WORK/$name.ports.got"
+    # Each ARP request: seconds before the scan's first TCP probe, labelled by.
+    tshark_unpriv -r "$(tshark_file "$capture")" -2 -Y 'arp.opcode == 1 || tcp' -T fields \
+        -e frame.time_epoch -e arp.opcode -e scantrace.tool -e scantrace.scan |
+        awk -F'\t' '$2 == "" && !t { t = $1 } $2 == 1 { n++; at[n] = $1; by[n] = $3 "/" $4 }
+             END { for (i = 1; i <= n; i++) printf "%.3f %s\n", t - at[i], by[i] }' >"$WORK/$name.arp"
+    if awk '($1 > 0.005) != ($2 == "nmap/arp") { bad = 1 } $2 == "nmap/arp" { n++ } END { exit bad || !n }' \
+        "$WORK/$name.arp"; then
+        echo "ok   $name: nmap's ARP requests labelled, the kernel's not ($(paste -sd, "$WORK/$name.arp"))"
+    else
+        echo "FAIL $name: ARP requests (seconds before the scan, tool/scan):"; cat "$WORK/$name.arp"; fail=1
+    fi
+done
+# Nothing ties nmap -sn's requests for one address nobody holds to nmap, nor a
+# kernel's request before a connection to the nmap -Pn scan after it.
+for name in arplone arpkernel; do
+    n=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.pcapng")" -2 -Y 'arp && scantrace.role' | wc -l)
+    all=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.pcapng")" -2 -Y 'arp.opcode == 1' | wc -l)
+    if ((n == 0 && all >= 1)); then echo "ok   $name: $all ARP requests, none labelled"; else
+        echo "FAIL $name: $n of $all ARP frames labelled"; fail=1; fi
+done
 
 # Ordinary traffic: one ARP exchange, one ND exchange, two connections: nothing labelled.
 tshark_unpriv -r "$(tshark_file "$WORK/ordinary.pcapng")" -2 -T fields -e frame.protocols -e scantrace.role \
