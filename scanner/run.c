@@ -450,9 +450,14 @@ static void report_host(run *r, host_result *h)
 static gboolean scan_partition(run *r, host_result **hosts, const route *const *routes, guint n,
                                GError **error)
 {
-    scan_io io = {.rt = routes[0], .tx = r->tx};
-    if (r->tx) {
-        if (!use_receiver(r, routes[0], error))
+    /* A target without a route, in a scan without raw packets (scan_all()),
+     * has no device: its partition's link is another target's, if any. */
+    const route *link_rt = routes[0];
+    for (guint i = 0; i < n && link_rt->device[0] == '\0'; i++)
+        link_rt = routes[i];
+    scan_io io = {.rt = link_rt, .tx = r->tx};
+    if (r->tx && link_rt->device[0] != '\0') {
+        if (!use_receiver(r, link_rt, error))
             return FALSE;
         io.rx = r->rx;
         io.arp = r->arp;
@@ -492,12 +497,22 @@ static gboolean scan_group(run *r, host_result *hosts, const route *routes, guin
     g_autofree gboolean *done = g_new0(gboolean, n);
     g_autofree host_result **part = g_new(host_result *, n);
     g_autofree const route **part_routes = g_new(const route *, n);
+    /* A target without a route (a scan without raw packets, scan_all())
+     * sends nothing: it joins the first link without a scope, so that its
+     * connect() calls are the same phase as the others', as nmap's. */
+    g_autofree const route **key = g_new(const route *, n);
+    const route *anchor = NULL;
+    for (guint i = 0; i < n && !anchor; i++)
+        if (routes[i].device[0] != '\0' && routes[i].scope == 0)
+            anchor = &routes[i];
+    for (guint i = 0; i < n; i++)
+        key[i] = routes[i].device[0] == '\0' && anchor ? anchor : &routes[i];
     for (guint first = 0; first < n; first++) {
         if (done[first])
             continue;
         guint m = 0;
         for (guint i = first; i < n; i++)
-            if (!done[i] && same_link(&routes[i], &routes[first])) {
+            if (!done[i] && same_link(key[i], key[first])) {
                 done[i] = TRUE;
                 part[m] = &hosts[i];
                 part_routes[m++] = &routes[i];
@@ -668,7 +683,8 @@ static gboolean shard_takes(const run *r, guint64 ordinal, uint8_t **skip)
     return mine > 0;
 }
 
-/* A target the kernel has no route to, as nmap 7.93 leaves it out
+/* A target the kernel has no route to, in a scan with raw packets
+ * (uses_raw_packets()), as nmap 7.93 leaves it out
  * (setup_target(), targets.cc; seen in the lab): "setup_target: failed to
  * determine route to ADDR" (NAME (ADDR) for a name) on stderr and in -oN,
  * <target ... status="skipped"> in -oX, nothing in -oG, and no count in the
@@ -694,6 +710,8 @@ static void report_unroutable(run *r, const packet_addr *addr, const char *name)
         emit(r->xml, xml);
     }
 }
+
+static gboolean uses_raw_packets(const run *r);
 
 static gboolean scan_all(run *r, GError **error)
 {
@@ -738,10 +756,20 @@ static gboolean scan_all(run *r, GError **error)
                 ok = FALSE;
                 break;
             }
-            report_unroutable(r, &addr, name);
             g_error_free(local);
-            g_free(skip);
-            continue;
+            if (uses_raw_packets(r)) {
+                report_unroutable(r, &addr, name);
+                g_free(skip);
+                continue;
+            }
+            /* nmap routes a target only for its raw packets (setup_target(),
+             * targets.cc): without them (-sT -Pn, or no raw socket) the
+             * target is scanned, and connect() fails (ENETUNREACH, filtered
+             * net-unreach) with nothing sent. No device: no receiver. */
+            memset(&rt, 0, sizeof rt);
+            if (r->opt->has_source)
+                rt.src = r->opt->source;
+            routed = TRUE;
         }
         /* A target listed twice goes into the next group: replies are
          * attributed by address, so one group cannot hold it twice. */
@@ -808,8 +836,8 @@ static gboolean addr_is_multicast(const packet_addr *a)
  * kernel refuses them without SO_BROADCAST; with it they would reach every host
  * of the link, whose replies would all pass for the target's). A broadcast
  * address asked by ARP is scanned: nobody answers for it, and it is down. A
- * target without a route is passed over here and left out of the scan as nmap
- * leaves it (report_unroutable()). A signal ends the loop at once (FALSE, no
+ * target without a route needs no link: scan_all() leaves it out as nmap does
+ * (report_unroutable()), or scans it without one. A signal ends the loop at once (FALSE, no
  * error): nothing has been sent. */
 static gboolean check_targets(run *r, GError **error)
 {

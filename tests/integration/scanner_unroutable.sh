@@ -2,7 +2,8 @@
 # Targets the kernel has no route to, as nmap 7.93 takes them: each is left out
 # with "setup_target: failed to determine route to ADDR" (stderr and -oN), a
 # <target ... status="skipped" reason="invalid"/> in -oX, nothing in -oG, no
-# count in the done line, and the rest are scanned (exit 0). Every case runs
+# count in the done line, and the rest are scanned (exit 0); a scan without raw
+# packets (-sT -Pn, -sn -Pn, no raw socket) scans it, as nmap. Every case runs
 # nmap and scantrace side by side in the lab's scanner namespace, which has no
 # default route: nothing can be sent to 10.99.0.0/16 or fd99::/16 by either.
 # Then a SIGINT and a SIGTERM while a huge range (10.201.0.0/0) is being routed,
@@ -67,14 +68,41 @@ both "mix, -sS" -sS -p 22 -n 10.99.0.1 "$LAB_TARGET_IP" 10.99.0.2 "$LAB_TARGET2_
 check "mix, -sS: the routed targets scanned" \
     "[[ \$(grep -c \"^22/tcp open\" $WORK/st.out) -eq 1 && \$(grep -c \"^22/tcp closed\" $WORK/st.out) -eq 1 ]]"
 # nmap routes a target only for raw packets (setup_target(), targets.cc):
-# -sT pings (TCP) need one; -sT -Pn does not, and nmap reports the target up
-# with its ports filtered (connect() fails), which scantrace does not do.
+# -sT with pings (as root) needs one.
 both "mix, -sT" -sT -p 22 -n "$LAB_TARGET_IP" 10.99.0.1
 both "every target unroutable" -sS -p 22 -n 10.99.0.1
 both "-sn of a /23, one /24 routed" -sn -n "${LAB_TARGET_IP%.*}.0/23"
 if [[ -n ${LAB_TARGET_IP6:-} ]]; then
     both "IPv6 mix" -6 -sS -p 22 -n fd99::1 "$LAB_TARGET_IP6"
 fi
+
+# Without raw packets (-sT -Pn, -sn -Pn, no raw socket) nmap does not route:
+# the target is scanned, connect() fails (ENETUNREACH) with nothing sent, and
+# the reports (the latencies, times and the order of the "Discovered" lines
+# taken out) are the same.
+same_report() {
+    local name=$1 tool
+    shift
+    for tool in nmap st; do
+        local bin=nmap rc=0
+        [[ $tool == st ]] && bin=$SCANTRACE_BIN
+        # nmap -v -Pn'"'"'s "Host discovery disabled (-Pn)..." note, which
+        # scantrace does not print, is no part of this test.
+        "$bin" "$@" >"$WORK/$tool.out" 2>"$WORK/$tool.all.err" || rc=$?
+        grep -v "^Host discovery disabled" "$WORK/$tool.all.err" >"$WORK/$tool.err" || true
+        echo "rc=$rc" >>"$WORK/$tool.out"
+        sed -e "/^Starting /d" -e "s/^Nmap scan report/Scan report/" -e "s/^Nmap done/scantrace done/" \
+            -e "/^Read data files from/d" -e "/^Discovered open port/d" \
+            -e "s/ at [0-9:]*\([ ,]\)/ at T\1/" -e "s/, [0-9.]*s elapsed/, Ns elapsed/" -e "s/ ([0-9.]*s latency)//" -e "s/ scanned in .*//" "$WORK/$tool.out" >"$WORK/$tool.norm"
+    done
+    check "$name: the same report as nmap, and 10.99.0.1 in it" \
+        "grep -q \"report for 10.99.0.1\" $WORK/st.norm && diff $WORK/nmap.norm $WORK/st.norm"
+    check "$name: the same stderr as nmap, no setup_target line" \
+        "diff $WORK/nmap.err $WORK/st.err && ! grep -q setup_target $WORK/st.err"
+}
+same_report "-sT -Pn -v" --reason -v -sT -Pn -p 22,80 -n "$LAB_TARGET_IP" 10.99.0.1
+same_report "-sn -Pn" --reason -sn -Pn -n "$LAB_TARGET_IP" 10.99.0.1
+same_report "--unprivileged -sn -v" --reason -v --unprivileged -sn -n "$LAB_TARGET_IP" 10.99.0.1
 
 # A signal while the targets are routed (before anything can be sent): a new
 # network namespace has no route at all, so every address of the range is
