@@ -1000,6 +1000,11 @@ static void finish_outputs(run *r, gint64 start, int signo)
 static int scan(run *r)
 {
     GError *error = NULL;
+    /* nmap 7.93 with -v and -Pn (seen in the lab): on stderr, before its
+     * Starting line, whatever the scan type. */
+    if (r->opt->skip_discovery && r->opt->verbose > 0)
+        g_printerr("Host discovery disabled (-Pn). All addresses will be marked 'up' and scan "
+                   "times may be slower.\n");
     if (!open_sender(r, &error))
         return fail(error);
     if (!make_plans(r, &error))
