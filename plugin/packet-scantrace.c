@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <epan/exceptions.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
@@ -28,6 +29,9 @@ static dissector_handle_t scantrace_handle;
  * none), looked up per capture file: epan registers them after our handoff. */
 static int proto_ws_expert = -1;
 static int expert_tap = 0;
+/* The capture's last frame, as the first pass saw it: dissected again on a
+ * later pass, it ends the port table's tapping (port_table_capture_end). */
+static uint32_t last_frame;
 
 static int hf_role = SCANTRACE_ID_INIT;
 static int hf_target = SCANTRACE_ID_INIT;
@@ -546,7 +550,7 @@ static void present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const f
         add_verdict_note(pinfo, item, res, v, whole_capture_seen, false);
 }
 
-static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static int dissect_scan(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     bool whole_capture_seen = PINFO_FD_VISITED(pinfo);
     const frame_result *res;
@@ -611,6 +615,30 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     return tvb_captured_length(tvb);
 }
 
+static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (pinfo->num > last_frame)
+            last_frame = pinfo->num;
+        return dissect_scan(tvb, pinfo, tree);
+    }
+    if (pinfo->num != last_frame)
+        return dissect_scan(tvb, pinfo, tree);
+    /* The capture's last frame on a later pass: the port table's end comes
+     * after the frame's probe, even if dissecting it throws. */
+    volatile int length = 0;
+    TRY
+    {
+        length = dissect_scan(tvb, pinfo, tree);
+    }
+    FINALLY
+    {
+        port_table_capture_end(pinfo);
+    }
+    ENDTRY;
+    return length;
+}
+
 /* Per capture file: keep the "ip" item in the trees we are handed, unless the
  * user disabled us (then nobody should pay for it). */
 static void scantrace_init(void)
@@ -632,6 +660,7 @@ static void scantrace_init(void)
     };
     scan_state_init(&options);
     decoy_groups_init();
+    last_frame = 0;
 }
 
 static void scantrace_cleanup(void)

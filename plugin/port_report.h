@@ -30,7 +30,6 @@ typedef struct port_report_row {
     unsigned probes;     /* probe frames tapped, retransmissions included */
     unsigned rtt_count;  /* of them, those answered */
     double rtt_total_us; /* the replies' round trip times */
-    void *gui;           /* the GUI's table row, if any (port_table.c) */
 } port_report_row;
 
 /* What changed with the probe just added, for a GUI that mirrors the report. */

@@ -108,14 +108,21 @@ SCANTRACE_TAP_INIT_CB(cli_init, cli_start)
  *
  * A sweep of many hosts would make thousands of tables, and the dialog lays out
  * all its lines again for each table it adds (QTreeView, setFirstColumnSpanned):
- * minutes for a few thousand hosts. Past GUI_MAX_TABLES tables the dialog turns
- * to one table per scan and state, all hosts together ("tcp SYN Stealth Scan
- * by 10.63.255.1: closed: 9216 ports on 1024 hosts"), every port a row: the
- * tables so far are made again that way from the report.
+ * minutes for a few thousand hosts. Past GUI_MAX_TABLES tables the dialog gets
+ * one table per scan and state, all hosts together ("tcp SYN Stealth Scan by
+ * 10.63.255.1: closed: 9216 ports on 1024 hosts"), every port a row.
  *
- * The dialog draws once, after its retap (every packet returns DONT_REDRAW, so
- * the periodic redraw skips us): only then does it copy the titles and make a
- * line for each row, which lets a state's rows go when it turns out to be folded.
+ * The tables are made once, when the capture's last frame has been tapped, from
+ * the whole report: Wireshark's dialog (SimpleStatisticsDialog) may draw in the
+ * middle of its retap (a reset marks every listener for the next periodic
+ * redraw, and the retap's progress bar lets that timer run), and a draw copies
+ * each table's title once and makes a line for each row past the ones it made
+ * before, keeping pointers to the rows: a table freed, a row dropped or a table
+ * retitled after a draw showed stale lines and lost rows (a sweep's first hosts,
+ * whose per-host tables were drawn before the sweep's tables took their places).
+ * Until the end there is no table to draw. The end is a tap of its own
+ * (port_table_capture_end), heard by a listener without a filter, after the
+ * last frame's probe, which the dialog's filter may drop.
  * The tables are Wireshark's (free_stat_tables frees them); the titles, and the
  * report behind them, are ours. */
 
@@ -123,6 +130,8 @@ enum { COL_PORT, COL_STATE, COL_REASON, COL_PROBES, COL_RTT, COL_HOST, N_COLS };
 
 /* Beyond this many tables, one table per scan and state (a sweep). */
 #define GUI_MAX_TABLES 64
+
+#define END_TAP "scantrace_end"
 
 static stat_tap_table_item gui_columns[N_COLS] = {
     [COL_PORT] = {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Port", "%s"},
@@ -133,62 +142,39 @@ static stat_tap_table_item gui_columns[N_COLS] = {
     [COL_HOST] = {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Host", "%s"},
 };
 
-/* The tables of one group of the report, by state. */
-typedef struct gui_group {
-    stat_tap_table *table[PORT_STATE_COUNT];
-    char *title[PORT_STATE_COUNT];
-    GHashTable *hosts[PORT_STATE_COUNT]; /* a sweep's: the hosts of each state's rows */
-} gui_group;
+static int end_tap = -1;
+static bool end_heard; /* the end listener is registered */
 
+static stat_tap_table_ui *gui_ui;
 static port_report *gui_report;
-/* The tables by the group's name ("10.201.0.2 tcp SYN Stealth Scan"), which
- * outlives a retap, and by the report's group, a shortcut valid until then. */
-static GHashTable *gui_by_name;  /* char * -> gui_group */
-static GHashTable *gui_by_group; /* port_report_group -> gui_group */
-static bool gui_stale;           /* a retap began: the report starts over */
-static bool gui_sweep;           /* one table per scan and state */
-static unsigned gui_tables;      /* made since the dialog's tables were new */
+static GPtrArray *gui_titles; /* char *, the title of the table of the same index */
+static bool gui_stale;        /* a retap began: the report starts over */
+static bool gui_pending;      /* probes since the report started, no tables yet */
 
-static void gui_group_free(gpointer p)
+/* One table to be made: a group's state, or (a sweep) a scan's state. */
+typedef struct gui_spec {
+    const port_report_group *group; /* the first group of its rows: the title's */
+    port_state state;
+    GPtrArray *rows;   /* port_report_row, in the order seen */
+    GHashTable *hosts; /* a sweep's: the host names of its rows */
+} gui_spec;
+
+static void gui_spec_free(gpointer p)
 {
-    gui_group *g = p;
-    for (unsigned s = 0; s < PORT_STATE_COUNT; s++) {
-        g_free(g->title[s]);
-        if (g->hosts[s])
-            g_hash_table_destroy(g->hosts[s]);
-    }
-    g_free(g);
+    gui_spec *spec = p;
+    g_ptr_array_free(spec->rows, TRUE);
+    if (spec->hosts)
+        g_hash_table_destroy(spec->hosts);
+    g_free(spec);
 }
 
-static void forget_hosts(gpointer name _U_, gpointer value, gpointer data _U_)
-{
-    gui_group *gg = value;
-    for (unsigned s = 0; s < PORT_STATE_COUNT; s++)
-        if (gg->hosts[s])
-            g_hash_table_remove_all(gg->hosts[s]);
-}
-
-/* Starts a new report for the same tables. */
+/* Starts a new report. */
 static void gui_restart(void)
 {
-    if (gui_by_name)
-        g_hash_table_foreach(gui_by_name, forget_hosts, NULL);
     port_report_free(gui_report);
     gui_report = port_report_new();
-    if (gui_by_group)
-        g_hash_table_remove_all(gui_by_group);
-    else
-        gui_by_group = g_hash_table_new(g_direct_hash, g_direct_equal);
     gui_stale = false;
-}
-
-/* Forgets the tables (Wireshark frees them: free_stat_tables) and their titles. */
-static void gui_forget(void)
-{
-    if (gui_by_name)
-        g_hash_table_destroy(gui_by_name);
-    gui_by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, gui_group_free);
-    gui_tables = 0;
+    gui_pending = true;
 }
 
 static void free_cell(stat_tap_table_item_type *cell)
@@ -218,81 +204,164 @@ static void gui_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigned 
 }
 
 /* A retap, table by table: every table starts empty, and the report over (on
- * the first packet). A table keeps its title until a port retitles it. */
+ * the first packet). The tables stay, and are filled again at the end: the
+ * dialog may have drawn them already. */
 static void gui_reset(stat_tap_table *table)
 {
     drop_rows(table);
     gui_stale = true;
 }
 
+/* The end of a tapped pass: the report is whole, the tables are made. */
+static void gui_publish(void);
+
+static tap_packet_status gui_end_packet(void *data _U_, packet_info *pinfo _U_,
+                                        epan_dissect_t *edt _U_, const void *tap_data _U_,
+                                        tap_flags_t flags _U_)
+{
+    gui_publish();
+    return TAP_PACKET_DONT_REDRAW;
+}
+
 /* The dialog opens, or its filter changed: a new set of tables. */
 static void gui_init(stat_tap_table_ui *ui)
 {
+    gui_ui = ui;
     if (ui->tables && ui->tables->len)
         free_stat_tables(ui);
     /* The dialog's reset walks ui->tables unchecked, and there is no table
-     * before the first probe: give it an empty array (stat_tap_add_table makes
-     * the same one; nobody frees it). */
+     * before the end: give it an empty array (stat_tap_add_table makes the
+     * same one; nobody frees it). */
     if (!ui->tables)
         ui->tables = g_array_new(FALSE, TRUE, sizeof(stat_tap_table *));
-    gui_forget();
-    gui_sweep = false;
+    if (gui_titles)
+        g_ptr_array_free(gui_titles, TRUE);
+    gui_titles = g_ptr_array_new_with_free_func(g_free);
+    if (!end_heard) {
+        /* For the rest of the process: a listener costs nothing until the
+         * end's tap is queued, which takes a listener. */
+        GString *err = register_tap_listener(END_TAP, &end_heard, NULL, TL_REQUIRES_NOTHING, NULL,
+                                             gui_end_packet, NULL, NULL);
+        if (err)
+            g_string_free(err, TRUE);
+        else
+            end_heard = true;
+    }
     gui_restart();
 }
 
-static gui_group *gui_group_of(const port_report_group *group)
+static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                    const void *tap_data, tap_flags_t flags _U_)
 {
-    gui_group *gg = g_hash_table_lookup(gui_by_group, group);
-    if (gg)
-        return gg;
-    char *name = gui_sweep ? port_report_scan_name(group) : port_report_group_name(group);
-    gg = g_hash_table_lookup(gui_by_name, name);
-    if (gg) {
-        g_free(name);
-    } else {
-        gg = g_new0(gui_group, 1);
-        g_hash_table_insert(gui_by_name, name, gg);
+    stat_data_t *sd = data;
+    gui_ui = sd->stat_tap_data;
+    port_report_change change;
+    if (!gui_report || gui_stale)
+        gui_restart();
+    add_probe(gui_report, tap_data, &change);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+/* --- Making the tables from the whole report --- */
+
+typedef struct gui_layout {
+    bool sweep;
+    GPtrArray *specs;     /* gui_spec, in the order first seen */
+    GHashTable *by_group; /* port_report_group -> gui_spec *[PORT_STATE_COUNT] */
+    GHashTable *by_scan;  /* a sweep's: scan name -> gui_spec *[PORT_STATE_COUNT] */
+    unsigned per_host;    /* tables one per group and state would take */
+} gui_layout;
+
+static port_state row_state(const port_report_row *row)
+{
+    return row->final.state < PORT_STATE_COUNT ? row->final.state : PORT_STATE_UNKNOWN;
+}
+
+/* Counts the tables one per group and state would take. */
+static void count_table(port_report_row *row, void *data)
+{
+    gui_layout *l = data;
+    unsigned *states = g_hash_table_lookup(l->by_group, row->group);
+    if (!states) {
+        states = g_new0(unsigned, 1);
+        g_hash_table_insert(l->by_group, row->group, states);
     }
-    g_hash_table_insert(gui_by_group, (gpointer)group, gg);
-    return gg;
+    unsigned bit = 1u << row_state(row);
+    if (!(*states & bit)) {
+        *states |= bit;
+        l->per_host++;
+    }
 }
 
-static void set_string(stat_tap_table_item_type *cell, char *text)
+/* Puts the row in its table's spec, making the spec if it is the first. */
+static void place_row(port_report_row *row, void *data)
 {
-    free_cell(cell);
-    cell->type = TABLE_ITEM_STRING;
-    cell->value.string_value = text;
+    gui_layout *l = data;
+    gui_spec **slot = g_hash_table_lookup(l->by_group, row->group);
+    if (!slot) {
+        if (l->sweep) {
+            char *scan = port_report_scan_name(row->group);
+            slot = g_hash_table_lookup(l->by_scan, scan);
+            if (slot) {
+                g_free(scan);
+            } else {
+                slot = g_new0(gui_spec *, PORT_STATE_COUNT);
+                g_hash_table_insert(l->by_scan, scan, slot);
+            }
+        } else {
+            slot = g_new0(gui_spec *, PORT_STATE_COUNT);
+        }
+        g_hash_table_insert(l->by_group, row->group, slot);
+    }
+    port_state s = row_state(row);
+    gui_spec *spec = slot[s];
+    if (!spec) {
+        spec = slot[s] = g_new0(gui_spec, 1);
+        spec->group = row->group;
+        spec->state = s;
+        spec->rows = g_ptr_array_new();
+        if (l->sweep)
+            spec->hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_ptr_array_add(l->specs, spec);
+    }
+    g_ptr_array_add(spec->rows, row);
+    if (spec->hosts) {
+        char *host = port_report_host_name(row->group);
+        if (g_hash_table_contains(spec->hosts, host))
+            g_free(host);
+        else
+            g_hash_table_add(spec->hosts, host);
+    }
 }
 
-static void retitle(gui_group *gg, const port_report_group *group, port_state s)
+static char *spec_title(const gui_spec *spec, bool sweep)
 {
-    char *name, *state;
-    if (gui_sweep) {
-        name = port_report_scan_name(group);
-        unsigned ports = gg->table[s]->num_elements, hosts = g_hash_table_size(gg->hosts[s]);
-        state = g_strdup_printf("%s: %u port%s on %u host%s", port_state_name(s), ports,
+    char *name, *state, *title;
+    if (sweep) {
+        name = port_report_scan_name(spec->group);
+        unsigned ports = spec->rows->len, hosts = g_hash_table_size(spec->hosts);
+        state = g_strdup_printf("%s: %u port%s on %u host%s", port_state_name(spec->state), ports,
                                 ports == 1 ? "" : "s", hosts, hosts == 1 ? "" : "s");
     } else {
-        name = port_report_group_name(group);
-        state = port_report_state_title(group, s);
+        name = port_report_group_name(spec->group);
+        state = port_report_state_title(spec->group, spec->state);
     }
-    g_free(gg->title[s]);
     /* A host's discovery says whether the host is up, as tshark's text does
      * on the line after the heading: here after the state, so that the
      * dialog's sorting by title still sorts by host. */
-    char *status = gui_sweep ? NULL : port_report_host_status(group);
+    char *status = sweep ? NULL : port_report_host_status(spec->group);
     if (status)
-        gg->title[s] = g_strdup_printf("%s: %s; %s", name, state, status);
+        title = g_strdup_printf("%s: %s; %s", name, state, status);
     else
-        gg->title[s] = g_strdup_printf("%s: %s", name, state);
+        title = g_strdup_printf("%s: %s", name, state);
     g_free(status);
-    gg->table[s]->title = gg->title[s];
     g_free(name);
     g_free(state);
+    return title;
 }
 
 /* Adds the row's line to its table. */
-static void add_line(stat_tap_table *table, port_report_row *row)
+static void add_line(stat_tap_table *table, const port_report_row *row)
 {
     stat_tap_table_item_type cells[N_COLS];
     memset(cells, 0, sizeof cells);
@@ -303,95 +372,82 @@ static void add_line(stat_tap_table *table, port_report_row *row)
     cells[COL_REASON].type = TABLE_ITEM_STRING;
     cells[COL_REASON].value.string_value = g_strdup(reason_name(row->final.why));
     cells[COL_PROBES].type = TABLE_ITEM_UINT;
+    cells[COL_PROBES].value.uint_value = row->probes;
     cells[COL_RTT].type = TABLE_ITEM_STRING;
-    cells[COL_RTT].value.string_value = g_strdup("");
+    cells[COL_RTT].value.string_value = port_report_row_rtt(row);
     cells[COL_HOST].type = TABLE_ITEM_STRING;
     cells[COL_HOST].value.string_value = port_report_host_name(row->group);
     stat_tap_init_table_row(table, table->num_elements, N_COLS, cells);
-    /* Rows are arrays of their own: the pointer stays valid as the table grows. */
-    row->gui = table->elements[table->num_elements - 1];
 }
 
-static void show_row(stat_tap_table_ui *ui, port_report_row *row, const port_report_change *change);
-
-static void show_again(port_report_row *row, void *ui)
+/* The table of index i: one the dialog has already (after a reset without a
+ * new dialog: emptied, kept where a draw may have put it), or a new one. */
+static stat_tap_table *table_at(unsigned i)
 {
-    show_row(ui, row, NULL);
+    if (i < gui_ui->tables->len)
+        return g_array_index(gui_ui->tables, stat_tap_table *, i);
+    stat_tap_table *table = stat_tap_init_table("", N_COLS, 0, NULL);
+    stat_tap_add_table(gui_ui, table);
+    return table;
 }
 
-/* Too many tables for the dialog: the tables so far go, and every row of the
- * report comes back in a sweep's tables. */
-static void turn_to_sweep(stat_tap_table_ui *ui)
+static void set_title(unsigned i, stat_tap_table *table, char *title)
 {
-    free_stat_tables(ui);
-    gui_forget();
-    g_hash_table_remove_all(gui_by_group);
-    gui_sweep = true;
-    port_report_foreach_row(gui_report, show_again, ui);
+    while (gui_titles->len <= i)
+        g_ptr_array_add(gui_titles, NULL);
+    g_free(g_ptr_array_index(gui_titles, i));
+    g_ptr_array_index(gui_titles, i) = title;
+    table->title = title;
 }
 
-/* Shows the row (first seen, or one more probe of it) in its table, making the
- * table if it is the first of its group and state. A NULL change: the row is
- * new to the tables (a sweep's tables being made again). */
-static void show_row(stat_tap_table_ui *ui, port_report_row *row, const port_report_change *change)
+static void gui_publish(void)
 {
-    bool new_row = change ? change->new_row : true;
-    port_state s = row->final.state < PORT_STATE_COUNT ? row->final.state : PORT_STATE_UNKNOWN;
-    gui_group *gg = gui_group_of(row->group);
-    stat_tap_table *table = gg->table[s];
-    if (!table) {
-        if (!gui_sweep && gui_tables >= GUI_MAX_TABLES) {
-            turn_to_sweep(ui);
-            return;
-        }
-        table = gg->table[s] = stat_tap_init_table("", N_COLS, 0, NULL);
-        stat_tap_add_table(ui, table);
-        gui_tables++;
-        if (gui_sweep)
-            gg->hosts[s] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    }
-    if (gui_sweep) {
-        /* Every port a row: no host's state is folded here. */
-        if (new_row) {
-            add_line(table, row);
-            char *host = port_report_host_name(row->group);
-            if (g_hash_table_contains(gg->hosts[s], host))
-                g_free(host);
-            else
-                g_hash_table_add(gg->hosts[s], host);
-            retitle(gg, row->group, s);
-        }
-    } else {
-        if (change->folded_now)
-            drop_rows(table);
-        if (new_row)
-            retitle(gg, row->group, s);
-        if (!change->shown)
-            return;
-        if (new_row)
-            add_line(table, row);
-    }
-    stat_tap_table_item_type *cells = row->gui;
-    cells[COL_PROBES].value.uint_value = row->probes;
-    set_string(&cells[COL_RTT], port_report_row_rtt(row));
-}
-
-static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
-                                    const void *tap_data, tap_flags_t flags _U_)
-{
-    stat_data_t *sd = data;
-    stat_tap_table_ui *ui = sd->stat_tap_data;
-    port_report_change change;
-    if (!gui_by_name) {
-        gui_forget();
-        gui_restart();
-    }
+    /* A retap whose probes the dialog's filter all dropped: no report yet. */
     if (gui_stale)
         gui_restart();
-    if (!add_probe(gui_report, tap_data, &change))
-        return TAP_PACKET_DONT_REDRAW;
-    show_row(ui, change.row, &change);
-    return TAP_PACKET_DONT_REDRAW;
+    if (!gui_ui || !gui_report || !gui_pending)
+        return;
+    gui_pending = false;
+    gui_layout l = {
+        .specs = g_ptr_array_new_with_free_func(gui_spec_free),
+        .by_group = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free),
+    };
+    port_report_foreach_row(gui_report, count_table, &l);
+    g_hash_table_remove_all(l.by_group);
+    l.sweep = l.per_host > GUI_MAX_TABLES;
+    if (l.sweep) {
+        /* The scan's slots are shared by its groups: only by_scan frees them. */
+        g_hash_table_destroy(l.by_group);
+        l.by_group = g_hash_table_new(g_direct_hash, g_direct_equal);
+        l.by_scan = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    }
+    port_report_foreach_row(gui_report, place_row, &l);
+
+    for (unsigned i = 0; i < l.specs->len; i++) {
+        const gui_spec *spec = g_ptr_array_index(l.specs, i);
+        stat_tap_table *table = table_at(i);
+        set_title(i, table, spec_title(spec, l.sweep));
+        /* A folded state's ports are one line, the title (a sweep has none). */
+        if (!l.sweep && port_report_folded(spec->group, spec->state))
+            continue;
+        for (unsigned k = 0; k < spec->rows->len; k++)
+            add_line(table, g_ptr_array_index(spec->rows, k));
+    }
+    /* Tables of an earlier pass that this one has no use for: empty, untitled. */
+    for (unsigned i = l.specs->len; i < gui_ui->tables->len; i++)
+        set_title(i, g_array_index(gui_ui->tables, stat_tap_table *, i), g_strdup(""));
+
+    g_ptr_array_free(l.specs, TRUE);
+    g_hash_table_destroy(l.by_group);
+    if (l.by_scan)
+        g_hash_table_destroy(l.by_scan);
+}
+
+void port_table_capture_end(packet_info *pinfo)
+{
+    /* Queued only where a listener hears it: the GUI's table has started. */
+    if (end_tap >= 0 && have_tap_listener(end_tap))
+        tap_queue_packet(end_tap, pinfo, NULL);
 }
 
 void port_table_register(void)
@@ -407,6 +463,7 @@ void port_table_register(void)
 
 void port_table_register_gui(void)
 {
+    end_tap = register_tap(END_TAP);
     static tap_param filter_param = {PARAM_FILTER, "filter", "Filter", NULL, TRUE};
     static stat_tap_table_ui table_ui = {
         .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,

@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include <epan/packet_info.h>
+
 #include "scan_state.h"
 
 #define PORT_TABLE_TAP "scantrace"
@@ -25,5 +27,10 @@ void port_table_register(void);
 /* Registers the GUI's table; call from the protocol's registration, which comes
  * before Wireshark and tshark list the table UIs. */
 void port_table_register_gui(void);
+
+/* The capture's last frame is being dissected in a pass that taps (a retap, or
+ * tshark -2's second pass): the GUI's table is made once that frame's probe, if
+ * any, has been tapped. Call it after the frame's own taps are queued. */
+void port_table_capture_end(packet_info *pinfo);
 
 #endif
