@@ -12,6 +12,13 @@
 # table per scan and state, every port of every host a row (the dialog spends
 # minutes adding thousands of tables): the rows are tshark's port lines of every
 # host, each with its host, and the dialog opens within the same minute.
+# Wireshark draws the dialog once in the middle of its retap when its tap
+# update timer fires there (a reset marks every listener for the next redraw,
+# and the retap's progress bar lets the timer run): the plugin's tables must
+# come out whole whenever that draw comes. CI once saw the sweep's first two
+# hosts missing, the per-host tables drawn before the sweep's replaced them;
+# Wireshark here redraws its taps every 100 ms (default 3 s), so that the draw
+# comes early in the retap, where the first hosts' tables were.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
@@ -73,7 +80,8 @@ rows() { grep -E '^ *([0-9]+/(tcp|udp)|[a-z]+ ping) ' | sed -e 's/[[:space:]]\+/
 gui_rows() {
     local file=$1 name
     name=$(basename "$file")
-    wireshark_unpriv "$DISPLAY" -r "$file" -z scantrace,table >"$TSHARK_HOME/wireshark.log" 2>&1 &
+    wireshark_unpriv "$DISPLAY" -o statistics.update_interval:100 -r "$file" -z scantrace,table \
+        >"$TSHARK_HOME/wireshark.log" 2>&1 &
     WIRESHARK_PID=$!
     # The main window takes the capture's name once the file is read.
     local main
@@ -133,16 +141,29 @@ else
     die "the GUI's rows differ from tshark -z scantrace,ports (above: - tshark, + GUI)"
 fi
 
-# A sweep: every port line of every host, each once.
+# hosts_of ROWS: each host (the last column) with its number of rows.
+hosts_of() { awk 'NF { n[$NF]++ } END { for (h in n) print h ": " n[h] }' | sort -V; }
+
+# A sweep: every port line of every host, each once. 10 ports a host: the
+# per-host tables fill some 600 frames before the sweep's take over, time for
+# the retap's draw to fall among them.
 sweep=$TSHARK_HOME/captures/sweep.pcap
-python3 "$SCANTRACE_SOURCE_DIR/scripts/make-sweep-capture.py" "$sweep" 200 3
+hosts=200 ports=10
+python3 "$SCANTRACE_SOURCE_DIR/scripts/make-sweep-capture.py" "$sweep" $hosts $ports
 chmod 644 "$sweep"
 want=$(tshark_rows "$sweep" | sort)
-[[ $(wc -l <<<"$want") -eq 600 ]] || die "tshark lists $(wc -l <<<"$want") ports of the sweep, not 600"
+lines=$((hosts * ports))
+[[ $(wc -l <<<"$want") -eq $lines ]] || die "tshark lists $(wc -l <<<"$want") ports of the sweep, not $lines"
+started=$SECONDS
 got=$(gui_rows "$sweep" "$want" | sort)
 if diff -u <(echo "$want") <(echo "$got"); then
-    echo "ok   a sweep of 200 hosts: the GUI's table has tshark's 600 port lines with their hosts"
+    echo "ok   a sweep of $hosts hosts: the GUI's table has tshark's $lines port lines with their hosts"
 else
+    # What the next look needs: whose rows differ, how many, and when.
+    echo "rows per host, tshark's (<) and the GUI's (>), where they differ:" >&2
+    diff <(hosts_of <<<"$want") <(hosts_of <<<"$got") | grep '^[<>]' | head -40 >&2 || true
+    echo "the GUI's rows: $(grep -c . <<<"$got"), tshark's: $lines;" \
+        "Wireshark ran $((SECONDS - started)) s, load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     die "the sweep's rows in the GUI differ from tshark -z scantrace,ports (above: - tshark, + GUI)"
 fi
 echo PASS
