@@ -13,17 +13,8 @@
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-SCANTRACE_BIN=${SCANTRACE_BIN:-$SCANTRACE_SOURCE_DIR/build/scanner/scantrace}
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-[[ -x $SCANTRACE_BIN ]] || die "no scanner at $SCANTRACE_BIN"
-command -v nmap >/dev/null || { echo "SKIP: no nmap"; exit 77; }
-command -v unshare >/dev/null || die "no unshare (apt-get install util-linux)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-unroutable.XXXXXX")
-chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
-export SCANTRACE_BIN WORK
+. "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
+lab_test_start scanner-unroutable nmap unshare
 
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
