@@ -2109,6 +2109,25 @@ verdict scan_state_verdict(const port_record *port, bool whole_capture_seen)
     return (verdict){PORT_STATE_UNKNOWN, REASON_NONE};
 }
 
+/* Whether ping a's reply is the one nmap reads first, of two that said up:
+ * nmap reads one packet at a time and takes the first that marks the host up
+ * (scan_engine_raw.cc, get_ping_pcap_result: the host's reason is that
+ * reply's), so the earlier deciding frame wins. One frame can decide two
+ * records here (an ICMP error read for -sO's ICMP protocol as well as for its
+ * own probe), where nmap matched it to one probe: the probe sent first wins,
+ * then the lower protocol and port, so the answer never hangs on the order of
+ * a hash table. */
+static bool ping_read_first(const port_record *a, const port_record *b)
+{
+    if (a->judged_in != b->judged_in)
+        return a->judged_in < b->judged_in;
+    if (a->first_probe != b->first_probe)
+        return a->first_probe < b->first_probe;
+    if (a->proto != b->proto)
+        return a->proto < b->proto;
+    return a->port < b->port;
+}
+
 static void note_host_up(gpointer key _U_, gpointer value, gpointer data _U_)
 {
     const port_record *port = value;
@@ -2121,7 +2140,7 @@ static void note_host_up(gpointer key _U_, gpointer value, gpointer data _U_)
         status = wmem_new0(wmem_file_scope(), host_status);
         wmem_map_insert(host_statuses, wmem_memdup(wmem_file_scope(), &k, sizeof k), status);
     }
-    if (!status->up_by || port->judged_in < status->up_by->judged_in)
+    if (!status->up_by || ping_read_first(port, status->up_by))
         status->up_by = port;
 }
 
