@@ -378,6 +378,32 @@ static void proto_rejudge(proto_kept_reply *k)
      * (proto_icmp_after()): its words are the pair's icmp_words. */
 }
 
+/* Whether candidate a moves before b (cand_move_order()). */
+static bool cand_moves_first(const port_record *a, const port_record *b)
+{
+    if (!a || !b)
+        return a != NULL;
+    if (a->type->discovery != b->type->discovery)
+        return !a->type->discovery;
+    return a->first_probe < b->first_probe;
+}
+
+/* order: the pair's candidate kinds in the order they move to the -sO scan.
+ * The host's first run (scan_state.c, host_probes) may be one of them, the
+ * earliest port probe (the SCTP INIT when it went out first): it moves first,
+ * so that the rest join the scan's run instead of counting as ports probed
+ * after that candidate's run, which would read -sO of five protocols over two
+ * hosts as a -PO sweep of four. Discovery probes (the echo) move last. */
+static void cand_move_order(const nmap_proto_pair *pair, int order[CAND_KINDS])
+{
+    for (int k = 0; k < CAND_KINDS; k++) {
+        int i = k;
+        for (; i > 0 && cand_moves_first(pair->cand[k], pair->cand[order[i - 1]]); i--)
+            order[i] = order[i - 1];
+        order[i] = k;
+    }
+}
+
 /* The pair's scan showed itself: its candidates sent within PROTO_LOOKBACK
  * become its probes, and their replies are judged again in the order seen;
  * the ICMP protocol takes the words nmap's receive loop gave its echo
@@ -387,7 +413,10 @@ static void proto_convert(nmap_proto_pair *pair, const nstime_t *now)
     pair->known = true;
     const port_record *moved[CAND_KINDS] = {NULL};
     port_record *icmp = NULL;
-    for (int k = 0; k < CAND_KINDS; k++) {
+    int order[CAND_KINDS];
+    cand_move_order(pair, order);
+    for (int i = 0; i < CAND_KINDS; i++) {
+        int k = order[i];
         port_record *cand = pair->cand[k];
         pair->cand[k] = NULL;
         if (!cand || !cand->proto_candidate)
