@@ -63,6 +63,34 @@ for name in nmap-proto-interleaved nmap-proto-burst nmap-proto-second-burst nmap
         "$TSHARK_HOME/$name.want" <(verdicts_from_capture "$CAPTURES/$name.pcapng")
 done
 
+# nmap -sO -p 1,6,17,132,255 of 10.201.0.2 and .3 whose SCTP INIT went out
+# before the rest of the scan showed itself: first of all (-sctp-first), or
+# after the echo (-echo-sctp, with 10.201.1.2 scanned from 10.201.1.1). The
+# INIT's run was the hosts' first; the plugin read the other protocols as a
+# later scan and the five as a -PO sweep of two hosts (every protocol "up",
+# the hosts' reason picked in hash-table order). Each run of the plugin must
+# give nmap's verdicts, no ping, and the same fields every time.
+for name in nmap-proto-sctp-first nmap-proto-echo-sctp; do
+    verdicts_from_xml "$CAPTURES/$name.xml" >"$TSHARK_HOME/$name.want"
+    check "$name: nmap's verdict for every protocol of every host ($(wc -l <"$TSHARK_HOME/$name.want") rows)" \
+        "$TSHARK_HOME/$name.want" <(verdicts_from_capture "$CAPTURES/$name.pcapng")
+    pings=$(tshark_unpriv -r "$(tshark_file "$CAPTURES/$name.pcapng")" -2 \
+        -Y 'scantrace.scan == "proto-ping"' | wc -l)
+    ((pings == 0)) && ok "$name: no frame reads as -PO's ping" || bad "$name: $pings frames read as -PO's ping"
+    # The hosts' line: nmap's ARP ping's (arp-response), not a -PO reason.
+    check "$name: every host's state and reason nmap's" <(hosts_from_xml "$CAPTURES/$name.xml") \
+        <(tshark_unpriv -r "$(tshark_file "$CAPTURES/$name.pcapng")" -2 -Y 'scantrace.host' -T fields \
+            -e scantrace.target -e scantrace.host -e scantrace.host_reason | tr '\t' ' ' | sort -u)
+    for run in 1 2 3 4 5; do
+        tshark_unpriv -r "$(tshark_file "$CAPTURES/$name.pcapng")" -2 -T fields -e frame.number \
+            -e scantrace.scan -e scantrace.verdict -e scantrace.reason -e scantrace.host \
+            -e scantrace.host_reason >"$TSHARK_HOME/$name.run$run"
+    done
+    same=$(md5sum "$TSHARK_HOME/$name".run* | cut -d" " -f1 | sort -u | wc -l)
+    ((same == 1)) && ok "$name: five runs of the plugin, the same fields" ||
+        bad "$name: five runs of the plugin, $same different outputs"
+done
+
 # Preferences: each kind of recognition can be switched off on its own.
 for case in "masscan-syn fingerprint" "zmap-syn fingerprint" "nmap-connect behaviour"; do
     read -r name pref <<<"$case"
