@@ -48,6 +48,15 @@ typedef bool scantrace_heur_result;
 /* A `-z` handler (stat_tap_ui.tap_init_cb) returns whether it started from 4.6 on,
  * and tshark then stops on failure; before, it returns nothing. NAME becomes the
  * handler, calling START(arg), a static bool function. */
+/* A data source's name and length, "Reassembled IPv4 (60 bytes)", allocated in
+ * the NULL scope (wmem_free(NULL, ...)): get_data_source_name() until 4.4,
+ * get_data_source_description() from 4.6 on. */
+#if SCANTRACE_WS_VERSION < 406
+#define SCANTRACE_DATA_SOURCE_NAME(src) get_data_source_name(src)
+#else
+#define SCANTRACE_DATA_SOURCE_NAME(src) get_data_source_description(src)
+#endif
+
 #if SCANTRACE_WS_VERSION < 406
 #define SCANTRACE_TAP_INIT_CB(name, start)                                                         \
     static void name(const char *arg, void *userdata _U_)                                          \

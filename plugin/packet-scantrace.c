@@ -560,17 +560,17 @@ static int dissect_scan(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         packet_view pkt;
         arp_view arp;
         bool is_arp = false;
-        if (ip_bytes_scan_packet(tree, pinfo->pool, &bytes, &len) &&
+        unsigned count;
+        if (ip_bytes_scan_packet(pinfo, pinfo->pool, &bytes, &len, &count) &&
             packet_parse(bytes, len, &pkt)) {
             res = scan_state_add(pinfo->num, &pinfo->abs_ts, &pkt);
             if (res && res->role == ROLE_PROBE)
                 decoy_groups_probe_seen(pinfo->num, &pinfo->abs_ts, &pkt, res);
             else if (res)
                 decoy_groups_reply_seen(res);
-            unsigned count = res ? ip_bytes_fragment_count(tree) : 0;
-            if (count > 1)
+            if (res && count > 1)
                 wmem_map_insert(fragments, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(count));
-        } else if (ip_bytes_arp(tree, &bytes, &len) && arp_parse(bytes, len, &arp))
+        } else if (ip_bytes_arp(pinfo, &bytes, &len) && arp_parse(bytes, len, &arp))
             res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp, to_one_station(pinfo)),
             is_arp = true;
         else
@@ -639,14 +639,12 @@ static int dissect_scantrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree
     return length;
 }
 
-/* Per capture file: keep the "ip" item in the trees we are handed, unless the
- * user disabled us (then nobody should pay for it). */
+/* Per capture file. */
 static void scantrace_init(void)
 {
     proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     expert_tap = find_tap_id("expert");
-    ip_bytes_want(scantrace_handle,
-                  proto_is_protocol_enabled(find_protocol_by_id(proto_scantrace)));
+    ip_bytes_start();
     scan_state_options options = {
         .fingerprint = pref_fingerprint,
         .behaviour = pref_behaviour,
@@ -665,7 +663,7 @@ static void scantrace_init(void)
 
 static void scantrace_cleanup(void)
 {
-    ip_bytes_want(scantrace_handle, false);
+    ip_bytes_stop();
     scan_state_cleanup();
     decoy_groups_cleanup();
 }
