@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The same scan seen through any link layer gives the same fields: Ethernet (the
 # target's dumpcap), Linux cooked capture (the scanner's dumpcap -i any), and raw
-# IP (the Ethernet capture with its link headers cut off).
+# IP (the Ethernet capture with its link headers cut off); and, where scapy is
+# installed, the IP packets of an IPv4 and an IPv6 scan under every link layer
+# and tunnel tests/lib/relink.py writes (VLAN, QinQ, Linux cooked v2, BSD
+# loopback, PPPoE, MPLS, GRE, IP in IPv6, VXLAN, Geneve, and L2TP and GTP-U,
+# which plugin/ip_bytes.c's walk does not know), frame for frame, and cut into
+# IP fragments inside some of them (the same verdicts, on the reassembling frames).
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
@@ -33,4 +38,36 @@ diff <(fields "$ETHERNET") <(fields "$raw") || fail "raw IP differs from Etherne
 
 [[ -n $(verdicts "$ETHERNET") ]] || fail "no scan in $ETHERNET"
 diff <(verdicts "$ETHERNET") <(verdicts "$COOKED") || fail "Linux cooked differs from Ethernet"
+
+# The same without frame numbers (fragments make more frames).
+judged() { fields "$1" | cut -f2-8 | grep -v '^\s*$' | sort -u; }
+# count FILTER FILE: how many frames match.
+count() { tshark_unpriv -r "$(tshark_file "$2")" -2 -Y "$1" -T fields -e frame.number | grep -c .; }
+for scan in syn-retries nmap6-scans; do
+    out=$TSHARK_HOME/relink-$scan
+    mkdir -p "$out"
+    if ! python3 "$SCANTRACE_SOURCE_DIR/tests/lib/relink.py" "$SCANTRACE_SOURCE_DIR/captures/$scan.pcapng" \
+        "$out" >/dev/null 2>&1; then
+        echo "note: relink.py cannot run (no scapy?): the other link layers and tunnels skip"
+        break
+    fi
+    reference=$(fields "$out/ethernet.pcap")
+    [[ $(count scantrace.role "$out/ethernet.pcap") -gt 0 ]] || fail "no scan in $scan's IP frames"
+    for variant in "$out"/*.pcap; do
+        kind=$(basename "$variant" .pcap)
+        case $kind in
+        ethernet) ;;
+        fragmented-*)
+            diff <(judged "$out/ethernet.pcap") <(judged "$variant") ||
+                fail "$scan: $kind's verdicts differ from Ethernet's"
+            if [[ $scan == syn-retries ]]; then
+                [[ $(count 'scantrace.fragments == 3' "$variant") -gt 0 ]] ||
+                    fail "$scan: no datagram of 3 fragments in $kind"
+            fi
+            ;;
+        *) diff <(echo "$reference") <(fields "$variant") || fail "$scan: $kind differs from Ethernet" ;;
+        esac
+    done
+    echo "ok   $scan under $(find "$out" -name '*.pcap' | wc -l) link layers and tunnels"
+done
 echo ok
