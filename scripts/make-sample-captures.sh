@@ -63,7 +63,7 @@ export LAB_LISTENER=$SCANTRACE_BUILD/tests/lab/lab_listener
 OUT=$(mktemp -d)
 chmod 755 "$OUT"
 trap 'rm -rf "$OUT"' EXIT
-export OUT NMAP_SAMPLE NMAP_DECOYS_SAMPLE NMAP_DECOYS SCTP_SAMPLE SCTP_PORTS
+export OUT SCANTRACE_ROOT NMAP_SAMPLE NMAP_DECOYS_SAMPLE NMAP_DECOYS SCTP_SAMPLE SCTP_PORTS
 printf '%s\n' "${SCANS[@]}" >"$OUT/scans"
 printf '%s\n' "${NMAP_SCANS[@]}" >"$OUT/nmap-scans"
 [[ ${#want[@]} -gt 0 ]] && printf '%s\n' "${want[@]}" >"$OUT/want"
@@ -71,6 +71,7 @@ printf '%s\n' "${NMAP_SCANS[@]}" >"$OUT/nmap-scans"
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_ROOT/tests/lib/capture.sh"
 while IFS="|" read -r name options; do
     [[ -f $OUT/want ]] && ! grep -qx "$name" "$OUT/want" && continue
     options=${options//UPORTS/$LAB_UDP_PORTS}
@@ -84,7 +85,7 @@ done <"$OUT/scans"
 if [[ ! -f $OUT/want ]] || grep -qx "$NMAP_SAMPLE" "$OUT/want"; then
     [[ -n $LAB_TARGET_IP6 ]] || { echo "the lab has no IPv6: no $NMAP_SAMPLE"; exit 1; }
     dumpcap -q -i "$LAB_IFACE" -w "$OUT/$NMAP_SAMPLE.pcapng" 2>"$OUT/dumpcap.log" &
-    for _ in $(seq 100); do grep -qs "Capturing on" "$OUT/dumpcap.log" && break; sleep 0.05; done
+    dumpcap_ready "$OUT/dumpcap.log"
     while IFS="|" read -r name options; do
         options=${options//UPORTS6/$LAB_UDP_PORTS6}
         options=${options//PORTS6/$LAB_TCP_PORTS6}
@@ -102,7 +103,7 @@ if [[ ! -f $OUT/want ]] || grep -qx "$NMAP_DECOYS_SAMPLE" "$OUT/want"; then
     dumpcap -q -i "$LAB_IFACE" -f "host $LAB_TARGET_IP or arp" \
         -w "$OUT/$NMAP_DECOYS_SAMPLE.pcapng" 2>"$OUT/dumpcap-decoys.log" &
     pid=$!
-    for _ in $(seq 100); do grep -qs "Capturing on" "$OUT/dumpcap-decoys.log" && break; sleep 0.05; done
+    dumpcap_ready "$OUT/dumpcap-decoys.log"
     echo "== $NMAP_DECOYS_SAMPLE: nmap -sS -f -D $NMAP_DECOYS --reason -p $LAB_TCP_PORTS"
     nmap -sS -f -D "$NMAP_DECOYS" --reason -n -p "$LAB_TCP_PORTS" \
         -oX "$OUT/$NMAP_DECOYS_SAMPLE-syn.xml" "$LAB_TARGET_IP"

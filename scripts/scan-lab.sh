@@ -26,17 +26,18 @@ OUT=$SCANTRACE_ROOT/captures/lab
 mkdir -p "$OUT"
 rm -f "$OUT"/scan.* "$OUT"/target.*
 chmod 755 "$OUT"
-export OUT
+export OUT SCANTRACE_ROOT
 export SCAN_OPTIONS="${*:-}"
 
 # Inside the lab's scanner namespace: dumpcap on the target's side, the scan.
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_ROOT/tests/lib/capture.sh"
 cp "$LAB_TRUTH" "$OUT/truth.txt"
 ip netns exec "$LAB_TARGET_NS" dumpcap -q -i "$LAB_TARGET_IFACE" -w "$OUT/target.pcapng" \
     2>"$OUT/target.log" &
-for _ in $(seq 100); do grep -qs "Capturing on" "$OUT/target.log" && break; sleep 0.05; done
+dumpcap_ready "$OUT/target.log"
 # -6 (or --ipv6) scans the IPv6 address of the lab target: the scanner wants every
 # target of the family -6 names.
 target=$LAB_TARGET_IP

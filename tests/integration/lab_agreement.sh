@@ -21,16 +21,13 @@ export SCANTRACE_BIN WORK OTHER_SCANS
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 grep "^$LAB_TARGET_IP tcp " "$LAB_TRUTH" | sort >"$WORK/truth.txt"
 start_dumpcap() { # NAME NETNS-EXEC... -- DUMPCAP-ARGS
     local name=$1; shift
     "$@" -q -w "$WORK/$name.pcapng" 2>"$WORK/$name.log" &
     echo $! >"$WORK/$name.pid"
-    for _ in $(seq 100); do
-        grep -q "Capturing on" "$WORK/$name.log" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    cat "$WORK/$name.log"; return 1
+    dumpcap_ready "$WORK/$name.log"
 }
 start_dumpcap target ip netns exec "$LAB_TARGET_NS" dumpcap -i "$LAB_TARGET_IFACE"
 start_dumpcap scanner-any dumpcap -i any -f "host $LAB_TARGET_IP"

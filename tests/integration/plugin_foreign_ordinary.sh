@@ -68,7 +68,7 @@ traffic() {
 ip netns exec "$LAB_TARGET_NS" dumpcap -i "$LAB_TARGET_IFACE" -q -w "$WORK/target.pcapng" \
     2>"$WORK/target.dumpcap" &
 target_pid=$!
-for _ in $(seq 100); do grep -q "Capturing on" "$WORK/target.dumpcap" && break; sleep 0.05; done
+dumpcap_ready "$WORK/target.dumpcap"
 lab_capture ordinary traffic
 kill -INT $target_pid
 wait $target_pid || true

@@ -57,8 +57,7 @@ T4=10.201.0.1-30
 T6=$(for i in $(seq 2 31); do printf "fd20:1::%x " "$i"; done)
 # One ordinary exchange each: the kernel resolves a target before a connection.
 ip neigh flush dev "$LAB_IFACE"
-# dumpcap says "Capturing on" a little before it captures: a pause first.
-lab_capture ordinary bash -c "sleep 0.3; : <>/dev/tcp/$LAB_TARGET_IP/80; [[ -e $WORK/no-ipv6 ]] || : <>/dev/tcp/$LAB_TARGET_IP6/80"
+lab_capture ordinary bash -c ": <>/dev/tcp/$LAB_TARGET_IP/80; [[ -e $WORK/no-ipv6 ]] || : <>/dev/tcp/$LAB_TARGET_IP6/80"
 while IFS="|" read -r name _ _ options _; do
     [[ $name == nd && -e $WORK/no-ipv6 ]] && continue
     ip neigh flush dev "$LAB_IFACE"

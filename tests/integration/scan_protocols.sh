@@ -43,13 +43,14 @@ export SCANTRACE_BIN SCANTRACE_SOURCE_DIR WORK PROTOCOLS
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 for family in 4 6; do
     if [[ $family == 4 ]]; then target=$LAB_TARGET_IP; six=(); else target=$LAB_TARGET_IP6; six=(-6); fi
     common=("${six[@]}" -sO -r -Pn -n --reason --max-retries 1 -p "$PROTOCOLS")
     dumpcap -i "$LAB_IFACE" -f "host $target" -q -w "$WORK/nmap$family.pcapng" \
         2>"$WORK/dumpcap$family.log" &
     pid=$!
-    for _ in $(seq 100); do grep -qs "Capturing on" "$WORK/dumpcap$family.log" && break; sleep 0.05; done
+    dumpcap_ready "$WORK/dumpcap$family.log"
     nmap "${common[@]}" -oA "$WORK/nmap$family" "$target" >/dev/null
     sleep 0.2
     kill -INT "$pid"
@@ -62,7 +63,6 @@ done
 # The own -sO of nmap, for the plugin alone: in random order (no -r), and
 # with no probe but TCP, UDP and ICMP, byte for byte the -sA, -sU and -PE
 # probes of nmap (the scan shows itself by their one source port).
-. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 while read -r name args; do
     # shellcheck disable=SC2086 # the arguments are words
     capture_around "$WORK/$name.pcapng" "" nmap -sO -Pn -n --reason --max-retries 1 $args \
@@ -119,7 +119,7 @@ nmap -6 -sO -r -Pn -n --max-retries 0 --packet-trace -p 1,47 "$LAB_TARGET_IP6" >
 # Refusals: nothing is sent (the capture stays empty).
 dumpcap -i "$LAB_IFACE" -q -w "$WORK/refused.pcapng" 2>"$WORK/dumpcap.log" &
 pid=$!
-for _ in $(seq 100); do grep -qs "Capturing on" "$WORK/dumpcap.log" && break; sleep 0.05; done
+dumpcap_ready "$WORK/dumpcap.log"
 for args in "-sO -sS -p 6" "-sO -sU -p 6" "-sO -p 256" "-sO -p 1-300" "-sO -p x" "-sO --scanflags SYN -p 6" "-sO -p T:80"; do
     # shellcheck disable=SC2086 # the arguments are words
     if "$SCANTRACE_BIN" $args -Pn -n "$LAB_TARGET_IP" >"$WORK/refused.out" 2>"$WORK/refused.err"; then

@@ -16,17 +16,18 @@ command -v dumpcap >/dev/null || die "no dumpcap (apt-get install wireshark-comm
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/scanner-bad.XXXXXX")
 chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
-export SCANTRACE_BIN WORK
+export SCANTRACE_BIN WORK SCANTRACE_SOURCE_DIR
 
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
 ip link set lo up
 dumpcap -q -i "$LAB_IFACE" -i lo -w "$WORK/wire.pcapng" 2>"$WORK/dumpcap.log" &
 dumpcap_pid=$!
-for _ in $(seq 100); do grep -q "Capturing on" "$WORK/dumpcap.log" 2>/dev/null && break; sleep 0.05; done
+dumpcap_ready "$WORK/dumpcap.log"
 # bad NAME ARGS...: one line, exit 1, no stdout, no report file.
 bad() {
     local name=$1 rc=0

@@ -43,9 +43,7 @@ run d -sS -d -p 22
 zero() { # NAME TARGET FLAGS...: both tools, each with a capture
     local name=$1 target=$2
     shift 2
-    # A second for dumpcap to really start: a loaded machine took longer than
-    # capture.sh'"'"'s default, and nmap'"'"'s -sT of 21 ports is over in 0.1 s.
-    CAPTURE_START=1 capture_around "$WORK/$name.nmap.pcapng" "host $target" nmap -n -Pn --reason \
+    capture_around "$WORK/$name.nmap.pcapng" "host $target" nmap -n -Pn --reason \
         --max-retries 1 "$@" -oX "$WORK/$name.nmap.xml" "$target" >"$WORK/$name.nmap.txt" 2>&1 ||
         { cat "$WORK/$name.nmap.txt"; return 1; }
     "$SCANTRACE_BIN" -n -Pn --reason --max-retries 1 "$@" -oX "$WORK/$name.st.xml" \

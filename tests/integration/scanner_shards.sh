@@ -61,6 +61,7 @@ PY
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -euo pipefail
+. "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
 ports="1-300,$LAB_TCP_PORTS"
@@ -145,7 +146,7 @@ check "-sn merged host counts" "grep -q \"<hosts up=\\\"3\\\" down=\\\"3\\\" tot
 # Bad shard options: one line on stderr, exit 1, nothing sent (dumpcap watches).
 dumpcap -q -i "$LAB_IFACE" -i lo -w "$WORK/bad.pcapng" 2>"$WORK/dumpcap.log" &
 dumpcap_pid=$!
-for _ in $(seq 100); do grep -q "Capturing on" "$WORK/dumpcap.log" 2>/dev/null && break; sleep 0.05; done
+dumpcap_ready "$WORK/dumpcap.log"
 bad() {
     local rc=0
     "$SCANTRACE_BIN" -n -p 22 "$@" "$LAB_TARGET_IP" -oX "$WORK/bad.xml" >"$WORK/bad.out" 2>"$WORK/bad.err" || rc=$?
