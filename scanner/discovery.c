@@ -74,7 +74,7 @@ probe_plan *discovery_plan_new(const ping_options *asked, gboolean ipv6,
         for (guint l = 0; l < G_N_ELEMENTS(lists); l++)
             for (guint i = 0; i < count_of(lists[l]); i++)
                 seen[g_array_index(lists[l], guint16, i)] = 1;
-        for (guint port = 1; port < 65536; port++)
+        for (guint port = 0; port < 65536; port++)
             if (seen[port]) {
                 guint16 v = (guint16)port;
                 g_array_append_val(tcp, v);

@@ -18,19 +18,10 @@ static gboolean add_ports(GArray **list, const char *arg, const char *spec, uint
         GError *local = NULL;
         if (strchr(spec, ':') || (ports = ports_parse(spec, &local)) == NULL) {
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "%s: bad port list \"%s\" (%s; discovery probes take ports 1-65535 and "
+                        "%s: bad port list \"%s\" (%s; discovery probes take ports 0-65535 and "
                         "ranges, as in -PS22,80,1000-1010, no protocol prefix)",
                         arg, spec, local ? local->message : "a protocol prefix");
             g_clear_error(&local);
-            return FALSE;
-        }
-        /* -p takes port 0 as nmap does; the discovery probes do not send to it
-         * (their matching and the plugin's labels were never checked there). */
-        if (ports->len && g_array_index(ports, guint16, 0) == 0) {
-            g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "%s: bad port list \"%s\" (port 0 is not supported for host discovery "
-                        "probes; ports 1-65535 and ranges, as in -PS22,80,1000-1010)",
-                        arg, spec);
             return FALSE;
         }
     }
@@ -43,7 +34,8 @@ static gboolean add_ports(GArray **list, const char *arg, const char *spec, uint
     for (guint i = 0; i < ports->len; i++)
         seen[g_array_index(ports, guint16, i)] = TRUE;
     g_array_set_size(*list, 0);
-    for (guint p = 1; p < 65536; p++)
+    /* Port 0 only where it is named (-PS0, -PU0-5): nmap 7.93 sends to it. */
+    for (guint p = 0; p < 65536; p++)
         if (seen[p]) {
             guint16 v = (guint16)p;
             g_array_append_val(*list, v);

@@ -74,7 +74,7 @@ bad "--exclude-ports leaving no port" -n -p 22 --exclude-ports 22 "$LAB_TARGET_I
 bad "--exclude-ports with a bad list" -n -p 22 --exclude-ports 22x "$LAB_TARGET_IP"
 bad "--defeat-rst-ratelimit with -sA" -sA -n -p 22 --defeat-rst-ratelimit "$LAB_TARGET_IP"
 bad "-PS with a bad port list" -sn -n -PS22,x "$LAB_TARGET_IP"
-bad "-PU with port 0" -sn -n -PU0 "$LAB_TARGET_IP"
+bad "-PU with a port past 65535" -sn -n -PU0,65536 "$LAB_TARGET_IP"
 bad "-PA with a protocol prefix" -sn -n -PAT:80 "$LAB_TARGET_IP"
 bad "-PE with an argument" -sn -n -PE80 "$LAB_TARGET_IP"
 bad "-PO with a protocol past 255" -sn -n -PO1,256 "$LAB_TARGET_IP"

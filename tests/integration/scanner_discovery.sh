@@ -17,6 +17,11 @@
 # -PE -PP -PM against a target that rejects the timestamp and address mask
 # requests: the plugin ties each ICMP error to the request it quotes (their
 # cookies, and so their ICMP ids, differ by the query type; README.md).
+# Port 0 (-PS0,80, -PA0, -PU0, -PY0), which nmap 7.93 pings where it is named:
+# nmap's run is captured too, and the plugin on each tool's capture must label
+# every probe to port 0 a host discovery probe and judge each host as that
+# tool's report does (reset, port-unreach, proto-unreach; the down host
+# no-response).
 # A down host on the link (-sn, default retries): scantrace sends as many ARP
 # requests as nmap (2), as far apart (1.2 s). Refusals (bad lists, -PP with
 # -6) are scanner_bad_input.sh's and the unit tests'.
@@ -26,9 +31,10 @@ set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 
-# NAME | FAMILY | FLAGS [| nobody]. Every case is -v --reason --max-retries 1
-# -n. nobody: both run as an ordinary user (connect() to the -PS ports, no
-# capture, so no plugin check).
+# NAME | FAMILY | FLAGS [| nobody | nmap-capture]. Every case is -v --reason
+# --max-retries 1 -n. nobody: both run as an ordinary user (connect() to the
+# -PS ports, no capture, so no plugin check). nmap-capture: dumpcap captures
+# nmap's run too, for the plugin.
 CASES=(
     "ps22      | 4 | -sn -PS22 --disable-arp-ping"
     "pa80      | 4 | -sn -PA80 --disable-arp-ping"
@@ -47,6 +53,10 @@ CASES=(
     "ps-pe     | 4 | -sn -PS22,80 -PE --disable-arp-ping"
     "pa-pp     | 4 | -sn -PA8080,8443 -PP --disable-arp-ping"
     "pr        | 4 | -sn -PR"
+    "ps0-80    | 4 | -sn -PS0,80 --disable-arp-ping | nmap-capture"
+    "pa0       | 4 | -sn -PA0 --disable-arp-ping | nmap-capture"
+    "pu0       | 4 | -sn -PU0 --disable-arp-ping | nmap-capture"
+    "py0       | 4 | -sn -PY0 --disable-arp-ping | nmap-capture"
     "ps-scan   | 4 | -PS22 -p 22,80 --disable-arp-ping"
     "ps-user   | 4 | -sn -PS22,8080 -PE | nobody"
     "ps22-6    | 6 | -sn -PS22 --disable-arp-ping"
@@ -119,6 +129,7 @@ while IFS="|" read -r name family flags as; do
         extra=()
         [[ $tool == nmap ]] || { out=$WORK/$name.st; extra=(-w "$WORK/$name.pcapng"); }
         user=()
+        [[ $tool != nmap || $as != nmap-capture ]] || user=(capture_around "$out.pcapng" "")
         if [[ $as == nobody ]]; then
             user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
             out=$WORK/nobody/${out##*/}
@@ -207,8 +218,24 @@ while read -r name; do
     [[ -e $WORK/$name.pcapng ]] || continue # run as nobody: no capture
     plugin_frames "$WORK/$name.pcapng" >"$WORK/$name.plugin.frames"
     plugin_hosts "$WORK/$name.plugin.frames" >"$WORK/$name.plugin.hosts"
-        check "$name: the plugin on the capture judges every host as the report does" \
+    check "$name: the plugin on the capture judges every host as the report does" \
         "$WORK/$name.st.hosts" "$WORK/$name.plugin.hosts"
+    # Port 0: on both tools' captures every probe is a host discovery probe
+    # (it has a host status), at least three (one a host) to port 0, and the
+    # plugin on nmap's capture judges every host as nmap's report does.
+    if [[ -e $WORK/$name.nmap.pcapng ]]; then
+        plugin_frames "$WORK/$name.nmap.pcapng" >"$WORK/$name.plugin-nmap.frames"
+        plugin_hosts "$WORK/$name.plugin-nmap.frames" >"$WORK/$name.plugin-nmap.hosts"
+        check "$name: the plugin on nmap's capture judges every host as nmap's report does" \
+            "$WORK/$name.nmap.hosts" "$WORK/$name.plugin-nmap.hosts"
+        for frames in "$WORK/$name.plugin.frames" "$WORK/$name.plugin-nmap.frames"; do
+            zero=$(awk -F'\t' '$1 == "probe" && $6 == "0" && $4 != ""' "$frames" | wc -l)
+            [[ $zero -ge 3 ]] ||
+                { echo "FAIL $name: ${frames##*/}: $zero probes to port 0 labelled host discovery"; fail=1; }
+            ports=$(awk -F'\t' '$1 == "probe" && $4 == ""' "$frames" | wc -l)
+            [[ $ports -eq 0 ]] || { echo "FAIL $name: ${frames##*/}: $ports probes not host discovery"; fail=1; }
+        done
+    fi
     # No discovery probe is taken for a port probe: with -sn no probe has a
     # port verdict; after -PS22 -p 22,80 only the port scan's do (their scan
     # type is syn).

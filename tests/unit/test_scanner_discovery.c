@@ -116,7 +116,7 @@ static char *ip_pings(const char *const *args, gboolean ipv6)
 static void test_plan_asked(void)
 {
     static const struct {
-        const char *args[4];
+        const char *args[6];
         gboolean ipv6;
         const char *probes;
     } cases[] = {
@@ -139,6 +139,12 @@ static void test_plan_asked(void)
         {{"-PO6,17", "-PO1-2", "-PE", NULL},
          FALSE,
          "echo:0 proto-ping:1 proto-ping:2 proto-ping:6 proto-ping:17"},
+        /* Port 0 where it is named, as nmap 7.93 sends it (seen in the lab);
+         * an open start begins at 1. */
+        {{"-PS0,80", "-PA0", "-PU0", "-PY0-1", "-PS-2", NULL},
+         FALSE,
+         "syn-ping:0 syn-ping:1 syn-ping:2 syn-ping:80 ack-ping:0 udp-ping:0 sctp-init-ping:0 "
+         "sctp-init-ping:1"},
         /* -PR alone: the default set for a target off the link. */
         {{"-PR", NULL}, FALSE, "echo:0 syn-ping:443 ack-ping:80 timestamp:0"},
     };
@@ -147,14 +153,15 @@ static void test_plan_asked(void)
         g_assert_cmpstr(got, ==, cases[i].probes);
     }
     /* connect() asks -PS's and -PA's TCP ports. */
-    static const char *const tcp[] = {"-PS22", "-PA80,22", "-PU53", NULL};
+    static const char *const tcp[] = {"-PS22", "-PA80,22,0", "-PU53", NULL};
     ping_options o = asked(tcp);
     discovery_sports sports = {40001, 40002, 40003, 40004, 40005};
     probe_plan *p = discovery_plan_new(&o, FALSE, &sports);
     const plan_type *connect = probe_plan_type(p, &ping_connect);
-    g_assert_cmpuint(connect->count, ==, 2);
-    g_assert_cmpuint(p->probes[connect->first].port, ==, 22);
-    g_assert_cmpuint(p->probes[connect->first + 1].port, ==, 80);
+    g_assert_cmpuint(connect->count, ==, 3);
+    g_assert_cmpuint(p->probes[connect->first].port, ==, 0);
+    g_assert_cmpuint(p->probes[connect->first + 1].port, ==, 22);
+    g_assert_cmpuint(p->probes[connect->first + 2].port, ==, 80);
     probe_plan_free(p);
     ping_options_clear(&o);
 }
@@ -162,9 +169,9 @@ static void test_plan_asked(void)
 /* Bad lists and unknown or unsupported letters: one line each. */
 static void test_options_refused(void)
 {
-    static const char *const bad[] = {"-PS0",    "-PSx", "-PS22,", "-PA70000", "-PU1-2-3",
-                                      "-PST:22", "-PEx", "-PP1",   "-PO256",   "-PO1,x",
-                                      "-PYx",    "-PY0", "-PZ",    "-PI",      "-PS-5-"};
+    static const char *const bad[] = {"-PS0,",  "-PSx", "-PS22,", "-PA70000", "-PU1-2-3",
+                                      "-PST:0", "-PEx", "-PP1",   "-PO256",   "-PO1,x",
+                                      "-PYx",   "-PZ",  "-PI",    "-PS-5-",   "-PU0-65536"};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         ping_options o = {0};
         GError *error = NULL;
