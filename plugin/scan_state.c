@@ -73,8 +73,11 @@ static wmem_map_t *resolved_by;
  * target) that nothing from scanner to target has followed yet (arp_quiet, by
  * host_pair()), and the requests something did follow (arp_followed, port_record
  * -> itself); each scanner's latest burst of ARP requests (arp_bursts, by
- * address) and each request's burst (arp_burst_of, port_record -> arp_burst). */
+ * address) and each request's burst (arp_burst_of, port_record -> arp_burst);
+ * the unanswered pairs of requests that are nmap's ARP ping of an absent host
+ * by their timing alone (arp_unanswered_ping(): port_record -> the evidence). */
 static wmem_map_t *arp_pings;
+static wmem_map_t *arp_lone;
 static wmem_map_t *arp_quiet;
 static wmem_map_t *arp_followed;
 static wmem_map_t *arp_bursts;
@@ -259,6 +262,8 @@ void scan_state_register(void)
     resolved_by =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     arp_pings =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    arp_lone =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     arp_quiet = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
     arp_followed =
@@ -784,6 +789,15 @@ typedef struct host_probes {
  * not answer, which nmap reports down, too). */
 #define ARP_PING_SECONDS  3.0
 #define ARP_BURST_SECONDS 0.005
+/* nmap's ARP ping of a host that never answers (nmap -sn or -Pn of one absent
+ * address: nmap 7.93 reports it down, no-response) is two requests and nothing
+ * else: the second after nmap's 200 ms ARP timeout and a second's pause (1.1
+ * to 1.2 s in the lab, scan_engine.cc), where a kernel resolving an address for
+ * a packet asks three times, 1 s apart (1.00 to 1.03 s in the lab;
+ * mcast_solicit 3, retrans_time 1 s). Two unanswered requests this far apart,
+ * and no third, are nmap's ping. */
+#define ARP_RETRY_MIN_SECONDS 1.08
+#define ARP_RETRY_MAX_SECONDS 1.4
 /* Runs of requests of one pair kept apart: a request after an answer starts the
  * next (the kernel asking after nmap did), up to this many. */
 #define ARP_RUNS_MAX 8
@@ -837,8 +851,41 @@ static bool arp_ping_of(probe_flow_record *rec, const port_record *first, double
     return true;
 }
 
-/* Whether an ARP record is nmap's ping (arp_ping_of()), or in the burst of one
- * and followed by nothing; its evidence then. */
+/* Whether port, an ARP record never answered, is nmap's ARP ping of an absent
+ * host by its two requests alone (ARP_RETRY_MIN_SECONDS); its evidence then,
+ * made once (arp_lone). A third request later takes it back. */
+static const char *arp_unanswered_ping(const port_record *port)
+{
+    if (port->tries != 2 || port->responses || wmem_map_contains(resolved_by, port))
+        return NULL;
+    const char *known = wmem_map_lookup(arp_lone, port);
+    if (known)
+        return known;
+    packet_flow flow = {.src = port->scanner, .dst = port->target};
+    unsigned n = 0;
+    for (probe_flow_record *rec = flow_head(&flow); rec && n < MAX_SCANS_PER_FLOW;
+         rec = rec->next, n++) {
+        if (rec->port != port)
+            continue;
+        const try_record *first = try_at(rec, 0), *second = try_at(rec, 1);
+        double gap = seconds(&second->probe_time) - seconds(&first->probe_time);
+        if (!first->probe_frame || !second->probe_frame || gap < ARP_RETRY_MIN_SECONDS ||
+            gap > ARP_RETRY_MAX_SECONDS)
+            return NULL;
+        const char *evidence = wmem_strdup_printf(
+            wmem_file_scope(),
+            "two requests %.0f ms apart, never answered, and no third: nmap's ARP ping of a host "
+            "it finds down (a 200 ms timeout, a second's pause, one retry; a kernel asks three "
+            "times, 1 s apart)",
+            gap * 1e3);
+        wmem_map_insert(arp_lone, (void *)port, (void *)evidence);
+        return evidence;
+    }
+    return NULL;
+}
+
+/* Whether an ARP record is nmap's ping (arp_ping_of(), arp_unanswered_ping()),
+ * or in the burst of one and followed by nothing; its evidence then. */
 static const char *arp_ping_evidence(const port_record *port)
 {
     if (port->type != &ping_arp || !port->suspect)
@@ -849,7 +896,7 @@ static const char *arp_ping_evidence(const port_record *port)
     const arp_burst *burst = wmem_map_lookup(arp_burst_of, port);
     if (!burst || !burst->evidence || wmem_map_contains(arp_followed, port) ||
         wmem_map_contains(resolved_by, port))
-        return NULL;
+        return arp_unanswered_ping(port);
     return burst->evidence;
 }
 

@@ -11,8 +11,11 @@
 # state and reason from the plugin (scantrace.host, .host_reason) and the port
 # table's host line says the same, no probe is labelled a port scan's, and the
 # ARP requests nmap makes only to learn a pinged host's link address are not
-# labelled. A single ordinary ARP and ND exchange (the kernel's, before a connection)
-# stays unlabelled.
+# labelled. nmap's ARP ping of one host then -sA or -sS of it (of two, one
+# absent; the same with -Pn, which still ARP-pings on the link and reports
+# arp-response), and -Pn -sS of an absent address alone (two requests 1.2 s
+# apart: nmap's ARP ping, the host down), against nmap's report. A single
+# ordinary ARP and ND exchange (the kernel's, before a connection) stays unlabelled.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
@@ -65,14 +68,17 @@ while IFS="|" read -r name _ _ options _; do
 done <<<"$RUN_LINES"
 # A ping of one host, then a port scan of it: the ping is one by what follows.
 lab_capture pingscan nmap -v -n --reason -PS22 --disable-arp-ping -p 1-30 -oX "$WORK/pingscan.xml" "$LAB_TARGET_IP"
-# nmap'\''s ARP ping of one host, then -sA or -sS of it; of two, one nobody holds.
-for run in "arpsa:-sA $LAB_TARGET_IP" "arpss:-sS $LAB_TARGET_IP" "arpdown:-sS $LAB_TARGET_IP $LAB_DOWN_IP"; do
+# nmap'\''s ARP ping of one host, then -sA or -sS of it; of two, one nobody holds;
+# the same with -Pn, which on the link still ARP-pings (nmap 7.93: arp-response).
+for run in "arpsa:-sA $LAB_TARGET_IP" "arpss:-sS $LAB_TARGET_IP" "arpdown:-sS $LAB_TARGET_IP $LAB_DOWN_IP" \
+    "arppn:-Pn -sS $LAB_TARGET_IP $LAB_DOWN_IP"; do
     ip neigh flush dev "$LAB_IFACE"
     lab_capture "${run%%:*}" nmap -v -n --reason -p 1-30 -oX "$WORK/${run%%:*}.xml" ${run#*:}
 done
-# nmap -sn of the address nobody holds alone: its two requests, nothing after.
+# nmap -Pn -sS of the address nobody holds alone (-sn sends the same): its
+# two requests 1.2 s apart, nothing after; nmap reports the host down.
 ip neigh flush dev "$LAB_IFACE"
-lab_capture arplone nmap -v -n --reason -sn -oX "$WORK/arplone.xml" "$LAB_DOWN_IP"
+lab_capture arplone nmap -v -n --reason -Pn -sS -p 22,80 -oX "$WORK/arplone.xml" "$LAB_DOWN_IP"
 # The kernel'\''s ARP before a connection, then nmap -sS of the host without an
 # ARP of its own (-Pn --disable-arp-ping; -Pn alone still resolves the address itself).
 ip neigh flush dev "$LAB_IFACE"
@@ -162,7 +168,7 @@ types=$(plugin_tools "$WORK/pingscan.pcapng" | awk '{print $3}' | sort -u | past
 # requests nmap sent before its scan are its pings, judging each host as nmap's
 # report does; the kernel's, microseconds before the scan's first probe (it
 # learned nothing from nmap's), only resolved the address: not labelled.
-for name in arpsa arpss arpdown; do
+for name in arpsa arpss arpdown arppn; do
     capture=$WORK/$name.pcapng
     host_lines_from_xml "$WORK/$name.xml" >"$WORK/$name.lines.want"
     plugin_host_lines "$capture" >"$WORK/$name.lines.got"
@@ -187,9 +193,21 @@ for name in arpsa arpss arpdown; do
         echo "FAIL $name: ARP requests (seconds before the scan, tool/scan):"; cat "$WORK/$name.arp"; fail=1
     fi
 done
-# Nothing ties nmap -sn's requests for one address nobody holds to nmap, nor a
-# kernel's request before a connection to the nmap -Pn scan after it.
-for name in arplone arpkernel; do
+# nmap's two requests for one address nobody holds (a kernel asks three times,
+# 1 s apart) are its ARP ping: both labelled nmap's, the host down, no-response,
+# and the port table's host line nmap's.
+hosts_from_xml "$WORK/arplone.xml" >"$WORK/arplone.want"
+plugin_host_verdicts "$WORK/arplone.pcapng" >"$WORK/arplone.got"
+check "arplone: the host as nmap found it ($(cat "$WORK/arplone.want"))" "$WORK/arplone.want" "$WORK/arplone.got"
+host_lines_from_xml "$WORK/arplone.xml" >"$WORK/arplone.lines.want"
+plugin_host_lines "$WORK/arplone.pcapng" >"$WORK/arplone.lines.got"
+check "arplone: the port table's host line is nmap's" "$WORK/arplone.lines.want" "$WORK/arplone.lines.got"
+lone=$(tshark_unpriv -r "$(tshark_file "$WORK/arplone.pcapng")" -2 -Y 'arp.opcode == 1' -T fields \
+    -e scantrace.tool -e scantrace.scan -e scantrace.host | sort | uniq -c | awk '{print $1, $2, $3, $4}' | paste -sd,)
+[[ $lone == "2 nmap arp down" ]] && echo "ok   arplone: both requests nmap's ARP ping, down" ||
+    { echo "FAIL arplone: ARP requests labelled $lone, not 2 nmap arp down"; fail=1; }
+# Nothing ties a kernel's request before a connection to the nmap -Pn scan after it.
+for name in arpkernel; do
     n=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.pcapng")" -2 -Y 'arp && scantrace.role' | wc -l)
     all=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.pcapng")" -2 -Y 'arp.opcode == 1' | wc -l)
     if ((n == 0 && all >= 1)); then echo "ok   $name: $all ARP requests, none labelled"; else
