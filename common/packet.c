@@ -16,6 +16,7 @@ typedef struct ip_layer {
     uint32_t flow_label;
     bool df, more_fragments, fragment;
     unsigned ext_headers;
+    packet_ipv6_fragment first_fragment; /* kept when the walk fails after it */
 } ip_layer;
 
 /* Reads the IPv4 header; false when it is not a well-formed IPv4 header. */
@@ -57,8 +58,12 @@ enum {
 /* Reads the IPv6 header and walks its extension headers to the first header
  * that is not one (the transport, or ESP, or "no next header" 59); false when
  * it is not IPv6 or a header runs past the data at hand. Hop-by-hop options
- * may only come first (RFC 8200, section 4.3). The walk stops at a fragment
- * header of a non-first fragment: what follows it is not a header. */
+ * may only come first (RFC 8200, section 4.3): a packet with them later does
+ * not parse, but the walk goes on past them to record a fragment header (the
+ * plugin counts fragments by it: plugin/ip_bytes.c). The walk stops at a fragment
+ * header of a non-first fragment: what follows it is not a header. The first
+ * fragment header is recorded in l->first_fragment as soon as it is reached,
+ * whatever comes after it. */
 static bool ipv6_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_layer *l)
 {
     enum { FIXED = 40 };
@@ -77,13 +82,13 @@ static bool ipv6_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_lay
     flow->sport = flow->dport = 0;
     uint8_t next = ip[6];
     size_t off = FIXED;
+    bool misplaced = false;
     for (unsigned n = 0;; n++) {
         const uint8_t *h = ip + off;
         size_t hlen;
         switch (next) {
         case IPV6_HOP_BY_HOP:
-            if (n != 0)
-                return false;
+            misplaced |= n != 0;
             /* fall through */
         case IPV6_ROUTING:
         case IPV6_DEST_OPTS:
@@ -104,6 +109,13 @@ static bool ipv6_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_lay
             l->ip_id = get_be16(h + 6);
             l->more_fragments = (h[3] & 1) != 0;
             l->tail = (get_be16(h + 2) & 0xfff8) != 0;
+            if (!l->first_fragment.parsed)
+                l->first_fragment = (packet_ipv6_fragment){.parsed = true,
+                                                           .at = off,
+                                                           .offset = get_be16(h + 2) >> 3,
+                                                           .more = (h[3] & 1) != 0,
+                                                           .id = get_be32(h + 4),
+                                                           .next = h[0]};
             break;
         default:
             hlen = 0;
@@ -120,7 +132,7 @@ static bool ipv6_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_lay
             l->header_len = off;
             l->claimed = stated > off ? stated - off : 0;
             l->ext_headers = n;
-            return true;
+            return !misplaced;
         }
         if (hlen > l->total - off)
             return false;
@@ -304,7 +316,9 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
 {
     memset(out, 0, sizeof *out);
     ip_layer l;
-    if (!ip_header(ip, len, -1, &out->flow, &l) || l.tail)
+    bool ok = ip_header(ip, len, -1, &out->flow, &l);
+    out->ipv6_fragment_header = l.first_fragment;
+    if (!ok || l.tail)
         return false;
     out->tos = l.tos;
     out->ip_id = l.ip_id;

@@ -81,6 +81,21 @@ typedef struct packet_flow {
     uint8_t proto;
 } packet_flow;
 
+/* An IPv6 packet's fragment header (RFC 8200, section 4.5), as the one walk of
+ * the extension-header chain (packet_parse()) found it. parsed false: none was
+ * reached (IPv4, no fragment header, or the chain before it malformed or cut
+ * short) and every other field is 0. Only the first fragment header of a chain
+ * is recorded. */
+typedef struct packet_ipv6_fragment {
+    bool parsed;
+    size_t at;       /* octets from the IPv6 header's first octet to the fragment header's */
+    uint16_t offset; /* the Fragment Offset field: 8-octet units, 0 to 8191 (0: a first
+                      * fragment, or an atomic one with more clear, RFC 6946) */
+    bool more;       /* the M flag: more fragments follow */
+    uint32_t id;     /* the Identification field, host order */
+    uint8_t next;    /* its Next Header: the first header of the fragmentable part */
+} packet_ipv6_fragment;
+
 /* IPv6 fields that IPv4 lacks are folded into the IPv4 ones: tos is the
  * traffic class, ttl the hop limit, ip_id the low 16 bits of a fragment
  * header's identification (0 without one), df always false (IPv6 routers never
@@ -96,6 +111,11 @@ typedef struct packet_view {
      * section 4), and whether a fragment header was among them. */
     uint8_t ipv6_ext_headers;
     bool ipv6_fragment;
+    /* The first fragment header walked to, filled whatever packet_parse()
+     * returns: also for a fragment other than the first (no upper-layer
+     * header), and when the chain or the transport header after it is
+     * malformed or cut short. */
+    packet_ipv6_fragment ipv6_fragment_header;
     /* TCP */
     uint32_t seq, ack;
     uint8_t tcp_flags;
@@ -150,7 +170,9 @@ typedef struct packet_view {
  * nothing is read past len. A capture cut short (snapshot length) still parses
  * when the headers a verdict needs are there: TCP options and an ICMP error's
  * quote may be partial. A first fragment (MF set) parses too: the caller
- * decides whether to wait for the reassembled datagram. ICMPv6 keeps its own
+ * decides whether to wait for the reassembled datagram. Whatever it returns,
+ * out->ipv6_fragment_header says where the walk found a fragment header (the
+ * other fields are then unspecified when it returns false). ICMPv6 keeps its own
  * protocol (58), types and codes; the other family's ICMP (ICMPv4 over IPv6,
  * ICMPv6 over IPv4, as -sO sends them) parses with icmp_type 255 and nothing
  * else. */

@@ -271,6 +271,180 @@ static void test_random_chains(void)
     g_rand_free(r);
 }
 
+/* The fragment header the walk recorded: where it is and what it says. */
+static void assert_fragment_header(const packet_view *v, size_t at, uint16_t offset, bool more,
+                                   uint32_t id, uint8_t next)
+{
+    const packet_ipv6_fragment *f = &v->ipv6_fragment_header;
+    g_assert_true(f->parsed);
+    g_assert_cmpuint(f->at, ==, at);
+    g_assert_cmpuint(f->offset, ==, offset);
+    g_assert_cmpint(f->more, ==, more);
+    g_assert_cmphex(f->id, ==, id);
+    g_assert_cmpuint(f->next, ==, next);
+}
+
+/* A first fragment after hop-by-hop and destination options (nmap -f over
+ * IPv6 sends the chain whole in it): the header's place and fields, all 32
+ * bits of the identification; no fragment header, nothing recorded. */
+static void test_fragment_header_first(void)
+{
+    builder p;
+    start(&p, scanner, target, 50);
+    options(&p, HOP);
+    options(&p, DEST);
+    fragment(&p, 0, true, 0xdeadbeef);
+    tcp_syn(&p, 40007, 80, 11);
+    finish(&p);
+    packet_view v;
+    g_assert_true(parse_exact(p.b, p.len, &v));
+    assert_fragment_header(&v, 40 + 8 + 8, 0, true, 0xdeadbeef, PACKET_TCP);
+
+    /* Only the first 8 octets of the TCP header in this fragment: the packet
+     * does not parse, its fragment header is still known. */
+    g_assert_false(parse_exact(p.b, 40 + 8 + 8 + 8 + 8, &v));
+    assert_fragment_header(&v, 40 + 8 + 8, 0, true, 0xdeadbeef, PACKET_TCP);
+
+    start(&p, scanner, target, 50);
+    options(&p, HOP);
+    tcp_syn(&p, 40007, 80, 11);
+    finish(&p);
+    g_assert_true(parse_exact(p.b, p.len, &v));
+    g_assert_false(v.ipv6_fragment_header.parsed);
+    uint8_t v4[40] = {0x45, 0, 0,  40, 0, 1, 0x20, 0, 64, PACKET_TCP,
+                      0,    0, 10, 0,  0, 1, 10,   0, 0,  2};
+    v4[32] = 5 << 4;
+    g_assert_true(parse_exact(v4, sizeof v4, &v));
+    g_assert_false(v.ipv6_fragment_header.parsed);
+    g_assert_cmpuint(v.ipv6_fragment_header.at, ==, 0);
+}
+
+/* A fragment other than the first has no upper-layer header: the packet does
+ * not parse, but the walk stops at its fragment header and records it, also
+ * where the fragmentable part starts with destination options. */
+static void test_fragment_header_tail(void)
+{
+    builder p;
+    start(&p, scanner, target, 50);
+    options(&p, HOP);
+    routing(&p);
+    options(&p, DEST);
+    fragment(&p, 185, false, 0x01020304);
+    set_next(&p, DEST);
+    p.len += 16; /* octets of the middle of a datagram */
+    finish(&p);
+    packet_view v;
+    g_assert_false(parse_exact(p.b, p.len, &v));
+    assert_fragment_header(&v, 40 + 8 + 24 + 8, 185, false, 0x01020304, DEST);
+
+    start(&p, scanner, target, 50);
+    fragment(&p, 8191, true, 7);
+    set_next(&p, PACKET_UDP);
+    p.len += 8;
+    finish(&p);
+    g_assert_false(parse_exact(p.b, p.len, &v));
+    assert_fragment_header(&v, 40, 8191, true, 7, PACKET_UDP);
+}
+
+/* Two fragment headers: the first is the packet's. */
+static void test_fragment_header_twice(void)
+{
+    builder p;
+    start(&p, scanner, target, 50);
+    fragment(&p, 0, true, 1);
+    fragment(&p, 0, false, 2);
+    tcp_syn(&p, 40008, 80, 1);
+    finish(&p);
+    packet_view v;
+    g_assert_true(parse_exact(p.b, p.len, &v));
+    assert_fragment_header(&v, 40, 0, true, 1, FRAGMENT);
+}
+
+/* Malformed and truncated chains: nothing recorded unless the whole fragment
+ * header was reached, and then whatever follows it. */
+static void test_fragment_header_malformed(void)
+{
+    builder p;
+    start(&p, scanner, target, 50);
+    options(&p, HOP);
+    options(&p, DEST);
+    fragment(&p, 0, true, 0xabcdef01);
+    options(&p, DEST);
+    tcp_syn(&p, 40009, 22, 1);
+    finish(&p);
+    const size_t at = 40 + 8 + 8;
+    packet_view v;
+    for (size_t len = 0; len <= p.len; len++) {
+        g_assert_cmpint(parse_exact(p.b, len, &v), ==, len >= at + 8 + 8 + 20);
+        g_assert_cmpint(v.ipv6_fragment_header.parsed, ==, len >= at + 8);
+        if (len >= at + 8)
+            assert_fragment_header(&v, at, 0, true, 0xabcdef01, DEST);
+        else
+            g_assert_cmpuint(v.ipv6_fragment_header.at, ==, 0);
+    }
+    /* The payload length states less than the chain: the stated end bounds the
+     * walk, not the octets captured after it. */
+    put_be16(p.b + 4, 8 + 8 + 4);
+    g_assert_false(parse_exact(p.b, p.len, &v));
+    g_assert_false(v.ipv6_fragment_header.parsed);
+    finish(&p);
+    /* A header before the fragment header claims more octets than there are. */
+    p.b[40 + 8 + 1] = 200;
+    g_assert_false(parse_exact(p.b, p.len, &v));
+    g_assert_false(v.ipv6_fragment_header.parsed);
+    /* One after it does: the fragment header was reached. */
+    p.b[40 + 8 + 1] = 0;
+    p.b[at + 8 + 1] = 200;
+    g_assert_false(parse_exact(p.b, p.len, &v));
+    assert_fragment_header(&v, at, 0, true, 0xabcdef01, DEST);
+
+    /* Hop-by-hop after destination options: the packet is malformed (RFC 8200,
+     * section 4.3) and does not parse, but a fragment header after it is
+     * recorded. */
+    start(&p, scanner, target, 50);
+    options(&p, DEST);
+    options(&p, HOP);
+    fragment(&p, 2, false, 9);
+    p.len += 16;
+    finish(&p);
+    g_assert_false(parse_exact(p.b, p.len, &v));
+    assert_fragment_header(&v, 40 + 8 + 8, 2, false, 9, 0);
+}
+
+/* Random chains: a recorded fragment header lies inside the data and is the
+ * octets the fields say. */
+static void test_fragment_header_random(void)
+{
+    GRand *r = g_rand_new_with_seed(44);
+    uint8_t buf[160];
+    packet_view v;
+    unsigned found = 0;
+    for (int i = 0; i < 20000; i++) {
+        size_t len = (size_t)g_rand_int_range(r, 40, sizeof buf + 1);
+        for (size_t k = 0; k < len; k++) {
+            static const uint8_t octets[] = {HOP, ROUTING, FRAGMENT, DEST, 51, 0, 1, 2};
+            buf[k] = g_rand_boolean(r) ? octets[g_rand_int_range(r, 0, G_N_ELEMENTS(octets))]
+                                       : (uint8_t)g_rand_int(r);
+        }
+        buf[0] = (uint8_t)(0x60 | (buf[0] & 0x0f));
+        buf[4] = 0;
+        buf[5] = (uint8_t)(len - 40);
+        (void)parse_exact(buf, len, &v);
+        const packet_ipv6_fragment *f = &v.ipv6_fragment_header;
+        if (!f->parsed)
+            continue;
+        found++;
+        g_assert_cmpuint(f->at, >=, 40);
+        g_assert_cmpuint(f->at + 8, <=, len);
+        g_assert_cmpuint(f->next, ==, buf[f->at]);
+        g_assert_cmpuint(f->offset, ==, get_be16(buf + f->at + 2) >> 3);
+        g_assert_cmpint(f->more, ==, buf[f->at + 3] & 1);
+        g_assert_cmphex(f->id, ==, get_be32(buf + f->at + 4));
+    }
+    g_assert_cmpuint(found, >, 100);
+    g_rand_free(r);
+}
+
 /* An ICMPv6 error from src quoting a copy of probe. */
 static size_t icmpv6_error(uint8_t *out, const uint8_t src[16], uint8_t type, uint8_t code,
                            const builder *probe, size_t quoted)
@@ -479,6 +653,11 @@ int main(int argc, char **argv)
     g_test_add_func("/ipv6/no-next-header", test_no_next_header);
     g_test_add_func("/ipv6/truncation", test_truncation);
     g_test_add_func("/ipv6/random-chains", test_random_chains);
+    g_test_add_func("/ipv6/fragment-header-first", test_fragment_header_first);
+    g_test_add_func("/ipv6/fragment-header-tail", test_fragment_header_tail);
+    g_test_add_func("/ipv6/fragment-header-twice", test_fragment_header_twice);
+    g_test_add_func("/ipv6/fragment-header-malformed", test_fragment_header_malformed);
+    g_test_add_func("/ipv6/fragment-header-random", test_fragment_header_random);
     g_test_add_func("/ipv6/icmpv6-errors", test_icmpv6_errors);
     g_test_add_func("/ipv6/quote-cookie", test_quote_cookie);
     g_test_add_func("/ipv6/families-kept-apart", test_families_kept_apart);
