@@ -55,6 +55,16 @@ enum {
     IPV6_DEST_OPTS = 60,
 };
 
+packet_ipv6_fragment packet_ipv6_fragment_read(const uint8_t *h, size_t at)
+{
+    return (packet_ipv6_fragment){.parsed = true,
+                                  .at = at,
+                                  .offset = get_be16(h + 2) >> 3,
+                                  .more = (h[3] & 1) != 0,
+                                  .id = get_be32(h + 4),
+                                  .next = h[0]};
+}
+
 /* Reads the IPv6 header and walks its extension headers to the first header
  * that is not one (the transport, or ESP, or "no next header" 59); false when
  * it is not IPv6 or a header runs past the data at hand. Hop-by-hop options
@@ -101,22 +111,19 @@ static bool ipv6_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_lay
                 return false;
             hlen = ((size_t)h[1] + 2) * 4;
             break;
-        case IPV6_FRAGMENT:
+        case IPV6_FRAGMENT: {
             if (l->total - off < 8)
                 return false;
             hlen = 8;
+            packet_ipv6_fragment f = packet_ipv6_fragment_read(h, off);
             l->fragment = true;
-            l->ip_id = get_be16(h + 6);
-            l->more_fragments = (h[3] & 1) != 0;
-            l->tail = (get_be16(h + 2) & 0xfff8) != 0;
+            l->ip_id = (uint16_t)f.id; /* the low 16 bits */
+            l->more_fragments = f.more;
+            l->tail = f.offset != 0;
             if (!l->first_fragment.parsed)
-                l->first_fragment = (packet_ipv6_fragment){.parsed = true,
-                                                           .at = off,
-                                                           .offset = get_be16(h + 2) >> 3,
-                                                           .more = (h[3] & 1) != 0,
-                                                           .id = get_be32(h + 4),
-                                                           .next = h[0]};
+                l->first_fragment = f;
             break;
+        }
         default:
             hlen = 0;
             break;

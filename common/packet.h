@@ -96,6 +96,10 @@ typedef struct packet_ipv6_fragment {
     uint8_t next;    /* its Next Header: the first header of the fragmentable part */
 } packet_ipv6_fragment;
 
+/* Reads the 8-octet fragment header at h, which lies at octets from its IPv6
+ * header's first octet (parsed true). */
+packet_ipv6_fragment packet_ipv6_fragment_read(const uint8_t *h, size_t at);
+
 /* IPv6 fields that IPv4 lacks are folded into the IPv4 ones: tos is the
  * traffic class, ttl the hop limit, ip_id the low 16 bits of a fragment
  * header's identification (0 without one), df always false (IPv6 routers never

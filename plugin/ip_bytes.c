@@ -208,12 +208,11 @@ static void key_v4(fragment_key *key, const uint8_t *ip)
     memcpy(key->dst, ip + 16, 4);
 }
 
-static void key_v6(fragment_key *key, const uint8_t *ip, const uint8_t *fragment_header)
+static void key_v6(fragment_key *key, const uint8_t *ip, uint32_t id)
 {
     memset(key, 0, sizeof *key);
     key->family = 6;
-    key->id = (uint32_t)fragment_header[4] << 24 | (uint32_t)fragment_header[5] << 16 |
-              (uint32_t)fragment_header[6] << 8 | fragment_header[7];
+    key->id = id;
     memcpy(key->src, ip + 8, 16);
     memcpy(key->dst, ip + 24, 16);
 }
@@ -253,59 +252,25 @@ static unsigned ipv4_fragment_seen(const uint8_t *ip, size_t len, size_t ihl, GS
     return *reassembled ? fragments_taken(&key) : 0;
 }
 
-/* The IPv6 fragment header among ip's extension headers (in the order RFC 8200
- * section 4.1 allows), if there is one: *at, its offset from ip. */
-static bool ipv6_fragment_header(const uint8_t *ip, size_t len, size_t *at)
-{
-    uint8_t next = ip[6];
-    size_t off = 40;
-    for (int n = 0; n < 8 && off + 8 <= len; n++) {
-        size_t size;
-        if (next == 44) {
-            *at = off;
-            return true;
-        }
-        if (next == 0 || next == 43 || next == 60)
-            size = ((size_t)ip[off + 1] + 1) * 8;
-        else if (next == 51)
-            size = ((size_t)ip[off + 1] + 2) * 4;
-        else
-            return false;
-        next = ip[off];
-        off += size;
-    }
-    return false;
-}
-
-/* The same as ipv4_fragment_seen() for the IPv6 fragment header at ip + at
- * (packet-ipv6.c: all of the fragment's payload captured). */
-static unsigned ipv6_fragment_seen(const uint8_t *ip, size_t len, size_t at, GSList *source,
-                                   GSList **reassembled)
+/* The same as ipv4_fragment_seen() for the IPv6 packet at ip whose fragment
+ * header is f (packet-ipv6.c: all of the fragment's payload captured). */
+static unsigned ipv6_fragment_seen(const uint8_t *ip, size_t len, const packet_ipv6_fragment *f,
+                                   GSList *source, GSList **reassembled)
 {
     size_t total = 40 + ((size_t)ip[4] << 8 | ip[5]);
     fragment_key key;
-    key_v6(&key, ip, ip + at);
-    if (total >= at + 8 && total <= len)
+    key_v6(&key, ip, f->id);
+    if (total >= f->at + 8 && total <= len)
         fragment_seen(&key);
     *reassembled = reassembled_after(source, "Reassembled IPv6");
     return *reassembled ? fragments_taken(&key) : 0;
 }
 
-static bool ipv6_fragment_field(const uint8_t *fragment_header)
+/* Whether a fragment header makes its packet part of a larger datagram: an
+ * offset or M (an atomic fragment, RFC 6946, is whole). */
+static bool ipv6_fragment_of_larger(const packet_ipv6_fragment *f)
 {
-    return (fragment_header[2] << 8 | fragment_header[3]) & 0xfff9; /* an offset or M */
-}
-
-/* Whether the IPv6 packet is a fragment of a larger datagram: a tail fragment
- * does not parse; a first one has a fragment header with M set. An atomic
- * fragment (offset 0, M clear: RFC 6946) is whole. Malformed input counts as a
- * fragment too: only a reassembled datagram can then be read. */
-static bool ipv6_fragmented(const uint8_t *ip, size_t len)
-{
-    packet_view v;
-    if (!packet_parse(ip, len, &v))
-        return true;
-    return v.ipv6_fragment && v.more_fragments;
+    return f->parsed && (f->offset != 0 || f->more);
 }
 
 static bool transport(uint8_t number)
@@ -383,19 +348,26 @@ static bool whole_datagram(const cursor *ip, wmem_allocator_t *pool, const uint8
                            size_t *len, unsigned *fragments)
 {
     const uint8_t *p = here(ip);
-    size_t n = left(ip), at = 0, ihl;
+    size_t n = left(ip), ihl;
     GSList *reassembled = NULL;
     if (ipv6_header(p, n)) {
-        if (ipv6_fragment_header(p, n, &at) && ipv6_fragment_field(p + at)) {
-            unsigned count = ipv6_fragment_seen(p, n, at, ip->source, &reassembled);
+        /* packet_parse() walks the extension headers and records the fragment
+         * header whether or not the packet then parses: a tail fragment does
+         * not, nor does malformed input, which only a reassembled datagram can
+         * then stand for. A first fragment parses with M set. */
+        packet_view v;
+        bool parsed = packet_parse(p, n, &v);
+        const packet_ipv6_fragment *f = &v.ipv6_fragment_header;
+        if (ipv6_fragment_of_larger(f)) {
+            unsigned count = ipv6_fragment_seen(p, n, f, ip->source, &reassembled);
             *fragments = MAX(*fragments, count);
         }
-        if (!ipv6_fragmented(p, n)) {
+        if (parsed && !(v.ipv6_fragment && v.more_fragments)) {
             *bytes = p;
             *len = n;
             return true;
         }
-        return reassembled && join_fragments6(p, p[at], reassembled, pool, bytes, len);
+        return reassembled && join_fragments6(p, f->next, reassembled, pool, bytes, len);
     }
     if (!ipv4_header(p, n, &ihl))
         return false;
@@ -514,6 +486,7 @@ static step ip_layer(walk *w, layer_kind kind, bool scan)
     const uint8_t *b = here(c);
     size_t n = left(c), ihl;
     GSList *reassembled = NULL;
+    packet_ipv6_fragment fragment;
     switch (kind) {
     case LAYER_IPV4:
         if (!ipv4_header(b, n, &ihl))
@@ -546,14 +519,16 @@ static step ip_layer(walk *w, layer_kind kind, bool scan)
     default: /* LAYER_IPV6_FRAG */
         if (n < 8 || !w->have_ipv6 || w->ipv6.source != c->source)
             return STEP_UNKNOWN;
-        if (ipv6_fragment_field(b)) {
-            unsigned count = ipv6_fragment_seen(here(&w->ipv6), left(&w->ipv6),
-                                                c->off - w->ipv6.off, c->source, &reassembled);
+        /* Where Wireshark's own walk found it (pinfo->layers). */
+        fragment = packet_ipv6_fragment_read(b, c->off - w->ipv6.off);
+        if (ipv6_fragment_of_larger(&fragment)) {
+            unsigned count = ipv6_fragment_seen(here(&w->ipv6), left(&w->ipv6), &fragment,
+                                                c->source, &reassembled);
             if (reassembled) {
                 w->fragments = MAX(w->fragments, count);
                 return cursor_at(c, reassembled) ? STEP_ON : STEP_UNKNOWN;
             }
-            if ((b[2] << 8 | b[3]) & 0xfff8)
+            if (fragment.offset)
                 return STEP_UNKNOWN;
         }
         c->off += 8;
