@@ -330,6 +330,7 @@ bool packet_parse(const uint8_t *ip, size_t len, packet_view *out)
     out->tos = l.tos;
     out->ip_id = l.ip_id;
     out->flow_label = l.flow_label;
+    out->ip_header_len = l.header_len;
     out->ttl = l.ttl;
     out->df = l.df;
     out->more_fragments = l.more_fragments;

@@ -109,7 +109,11 @@ typedef struct packet_view {
     uint8_t tos, ttl;
     uint16_t ip_id;
     uint32_t flow_label; /* IPv6's 20 bits; 0 for IPv4 */
-    bool df;             /* Don't Fragment: kernels set it, most raw-packet scanners do not */
+    /* Octets from the IP header's first to the transport header's (or to the
+     * header that ended the IPv6 walk): IPv4 with its options, IPv6 with its
+     * extension headers. */
+    size_t ip_header_len;
+    bool df; /* Don't Fragment: kernels set it, most raw-packet scanners do not */
     bool more_fragments;
     /* IPv6: the extension headers walked before the transport header (RFC 8200,
      * section 4), and whether a fragment header was among them. */

@@ -303,7 +303,8 @@ static bool join_fragments(const uint8_t *ip, size_t ihl, GSList *reassembled,
  * class, flow label and hop limit; no extension headers) before the reassembled
  * transport data, whose protocol it names. next: the fragment header's next
  * header, the first of the reassembled payload, where extension headers may
- * still come before the transport's. */
+ * still come before the transport's: packet_parse() walks them, with the
+ * fragment's fixed header put before the payload, and they are cut out. */
 static bool join_fragments6(const uint8_t *ip, uint8_t next, GSList *reassembled,
                             wmem_allocator_t *pool, const uint8_t **bytes, size_t *len)
 {
@@ -311,32 +312,22 @@ static bool join_fragments6(const uint8_t *ip, uint8_t next, GSList *reassembled
     cursor data;
     if (!cursor_at(&data, reassembled))
         return false;
-    for (int n = 0; n < 8 && !transport(next); n++) {
-        size_t size;
-        if (left(&data) < 8)
-            return false;
-        if (next == 0 || next == 43 || next == 60)
-            size = ((size_t)here(&data)[1] + 1) * 8;
-        else if (next == 51)
-            size = ((size_t)here(&data)[1] + 2) * 4;
-        else if (next == 44)
-            size = 8;
-        else
-            return false;
-        if (size > left(&data))
-            return false;
-        next = here(&data)[0];
-        data.off += size;
-    }
-    if (!transport(next) || left(&data) > 0xffff)
-        return false;
-    size_t data_len = left(&data);
-    uint8_t *whole = wmem_alloc(pool, FIXED + data_len);
+    uint8_t *whole = wmem_alloc(pool, FIXED + data.len);
     memcpy(whole, ip, FIXED);
-    whole[4] = (uint8_t)(data_len >> 8);
-    whole[5] = (uint8_t)data_len;
+    /* A payload length of 0 (RFC 2675's jumbogram) has the walk take what is
+     * there: a reassembled payload may be longer than 16 bits can say. */
+    put_be16(whole + 4, data.len > 0xffff ? 0 : (uint16_t)data.len);
     whole[6] = next;
-    memcpy(whole + FIXED, here(&data), data_len);
+    memcpy(whole + FIXED, data.bytes, data.len);
+    packet_view v;
+    if (!packet_parse(whole, FIXED + data.len, &v) || !transport(v.flow.proto))
+        return false;
+    size_t data_len = FIXED + data.len - v.ip_header_len;
+    if (data_len > 0xffff)
+        return false;
+    memmove(whole + FIXED, whole + v.ip_header_len, data_len);
+    put_be16(whole + 4, (uint16_t)data_len);
+    whole[6] = v.flow.proto;
     *bytes = whole;
     *len = FIXED + data_len;
     return true;

@@ -150,6 +150,7 @@ static void test_plain_syn(void)
     g_assert_cmpuint(v.tos, ==, 0xa5);
     g_assert_cmpuint(v.tcp_options_len, ==, 4);
     g_assert_cmpuint(v.ipv6_ext_headers, ==, 0);
+    g_assert_cmpuint(v.ip_header_len, ==, 40);
     g_assert_false(v.ipv6_fragment);
     g_assert_false(v.df);
 }
@@ -171,6 +172,7 @@ static void test_extension_walk(void)
     packet_view v;
     g_assert_true(parse_exact(p.b, p.len, &v));
     g_assert_cmpuint(v.ipv6_ext_headers, ==, 5);
+    g_assert_cmpuint(v.ip_header_len, ==, 40 + 8 + 8 + 24 + 8 + 8);
     g_assert_true(v.ipv6_fragment);
     g_assert_false(v.more_fragments);
     g_assert_cmphex(v.ip_id, ==, 0x1234);
@@ -315,6 +317,7 @@ static void test_fragment_header_first(void)
                       0,    0, 10, 0,  0, 1, 10,   0, 0,  2};
     v4[32] = 5 << 4;
     g_assert_true(parse_exact(v4, sizeof v4, &v));
+    g_assert_cmpuint(v.ip_header_len, ==, 20);
     g_assert_false(v.ipv6_fragment_header.parsed);
     g_assert_cmpuint(v.ipv6_fragment_header.at, ==, 0);
 }
