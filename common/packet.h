@@ -82,22 +82,24 @@ typedef struct packet_flow {
 } packet_flow;
 
 /* An IPv6 packet's fragment header (RFC 8200, section 4.5), as the one walk of
- * the extension-header chain (packet_parse()) found it. parsed false: none was
- * reached (IPv4, no fragment header, or the chain before it malformed or cut
- * short) and every other field is 0. Only the first fragment header of a chain
- * is recorded. */
+ * the extension-header chain (packet_parse()) found it; every field in host
+ * order. parsed false: none was reached (IPv4, no fragment header, or the chain
+ * before it malformed or cut short) and every other field is 0. Only the first
+ * fragment header of a chain is recorded. */
 typedef struct packet_ipv6_fragment {
     bool parsed;
     size_t at;       /* octets from the IPv6 header's first octet to the fragment header's */
-    uint16_t offset; /* the Fragment Offset field: 8-octet units, 0 to 8191 (0: a first
-                      * fragment, or an atomic one with more clear, RFC 6946) */
+    uint16_t offset; /* the Fragment Offset field as on the wire: 8-octet units, 0 to 8191
+                      * (0: a first fragment, or an atomic one with more clear,
+                      * RFC 6946) */
     bool more;       /* the M flag: more fragments follow */
     uint32_t id;     /* the Identification field, host order */
     uint8_t next;    /* its Next Header: the first header of the fragmentable part */
 } packet_ipv6_fragment;
 
-/* Reads the 8-octet fragment header at h, which lies at octets from its IPv6
- * header's first octet (parsed true). */
+/* Reads the fragment header at h (8 octets, which the caller has checked are
+ * there) that lies at octets from its IPv6 header's first octet; parsed is
+ * true. */
 packet_ipv6_fragment packet_ipv6_fragment_read(const uint8_t *h, size_t at);
 
 /* IPv6 fields that IPv4 lacks are folded into the IPv4 ones: tos is the
