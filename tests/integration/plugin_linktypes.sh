@@ -6,7 +6,8 @@
 # and tunnel tests/lib/relink.py writes (VLAN, QinQ, Linux cooked v2, BSD
 # loopback, PPPoE, MPLS, GRE, IP in IPv6, VXLAN, Geneve, and L2TP and GTP-U,
 # which plugin/ip_bytes.c's walk does not know), frame for frame, and cut into
-# IP fragments inside some of them (the same verdicts, on the reassembling frames).
+# IP fragments inside some of them (the same verdicts, on the reassembling frames;
+# IPv6 ones with hop-by-hop and destination options around the fragment header).
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
@@ -63,6 +64,10 @@ for scan in syn-retries nmap6-scans; do
             if [[ $scan == syn-retries ]]; then
                 [[ $(count 'scantrace.fragments == 3' "$variant") -gt 0 ]] ||
                     fail "$scan: no datagram of 3 fragments in $kind"
+            else
+                # A SYN with MSS and the destination options before it: 32 octets.
+                [[ $(count 'scantrace.fragments == 4' "$variant") -gt 0 ]] ||
+                    fail "$scan: no datagram of 4 IPv6 fragments in $kind"
             fi
             ;;
         *) diff <(echo "$reference") <(fields "$variant") || fail "$scan: $kind differs from Ethernet" ;;

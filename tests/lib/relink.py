@@ -7,7 +7,11 @@ IP left out); every other file holds the same IP packets, frame for frame and
 with the same timestamps, under another link layer or tunnel, so the plugin
 must say the same of each frame. OUTDIR/fragmented-KIND.pcap: the same, each
 TCP probe of 24 octets or more cut into IP fragments of 8 octets (nmap -f),
-which Wireshark reassembles: the verdicts are the same, the frames are not.
+which Wireshark reassembles: the verdicts are the same, the frames are not. An
+IPv6 one's fragments carry hop-by-hop and destination options before the
+fragment header, and its fragmentable part starts with destination options
+(RFC 8200 section 4.1's order), so that the plugin finds the fragment header,
+and the transport after the reassembled headers, by common/packet.c's walk.
 
 The kinds the plugin's walk over the frame's layers reads (plugin/ip_bytes.c),
 and two it does not know (L2TP, GTP-U), where it finds the header by
@@ -123,6 +127,26 @@ KINDS = {
 FRAGMENTED = ('gre-key', 'vxlan', 'vlan', 'l2tp')
 
 
+def pad_options(next_header):
+    # A hop-by-hop or destination options header of 8 octets: one PadN option.
+    return struct.pack('!BBBB4x', next_header, 0, 1, 4)
+
+
+def fragment6(ip, ident):
+    # The IPv6 packet (no extension headers of its own) in fragments of 8
+    # octets of its fragmentable part: fixed header, hop-by-hop options,
+    # destination options, fragment header, piece.
+    data = bytes(ip)
+    fragmentable = pad_options(data[6]) + data[40:]
+    pieces = []
+    for off in range(0, len(fragmentable), 8):
+        more = 1 if off + 8 < len(fragmentable) else 0
+        body = (pad_options(60) + pad_options(44) + struct.pack('!BBHI', 60, 0, off | more, ident) +
+                fragmentable[off:off + 8])
+        pieces.append(IPv6(data[:4] + struct.pack('!HB', len(body), 0) + data[7:40] + body))
+    return pieces
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__.strip().splitlines()[0])
@@ -143,10 +167,12 @@ def main():
     for name in FRAGMENTED:
         wrap, linktype = KINDS[name]
         packets = []
-        for t, ip in frames:
+        for n, (t, ip) in enumerate(frames):
             pieces = [ip]
             if ip.version == 4 and TCP in ip and len(ip[TCP]) >= 24:
                 pieces = fragment(ip.copy(), fragsize=8)
+            elif ip.version == 6 and ip.nh == 6 and len(ip[TCP]) >= 24:
+                pieces = fragment6(ip, 0x5c000000 + n)
             packets += [stamped(wrap(piece), t) for piece in pieces]
         write('fragmented-' + name, packets, linktype)
 
