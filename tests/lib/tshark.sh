@@ -30,11 +30,26 @@
 #    leaks of its own at exit. Finding that frame needs the slow unwinder (GLib
 #    has no frame pointers), which makes tshark ~3 times slower: a test running
 #    tshark hundreds of times sets TSHARK_LEAKS=0 before tshark_setup.
+#  - Most of that cost is tshark's start (every dissector's registration
+#    allocates, ~3.5 s of unwinding a pass), and a test reads one capture many
+#    times, with another filter or field list each time. So the leak check
+#    (TSHARK_LEAKS=1, the default) runs on the first pass of each kind over each
+#    capture: the same bytes (cksum) and the same options but for -Y, -R, -e, -E
+#    and -T fields, which only choose what is shown of the frames the plugin
+#    dissected (the words and tree items it adds for them live in the packet's
+#    own pool). A pass with another -o, -z, -2, -q, -V, -T or -X is another kind.
+#    Every pass still runs under ASan and UBSan. tshark_setup's -G plugins is not
+#    leak-checked: every checked pass registers the plugin the same way. A pass
+#    reading a pipe (-r -) is always checked. TSHARK_LEAKS=all checks every pass.
 
 TSHARK_HOME=
 TSHARK_USER=nobody
 TSHARK_GROUP=nogroup
 TSHARK_SANITIZER_ENV=()
+# Under the leak check once per kind of pass (see above): the file of the kinds
+# already checked, and ASAN_OPTIONS for the passes after.
+TSHARK_LEAKS_SEEN=
+TSHARK_ASAN_NO_LEAKS=
 # The command run: scripts/benchmark.sh puts GNU time in front of tshark, and
 # wireshark_unpriv runs the GUI the same way.
 TSHARK_PROGRAM=(tshark)
@@ -88,14 +103,62 @@ _tshark_sanitizer_setup() {
     asan=$(ldd "$plugin" | awk '$1 ~ /^libasan\.so/ { print $3 }')
     [[ -r $asan ]] || _tshark_die "SCANTRACE_SANITIZED=1, but $plugin is not linked with libasan"
     mkdir -p "$TSHARK_HOME/sanitizer" "$TSHARK_HOME/extcap"
-    [[ ${TSHARK_LEAKS:-1} == 1 ]] &&
-        leaks=detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=8
     # exitcode=0: tshark's own leaks must not change its exit status; errors abort.
+    local options="log_path=$TSHARK_HOME/sanitizer/asan:abort_on_error=1:exitcode=0"
+    case ${TSHARK_LEAKS:-1} in
+    0) ;;
+    1 | all)
+        leaks=detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=8
+        if [[ ${TSHARK_LEAKS:-1} == 1 ]]; then
+            TSHARK_LEAKS_SEEN=$TSHARK_HOME/leaks-checked
+            TSHARK_ASAN_NO_LEAKS="$options:detect_leaks=0"
+            : >"$TSHARK_LEAKS_SEEN"
+            _tshark_leak_check_wanted -G plugins >/dev/null || true
+        fi
+        ;;
+    *) _tshark_die "TSHARK_LEAKS=${TSHARK_LEAKS}: 0, 1 or all" ;;
+    esac
     TSHARK_SANITIZER_ENV=(LD_PRELOAD="$asan"
-        ASAN_OPTIONS="log_path=$TSHARK_HOME/sanitizer/asan:abort_on_error=1:exitcode=0:$leaks"
+        ASAN_OPTIONS="$options:$leaks"
         UBSAN_OPTIONS="log_path=$TSHARK_HOME/sanitizer/ubsan:print_stacktrace=1:abort_on_error=1"
         WIRESHARK_EXTCAP_DIR="$TSHARK_HOME/extcap"
         WIRESHARK_DEBUG_WMEM_OVERRIDE=simple G_SLICE=always-malloc)
+}
+
+# _tshark_leak_check_wanted ARGS...: whether a pass with these tshark arguments
+# is the first of its kind (see above), noting it as checked. Status 0: check it.
+_tshark_leak_check_wanted() {
+    local key=() shown=0 sum
+    [[ ${TSHARK_PROGRAM[*]} == tshark ]] || key+=("${TSHARK_PROGRAM[@]}")
+    while (($#)); do
+        case $1 in
+        -r)
+            [[ $# -ge 2 && -f $2 ]] || return 0
+            sum=$(cksum <"$2") || return 0
+            key+=(-r "$sum")
+            shift 2
+            continue
+            ;;
+        -Y | -R | -e | -E)
+            shown=1
+            shift
+            (($#)) && shift
+            continue
+            ;;
+        -T)
+            if [[ ${2:-} == fields ]]; then
+                shown=1
+                shift 2
+                continue
+            fi
+            ;;
+        esac
+        key+=("$1")
+        shift
+    done
+    sum=$(printf '%s\0' "$shown" "${key[@]}" | cksum)
+    grep -qxF -- "$sum" "$TSHARK_LEAKS_SEEN" 2>/dev/null && return 1
+    echo "$sum" >>"$TSHARK_LEAKS_SEEN"
 }
 
 # Makes the HOME, checks that tshark loads the plugin from it, and removes the
@@ -140,13 +203,18 @@ tshark_unpriv_home() {
     [[ -n $TSHARK_HOME ]] || _tshark_die "call tshark_setup first"
     local home=$1
     shift
-    local status=0
+    local status=0 no_leaks=()
+    # A kind of pass already leak-checked: env takes the last ASAN_OPTIONS.
+    if [[ -n $TSHARK_LEAKS_SEEN ]] && ! _tshark_leak_check_wanted "$@"; then
+        no_leaks=(ASAN_OPTIONS="$TSHARK_ASAN_NO_LEAKS")
+    fi
     if [[ -n $TSHARK_USER ]]; then
         setpriv --reuid="$TSHARK_USER" --regid="$TSHARK_GROUP" --clear-groups \
             env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LC_ALL=C.UTF-8 \
-            "${TSHARK_SANITIZER_ENV[@]}" "${TSHARK_PROGRAM[@]}" "$@" || status=$?
+            "${TSHARK_SANITIZER_ENV[@]}" "${no_leaks[@]}" "${TSHARK_PROGRAM[@]}" "$@" || status=$?
     else
-        env HOME="$home" "${TSHARK_SANITIZER_ENV[@]}" "${TSHARK_PROGRAM[@]}" "$@" || status=$?
+        env HOME="$home" "${TSHARK_SANITIZER_ENV[@]}" "${no_leaks[@]}" "${TSHARK_PROGRAM[@]}" "$@" ||
+            status=$?
     fi
     # A sanitizer error aborts tshark. UBSan, loaded with the plugin, ignores
     # log_path and reports on stderr only; record the abort for the EXIT trap,
