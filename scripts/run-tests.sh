@@ -51,6 +51,14 @@ stage_done "gcc build"
 jobs=$(nproc 2>/dev/null || echo 1)
 ((jobs <= 2)) || jobs=2
 
+# Other tools' lab scans (nmap, masscan, zmap, ordinary traffic) are made once:
+# the gcc stage's plugin_foreign_* and plugin_nmap_* tests keep their captures and
+# reports here, and the sanitizer stage's read those with the sanitized plugin
+# instead of scanning the lab again (foreign_lab, tests/lib/foreign.sh). The
+# scanner's own lab runs are made in both stages: the scanner is sanitized too.
+export SCANTRACE_LAB_CACHE=$SCANTRACE_ROOT/build/lab-cache
+rm -rf -- "$SCANTRACE_LAB_CACHE"
+
 stage "tests (gcc build)"
 run_ctest build -j "$jobs"
 stage_done "tests (gcc build)"

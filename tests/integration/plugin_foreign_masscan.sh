@@ -44,7 +44,7 @@ masscan_run tcp -p "$LAB_TCP_PORTS" --show closed
 masscan_run udp -p "$udp_ports" --show closed
 masscan_run ping --ping
 '
-bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+foreign_lab "$inner" ||
     { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
 
 fail=0

@@ -37,7 +37,7 @@ lab_capture discovery nmap -sn -n --reason --disable-arp-ping -oX "$WORK/discove
 '
 SCAN_LINES=$(printf '%s\n' "${SCANS[@]}")
 export SCAN_LINES
-bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+foreign_lab "$inner" ||
     { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
 
 fail=0

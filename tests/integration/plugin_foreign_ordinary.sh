@@ -73,7 +73,7 @@ lab_capture ordinary traffic
 kill -INT $target_pid
 wait $target_pid || true
 '
-bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+foreign_lab "$inner" ||
     { cat "$WORK/lab.log" "$WORK"/*.out "$WORK"/*.log 2>/dev/null; die "lab traffic failed"; }
 
 fail=0

@@ -53,7 +53,7 @@ for port in $UDP_PORTS; do
 done
 zmap_run icmp -M icmp_echoscan -f saddr,classification,repeat
 '
-bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+foreign_lab "$inner" ||
     { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
 
 fail=0

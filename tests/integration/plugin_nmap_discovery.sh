@@ -86,7 +86,7 @@ lab_capture arpkernel bash -c "sleep 0.3; : <>/dev/tcp/$LAB_TARGET_IP/80; nmap -
 '
 RUN_LINES=$(printf '%s\n' "${RUNS[@]}")
 export RUN_LINES
-bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+foreign_lab "$inner" ||
     { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
 
 fail=0

@@ -55,7 +55,7 @@ lab_capture nd nmap -6 -sn -n --reason -oX "$WORK/nd.xml" "$LAB_TARGET_IP6" "$LA
 '
 SCAN_LINES=$(printf '%s\n' "${SCANS[@]}")
 export SCAN_LINES
-bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+foreign_lab "$inner" ||
     { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
 [[ ! -e $WORK/no-ipv6 ]] || { echo "SKIP: the lab has no IPv6 (kernel without IPv6)"; exit 77; }
 read -r target target2 down <"$WORK/hosts"

@@ -46,3 +46,47 @@ lab_capture() {
     shift
     CAPTURE_SETTLE=0.5 capture_around "$WORK/$name.pcapng" "" "$@" >"$WORK/$name.out" 2>&1
 }
+
+# foreign_lab INNER: runs the bash script INNER in a lab (tests/lab/lab.sh run),
+# its output in $WORK/lab.log; what it leaves in $WORK (other tools' captures and
+# reports) is what the test judges. Returns the lab's status.
+#
+# The other tools' scans are not what the sanitizers test, the plugin reading
+# them is: where SCANTRACE_LAB_CACHE names a folder (scripts/run-tests.sh sets
+# it), a run without the sanitizers keeps a copy of $WORK after a good lab run in
+# a folder of the test's own there, and a run under them (SCANTRACE_SANITIZED=1)
+# takes that copy instead of scanning the lab again, when it was made by the
+# same test script (INNER and the variables it reads come from there), these
+# helpers, the lab and the same tools' versions. With no such copy (a test run
+# alone, the run without sanitizers failed) the test scans the lab itself.
+foreign_lab() {
+    local inner=$1 cache="" key="" name status=0
+    name=$(basename -- "$0" .sh)
+    if [[ -n ${SCANTRACE_LAB_CACHE:-} ]]; then
+        cache=$SCANTRACE_LAB_CACHE/$name
+        key=$({
+            cat -- "$0" "$SCANTRACE_SOURCE_DIR/tests/lib/foreign.sh" \
+                "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh" "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh"
+            printf '%s\n' "$inner"
+            local tool
+            for tool in nmap masscan zmap dumpcap; do
+                command -v "$tool" >/dev/null && "$tool" --version 2>&1 | head -n 2
+            done
+        } | cksum)
+        if [[ ${SCANTRACE_SANITIZED:-0} == 1 && -f $cache/.key && $(<"$cache/.key") == "$key" ]]; then
+            cp -a -- "$cache/." "$WORK/"
+            rm -f -- "$WORK/.key"
+            echo "lab: the captures of the run without sanitizers ($cache)"
+            return 0
+        fi
+    fi
+    bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
+        status=$?
+    if ((status == 0)) && [[ -n $cache && ${SCANTRACE_SANITIZED:-0} != 1 ]]; then
+        rm -rf -- "$cache" "$cache.new"
+        mkdir -p -- "$cache.new"
+        cp -a -- "$WORK/." "$cache.new/" && echo "$key" >"$cache.new/.key" &&
+            mv -- "$cache.new" "$cache" || rm -rf -- "$cache.new"
+    fi
+    return "$status"
+}
