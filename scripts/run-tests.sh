@@ -70,6 +70,9 @@ SCANTRACE_BUILD=$SCANTRACE_ROOT/build-clang setup_build -DCMAKE_C_COMPILER=clang
 run_ctest build-clang -R '^fuzz/packet$'
 stage_done "clang build"
 
+# Under the sanitizers tshark's leak check runs on the first pass of each kind
+# over each capture, not on every pass (tests/lib/tshark.sh), and the other
+# tools' captures come from the gcc stage (SCANTRACE_LAB_CACHE, above).
 stage "tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 SCANTRACE_BUILD=$SCANTRACE_ROOT/build-asan setup_build -DCMAKE_C_COMPILER=gcc \
     -DSCANTRACE_WERROR=ON -DSCANTRACE_SANITIZE=ON
