@@ -85,8 +85,10 @@ foreign_lab() {
     if ((status == 0)) && [[ -n $cache && ${SCANTRACE_SANITIZED:-0} != 1 ]]; then
         rm -rf -- "$cache" "$cache.new"
         mkdir -p -- "$cache.new"
-        cp -a -- "$WORK/." "$cache.new/" && echo "$key" >"$cache.new/.key" &&
-            mv -- "$cache.new" "$cache" || rm -rf -- "$cache.new"
+        if ! { cp -a -- "$WORK/." "$cache.new/" && echo "$key" >"$cache.new/.key" &&
+            mv -- "$cache.new" "$cache"; }; then
+            rm -rf -- "$cache.new"
+        fi
     fi
     return "$status"
 }
