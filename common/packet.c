@@ -102,14 +102,10 @@ static bool ipv6_header(const uint8_t *ip, size_t len, packet_flow *flow, ip_lay
             /* fall through */
         case IPV6_ROUTING:
         case IPV6_DEST_OPTS:
-            if (l->total - off < 2)
-                return false;
-            hlen = ((size_t)h[1] + 1) * 8;
-            break;
         case IPV6_AH:
             if (l->total - off < 2)
                 return false;
-            hlen = ((size_t)h[1] + 2) * 4;
+            hlen = packet_ext_header_len(next == IPV6_AH, h);
             break;
         case IPV6_FRAGMENT: {
             if (l->total - off < 8)

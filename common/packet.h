@@ -102,6 +102,17 @@ typedef struct packet_ipv6_fragment {
  * true. */
 packet_ipv6_fragment packet_ipv6_fragment_read(const uint8_t *h, size_t at);
 
+/* The length in octets of the header at h, which the caller has checked has
+ * 2 octets: an IPv6 hop-by-hop, routing or destination options header (ah
+ * false: Hdr Ext Len in 8-octet units past the first 8, RFC 8200 section 4.3
+ * to 4.6) or an Authentication Header (ah true: Payload Len in 4-octet units
+ * minus 2, RFC 4302 section 2.2). The one rule for common/packet.c's walk of
+ * the chain and the plugin's step over Wireshark's layers. */
+static inline size_t packet_ext_header_len(bool ah, const uint8_t *h)
+{
+    return ah ? ((size_t)h[1] + 2) * 4 : ((size_t)h[1] + 1) * 8;
+}
+
 /* IPv6 fields that IPv4 lacks are folded into the IPv4 ones: tos is the
  * traffic class, ttl the hop limit, ip_id the low 16 bits of a fragment
  * header's identification (0 without one), df always false (IPv6 routers never

@@ -22,9 +22,9 @@ typedef enum {
     LAYER_MPLS,      /* labels of 4 octets down to the one with bottom of stack */
     LAYER_IPV4,      /* the header length field */
     LAYER_IPV6,      /* 40 octets; each extension header is a layer of its own */
-    LAYER_IPV6_EXT,  /* hop-by-hop, routing, destination options: (len + 1) * 8 */
+    LAYER_IPV6_EXT,  /* hop-by-hop, routing, destination options */
     LAYER_IPV6_FRAG, /* 8 octets */
-    LAYER_AH,        /* (len + 2) * 4 (RFC 4302) */
+    LAYER_AH,        /* IPsec Authentication Header, in IPv4 or IPv6 */
     LAYER_GRE,       /* 4 octets and the optional fields its flags announce */
     LAYER_UDP,       /* 8 octets */
     LAYER_VXLAN,     /* 8 octets */
@@ -430,14 +430,10 @@ static step step_over(walk *w, layer_kind kind, const packet_info *pinfo)
             ; /* down to the label with bottom of stack (RFC 3032) */
         break;
     case LAYER_IPV6_EXT:
-        if (n < 2)
-            return STEP_UNKNOWN;
-        size = ((size_t)b[1] + 1) * 8;
-        break;
     case LAYER_AH:
         if (n < 2)
             return STEP_UNKNOWN;
-        size = ((size_t)b[1] + 2) * 4;
+        size = packet_ext_header_len(kind == LAYER_AH, b);
         break;
     case LAYER_GRE:
         /* RFC 2784 and 2890: version 0 with IPv4, IPv6 or Ethernet inside; a
