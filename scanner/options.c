@@ -724,10 +724,10 @@ static gboolean unknown(int argc, char **argv, GError **error)
 gboolean options_parse(int argc, char **argv, scan_options *o, gboolean *help, GError **error)
 {
     memset(o, 0, sizeof *o);
+    *help = FALSE;
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--resume") == 0)
             return parse_resume(argc, argv, o, help, error);
-    *help = FALSE;
     o->types = g_ptr_array_new();
     o->command_line = g_strjoinv(" ", argv);
     o->extras.ttl = -1;

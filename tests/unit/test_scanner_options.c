@@ -48,8 +48,11 @@ static void assert_refused(const char *fragment, ...)
     va_end(ap);
     scan_options o;
     GError *error = NULL;
-    gboolean help;
+    /* Set, so a path that leaves it unset shows: main() prints a refusal
+     * with help set to stdout and exits 0. */
+    gboolean help = TRUE;
     g_assert_false(options_parse((int)args->len - 1, (char **)args->pdata, &o, &help, &error));
+    g_assert_false(help);
     g_assert_nonnull(error);
     if (!strstr(error->message, fragment))
         g_error("message \"%s\" lacks \"%s\"", error->message, fragment);
