@@ -340,14 +340,14 @@ static gint64 host_timeout(const sched *s, const host *h)
     return run->timeout;
 }
 
-/* nmap's allowedTryno(): retransmit one more time than ever proved useful,
- * but twice at least: with two tries, a network that loses 5% of packets each
- * way calls one answering port in a hundred filtered; with three, one in a
- * thousand. */
+guint sched_retries_allowed(guint max_retries, gboolean discovery, guint good_try)
+{
+    return MIN(max_retries, MAX(discovery ? 1u : 2u, good_try + 1));
+}
+
 static guint retries_allowed(const sched *s, const host *h)
 {
-    /* ARP and ND as nmap: a link's own broadcast, once more at least. */
-    return MIN(s->cfg.max_retries, MAX(h->neighbor ? 1u : 2u, h->good_try + 1));
+    return sched_retries_allowed(s->cfg.max_retries, s->cfg.per_host, h->good_try);
 }
 
 void sched_set_deadline(sched *s, guint hi, gint64 deadline)

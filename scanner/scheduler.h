@@ -23,9 +23,10 @@
 typedef struct sched_config {
     guint nhosts, nprobes;
     /* Retransmissions after the first try at most; at most COOKIE_MAX_TRIES - 1
-     * so the tag and the cookie can carry every try number. Like nmap, a host
-     * gets one more retransmission than the latest try that was ever answered
-     * (but two at least), up to this. */
+     * so the tag and the cookie can carry every try number. A host gets one
+     * more retransmission than the latest try that was ever answered, two at
+     * least in a port scan, one in host discovery, up to this
+     * (sched_retries_allowed()). */
     guint max_retries;
     double max_rate, min_rate; /* packets per second, 0 = none */
     guint window;              /* probes in flight at once */
@@ -44,6 +45,21 @@ typedef struct sched_config {
 } sched_config;
 
 typedef struct sched sched;
+
+/* How many retransmissions a probe of a host may get: max_retries
+ * (--max-retries) at most, else one more than good_try, the latest try number
+ * (0 = first transmission) that ever drew an answer from the host. That is
+ * nmap's allowedTryno() (scan_engine.cc: MAX(1, max_successful_tryno + 1),
+ * capped by tryno_cap = o.getMaxRetransmissions()), and host discovery
+ * (discovery TRUE: ARP, ND and the IP pings) keeps its floor of one: nmap
+ * raises max_successful_tryno in ultrascan_port_probe_update() only, never in
+ * a ping scan, so a down host gets each ping twice whatever --max-retries
+ * above 0 says (nmap 7.93 in the lab: -sn, -PE, -PS22 ... with the default
+ * retries, -T4, -T5 or --max-retries 3: two tries; --max-retries 0: one). A
+ * port scan keeps a floor of two, one more than nmap: with 5% loss each way,
+ * two tries call one answering port in a hundred filtered, three one in a
+ * thousand. */
+guint sched_retries_allowed(guint max_retries, gboolean discovery, guint good_try);
 
 sched *sched_new(const sched_config *cfg, gint64 now);
 void sched_free(sched *s);

@@ -276,7 +276,7 @@ static void test_neighbor_ping(void)
     g_assert_cmpint(sched_deadline(s, SECOND / 2 - 50000, TRUE), ==, SECOND / 2);
     sched_free(s);
 
-    /* Another host's ping (not ARP) still gets its three tries. */
+    /* The IP pings get two tries too (test_discovery_tries()). */
     s = make(&f, 1, 1, 10, 16, TRUE);
     g_assert_cmpuint(send_all(s, 0, NULL, NULL, NULL), ==, 1);
     for (gint64 t = SECOND; t <= 6 * SECOND; t += SECOND / 10) {
@@ -284,7 +284,91 @@ static void test_neighbor_ping(void)
         send_all(s, t, NULL, NULL, NULL);
     }
     g_assert_true(sched_done(s));
-    g_assert_cmpuint(sched_probes_sent(s), ==, 3);
+    g_assert_cmpuint(sched_probes_sent(s), ==, 2);
+    sched_free(s);
+}
+
+/* nmap's allowedTryno(): one more retransmission than the latest try ever
+ * answered, capped by --max-retries; host discovery's floor is one, a port
+ * scan's two (scantrace's own, for lossy links). */
+static void test_retries_allowed(void)
+{
+    /* Discovery: a down host's pings go twice whatever the cap above 0. */
+    g_assert_cmpuint(sched_retries_allowed(10, TRUE, 0), ==, 1);
+    g_assert_cmpuint(sched_retries_allowed(6, TRUE, 0), ==, 1);
+    g_assert_cmpuint(sched_retries_allowed(2, TRUE, 0), ==, 1);
+    g_assert_cmpuint(sched_retries_allowed(3, TRUE, 0), ==, 1);
+    g_assert_cmpuint(sched_retries_allowed(1, TRUE, 0), ==, 1);
+    g_assert_cmpuint(sched_retries_allowed(0, TRUE, 0), ==, 0);
+    /* Port scans: three tries unless the cap says fewer. */
+    g_assert_cmpuint(sched_retries_allowed(10, FALSE, 0), ==, 2);
+    g_assert_cmpuint(sched_retries_allowed(1, FALSE, 0), ==, 1);
+    g_assert_cmpuint(sched_retries_allowed(0, FALSE, 0), ==, 0);
+    /* An answer to a later try raises it, up to the cap. */
+    g_assert_cmpuint(sched_retries_allowed(10, FALSE, 4), ==, 5);
+    g_assert_cmpuint(sched_retries_allowed(3, FALSE, 4), ==, 3);
+    g_assert_cmpuint(sched_retries_allowed(10, TRUE, 2), ==, 3);
+}
+
+/* Steps a sched through simulated time (10 ms steps) until done; records the
+ * time of each try of probe 0 of host 0; returns when it was done. */
+static gint64 run_silent(sched *s, gint64 *times, guint *ntimes)
+{
+    silence quiet = {0};
+    *ntimes = 0;
+    for (gint64 t = 0; t <= 20 * SECOND; t += SECOND / 100) {
+        sched_expire(s, t, on_silent, &quiet);
+        if (sched_done(s))
+            return t;
+        guint hi, pi;
+        uint8_t try_no;
+        while (sched_next(s, t, &hi, &pi, &try_no)) {
+            sched_sent(s, hi, pi, t);
+            if (hi == 0 && pi == 0 && *ntimes < 8)
+                times[(*ntimes)++] = t;
+        }
+    }
+    return -1;
+}
+
+/* A down host in host discovery, as nmap 7.93 asks it in the lab (default
+ * retries): nmap's four default pings at 0 and, after the 1 s timeout and
+ * the second's pause of its rate limit detection, at 2 s, given up at 3 s;
+ * a lone ping (-PS22) at 0 and 1 s (no pause for one probe), given up at 2 s.
+ * --max-retries 0: once. */
+static void test_discovery_tries(void)
+{
+    fixture f;
+    gint64 times[8];
+    guint n;
+    sched *s = make(&f, 1, 4, 10, 16, TRUE);
+    gint64 done = run_silent(s, times, &n);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmpint(times[0], ==, 0);
+    g_assert_cmpint(times[1], ==, 2 * SECOND);
+    g_assert_cmpint(done, ==, 3 * SECOND);
+    g_assert_cmpuint(sched_probes_sent(s), ==, 8);
+    sched_free(s);
+
+    s = make(&f, 1, 1, 10, 16, TRUE);
+    done = run_silent(s, times, &n);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmpint(times[1], ==, SECOND);
+    g_assert_cmpint(done, ==, 2 * SECOND);
+    sched_free(s);
+
+    s = make(&f, 1, 4, 0, 16, TRUE);
+    done = run_silent(s, times, &n);
+    g_assert_cmpuint(n, ==, 1);
+    g_assert_cmpint(done, ==, SECOND);
+    g_assert_cmpuint(sched_probes_sent(s), ==, 4);
+    sched_free(s);
+
+    /* A port scan of the same silent host: three tries of each port. */
+    s = make(&f, 1, 4, 10, 16, FALSE);
+    run_silent(s, times, &n);
+    g_assert_cmpuint(n, ==, 3);
+    g_assert_cmpuint(sched_probes_sent(s), ==, 12);
     sched_free(s);
 }
 
@@ -299,5 +383,7 @@ int main(int argc, char **argv)
     g_test_add_func("/scheduler/unsent", test_unsent);
     g_test_add_func("/scheduler/slowed-by-drops", test_slowed_by_drops);
     g_test_add_func("/scheduler/neighbor-ping", test_neighbor_ping);
+    g_test_add_func("/scheduler/retries-allowed", test_retries_allowed);
+    g_test_add_func("/scheduler/discovery-tries", test_discovery_tries);
     return g_test_run();
 }
