@@ -23,7 +23,9 @@
 # tool's report does (reset, port-unreach, proto-unreach; the down host
 # no-response).
 # A down host on the link (-sn, default retries): scantrace sends as many ARP
-# requests as nmap (2), as far apart (1.2 s). Refusals (bad lists, -PP with
+# requests as nmap (2), as far apart (1.2 s); and, its IP pings reaching the
+# wire unanswered, each of -sn's four pings and -sn -PS22's SYN as many times
+# as nmap in the same run (2), the tries as far apart (2 s, 1 s). Refusals (bad lists, -PP with
 # -6) are scanner_bad_input.sh's and the unit tests'.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
@@ -96,6 +98,15 @@ done
 ip neigh replace "$LAB_DOWN_IP" lladdr 02:00:00:00:00:05 dev "$LAB_IFACE" nud permanent
 [[ -z $LAB_DOWN_IP6 ]] ||
     ip -6 neigh replace "$LAB_DOWN_IP6" lladdr 02:00:00:00:00:05 dev "$LAB_IFACE" nud permanent
+# That down host alone with the default retries, by each tool: -sn (the four
+# default pings) and -sn -PS22 at once (their probes differ), one capture.
+for tool in nmap "$SCANTRACE_BIN"; do
+    out=$WORK/ping-down.nmap
+    [[ $tool == nmap ]] || out=$WORK/ping-down.st
+    capture_around "$out.pcapng" "dst host $LAB_DOWN_IP" bash -c \
+        '"'"'"$1" -sn --disable-arp-ping -n "$2" >"$3.sn.txt" 2>&1 & "$1" -sn -PS22 --disable-arp-ping -n "$2" >"$3.ps22.txt" 2>&1 || exit 1; wait $!'"'"' \
+        - "$tool" "$LAB_DOWN_IP" "$out" || { echo "ping-down: $tool failed"; cat "$out".*.txt; exit 1; }
+done
 while IFS="|" read -r name family flags as; do
     name=${name// /}
     family=${family// /}
@@ -196,6 +207,34 @@ else
     echo "FAIL arp-down: scantrace sent ${#st_arp[@]} ARP requests for a down host, ${st_gap} s apart; nmap ${#nmap_arp[@]}, ${nmap_gap} s apart"
     fail=1
 fi
+# nmap 7.93 pings a down host twice with the default retries (its
+# allowedTryno() never rises in a ping scan): the four default pings at 0
+# and 2 s (a 1 s timeout, then the second's pause of its rate limit
+# detection), -PS22's lone SYN at 0 and 1 s. scantrace must send each probe
+# as many times, the tries as far apart (within 0.4 s).
+ping_tries() { # CAPTURE: "PROBE TRIES GAP" for each probe to the down host
+    tshark_unpriv -r "$(tshark_file "$1")" -T fields -e frame.time_relative -e tcp.dstport \
+        -e tcp.flags.str -e icmp.type 2>/dev/null |
+        awk -F'\t' '{ k = $2 != "" ? "tcp/" $2 ($3 ~ /S/ ? "-syn" : "-ack") : "icmp/" $4
+            if (!(k in n)) first[k] = $1
+            n[k]++; last[k] = $1 }
+            END { for (k in n) printf "%s %d %.2f\n", k, n[k], last[k] - first[k] }' | LC_ALL=C sort
+}
+ping_tries "$WORK/ping-down.nmap.pcapng" >"$WORK/ping-down.nmap.tries"
+ping_tries "$WORK/ping-down.st.pcapng" >"$WORK/ping-down.st.tries"
+if [[ $(wc -l <"$WORK/ping-down.nmap.tries") -eq 5 ]] &&
+    diff <(cut -d" " -f1,2 "$WORK/ping-down.nmap.tries") <(cut -d" " -f1,2 "$WORK/ping-down.st.tries") >/dev/null &&
+    LC_ALL=C join "$WORK/ping-down.nmap.tries" "$WORK/ping-down.st.tries" |
+    awk '{ d = $3 - $5; if (d < 0) d = -d; if ($2 > 1 && ($3 < 0.5 || d > 0.4)) bad = 1 } END { exit bad }'; then
+    echo "ok   ping-down: tries of each ping to a down host (-sn, -sn -PS22) as nmap's: $(paste -sd, "$WORK/ping-down.st.tries")"
+else
+    echo "FAIL ping-down: tries (probe, count, first to last) to a down host differ from nmap's"
+    diff -u "$WORK/ping-down.nmap.tries" "$WORK/ping-down.st.tries" || true
+    fail=1
+fi
+for f in "$WORK"/ping-down.st.*.txt; do
+    grep -q "0 hosts up" "$f" || { echo "FAIL ping-down: the host is not down"; cat "$f"; fail=1; }
+done
 grep -q "0 hosts up" "$WORK/arp-down.st.txt" || { echo "FAIL arp-down: the host is not down"; cat "$WORK/arp-down.st.txt"; fail=1; }
 while read -r name; do
     flags=$(grep "^$name " "$WORK/cases" | cut -d'|' -f3 | sed 's/^ *//; s/ *$//')
