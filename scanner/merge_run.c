@@ -46,10 +46,9 @@ static void write_reports(const merged_report *m, const report_context *rc, FILE
     guint hosts = m->hosts->len;
     g_autofree char *summary = report_done_summary(hosts, m->up, m->seconds);
     gboolean seems_down = !m->stopped_by && hosts == 1 && m->up == 0;
-    if (seems_down) {
+    /* On the screen only, as nmap writes it (not into -oN). */
+    if (seems_down)
         report_normal_seems_down(text);
-        report_normal_seems_down(ntext);
-    }
     report_normal_done(text, summary, m->stopped_by);
     report_normal_file_done(ntext, m->end, summary, m->stopped_by);
     report_xml_done(xtext, m->end, m->seconds, hosts, m->up, summary, m->stopped_by);

@@ -977,8 +977,8 @@ static void finish_outputs(run *r, gint64 start, int signo)
     emit(r->screen, text);
     if (r->normal) {
         g_string_truncate(text, 0);
-        if (seems_down)
-            report_normal_seems_down(text);
+        /* The "Host seems down" note is the screen's only (nmap 7.93 in the
+         * lab: -oN goes from the last host to its done line). */
         report_normal_data_files(text, data_dir);
         if (none)
             g_string_append(text, no_targets);

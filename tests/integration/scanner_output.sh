@@ -13,7 +13,8 @@
 #   sent: N (SIZE) | Rcvd: N (SIZE)" after it (the screen only) as nmap does,
 #   its counts those of scantrace's own -w capture (tshark: our tagged probes
 #   and ARP requests out, what is addressed to us in), no packets line with
-#   -sT -Pn;
+#   -sT -Pn; a lone target found down gets the "Host seems down" note on the
+#   screen, not in -oN, as nmap;
 # - -oX - puts the XML report alone on stdout, and ndiff finds no difference
 #   from nmap's -oX; --append-output adds to a file; --resume continues a log
 #   cut after its first host with the second;
@@ -155,6 +156,12 @@ ends() { grep -A1 -B1 -E "^(# )?(Nmap|scantrace) done" "$1" | sed -E "s/^(# )?(N
 check "-v: data files and raw packets lines around the done line, as nmap" \
     "grep -q \"^Read data files from: /\" st.out && diff -u <(ends nmap.out) <(ends st.out)"
 check "-oN: the data files line too, as nmap" "grep -q \"^Read data files from: /\" st.nmap && diff -u <(ends nmap.nmap) <(ends st.nmap)"
+# A lone target found down: the "Host seems down" note on the screen only, as nmap.
+nmap -sS -n -p 80 -oN nmap-down.nmap "$LAB_DOWN_IP" >nmap-down.out 2>&1
+"$SCANTRACE_BIN" -sS -n -p 80 -oN st-down.nmap "$LAB_DOWN_IP" >st-down.out 2>&1
+note() { grep -c "^Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn$" "$1"; }
+check "a lone host down: the Note on the screen, not in -oN, as nmap" \
+    "[[ \$(note st-down.out) == 1 && \$(note st-down.nmap) == 0 && \$(note nmap-down.out) == 1 && \$(note nmap-down.nmap) == 0 ]]"
 nmap -sT -Pn -n -v -p 22,80 "$LAB_TARGET_IP" >nmap-st.out 2>&1
 "$SCANTRACE_BIN" -sT -Pn -n -v -p 22,80 "$LAB_TARGET_IP" >st-st.out 2>&1
 check "-sT -Pn -v: no raw packets line, as nmap" "! grep -q \"Raw packets\" st-st.out && diff -u <(ends nmap-st.out) <(ends st-st.out)"
