@@ -49,7 +49,9 @@ static gboolean parse_bound(const char *text, const char *item, long dflt, long 
     return TRUE;
 }
 
-static gboolean parse_item(const char *item, guint8 *seen, GError **error)
+/* dup, when not NULL, is set when a port of item was already in seen (nmap's
+ * "Duplicate port number(s) specified" warning, getpts_aux() in nmap.cc). */
+static gboolean parse_item(const char *item, guint8 *seen, gboolean *dup, GError **error)
 {
     if (*item == '\0') {
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "empty item in port list");
@@ -77,8 +79,11 @@ static gboolean parse_item(const char *item, guint8 *seen, GError **error)
             return FALSE;
         }
     }
-    for (long p = lo; p <= hi; p++)
+    for (long p = lo; p <= hi; p++) {
+        if (seen[p] && dup)
+            *dup = TRUE;
         seen[p] = 1;
+    }
     return TRUE;
 }
 
@@ -103,7 +108,7 @@ GArray *ports_parse(const char *spec, GError **error)
     g_autofree guint8 *seen = g_malloc0(PORT_MAX + 1);
     g_auto(GStrv) items = g_strsplit(spec, ",", -1);
     for (char **item = items; *item; item++)
-        if (!parse_item(*item, seen, error))
+        if (!parse_item(*item, seen, NULL, error))
             return NULL;
     return ports_of(seen);
 }
@@ -111,7 +116,15 @@ GArray *ports_parse(const char *spec, GError **error)
 gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GArray **sctp,
                            GError **error)
 {
+    return ports_parse_split_noted(spec, tcp, udp, sctp, NULL, error);
+}
+
+gboolean ports_parse_split_noted(const char *spec, GArray **tcp, GArray **udp, GArray **sctp,
+                                 gboolean *duplicate, GError **error)
+{
     *tcp = *udp = *sctp = NULL;
+    if (duplicate)
+        *duplicate = FALSE;
     if (spec == NULL || *spec == '\0') {
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "empty port list");
         return FALSE;
@@ -140,7 +153,7 @@ gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GArray 
             text += 2;
         }
         for (int p = 0; p < 3 && ok; p++)
-            ok = !to[p] || parse_item(text, seen[p], error);
+            ok = !to[p] || parse_item(text, seen[p], duplicate, error);
     }
     if (ok) {
         *tcp = ports_of(seen[0]);
@@ -245,4 +258,22 @@ char *ports_format(const uint16_t *ports, guint count)
         i = j + 1;
     }
     return g_string_free(s, FALSE);
+}
+
+void ports_prefix_warnings(const char *spec, gboolean tcp, gboolean udp, gboolean sctp,
+                           GString *out)
+{
+    for (const char *c = spec; c[0] && c[1]; c++) {
+        if (c[1] != ':')
+            continue;
+        if (c[0] == 'T' && !tcp)
+            g_string_append(out, "WARNING: Your ports include \"T:\" but you haven't specified "
+                                 "any TCP scan type.\n");
+        else if (c[0] == 'U' && !udp)
+            g_string_append(out, "WARNING: Your ports include \"U:\" but you haven't specified "
+                                 "UDP scan with -sU.\n");
+        else if (c[0] == 'S' && !sctp)
+            g_string_append(out, "WARNING: Your ports include \"S:\" but you haven't specified "
+                                 "any SCTP scan type.\n");
+    }
 }

@@ -18,6 +18,19 @@ GArray *ports_parse(const char *spec, GError **error);
 gboolean ports_parse_split(const char *spec, GArray **tcp, GArray **udp, GArray **sctp,
                            GError **error);
 
+/* The same, and *duplicate (when not NULL) set when a port is named twice for
+ * one protocol ("80,80", "1-100,50", "T:22,22"; not "T:53,U:53"), the case of
+ * nmap 7.93's warning (getpts_aux(), nmap.cc). */
+gboolean ports_parse_split_noted(const char *spec, GArray **tcp, GArray **udp, GArray **sctp,
+                                 gboolean *duplicate, GError **error);
+
+/* nmap 7.93's warnings for -p's protocol prefixes naming a protocol no
+ * requested scan type uses (nmap.cc: each "T:", "U:", "S:" in the list,
+ * upper case only, once per occurrence): the lines, each ending in "\n",
+ * appended to out. tcp, udp, sctp: whether such a scan type was requested. */
+void ports_prefix_warnings(const char *spec, gboolean tcp, gboolean udp, gboolean sctp,
+                           GString *out);
+
 /* -sO's -p: IP protocol numbers 0-255 in the same syntax ("1,6,17", "0-9",
  * "-" for all), sorted, without duplicates; what comes after T:, U: or S: is
  * not for -sO and left out, what comes after P: or before any prefix is, as

@@ -76,6 +76,7 @@ typedef struct run {
     shard_order *order;     /* --shards: which shard each (target, probe) is */
     GArray *links;          /* link_io: each device and source address the targets need */
     char source_device[64]; /* -S without -e: the interface holding the -S address */
+    GString *warnings;      /* nmap's warnings on the options, for stderr and -oN */
 } run;
 
 /* Messages may quote what the user or the network gave (a name, a path). */
@@ -239,16 +240,34 @@ static gboolean make_plans(run *r, GError **error)
     gboolean proto = !r->opt->ping_only && g_ptr_array_index(r->opt->types, 0) == &scan_proto;
     if (proto && !protocol_list(r, &tcp, error))
         return FALSE;
-    if (!proto && r->opt->ports && !ports_parse_split(r->opt->ports, &tcp, &udp, &sctp, error))
+    /* nmap's word for a port named twice, for -p then --exclude-ports. */
+    static const char duplicate[] = "WARNING: Duplicate port number(s) specified.  Are you alert "
+                                    "enough to be using Nmap?  Have some coffee or Jolt(tm).\n";
+    gboolean dup = FALSE;
+    if (!proto && r->opt->ports &&
+        !ports_parse_split_noted(r->opt->ports, &tcp, &udp, &sctp, &dup, error))
         return FALSE;
+    if (dup)
+        g_string_append(r->warnings, duplicate);
+    if (!proto && !r->opt->ping_only && r->opt->ports) {
+        gboolean by[3] = {FALSE, FALSE, FALSE};
+        for (guint i = 0; i < r->opt->types->len; i++) {
+            const scan_type *type = g_ptr_array_index(r->opt->types, i);
+            by[type->ip_proto == PACKET_UDP ? 1 : type->ip_proto == PACKET_SCTP ? 2 : 0] = TRUE;
+        }
+        ports_prefix_warnings(r->opt->ports, by[0], by[1], by[2], r->warnings);
+    }
     g_autoptr(GArray) ex_tcp = NULL;
     g_autoptr(GArray) ex_udp = NULL;
     g_autoptr(GArray) ex_sctp = NULL;
     if (r->opt->exclude_ports &&
-        !ports_parse_split(r->opt->exclude_ports, &ex_tcp, &ex_udp, &ex_sctp, error)) {
+        !ports_parse_split_noted(r->opt->exclude_ports, &ex_tcp, &ex_udp, &ex_sctp, &dup, error)) {
         g_prefix_error(error, "--exclude-ports: ");
         return FALSE;
     }
+    if (r->opt->exclude_ports && dup)
+        g_string_append(r->warnings, duplicate);
+    gboolean skip_told[3] = {FALSE, FALSE, FALSE};
     /* Every type's ports, then the source ports taken. */
     g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
     guint ntypes = r->opt->ping_only ? 0 : r->opt->types->len;
@@ -265,14 +284,22 @@ static gboolean make_plans(run *r, GError **error)
         if (ports == NULL)
             return FALSE;
         g_ptr_array_add(lists, ports);
-        if (ports->len == 0) {
-            const char *who = r->opt->exclude_ports && excluded && excluded->len ? "--exclude-ports"
-                              : r->opt->port_ratio > 0                           ? "--port-ratio"
-                                                                                 : "-p";
-            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "%s leaves no %s %s to scan with %s", who,
-                        report_proto_name(type->ip_proto), proto ? "protocol" : "port",
-                        type->option);
-            return FALSE;
+        /* A type left without ports is skipped with nmap's warning, once per
+         * protocol (nmap.cc, after gettoppts()); it stays in the plan with
+         * none, as it stays in nmap's -oX scaninfo (numservices="0"). */
+        int which = is_udp ? 1 : is_sctp ? 2 : 0;
+        if (ports->len == 0 && !skip_told[which]) {
+            skip_told[which] = TRUE;
+            g_string_append(r->warnings,
+                            proto ? "WARNING: protocol scan was requested, but no protocols were "
+                                    "specified to be scanned.  Skipping this scan type.\n"
+                            : is_udp ? "WARNING: UDP scan was requested, but no udp ports were "
+                                       "specified.  Skipping this scan type.\n"
+                            : is_sctp
+                                ? "WARNING: a SCTP scan type was requested, but no sctp ports "
+                                  "were specified.  Skipping this scan type.\n"
+                                : "WARNING: a TCP scan type was requested, but no tcp ports were "
+                                  "specified.  Skipping this scan type.\n");
         }
     }
     g_ptr_array_add(lists, g_array_new(FALSE, FALSE, sizeof(guint16)));
@@ -1007,7 +1034,12 @@ static int scan(run *r)
                    "times may be slower.\n");
     if (!open_sender(r, &error))
         return fail(error);
-    if (!make_plans(r, &error))
+    r->warnings = g_string_new(NULL);
+    gboolean planned = make_plans(r, &error);
+    /* nmap says them as it reads its options: on stderr before anything else,
+     * and first in -oN, before its header (seen in the lab). */
+    g_printerr("%s", r->warnings->str);
+    if (!planned)
         return fail(error);
     r->targets = targets_parse((const char *const *)r->opt->targets, r->opt->ipv6, &error);
     if (r->targets == NULL)
@@ -1044,6 +1076,7 @@ static int scan(run *r)
         return fail(error);
     if (!open_outputs(r, &error))
         return fail(error);
+    emit(r->normal, r->warnings);
     r->vendors = mac_vendors_new(MAC_PREFIXES_NMAP_PATH);
     /* Everything that needed privileges is open; no reply has been read. */
     if (!privileges_drop(r->opt->user, &error))
@@ -1130,6 +1163,8 @@ static void run_clear(run *r)
     mac_vendors_free(r->vendors);
     if (r->links)
         g_array_unref(r->links);
+    if (r->warnings)
+        g_string_free(r->warnings, TRUE);
 }
 
 int run_scan(scan_options *opt)

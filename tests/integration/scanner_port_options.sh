@@ -11,6 +11,9 @@
 # connect scan by its failures, 15 at least) and the same over IPv6 scan it with
 # nmap's scaninfo and verdicts, and the plugin on both captures labels and
 # judges its probes as each tool's report does; --exclude-ports 0 leaves it out.
+# nmap's warnings on port lists (a port named twice in -p or --exclude-ports,
+# a T:/U: prefix without such a scan, a scan type left without ports: skipped)
+# as nmap's, on stderr and first in -oN, with the same scaninfo and verdicts.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -39,6 +42,21 @@ run shuffled -sS -p 20-30,80 --packet-trace
 run defeat -sS --defeat-rst-ratelimit -p "$LAB_TCP_PORTS"
 run dd -sS -dd -p "$LAB_TCP_PORTS"
 run d -sS -d -p 22
+warn() { # NAME FLAGS...: both tools, stderr, stdout and -oN apart
+    local name=$1 who
+    shift
+    for who in nmap st; do
+        if [[ $who == nmap ]]; then set -- nmap "${@:2}"; else set -- "$SCANTRACE_BIN" "${@:2}"; fi
+        "$@" -n -Pn -oN "$WORK/$name.$who.nmap" -oX "$WORK/$name.$who.xml" "$LAB_TARGET_IP" \
+            >"$WORK/$name.$who.out" 2>"$WORK/$name.$who.err" ||
+            { cat "$WORK/$name.$who.out" "$WORK/$name.$who.err"; return 1; }
+    done
+}
+warn dup x -sS -p 80,80 --exclude-ports 22,22
+warn udp-prefix x -sS -p U:53,T:80
+warn tcp-prefix x -sU -p T:80,U:53
+warn skip x -sS -sU -sY -p S:80
+warn skip-all x -sS -p U:53
 . "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 zero() { # NAME TARGET FLAGS...: both tools, each with a capture
     local name=$1 target=$2
@@ -117,6 +135,22 @@ check "-dd: the same Discovered lines ($(wc -l <"$WORK/dd.st.found"))" "$WORK/dd
 for who in nmap st; do
     grep -q "^Scanned at " "$WORK/d.$who.txt" && echo "ok   -d: $who prints Scanned at" ||
         { echo "FAIL -d: no Scanned at from $who"; fail=1; }
+done
+# nmap's warnings on the port lists, word for word on stderr and first in -oN
+# (before its header), none on stdout; a type left without ports skipped, the
+# same ports scanned (scaninfo, numservices="0" for the skipped) with the same
+# verdicts.
+for name in dup udp-prefix tcp-prefix skip skip-all; do
+    grep "^WARNING" "$WORK/$name.nmap.err" >"$WORK/$name.nmap.warn" || true
+    [[ -s $WORK/$name.nmap.warn ]] || { echo "FAIL $name: no warning from nmap"; fail=1; }
+    check "$name: the warnings on stderr as nmap ($(head -c 60 "$WORK/$name.nmap.warn")...)" \
+        "$WORK/$name.nmap.warn" <(grep "^WARNING" "$WORK/$name.st.err")
+    check "$name: the warnings first in -oN, as nmap" "$WORK/$name.nmap.warn" \
+        <(sed "/^# /q" "$WORK/$name.st.nmap" | grep -v "^# ")
+    grep -q WARNING "$WORK/$name.st.out" && { echo "FAIL $name: a warning on stdout"; fail=1; }
+    check "$name: the same ports scanned" <(scaninfo "$WORK/$name.nmap.xml") <(scaninfo "$WORK/$name.st.xml")
+    check "$name: the same verdicts" <(verdicts_from_xml "$WORK/$name.nmap.xml") \
+        <(verdicts_from_xml "$WORK/$name.st.xml")
 done
 # Port 0: scaninfo and verdicts as nmap's, the plugin's on each capture as
 # that tool's report, and port 0 among them (but where --exclude-ports 0).
