@@ -23,6 +23,8 @@ static struct {
     GHashTable *done; /* the phase's hosts done */
     /* The run: */
     guint completed, up;
+    FILE *normal;         /* -oN, for the lines nmap writes there too (LOG_PLAIN) */
+    GHashTable *cap_told; /* "ADDR/PROTO" of progress_cap_hit() said */
 } pg;
 
 static void put(const GString *s)
@@ -45,6 +47,35 @@ static void put_xml(const GString *s)
 void progress_set_xml(FILE *xml)
 {
     pg.xml = xml;
+}
+
+void progress_set_normal(FILE *normal)
+{
+    pg.normal = normal;
+}
+
+void progress_cap_hit(const packet_addr *addr, uint8_t ip_proto, guint tryno)
+{
+    char ip[PACKET_ADDR_TEXT];
+    packet_addr_format(addr, ip);
+    g_autoptr(GString) s = g_string_new(NULL);
+    g_string_printf(s, "Warning: %s giving up on port because retransmission cap hit (%u).\n", ip,
+                    tryno);
+    g_mutex_lock(&pg.lock);
+    /* nmap says it once per host and scan (its HostScanStats'
+     * retry_capped_warned): once per host and protocol here. */
+    if (pg.cap_told == NULL)
+        pg.cap_told = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!g_hash_table_add(pg.cap_told, g_strdup_printf("%s/%u", ip, ip_proto))) {
+        g_mutex_unlock(&pg.lock);
+        return;
+    }
+    put(s);
+    if (pg.normal && pg.normal != pg.screen) {
+        fputs(s->str, pg.normal);
+        fflush(pg.normal);
+    }
+    g_mutex_unlock(&pg.lock);
 }
 
 void progress_init(FILE *screen, int verbose, int debugging, gboolean packet_trace, gint64 start)

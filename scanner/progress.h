@@ -29,6 +29,15 @@ void progress_init(FILE *screen, int verbose, int debugging, gboolean packet_tra
 /* The -oX file, or NULL: nmap's <taskbegin>, <taskend> (with -v) and
  * <taskprogress> (with each status line) go into it. */
 void progress_set_xml(FILE *xml);
+/* The -oN file (NULL: none), for the lines nmap also writes there. */
+void progress_set_normal(FILE *normal);
+/* nmap's "Warning: ADDR giving up on port because retransmission cap hit
+ * (TRYNO)." (scan_engine.cc, LOG_PLAIN): whatever the verbosity, on the
+ * screen and in -oN, once per host and protocol (ip_proto: the scan's, or
+ * discovery's), as nmap 7.93 in the lab (--max-retries 0, a filtered port,
+ * -sS -sU: once for each). */
+#define PROGRESS_DISCOVERY 255 /* progress_cap_hit()'s ip_proto for discovery */
+void progress_cap_hit(const packet_addr *addr, uint8_t ip_proto, guint tryno);
 
 int progress_verbose(void);
 int progress_debugging(void);

@@ -1127,6 +1127,7 @@ static int scan(run *r)
     keys_start(r->opt->stats_every, !r->opt->noninteractive);
     start_outputs(r);
     progress_set_xml(r->xml); /* after its header */
+    progress_set_normal(r->normal);
     gboolean scanned = scan_all(r, &error);
     keys_stop(); /* no status line after the last */
     if (!scanned)

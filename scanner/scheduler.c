@@ -34,6 +34,7 @@ typedef struct host {
     gint64 deadline;    /* --host-timeout; 0: none */
     gboolean timed_out;
     gboolean neighbor; /* asked by ARP or ND (sched_set_neighbor_ping()) */
+    int cap_tryno;     /* the probe just given up at the --max-retries cap: its try; -1: none */
 } host;
 
 struct sched {
@@ -134,6 +135,7 @@ void sched_set_host(sched *s, guint hi, rtt_state *rtt, guint first, guint count
     h->first = first;
     h->count = count;
     h->pending = count;
+    h->cap_tryno = -1;
     ring_init(&h->in_flight, count);
     ring_init(&h->waiting, count);
     drops_init(&h->drops, s->start);
@@ -360,6 +362,16 @@ gboolean sched_host_timed_out(const sched *s, guint hi)
     return s->hosts[hi].timed_out;
 }
 
+gboolean sched_take_cap_hit(sched *s, guint hi, guint *tryno)
+{
+    host *h = &s->hosts[hi];
+    if (h->cap_tryno < 0)
+        return FALSE;
+    *tryno = (guint)h->cap_tryno;
+    h->cap_tryno = -1;
+    return TRUE;
+}
+
 /* nmap drops a host past --host-timeout with whatever it found. */
 static void give_up(sched *s, guint hi)
 {
@@ -392,8 +404,16 @@ void sched_expire(sched *s, gint64 now, sched_silent_fn silent, void *ctx)
                 continue;
             }
             finish(s, hi, pi);
-            if (!s->cfg.per_host || h->pending == 0)
+            if (!s->cfg.per_host || h->pending == 0) {
+                /* nmap's allowedTryno() "capped": the tries its rule would
+                 * give (MAX(1, max_successful_tryno + 1)) are more than
+                 * --max-retries; discovery, whose good_try stays 0 as nmap's,
+                 * is capped with --max-retries 0 only. */
+                h->cap_tryno =
+                    MAX(1u, h->good_try + 1) > s->cfg.max_retries ? (int)sl->tries - 1 : -1;
                 silent(ctx, hi, pi);
+                h->cap_tryno = -1;
+            }
         }
     }
 }

@@ -84,6 +84,14 @@ void sched_set_neighbor_ping(sched *s, guint hi);
 void sched_set_deadline(sched *s, guint hi, gint64 deadline);
 gboolean sched_host_timed_out(const sched *s, guint hi);
 
+/* Called from the silent callback of sched_expire(): TRUE when the probe (a
+ * port scan's; discovery's, the host's last) went unanswered after the last
+ * try --max-retries allows although nmap's rule would have allowed more
+ * (scan_engine.cc: allowedTryno()'s "capped", which nmap 7.93 reports with
+ * "Warning: ADDR giving up on port because retransmission cap hit (N).");
+ * *tryno: that probe's last try number N (0: the first transmission). */
+gboolean sched_take_cap_hit(sched *s, guint hi, guint *tryno);
+
 /* Probe pi of host hi (in its range) is not this scan's: another shard sends it
  * (--shards). Call before the first sched_next(); the probe is never sent and
  * counts as done. */

@@ -13,7 +13,9 @@
 # judges its probes as each tool's report does; --exclude-ports 0 leaves it out.
 # nmap's warnings on port lists (a port named twice in -p or --exclude-ports,
 # a T:/U: prefix without such a scan, a scan type left without ports: skipped)
-# as nmap's, on stderr and first in -oN, with the same scaninfo and verdicts.
+# as nmap's, on stderr and first in -oN, with the same scaninfo and verdicts;
+# with --max-retries 0, nmap's "giving up on port because retransmission cap
+# hit (0)" on stdout and in -oN, once per protocol.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -57,6 +59,7 @@ warn udp-prefix x -sS -p U:53,T:80
 warn tcp-prefix x -sU -p T:80,U:53
 warn skip x -sS -sU -sY -p S:80
 warn skip-all x -sS -p U:53
+warn cap x -sS -sU --max-retries 0 -p T:80,8080,U:53,500
 . "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 zero() { # NAME TARGET FLAGS...: both tools, each with a capture
     local name=$1 target=$2
@@ -152,6 +155,15 @@ for name in dup udp-prefix tcp-prefix skip skip-all; do
     check "$name: the same verdicts" <(verdicts_from_xml "$WORK/$name.nmap.xml") \
         <(verdicts_from_xml "$WORK/$name.st.xml")
 done
+# --max-retries 0 and a port that never answers: nmap's "giving up on port"
+# line on stdout and in -oN, once for each protocol scanned, not on stderr.
+gaveup() { grep "^Warning: .* giving up on port because retransmission cap hit" "$1" || true; }
+gaveup "$WORK/cap.nmap.out" >"$WORK/cap.nmap.gaveup"
+[[ $(wc -l <"$WORK/cap.nmap.gaveup") == 2 ]] || { echo "FAIL cap: nmap said it $(wc -l <"$WORK/cap.nmap.gaveup") times"; fail=1; }
+check "cap: the giving up lines on stdout as nmap" "$WORK/cap.nmap.gaveup" <(gaveup "$WORK/cap.st.out")
+check "cap: and in -oN" "$WORK/cap.nmap.gaveup" <(gaveup "$WORK/cap.st.nmap")
+[[ -z $(gaveup "$WORK/cap.st.err") ]] || { echo "FAIL cap: on stderr"; fail=1; }
+check "cap: the same verdicts" <(verdicts_from_xml "$WORK/cap.nmap.xml") <(verdicts_from_xml "$WORK/cap.st.xml")
 # Port 0: scaninfo and verdicts as nmap's, the plugin's on each capture as
 # that tool's report, and port 0 among them (but where --exclude-ports 0).
 for name in zero zero-ack zero-connect zero-exclude zero6 zero6-connect; do
