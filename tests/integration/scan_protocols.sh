@@ -18,7 +18,7 @@
 # probes byte for byte): the plugin gives nmap's verdicts.
 # Our SCTP INIT sent before the TCP probe that names the scan (no tag of its
 # own) stays -sO's to the plugin. And -sO's refusals, in nmap's words, before
-# anything is sent.
+# anything is sent; -sO -p T:80 warns and skips the scan, as nmap.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -120,7 +120,7 @@ nmap -6 -sO -r -Pn -n --max-retries 0 --packet-trace -p 1,47 "$LAB_TARGET_IP6" >
 dumpcap -i "$LAB_IFACE" -q -w "$WORK/refused.pcapng" 2>"$WORK/dumpcap.log" &
 pid=$!
 dumpcap_ready "$WORK/dumpcap.log"
-for args in "-sO -sS -p 6" "-sO -sU -p 6" "-sO -p 256" "-sO -p 1-300" "-sO -p x" "-sO --scanflags SYN -p 6" "-sO -p T:80"; do
+for args in "-sO -sS -p 6" "-sO -sU -p 6" "-sO -p 256" "-sO -p 1-300" "-sO -p x" "-sO --scanflags SYN -p 6"; do
     # shellcheck disable=SC2086 # the arguments are words
     if "$SCANTRACE_BIN" $args -Pn -n "$LAB_TARGET_IP" >"$WORK/refused.out" 2>"$WORK/refused.err"; then
         echo "REFUSAL NOT: $args"
@@ -128,6 +128,11 @@ for args in "-sO -sS -p 6" "-sO -sU -p 6" "-sO -p 256" "-sO -p 1-300" "-sO -p x"
         echo "refused: $args: $(cat "$WORK/refused.err")"
     fi
 done >"$WORK/refusals.txt"
+# -p leaving -sO no protocol: nmap warns and skips it (exit 0), sending nothing.
+"$SCANTRACE_BIN" -sO -p T:80 -Pn -n "$LAB_TARGET_IP" >"$WORK/noproto.st.out" 2>"$WORK/noproto.st.err" ||
+    echo "exit $?" >>"$WORK/noproto.st.err"
+nmap -sO -p T:80 -Pn -n "$LAB_TARGET_IP" >"$WORK/noproto.nmap.out" 2>"$WORK/noproto.nmap.err" ||
+    echo "exit $?" >>"$WORK/noproto.nmap.err"
 sleep 0.3
 kill -INT "$pid"
 wait "$pid" || true
@@ -213,7 +218,10 @@ bare_sent "$WORK/st.trace" >"$WORK/st.sent"
 [[ $(wc -l <"$WORK/nmap.sent") == 6 ]] || { cat "$WORK/nmap.trace"; die "nmap traced $(wc -l <"$WORK/nmap.sent") bare probes, not 6"; }
 check "--packet-trace words the bare probes as nmap's" "$WORK/nmap.sent" "$WORK/st.sent"
 cat "$WORK/refusals.txt"
-if grep -q "REFUSAL NOT" "$WORK/refusals.txt" || (($(grep -c '^refused' "$WORK/refusals.txt") != 7)); then
+grep -q "^WARNING: protocol scan was requested" "$WORK/noproto.nmap.err" ||
+    { echo "FAIL -sO -p T:80: nmap did not warn"; fail=1; }
+check "-sO -p T:80: warned and skipped, as nmap" "$WORK/noproto.nmap.err" "$WORK/noproto.st.err"
+if grep -q "REFUSAL NOT" "$WORK/refusals.txt" || (($(grep -c '^refused' "$WORK/refusals.txt") != 6)); then
     echo "FAIL -sO: a bad command line was not refused"; fail=1
 else
     echo "ok   -sO: every bad command line refused in one line"
