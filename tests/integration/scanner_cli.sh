@@ -12,7 +12,8 @@
 # data files, done and raw packets lines, -oN and -oX as nmap's), -T5 with --max-retries, the timing options in
 # nmap's time syntax, --host-timeout that fires on the host with dropped ports,
 # --unprivileged as root and the default scan as user nobody (both a connect
-# scan), and -d's timing report, line for line.
+# scan), and -d's timing report, line for line; -sn with the scanner's own
+# address among the targets lists the hosts in nmap's order.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER. KEEP=1 keeps
 # the work folder (both scanners' outputs) for a look after a failure.
@@ -181,6 +182,17 @@ else
 fi
 grep -q "^Final times for host: srtt: [0-9]* rttvar: [0-9]*  to: [0-9]*$" "$WORK/d.st.txt" ||
     { echo "FAIL debug: no final times line"; fail=1; }
+
+# -sn with the scanner among its targets (given last to first): the hosts in
+# the order nmap reports them, the scanner in its place by address.
+order() { sed -nE "s/^(Nmap s|S)can report for ([0-9.]+)$/\2/p" "$1" | paste -sd" " -; }
+nmap -n -sn "$B" "$A" "$LAB_SCANNER_IP" >"$WORK/own.nmap.txt" 2>&1
+"$SCANTRACE_BIN" -n -sn "$B" "$A" "$LAB_SCANNER_IP" >"$WORK/own.st.txt" 2>&1
+if [[ $(order "$WORK/own.nmap.txt") == *"$LAB_SCANNER_IP"* && $(order "$WORK/own.nmap.txt") == "$(order "$WORK/own.st.txt")" ]]; then
+    echo "ok   own-address  -sn with the scanner: $(order "$WORK/own.st.txt"), as nmap"
+else
+    echo "FAIL own-address: nmap $(order "$WORK/own.nmap.txt"), scantrace $(order "$WORK/own.st.txt")"; fail=1
+fi
 exit $fail
 '
 rc=0
