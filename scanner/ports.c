@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "safe_text.h"
 
 enum { PORT_MAX = 65535 };
 
@@ -20,17 +21,20 @@ static gboolean parse_bound(const char *text, const char *item, long dflt, long 
         *out = dflt;
         return TRUE;
     }
+    /* Quoted cut to their start when long (safe_text_token()). */
+    g_autofree char *shown = safe_text_token(item);
+    g_autofree char *shown_text = safe_text_token(text);
     /* nmap also takes nmap-services' names ("-p http,ssh", "-p 'http*'"); scantrace
      * says so rather than guess at a name's ports. */
     if (g_ascii_isalpha(text[0])) {
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                     "port names such as \"%s\" are not supported by scantrace: give port numbers",
-                    item);
+                    shown);
         return FALSE;
     }
     for (const char *c = text; *c; c++) {
         if (!g_ascii_isdigit(*c)) {
-            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad port specification \"%s\"", item);
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad port specification \"%s\"", shown);
             return FALSE;
         }
     }
@@ -39,10 +43,10 @@ static gboolean parse_bound(const char *text, const char *item, long dflt, long 
     if (errno != 0 || v < 0 || v > PORT_MAX) {
         if (strcmp(text, item) == 0)
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "port %s is out of range (ports are 0-65535)", text);
+                        "port %s is out of range (ports are 0-65535)", shown_text);
         else
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "port %s in \"%s\" is out of range (ports are 0-65535)", text, item);
+                        "port %s in \"%s\" is out of range (ports are 0-65535)", shown_text, shown);
         return FALSE;
     }
     *out = v;
@@ -58,6 +62,7 @@ static gboolean parse_item(const char *item, guint8 *seen, gboolean *dup, GError
         return FALSE;
     }
     g_autofree char *copy = g_strdup(item);
+    g_autofree char *shown = safe_text_token(item);
     char *dash = strchr(copy, '-');
     long lo, hi;
     if (dash == NULL) {
@@ -67,7 +72,7 @@ static gboolean parse_item(const char *item, guint8 *seen, gboolean *dup, GError
     } else {
         *dash = '\0';
         if (strchr(dash + 1, '-') != NULL) {
-            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad port range \"%s\"", item);
+            g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad port range \"%s\"", shown);
             return FALSE;
         }
         if (!parse_bound(copy, item, 1, &lo, error) ||
@@ -75,7 +80,7 @@ static gboolean parse_item(const char *item, guint8 *seen, gboolean *dup, GError
             return FALSE;
         if (lo > hi) {
             g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                        "reversed port range \"%s\" (write %ld-%ld)", item, hi, lo);
+                        "reversed port range \"%s\" (write %ld-%ld)", shown, hi, lo);
             return FALSE;
         }
     }
@@ -142,9 +147,10 @@ gboolean ports_parse_split_noted(const char *spec, GArray **tcp, GArray **udp, G
         if (g_ascii_isalpha(text[0]) && text[1] == ':') {
             const char *which = strchr(prefixes, g_ascii_toupper(text[0]));
             if (which == NULL) {
+                g_autofree char *shown = safe_text_token(text);
                 g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
                             "bad port specification \"%s\" (only T:, U: and S: are supported)",
-                            text);
+                            shown);
                 ok = FALSE;
                 break;
             }
@@ -185,6 +191,7 @@ static gboolean parse_protocol_item(const char *item, guint8 *seen, GError **err
 {
     const char *dash = strchr(item, '-');
     size_t len = strlen(item);
+    g_autofree char *shown = safe_text_token(item);
     long lo, hi;
     if (dash == NULL) {
         lo = hi = len ? protocol_bound(item, len, 0) : -1;
@@ -193,17 +200,17 @@ static gboolean parse_protocol_item(const char *item, guint8 *seen, GError **err
         hi = protocol_bound(dash + 1, strlen(dash + 1), 255);
     }
     if (lo < 0 || hi < 0) {
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad protocol specification \"%s\"", item);
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "bad protocol specification \"%s\"", shown);
         return FALSE;
     }
     if (lo > 255 || hi > 255) {
         /* nmap's words (nmap.cc) */
         g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                    "Protocols specified must be between 0 and 255 inclusive (\"%s\")", item);
+                    "Protocols specified must be between 0 and 255 inclusive (\"%s\")", shown);
         return FALSE;
     }
     if (lo > hi) {
-        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "reversed protocol range \"%s\"", item);
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT, "reversed protocol range \"%s\"", shown);
         return FALSE;
     }
     for (long p = lo; p <= hi; p++)
@@ -225,8 +232,9 @@ GArray *ports_parse_protocols(const char *spec, GError **error)
         if (g_ascii_isalpha(text[0]) && text[1] == ':') {
             char proto = g_ascii_toupper(text[0]);
             if (proto != 'T' && proto != 'U' && proto != 'S' && proto != 'P') {
+                g_autofree char *shown = safe_text_token(text);
                 g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
-                            "bad port specification \"%s\" (T:, U:, S: or P:)", text);
+                            "bad port specification \"%s\" (T:, U:, S: or P:)", shown);
                 return NULL;
             }
             mine = proto == 'P';

@@ -28,3 +28,10 @@ gboolean safe_text_is_clean(const char *raw)
             return FALSE;
     return TRUE;
 }
+
+char *safe_text_token(const char *raw)
+{
+    if (strlen(raw) <= SAFE_TEXT_TOKEN_MAX)
+        return g_strdup(raw);
+    return g_strdup_printf("%.*s...", SAFE_TEXT_TOKEN_MAX, raw);
+}

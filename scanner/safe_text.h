@@ -14,6 +14,16 @@
  * NULL gives NULL. Free with g_free(). */
 char *safe_text(const char *raw);
 
+/* The longest part of a token that an error message quotes. */
+#define SAFE_TEXT_TOKEN_MAX 64
+
+/* A token from the user (a target, a port item) as an error message quotes
+ * it: whole when at most SAFE_TEXT_TOKEN_MAX bytes, else its first
+ * SAFE_TEXT_TOKEN_MAX bytes and "..." (an -iL line may be 100 KB of one word;
+ * the message stays one short line). Bytes are kept as they are: the message
+ * goes through safe_text() before it is printed. Free with g_free(). */
+char *safe_text_token(const char *raw);
+
 /* Whether raw is printable ASCII only, i.e. safe_text() would not change it. */
 gboolean safe_text_is_clean(const char *raw);
 

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "error.h"
+#include "safe_text.h"
 
 typedef struct target_spec {
     uint8_t values[4][256]; /* the values each octet takes, ascending */
@@ -36,9 +37,11 @@ static void spec_free(gpointer p)
     g_free(s);
 }
 
+/* fmt quotes spec (cut to its start when long: safe_text_token()). */
 static gboolean bad(GError **error, const char *fmt, const char *spec)
 {
-    g_set_error(error, ST_ERROR, ST_ERROR_INPUT, fmt, spec);
+    g_autofree char *shown = safe_text_token(spec);
+    g_set_error(error, ST_ERROR, ST_ERROR_INPUT, fmt, shown);
     return FALSE;
 }
 

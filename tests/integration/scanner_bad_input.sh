@@ -52,6 +52,10 @@ bad "-oX into a directory" -sS -n -p 22 -oX "$WORK" "$LAB_TARGET_IP"
 bad "-w into a directory" -sS -n -p 22 -w "$WORK" "$LAB_TARGET_IP"
 bad "-w into a missing directory" -sS -n -p 22 -w "$WORK/no/such.pcap" "$LAB_TARGET_IP"
 bad "binary -iL file" -sn -n -iL "$WORK/binary-list"
+# One 100 KB word: the line quotes its first 64 bytes and "...".
+python3 -c "print(\"10.201.0.\" * 12000)" >"$WORK/long-list"
+bad "-iL file with a 100 KB token" -sn -n -iL "$WORK/long-list"
+check "-iL: the 100 KB token cut in the error" "(( \$(wc -c <$WORK/bad.err) < 200 )) && grep -q \"10.201.0.10.201.0.*\\.\\.\\.\\\"\" $WORK/bad.err"
 bad "-iL file with a control byte" -sn -n -iL "$WORK/control-list"
 # A list that names no one is the warning of nmap and exit 0 (scanner_cli.sh); one
 # that cannot be read is bad input.

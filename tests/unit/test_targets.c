@@ -156,8 +156,25 @@ static void test_host_names(void)
      * sends a query to a name server. */
     g_autofree char *label = g_strnfill(64, 'a');
     g_autofree char *unknown = g_strconcat(label, ".invalid", NULL);
-    g_autofree char *message = g_strdup_printf("failed to resolve \"%s\"", unknown);
+    /* Quoted up to its 64th byte (SAFE_TEXT_TOKEN_MAX), then "...". */
+    g_autofree char *message = g_strdup_printf("failed to resolve \"%s...\"", label);
     assert_bad(unknown, message);
+
+    /* A 100 KB token (an -iL line of one word): the message quotes its start
+     * only, and stays short. */
+    GString *huge = g_string_new("10.201.0.");
+    while (huge->len < 100 * 1024)
+        g_string_append(huge, "10.201.0.");
+    const char *specs[] = {huge->str, NULL};
+    GError *error = NULL;
+    g_assert_null(targets_parse(specs, FALSE, &error));
+    g_assert_nonnull(error);
+    g_autofree char *start = g_strndup(huge->str, 64);
+    g_autofree char *quoted = g_strdup_printf("\"%s...\"", start);
+    g_assert_nonnull(strstr(error->message, quoted));
+    g_assert_cmpuint(strlen(error->message), <, 200);
+    g_error_free(error);
+    g_string_free(huge, TRUE);
 }
 
 static void test_several(void)
@@ -276,7 +293,7 @@ static void test_ipv6_bad(void)
     /* A 64-octet label: the resolver refuses it without asking anyone. */
     g_autofree char *label = g_strnfill(64, 'a');
     g_autofree char *unknown = g_strconcat(label, ".invalid", NULL);
-    g_autofree char *message = g_strdup_printf("failed to resolve \"%s\"", unknown);
+    g_autofree char *message = g_strdup_printf("failed to resolve \"%s...\"", label);
     assert_bad_family(unknown, TRUE, message);
 }
 
