@@ -150,6 +150,7 @@ static port_report *gui_report;
 static GPtrArray *gui_titles; /* char *, the title of the table of the same index */
 static bool gui_stale;        /* a retap began: the report starts over */
 static bool gui_pending;      /* probes since the report started, no tables yet */
+static bool gui_hinted;       /* the one-pass hint table is made */
 
 /* One table to be made: a group's state, or (a sweep) a scan's state. */
 typedef struct gui_spec {
@@ -175,6 +176,7 @@ static void gui_restart(void)
     gui_report = port_report_new();
     gui_stale = false;
     gui_pending = true;
+    gui_hinted = false;
 }
 
 static void free_cell(stat_tap_table_item_type *cell)
@@ -250,6 +252,9 @@ static void gui_init(stat_tap_table_ui *ui)
     gui_restart();
 }
 
+static stat_tap_table *table_at(unsigned i);
+static void set_title(unsigned i, stat_tap_table *table, char *title);
+
 static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                                     const void *tap_data, tap_flags_t flags _U_)
 {
@@ -258,7 +263,13 @@ static tap_packet_status gui_packet(void *data, packet_info *pinfo _U_, epan_dis
     port_report_change change;
     if (!gui_report || gui_stale)
         gui_restart();
-    add_probe(gui_report, tap_data, &change);
+    /* tshark's single pass (-z scantrace,table without -2) has no final
+     * verdict and no end: one table, untouched by the end's, says what to
+     * do, as -z scantrace,ports says it. */
+    if (!add_probe(gui_report, tap_data, &change) && !gui_hinted && gui_ui->tables->len == 0) {
+        gui_hinted = true;
+        set_title(0, table_at(0), g_strdup(ONE_PASS));
+    }
     return TAP_PACKET_DONT_REDRAW;
 }
 

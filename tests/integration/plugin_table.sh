@@ -4,7 +4,8 @@
 # 25 ports is one "Not shown: N STATE PROTO ports (REASON)" line, and the other
 # ports are listed grouped by state, in ascending order, each with its state,
 # reason, number of probes and, when a probe was answered, a round trip time.
-# On one pass it only says that it needs -2.
+# On one pass it only says that it needs -2; so does -z scantrace,table (the
+# GUI's table, printed by tshark).
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
@@ -96,5 +97,15 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
     one=$(tshark_unpriv -r "$cap" -q -z scantrace,ports)
     grep -q 'run tshark with -2' <<<"$one" || fail "$name: one pass: no hint to use -2"
     ! grep -qE '^ +[0-9]+/tcp ' <<<"$one" || fail "$name: one pass: port lines without final verdicts"
+    if [[ -z ${table_told:-} ]]; then # the GUI's table in tshark, on one capture: the same hint
+        table_told=1
+        one=$(tshark_unpriv -r "$cap" -q -z scantrace,table)
+        grep -q '^(verdicts need the whole capture: run tshark with -2)$' <<<"$one" ||
+            fail "$name: -z scantrace,table on one pass: no hint to use -2"$'\n'"$one"
+        ! grep -qE '^ +[0-9]+/tcp ' <<<"$one" || fail "$name: -z scantrace,table on one pass: port lines"
+        one=$(tshark_unpriv -r "$cap" -2 -q -z scantrace,table)
+        ! grep -q 'run tshark with -2' <<<"$one" && grep -qE '^ +[0-9]+/tcp ' <<<"$one" ||
+            fail "$name: -z scantrace,table with -2: the hint, or no port line"$'\n'"$one"
+    fi
 done
 echo ok
