@@ -63,6 +63,15 @@ static gboolean parse_item(const char *item, guint8 *seen, gboolean *dup, GError
     }
     g_autofree char *copy = g_strdup(item);
     g_autofree char *shown = safe_text_token(item);
+    /* nmap's other nmap-services forms: wildcards over the names ("*",
+     * "http*") and [RANGE], the range's ports nmap-services lists. */
+    if (strpbrk(item, "[]*?")) {
+        g_set_error(error, ST_ERROR, ST_ERROR_INPUT,
+                    "nmap-services port forms such as \"%s\" (names, wildcards, [ranges]) are not "
+                    "supported by scantrace: give port numbers",
+                    shown);
+        return FALSE;
+    }
     char *dash = strchr(copy, '-');
     long lo, hi;
     if (dash == NULL) {

@@ -121,6 +121,11 @@ static void test_garbage(void)
     assert_bad("", "empty port list");
     assert_bad("1-2-3", "bad port range");
     assert_bad("22,x80", "port names such as \"x80\" are not supported");
+    assert_bad("[1-100]",
+               "nmap-services port forms such as \"[1-100]\" (names, wildcards, [ranges]) "
+               "are not supported by scantrace: give port numbers");
+    assert_bad("*", "nmap-services port forms such as \"*\"");
+    assert_bad("22,ht?p", "nmap-services port forms such as \"ht?p\"");
     assert_bad(" 22", "bad port specification");
     assert_bad("+22", "bad port specification");
 }
