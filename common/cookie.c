@@ -40,12 +40,23 @@ static uint32_t cookie_width_mask(const packet_flow *f)
     return wide ? 0xffffffffu : 0xffffu;
 }
 
+/* The cookie's bits above the try bits, hash and width applied. The rewrite
+ * rule (cookie.h, COOKIE_LOW16_NONZERO): when the low 16 bits of those would
+ * be 0, bits 4-15 are set, so that no try's low 16 bits, which every IPv4
+ * probe puts in its IP ID, are ever 0. legacy: the bits as scantrace sent them
+ * before the rule, which captures made then carry. */
+static uint32_t cookie_high(uint32_t scan_id, const packet_flow *f, uint8_t query, bool legacy)
+{
+    uint32_t high = cookie_hash(scan_id, f, query) & cookie_width_mask(f) & ~(COOKIE_MAX_TRIES - 1);
+    if (!legacy && (high & 0xffffu) == 0)
+        high |= COOKIE_LOW16_NONZERO;
+    return high;
+}
+
 uint32_t cookie_make_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t query,
                            unsigned try_no)
 {
-    uint32_t mask = COOKIE_MAX_TRIES - 1;
-    uint32_t hash = cookie_hash(scan_id, probe_flow, query) & cookie_width_mask(probe_flow);
-    return (hash & ~mask) | (try_no & mask);
+    return cookie_high(scan_id, probe_flow, query, false) | (try_no & (COOKIE_MAX_TRIES - 1));
 }
 
 uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned try_no)
@@ -57,13 +68,22 @@ bool cookie_check_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t
                         uint32_t value, unsigned *try_no)
 {
     uint32_t mask = COOKIE_MAX_TRIES - 1;
-    uint32_t width = cookie_width_mask(probe_flow);
-    if (value & ~width)
+    if (value & ~cookie_width_mask(probe_flow))
         return false;
-    if ((cookie_hash(scan_id, probe_flow, query) & width & ~mask) != (value & ~mask))
+    uint32_t high = value & ~mask;
+    if (high != cookie_high(scan_id, probe_flow, query, false) &&
+        high != cookie_high(scan_id, probe_flow, query, true))
         return false;
     *try_no = value & mask;
     return true;
+}
+
+bool cookie_is_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t query,
+                     unsigned try_no, uint32_t value, uint32_t mask)
+{
+    uint32_t t = try_no & (COOKIE_MAX_TRIES - 1);
+    return ((cookie_high(scan_id, probe_flow, query, false) | t) & mask) == (value & mask) ||
+           ((cookie_high(scan_id, probe_flow, query, true) | t) & mask) == (value & mask);
 }
 
 bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value, unsigned *try_no)

@@ -16,9 +16,22 @@
 #define COOKIE_TRY_BITS  4
 #define COOKIE_MAX_TRIES (1u << COOKIE_TRY_BITS)
 
+/* No cookie's low 16 bits are 0: every IPv4 probe carries them in its IP ID,
+ * and Linux fills in the IP ID of a datagram sent on a raw socket with
+ * IP_HDRINCL when it is 0 (raw(7): "Packet ID: Filled in when zero"; each
+ * fragment of -f's separately), which would lose the probe's cookie once in
+ * 4096 flows (a UDP probe is then tied only by its ports). Where a flow's hash
+ * leaves bits 4-15 all 0 they are set to 1 instead (this mask): every try of
+ * that flow then has low bits 0xfff0 | try. Readers take the bits without
+ * the rule as well (cookie_check(), cookie_is_query()), as captures made
+ * before it carry them: a TCP probe's sequence number, an IPv6 probe's flow
+ * label. */
+#define COOKIE_LOW16_NONZERO 0xfff0u
+
 uint32_t cookie_make(uint32_t scan_id, const packet_flow *probe_flow, unsigned try_no);
 
-/* True when value is the cookie of some try of that probe; stores the try. */
+/* True when value is the cookie of some try of that probe, with the
+ * COOKIE_LOW16_NONZERO rule or without it (older captures); stores the try. */
 bool cookie_check(uint32_t scan_id, const packet_flow *probe_flow, uint32_t value,
                   unsigned *try_no);
 
@@ -34,6 +47,12 @@ uint32_t cookie_make_query(uint32_t scan_id, const packet_flow *probe_flow, uint
                            unsigned try_no);
 bool cookie_check_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t query,
                         uint32_t value, unsigned *try_no);
+
+/* Whether value, masked with mask (0xffff where only the cookie's low 16 bits
+ * ride: an IP ID, a flow label's low bits), is try try_no's cookie, with the
+ * COOKIE_LOW16_NONZERO rule or without it (older captures). */
+bool cookie_is_query(uint32_t scan_id, const packet_flow *probe_flow, uint8_t query,
+                     unsigned try_no, uint32_t value, uint32_t mask);
 
 /* cookie_check() of a TCP reply's number, allowing for data_len octets of
  * data the probe carried (--data-length) that the reply may acknowledge as

@@ -211,8 +211,8 @@ bool scan_cookie_is(const scan_type *type, uint32_t scan_id, const packet_flow *
                     unsigned try_no, uint32_t value, uint32_t mask)
 {
     uint8_t query = scan_cookie_query(type);
-    return (cookie_make_query(scan_id, probe_flow, query, try_no) & mask) == (value & mask) ||
-           (query && (cookie_make(scan_id, probe_flow, try_no) & mask) == (value & mask));
+    return cookie_is_query(scan_id, probe_flow, query, try_no, value, mask) ||
+           (query && cookie_is_query(scan_id, probe_flow, 0, try_no, value, mask));
 }
 
 bool scan_is_teardown(const scan_type *type, const packet_view *pkt)

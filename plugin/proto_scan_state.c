@@ -641,11 +641,12 @@ void proto_icmp_after(uint32_t frame, const nstime_t *when, const packet_view *p
 }
 
 /* The try whose cookie's low 16 bits are cookie, for an untagged -sO probe
- * (its IP ID or flow label holds them, whatever the cookie's width). */
+ * (its IP ID or flow label holds them, whatever the cookie's width), with
+ * the COOKIE_LOW16_NONZERO rule or without it (older captures). */
 static bool bare_try(uint32_t scan_id, const packet_flow *flow, uint32_t cookie, unsigned *try_no)
 {
     for (unsigned t = 0; t < COOKIE_MAX_TRIES; t++)
-        if ((cookie_make(scan_id, flow, t) & 0xffffu) == cookie) {
+        if (cookie_is_query(scan_id, flow, 0, t, cookie, 0xffffu)) {
             *try_no = t;
             return true;
         }

@@ -91,6 +91,63 @@ static void test_ipv4_layout_kept(void)
     g_assert_cmpuint(got, ==, 3);
 }
 
+/* The raw hash of an IPv4 flow's cookie as cookie.c keys it (the layout
+ * test_ipv4_layout_kept() pins), bits above the try bits and width applied. */
+static uint32_t raw_high(uint32_t scan_id, const packet_flow *f, uint32_t width)
+{
+    uint8_t key[16], in[13];
+    memcpy(key, "scantrace-ck", 12);
+    put_be32(key + 12, scan_id);
+    memcpy(in, f->src.bytes + 12, 4);
+    memcpy(in + 4, f->dst.bytes + 12, 4);
+    put_be16(in + 8, f->sport);
+    put_be16(in + 10, f->dport);
+    in[12] = f->proto;
+    return (uint32_t)siphash24(key, in, sizeof in) & width & ~(uint32_t)(COOKIE_MAX_TRIES - 1);
+}
+
+/* Linux fills in a raw IP_HDRINCL datagram's IP ID when it is 0 (raw(7)), so
+ * no cookie's low 16 bits, an IPv4 probe's IP ID, may be 0: a flow whose hash
+ * gives 0 there takes COOKIE_LOW16_NONZERO instead, for every try, and the
+ * value sent before the rule (older captures) still checks. Every UDP (16-bit
+ * cookie) and TCP (32-bit) flow to ports 1-65535 from one source port. */
+static void test_low16_never_zero(void)
+{
+    const uint32_t scan_id = 0x12345678;
+    for (int wide = 0; wide < 2; wide++) {
+        uint32_t width = wide ? 0xffffffffu : 0xffffu;
+        packet_flow f = flow;
+        f.proto = wide ? PACKET_TCP : PACKET_UDP;
+        unsigned zero_flows = 0;
+        for (unsigned port = 1; port <= 65535; port++) {
+            f.dport = (uint16_t)port;
+            uint32_t raw = raw_high(scan_id, &f, width);
+            uint32_t c0 = cookie_make(scan_id, &f, 0);
+            g_assert_cmphex(c0 & 0xffffu, !=, 0);
+            if ((raw & 0xffffu) != 0) {
+                g_assert_cmphex(c0, ==, raw); /* every other flow as before */
+                continue;
+            }
+            zero_flows++;
+            unsigned got = 99;
+            for (unsigned t = 0; t < COOKIE_MAX_TRIES; t++) {
+                uint32_t c = cookie_make(scan_id, &f, t);
+                g_assert_cmphex(c, ==, raw | COOKIE_LOW16_NONZERO | t);
+                g_assert_true(cookie_check(scan_id, &f, c, &got));
+                g_assert_cmpuint(got, ==, t);
+                g_assert_true(cookie_check(scan_id, &f, raw | t, &got)); /* older captures */
+                g_assert_cmpuint(got, ==, t);
+                g_assert_true(cookie_is_query(scan_id, &f, 0, t, c, 0xffffu));
+                g_assert_true(cookie_is_query(scan_id, &f, 0, t, raw | t, 0xffffu));
+                g_assert_false(cookie_is_query(scan_id, &f, 0, t ^ 1, c, 0xffffu));
+            }
+        }
+        /* About 65535 / 4096 flows: the case is there to test. */
+        g_assert_cmpuint(zero_flows, >=, 4);
+        g_assert_cmpuint(zero_flows, <=, 40);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -99,5 +156,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cookie/other-probe-rejected", test_other_probe_rejected);
     g_test_add_func("/cookie/spread", test_spread);
     g_test_add_func("/cookie/ipv4-layout-kept", test_ipv4_layout_kept);
+    g_test_add_func("/cookie/low16-never-zero", test_low16_never_zero);
     return g_test_run();
 }
