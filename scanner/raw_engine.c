@@ -379,6 +379,14 @@ static gboolean attribute(const engine *e, const packet_view *pkt, attribution *
         if (match == REPLY_COOKIE && !checks && type->ip_proto == PACKET_UDP && !pkt->has_quote &&
             cfg->extras && cfg->extras->data_set)
             match = REPLY_FLOW;
+        /* An ICMP error quoting a UDP probe whose IP ID is not its cookie (a
+         * NAT or scrubber that rewrites IP IDs; the kernel no longer can,
+         * COOKIE_LOW16_NONZERO) is tied by its quoted ports, which name the
+         * try, as nmap ties every one (scan_engine_raw.cc get_pcap_result):
+         * a closed port stays closed, not open|filtered. */
+        if (match == REPLY_COOKIE && !checks && type->ip_proto == PACKET_UDP && pkt->has_quote &&
+            !any)
+            match = REPLY_FLOW;
         if (match == REPLY_COOKIE &&
             (!checks || (try_no != PLAN_TRY_UNKNOWN && cookie_try != try_no)))
             continue;
