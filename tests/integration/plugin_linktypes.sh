@@ -27,14 +27,46 @@ fields() { tshark_unpriv -r "$(tshark_file "$1")" -2 -T fields "${FIELDS[@]}"; }
 verdicts() { fields "$1" | cut -f2- | grep -v '^\s*$' | sort -u; }
 
 tshark_setup
+raw=$TSHARK_HOME/captures/syn-retries-rawip.pcap
+editcap -F pcap -C 14 -T rawip4 "$ETHERNET" "$raw"
+chmod a+r "$raw"
+relinked=()
+for scan in syn-retries nmap6-scans; do
+    out=$TSHARK_HOME/relink-$scan
+    mkdir -p "$out"
+    if ! python3 "$SCANTRACE_SOURCE_DIR/tests/lib/relink.py" "$SCANTRACE_SOURCE_DIR/captures/$scan.pcapng" \
+        "$out" >/dev/null 2>&1; then
+        echo "note: relink.py cannot run (no scapy?): the other link layers and tunnels skip"
+        break
+    fi
+    relinked+=("$scan")
+done
+chmod -R a+rX "$TSHARK_HOME"
+
+# Under the sanitizers the leak check (tests/lib/tshark.sh), seconds of every
+# tshark start, runs on all of this test's captures read as one, each link
+# layer's frames under an interface of its own (mergecap -a), once on one pass
+# and once on both; the comparisons below then run under ASan and UBSan alone.
+if [[ ${SCANTRACE_SANITIZED:-0} == 1 && ${TSHARK_LEAKS:-1} == 1 ]]; then
+    merged=$TSHARK_HOME/captures/every-link.pcapng
+    every=("$ETHERNET" "$COOKED" "$raw")
+    for scan in "${relinked[@]}"; do every+=("$TSHARK_HOME/relink-$scan"/*.pcap); done
+    mergecap -a -w "$merged" "${every[@]}"
+    chmod a+r "$merged"
+    for mode in -2 ""; do
+        # shellcheck disable=SC2086 # one word or none
+        n=$(tshark_unpriv -r "$merged" $mode -T fields "${FIELDS[@]}" | awk -F'\t' '$2 != ""' | wc -l) ||
+            fail "tshark on every link layer at once${mode:+ ($mode)}"
+        ((n > 0)) || fail "no frame labelled on every link layer at once${mode:+ ($mode)}"
+    done
+    echo "leak check: $n labelled frames under every link layer, read as one capture"
+    tshark_leaks_done
+fi
+
 [[ $(tshark_unpriv -r "$(tshark_file "$ETHERNET")" -T fields -e frame.encap_type | sort -u) == 1 ]] ||
     fail "$ETHERNET is not Ethernet"
 [[ $(tshark_unpriv -r "$(tshark_file "$COOKED")" -T fields -e frame.protocols | cut -d: -f1 | sort -u) == sll ]] ||
     fail "$COOKED is not a Linux cooked capture"
-
-raw=$TSHARK_HOME/captures/syn-retries-rawip.pcap
-editcap -F pcap -C 14 -T rawip4 "$ETHERNET" "$raw"
-chmod a+r "$raw"
 diff <(fields "$ETHERNET") <(fields "$raw") || fail "raw IP differs from Ethernet"
 
 [[ -n $(verdicts "$ETHERNET") ]] || fail "no scan in $ETHERNET"
@@ -44,14 +76,8 @@ diff <(verdicts "$ETHERNET") <(verdicts "$COOKED") || fail "Linux cooked differs
 judged() { fields "$1" | cut -f2-8 | grep -v '^\s*$' | sort -u; }
 # count FILTER FILE: how many frames match.
 count() { tshark_unpriv -r "$(tshark_file "$2")" -2 -Y "$1" -T fields -e frame.number | grep -c .; }
-for scan in syn-retries nmap6-scans; do
+for scan in "${relinked[@]}"; do
     out=$TSHARK_HOME/relink-$scan
-    mkdir -p "$out"
-    if ! python3 "$SCANTRACE_SOURCE_DIR/tests/lib/relink.py" "$SCANTRACE_SOURCE_DIR/captures/$scan.pcapng" \
-        "$out" >/dev/null 2>&1; then
-        echo "note: relink.py cannot run (no scapy?): the other link layers and tunnels skip"
-        break
-    fi
     reference=$(fields "$out/ethernet.pcap")
     [[ $(count scantrace.role "$out/ethernet.pcap") -gt 0 ]] || fail "no scan in $scan's IP frames"
     for variant in "$out"/*.pcap; do

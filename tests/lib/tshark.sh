@@ -41,6 +41,8 @@
 #    Every pass still runs under ASan and UBSan. tshark_setup's -G plugins is not
 #    leak-checked: every checked pass registers the plugin the same way. A pass
 #    reading a pipe (-r -) is always checked. TSHARK_LEAKS=all checks every pass.
+#    A test that reads many captures of one scan (plugin_linktypes.sh) has them
+#    leak-checked read as one file, then calls tshark_leaks_done.
 
 TSHARK_HOME=
 TSHARK_USER=nobody
@@ -50,6 +52,7 @@ TSHARK_SANITIZER_ENV=()
 # already checked, and ASAN_OPTIONS for the passes after.
 TSHARK_LEAKS_SEEN=
 TSHARK_ASAN_NO_LEAKS=
+TSHARK_LEAKS_DONE=
 # The command run: scripts/benchmark.sh puts GNU time in front of tshark, and
 # wireshark_unpriv runs the GUI the same way.
 TSHARK_PROGRAM=(tshark)
@@ -161,6 +164,14 @@ _tshark_leak_check_wanted() {
     echo "$sum" >>"$TSHARK_LEAKS_SEEN"
 }
 
+# tshark_leaks_done: the passes so far were leak-checked over every code path
+# the test reaches (its captures read merged as one, say): under TSHARK_LEAKS=1
+# no pass after is. Call it in the test's own shell, not in a subshell.
+tshark_leaks_done() {
+    [[ -n $TSHARK_LEAKS_SEEN ]] && TSHARK_LEAKS_DONE=1
+    return 0
+}
+
 # Makes the HOME, checks that tshark loads the plugin from it, and removes the
 # HOME when the shell exits (an EXIT trap). Call it once, in the test's own shell,
 # before the others (they may run in $(...) subshells).
@@ -205,7 +216,7 @@ tshark_unpriv_home() {
     shift
     local status=0 no_leaks=()
     # A kind of pass already leak-checked: env takes the last ASAN_OPTIONS.
-    if [[ -n $TSHARK_LEAKS_SEEN ]] && ! _tshark_leak_check_wanted "$@"; then
+    if [[ -n $TSHARK_LEAKS_SEEN ]] && { [[ -n $TSHARK_LEAKS_DONE ]] || ! _tshark_leak_check_wanted "$@"; }; then
         no_leaks=(ASAN_OPTIONS="$TSHARK_ASAN_NO_LEAKS")
     fi
     if [[ -n $TSHARK_USER ]]; then
