@@ -64,7 +64,8 @@ set -euo pipefail
 . "$SCANTRACE_SOURCE_DIR/tests/lib/capture.sh"
 fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
-ports="1-300,$LAB_TCP_PORTS"
+# The lab ports above 300 only: a port named twice gets nmap s duplicate warning.
+ports="1-300,$(tr , "\n" <<<"$LAB_TCP_PORTS" | awk "\$1 > 300" | paste -sd, -)"
 targets="$LAB_TARGET_IP $LAB_TARGET2_IP"
 scan() {
     local name=$1
