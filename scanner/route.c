@@ -218,8 +218,14 @@ gboolean route_find(const packet_addr *dst, const char *device, route *out, GErr
     if (!source_for(dst, device, out->scope, &out->src, &out->broadcast, error))
         return FALSE;
     /* The kernel loops packets to its own addresses through lo, whatever
-     * interface holds them. */
-    if (is_loopback(dst) || packet_addr_equal(dst, &out->src)) {
+     * interface holds them, and any address of any interface is one: a second
+     * address of the link's interface too, for which the kernel's source is
+     * the interface's first address (nmap's route_dst_generic() and
+     * islocalhost(): an address an interface holds goes through the loopback
+     * device, from the kernel's source for it). */
+    packet_addr held = *dst, held_mask;
+    if (is_loopback(dst) || packet_addr_equal(dst, &out->src) ||
+        find_device(NULL, &held, &held_mask, NULL, 0, NULL)) {
         g_strlcpy(out->device, "lo", sizeof out->device);
         out->local = TRUE;
         return TRUE;
