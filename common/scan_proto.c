@@ -204,6 +204,24 @@ bool proto_sctp_probe_is_ours(const packet_view *pkt)
            (pkt->flow_label & 0xffffu) == (tsn & 0xffffu);
 }
 
+bool proto_probe_is_ours(uint32_t scan_id, const packet_view *pkt)
+{
+    bool v4 = packet_addr_is_ipv4(&pkt->flow.src);
+    uint8_t p = pkt->flow.proto;
+    probe_tag tag;
+    if (p == PACKET_TCP || p == PACKET_UDP || family_icmp(p, v4))
+        return proto_recognise(&scan_proto, pkt, &tag) && tag.scan_id == scan_id;
+    if (pkt->has_quote)
+        return false;
+    uint32_t mark = v4 ? pkt->ip_id : pkt->flow_label & 0xffffu;
+    if (!v4 && (pkt->flow_label & PROBE_FLOW_LABEL_MASK) != PROBE_FLOW_LABEL_COOKIE)
+        return false;
+    for (unsigned t = 0; t < COOKIE_MAX_TRIES; t++)
+        if ((cookie_make(scan_id, &pkt->flow, (uint8_t)t) & 0xffffu) == mark)
+            return true;
+    return false;
+}
+
 static bool proto_reply_cookie(const scan_type *type, const packet_view *reply, uint32_t *cookie)
 {
     if (reply->flow.proto == PACKET_TCP)

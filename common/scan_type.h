@@ -180,6 +180,17 @@ packet_flow proto_probe_flow(const packet_addr *src, const packet_addr *dst, uin
  * names its scan. */
 bool proto_sctp_probe_is_ours(const packet_view *pkt);
 
+/* Whether pkt (a parsed packet, host-order fields) is one of scan scan_id's
+ * -sO probes: TCP, UDP and the family's echo request by their tag (and its
+ * scan id), any other protocol's (bare headers, IGMP, SCTP INIT) by its IP ID
+ * (IPv4) or marked flow label (IPv6), which must hold the low 16 bits of the
+ * cookie of one of the tries of pkt's flow (one chance in 2^16 per try for
+ * a packet that is not). A scan of one of our own addresses sees its probes
+ * come back through lo from the target beside the target's replies; nmap
+ * tells its own by their IP ID (scan_engine_raw.cc, get_pcap_result: "if
+ * this is our probe we sent to localhost, then it doesn't count!"). */
+bool proto_probe_is_ours(uint32_t scan_id, const packet_view *pkt);
+
 /* Whether pkt is an ICMP error nmap's -sO judges for the probe it quotes:
  * ICMPv4 types 3 and 11, ICMPv6 types 1 and 4 (scan_engine_raw.cc). Any other
  * ICMP message is a packet of the ICMP protocol itself. */

@@ -260,8 +260,12 @@ static gboolean is_ours(const engine *e, const packet_view *pkt)
 {
     if (!packet_addr_equal(&pkt->flow.src, &e->io->rt->src))
         return FALSE;
+    /* -sO: nothing we send to another host is a reply to us; a target that
+     * is one of our addresses (lo) sends its replies from it too, beside our
+     * probes. */
     if (plan_entry(e, &scan_proto))
-        return TRUE; /* -sO: nothing we send is a reply to us */
+        return !packet_addr_equal(&pkt->flow.dst, &pkt->flow.src) ||
+               proto_probe_is_ours(e->cfg->scan_id, pkt);
     probe_tag tag;
     unsigned try_no;
     const scan_type *type = scan_type_of_probe(pkt, &tag);
@@ -566,7 +570,9 @@ static void judge_frame(engine *e, const uint8_t *frame, size_t caplen, gint64 w
     packet_view pkt;
     arp_view av;
     if (ip && packet_parse(ip, len, &pkt)) {
-        if (icmp_probe_seen(e, &pkt))
+        /* Sent to one of our own addresses, it comes back from the target:
+         * nmap's receive loop reads it as an ICMP message from that host. */
+        if (icmp_probe_seen(e, &pkt) && !packet_addr_equal(&pkt.flow.dst, &pkt.flow.src))
             return;
         if (engine_tracing(e->cfg))
             trace_packet(e, "RCVD", wall, ip, &pkt);
