@@ -1997,7 +1997,12 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     /* A service that echoes its request (UDP echo, say) sends our tag back: a
      * tagged packet travelling against a known probe flow is a reply. */
     packet_flow back = packet_flow_reverse(&pkt->flow);
-    bool against_probe = flow_head(&back) != NULL;
+    /* A packet from a host to itself (a scan of one of the scanner's own
+     * addresses, through lo) whose ports read the same both ways (a bare -sO
+     * header, an echo) travels its probe's flow and against it at once: a
+     * retransmitted probe is a probe, anything else a reply. */
+    bool self = packet_flow_equal(&back, &pkt->flow) && flow_head(&back) != NULL;
+    bool against_probe = !self && flow_head(&back) != NULL;
     if (type && !against_probe) {
         const frame_result *res =
             add_probe(frame, when, &pkt->flow, type, &tag, tool_name(pkt, &tag),
@@ -2030,9 +2035,9 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
         return res;
     /* A reply other than an ICMP error answers a probe on its reversed flow:
      * with none there, it answers nothing. */
-    if (pkt->has_quote || against_probe)
+    if (pkt->has_quote || against_probe || self)
         res = add_reply(frame, when, pkt);
-    if (res || type || against_probe)
+    if (res || type || against_probe || self)
         return res;
     res = add_follow_up(frame, when, pkt);
     if (res)
