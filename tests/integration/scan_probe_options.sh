@@ -9,7 +9,8 @@
 # with the same flags (-sS -sU on a few ports of each kind; host discovery
 # with --send-ip for the pings: the default set with the options, -PE and -PU
 # with --data-length), and -sT with --ttl and -S, which nmap sets
-# on its sockets. Per case:
+# on its sockets; and -sn and -sS -Pn of 10.201.0.9, one of our own
+# addresses (nmap: localhost-response, through lo). Per case:
 #  - both reports give every port (every host, for -sn) the same state and
 #    reason;
 #  - the plugin (tshark as nobody) on scantrace's -w capture gives the
@@ -73,6 +74,13 @@ connect=(-sT --ttl 70 -S "$SPOOF" -Pn -n --reason --max-retries 1 -p 22,23)
 nmap "${connect[@]}" -oX "$WORK/connect.nmap.xml" "$LAB_TARGET_IP" >"$WORK/connect.nmap.out" 2>&1
 "$SCANTRACE_BIN" "${connect[@]}" -oX "$WORK/connect.st.xml" -w "$WORK/connect.st.pcapng" \
     "$LAB_TARGET_IP" >"$WORK/connect.st.out" 2>&1
+# The second address scanned: one of ours, reached through lo (nmap:
+# localhost-response), not a host of the link to ask by ARP.
+for tool in nmap "$SCANTRACE_BIN"; do
+    t=${tool##*/}
+    "$tool" -sn -n -oX "$WORK/own-sn.$t.xml" "$SPOOF" >/dev/null 2>&1
+    "$tool" -sS -Pn -n --reason -p 22,23 -oX "$WORK/own-ss.$t.xml" "$SPOOF" >/dev/null 2>&1
+done
 '
 bash "$SCANTRACE_SOURCE_DIR/tests/lab/lab.sh" run -- bash -c "$inner" >"$WORK/lab.log" 2>&1 ||
     { cat "$WORK/lab.log" "$WORK"/*.out 2>/dev/null; die "lab scans failed"; }
@@ -242,6 +250,15 @@ check_eq "-sT --ttl 70 -S: scantrace's SYNs leave $SPOOF with TTL 70" "$SPOOF 70
     "$(tshark_unpriv -r "$(tshark_file "$WORK/connect.st.pcapng")" \
         -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && ip.dst == 10.201.0.2' \
         -T fields -E separator=' ' -e ip.src -e ip.ttl | sort -u | paste -sd,)"
+hosts_from_xml "$WORK/own-sn.nmap.xml" >"$WORK/own-sn.nmap.txt"
+hosts_from_xml "$WORK/own-sn.scantrace.xml" >"$WORK/own-sn.st.txt"
+grep -qx "$SPOOF up localhost-response" "$WORK/own-sn.nmap.txt" ||
+    die "nmap -sn of our own $SPOOF: $(cat "$WORK/own-sn.nmap.txt")"
+check "-sn of our own second address $SPOOF: nmap's host line" "$WORK/own-sn.nmap.txt" "$WORK/own-sn.st.txt"
+verdicts_from_xml "$WORK/own-ss.nmap.xml" >"$WORK/own-ss.nmap.txt"
+verdicts_from_xml "$WORK/own-ss.scantrace.xml" >"$WORK/own-ss.st.txt"
+[[ $(wc -l <"$WORK/own-ss.nmap.txt") == 2 ]] || die "nmap -sS of our own $SPOOF: $(cat "$WORK/own-ss.nmap.txt")"
+check "-sS -Pn of our own second address $SPOOF: nmap's verdicts" "$WORK/own-ss.nmap.txt" "$WORK/own-ss.st.txt"
 if ! grep -q "WARNING: If -S is being used to fake your source address" "$WORK/spoof.st.out" &&
     ! grep -q "WARNING: If -S" "$WORK/spoof.nmap.out"; then
     echo "ok   -S -Pn: no warning, as nmap gives none"

@@ -16,6 +16,9 @@
 # echo request too, which -r sends before anything tells the scan. nmap's own
 # -sO in random order, and of TCP, UDP and ICMP alone (its -sA, -sU and -PE
 # probes byte for byte): the plugin gives nmap's verdicts.
+# -sO of our own addresses (127.0.0.1, 10.201.0.1, ::1: through lo, the
+# replies from our source address beside our probes): both reports the same,
+# and the plugin on our capture the scanner's (protocol 2's retry a probe).
 # Our SCTP INIT sent before the TCP probe that names the scan (no tag of its
 # own) stays -sO's to the plugin. And -sO's refusals, in nmap's words, before
 # anything is sent; -sO -p T:80 warns and skips the scan, as nmap.
@@ -108,6 +111,16 @@ for i in 1 2 3 4 5 6; do
     ((i > 4)) || "$SCANTRACE_BIN" -sO -n --reason -p 1,6,17,132,255 -oX "$WORK/icmp1h-$i.xml" \
         -w "$WORK/icmp1h-$i.pcapng" "$LAB_TARGET_IP" >/dev/null
 done
+# Our own addresses (lo): the replies of the target come from our
+# source address, beside our probes (nmap tells its own by the IP ID).
+# Protocol 2 goes unanswered: its retry must stay a probe to the plugin.
+for target in 127.0.0.1 "$LAB_SCANNER_IP" ::1; do
+    six=(); [[ $target == *:* ]] && six=(-6)
+    own=("${six[@]}" -sO -r -n --reason --max-retries 1 -p 1,2,6,17,58,99)
+    name=own-${target//[.:]/_}
+    nmap "${own[@]}" -oX "$WORK/$name.nmap.xml" "$target" >/dev/null
+    "$SCANTRACE_BIN" "${own[@]}" -oX "$WORK/$name.st.xml" -w "$WORK/$name.st.pcapng" "$target" >/dev/null
+done
 # --packet-trace of the probes with no transport nmap builds (bare headers,
 # IGMP, ICMP of the other family).
 "$SCANTRACE_BIN" -sO -r -Pn -n --max-retries 0 --packet-trace -p 2,47,58,255 "$LAB_TARGET_IP" \
@@ -199,6 +212,19 @@ for name in icmp2h-{1..6} icmp1h-{1..4}; do
     (($(grep -c ' ip 1 ' "$WORK/$name.want" || true) >= 1)) || die "$name: no protocol 1 reported"
     check "IPv4 -p 1,6,17,132,255 ($name): the plugin on scantrace's capture gives the scanner's verdicts ($(grep " ip 1 " "$WORK/$name.want" | cut -d" " -f1,4- | paste -sd,))" \
         "$WORK/$name.want" "$WORK/$name.got"
+done
+for target in 127.0.0.1 10.201.0.1 ::1; do
+    name=own-${target//[.:]/_}
+    verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.want"
+    verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.got"
+    n=$(grep -c ' ip ' "$WORK/$name.want" || true)
+    ((n == 6)) || die "-sO of $target: nmap reported $n protocols, not 6"
+    grep -q " ip 6 open proto-response" "$WORK/$name.want" || die "-sO of $target: nmap found no TCP"
+    check "-sO of our own $target (through lo): scantrace's verdicts are nmap's" \
+        "$WORK/$name.want" "$WORK/$name.got"
+    verdicts_from_capture "$WORK/$name.st.pcapng" >"$WORK/$name.plugin"
+    check "-sO of our own $target: the plugin on scantrace's capture gives the scanner's verdicts" \
+        "$WORK/$name.got" "$WORK/$name.plugin"
 done
 first=$(tshark_unpriv -r "$(tshark_file "$WORK/sctpfirst.pcapng")" -Y 'ip.src == 10.201.0.1' \
     -T fields -e ip.proto 2>/dev/null | head -1)
