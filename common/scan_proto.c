@@ -217,7 +217,7 @@ bool proto_probe_is_ours(uint32_t scan_id, const packet_view *pkt)
     if (!v4 && (pkt->flow_label & PROBE_FLOW_LABEL_MASK) != PROBE_FLOW_LABEL_COOKIE)
         return false;
     for (unsigned t = 0; t < COOKIE_MAX_TRIES; t++)
-        if ((cookie_make(scan_id, &pkt->flow, (uint8_t)t) & 0xffffu) == mark)
+        if (cookie_is_query(scan_id, &pkt->flow, 0, t, mark, 0xffffu))
             return true;
     return false;
 }
