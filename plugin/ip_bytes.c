@@ -353,7 +353,10 @@ static bool whole_datagram(const cursor *ip, wmem_allocator_t *pool, const uint8
             unsigned count = ipv6_fragment_seen(p, n, f, ip->source, &reassembled);
             *fragments = MAX(*fragments, count);
         }
-        if (parsed && !(v.ipv6_fragment && v.more_fragments)) {
+        /* An unfragmented packet that does not parse (cut by the snapshot
+         * length, malformed) is given as it is, as IPv4's is: the caller's
+         * packet_parse() says no too, and plugin/snaplen.h tells why. */
+        if ((parsed && !(v.ipv6_fragment && v.more_fragments)) || !f->parsed) {
             *bytes = p;
             *len = n;
             return true;

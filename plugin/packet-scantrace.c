@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <epan/to_str.h>
 #include <epan/exceptions.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
@@ -19,6 +20,7 @@
 #include "ip_bytes.h"
 #include "port_table.h"
 #include "scan_state.h"
+#include "snaplen.h"
 #include "verdict_note.h"
 #include "wire_tree.h"
 
@@ -61,6 +63,9 @@ static int hf_decoys_scanner = SCANTRACE_ID_INIT;
 /* Frames that completed a datagram Wireshark reassembled from IP fragments ->
  * how many (first pass), so that later passes say it without the IP tree. */
 static wmem_map_t *fragments;
+/* Frames nothing labelled whose snapshot length cut what would have tied them
+ * -> their snaplen_cut (first pass), so that every pass says so. */
+static wmem_map_t *cut_frames;
 
 static int ett_scantrace = SCANTRACE_ID_INIT;
 
@@ -80,6 +85,7 @@ static expert_field ei_timing_ping = EI_INIT;
 static expert_field ei_verdict = EI_INIT;
 static expert_field ei_bad_checksum = EI_INIT;
 static expert_field ei_nmap_unmatched = EI_INIT;
+static expert_field ei_snaplen = EI_INIT;
 
 /* At file scope: raise_severity() reads the severities. */
 static ei_register_info expert_infos[] = {
@@ -142,6 +148,11 @@ static ei_register_info expert_infos[] = {
       "Answers a probe sent from a fixed source port (-g), but nmap does not match it: "
       "nmap finds the try only in the reply's ack - 1, ack or sequence number "
       "(scan_engine_raw.cc, tcp_probe_match), and a RST acknowledges a probe's data too",
+      EXPFILL}},
+    {&ei_snaplen,
+     {"scantrace.snaplen", PI_SEQUENCE, PI_WARN,
+      "The capture's snapshot length cut off what ties this frame to a probe (our tag, an "
+      "ICMP error's quoted ports): read by what is left, or tied to none",
       EXPFILL}},
 };
 
@@ -370,6 +381,15 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
     }
     char host[PACKET_ADDR_TEXT];
     packet_addr_format(&port->target, host);
+    unsigned got, of,
+        lost = snaplen_lost_between(&res->flow->flow.src, &res->flow->flow.dst, &got, &of);
+    if (lost)
+        expert_add_info_format(pinfo, item, &ei_snaplen,
+                               "%s %u/%s: %u frame%s between these hosts cut by the snapshot "
+                               "length (%u of %u bytes) could not be read; the whole capture "
+                               "may give this port another verdict",
+                               host, port->port, scan_state_proto_name(port->proto), lost,
+                               lost == 1 ? "" : "s", got, of);
     if (scan_state_type(port)->discovery)
         expert_add_info_format(pinfo, item, &ei_verdict, "Host %s %s (%s, %.*s ping)", host,
                                port_state_name(v.state), reason_name(v.why),
@@ -429,6 +449,12 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
                        const char *text, bool whole_capture_seen)
 {
     const port_record *port = res->flow->port;
+    if (res->quote_cut)
+        EXPERT(text, pinfo, item, &ei_snaplen,
+               "ICMP error's quote cut by the snapshot length (%u of %u bytes) before the quoted "
+               "ports: tied by the quoted IP header, whose addresses and IP ID are the cookie of "
+               "scantrace's UDP probe",
+               pinfo->fd->cap_len, pinfo->fd->pkt_len);
     if (res->numbers_differ)
         NOTE(text, pinfo, item, &ei_tied_by_flow);
     if (res->early)
@@ -447,6 +473,11 @@ static void add_expert(packet_info *pinfo, proto_item *item, const frame_result 
         else if (res->try_no > 0 && !res->timing_ping)
             EXPERT(text, pinfo, item, &ei_retransmission, "Retransmission: try %u of this probe",
                    res->try_no);
+        if (res->tag_cut)
+            EXPERT(text, pinfo, item, &ei_snaplen,
+                   "Tag cut off by the snapshot length (%u of %u bytes): read as scantrace's "
+                   "UDP probe by its cookie (the IP ID names this try of the flow)",
+                   pinfo->fd->cap_len, pinfo->fd->pkt_len);
         if (res->bad_checksum)
             EXPERT(text, pinfo, item, &ei_bad_checksum,
                    "Wrong %s checksum (nmap's --badsum): the target's stack drops this probe "
@@ -550,6 +581,39 @@ static void present(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const f
         add_verdict_note(pinfo, item, res, v, whole_capture_seen, false);
 }
 
+/* A frame nothing labelled because the snapshot length cut what would tie
+ * it (snaplen.h): one item and a warning saying so, on every pass. */
+static void present_cut(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, snaplen_cut cut)
+{
+    unsigned got = pinfo->fd->cap_len, of = pinfo->fd->pkt_len;
+    proto_item *item = NULL;
+    if (presentation_wanted(tree, pinfo)) {
+        item = proto_tree_add_item(tree, proto_scantrace, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(item);
+        proto_item_append_text(item, ": cut by the snapshot length (%u of %u bytes)", got, of);
+    }
+    if (cut == SNAPLEN_HEADER_LOST)
+        expert_add_info_format(pinfo, item, &ei_snaplen,
+                               "Transport header cut by the snapshot length (%u of %u bytes): "
+                               "not read, so neither a probe nor a reply to one",
+                               got, of);
+    else if (cut == SNAPLEN_QUOTE_LOST)
+        expert_add_info_format(pinfo, item, &ei_snaplen,
+                               "ICMP error's quote cut by the snapshot length (%u of %u bytes) "
+                               "before the quoted ports: tied to no probe (nmap ties an error "
+                               "by them, scan_engine_raw.cc, and could not either)",
+                               got, of);
+    else
+        /* The port as Wireshark's TCP or UDP dissector read it: the header is
+         * there. */
+        expert_add_info_format(pinfo, item, &ei_snaplen,
+                               "Tag cut off by the snapshot length (%u of %u bytes): to %s %u/%s, "
+                               "shaped as a scantrace probe but naming no try of a scan seen, "
+                               "tied to no port",
+                               got, of, address_to_str(pinfo->pool, &pinfo->net_dst),
+                               pinfo->destport, pinfo->ptype == PT_TCP ? "tcp" : "udp");
+}
+
 static int dissect_scan(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     bool whole_capture_seen = PINFO_FD_VISITED(pinfo);
@@ -561,8 +625,8 @@ static int dissect_scan(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         arp_view arp;
         bool is_arp = false;
         unsigned count;
-        if (ip_bytes_scan_packet(pinfo, pinfo->pool, &bytes, &len, &count) &&
-            packet_parse(bytes, len, &pkt)) {
+        bool ip = ip_bytes_scan_packet(pinfo, pinfo->pool, &bytes, &len, &count);
+        if (ip && packet_parse(bytes, len, &pkt)) {
             res = scan_state_add(pinfo->num, &pinfo->abs_ts, &pkt);
             if (res && res->role == ROLE_PROBE)
                 decoy_groups_probe_seen(pinfo->num, &pinfo->abs_ts, &pkt, res);
@@ -570,10 +634,22 @@ static int dissect_scan(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                 decoy_groups_reply_seen(res);
             if (res && count > 1)
                 wmem_map_insert(fragments, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(count));
+            snaplen_cut cut =
+                snaplen_kind(&pkt, pinfo->fd->cap_len, pinfo->fd->pkt_len, res != NULL);
+            if (cut != SNAPLEN_WHOLE) {
+                wmem_map_insert(cut_frames, GUINT_TO_POINTER(pinfo->num), GUINT_TO_POINTER(cut));
+                snaplen_lost(&pkt.flow.src, &pkt.flow.dst, pinfo->fd->cap_len, pinfo->fd->pkt_len);
+            }
         } else if (ip_bytes_arp(pinfo, &bytes, &len) && arp_parse(bytes, len, &arp))
             res = scan_state_add_arp(pinfo->num, &pinfo->abs_ts, &arp, to_one_station(pinfo)),
             is_arp = true;
-        else
+        else if (ip && pinfo->fd->cap_len < pinfo->fd->pkt_len &&
+                 snaplen_header_lost(bytes, &pkt)) {
+            wmem_map_insert(cut_frames, GUINT_TO_POINTER(pinfo->num),
+                            GUINT_TO_POINTER(SNAPLEN_HEADER_LOST));
+            snaplen_lost(&pkt.flow.src, &pkt.flow.dst, pinfo->fd->cap_len, pinfo->fd->pkt_len);
+            res = NULL;
+        } else
             return 0;
         if (res && wire_tree_applies(res))
             wire_tree_remember(res, tvb, bytes, len, is_arp);
@@ -589,7 +665,15 @@ static int dissect_scan(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     } else {
         res = scan_state_lookup(pinfo->num);
     }
-    if (!res || !scan_state_shown(res))
+    if (!res) {
+        snaplen_cut cut =
+            GPOINTER_TO_UINT(wmem_map_lookup(cut_frames, GUINT_TO_POINTER(pinfo->num)));
+        if (cut == SNAPLEN_WHOLE)
+            return 0;
+        present_cut(tvb, pinfo, tree, cut);
+        return tvb_captured_length(tvb);
+    }
+    if (!scan_state_shown(res))
         return 0;
 
     /* A decoy's copy of a probe shows the verdict of its scanner's port. */
@@ -657,6 +741,7 @@ static void scantrace_init(void)
         .nmap_echo_proto = pref_nmap_echo == 1,
     };
     scan_state_init(&options);
+    snaplen_start();
     decoy_groups_init();
     last_frame = 0;
 }
@@ -837,6 +922,8 @@ void proto_register_scantrace(void)
     decoy_groups_register();
     arp_trailer_register(proto_scantrace);
     fragments =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    cut_frames =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     register_init_routine(scantrace_init);
     register_cleanup_routine(scantrace_cleanup);

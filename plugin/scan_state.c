@@ -13,6 +13,7 @@
 #include "nmap_data.h"
 #include "nd.h"
 #include "proto_scan_state.h"
+#include "snaplen.h"
 #include "scan_state_internal.h"
 #include "sweep.h"
 #include "tool.h"
@@ -1970,7 +1971,15 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
      * classify() looks at first (asked_before()). */
     packet_flow hosts = host_pair(&pkt->flow);
     port_record *quiet = wmem_map_size(arp_quiet) ? wmem_map_remove(arp_quiet, &hosts) : NULL;
+    /* An ICMP error quoting our UDP probe's IP header but not its ports
+     * (snapshot length): tied as the whole quote would be (snaplen.h). */
+    packet_view tied;
+    bool quote_cut = snaplen_quote_tie(pkt, &tied);
+    if (quote_cut)
+        pkt = &tied;
     const frame_result *res = classify(frame, when, pkt);
+    if (res && quote_cut)
+        scan_state_frame(frame)->quote_cut = true;
     if (quiet)
         wmem_map_insert(arp_followed, quiet, quiet);
     if (!res)
@@ -1994,6 +2003,11 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
     const scan_type *type = scan_type_of_probe(pkt, &tag);
     if (!type && scan_proto.recognise(&scan_proto, pkt, &tag))
         type = &scan_proto;
+    /* Our UDP probe with a service's request, its tag past the snapshot
+     * length: its IP ID still names the try (snaplen.h). */
+    bool tag_cut = !type && snaplen_udp_probe(pkt, &tag);
+    if (tag_cut)
+        type = &scan_udp;
     /* A service that echoes its request (UDP echo, say) sends our tag back: a
      * tagged packet travelling against a known probe flow is a reply. */
     packet_flow back = packet_flow_reverse(&pkt->flow);
@@ -2009,6 +2023,12 @@ static const frame_result *classify(uint32_t frame, const nstime_t *when, const 
                       pkt->flow.proto == PACKET_TCP ? pkt->payload_len : 0);
         if (type == &scan_proto)
             proto_scan_named(&pkt->flow, tag.scan_id);
+        if (type == &scan_udp && !tag_cut)
+            snaplen_udp_scan_seen(&pkt->flow.src, tag.scan_id);
+        if (type == &scan_udp)
+            snaplen_udp_probe_seen(pkt, tag.scan_id);
+        if (res && tag_cut)
+            scan_state_frame(frame)->tag_cut = true;
         return res;
     }
     if (!type && !against_probe) {

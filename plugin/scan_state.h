@@ -143,6 +143,8 @@ typedef struct frame_result {
     bool numbers_differ;  /* replies: its cookie names no try; tied by addresses and ports */
     bool says;            /* replies: whether the scan type's judge said something */
     bool bad_checksum;    /* probes: its transport checksum is wrong (--badsum) */
+    bool tag_cut;         /* probes: its tag cut off by the snapshot length, read by its cookie */
+    bool quote_cut; /* replies: an ICMP error's quote cut before the ports, tied by its IP header */
     /* replies (ROLE_IGNORED): it answers the probe in probe_in, but that left
      * from -g's fixed source port and nmap finds no try in its numbers
      * (fixed_sport_match.h): to nmap the probe got no reply. */
