@@ -383,7 +383,13 @@ static void add_verdict_note(packet_info *pinfo, proto_item *item, const frame_r
     packet_addr_format(&port->target, host);
     unsigned got, of,
         lost = snaplen_lost_between(&res->flow->flow.src, &res->flow->flow.dst, &got, &of);
-    if (lost)
+    if (lost && (scan_state_type(port)->discovery || !scan_state_proto_has_ports(port->proto)))
+        expert_add_info_format(pinfo, item, &ei_snaplen,
+                               "Host %s: %u frame%s between it and the scanner cut by the "
+                               "snapshot length (%u of %u bytes) could not be read; the whole "
+                               "capture may give it another status",
+                               host, lost, lost == 1 ? "" : "s", got, of);
+    else if (lost)
         expert_add_info_format(pinfo, item, &ei_snaplen,
                                "%s %u/%s: %u frame%s between these hosts cut by the snapshot "
                                "length (%u of %u bytes) could not be read; the whole capture "
