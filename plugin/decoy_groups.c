@@ -10,10 +10,16 @@
 
 /* What makes two probes copies of each other: everything nmap's decoy loop
  * keeps (the target, protocol, ports, TCP numbers and flags, IP ID, ICMP
- * message, payload length), the source apart. */
+ * message, payload length and bytes), the source apart. The bytes matter for
+ * -sU: nmap 7.93 sends every request nmap-payloads has for a port (123: NTPv4
+ * and NTPv3; 53, 137, 161, 500, ...) in one try, each from every decoy, all
+ * with one source port and IP ID (scan_engine_raw.cc, sendIPScanProbe: the
+ * payload loop outside the decoy loop); only the bytes tell which request a
+ * copy repeats. */
 typedef struct probe_shape {
     packet_addr target;
     uint32_t seq, ack;
+    uint32_t payload_hash; /* FNV-1a of the captured payload bytes */
     uint16_t sport, dport, ip_id, icmp_id, icmp_seq;
     uint8_t proto, tcp_flags, icmp_type;
     size_t payload_len;
@@ -73,6 +79,15 @@ void decoy_groups_cleanup(void)
     decoy_groups_init();
 }
 
+/* FNV-1a (32 bits) of len bytes: tells one nmap-payloads request from another. */
+static uint32_t payload_hash(const uint8_t *bytes, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ bytes[i]) * 16777619u;
+    return h;
+}
+
 static probe_shape shape_of(const packet_view *pkt)
 {
     probe_shape s;
@@ -89,6 +104,7 @@ static probe_shape shape_of(const packet_view *pkt)
     s.icmp_id = pkt->icmp_id;
     s.icmp_seq = pkt->icmp_seq;
     s.payload_len = pkt->payload_len;
+    s.payload_hash = pkt->payload ? payload_hash(pkt->payload, pkt->payload_len) : 0;
     return s;
 }
 
@@ -99,7 +115,7 @@ static bool shape_equal(const probe_shape *a, const probe_shape *b)
            a->sport == b->sport && a->dport == b->dport && a->ip_id == b->ip_id &&
            a->icmp_id == b->icmp_id && a->icmp_seq == b->icmp_seq && a->proto == b->proto &&
            a->tcp_flags == b->tcp_flags && a->icmp_type == b->icmp_type &&
-           a->payload_len == b->payload_len;
+           a->payload_len == b->payload_len && a->payload_hash == b->payload_hash;
 }
 
 static double seconds(const nstime_t *t)
