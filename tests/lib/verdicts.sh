@@ -25,12 +25,15 @@ _xml_walk() {
         }
         /^address / && attr("addrtype") == "mac" && what == "macs" { print host, attr("addr") }
         /^extraports / { folded = attr("state") }
+        # -sO folds protocols under proto="n/a" (nmap 7.93, output.cc) where its
+        # <port> elements say protocol="ip": one key for both, or a join drops them.
         /^extrareasons / && what == "ports" {
+            fproto = attr("proto") == "n/a" ? "ip" : attr("proto")
             n = split(attr("ports"), ranges, ",")
             for (i = 1; i <= n; i++) {
                 lo = hi = ranges[i]
                 if (index(ranges[i], "-")) { split(ranges[i], r, "-"); lo = r[1]; hi = r[2] }
-                for (p = lo + 0; p <= hi + 0; p++) print host, attr("proto"), p, folded, attr("reason")
+                for (p = lo + 0; p <= hi + 0; p++) print host, fproto, p, folded, attr("reason")
             }
         }
         /^port / { proto = attr("protocol"); port = attr("portid") }
