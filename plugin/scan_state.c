@@ -94,8 +94,12 @@ static bool host_statuses_filled;
  * queues, merged by time, may put a reply a little before its probe, and a
  * merge by arrival may store it first whatever its timestamp. The last
  * PENDING_MAX are kept, by the flow of the probe they would answer, for a probe
- * from PENDING_LATE before to PENDING_SECONDS after them. */
-#define PENDING_MAX     64
+ * from PENDING_LATE before to PENDING_SECONDS after them. As many as our
+ * untagged -sO probes kept until a tagged one names their scan
+ * (proto_scan_state.c, PENDING_BARE_MAX): in a random order of 256 protocols
+ * the first tagged probe may come a hundred or more after the first, and the
+ * target has answered each of those before it (64 lost the rest). */
+#define PENDING_MAX     512
 #define PENDING_SECONDS 0.01 /* timestamped before its probe */
 #define PENDING_LATE    1.0  /* after its probe by its timestamp, stored before it */
 typedef struct pending_reply {
@@ -106,6 +110,7 @@ typedef struct pending_reply {
 } pending_reply;
 static pending_reply pending[PENDING_MAX];
 static unsigned pending_next;
+static unsigned pending_live; /* entries with a frame: none, and a probe looks at none */
 
 static scan_state_options options;
 static behaviour *suspects;   /* the behaviour of every source of suspected probes */
@@ -310,7 +315,7 @@ void scan_state_init(const scan_state_options *opt)
     host_statuses_filled = false;
     options = *opt;
     memset(pending, 0, sizeof pending);
-    pending_next = 0;
+    pending_next = pending_live = 0;
     proto_scan_state_init();
     g_free(frames);
     frames = NULL;
@@ -1846,6 +1851,8 @@ static void remember_early_reply(uint32_t frame, const nstime_t *when, const pac
     if (!tcp_answer && !sctp_answer && !pkt->has_quote)
         return;
     pending_reply *p = &pending[pending_next++ % PENDING_MAX];
+    if (!p->frame)
+        pending_live++;
     p->probe_flow = pkt->has_quote ? pkt->quote : packet_flow_reverse(&pkt->flow);
     p->frame = frame;
     p->when = *when;
@@ -1857,13 +1864,14 @@ static void remember_early_reply(uint32_t frame, const nstime_t *when, const pac
 /* A probe just recorded on flow: a reply kept from a little before it answers it. */
 void settle_early_replies(const packet_flow *flow, const nstime_t *when)
 {
-    for (unsigned i = 0; i < PENDING_MAX; i++) {
+    for (unsigned i = 0; i < PENDING_MAX && pending_live; i++) {
         pending_reply *p = &pending[i];
         if (!p->frame || !packet_flow_equal(&p->probe_flow, flow))
             continue;
         double ahead = seconds(when) - seconds(&p->when);
         uint32_t frame = p->frame;
         p->frame = 0;
+        pending_live--;
         if (ahead >= -PENDING_LATE && ahead <= PENDING_SECONDS && !scan_state_lookup(frame))
             add_reply(frame, &p->when, &p->pkt);
     }
