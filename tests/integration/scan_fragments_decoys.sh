@@ -13,7 +13,11 @@
 #  - with -D, the plugin names 10.201.0.1 the scanner of every probe group
 #    (scantrace.decoys.scanner) and calls the decoys' copies copies;
 #  - with -f, the plugin says the probes came in fragments (scantrace.fragments);
-#  - -6 -D fd20:1::7,ME likewise, the plugin naming fd20:1::1 the scanner.
+#  - -6 -D fd20:1::7,ME likewise, the plugin naming fd20:1::1 the scanner;
+#  - -sU -D 10.201.0.7,ME likewise, on ports with several nmap-payloads requests
+#    (53, 69, 123, 161, 500: each try sends them all, every one from each
+#    decoy, with one source port and IP ID): one UDP Scan heading, by us, with
+#    the decoy listed, and each request's copies grouped apart.
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
@@ -27,8 +31,10 @@ DECOY2=10.201.0.8
 SCANNER_IP=10.201.0.1 SCANNER_IP6=fd20:1::1 # the lab's (tests/lab/README.md)
 # NAME:FLAGS, FLAGS with + for spaces.
 DECOY6=fd20:1::7
-CASES="frag:-f mtu16:--mtu+16 decoys:-D+$DECOY1,$DECOY2,ME decoys6:-6+-D+$DECOY6,ME"
-export SCANTRACE_BIN WORK CASES
+UDP_PORTS=53,69,123,161,500 # the lab's open, closed and dropped, all with 2 requests
+CASES="frag:-f mtu16:--mtu+16 decoys:-D+$DECOY1,$DECOY2,ME decoysU:-sU+-D+$DECOY1,ME"
+CASES+=" decoys6:-6+-D+$DECOY6,ME"
+export SCANTRACE_BIN WORK CASES UDP_PORTS
 [[ -e /proc/net/if_inet6 ]] || CASES=${CASES% decoys6:*} # a kernel without IPv6
 
 # Inside the scanner namespace: per case, nmap under dumpcap, then scantrace -w.
@@ -43,6 +49,7 @@ for case in $CASES; do
     # Over IPv6 the ports that answer (no retries to wait for): open, closed,
     # and ICMPv6 admin-prohibited, no-route, address and port unreachable.
     [[ $name == decoys6 ]] && target=$LAB_TARGET_IP6 ports=22,23,3389,3390,5900,5901
+    [[ $name == decoysU ]] && ports=$UDP_PORTS
     common=(-n --reason --max-retries 1 -p "$ports")
     capture_around "$WORK/$name.nmap.pcapng" "host $target or arp or icmp6" \
         nmap "${flags[@]}" "${common[@]}" -oX "$WORK/$name.nmap.xml" "$target" >/dev/null
@@ -73,7 +80,9 @@ for case in $CASES; do
     verdicts_from_xml "$WORK/$name.nmap.xml" >"$WORK/$name.nmap.txt"
     verdicts_from_xml "$WORK/$name.st.xml" >"$WORK/$name.st.txt"
     ports=$(wc -l <"$WORK/$name.nmap.txt")
-    ((ports >= 6)) || die "nmap $flags reported $ports ports"
+    proto=tcp title='tcp SYN Stealth Scan' least=6
+    [[ $name == decoysU ]] && proto=udp title='udp UDP Scan' least=5
+    ((ports >= least)) || die "nmap $flags reported $ports ports"
     check "$flags: scantrace's verdicts are nmap's ($ports ports)" \
         "$WORK/$name.nmap.txt" "$WORK/$name.st.txt"
     for tool in nmap st; do
@@ -82,9 +91,9 @@ for case in $CASES; do
         check "$flags: the plugin on $tool's capture gives $tool's report" \
             "$WORK/$name.$tool.txt" "$WORK/$name.plugin-$tool.txt"
         table=$(tshark_unpriv -r "$(tshark_file "$cap")" -2 -q -z scantrace,ports)
-        rows=$(grep -cE '^ *[0-9]+/tcp ' <<<"$table" || true)
-        distinct=$(grep -oE '^ *[0-9]+/tcp ' <<<"$table" | sort -u | wc -l)
-        headings=$(grep -c 'tcp SYN Stealth Scan' <<<"$table" || true)
+        rows=$(grep -cE "^ *[0-9]+/$proto " <<<"$table" || true)
+        distinct=$(grep -oE "^ *[0-9]+/$proto " <<<"$table" | sort -u | wc -l)
+        headings=$(grep -c "$title" <<<"$table" || true)
         if ((rows == ports && distinct == ports && headings == 1)); then
             ok "$flags: $tool's capture: the port table lists each of the $ports ports once"
         else
@@ -99,27 +108,44 @@ for case in $CASES; do
             else
                 bad "$flags: $tool: scanners '$scanners', copies from '$copies'"
             fi
-        elif [[ $name == decoys ]]; then
-            heading=$(grep 'tcp SYN Stealth Scan' <<<"$table")
-            want="decoys $DECOY1, $DECOY2"
+        elif [[ $name == decoys || $name == decoysU ]]; then
+            decoys=("$DECOY1" "$DECOY2") probe='tcp.flags == 0x002'
+            # Not the scanner kernel's port-unreachables to the replies (a quote is udp too).
+            [[ $name == decoysU ]] && decoys=("$DECOY1") probe='udp && !icmp'
+            heading=$(grep "$title" <<<"$table")
+            want="decoys $(printf '%s, ' "${decoys[@]}")"
+            want=${want%, }
             [[ $tool == nmap ]] && want="by $SCANNER_IP, $want"
-            if [[ $heading == *"$want"* ]]; then ok "$flags: $tool: heading '$want'"; else
-                bad "$flags: $tool: heading '$heading' lacks '$want'"; fi
-            # Every port got a SYN from each decoy and from us, the same probe.
-            for src in "$DECOY1" "$DECOY2" "$SCANNER_IP"; do
-                n=$(fields "$cap" "ip.src == $src && tcp.flags == 0x002" tcp.dstport | sort -u | wc -l)
-                if ((n == ports)); then ok "$flags: $tool: SYNs from $src to all $n ports"; else
-                    bad "$flags: $tool: SYNs from $src to $n of $ports ports"; fi
+            if [[ $heading == *"$want: "* ]]; then ok "$flags: $tool: heading '$want'"; else
+                bad "$flags: $tool: heading '$heading' lacks '$want: '"; fi
+            # The probes, one tshark pass: source, port, request, copy or not, scanner named.
+            fields "$cap" "$probe" ip.src "$proto.dstport" udp.payload scantrace.decoy \
+                scantrace.decoys.scanner >"$WORK/$name.$tool.probes"
+            # Every port got a probe from each decoy and from us, the same probe.
+            for src in "${decoys[@]}" "$SCANNER_IP"; do
+                n=$(awk -F'\t' -v s="$src" '$1 == s {print $2}' "$WORK/$name.$tool.probes" | sort -u | wc -l)
+                if ((n == ports)); then ok "$flags: $tool: probes from $src to all $n ports"; else
+                    bad "$flags: $tool: probes from $src to $n of $ports ports"; fi
             done
-            scanners=$(fields "$cap" 'scantrace.decoys' scantrace.decoys.scanner | sort | uniq -c)
+            # nmap's several requests to a port from each source: what made a
+            # second group (scantrace sends one a try).
+            if [[ $name == decoysU && $tool == nmap ]]; then
+                for src in "${decoys[@]}" "$SCANNER_IP"; do
+                    n=$(awk -F'\t' -v s="$src" '$1 == s && $2 == 123 {print $3}' "$WORK/$name.$tool.probes" |
+                        sort -u | wc -l)
+                    if ((n >= 2)); then ok "$flags: $tool: $n requests to 123/udp from $src"; else
+                        bad "$flags: $tool: $n requests to 123/udp from $src (nmap-payloads has 2)"; fi
+                done
+            fi
+            scanners=$(awk -F'\t' '$5 != "" {print $5}' "$WORK/$name.$tool.probes" | sort | uniq -c)
             if [[ $(wc -l <<<"$scanners") == 1 && $(awk '{print $2}' <<<"$scanners") == "$SCANNER_IP" ]]; then
                 ok "$flags: $tool: every probe group names $SCANNER_IP the scanner"
             else
                 bad "$flags: $tool: scanners named: $scanners"
             fi
-            copies=$(fields "$cap" 'scantrace.decoy == 1' ip.src | sort -u | tr '\n' ' ')
-            ours=$(fields "$cap" 'scantrace.decoy == 0' ip.src | sort -u | tr '\n' ' ')
-            if [[ $copies == "$DECOY1 $DECOY2 " && $ours == "$SCANNER_IP " ]]; then
+            copies=$(awk -F'\t' '$4 == 1 {print $1}' "$WORK/$name.$tool.probes" | sort -u | tr '\n' ' ')
+            ours=$(awk -F'\t' '$4 == 0 {print $1}' "$WORK/$name.$tool.probes" | sort -u | tr '\n' ' ')
+            if [[ $copies == "$(printf '%s ' "${decoys[@]}")" && $ours == "$SCANNER_IP " ]]; then
                 ok "$flags: $tool: the decoys' probes are copies, ours is not"
             else
                 bad "$flags: $tool: copies from '$copies', scanner's from '$ours'"
