@@ -7,14 +7,16 @@
 # be the lab's truth. The -z table must list every port with its verdict, in
 # ranges when there are more than 1024 (a scan of 3000 ports). Then
 # every other scan type: the plugin on the scanner's capture must agree with the
-# scanner's XML on every port.
+# scanner's XML on every port, the ports the XML folds into <extraports> included
+# (the 3000 ports' 2997 closed, and -sO's 250 closed protocols of 256 in random
+# order, proto="n/a" there and "ip" to the plugin).
 #
 # Env (set by CTest): SCANTRACE_BIN, SCANTRACE_PLUGIN, SCANTRACE_SOURCE_DIR, LAB_LISTENER.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 lab_test_start lab-agreement --tshark dumpcap
-OTHER_SCANS="-sA -sF -sN -sX -sU"
+OTHER_SCANS="-sA -sF -sN -sX -sU -sO"
 export SCANTRACE_BIN WORK OTHER_SCANS
 
 # Inside the scanner namespace: dumpcap on both ends, then the scan.
@@ -36,11 +38,13 @@ start_dumpcap scanner-any dumpcap -i any -f "host $LAB_TARGET_IP"
 sleep 0.3 # the kernel RSTs after the last SYN-ACKs
 for name in target scanner-any; do kill -INT "$(cat "$WORK/$name.pid")"; done
 wait
-"$SCANTRACE_BIN" -sS -Pn -n -p 1-3000 -w "$WORK/scan-3000.pcapng" "$LAB_TARGET_IP" >/dev/null
+"$SCANTRACE_BIN" -sS -Pn -n --reason -p 1-3000 -oX "$WORK/scan-3000.xml" \
+    -w "$WORK/scan-3000.pcapng" "$LAB_TARGET_IP" >/dev/null
 for scan in $OTHER_SCANS; do
-    ports=$LAB_TCP_PORTS
+    ports=$LAB_TCP_PORTS more=()
     [[ $scan == -sU ]] && ports=$LAB_UDP_PORTS
-    "$SCANTRACE_BIN" "$scan" -Pn -n --reason -p "$ports" -oX "$WORK/scan$scan.xml" \
+    [[ $scan == -sO ]] && ports=0-255 more=(--max-retries 1) # its ~100 silent ones
+    "$SCANTRACE_BIN" "$scan" "${more[@]}" -Pn -n --reason -p "$ports" -oX "$WORK/scan$scan.xml" \
         -w "$WORK/scan$scan.pcapng" "$LAB_TARGET_IP" >/dev/null
 done
 '
@@ -84,6 +88,16 @@ awk '/^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ / {host = $1}
          print host, p[2], p[1], $2, $3}' <<<"$table" | sort >"$WORK/table-3000.txt"
 check "-z table of 3000 ports: closed ones not shown (counted), the others listed in order, as the fields say" \
     "$WORK/want-3000.txt" "$WORK/table-3000.txt"
+# A comparison with folded ports: only if the XML folds them.
+folds() { # XML PROTO
+    grep -Eq "<extrareasons [^>]*proto=\"$2\" ports=\"[0-9]" "$1" ||
+        { echo "FAIL $1 folds no $2 ports into <extraports>"; fail=1; }
+}
+folds "$WORK/scan-3000.xml" tcp
+verdicts_from_xml "$WORK/scan-3000.xml" >"$WORK/scanner-3000.txt"
+check "plugin agrees with the scanner on 3000 ports, the folded ones included" \
+    "$WORK/scanner-3000.txt" "$WORK/plugin-3000.txt"
+folds "$WORK/scan-sO.xml" n/a
 for scan in $OTHER_SCANS; do
     verdicts_from_xml "$WORK/scan$scan.xml" >"$WORK/scanner$scan.txt"
     [[ -s $WORK/scanner$scan.txt ]] || die "the scanner's $scan XML lists no port"
