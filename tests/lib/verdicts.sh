@@ -68,3 +68,18 @@ verdicts_from_capture() {
         -e scantrace.verdict -e scantrace.reason |
         awk -F'\t' '{print ($1 != "" ? $1 : $2), $3, $4, $5, $6}' | sort -u
 }
+
+# explain_missing WANT GOT CAPTURE: for a failed comparison, what the capture
+# holds of each port WANT lists and GOT lacks (its frames, one line each), and
+# what dumpcap said of drops (CAPTURE.log, capture.sh), so that a rare miss
+# tells a frame the capture lost from one the plugin misread.
+explain_missing() {
+    local want=$1 got=$2 capture=$3 proto port
+    while read -r _ proto port _; do
+        [[ $proto == tcp || $proto == udp || $proto == sctp ]] || continue
+        echo "  the capture's frames of $proto port $port:"
+        tshark_unpriv -r "$(tshark_file "$capture")" -2 -Y "$proto.port == $port" 2>&1 | sed 's/^/    /'
+    done < <(comm -23 "$want" "$got")
+    [[ -f $capture.log ]] && grep -h "dropped" "$capture.log" | sed 's/^/  dumpcap: /'
+    return 0
+}
