@@ -51,9 +51,8 @@ for scan in "${SCANS[@]}"; do
     verdicts_from_xml "$WORK/$name.xml" >"$WORK/$name.want"
     [[ -s $WORK/$name.want ]] || die "nmap's $name report lists no port"
     verdicts_from_capture "$capture" >"$WORK/$name.got"
-    check "nmap $name scan: the plugin gives all $(wc -l <"$WORK/$name.want") ports nmap's verdict" \
-        "$WORK/$name.want" "$WORK/$name.got"
-    cmp -s "$WORK/$name.want" "$WORK/$name.got" || explain_missing "$WORK/$name.want" "$WORK/$name.got" "$capture"
+    compare_with_capture "nmap $name scan: the plugin gives all $(wc -l <"$WORK/$name.want") ports nmap's verdict" \
+        "$WORK/$name.want" "$WORK/$name.got" "$capture"
     # Every probe is nmap's, of this scan type, but for the ARP ping nmap sends
     # a host on the link even with -Pn (plugin/README.md: the ARP ping's limits).
     tools=$(plugin_tools "$capture" | awk '{print $2, $3}' | grep -vx 'nmap arp' | sort -u)

@@ -175,10 +175,8 @@ for name in zero zero-ack zero-connect zero-exclude zero6 zero6-connect; do
     for who in nmap st; do
         verdicts_from_xml "$WORK/$name.$who.xml" >"$WORK/$name.$who.ports"
         verdicts_from_capture "$WORK/$name.$who.pcapng" >"$WORK/$name.$who.plugin"
-        check "$name: the plugin on $who's capture gives $who's verdicts ($(wc -l <"$WORK/$name.$who.ports") ports)" \
-            "$WORK/$name.$who.ports" "$WORK/$name.$who.plugin"
-        cmp -s "$WORK/$name.$who.ports" "$WORK/$name.$who.plugin" ||
-            explain_missing "$WORK/$name.$who.ports" "$WORK/$name.$who.plugin" "$WORK/$name.$who.pcapng"
+        compare_with_capture "$name: the plugin on $who's capture gives $who's verdicts ($(wc -l <"$WORK/$name.$who.ports") ports)" \
+            "$WORK/$name.$who.ports" "$WORK/$name.$who.plugin" "$WORK/$name.$who.pcapng"
     done
     check "$name: scantrace's verdicts are nmap's" "$WORK/$name.nmap.ports" "$WORK/$name.st.ports"
     zeros=$(awk '$3 == 0 { print $2 "/" $3 " " $4 " " $5 }' "$WORK/$name.nmap.ports" | paste -sd, -)
