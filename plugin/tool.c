@@ -10,16 +10,21 @@ const char *tool_name(const packet_view *pkt, const probe_tag *tag)
     return NULL;
 }
 
-const char *tool_of_suspect(const scan_type *type, const behaviour_source *src,
-                            wmem_allocator_t *pool, const char **evidence)
+bool tool_suspect_is_nmap(const scan_type *type, const behaviour_source *src)
 {
     /* nmap's connect scan sets SO_LINGER to 0 and closes each connection as soon
      * as it is made, so the kernel resets it without a byte sent; a client that
      * wants the connection talks, and one that gives up closes with a FIN. A
      * scanner that closes any connection with a FIN is another program (Angry IP
      * Scanner, say), whatever else it resets. */
-    if (type == &scan_connect && behaviour_resets_after_handshake(src) &&
-        !behaviour_closes_after_handshake(src)) {
+    return type == &scan_connect && behaviour_resets_after_handshake(src) &&
+           !behaviour_closes_after_handshake(src);
+}
+
+const char *tool_of_suspect(const scan_type *type, const behaviour_source *src,
+                            wmem_allocator_t *pool, const char **evidence)
+{
+    if (tool_suspect_is_nmap(type, src)) {
         *evidence = wmem_strdup_printf(pool,
                                        "%s; every accepted connection reset right after the "
                                        "handshake, no byte sent, none closed with a FIN: nmap -sT",
