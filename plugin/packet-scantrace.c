@@ -270,6 +270,10 @@ static void add_fields(proto_tree *tree, tvbuff_t *tvb, wmem_allocator_t *pool,
                 host = v;
             add_generated_string(tree, hf_host, tvb, port_state_name(host.state));
             add_generated_string(tree, hf_host_reason, tvb, reason_name(host.why));
+        } else if (whole_capture_seen && scan_state_host_user_set(port)) {
+            /* nmap's -Pn: the host is up because the user said so. */
+            add_generated_string(tree, hf_host, tvb, port_state_name(HOST_UP));
+            add_generated_string(tree, hf_host_reason, tvb, reason_name(REASON_USER_SET));
         }
         add_generated_string(tree, hf_reason, tvb, reason_name(v.why));
     }

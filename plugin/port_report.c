@@ -295,9 +295,15 @@ static void append_latency(GString *s, double seconds)
 
 char *port_report_host_status(const port_report_group *group)
 {
-    if (group->key.type || group->rows->len == 0)
+    if (group->rows->len == 0)
         return NULL;
     const port_report_row *first = g_ptr_array_index(group->rows, 0);
+    /* nmap words a host it did not ping so, with the latency its port probes
+     * gave (a smoothed time the capture does not show: left out). */
+    if (group->key.type)
+        return scan_state_host_user_set(first->port)
+                   ? g_strdup_printf("Host is up, received %s.", reason_name(REASON_USER_SET))
+                   : NULL;
     verdict host = scan_state_host_verdict(first->port, true);
     const port_record *up_by = scan_state_host_up_by(first->port);
     if (host.state != HOST_UP || !up_by)

@@ -63,8 +63,10 @@ char *port_report_scan_name(const port_report_group *group);
  * "Host is up"): "Host is up, received echo-reply (0.000023s latency)." with
  * the reason of the first reply to any of the scanner's pings of the host that
  * said up and that ping's mean round trip time in seconds (two significant
- * digits), or "Host seems down, received no-response." NULL for a port scan's
- * group (nmap's line there would need the discovery the capture may lack).
+ * digits), or "Host seems down, received no-response." A port scan's group:
+ * "Host is up, received user-set." when nmap scanned the host with no
+ * discovery before it (scan_state_host_user_set(): nmap's -Pn), else NULL
+ * (nmap's line there would need the discovery the capture may lack).
  * Newly allocated; the whole capture must have been seen. */
 char *port_report_host_status(const port_report_group *group);
 

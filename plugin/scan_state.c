@@ -89,6 +89,11 @@ static wmem_map_t *arp_burst_of;
  * (scan_state_host_verdict()), since which probes are pings is known only then. */
 static wmem_map_t *host_statuses;
 static bool host_statuses_filled;
+/* The first probe frame of the earliest discovery probe shown of each host by
+ * each scanner, any scan id (host_key with scan_id 0 -> frame): a port scan
+ * after it was preceded by host discovery (scan_state_host_user_set()). Filled
+ * with host_statuses. */
+static wmem_map_t *host_first_pings;
 
 /* Replies seen before any probe they could answer: a capture of several
  * queues, merged by time, may put a reply a little before its probe, and a
@@ -279,6 +284,8 @@ void scan_state_register(void)
     arp_burst_of =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     host_statuses =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), host_hash, host_equal);
+    host_first_pings =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), host_hash, host_equal);
     proto_scan_state_register();
 }
@@ -2224,17 +2231,112 @@ static void note_host_up(gpointer key _U_, gpointer value, gpointer data _U_)
         status->up_by = port;
 }
 
+static void note_host_pinged(gpointer key _U_, gpointer value, gpointer data _U_)
+{
+    const port_record *port = value;
+    if (!port->first_probe || !scan_state_type(port)->discovery || !port_shown(port))
+        return;
+    host_key k = host_of(port);
+    k.scan_id = 0;
+    uint32_t *first = wmem_map_lookup(host_first_pings, &k);
+    if (!first) {
+        first = wmem_new(wmem_file_scope(), uint32_t);
+        *first = port->first_probe;
+        wmem_map_insert(host_first_pings, wmem_memdup(wmem_file_scope(), &k, sizeof k), first);
+    } else if (port->first_probe < *first) {
+        *first = port->first_probe;
+    }
+}
+
+static void fill_host_statuses(void)
+{
+    if (host_statuses_filled || !ports)
+        return;
+    g_hash_table_foreach(ports, note_host_up, NULL);
+    g_hash_table_foreach(ports, note_host_pinged, NULL);
+    host_statuses_filled = true;
+}
+
 const port_record *scan_state_host_up_by(const port_record *port)
 {
     if (!scan_state_type(port)->discovery)
         return NULL;
-    if (!host_statuses_filled) {
-        g_hash_table_foreach(ports, note_host_up, NULL);
-        host_statuses_filled = true;
-    }
+    fill_host_statuses();
     host_key k = host_of(port);
     const host_status *status = wmem_map_lookup(host_statuses, &k);
     return status ? status->up_by : NULL;
+}
+
+/* Whether port's first probe (res) is nmap's (fingerprinted, or its connect
+ * scan by behaviour), whose report says user-set for a host it did not ping.
+ * Not ours: scantrace ARP-pings a host on the link even under -Pn, as nmap
+ * 7.93 does, and the sample captures made before it had host discovery show
+ * none after a run without -Pn, so a scan of ours with no ping before it does
+ * not tell -Pn. masscan and zmap report no host status, and a scanner nothing
+ * names may have pinged in a way the plugin does not know. */
+static bool nmap_probe(const port_record *port, const frame_result *res)
+{
+    if (port->suspect)
+        return tool_suspect_is_nmap(port->type, behaviour_source_find(suspects, &port->scanner));
+    return port->untagged && res->tool && !strcmp(res->tool, "nmap");
+}
+
+/* Whether the scanner had an answer to a request for the target's link
+ * address (ND; ARP before nmap's -sT) at most ARP_PING_SECONDS before res,
+ * port's first probe, and either more than RESOLUTION_SECONDS before it or
+ * asked again after it: nmap's ND or ARP ping, which on the link -Pn does not
+ * stop (nmap 7.93: nd-response, arp-response) and which the plugin does not
+ * tie to those scans. nmap's probes follow its ping 44 to 80 ms later (lab),
+ * and when they leave through the kernel, which learned nothing from nmap's
+ * request, it asks again just before them. A kernel's single answered request
+ * just before the probe only resolved the address for it, and an unanswered
+ * one (a kernel's first, 1 s before its second) was no ping of a host nmap
+ * then scanned. Before nmap's raw IPv4 probes the ARP ping is told by what
+ * follows it (arp_ping_of(): a discovery record when it is one); a kernel's
+ * request before a connection there is none. */
+static bool link_asked_before(const port_record *port, const frame_result *res)
+{
+    if (packet_addr_is_ipv4(&port->target) && !port->suspect)
+        return false;
+    const packet_flow hosts = {.src = port->scanner, .dst = port->target};
+    double when = seconds(&try_at(res->flow, res->try_no % COOKIE_MAX_TRIES)->probe_time);
+    /* Two passes over the requests of the window: the latest, then the
+     * answered ones before it or long before the probe. */
+    double latest = -1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (unsigned back = 0; back < ARP_RUNS_MAX; back++) {
+            const probe_flow_record *rec = asked_flow(&hosts, back);
+            if (!rec)
+                break;
+            for (unsigned i = 0; i < rec->tries_seen; i++) {
+                double at = seconds(&rec->tries[i].probe_time), gap = when - at;
+                if (gap < 0 || gap > ARP_PING_SECONDS)
+                    continue;
+                if (pass == 0 && at > latest)
+                    latest = at;
+                if (pass == 1 && rec->tries[i].reply_frame &&
+                    (gap > RESOLUTION_SECONDS || at < latest))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+bool scan_state_host_user_set(const port_record *port)
+{
+    if (!port->first_probe || scan_state_type(port)->discovery || !port_shown(port))
+        return false;
+    const frame_result *first = scan_state_lookup(port->first_probe);
+    if (!first || first->role != ROLE_PROBE || !nmap_probe(port, first))
+        return false;
+    fill_host_statuses();
+    host_key k = host_of(port);
+    k.scan_id = 0;
+    const uint32_t *pinged = wmem_map_lookup(host_first_pings, &k);
+    if (pinged && *pinged < port->first_probe)
+        return false;
+    return !link_asked_before(port, first);
 }
 
 verdict scan_state_host_verdict(const port_record *port, bool whole_capture_seen)

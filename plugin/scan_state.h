@@ -243,6 +243,19 @@ verdict scan_state_host_verdict(const port_record *port, bool whole_capture_seen
  * port is no discovery probe's. */
 const port_record *scan_state_host_up_by(const port_record *port);
 
+/* For a port scan's port, once the whole capture has been seen: whether its
+ * host is up, user-set, as nmap 7.93 reports a host it was told not to ping
+ * (-Pn off the link, -Pn --disable-arp-ping or --send-ip on it; nmap.cc,
+ * portreasons.cc): the probes are nmap's (fingerprint.c, or its -sT by
+ * behaviour), no discovery probe of that scanner (any ping type; nmap's ARP
+ * ping as labelled) reached the host before the port's first probe, nor did a
+ * request of the scanner for the host's link address more than 50 ms (and at
+ * most 3 s) before it (nmap's ARP or ND ping, which -Pn leaves on the link).
+ * A capture that begins after the discovery cannot tell it apart. false for a
+ * discovery probe's port and any other tool's (ours, masscan, zmap,
+ * unknown). */
+bool scan_state_host_user_set(const port_record *port);
+
 /* The window scan's reading (-sW) of a port probed by another tool's ACK probes,
  * which are nmap's -sA and -sW probes alike: from the RST's window that judged
  * the port (scan_window.c), else as scan_state_verdict says silence. false for
