@@ -14,8 +14,11 @@
 # labelled. nmap's ARP ping of one host then -sA or -sS of it (of two, one
 # absent; the same with -Pn, which still ARP-pings on the link and reports
 # arp-response), and -Pn -sS of an absent address alone (two requests 1.2 s
-# apart: nmap's ARP ping, the host down), against nmap's report. A single
-# ordinary ARP and ND exchange (the kernel's, before a connection) stays unlabelled.
+# apart: nmap's ARP ping, the host down), against nmap's report. Port scans
+# with no discovery before them (-Pn --disable-arp-ping -sS, -sU, and -6 -sS):
+# the host up, user-set, as nmap's report, and not after nmap -6 -Pn's Neighbor
+# Discovery ping (nd-response). A single ordinary ARP and ND exchange (the
+# kernel's, before a connection) stays unlabelled.
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
@@ -82,7 +85,18 @@ lab_capture arplone nmap -v -n --reason -Pn -sS -p 22,80 -oX "$WORK/arplone.xml"
 # The kernel'\''s ARP before a connection, then nmap -sS of the host without an
 # ARP of its own (-Pn --disable-arp-ping; -Pn alone still resolves the address itself).
 ip neigh flush dev "$LAB_IFACE"
-lab_capture arpkernel bash -c "sleep 0.3; : <>/dev/tcp/$LAB_TARGET_IP/80; nmap -n -Pn --disable-arp-ping -sS -p 1-30 $LAB_TARGET_IP"
+lab_capture arpkernel bash -c "sleep 0.3; : <>/dev/tcp/$LAB_TARGET_IP/80; nmap -n --reason -Pn --disable-arp-ping -sS -p 1-30 -oX $WORK/arpkernel.xml $LAB_TARGET_IP"
+# No discovery on the wire (nmap 7.93: up, user-set): -sU with --disable-arp-ping;
+# over IPv6 -Pn --disable-arp-ping, and -Pn alone, whose Neighbor Discovery ping
+# (nd-response) the plugin does not label: it must not say user-set there.
+ip neigh flush dev "$LAB_IFACE"
+lab_capture userudp nmap -n --reason -Pn --disable-arp-ping -sU -p 53,69,123 -oX "$WORK/userudp.xml" "$LAB_TARGET_IP"
+if [[ ! -e $WORK/no-ipv6 ]]; then
+    for run in "user6:--disable-arp-ping" "nd6:"; do
+        ip -6 neigh flush dev "$LAB_IFACE"
+        lab_capture "${run%%:*}" nmap -6 -n --reason -Pn ${run#*:} -sS -p 22,23,80 -oX "$WORK/${run%%:*}.xml" "$LAB_TARGET_IP6"
+    done
+fi
 '
 RUN_LINES=$(printf '%s\n' "${RUNS[@]}")
 export RUN_LINES
@@ -106,13 +120,14 @@ plugin_host_verdicts() { # CAPTURE [TSHARK-ARGS...]
 }
 
 # The port table's host line of each host ("Host is up, received echo-reply
-# ttl 64 (0.000020s latency)." under its discovery's heading) as "HOST STATE
-# REASON[ ttl N]", what nmap's own line says (the latency aside: timing).
+# ttl 64 (0.000020s latency)." under its discovery's heading, "Host is up,
+# received user-set." under a port scan's) as "HOST STATE REASON[ ttl N]", what
+# nmap's own line says (the latency aside: timing).
 plugin_host_lines() { # CAPTURE [TSHARK-ARGS...]
     local capture=$1
     shift
     tshark_unpriv -r "$(tshark_file "$capture")" -2 "$@" -q -z scantrace,ports |
-        awk '/^[0-9a-f.:]+ host discovery/ { host = $1; next }
+        awk '/^[0-9a-f.:]+ .*: [0-9]+ (ports?|ping types?)$/ { host = $1; next }
              host != "" && /^Host (is up|seems down), received / {
                  why = $5; sub(/\.$/, "", why)
                  print host, ($2 == "is" ? "up" : "down"), why ($6 == "ttl" ? " ttl " $7 : "")
@@ -212,6 +227,42 @@ for name in arpkernel; do
     all=$(tshark_unpriv -r "$(tshark_file "$WORK/$name.pcapng")" -2 -Y 'arp.opcode == 1' | wc -l)
     if ((n == 0 && all >= 1)); then echo "ok   $name: $all ARP requests, none labelled"; else
         echo "FAIL $name: $n of $all ARP frames labelled"; fail=1; fi
+done
+# A port scan with no discovery before it (nmap -Pn --disable-arp-ping): the
+# host up, user-set, in every probe's fields and the port scan's host line, as
+# nmap's report; the kernel's request just before the first probe (arpkernel)
+# is no ping. With -Pn alone over IPv6 nmap's ND ping came first: no user-set.
+for name in arpkernel userudp user6 nd6; do
+    [[ $name == *6 && -e $WORK/no-ipv6 ]] && { echo "skip $name: the lab has no IPv6"; continue; }
+    capture=$WORK/$name.pcapng
+    hosts_from_xml "$WORK/$name.xml" >"$WORK/$name.want"
+    host_lines_from_xml "$WORK/$name.xml" >"$WORK/$name.lines.want"
+    verdicts_from_xml "$WORK/$name.xml" >"$WORK/$name.ports.want"
+    if [[ $name == nd6 ]]; then
+        grep -q ' up nd-response$' "$WORK/$name.want" || { echo "FAIL nd6: nmap says $(cat "$WORK/$name.want")"; fail=1; }
+        : >"$WORK/$name.want"
+        : >"$WORK/$name.lines.want"
+    else
+        grep -q ' up user-set$' "$WORK/$name.want" || { echo "FAIL $name: nmap says $(cat "$WORK/$name.want")"; fail=1; }
+    fi
+    : >"$WORK/$name.got"
+    # One read for every probe's port verdict and host status (as
+    # verdicts_from_capture and plugin_host_verdicts give them), one for the table.
+    tshark_unpriv -r "$(tshark_file "$capture")" -2 -Y 'scantrace.role == "probe"' -T fields \
+        -e scantrace.target -e scantrace.target6 -e scantrace.proto -e scantrace.port \
+        -e scantrace.verdict -e scantrace.reason -e scantrace.host -e scantrace.host_reason |
+        awk -F'\t' -v dir="$WORK/$name" '{ h = ($1 != "" ? $1 : $2)
+            print h, $3, $4, $5, $6 | "sort -u >" dir ".ports.got"
+            if ($7 != "") print h, $7, $8 | "sort -u >" dir ".got"; else bare++ }
+            END { print bare + 0 >dir ".bare" }'
+    check "$name: the host as nmap found it ($(paste -sd, "$WORK/$name.want"))" "$WORK/$name.want" "$WORK/$name.got"
+    [[ $name == nd6 || $(cat "$WORK/$name.bare") == 0 ]] ||
+        { echo "FAIL $name: $(cat "$WORK/$name.bare") probes without the host's status"; fail=1; }
+    plugin_host_lines "$capture" >"$WORK/$name.lines.got"
+    check "$name: the port table's host line is nmap's ($(paste -sd, "$WORK/$name.lines.want"))" \
+        "$WORK/$name.lines.want" "$WORK/$name.lines.got"
+    check "$name: all $(wc -l <"$WORK/$name.ports.want") ports as nmap found them" \
+        "$WORK/$name.ports.want" "$WORK/$name.ports.got"
 done
 
 # Ordinary traffic: one ARP exchange, one ND exchange, two connections: nothing labelled.
