@@ -100,7 +100,8 @@ SCANTRACE_TAP_INIT_CB(cli_init, cli_start)
  * One table (a top-level line of the dialog) per host, scan type and state,
  * titled "10.201.0.2 tcp SYN Stealth Scan: open: 3 ports", its rows the ports
  * (a host discovery's title ends with its host line: "...: up: 1 ping type;
- * Host is up, received echo-reply ttl 64 (0.000020s latency).");
+ * Host is up, received echo-reply ttl 64 (0.000020s latency).", and a port
+ * scan's of a host nmap did not ping "...; Host is up, received user-set.");
  * a folded state's table has no rows and nmap's "Not shown: ..." for a title.
  * The dialog sorts the tables by title (so "Not shown" comes first, then the
  * states by name) and the rows by the first column: the port, right-aligned
