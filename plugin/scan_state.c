@@ -81,6 +81,19 @@ static wmem_map_t *arp_pings;
 static wmem_map_t *arp_lone;
 static wmem_map_t *arp_quiet;
 static wmem_map_t *arp_followed;
+/* The ARP records whose answer the asker followed at once with a packet to the
+ * host (within HELD_PACKET_SECONDS): a kernel's resolution for the packet it
+ * held, never a ping (port_record -> itself; scan_state_host_user_set()). */
+static wmem_map_t *arp_held;
+/* A kernel sends the packet it held microseconds after the ARP answer (3 us in
+ * the lab); nmap reads its ARP ping's answer in user space and sends the next
+ * packet 44 ms or more after it. */
+#define HELD_PACKET_SECONDS 0.01
+/* arp_quiet's values: the asked record and when its answer came. */
+typedef struct quiet_answer {
+    port_record *asked;
+    nstime_t answered;
+} quiet_answer;
 static wmem_map_t *arp_bursts;
 static wmem_map_t *arp_burst_of;
 /* Each host's status as nmap reports it: up on the first reply to any of a
@@ -90,9 +103,10 @@ static wmem_map_t *arp_burst_of;
 static wmem_map_t *host_statuses;
 static bool host_statuses_filled;
 /* The first probe frame of the earliest discovery probe shown of each host by
- * each scanner, any scan id (host_key with scan_id 0 -> frame): a port scan
- * after it was preceded by host discovery (scan_state_host_user_set()). Filled
- * with host_statuses. */
+ * any scanner (host_key with only the target -> frame): a port scan after it
+ * was preceded by host discovery (scan_state_host_user_set()); by any scanner,
+ * since nmap's decoys (-D) are the scan's sources too, and its ping comes from
+ * the real one. Filled with host_statuses. */
 static wmem_map_t *host_first_pings;
 
 /* Replies seen before any probe they could answer: a capture of several
@@ -278,6 +292,8 @@ void scan_state_register(void)
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     arp_quiet = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), flow_hash, flow_equal);
     arp_followed =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    arp_held =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     arp_bursts =
         wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), addr_hash, addr_equal);
@@ -1936,8 +1952,10 @@ static const frame_result *add_asked_reply(uint32_t frame, const nstime_t *when,
             /* What the asker sends the host next tells whose request it was. */
             if (type == &ping_arp && rec->port->suspect) {
                 packet_flow hosts = host_pair(flow);
-                wmem_map_insert(arp_quiet, wmem_memdup(wmem_file_scope(), &hosts, sizeof hosts),
-                                rec->port);
+                quiet_answer *q = wmem_new(wmem_file_scope(), quiet_answer);
+                q->asked = rec->port;
+                q->answered = *when;
+                wmem_map_insert(arp_quiet, wmem_memdup(wmem_file_scope(), &hosts, sizeof hosts), q);
             }
             return attribute_reply(frame, when, &said, rec, rec->latest_try);
         }
@@ -1985,7 +2003,7 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
      * request was nmap's ping only if that packet is its scan's probe, which
      * classify() looks at first (asked_before()). */
     packet_flow hosts = host_pair(&pkt->flow);
-    port_record *quiet = wmem_map_size(arp_quiet) ? wmem_map_remove(arp_quiet, &hosts) : NULL;
+    quiet_answer *quiet = wmem_map_size(arp_quiet) ? wmem_map_remove(arp_quiet, &hosts) : NULL;
     /* An ICMP error quoting our UDP probe's IP header but not its ports
      * (snapshot length): tied as the whole quote would be (snaplen.h). */
     packet_view tied;
@@ -1995,8 +2013,11 @@ const frame_result *scan_state_add(uint32_t frame, const nstime_t *when, const p
     const frame_result *res = classify(frame, when, pkt);
     if (res && quote_cut)
         scan_state_frame(frame)->quote_cut = true;
-    if (quiet)
-        wmem_map_insert(arp_followed, quiet, quiet);
+    if (quiet) {
+        wmem_map_insert(arp_followed, quiet->asked, quiet->asked);
+        if (seconds(when) - seconds(&quiet->answered) <= HELD_PACKET_SECONDS)
+            wmem_map_insert(arp_held, quiet->asked, quiet->asked);
+    }
     if (!res)
         remember_early_reply(frame, when, pkt);
     else if (res->role == ROLE_PROBE)
@@ -2236,8 +2257,7 @@ static void note_host_pinged(gpointer key _U_, gpointer value, gpointer data _U_
     const port_record *port = value;
     if (!port->first_probe || !scan_state_type(port)->discovery || !port_shown(port))
         return;
-    host_key k = host_of(port);
-    k.scan_id = 0;
+    host_key k = {.target = port->target};
     uint32_t *first = wmem_map_lookup(host_first_pings, &k);
     if (!first) {
         first = wmem_new(wmem_file_scope(), uint32_t);
@@ -2282,26 +2302,25 @@ static bool nmap_probe(const port_record *port, const frame_result *res)
 }
 
 /* Whether the scanner had an answer to a request for the target's link
- * address (ND; ARP before nmap's -sT) at most ARP_PING_SECONDS before res,
- * port's first probe, and either more than RESOLUTION_SECONDS before it or
- * asked again after it: nmap's ND or ARP ping, which on the link -Pn does not
- * stop (nmap 7.93: nd-response, arp-response) and which the plugin does not
- * tie to those scans. nmap's probes follow its ping 44 to 80 ms later (lab),
- * and when they leave through the kernel, which learned nothing from nmap's
- * request, it asks again just before them. A kernel's single answered request
- * just before the probe only resolved the address for it, and an unanswered
- * one (a kernel's first, 1 s before its second) was no ping of a host nmap
- * then scanned. Before nmap's raw IPv4 probes the ARP ping is told by what
- * follows it (arp_ping_of(): a discovery record when it is one); a kernel's
- * request before a connection there is none. */
+ * address at most ARP_PING_SECONDS before res, port's first probe, that was
+ * nmap's ARP or ND ping (which on the link -Pn does not stop: nmap 7.93 says
+ * arp-response, nd-response) though the plugin did not tie it to the scan: a
+ * scan starting within RESOLUTION_SECONDS of the ping with no second request
+ * of the kernel (-sO and --send-eth), -sT, and every ND ping. An ARP answer is
+ * a kernel's resolution when the asker followed it at once with a packet to
+ * the host (arp_held): the packet it held, a connection's or the scan's first
+ * probe. Over IPv6 (nothing follows an answer there) an answered solicitation
+ * more than RESOLUTION_SECONDS before the probe, or followed by another (the
+ * kernel's, which learned nothing from nmap's), was the ping: nmap's probes
+ * follow it 44 to 80 ms later in the lab. An unanswered request (a kernel's
+ * first, 1 s before its second) was no ping of a host nmap then scanned. */
 static bool link_asked_before(const port_record *port, const frame_result *res)
 {
-    if (packet_addr_is_ipv4(&port->target) && !port->suspect)
-        return false;
+    bool v4 = packet_addr_is_ipv4(&port->target);
     const packet_flow hosts = {.src = port->scanner, .dst = port->target};
     double when = seconds(&try_at(res->flow, res->try_no % COOKIE_MAX_TRIES)->probe_time);
     /* Two passes over the requests of the window: the latest, then the
-     * answered ones before it or long before the probe. */
+     * answered ones. */
     double latest = -1;
     for (int pass = 0; pass < 2; pass++) {
         for (unsigned back = 0; back < ARP_RUNS_MAX; back++) {
@@ -2314,8 +2333,10 @@ static bool link_asked_before(const port_record *port, const frame_result *res)
                     continue;
                 if (pass == 0 && at > latest)
                     latest = at;
-                if (pass == 1 && rec->tries[i].reply_frame &&
-                    (gap > RESOLUTION_SECONDS || at < latest))
+                if (pass == 0 || !rec->tries[i].reply_frame)
+                    continue;
+                if (v4 ? !wmem_map_contains(arp_held, rec->port)
+                       : gap > RESOLUTION_SECONDS || at < latest)
                     return true;
             }
         }
@@ -2331,8 +2352,7 @@ bool scan_state_host_user_set(const port_record *port)
     if (!first || first->role != ROLE_PROBE || !nmap_probe(port, first))
         return false;
     fill_host_statuses();
-    host_key k = host_of(port);
-    k.scan_id = 0;
+    host_key k = {.target = port->target};
     const uint32_t *pinged = wmem_map_lookup(host_first_pings, &k);
     if (pinged && *pinged < port->first_probe)
         return false;

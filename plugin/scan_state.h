@@ -247,10 +247,12 @@ const port_record *scan_state_host_up_by(const port_record *port);
  * host is up, user-set, as nmap 7.93 reports a host it was told not to ping
  * (-Pn off the link, -Pn --disable-arp-ping or --send-ip on it; nmap.cc,
  * portreasons.cc): the probes are nmap's (fingerprint.c, or its -sT by
- * behaviour), no discovery probe of that scanner (any ping type; nmap's ARP
- * ping as labelled) reached the host before the port's first probe, nor did a
- * request of the scanner for the host's link address more than 50 ms (and at
- * most 3 s) before it (nmap's ARP or ND ping, which -Pn leaves on the link).
+ * behaviour), no discovery probe (any ping type, any scanner: nmap's decoys
+ * share its ping; nmap's ARP ping as labelled) reached the host before the
+ * port's first probe, nor did an answered request of the scanner for the
+ * host's link address that was no kernel's resolution for a packet it held,
+ * at most 3 s before it (nmap's ARP or ND ping, which -Pn leaves on the link:
+ * link_asked_before() in scan_state.c).
  * A capture that begins after the discovery cannot tell it apart. false for a
  * discovery probe's port and any other tool's (ours, masscan, zmap,
  * unknown). */
