@@ -27,9 +27,10 @@ for capture in "$SCANTRACE_SOURCE_DIR"/captures/*.pcapng; do
     # REASON PROBES; then what the table must show of it: the port itself, or
     # its state's "Not shown" count.
     # IPv6 targets and scanners are scantrace.target6 and ipv6.src.
-    # Host discovery probes (scantrace.host) are ping rows, not ports; a
+    # Host discovery probes (scantrace.host, but for user-set, which nmap's
+    # port probes of a host it did not ping carry) are ping rows, not ports; a
     # decoy's copy of a probe (scantrace.decoy, nmap -D) is not counted.
-    fields=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.role == "probe" && scantrace.port && !scantrace.host && !(scantrace.decoy == 1)' -T fields \
+    fields=$(tshark_unpriv -r "$cap" -2 -Y 'scantrace.role == "probe" && scantrace.port && !(scantrace.host && scantrace.host_reason != "user-set") && !(scantrace.decoy == 1)' -T fields \
         -E occurrence=l -e scantrace.target -e scantrace.port -e scantrace.proto -e scantrace.scan \
         -e scantrace.verdict -e scantrace.reason -e scantrace.scan_id -e ip.src \
         -e scantrace.target6 -e ipv6.src |
