@@ -201,6 +201,14 @@ bool snaplen_quote_tie(const packet_view *pkt, packet_view *tied)
     return true;
 }
 
+static bool tcp_probe_shaped(const packet_view *pkt)
+{
+    static const uint8_t mss[] = {2, 4, 0x05, 0xb4};
+    size_t n = pkt->tcp_options_len < sizeof mss ? pkt->tcp_options_len : sizeof mss;
+    return pkt->tcp_header_len == 36 && pkt->window == 1024 &&
+           memcmp(pkt->tcp_options, mss, n) == 0;
+}
+
 snaplen_cut snaplen_kind(const packet_view *pkt, unsigned cap_len, unsigned frame_len,
                          bool labelled)
 {
@@ -216,10 +224,14 @@ snaplen_cut snaplen_kind(const packet_view *pkt, unsigned cap_len, unsigned fram
     if (udp_cut(pkt) && udp_scanner(&pkt->flow.src) &&
         !tag_find_in_payload(pkt->payload, pkt->payload_len, &tag))
         return SNAPLEN_TAG_LOST;
-    /* A segment whose options were cut: where our TCP probes carry
-     * their tag (tag.h). Their cookie is in the sequence number, but keyed by
-     * the scan id, which only the tag gives. */
-    if (pkt->flow.proto == PACKET_TCP && pkt->tcp_options_len + 20 < pkt->tcp_header_len &&
+    /* A segment of our TCP probes' shape (common/tcp_probe.c: a 36-octet
+     * header, window 1024, MSS first) whose options were cut: where they
+     * carry their tag (tag.h). Their cookie is in the sequence number, but
+     * keyed by the scan id, which only the tag gives. Only that shape: an
+     * ordinary capture cut at 68 octets cuts every SYN's options, and its
+     * handshakes are nobody's probes. */
+    if (pkt->flow.proto == PACKET_TCP && tcp_probe_shaped(pkt) &&
+        pkt->tcp_options_len + 20 < pkt->tcp_header_len &&
         !tag_find_in_tcp_options(pkt->tcp_options, pkt->tcp_options_len, &tag))
         return SNAPLEN_TAG_LOST;
     return SNAPLEN_WHOLE;

@@ -12,6 +12,7 @@
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/python.sh"
 command -v python3 >/dev/null || { echo "skipped: python3 is not installed"; exit 77; }
 TSHARK_LEAKS=0 # leaks are plugin_expected's job (tests/lib/tshark.sh)
 tshark_setup
@@ -23,7 +24,7 @@ failed=0
 read_capture() {
     tshark_unpriv -r "$1" -2 -Y scantrace.snaplen -T fields -E separator=/t -e ip.src -e ip.dst \
         -e ipv6.src -e ipv6.dst -e _ws.expert.message -z scantrace,ports |
-        python3 -c '
+        "$PY" -c '
 import ipaddress, re, sys
 tab, notes = open(sys.argv[1] + ".tab", "w"), open(sys.argv[1] + ".notes", "w")
 host = None
@@ -47,7 +48,7 @@ for line in sys.stdin:
 # rule WHOLE CUT: every port of WHOLE.tab is in CUT.tab alike, or CUT.notes says why.
 # Prints "same N noted M"; fails on a silent difference.
 rule() {
-    python3 - "$1" "$2" <<'PY'
+    "$PY" - "$1" "$2" <<'PY'
 import sys
 whole = [l.rstrip("\n").split("\t") for l in open(sys.argv[1] + ".tab") if l.strip()]
 cut = {l.rstrip("\n") for l in open(sys.argv[2] + ".tab") if l.strip()}
@@ -113,4 +114,37 @@ want "udp-scan at 68: 53/udp's probe (84 bytes) read by its cookie, with a note"
     "$dir/udp-scan-s68.notes"
 want "nmap6-scans at 68: its ICMPv6 errors cut before the quoted ports say so" \
     grep -q "quote cut by the snapshot length (68 of" "$dir/nmap6-scans-s68.notes"
+# Ordinary connections (scapy, offline: handshakes with the kernel's options
+# and data) cut at 60 and 68 bytes, where every SYN loses its options: nobody's
+# probes, no note. Our own SYN scan cut at 60 still says its tags were cut.
+if "$PY" - "$dir/ordinary.pcap" <<'PY' 2>/dev/null; then
+import sys
+from scapy.all import Ether, IP, TCP, Raw, wrpcap
+syn = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1, 0)), ("NOP", None), ("WScale", 7)]
+ts = [("NOP", None), ("NOP", None), ("Timestamp", (2, 1))]
+frames = []
+for i in range(20):
+    a, b, sp = "192.0.2.1", "198.51.100.7", 40000 + i
+    e = lambda: Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+    frames += [e() / IP(src=a, dst=b) / TCP(sport=sp, dport=443, flags="S", seq=9, options=syn),
+               e() / IP(src=b, dst=a) / TCP(sport=443, dport=sp, flags="SA", seq=5, ack=10, options=syn),
+               e() / IP(src=a, dst=b) / TCP(sport=sp, dport=443, flags="A", seq=10, ack=6, options=ts),
+               e() / IP(src=a, dst=b) / TCP(sport=sp, dport=443, flags="PA", seq=10, ack=6, options=ts) / Raw(b"x" * 300)]
+for n, f in enumerate(frames):
+    f.time = 1000 + n / 100
+wrpcap(sys.argv[1], frames)
+PY
+    for snaplen in 60 68; do
+        editcap -s "$snaplen" "$dir/ordinary.pcap" "$dir/ordinary-s$snaplen.pcap"
+        chmod a+r "$dir/ordinary-s$snaplen.pcap"
+        notes=$(tshark_unpriv -r "$dir/ordinary-s$snaplen.pcap" -2 -Y scantrace.snaplen | wc -l)
+        want "ordinary connections at $snaplen bytes: no note ($notes)" test "$notes" -eq 0
+    done
+else
+    echo "note: no scapy: the ordinary connections skip"
+fi
+editcap -s 60 "$captures/syn-scan.pcapng" "$dir/syn-scan-s60.pcapng"
+chmod a+r "$dir/syn-scan-s60.pcapng"
+notes=$(tshark_unpriv -r "$dir/syn-scan-s60.pcapng" -2 -Y 'scantrace.snaplen' | wc -l)
+want "syn-scan at 60 bytes: its probes' cut tags noted ($notes frames)" test "$notes" -gt 0
 ((failed == 0))
