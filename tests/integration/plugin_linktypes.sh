@@ -11,6 +11,7 @@
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/python.sh"
 ETHERNET=$SCANTRACE_SOURCE_DIR/captures/syn-retries.pcapng
 COOKED=$SCANTRACE_SOURCE_DIR/captures/syn-retries-sll.pcapng
 
@@ -34,7 +35,7 @@ relinked=()
 for scan in syn-retries nmap6-scans; do
     out=$TSHARK_HOME/relink-$scan
     mkdir -p "$out"
-    if ! python3 "$SCANTRACE_SOURCE_DIR/tests/lib/relink.py" "$SCANTRACE_SOURCE_DIR/captures/$scan.pcapng" \
+    if ! "$PY" "$SCANTRACE_SOURCE_DIR/tests/lib/relink.py" "$SCANTRACE_SOURCE_DIR/captures/$scan.pcapng" \
         "$out" >/dev/null 2>&1; then
         echo "note: relink.py cannot run (no scapy?): the other link layers and tunnels skip"
         break

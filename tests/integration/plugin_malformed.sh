@@ -10,6 +10,7 @@
 set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/python.sh"
 
 failed=0
 check() { # CAPTURE [TSHARK ARGS...]: fully dissect it, on both passes and one
@@ -41,7 +42,7 @@ merged=()
 # scapy is installed (make_captures.py fails without it: those captures skip).
 ipv6=()
 gen=$TSHARK_HOME/generated
-if python3 "$SCANTRACE_SOURCE_DIR/tests/real-world/make_captures.py" "$gen" >/dev/null 2>&1; then
+if "$PY" "$SCANTRACE_SOURCE_DIR/tests/real-world/make_captures.py" "$gen" >/dev/null 2>&1; then
     ipv6=("$gen"/g3*_ipv6_*.pcap)
 else
     echo "note: make_captures.py cannot run (no scapy?): the IPv6 captures skip"

@@ -17,6 +17,7 @@ SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}"
 export SCANTRACE_SOURCE_DIR
 export SCANTRACE_SHARED=${SCANTRACE_SHARED:-$SCANTRACE_SOURCE_DIR/../shared}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/tshark.sh"
+. "$SCANTRACE_SOURCE_DIR/tests/lib/python.sh"
 RW=$SCANTRACE_SOURCE_DIR/tests/real-world
 
 command -v python3 >/dev/null || { echo "skipped: python3 is not installed (a Wireshark chroot)"; exit 77; }
@@ -24,7 +25,7 @@ command -v python3 >/dev/null || { echo "skipped: python3 is not installed (a Wi
 # The nmap-payloads table must be nmap's own file's, where nmap is installed.
 if [[ -r /usr/share/nmap/nmap-payloads ]]; then
     diff -u "$SCANTRACE_SOURCE_DIR/plugin/nmap_payloads.h" \
-        <(python3 "$SCANTRACE_SOURCE_DIR/scripts/make-nmap-payloads.py" /usr/share/nmap/nmap-payloads) ||
+        <("$PY" "$SCANTRACE_SOURCE_DIR/scripts/make-nmap-payloads.py" /usr/share/nmap/nmap-payloads) ||
         { echo "FAIL: plugin/nmap_payloads.h differs from the installed nmap-payloads"; exit 1; }
     echo "ok   plugin/nmap_payloads.h is the installed nmap-payloads' table"
 fi
@@ -72,7 +73,7 @@ expect=()
 if [[ -f $RW/generated.txt ]]; then
     if [[ -f $RW/make_captures.py ]]; then
         mkdir "$WORK/gen"
-        if ! python3 "$RW/make_captures.py" "$WORK/gen" >"$WORK/make_captures.log" 2>&1; then
+        if ! "$PY" "$RW/make_captures.py" "$WORK/gen" >"$WORK/make_captures.log" 2>&1; then
             # Where scapy cannot be had (a Wireshark chroot), the generated cases
             # skip; any other failure of the generator fails the test.
             if grep -q "No module named 'scapy'" "$WORK/make_captures.log"; then
@@ -94,7 +95,7 @@ gen=()
 [[ -d $SCANTRACE_SHARED ]] || echo "note: no $SCANTRACE_SHARED: its cases skip"
 start=$SECONDS
 status=0
-python3 "$RW/check.py" --tshark-cmd "$WORK/tshark" "${gen[@]}" "${expect[@]}" | tee "$WORK/results" ||
+"$PY" "$RW/check.py" --tshark-cmd "$WORK/tshark" "${gen[@]}" "${expect[@]}" | tee "$WORK/results" ||
     status=$?
 echo "real-world checks took $((SECONDS - start))s"
 summary=$(tail -n 1 "$WORK/results")

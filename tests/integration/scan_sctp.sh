@@ -27,8 +27,7 @@ set -euo pipefail
 SCANTRACE_SOURCE_DIR=${SCANTRACE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$SCANTRACE_SOURCE_DIR/tests/lib/lab_test.sh"
 # Debian's python3-scapy, whichever python3 comes first on PATH.
-PY=/usr/bin/python3
-[[ -x $PY ]] || PY=python3
+. "$SCANTRACE_SOURCE_DIR/tests/lib/python.sh"
 "$PY" -c 'import scapy.layers.sctp' 2>/dev/null || skip "no scapy (apt-get install python3-scapy)"
 
 TSHARK_LEAKS=0
@@ -73,7 +72,7 @@ responders=()
 # The responders end with this shell, however it ends.
 trap '\''kill "${responders[@]}" 2>/dev/null || true'\'' EXIT
 for addr in "$LAB_TARGET_IP" "$LAB_TARGET_IP6"; do
-    ip netns exec "$LAB_TARGET_NS" python3 "$SCANTRACE_SOURCE_DIR/tests/lab/sctp_responder.py" \
+    ip netns exec "$LAB_TARGET_NS" "$PY" "$SCANTRACE_SOURCE_DIR/tests/lab/sctp_responder.py" \
         "$addr" "$ANSWERS" "$WORK/ready.$addr" &
     responders+=($!)
 done
