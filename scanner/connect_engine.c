@@ -157,12 +157,7 @@ static void record(cengine *e, guint hi, guint pi, verdict v, gint64 wall)
 static void on_silent(void *ctx, guint hi, guint pi)
 {
     cengine *e = ctx;
-    guint tryno;
-    if (sched_take_cap_hit(e->sched, hi, &tryno))
-        progress_cap_hit(&e->jobs[hi].host->addr,
-                         e->cfg->discovery ? PROGRESS_DISCOVERY
-                                           : e->cfg->plan->probes[pi].type->ip_proto,
-                         tryno);
+    engine_cap_hit(e->cfg, e->sched, hi, &e->jobs[hi].host->addr, pi);
     record(e, hi, pi, e->cfg->plan->probes[pi].type->silent, g_get_real_time());
 }
 

@@ -75,6 +75,19 @@ static inline void engine_progress(const engine_config *cfg, const host_result *
     }
 }
 
+/* Probe pi of host hi (address addr) given up on: nmap's retransmission cap
+ * warning when the scheduler says the host's cap was hit (progress_cap_hit(),
+ * sched_take_cap_hit()), for discovery or the probe's protocol. */
+static inline void engine_cap_hit(const engine_config *cfg, sched *s, guint hi,
+                                  const packet_addr *addr, guint pi)
+{
+    guint tryno;
+    if (sched_take_cap_hit(s, hi, &tryno))
+        progress_cap_hit(addr,
+                         cfg->discovery ? PROGRESS_DISCOVERY : cfg->plan->probes[pi].type->ip_proto,
+                         tryno);
+}
+
 /* One host's share of the plan: probes [first, first + count). */
 typedef struct engine_job {
     host_result *host;

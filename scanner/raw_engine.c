@@ -228,12 +228,7 @@ static void decide(engine *e, guint hi, guint pi, unsigned try_no, verdict v, ui
 static void on_silent(void *ctx, guint hi, guint pi)
 {
     engine *e = ctx;
-    guint tryno;
-    if (sched_take_cap_hit(e->sched, hi, &tryno))
-        progress_cap_hit(&e->jobs[hi].host->addr,
-                         e->cfg->discovery ? PROGRESS_DISCOVERY
-                                           : e->cfg->plan->probes[pi].type->ip_proto,
-                         tryno);
+    engine_cap_hit(e->cfg, e->sched, hi, &e->jobs[hi].host->addr, pi);
     record(e, hi, pi, e->cfg->plan->probes[pi].type->silent, 0, g_get_real_time());
 }
 
