@@ -284,8 +284,7 @@ static bool parse_sctp(const uint8_t *l4, size_t len, packet_view *out)
     return true;
 }
 
-/* The ICMP errors that quote the packet that caused them. */
-static bool icmp_is_error(uint8_t type, bool v6)
+bool packet_icmp_is_error(uint8_t type, bool v6)
 {
     if (v6)
         return type == ICMPV6_UNREACH || type == ICMPV6_PACKET_TOO_BIG ||
@@ -305,7 +304,7 @@ static bool parse_icmp(const uint8_t *l4, size_t len, bool v6, packet_view *out)
     out->icmp_code = l4[1];
     out->payload = l4 + 8;
     out->payload_len = len - 8;
-    if (icmp_is_error(out->icmp_type, v6)) {
+    if (packet_icmp_is_error(out->icmp_type, v6)) {
         parse_quote(l4 + 8, len - 8, v6, out);
         return true;
     }

@@ -102,6 +102,13 @@ typedef struct packet_ipv6_fragment {
  * true. */
 packet_ipv6_fragment packet_ipv6_fragment_read(const uint8_t *h, size_t at);
 
+/* Whether an ICMP (v6 false) or ICMPv6 (v6 true) message of this type is an
+ * error, which quotes the packet that caused it: destination unreachable,
+ * source quench, time exceeded, parameter problem (RFC 792); destination
+ * unreachable, packet too big, time exceeded, parameter problem (RFC 4443
+ * section 2.1). */
+bool packet_icmp_is_error(uint8_t type, bool v6);
+
 /* The length in octets of the header at h, which the caller has checked has
  * 2 octets: an IPv6 hop-by-hop, routing or destination options header (ah
  * false: Hdr Ext Len in 8-octet units past the first 8, RFC 8200 section 4.3

@@ -164,17 +164,11 @@ bool snaplen_udp_probe(const packet_view *pkt, probe_tag *tag)
     return false;
 }
 
-/* The ICMP and ICMPv6 errors, which quote the packet that caused them (RFC
- * 792, RFC 4443 section 2.1). */
+/* An ICMP or ICMPv6 error, which quotes the packet that caused it. */
 static bool icmp_error(const packet_view *pkt)
 {
-    if (pkt->flow.proto == PACKET_ICMP)
-        return pkt->icmp_type == ICMP_UNREACH || pkt->icmp_type == ICMP_SOURCE_QUENCH ||
-               pkt->icmp_type == ICMP_TIME_EXCEEDED || pkt->icmp_type == ICMP_PARAM_PROBLEM;
-    if (pkt->flow.proto == PACKET_ICMPV6)
-        return pkt->icmp_type == ICMPV6_UNREACH || pkt->icmp_type == ICMPV6_PACKET_TOO_BIG ||
-               pkt->icmp_type == ICMPV6_TIME_EXCEEDED || pkt->icmp_type == ICMPV6_PARAM_PROBLEM;
-    return false;
+    return (pkt->flow.proto == PACKET_ICMP || pkt->flow.proto == PACKET_ICMPV6) &&
+           packet_icmp_is_error(pkt->icmp_type, pkt->flow.proto == PACKET_ICMPV6);
 }
 
 bool snaplen_quote_tie(const packet_view *pkt, packet_view *tied)
