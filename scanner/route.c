@@ -223,9 +223,8 @@ gboolean route_find(const packet_addr *dst, const char *device, route *out, GErr
      * the interface's first address (nmap's route_dst_generic() and
      * islocalhost(): an address an interface holds goes through the loopback
      * device, from the kernel's source for it). */
-    packet_addr held = *dst, held_mask;
     if (is_loopback(dst) || packet_addr_equal(dst, &out->src) ||
-        find_device(NULL, &held, &held_mask, NULL, 0, NULL)) {
+        route_device_holding(dst, NULL, 0)) {
         g_strlcpy(out->device, "lo", sizeof out->device);
         out->local = TRUE;
         return TRUE;

@@ -33,9 +33,9 @@ typedef struct route {
  * route, ST_ERROR_INPUT when device cannot reach dst's family. */
 gboolean route_find(const packet_addr *dst, const char *device, route *out, GError **error);
 
-/* The interface holding addr (one of our own addresses), into name; FALSE
- * when none does (nmap's -S without -e then: "Could not figure out what
- * device to send the packet out on"). */
+/* The interface holding addr (one of our own addresses), into name (unless
+ * NULL); FALSE when none does (nmap's -S without -e then: "Could not figure
+ * out what device to send the packet out on"). */
 gboolean route_device_holding(const packet_addr *addr, char *name, size_t len);
 
 #endif
