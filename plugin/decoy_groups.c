@@ -19,7 +19,7 @@
 typedef struct probe_shape {
     packet_addr target;
     uint32_t seq, ack;
-    uint32_t payload_hash; /* FNV-1a of the captured payload bytes */
+    uint32_t payload_hash; /* wmem_strong_hash() of the captured payload bytes */
     uint16_t sport, dport, ip_id, icmp_id, icmp_seq;
     uint8_t proto, tcp_flags, icmp_type;
     size_t payload_len;
@@ -79,15 +79,6 @@ void decoy_groups_cleanup(void)
     decoy_groups_init();
 }
 
-/* FNV-1a (32 bits) of len bytes: tells one nmap-payloads request from another. */
-static uint32_t payload_hash(const uint8_t *bytes, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ bytes[i]) * 16777619u;
-    return h;
-}
-
 static probe_shape shape_of(const packet_view *pkt)
 {
     probe_shape s;
@@ -104,7 +95,7 @@ static probe_shape shape_of(const packet_view *pkt)
     s.icmp_id = pkt->icmp_id;
     s.icmp_seq = pkt->icmp_seq;
     s.payload_len = pkt->payload_len;
-    s.payload_hash = pkt->payload ? payload_hash(pkt->payload, pkt->payload_len) : 0;
+    s.payload_hash = pkt->payload ? wmem_strong_hash(pkt->payload, pkt->payload_len) : 0;
     return s;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <epan/address.h>
+#include <epan/wmem_scopes.h>
 #include <wiretap/wtap.h>
 
 #include "compat.h"
@@ -85,12 +86,8 @@ void ip_bytes_init(void)
 
 static guint fragment_key_hash(gconstpointer p)
 {
-    /* FNV-1a over the key's bytes (zeroed before filling: no padding noise). */
-    const uint8_t *b = p;
-    guint h = 2166136261u;
-    for (size_t i = 0; i < sizeof(fragment_key); i++)
-        h = (h ^ b[i]) * 16777619u;
-    return h;
+    /* The key's bytes (zeroed before filling: no padding noise). */
+    return wmem_strong_hash(p, sizeof(fragment_key));
 }
 
 static gboolean fragment_key_equal(gconstpointer a, gconstpointer b)
